@@ -1,0 +1,24 @@
+import { migrate } from '../db/migrate.ts';
+import type { Command } from './command.ts';
+import { openDatabase } from './open.ts';
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'create or upgrade the database schema',
+  usage: 'paperfeed migrate',
+  async run(_args, io) {
+    const config = io.config();
+    const database = await openDatabase(config, { requireCurrentSchema: false });
+    try {
+      const result = await migrate(database, (m) => io.stdout.write(`applied ${String(m.version).padStart(3, '0')} ${m.name}\n`));
+      io.stdout.write(
+        result.applied.length
+          ? `schema is now at version ${result.current} (${config.databaseKind})\n`
+          : `schema is up to date at version ${result.current} (${config.databaseKind})\n`,
+      );
+      return 0;
+    } finally {
+      await database.close();
+    }
+  },
+};

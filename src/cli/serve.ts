@@ -1,0 +1,44 @@
+import { serve } from '@hono/node-server';
+import type { Database } from '../db/connect.ts';
+import { appliedVersions, assertSchemaCurrent, migrate } from '../db/migrate.ts';
+import { createLogger } from '../log.ts';
+import { createApp } from '../web/app.tsx';
+import type { Command } from './command.ts';
+import { openDatabase } from './open.ts';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the web server (migrates an empty SQLite store first)',
+  usage: 'paperfeed serve',
+  async run(_args, io) {
+    const config = io.config();
+    const logger = createLogger(config.LOG_LEVEL);
+    const database = await openDatabase(config, { requireCurrentSchema: false });
+    await prepareSchema(database, config.databaseKind);
+    const app = createApp({ config, database, logger });
+    const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+      logger.info({ url: config.baseUrl, port: info.port, database: config.databaseKind }, 'paperfeed is serving');
+      io.stdout.write(`Paperfeed is serving on ${config.baseUrl} (listening on ${config.HOST}:${info.port})\n`);
+    });
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        logger.info('shutting down');
+        server.close(() => resolve());
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await database.close();
+    return 0;
+  },
+};
+
+/**
+ * Zero configuration on SQLite means a fresh data dir just works, so serve creates the schema of an empty
+ * embedded store. On an existing store (or on PostgreSQL, shared by several processes) an outdated schema
+ * stops start-up: upgrading is an operator's decision, made with `paperfeed migrate`.
+ */
+async function prepareSchema(database: Database, kind: string): Promise<void> {
+  if (kind === 'sqlite' && (await appliedVersions(database)).length === 0) await migrate(database);
+  await assertSchemaCurrent(database);
+}

@@ -1,0 +1,143 @@
+// The one configuration schema. Every setting comes from the environment, is validated here, and has a
+// default that runs the whole product on one machine with no configuration at all.
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    errorMap: () => ({ message: 'expected true or false' }),
+  })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` },
+  );
+
+/** A non-negative whole number written in decimal; message names what was expected. */
+const wholeNumber = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`));
+
+const categoryList = z
+  .string()
+  .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+  .refine((list) => list.every((c) => /^[a-z-]+(\.[A-Za-z-]+)?$/.test(c)), {
+    message: 'expected arXiv categories separated by commas, such as cs.AI,cs.CL',
+  });
+
+export const configSchema = z.object({
+  PAPERFEED_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: wholeNumber(0, 65535).default('3000'),
+  BASE_URL: url(['http:', 'https:']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Signs sessions, CSRF tokens and mail links. Generated and kept in the data dir when unset. */
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Who arXiv and GitHub should contact about our traffic; goes into the User-Agent. */
+  CONTACT_EMAIL: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'expected an email address').default('paperfeed@localhost'),
+
+  // Sources
+  ARXIV_CATEGORIES: categoryList.default('cs.AI,cs.CL,cs.CV,cs.LG,stat.ML'),
+  ARXIV_API_URL: url(['http:', 'https:']).default('https://export.arxiv.org/api/query'),
+  ARXIV_OAI_URL: url(['http:', 'https:']).default('https://oaipmh.arxiv.org/oai'),
+  ARXIV_LISTING_URL: url(['http:', 'https:']).default('https://rss.arxiv.org/rss'),
+  /** Minimum gap between two requests to arXiv, shared by the API, OAI-PMH and RSS hosts. */
+  ARXIV_MIN_INTERVAL_MS: wholeNumber(0).default('3000'),
+  GITHUB_API_URL: url(['http:', 'https:']).default('https://api.github.com'),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  HF_API_URL: url(['http:', 'https:']).default('https://huggingface.co'),
+  HF_SYNC: bool.default('false'),
+  /** Outbound requests to loopback and private addresses are refused unless this is set (tests set it). */
+  ALLOW_PRIVATE_NETWORK: bool.default('false'),
+  /** With an empty database, `serve` harvests the last days in the background. */
+  HARVEST_ON_START: bool.default('true'),
+  SCHEDULER: bool.default('true'),
+
+  // Mail
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('Paperfeed <paperfeed@localhost>'),
+
+  // Search
+  EMBEDDER: z.enum(['corpus', 'onnx']).default('corpus'),
+  ONNX_MODEL_DIR: z.string().optional(),
+
+  // Community
+  SUBMISSION_MAX_AGE_DAYS: wholeNumber(1).default('14'),
+  SUBMISSIONS_PER_DAY: wholeNumber(1).default('5'),
+  API_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('600'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type Config = RawConfig & {
+  dataDir: string;
+  baseUrl: string;
+  databaseKind: 'sqlite' | 'postgres';
+  sqlitePath: string;
+};
+
+/** Names whose values never appear in `config` output or logs. */
+const SECRET_KEYS = new Set(['SECRET_KEY', 'GITHUB_TOKEN', 'SMTP_URL', 'DATABASE_URL']);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment. Throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const raw = parsed.data;
+  const dataDir = path.resolve(raw.PAPERFEED_DATA_DIR);
+  return {
+    ...raw,
+    dataDir,
+    baseUrl: (raw.BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
+    databaseKind: raw.DATABASE_URL ? 'postgres' : 'sqlite',
+    sqlitePath: path.join(dataDir, 'paperfeed.sqlite'),
+  };
+}
+
+/** The effective configuration with secrets replaced, for printing. URLs keep their host, lose credentials. */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    if (SECRET_KEYS.has(key)) out[key] = redactSecret(String(value));
+    else out[key] = value;
+  }
+  return out;
+}
+
+function redactSecret(value: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol && u.host) {
+      if (u.username) u.username = '***';
+      if (u.password) u.password = '***';
+      return u.toString();
+    }
+  } catch {
+    // not a URL: hide it whole
+  }
+  return '***';
+}

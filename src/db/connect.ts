@@ -1,0 +1,66 @@
+// Opens the system of record: an embedded SQLite file by default, PostgreSQL when DATABASE_URL says so.
+// This is the only module that imports the database drivers.
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** postgres://… or omitted for SQLite. */
+  databaseUrl?: string;
+  /** SQLite file path; ':memory:' for a throwaway store. */
+  sqlitePath?: string;
+  /** PostgreSQL schema to use instead of public (tests use one schema each). */
+  pgSchema?: string;
+  poolSize?: number;
+}
+
+// COUNT(*) and BIGINT come back from pg as strings; our counts fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function connect(options: ConnectOptions): Database {
+  if (options.databaseUrl) return connectPostgres(options);
+  return connectSqlite(options.sqlitePath ?? ':memory:');
+}
+
+function connectSqlite(file: string): Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  // WAL lets readers go on while a writer imports; NORMAL sync is durable across process crashes in WAL mode.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('cache_size = -65536');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    kind: 'sqlite',
+    close: () => db.destroy(),
+  };
+}
+
+function connectPostgres(options: ConnectOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    ...(options.pgSchema ? { options: `-c search_path=${quoteIdent(options.pgSchema)}` } : {}),
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad schema name ${name}`);
+  return name;
+}

@@ -1,0 +1,72 @@
+// Applies pending migrations, each in its own transaction, and tells the server whether the schema is
+// current. Both SQLite and PostgreSQL run DDL inside transactions, so a failed migration leaves nothing behind.
+import { sql } from 'kysely';
+import type { Database } from './connect.ts';
+import { migrations } from './migrations/index.ts';
+
+export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((m) => m.version));
+
+export class SchemaOutdatedError extends Error {
+  override name = 'SchemaOutdatedError';
+}
+
+async function ensureMigrationsTable(database: Database): Promise<void> {
+  await sql`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`.execute(database.db);
+}
+
+export async function appliedVersions(database: Database): Promise<number[]> {
+  await ensureMigrationsTable(database);
+  const rows = await database.db.selectFrom('schema_migrations').select('version').orderBy('version').execute();
+  return rows.map((r) => Number(r.version));
+}
+
+export interface MigrationResult {
+  applied: { version: number; name: string }[];
+  current: number;
+}
+
+export async function migrate(database: Database, onApply?: (m: { version: number; name: string }) => void): Promise<MigrationResult> {
+  await ensureMigrationsTable(database);
+  const done = new Set(await appliedVersions(database));
+  const applied: { version: number; name: string }[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await database.db.transaction().execute(async (trx) => {
+      if (database.kind === 'postgres') {
+        // Two processes migrating at once: the second waits here, then finds the version recorded.
+        await sql`SELECT pg_advisory_xact_lock(7419265)`.execute(trx);
+        const again = await trx.selectFrom('schema_migrations').select('version').where('version', '=', m.version).executeTakeFirst();
+        if (again) return;
+      }
+      await m.up(trx, database.kind);
+      await trx
+        .insertInto('schema_migrations')
+        .values({ version: m.version, name: m.name, applied_at: new Date().toISOString() })
+        .execute();
+    });
+    applied.push({ version: m.version, name: m.name });
+    onApply?.(m);
+  }
+  return { applied, current: LATEST_SCHEMA_VERSION };
+}
+
+/** Refuses to go on with a schema older (or newer) than this code expects. */
+export async function assertSchemaCurrent(database: Database): Promise<void> {
+  const versions = await appliedVersions(database);
+  const current = versions.at(-1) ?? 0;
+  const missing = migrations.filter((m) => !versions.includes(m.version));
+  if (missing.length) {
+    throw new SchemaOutdatedError(
+      `the database schema is at version ${current}, this code needs ${LATEST_SCHEMA_VERSION}: run \`paperfeed migrate\``,
+    );
+  }
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new SchemaOutdatedError(
+      `the database schema (version ${current}) is newer than this code (${LATEST_SCHEMA_VERSION}): upgrade Paperfeed`,
+    );
+  }
+}

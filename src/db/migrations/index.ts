@@ -1,0 +1,13 @@
+// The ordered list of schema migrations. Forward only: a released migration is never edited; a change
+// is a new, higher-numbered file added to this list.
+import type { Kysely } from 'kysely';
+import type { DatabaseKind } from '../connect.ts';
+import { migration as m001 } from './001_papers.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Kysely<any>, kind: DatabaseKind): Promise<void>;
+}
+
+export const migrations: Migration[] = [m001];

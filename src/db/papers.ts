@@ -1,0 +1,296 @@
+// The papers aggregate: papers with their authors and categories, and daily-feed entries.
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { mergePapers, paperChanged, type DailyEntry, type Paper } from '../domain/paper.ts';
+import type { Database } from './connect.ts';
+import type { DB, PapersTable } from './schema.ts';
+
+export type PaperRow = Selectable<PapersTable>;
+
+/** A stored paper with the extra facts the store keeps beside the arXiv record. */
+export interface StoredPaper extends Paper {
+  githubStars: number | null;
+  keywords: string[];
+  aiSummary: string | null;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+export function rowToPaper(row: PaperRow): StoredPaper {
+  return {
+    id: row.id,
+    version: Number(row.version),
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors),
+    categories: row.categories ? row.categories.split(' ') : [],
+    submittedAt: row.submitted_at,
+    updatedAt: row.updated_at,
+    announcedOn: row.announced_on,
+    versions: JSON.parse(row.versions),
+    comments: row.comments,
+    journalRef: row.journal_ref,
+    doi: row.doi,
+    license: row.license,
+    codeUrl: row.code_url,
+    projectUrl: row.project_url,
+    githubStars: row.github_stars === null ? null : Number(row.github_stars),
+    keywords: row.keywords ? JSON.parse(row.keywords) : [],
+    aiSummary: row.ai_summary,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+  };
+}
+
+function paperToColumns(p: Paper) {
+  return {
+    version: p.version,
+    title: p.title,
+    abstract: p.abstract,
+    authors: JSON.stringify(p.authors),
+    primary_category: p.categories[0] ?? null,
+    categories: p.categories.join(' '),
+    submitted_at: p.submittedAt,
+    updated_at: p.updatedAt,
+    announced_on: p.announcedOn,
+    versions: JSON.stringify(p.versions),
+    comments: p.comments,
+    journal_ref: p.journalRef,
+    doi: p.doi,
+    license: p.license,
+    code_url: p.codeUrl,
+    project_url: p.projectUrl,
+  };
+}
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+// Rows per multi-row INSERT: keeps statements under SQLite's and PostgreSQL's bound-parameter limits.
+const ROWS_PER_STATEMENT = 400;
+
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Inserts new papers and merges known ones (the newer version wins), all in one transaction: a batch is
+ * stored whole or not at all. The same id twice in a batch is merged first.
+ */
+export async function upsertPapers(database: Database, papers: Paper[]): Promise<UpsertCounts> {
+  if (!papers.length) return { inserted: 0, updated: 0, unchanged: 0 };
+  const byId = new Map<string, Paper>();
+  for (const p of papers) {
+    const seen = byId.get(p.id);
+    byId.set(p.id, seen ? mergePapers(seen, p) : p);
+  }
+  return database.db.transaction().execute((trx) => upsertMerged(trx, [...byId.values()]));
+}
+
+async function upsertMerged(trx: Transaction<DB>, papers: Paper[]): Promise<UpsertCounts> {
+  const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  const now = new Date().toISOString();
+  const existing = new Map<string, Paper>();
+  for (const ids of chunks(papers.map((p) => p.id), ROWS_PER_STATEMENT)) {
+    const rows = await trx.selectFrom('papers').selectAll().where('id', 'in', ids).execute();
+    for (const r of rows) existing.set(r.id, rowToPaper(r));
+  }
+  const toWrite: Paper[] = [];
+  for (const incoming of papers) {
+    const stored = existing.get(incoming.id);
+    if (!stored) {
+      toWrite.push(incoming);
+      counts.inserted++;
+      continue;
+    }
+    const storedPaper = paperFields(stored);
+    const merged = mergePapers(storedPaper, incoming);
+    if (paperChanged(storedPaper, merged)) {
+      toWrite.push(merged);
+      counts.updated++;
+    } else {
+      counts.unchanged++;
+    }
+  }
+  for (const batch of chunks(toWrite, ROWS_PER_STATEMENT)) {
+    await trx
+      .insertInto('papers')
+      .values(batch.map((p) => ({ id: p.id, ...paperToColumns(p), created_at: now, modified_at: now })))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => {
+          const cols = Object.keys(paperToColumns(batch[0])) as (keyof ReturnType<typeof paperToColumns>)[];
+          const set: Record<string, unknown> = { modified_at: now };
+          for (const c of cols) set[c] = eb.ref(`excluded.${c}`);
+          return set as any;
+        }),
+      )
+      .execute();
+    const ids = batch.map((p) => p.id);
+    const changed = ids.filter((id) => existing.has(id));
+    if (changed.length) {
+      await trx.deleteFrom('paper_categories').where('paper_id', 'in', changed).execute();
+      await trx.deleteFrom('paper_authors').where('paper_id', 'in', changed).execute();
+    }
+    const categoryRows = batch.flatMap((p) => p.categories.map((category) => ({ paper_id: p.id, category })));
+    for (const rows of chunks(categoryRows, ROWS_PER_STATEMENT * 2)) {
+      await trx.insertInto('paper_categories').values(rows).execute();
+    }
+    const authorRows = batch.flatMap((p) => p.authors.map((name, position) => ({ paper_id: p.id, position, name })));
+    for (const rows of chunks(authorRows, ROWS_PER_STATEMENT)) {
+      await trx.insertInto('paper_authors').values(rows).execute();
+    }
+  }
+  return counts;
+}
+
+function paperFields(p: StoredPaper | Paper): Paper {
+  return {
+    id: p.id,
+    version: p.version,
+    title: p.title,
+    abstract: p.abstract,
+    authors: p.authors,
+    categories: p.categories,
+    submittedAt: p.submittedAt,
+    updatedAt: p.updatedAt,
+    announcedOn: p.announcedOn,
+    versions: p.versions,
+    comments: p.comments,
+    journalRef: p.journalRef,
+    doi: p.doi,
+    license: p.license,
+    codeUrl: p.codeUrl,
+    projectUrl: p.projectUrl,
+  };
+}
+
+/**
+ * Records daily-feed entries (from Hugging Face or a community submission). The first day a paper entered
+ * the feed is kept; counts and submitter follow the newest observation. Also stores the paper-level
+ * signals such entries carry (GitHub repository and stars, project page, keywords, summary).
+ */
+export async function upsertDailyEntries(database: Database, entries: DailyEntry[]): Promise<number> {
+  if (!entries.length) return 0;
+  const now = new Date().toISOString();
+  await database.db.transaction().execute(async (trx) => {
+    for (const batch of chunks(entries, ROWS_PER_STATEMENT)) {
+      await trx
+        .insertInto('daily_entries')
+        .values(
+          batch.map((e) => ({
+            paper_id: e.paperId,
+            day: e.day,
+            submitted_at: e.submittedAt,
+            submitted_by: e.submittedBy,
+            upvotes: e.upvotes,
+            num_comments: e.numComments,
+            source: e.source,
+            modified_at: now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('paper_id').doUpdateSet((eb) => ({
+            day: sql`CASE WHEN ${eb.ref('excluded.day')} < daily_entries.day THEN ${eb.ref('excluded.day')} ELSE daily_entries.day END`,
+            upvotes: eb.ref('excluded.upvotes'),
+            num_comments: eb.ref('excluded.num_comments'),
+            submitted_by: sql`COALESCE(${eb.ref('excluded.submitted_by')}, daily_entries.submitted_by)`,
+            submitted_at: sql`COALESCE(daily_entries.submitted_at, ${eb.ref('excluded.submitted_at')})`,
+            modified_at: now,
+          })),
+        )
+        .execute();
+    }
+    for (const e of entries) {
+      await updatePaperSignals(trx, e, now);
+    }
+  });
+  return entries.length;
+}
+
+async function updatePaperSignals(trx: Kysely<DB>, e: DailyEntry, now: string): Promise<void> {
+  const set: Record<string, unknown> = {};
+  if (e.githubRepo) set.code_url = e.githubRepo;
+  if (e.githubStars !== null) set.github_stars = e.githubStars;
+  if (e.projectPage) set.project_url = e.projectPage;
+  if (e.keywords.length) set.keywords = JSON.stringify(e.keywords);
+  if (e.aiSummary) set.ai_summary = e.aiSummary;
+  if (!Object.keys(set).length) return;
+  await trx
+    .updateTable('papers')
+    .set({ ...set, modified_at: now })
+    .where('id', '=', e.paperId)
+    .execute();
+}
+
+export async function getPaper(database: Database, id: string): Promise<StoredPaper | null> {
+  const row = await database.db.selectFrom('papers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? rowToPaper(row) : null;
+}
+
+export async function listLatestPapers(database: Database, limit: number): Promise<StoredPaper[]> {
+  const rows = await database.db
+    .selectFrom('papers')
+    .selectAll()
+    .orderBy(sql`COALESCE(announced_on, substr(submitted_at, 1, 10))`, 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(rowToPaper);
+}
+
+export interface StoreStats {
+  papers: number;
+  authors: number;
+  authorships: number;
+  categories: number;
+  dailyEntries: number;
+  firstAnnounced: string | null;
+  lastAnnounced: string | null;
+  firstSubmitted: string | null;
+  lastSubmitted: string | null;
+  firstDailyDay: string | null;
+  lastDailyDay: string | null;
+}
+
+export async function storeStats(database: Database): Promise<StoreStats> {
+  const db = database.db;
+  const papers = await db
+    .selectFrom('papers')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.min('announced_on').as('firstAnnounced'),
+      eb.fn.max('announced_on').as('lastAnnounced'),
+      eb.fn.min('submitted_at').as('firstSubmitted'),
+      eb.fn.max('submitted_at').as('lastSubmitted'),
+    ])
+    .executeTakeFirstOrThrow();
+  const authors = await db
+    .selectFrom('paper_authors')
+    .select((eb) => [eb.fn.count<number>('name').distinct().as('distinct'), eb.fn.countAll<number>().as('all')])
+    .executeTakeFirstOrThrow();
+  const categories = await db
+    .selectFrom('paper_categories')
+    .select((eb) => eb.fn.count<number>('category').distinct().as('n'))
+    .executeTakeFirstOrThrow();
+  const daily = await db
+    .selectFrom('daily_entries')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('day').as('first'), eb.fn.max('day').as('last')])
+    .executeTakeFirstOrThrow();
+  return {
+    papers: Number(papers.n),
+    authors: Number(authors.distinct),
+    authorships: Number(authors.all),
+    categories: Number(categories.n),
+    dailyEntries: Number(daily.n),
+    firstAnnounced: papers.firstAnnounced ?? null,
+    lastAnnounced: papers.lastAnnounced ?? null,
+    firstSubmitted: papers.firstSubmitted ?? null,
+    lastSubmitted: papers.lastSubmitted ?? null,
+    firstDailyDay: (daily.first as string | null) ?? null,
+    lastDailyDay: (daily.last as string | null) ?? null,
+  };
+}

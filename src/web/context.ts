@@ -1,0 +1,10 @@
+// What every handler can reach: configuration, the store and the logger.
+import type { Config } from '../config.ts';
+import type { Database } from '../db/connect.ts';
+import type { Logger } from '../log.ts';
+
+export interface AppContext {
+  config: Config;
+  database: Database;
+  logger: Logger;
+}
