@@ -27,6 +27,12 @@ export interface PapersTable {
   /** JSON array of keyphrases from a source (Hugging Face ai_keywords) or derived from the corpus. */
   keywords: string | null;
   ai_summary: string | null;
+  /** Counters kept in step with the votes and comments tables (community issue), in the same transaction. */
+  community_upvotes: Generated<number>;
+  community_comments: Generated<number>;
+  /** 1 when a moderator hid the paper. */
+  hidden: Generated<number>;
+  featured_at: string | null;
   created_at: string;
   modified_at: string;
 }

@@ -28,6 +28,10 @@ export const migration: Migration = {
       github_stars INTEGER,
       keywords TEXT,
       ai_summary TEXT,
+      community_upvotes INTEGER NOT NULL DEFAULT 0,
+      community_comments INTEGER NOT NULL DEFAULT 0,
+      hidden INTEGER NOT NULL DEFAULT 0,
+      featured_at TEXT,
       created_at TEXT NOT NULL,
       modified_at TEXT NOT NULL
     )`.execute(db);
