@@ -1,0 +1,12 @@
+// `npm run bench -- <name> [options]`: runs one benchmark (or all). Each benchmark measures its own
+// baseline in the same run and prints ratios plus the command that reproduces it.
+const benches: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {};
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || !(name in benches)) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|') || 'name'}> [options]`);
+  for (const [n, b] of Object.entries(benches)) console.error(`  ${n.padEnd(8)} ${b.summary}`);
+  process.exit(name ? 2 : 0);
+}
+const bench = await benches[name].load();
+await bench.run(args);
