@@ -66,12 +66,116 @@ export interface SchemaMigrationsTable {
   applied_at: string;
 }
 
+export interface UsersTable {
+  id: string;
+  /** As the person typed it; username_key (lower case) is the unique one. */
+  username: string;
+  username_key: string;
+  /** Normalised (domain lower-cased). */
+  email: string;
+  password_hash: string | null;
+  role: 'user' | 'moderator' | 'admin';
+  banned_at: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  user_agent: string | null;
+}
+
+export interface LoginTokensTable {
+  token_hash: string;
+  email: string;
+  /** Set by the sign-up form: the account to create when the link is used. */
+  username: string | null;
+  password_hash: string | null;
+  next_path: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface VotesTable {
+  user_id: string;
+  paper_id: string;
+  created_at: string;
+}
+
+export interface CommentsTable {
+  id: string;
+  paper_id: string;
+  user_id: string;
+  parent_id: string | null;
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  hidden_at: string | null;
+}
+
+export interface CommentReportsTable {
+  comment_id: string;
+  user_id: string;
+  reason: string;
+  created_at: string;
+  resolved_at: string | null;
+}
+
+export interface SubmissionsTable {
+  paper_id: string;
+  user_id: string;
+  day: string;
+  created_at: string;
+}
+
+export interface ModerationLogTable {
+  id: string;
+  actor_id: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  reason: string | null;
+  created_at: string;
+}
+
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
   paper_authors: PaperAuthorsTable;
   daily_entries: DailyEntriesTable;
   schema_migrations: SchemaMigrationsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_tokens: LoginTokensTable;
+  api_tokens: ApiTokensTable;
+  votes: VotesTable;
+  comments: CommentsTable;
+  comment_reports: CommentReportsTable;
+  submissions: SubmissionsTable;
+  moderation_log: ModerationLogTable;
+  app_secrets: AppSecretsTable;
 }
 
 export type { Generated };
