@@ -160,12 +160,72 @@ export interface AppSecretsTable {
   created_at: string;
 }
 
+/** Scheduler and harvest state (migration 002). */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  job: string;
+  run_id: string | null;
+  acquired_at: string;
+  expires_at: string;
+}
+
+export interface JobRunsTable {
+  id: string;
+  job: string;
+  slot: string;
+  attempt: number;
+  trigger: string;
+  holder: string;
+  started_at: string;
+  finished_at: string | null;
+  /** running | ok | failed | crashed */
+  status: string;
+  /** JSON object of counts (papers inserted, pages, requests …). */
+  counts: string | null;
+  error: string | null;
+}
+
+export interface HarvestCursorsTable {
+  source: string;
+  /** JSON, shape owned by the source. */
+  state: string;
+  updated_at: string;
+}
+
+export interface ServicePacingTable {
+  service: string;
+  next_at: string;
+  paused_until: string | null;
+  pause_reason: string | null;
+}
+
+export interface GithubReposTable {
+  repo: string;
+  etag: string | null;
+  stars: number | null;
+  status: string;
+  checked_at: string;
+}
+
+export interface GithubStarSnapshotsTable {
+  repo: string;
+  observed_at: string;
+  stars: number;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
   paper_authors: PaperAuthorsTable;
   daily_entries: DailyEntriesTable;
   schema_migrations: SchemaMigrationsTable;
+  job_leases: JobLeasesTable;
+  job_runs: JobRunsTable;
+  harvest_cursors: HarvestCursorsTable;
+  service_pacing: ServicePacingTable;
+  github_repos: GithubReposTable;
+  github_star_snapshots: GithubStarSnapshotsTable;
   users: UsersTable;
   sessions: SessionsTable;
   login_tokens: LoginTokensTable;
