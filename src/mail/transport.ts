@@ -1,0 +1,195 @@
+// The one way mail leaves Paperfeed. With SMTP_URL it goes to that server through nodemailer's pooled
+// SMTP transport; without it, each message is written as an .eml file into <data dir>/outbox, so a
+// fresh install can confirm subscriptions and sign in by reading files. Both paths compose the message
+// with the same nodemailer code and the same header rules.
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
+import { ConfigError, type Config } from '../config.ts';
+import { headerText, isHeaderName, normalizeAddress, parseMailbox, type Mailbox } from './headers.ts';
+
+export interface OutgoingMail {
+  /** A bare address, or a mailbox whose display name may come from a user (it is neutralised). */
+  to: string | Mailbox;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Extra headers such as List-Unsubscribe. Names must be plain field names; values are made one-line. */
+  headers?: Record<string, string>;
+  /** `<unique@host>`; a deterministic id lets a retried send be recognised downstream. Generated when absent. */
+  messageId?: string;
+  date?: Date;
+}
+
+export interface SentMail {
+  messageId: string;
+}
+
+export interface MailTransport {
+  /** 'smtp' or 'outbox', for logs and the dry-run summary. */
+  readonly kind: 'smtp' | 'outbox';
+  /** Resolves once the SMTP server accepted the message (or the .eml file is durably in the outbox). */
+  send(message: OutgoingMail): Promise<SentMail>;
+  close(): Promise<void>;
+}
+
+/**
+ * A delivery that did not happen. `temporary` failures (4xx replies, refused or dropped connections,
+ * timeouts, a full disk) are worth retrying later; permanent ones (5xx) are not. `bounce` marks a
+ * permanent refusal of this recipient or message, as opposed to a server-side misconfiguration such
+ * as failed authentication, which must not be blamed on the subscriber.
+ */
+export class MailDeliveryError extends Error {
+  override name = 'MailDeliveryError';
+  constructor(
+    message: string,
+    readonly temporary: boolean,
+    readonly bounce: boolean,
+    readonly responseCode: number | null,
+    readonly code: string | null,
+  ) {
+    super(message);
+  }
+}
+
+export type MailTransportConfig = Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'baseUrl'>;
+
+export interface MailTransportOptions {
+  /** Parallel SMTP connections in the pool (nodemailer's default is 5). */
+  maxConnections?: number;
+  /** Outbox folder; defaults to <data dir>/outbox. */
+  outboxDir?: string;
+}
+
+export function createMailTransport(config: MailTransportConfig, options: MailTransportOptions = {}): MailTransport {
+  const from = parseMailbox(config.MAIL_FROM);
+  if (!from) throw new ConfigError(`MAIL_FROM: expected an address such as "Paperfeed <digest@example.org>", got "${config.MAIL_FROM}"`);
+  const idHost = messageIdHost(config.baseUrl);
+  const compose = (message: OutgoingMail): Mail.Options & { messageId: string } => composeMail(message, from, idHost);
+  if (config.SMTP_URL) return smtpTransport(config.SMTP_URL, compose, options);
+  return outboxTransport(options.outboxDir ?? path.join(config.dataDir, 'outbox'), compose);
+}
+
+function smtpTransport(url: string, compose: (m: OutgoingMail) => Mail.Options & { messageId: string }, options: MailTransportOptions): MailTransport {
+  // createTransport({ url }) would drop every other option, so the URL is parsed first and pool settings added.
+  const mailer = nodemailer.createTransport({
+    ...parseConnectionUrl(url),
+    pool: true,
+    maxConnections: options.maxConnections ?? 5,
+    maxMessages: 1000,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
+  return {
+    kind: 'smtp',
+    async send(message) {
+      const mail = compose(message);
+      try {
+        await mailer.sendMail(mail);
+      } catch (e) {
+        throw classifyFailure(e);
+      }
+      return { messageId: mail.messageId };
+    },
+    async close() {
+      mailer.close();
+    },
+  };
+}
+
+function outboxTransport(dir: string, compose: (m: OutgoingMail) => Mail.Options & { messageId: string }): MailTransport {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const tmpDir = path.join(dir, '.tmp');
+  let ready: Promise<unknown> | null = null;
+  return {
+    kind: 'outbox',
+    async send(message) {
+      const mail = compose(message);
+      try {
+        ready ??= fs.mkdir(tmpDir, { recursive: true });
+        await ready;
+        const info = await composer.sendMail(mail);
+        // Named after the Message-ID: sending the same message again replaces its file instead of adding one.
+        const name = `${crypto.createHash('sha256').update(mail.messageId).digest('hex').slice(0, 32)}.eml`;
+        const tmp = path.join(tmpDir, `${name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`);
+        const handle = await fs.open(tmp, 'w', 0o600);
+        try {
+          await handle.writeFile(info.message as unknown as Buffer);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        // rename() is atomic within one filesystem: a reader sees no file or the whole file, never half of one.
+        await fs.rename(tmp, path.join(dir, name));
+      } catch (e) {
+        ready = null;
+        throw classifyFailure(e);
+      }
+      return { messageId: mail.messageId };
+    },
+    async close() {},
+  };
+}
+
+function composeMail(message: OutgoingMail, from: Mailbox, idHost: string): Mail.Options & { messageId: string } {
+  const to = typeof message.to === 'string' ? { name: '', address: message.to } : message.to;
+  const address = normalizeAddress(to.address);
+  if (!address) throw new MailDeliveryError(`not a deliverable address: ${JSON.stringify(headerText(to.address, 80))}`, false, true, null, 'EADDRESS');
+  const messageId = message.messageId ?? `<${crypto.randomUUID()}@${idHost}>`;
+  if (!/^<[^<>\s@]+@[^<>\s@]+>$/.test(messageId)) throw new Error(`bad Message-ID ${JSON.stringify(messageId)}`);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (!isHeaderName(name)) throw new Error(`bad header name ${JSON.stringify(name)}`);
+    headers[name] = headerText(value, 2000);
+  }
+  return {
+    from: { name: from.name, address: from.address },
+    to: { name: headerText(to.name, 120), address },
+    subject: headerText(message.subject, 250),
+    text: message.text,
+    ...(message.html !== undefined ? { html: message.html } : {}),
+    headers,
+    messageId,
+    date: message.date ?? new Date(),
+    // One byte stream per message whatever the transport: no attachments, no remote content fetched.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+function messageIdHost(baseUrl: string): string {
+  try {
+    const host = new URL(baseUrl).hostname;
+    if (/^[A-Za-z0-9.-]+$/.test(host) && host.includes('.')) return host;
+    return `${host || 'paperfeed'}.paperfeed.invalid`.replace(/[^A-Za-z0-9.-]/g, '');
+  } catch {
+    return 'paperfeed.invalid';
+  }
+}
+
+// Error codes nodemailer (and Node's net layer) report when no SMTP reply could be had at all.
+const CONNECTION_CODES = new Set([
+  'ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOSPC', 'EMFILE',
+]);
+
+/** Turns whatever nodemailer or the filesystem threw into a MailDeliveryError that says whether to retry. */
+export function classifyFailure(e: unknown): MailDeliveryError {
+  if (e instanceof MailDeliveryError) return e;
+  const err = e as Error & { responseCode?: number; code?: string; errno?: string };
+  const responseCode = typeof err?.responseCode === 'number' ? err.responseCode : null;
+  const code = (typeof err?.code === 'string' && err.code) || null;
+  const message = headerText(String(err?.message ?? e), 500);
+  if (responseCode !== null && responseCode >= 500) {
+    // Authentication and TLS failures are about our server settings, not the recipient.
+    const bounce = code !== 'EAUTH' && code !== 'ETLS' && code !== 'ECONFIG';
+    return new MailDeliveryError(message, false, bounce, responseCode, code);
+  }
+  if (responseCode !== null && responseCode >= 400) return new MailDeliveryError(message, true, false, responseCode, code);
+  if (code && CONNECTION_CODES.has(code)) return new MailDeliveryError(message, true, false, null, code);
+  // Unknown failures are retried rather than counted against a subscriber's address.
+  return new MailDeliveryError(message, true, false, responseCode, code);
+}

@@ -1,0 +1,110 @@
+// A real SMTP server on 127.0.0.1 for tests (smtp-server), keeping every message it accepted, raw and
+// parsed with mailparser. It can refuse recipients (permanently or temporarily), stop and start again
+// on the same port, and be driven from another process's point of view through its URL.
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedMail {
+  envelopeTo: string[];
+  raw: string;
+  parsed: ParsedMail;
+}
+
+export interface TestSmtpServer {
+  url: string;
+  port: number;
+  received: ReceivedMail[];
+  /** Reply for RCPT TO per address: e.g. { 'gone@example.org': 550 } or 450 for a temporary refusal. */
+  refuse: Map<string, number>;
+  /** Resolves when `count` messages have arrived (or rejects after timeoutMs). */
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  stop(): Promise<void>;
+  /** Listens again on the same port after stop(). */
+  start(): Promise<void>;
+}
+
+export async function startSmtpServer(options: { port?: number } = {}): Promise<TestSmtpServer> {
+  const received: ReceivedMail[] = [];
+  const refuse = new Map<string, number>();
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const serverOptions: SMTPServerOptions = {
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    // The tests send thousands of messages over a few pooled connections.
+    maxClients: 100,
+    // stop() should not wait half a minute for idle pooled client connections.
+    closeTimeout: 200,
+    size: 10 * 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      const code = refuse.get(address.address.toLowerCase());
+      if (code) {
+        const err = new Error(code >= 500 ? 'mailbox unavailable' : 'try again later') as Error & { responseCode: number };
+        err.responseCode = code;
+        return callback(err);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        try {
+          const parsed = await simpleParser(raw);
+          received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+          for (const w of [...waiters]) {
+            if (received.length >= w.count) {
+              waiters.splice(waiters.indexOf(w), 1);
+              w.resolve();
+            }
+          }
+          callback();
+        } catch (e) {
+          callback(e as Error);
+        }
+      });
+    },
+  };
+  let server = new SMTPServer(serverOptions);
+  let port = options.port ?? 0;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  await listen();
+  const handle: TestSmtpServer = {
+    get url() {
+      return `smtp://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    received,
+    refuse,
+    waitFor(count, timeoutMs = 20_000) {
+      if (received.length >= count) return Promise.resolve(received);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${count} messages arrived`)), timeoutMs);
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(received);
+          },
+        });
+      });
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async start() {
+      server = new SMTPServer(serverOptions);
+      await listen();
+    },
+  };
+  return handle;
+}
