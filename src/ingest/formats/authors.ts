@@ -1,0 +1,41 @@
+// arXiv author lists arrive as one string in several formats (Kaggle, arXivRaw, the arXiv HTML listings):
+// "A. One, B. Two and C. Three", sometimes with affiliations in parentheses "A. One (MIT), B. Two (1) ((1) ETH)".
+
+/** Splits an author string at top-level commas and "and", dropping parenthesised affiliations. */
+export function splitAuthorList(authors: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  let current = '';
+  const flush = () => {
+    const name = current.replace(/\s+/g, ' ').trim();
+    if (name) names.push(name);
+    current = '';
+  };
+  for (let i = 0; i < authors.length; i++) {
+    const ch = authors[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0) {
+      if (ch === ',' || ch === ';' || ch === '\n') {
+        flush();
+        continue;
+      }
+      // " and " between names, but not inside a name.
+      if (ch === ' ' && /^ and\s/i.test(authors.slice(i, i + 5))) {
+        flush();
+        i += 4;
+        continue;
+      }
+      current += ch;
+    }
+  }
+  flush();
+  return names.map((n) => n.replace(/^and\s+/i, '')).filter(Boolean);
+}
+
+/** "Baillie, Robert" (Dublin Core style) → "Robert Baillie"; anything else is kept. */
+export function forenamesFirst(name: string): string {
+  const parts = name.split(',').map((s) => s.trim());
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return name.trim();
+  return `${parts[1]} ${parts[0]}`;
+}
