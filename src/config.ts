@@ -64,6 +64,34 @@ export const configSchema = z.object({
   /** With an empty database, `serve` harvests the last days in the background. */
   HARVEST_ON_START: bool.default('true'),
   SCHEDULER: bool.default('true'),
+  // Harvesting and scheduling (docs/harvesting.md)
+  /** OAI-PMH metadata format; arXivRaw carries categories and the version history. */
+  ARXIV_OAI_METADATA_PREFIX: z.enum(['arXivRaw', 'arXiv', 'oai_dc']).default('arXivRaw'),
+  /** How far back the first harvest of an empty store reaches. */
+  HARVEST_DAYS: wholeNumber(1, 365).default('7'),
+  GITHUB_MIN_INTERVAL_MS: wholeNumber(0).default('1000'),
+  /** Repositories whose star count is refreshed per github-stars run (stalest first). */
+  GITHUB_STARS_PER_RUN: wholeNumber(1, 5000).default('50'),
+  HF_MIN_INTERVAL_MS: wholeNumber(0).default('1000'),
+  /** Days of Hugging Face daily papers pulled per hf-sync run (today and the days before). */
+  HF_SYNC_DAYS: wholeNumber(1, 60).default('3'),
+  HTTP_TIMEOUT_MS: wholeNumber(100).default('60000'),
+  HTTP_MAX_BODY_BYTES: wholeNumber(1024).default('67108864'),
+  HTTP_MAX_RETRIES: wholeNumber(0, 10).default('4'),
+  HTTP_RETRY_BASE_MS: wholeNumber(0).default('2000'),
+  /** How long a service is left alone after it answers 429 (at least 10 minutes in production). */
+  HTTP_429_PAUSE_MS: wholeNumber(0).default('600000'),
+  /** A 503 Retry-After longer than this fails the request instead of waiting. */
+  HTTP_MAX_RETRY_AFTER_MS: wholeNumber(0).default('600000'),
+  /** A job's lease lasts this long unless renewed; a crashed process's job is retried after it expires. */
+  JOB_LEASE_MS: wholeNumber(500).default('300000'),
+  /** Attempts per scheduled slot before a failing job waits for its next slot. */
+  JOB_MAX_ATTEMPTS: wholeNumber(1, 20).default('5'),
+  /** First retry delay of a failed job; doubles with each attempt. */
+  JOB_RETRY_BASE_MS: wholeNumber(0).default('60000'),
+  SCHEDULER_TICK_MS: wholeNumber(50).default('15000'),
+  /** Per-job schedule changes, e.g. "github-stars=0 * * * *;hf-sync=off" (cron in UTC, seconds field allowed). */
+  SCHEDULE_OVERRIDES: z.string().optional(),
 
   // Mail
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
@@ -76,6 +104,16 @@ export const configSchema = z.object({
   // Community
   SUBMISSION_MAX_AGE_DAYS: wholeNumber(1).default('14'),
   SUBMISSIONS_PER_DAY: wholeNumber(1).default('5'),
+  /** How long after posting the author may still edit a comment. */
+  COMMENT_EDIT_WINDOW_MINUTES: wholeNumber(0).default('30'),
+  /** Password and sign-in link requests per client address per 15 minutes. */
+  SIGNIN_RATE_LIMIT: wholeNumber(1).default('20'),
+  /** Sign-in links mailed to one address per hour (keeps the form from being used to flood an inbox). */
+  MAGIC_LINKS_PER_HOUR: wholeNumber(1).default('5'),
+  /** Upvotes per person per minute. */
+  VOTE_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('60'),
+  /** Comments per person per hour. */
+  COMMENT_RATE_LIMIT_PER_HOUR: wholeNumber(1).default('30'),
   API_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('600'),
 });
 

@@ -1,0 +1,48 @@
+// Hugging Face daily papers (off unless HF_SYNC=true): upvotes, comment counts, submitters and repository
+// links for the last few days, from /api/daily_papers?date=YYYY-MM-DD.
+import { upsertDailyEntries, upsertPapers } from '../db/papers.ts';
+import { normalizePaper, type DailyEntry, type Paper } from '../domain/paper.ts';
+import { UnusableInputError } from './formats/errors.ts';
+import { parseHfDailyResponse } from './formats/hf-daily.ts';
+import { describeResponse, httpOf, SourceError, type SourceContext } from './http.ts';
+
+export async function syncHfDailyPapers(ctx: SourceContext, days = ctx.config.HF_SYNC_DAYS): Promise<Record<string, number>> {
+  const counts = { days: 0, entries: 0, inserted: 0, skipped: 0 };
+  for (let back = 0; back < days; back++) {
+    const day = new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
+    const url = `${ctx.config.HF_API_URL.replace(/\/+$/, '')}/api/daily_papers?date=${day}`;
+    const res = await httpOf(ctx).get('hf', url, { signal: ctx.signal, headers: { accept: 'application/json' } });
+    if (res.status !== 200) throw new SourceError(`Hugging Face daily papers for ${day}: ${describeResponse(res)}`);
+    let items;
+    try {
+      items = parseHfDailyResponse(res.body, day);
+    } catch (e) {
+      if (e instanceof UnusableInputError) throw new SourceError(`Hugging Face sent ${describeResponse(res)} for ${day}: ${e.message}`);
+      throw e;
+    }
+    const papers: Paper[] = [];
+    const entries: DailyEntry[] = [];
+    for (const item of items) {
+      if ('error' in item) {
+        counts.skipped++;
+        continue;
+      }
+      try {
+        const paper = normalizePaper(item.paper);
+        papers.push(paper);
+        entries.push({ ...item.entry, paperId: paper.id });
+      } catch {
+        counts.skipped++;
+      }
+    }
+    // Papers first: a daily entry refers to its paper.
+    const stored = await upsertPapers(ctx.database, papers);
+    await upsertDailyEntries(ctx.database, entries);
+    counts.days++;
+    counts.entries += entries.length;
+    counts.inserted += stored.inserted;
+    ctx.progress?.({ ...counts });
+  }
+  ctx.logger.info(counts, 'Hugging Face daily papers synced');
+  return counts;
+}
