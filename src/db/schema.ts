@@ -214,6 +214,59 @@ export interface GithubStarSnapshotsTable {
   stars: number;
 }
 
+/** Email digests (migration 005). JSON columns hold string arrays. */
+export interface SubscriptionsTable {
+  id: string;
+  email: string;
+  /** Lower-cased email: one subscription per address. */
+  email_key: string;
+  user_id: string | null;
+  /** pending | active | unsubscribed | disabled */
+  status: string;
+  /** daily | weekly */
+  frequency: string;
+  categories: string;
+  interests: string;
+  paper_count: number;
+  time_zone: string;
+  send_hour: number;
+  /** Preferences asked for by a new sign-up of an active address; applied only when that mail is confirmed. */
+  pending_preferences: string | null;
+  confirm_nonce: string | null;
+  confirm_expires_at: string | null;
+  confirm_sent_at: string | null;
+  /** Server-side key bound into unsubscribe and manage links; never leaves the server. */
+  link_key: string;
+  bounce_count: Generated<number>;
+  last_bounce_at: string | null;
+  created_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  updated_at: string;
+}
+
+export interface DigestDeliveriesTable {
+  /** `<subscription id>/<period key>`: one digest per subscriber and period. */
+  idempotency_key: string;
+  subscription_id: string;
+  period_key: string;
+  frequency: string;
+  message_id: string;
+  /** pending | sending | handed_off | sent | failed | skipped */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  lease_expires_at: string | null;
+  handed_off_at: string | null;
+  sent_at: string | null;
+  smtp_response: string | null;
+  last_error: string | null;
+  paper_count: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
@@ -236,6 +289,8 @@ export interface DB {
   submissions: SubmissionsTable;
   moderation_log: ModerationLogTable;
   app_secrets: AppSecretsTable;
+  subscriptions: SubscriptionsTable;
+  digest_deliveries: DigestDeliveriesTable;
 }
 
 export type { Generated };
