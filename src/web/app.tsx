@@ -1,47 +1,106 @@
-// The route table: every page and API route, in one readable place.
+// The route table: every page, API route and feed in one readable place. A listing's HTML page, its JSON
+// (Hugging Face-shaped API) and its RSS/Atom/JSON feeds sit side by side and share one loader.
+// Other areas add their route lines in the marked sections; handlers live in their own modules.
 import { Hono } from 'hono';
-import { AppError } from '../errors.ts';
-import { listLatestPapers } from '../db/papers.ts';
+import { serveAsset } from './assets.ts';
+import { apiHandlers } from './api/papers.ts';
+import { openApiDocument } from './api/openapi.ts';
 import type { AppContext } from './context.ts';
+import { handleError, notFoundResponse } from './errors.tsx';
+import { feedRoutes } from './feeds/render.ts';
+import { createPageCache, isPersonalRequest, type PageCache } from './http/page-cache.ts';
+import { listingHandlers } from './routes/listings.tsx';
+import { paperHandlers, type PaperPageExtensions } from './routes/paper.tsx';
+import { siteHandlers } from './routes/site.tsx';
+import { securityHeaders } from './security/headers.ts';
+import { clientAddress, createRateLimiter } from './security/rate-limit.ts';
 
-export function createApp(ctx: AppContext): Hono {
+// Path patterns for arXiv ids: new style (2506.03569, optionally v2) and old style, whose slash needs two segments.
+const NEW_ID = ':id{\\d+\\.\\d+(?:v\\d+)?}';
+const OLD_ID = ':archive{[a-z-]+(?:\\.[A-Z]+)?}/:num{\\d+(?:v\\d+)?}';
+// Periods: loose patterns (Hono's param regexes cannot hold {n} counts); zod validates and answers 400 with a reason.
+const DAY = ':key{[0-9]+-[0-9]+-[0-9]+}';
+const WEEK = ':key{[0-9]+-W[0-9]+}';
+const MONTH = ':key{[0-9]+-[0-9]+}';
+
+export interface App {
+  app: Hono;
+  /** The in-process cache of anonymous responses (tests clear it; the bench reports on it). */
+  pageCache: PageCache;
+}
+
+export function createApp(ctx: AppContext, options: { paper?: PaperPageExtensions } = {}): Hono {
+  return buildApp(ctx, options).app;
+}
+
+export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions } = {}): App {
   const app = new Hono();
-
-  app.get('/', async (c) => {
-    const papers = await listLatestPapers(ctx.database, 50);
-    return c.html(
-      '<!DOCTYPE html>' +
-        (
-          <html lang="en">
-            <head>
-              <meta charset="utf-8" />
-              <meta name="viewport" content="width=device-width, initial-scale=1" />
-              <title>Paperfeed</title>
-            </head>
-            <body>
-              <h1>Latest papers</h1>
-              <ol>
-                {papers.map((p) => (
-                  <li>
-                    <a href={`https://arxiv.org/abs/${p.id}`}>{p.title}</a> — {p.authors.slice(0, 3).join(', ')}
-                  </li>
-                ))}
-              </ol>
-            </body>
-          </html>
-        ).toString(),
-    );
+  const { config } = ctx;
+  const pageCache = createPageCache({ ttlMs: config.PAGE_CACHE_SECONDS * 1000, maxEntries: 2_000 });
+  const apiRateLimit = createRateLimiter({
+    name: 'api',
+    limit: config.API_RATE_LIMIT_PER_MINUTE,
+    windowSeconds: 60,
+    key: (c) => clientAddress(c, config.TRUST_PROXY),
+    // Signed-in clients are limited by their own account's quotas (votes, comments), not by address.
+    skip: isPersonalRequest,
   });
 
+  // ── Middleware, outermost first ──────────────────────────────────────────────────────────────────────────
+  app.use('*', securityHeaders({ https: config.baseUrl.startsWith('https:') }));
+  app.use('/api/*', apiRateLimit.middleware);
+  if (config.PAGE_CACHE_SECONDS > 0) app.use('*', pageCache.middleware);
+  // H5: session and CSRF middleware go here (after the page cache: cached pages are anonymous by construction).
+
+  const listings = listingHandlers(ctx);
+  const papers = paperHandlers(ctx, options.paper);
+  const api = apiHandlers(ctx);
+  const site = siteHandlers(ctx);
+
+  // ── Infrastructure ───────────────────────────────────────────────────────────────────────────────────────
   app.get('/healthz', (c) => c.text('ok'));
+  app.get('/assets/:file', serveAsset);
+  app.get('/sitemap.xml', site.sitemap);
+  app.get('/robots.txt', (c) => c.text(`User-agent: *\nDisallow: /api/\nSitemap: ${config.baseUrl}/sitemap.xml\n`));
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.path}` } }, 404));
-  app.onError((err, c) => {
-    if (err instanceof AppError) {
-      return c.json({ error: { code: err.code, message: err.message } }, err.status as 400, err.headers);
-    }
-    ctx.logger.error({ err, path: c.req.path }, 'unhandled error');
-    return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500);
-  });
-  return app;
+  // ── Daily Papers: page · JSON · feeds ────────────────────────────────────────────────────────────────────
+  app.get('/', listings.home);
+  app.get('/papers/date', listings.pick('day'));
+  app.get(`/papers/date/${DAY}`, listings.period('day'));
+  feedRoutes(app, `/papers/date/${DAY}`, listings.periodFeed('day'));
+  app.get('/papers/week', listings.pick('week'));
+  app.get(`/papers/week/${WEEK}`, listings.period('week'));
+  feedRoutes(app, `/papers/week/${WEEK}`, listings.periodFeed('week'));
+  app.get('/papers/month', listings.pick('month'));
+  app.get(`/papers/month/${MONTH}`, listings.period('month'));
+  feedRoutes(app, `/papers/month/${MONTH}`, listings.periodFeed('month'));
+  app.get('/api/daily_papers', api.dailyPapers);
+
+  // ── Trending ─────────────────────────────────────────────────────────────────────────────────────────────
+  app.get('/papers/trending', listings.trendingPage);
+  feedRoutes(app, '/papers/trending', listings.trendingFeed);
+
+  // ── Feeds that follow the latest period, and per category ─────────────────────────────────────────────────
+  app.get('/feeds', site.feeds);
+  feedRoutes(app, '/feeds/daily', listings.rollingFeed('day'));
+  feedRoutes(app, '/feeds/weekly', listings.rollingFeed('week'));
+  feedRoutes(app, '/feeds/monthly', listings.rollingFeed('month'));
+  feedRoutes(app, '/feeds/category/:category', listings.categoryFeed);
+
+  // ── Search (H4): /search page, /api/papers/search, /api/papers/{id}/similar — register before paper routes ──
+
+  // ── Community (H5) and digests (H6) ──────────────────────────────────────────────────────────────────────
+
+  // ── Papers: page · JSON · share image (keep last: the id patterns are broad) ─────────────────────────────
+  app.get(`/papers/${NEW_ID}`, papers.page);
+  app.get(`/papers/${OLD_ID}`, papers.page);
+  app.get(`/papers/${NEW_ID}/thumbnail.svg`, papers.thumbnail);
+  app.get(`/papers/${OLD_ID}/thumbnail.svg`, papers.thumbnail);
+  app.get(`/api/papers/${NEW_ID}`, api.paper);
+  app.get(`/api/papers/${OLD_ID}`, api.paper);
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(config.baseUrl)));
+
+  app.notFound((c) => notFoundResponse(c, config.baseUrl));
+  app.onError((err, c) => handleError(err, c, ctx.logger, config.baseUrl));
+  return { app, pageCache };
 }

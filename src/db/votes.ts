@@ -1,0 +1,98 @@
+// Community upvotes: one per person per paper. papers.community_upvotes is changed in the same transaction
+// as the votes row, by a relative UPDATE (x = x + 1), so concurrent voters never overwrite each other.
+import { sql } from 'kysely';
+import { notFound } from '../errors.ts';
+import type { Database } from './connect.ts';
+
+export interface VoteResult {
+  upvoted: boolean;
+  /** Imported (Hugging Face) upvotes plus community upvotes: the number shown everywhere. */
+  upvotes: number;
+  communityUpvotes: number;
+}
+
+/**
+ * Sets the person's vote on a paper: `want` true adds it, false removes it, undefined toggles it.
+ * Hidden or unknown papers are a 404.
+ */
+export async function setVote(database: Database, userId: string, paperId: string, want?: boolean): Promise<VoteResult> {
+  return database.db.transaction().execute(async (trx) => {
+    const paper = await trx.selectFrom('papers').select(['id', 'hidden']).where('id', '=', paperId).executeTakeFirst();
+    if (!paper || Number(paper.hidden)) throw notFound(`no paper ${paperId}`);
+    let delta = 0;
+    const existing = await trx.selectFrom('votes').select('user_id').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
+    const target = want ?? !existing;
+    if (target) {
+      // ON CONFLICT DO NOTHING makes a concurrent duplicate a no-op instead of an error or a double count.
+      const r = await trx
+        .insertInto('votes')
+        .values({ user_id: userId, paper_id: paperId, created_at: new Date().toISOString() })
+        .onConflict((oc) => oc.columns(['user_id', 'paper_id']).doNothing())
+        .executeTakeFirst();
+      delta = Number(r.numInsertedOrUpdatedRows ?? 0);
+    } else {
+      const r = await trx.deleteFrom('votes').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
+      delta = -Number(r.numDeletedRows);
+    }
+    if (delta !== 0) {
+      await trx
+        .updateTable('papers')
+        .set({ community_upvotes: sql`community_upvotes + ${delta}` })
+        .where('id', '=', paperId)
+        .execute();
+    }
+    const counts = await trx
+      .selectFrom('papers')
+      .leftJoin('daily_entries', 'daily_entries.paper_id', 'papers.id')
+      .select(['papers.community_upvotes', 'daily_entries.upvotes'])
+      .where('papers.id', '=', paperId)
+      .executeTakeFirstOrThrow();
+    const community = Number(counts.community_upvotes);
+    return { upvoted: target, communityUpvotes: community, upvotes: community + Number(counts.upvotes ?? 0) };
+  });
+}
+
+/** Which of these papers the person has upvoted (for "you voted" marks in listings). */
+export async function hasUpvoted(database: Database, userId: string, paperIds: string[]): Promise<Set<string>> {
+  if (!paperIds.length) return new Set();
+  const rows = await database.db
+    .selectFrom('votes')
+    .select('paper_id')
+    .where('user_id', '=', userId)
+    .where('paper_id', 'in', paperIds)
+    .execute();
+  return new Set(rows.map((r) => r.paper_id));
+}
+
+/** The number of vote rows for a paper: the ground truth the counter must equal (tests and the load check use it). */
+export async function countVotes(database: Database, paperId: string): Promise<number> {
+  const row = await database.db
+    .selectFrom('votes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('paper_id', '=', paperId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface PaperCounts {
+  hidden: boolean;
+  /** Imported plus community, as shown everywhere. */
+  upvotes: number;
+  numComments: number;
+}
+
+/** The counts shown for one paper, or null when it is unknown. */
+export async function paperCounts(database: Database, paperId: string): Promise<PaperCounts | null> {
+  const row = await database.db
+    .selectFrom('papers')
+    .leftJoin('daily_entries', 'daily_entries.paper_id', 'papers.id')
+    .select(['papers.hidden', 'papers.community_upvotes', 'papers.community_comments', 'daily_entries.upvotes', 'daily_entries.num_comments'])
+    .where('papers.id', '=', paperId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    hidden: Number(row.hidden) === 1,
+    upvotes: Number(row.community_upvotes) + Number(row.upvotes ?? 0),
+    numComments: Number(row.community_comments) + Number(row.num_comments ?? 0),
+  };
+}

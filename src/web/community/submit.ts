@@ -1,0 +1,43 @@
+// Submitting a paper to the Daily Papers: resolve the id, fetch the paper from arXiv when it is not stored
+// yet, apply the rules (recent, not already in the feed, a daily cap per person) and record it.
+import { tryParseArxivId } from '../../domain/arxiv-id.ts';
+import { getPaper, upsertPapers, type StoredPaper } from '../../db/papers.ts';
+import { recordSubmission } from '../../db/submissions.ts';
+import { badRequest, notFound } from '../../errors.ts';
+import { fetchArxivPapers } from '../../ingest/arxiv-api.ts';
+import type { CurrentUser } from '../security/auth.ts';
+import type { AppContext } from '../context.ts';
+
+export interface Submitted {
+  paper: StoredPaper;
+  day: string;
+}
+
+export async function submitPaper(ctx: AppContext, user: CurrentUser, input: string, now = new Date()): Promise<Submitted> {
+  const parsed = tryParseArxivId(String(input ?? ''));
+  if (!parsed) throw badRequest('enter an arXiv id such as 2406.01234 or an arxiv.org / huggingface.co/papers URL', 'bad_arxiv_id');
+  let paper = await getPaper(ctx.database, parsed.id);
+  if (!paper) {
+    const fetched = (await fetchArxivPapers(ctx, [parsed.id])).find((p) => p.id === parsed.id);
+    if (!fetched) throw notFound(`arXiv has no paper ${parsed.id}`, 'unknown_paper');
+    await upsertPapers(ctx.database, [fetched]);
+    paper = await getPaper(ctx.database, parsed.id);
+    if (!paper) throw notFound(`arXiv has no paper ${parsed.id}`, 'unknown_paper');
+  }
+  const problem = ageProblem(paper, now, ctx.config.SUBMISSION_MAX_AGE_DAYS);
+  if (problem) throw badRequest(problem, 'too_old');
+  const day = now.toISOString().slice(0, 10);
+  await recordSubmission(ctx.database, { userId: user.id, username: user.username, paperId: paper.id, day, maxPerDay: ctx.config.SUBMISSIONS_PER_DAY }, now);
+  return { paper, day };
+}
+
+/** As on Hugging Face: only papers published on arXiv within the last N days can be submitted. */
+export function ageProblem(paper: Pick<StoredPaper, 'submittedAt' | 'versions'>, now: Date, maxAgeDays: number): string | null {
+  const published = paper.versions.find((v) => v.version === 1)?.created ?? paper.submittedAt;
+  if (!published || Number.isNaN(Date.parse(published))) return 'arXiv does not say when this paper was published, so it cannot be submitted';
+  const ageDays = (now.getTime() - Date.parse(published)) / 86_400_000;
+  if (ageDays > maxAgeDays) {
+    return `only papers published on arXiv in the last ${maxAgeDays} days can be submitted (this one is from ${published.slice(0, 10)})`;
+  }
+  return null;
+}

@@ -1,0 +1,92 @@
+// Cross-site request forgery protection for every POST/PUT/PATCH/DELETE.
+// Signed double submit: the browser holds a random value in the HttpOnly cookie pf_csrf, and each form
+// carries HMAC(secret, that value). Another site can make the browser send the cookie but can neither read
+// it nor compute the HMAC, and a cookie planted by a sibling subdomain is useless without the secret.
+// Requests authenticated by an access token carry no ambient credential, so they need no CSRF token.
+import crypto from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { html } from 'hono/html';
+import { loadOrCreateSecret } from '../../db/sessions.ts';
+import { forbidden } from '../../errors.ts';
+import type { AppContext } from '../context.ts';
+import { currentUser } from './auth.ts';
+import { secureCookies } from './session.ts';
+
+export const CSRF_COOKIE = 'pf_csrf';
+export const CSRF_FIELD = '_csrf';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    csrf: { secret: string; secure: boolean; token?: string };
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+
+function sign(secret: string, value: string): string {
+  return crypto.createHmac('sha256', secret).update(`csrf:${value}`).digest('base64url');
+}
+
+/** app.use('*', csrfProtection(ctx)) after sessionMiddleware. Refuses unsafe requests without a valid token (403). */
+export function csrfProtection(ctx: AppContext): MiddlewareHandler {
+  let secret: Promise<string> | null = null;
+  const loadSecret = () => {
+    secret ??= (ctx.config.SECRET_KEY ? Promise.resolve(ctx.config.SECRET_KEY) : loadOrCreateSecret(ctx.database, 'csrf')).catch((e) => {
+      secret = null; // a failed first read (database briefly down) is retried by the next request
+      throw e;
+    });
+    return secret;
+  };
+  return async (c, next) => {
+    c.set('csrf', { secret: await loadSecret(), secure: secureCookies(ctx.config) });
+    if (UNSAFE.has(c.req.method) && currentUser(c)?.via !== 'token') {
+      const cookie = getCookie(c, CSRF_COOKIE);
+      const supplied = c.req.header(CSRF_HEADER) ?? (await formField(c));
+      if (!cookie || !COOKIE_VALUE.test(cookie) || !supplied || !sameString(supplied, sign(c.get('csrf').secret, cookie))) {
+        throw forbidden('the form expired or did not come from this site; reload the page and try again', 'csrf');
+      }
+    }
+    await next();
+  };
+}
+
+async function formField(c: Context): Promise<string | undefined> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return undefined;
+  // Hono caches the parsed body, so the handler reads the same form again without re-reading the stream.
+  const body = await c.req.parseBody();
+  const value = body[CSRF_FIELD];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+/**
+ * The token for forms on this response. A first visit gets its pf_csrf cookie here. The response is marked
+ * private and no-store: a token belongs to one browser, so a page carrying one must never be shared by a cache.
+ */
+export function csrfToken(c: Context): string {
+  const state = c.get('csrf');
+  if (!state) throw new Error('csrfProtection middleware is not installed');
+  if (state.token) return state.token;
+  let value = getCookie(c, CSRF_COOKIE);
+  if (!value || !COOKIE_VALUE.test(value)) {
+    value = crypto.randomBytes(32).toString('base64url');
+    setCookie(c, CSRF_COOKIE, value, { httpOnly: true, sameSite: 'Lax', secure: state.secure, path: '/', maxAge: 365 * 86_400 });
+  }
+  c.header('Cache-Control', 'private, no-store');
+  state.token = sign(state.secret, value);
+  return state.token;
+}
+
+/** `<form method="post">{csrfField(c)}…</form>` */
+export function csrfField(c: Context) {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrfToken(c)}">`;
+}
