@@ -114,17 +114,13 @@ export const configSchema = z.object({
   VOTE_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('60'),
   /** Comments per person per hour. */
   COMMENT_RATE_LIMIT_PER_HOUR: wholeNumber(1).default('30'),
-  /** How long after posting the author may still edit a comment. */
-  COMMENT_EDIT_WINDOW_MINUTES: wholeNumber(0).default('30'),
-  /** Password and sign-in link requests per client address per 15 minutes. */
-  SIGNIN_RATE_LIMIT: wholeNumber(1).default('20'),
-  /** Sign-in links mailed to one address per hour (keeps the form from being used to flood an inbox). */
-  MAGIC_LINKS_PER_HOUR: wholeNumber(1).default('5'),
-  /** Upvotes per person per minute. */
-  VOTE_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('60'),
-  /** Comments per person per hour. */
-  COMMENT_RATE_LIMIT_PER_HOUR: wholeNumber(1).default('30'),
   API_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('600'),
+
+  // Web
+  /** Seconds a rendered anonymous page, API response or feed is reused (0 disables; at most 5 so new upvotes show promptly). */
+  PAGE_CACHE_SECONDS: wholeNumber(0, 5).default('5'),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (otherwise clients could forge it). */
+  TRUST_PROXY: bool.default('false'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -6,12 +6,15 @@ import { serveAsset } from './assets.ts';
 import { apiHandlers } from './api/papers.ts';
 import { openApiDocument } from './api/openapi.ts';
 import type { AppContext } from './context.ts';
+import { communityRoutes } from './community/routes.tsx';
 import { handleError, notFoundResponse } from './errors.tsx';
 import { feedRoutes } from './feeds/render.ts';
 import { createPageCache, isPersonalRequest, type PageCache } from './http/page-cache.ts';
 import { listingHandlers } from './routes/listings.tsx';
 import { paperHandlers, type PaperPageExtensions } from './routes/paper.tsx';
 import { siteHandlers } from './routes/site.tsx';
+import { sessionMiddleware } from './security/auth.ts';
+import { csrfProtection } from './security/csrf.ts';
 import { securityHeaders } from './security/headers.ts';
 import { clientAddress, createRateLimiter } from './security/rate-limit.ts';
 
@@ -50,7 +53,9 @@ export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions
   app.use('*', securityHeaders({ https: config.baseUrl.startsWith('https:') }));
   app.use('/api/*', apiRateLimit.middleware);
   if (config.PAGE_CACHE_SECONDS > 0) app.use('*', pageCache.middleware);
-  // H5: session and CSRF middleware go here (after the page cache: cached pages are anonymous by construction).
+  // Who is asking (session cookie or access token), then CSRF checks on every POST/PUT/PATCH/DELETE.
+  app.use('*', sessionMiddleware(ctx));
+  app.use('*', csrfProtection(ctx));
 
   const listings = listingHandlers(ctx);
   const papers = paperHandlers(ctx, options.paper);
@@ -90,6 +95,7 @@ export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions
   // ── Search (H4): /search page, /api/papers/search, /api/papers/{id}/similar — register before paper routes ──
 
   // ── Community (H5) and digests (H6) ──────────────────────────────────────────────────────────────────────
+  app.route('/', communityRoutes(ctx));
 
   // ── Papers: page · JSON · share image (keep last: the id patterns are broad) ─────────────────────────────
   app.get(`/papers/${NEW_ID}`, papers.page);

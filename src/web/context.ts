@@ -7,4 +7,10 @@ export interface AppContext {
   config: Config;
   database: Database;
   logger: Logger;
+  /** The current time; tests fix it so "today" is deterministic. Defaults to the system clock. */
+  clock?: () => Date;
+}
+
+export function now(ctx: AppContext): Date {
+  return ctx.clock ? ctx.clock() : new Date();
 }

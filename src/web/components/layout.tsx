@@ -1,0 +1,153 @@
+// The page frame: head (title, canonical URL, sharing meta, feed autodiscovery, hashed CSS/JS), the site header
+// with its navigation, the subscribe box, the main content and the footer. Pages pass what varies.
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { assetUrl } from '../assets.ts';
+import { SubscribeSlot } from './subscribe-slot.tsx';
+
+export type NavKey = 'daily' | 'weekly' | 'monthly' | 'trending' | 'search' | 'submit' | 'signin' | null;
+
+export interface FeedLink {
+  title: string;
+  href: string;
+  type: 'application/rss+xml' | 'application/atom+xml' | 'application/feed+json' | 'application/json';
+}
+
+export interface ShareMeta {
+  /** og:type: website for listings, article for a paper. */
+  type: 'website' | 'article';
+  image?: string;
+}
+
+export interface LayoutProps {
+  title: string;
+  description?: string;
+  /** Absolute canonical URL. */
+  canonical: string;
+  current?: NavKey;
+  feeds?: FeedLink[];
+  share?: ShareMeta;
+  /** JSON-LD object for structured data; serialised safely inside a data block. */
+  jsonLd?: unknown;
+  /** The signed-in account, or null/undefined for anonymous visitors. */
+  account?: { username: string } | null;
+  /** Pages that must not be indexed (errors). */
+  noindex?: boolean;
+  children?: Child;
+}
+
+const NAV: { key: Exclude<NavKey, null>; href: string; label: string }[] = [
+  { key: 'daily', href: '/', label: 'Daily' },
+  { key: 'weekly', href: '/papers/week', label: 'Weekly' },
+  { key: 'monthly', href: '/papers/month', label: 'Monthly' },
+  { key: 'trending', href: '/papers/trending', label: 'Trending' },
+  { key: 'search', href: '/search', label: 'Search' },
+  { key: 'submit', href: '/submit', label: 'Submit' },
+];
+
+/**
+ * Serialises JSON for a <script type="application/ld+json"> block. `<` becomes \u003c so no string inside
+ * (a title with "</script>") can end the block early; U+2028/2029 are escaped for old parsers.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function Layout(props: LayoutProps) {
+  const siteName = 'Paperfeed';
+  const fullTitle = props.title === siteName ? siteName : `${props.title} · ${siteName}`;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{fullTitle}</title>
+        {props.description && <meta name="description" content={props.description} />}
+        {props.noindex && <meta name="robots" content="noindex" />}
+        <link rel="canonical" href={props.canonical} />
+        <link rel="stylesheet" href={assetUrl('app.css')} />
+        <script type="module" src={assetUrl('app.js')}></script>
+        {(props.feeds ?? []).map((f) => (
+          <link rel="alternate" type={f.type} title={f.title} href={f.href} />
+        ))}
+        <meta property="og:site_name" content={siteName} />
+        <meta property="og:title" content={props.title} />
+        <meta property="og:type" content={props.share?.type ?? 'website'} />
+        <meta property="og:url" content={props.canonical} />
+        {props.description && <meta property="og:description" content={props.description} />}
+        {props.share?.image && <meta property="og:image" content={props.share.image} />}
+        <meta name="twitter:card" content={props.share?.image ? 'summary_large_image' : 'summary'} />
+        <meta name="twitter:title" content={props.title} />
+        {props.description && <meta name="twitter:description" content={props.description} />}
+        {props.jsonLd !== undefined && <script type="application/ld+json">{raw(jsonForScript(props.jsonLd))}</script>}
+      </head>
+      <body>
+        <a class="skip" href="#content">
+          Skip to content
+        </a>
+        <header class="site">
+          <div class="wrap">
+            <a class="brand" href="/">
+              Paperfeed
+            </a>
+            <nav class="main" aria-label="Main">
+              <ul>
+                {NAV.map((n) => (
+                  <li>
+                    <a href={n.href} aria-current={props.current === n.key ? 'page' : undefined}>
+                      {n.label}
+                    </a>
+                  </li>
+                ))}
+                <li>
+                  {props.account ? (
+                    <a href="/settings">{props.account.username}</a>
+                  ) : (
+                    <a href="/signin" aria-current={props.current === 'signin' ? 'page' : undefined}>
+                      Sign in
+                    </a>
+                  )}
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <div class="banner">
+          <div class="wrap">
+            <SubscribeSlot />
+          </div>
+        </div>
+        <main id="content" class="wrap">
+          {props.children}
+        </main>
+        <footer class="site">
+          <div class="wrap">
+            <p>Paperfeed — papers by the research community, from arXiv and Hugging Face Daily Papers. Metadata from arXiv (CC0).</p>
+            <ul>
+              <li>
+                <a href="/feeds">Feeds</a>
+              </li>
+              <li>
+                <a href="/api/openapi.json">API (OpenAPI)</a>
+              </li>
+              <li>
+                <a href="/sitemap.xml">Sitemap</a>
+              </li>
+            </ul>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** A complete HTML document string for a page element. */
+export function htmlDocument(page: Child): string {
+  return '<!DOCTYPE html>' + String(page);
+}

@@ -1,0 +1,58 @@
+// Validators and freshness for every page, API response and feed: a strong ETag over the body, Last-Modified
+// from the data shown, Cache-Control chosen by the caller, and 304 Not Modified when the client's copy is current
+// (If-None-Match wins over If-Modified-Since, as RFC 9110 §13.2.2 orders them).
+import crypto from 'node:crypto';
+import type { Context } from 'hono';
+
+export interface Representation {
+  body: string;
+  contentType: string;
+  cacheControl: string;
+  /** ISO timestamp of the newest data in the body, when known. */
+  lastModified?: string | null;
+  status?: 200 | 404;
+  headers?: Record<string, string>;
+}
+
+export function etagOf(body: string): string {
+  return `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+/** HTTP-date of an ISO timestamp, at whole-second precision as the header format demands. */
+export function httpDate(iso: string): string {
+  return new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toUTCString();
+}
+
+/** True when the request's validators say the client already holds this representation. */
+export function isNotModified(c: Context, etag: string, lastModified: string | null): boolean {
+  const ifNoneMatch = c.req.header('if-none-match');
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() === '*') return true;
+    // Weak comparison: W/"x" matches "x" (a proxy may have weakened our tag).
+    return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+  }
+  const ifModifiedSince = c.req.header('if-modified-since');
+  if (ifModifiedSince && lastModified) {
+    const since = Date.parse(ifModifiedSince);
+    return !Number.isNaN(since) && Date.parse(lastModified) <= since;
+  }
+  return false;
+}
+
+/** Builds the response for a representation, or a 304 when the client's copy is current. */
+export function represent(c: Context, rep: Representation): Response {
+  const etag = etagOf(rep.body);
+  const headers: Record<string, string> = {
+    ...rep.headers,
+    'Content-Type': rep.contentType,
+    'Cache-Control': rep.cacheControl,
+    ETag: etag,
+  };
+  const lastModified = rep.lastModified ? httpDate(rep.lastModified) : null;
+  if (lastModified) headers['Last-Modified'] = lastModified;
+  if ((rep.status ?? 200) === 200 && isNotModified(c, etag, lastModified)) {
+    delete headers['Content-Type'];
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(c.req.method === 'HEAD' ? null : rep.body, { status: rep.status ?? 200, headers });
+}

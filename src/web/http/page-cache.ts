@@ -1,0 +1,84 @@
+// A short-lived in-process cache of rendered anonymous responses. Rendering a 50-paper page costs far more than
+// sending it; keeping the bytes for at most a few seconds multiplies throughput while a new upvote still shows
+// within that time. Personal requests (a session cookie or a bearer token) never read or fill the cache, and a
+// response that sets a cookie or says private/no-store is never stored — so nobody is served someone else's page.
+import type { Context, MiddlewareHandler } from 'hono';
+import { isNotModified } from './conditional.ts';
+
+/** H5's session cookie (src/web/security/session.ts `SESSION_COOKIE`); its presence means a signed-in visitor. */
+export const SESSION_COOKIE_NAME = 'pf_session';
+
+export interface PageCacheOptions {
+  /** How long a stored response is served; must stay ≤ 5 s so fresh upvotes show promptly. */
+  ttlMs: number;
+  maxEntries: number;
+  now?: () => number;
+}
+
+interface Entry {
+  storedAt: number;
+  status: number;
+  body: ArrayBuffer;
+  headers: [string, string][];
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export function isPersonalRequest(c: Context): boolean {
+  if (c.req.header('authorization')) return true;
+  const cookie = c.req.header('cookie');
+  return !!cookie && cookie.split(';').some((part) => part.trim().startsWith(`${SESSION_COOKIE_NAME}=`));
+}
+
+function storable(res: Response): boolean {
+  if (res.status !== 200 || res.headers.has('set-cookie')) return false;
+  const cc = res.headers.get('cache-control') ?? '';
+  return !/\b(private|no-store)\b/i.test(cc);
+}
+
+function headerList(headers: Headers): [string, string][] {
+  const out: [string, string][] = [];
+  headers.forEach((value, name) => out.push([name, value]));
+  return out;
+}
+
+export interface PageCache {
+  middleware: MiddlewareHandler;
+  clear(): void;
+  size(): number;
+}
+
+export function createPageCache(options: PageCacheOptions): PageCache {
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || isPersonalRequest(c)) return next();
+    const key = c.req.url;
+    const hit = entries.get(key);
+    if (hit && now() - hit.storedAt < options.ttlMs) {
+      if (hit.etag && isNotModified(c, hit.etag, hit.lastModified)) {
+        c.res = new Response(null, { status: 304, headers: hit.headers.filter(([n]) => n !== 'content-type') });
+        return;
+      }
+      c.res = new Response(c.req.method === 'HEAD' ? null : hit.body, { status: hit.status, headers: hit.headers });
+      return;
+    }
+    await next();
+    // HEAD responses have no body to keep; conditional 304s say nothing about the full representation.
+    if (c.req.method !== 'GET' || !storable(c.res)) return;
+    const body = await c.res.clone().arrayBuffer();
+    if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
+    entries.delete(key);
+    entries.set(key, {
+      storedAt: now(),
+      status: c.res.status,
+      body,
+      headers: headerList(c.res.headers),
+      etag: c.res.headers.get('etag'),
+      lastModified: c.res.headers.get('last-modified'),
+    });
+  };
+
+  return { middleware, clear: () => entries.clear(), size: () => entries.size };
+}

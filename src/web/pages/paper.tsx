@@ -1,0 +1,194 @@
+// A paper's page: everything we know about it, readable without JavaScript, with sharing metadata and a
+// schema.org ScholarlyArticle description for search engines.
+import type { Child } from 'hono/jsx';
+import { absUrl, pdfUrl } from '../../domain/arxiv-id.ts';
+import type { ListedPaper } from '../../db/listings.ts';
+import { Layout } from '../components/layout.tsx';
+import { bibtexFor } from '../components/bibtex.ts';
+import { MathText } from '../components/math-text.tsx';
+import { formatCount, PaperCard, shorten } from '../components/paper-card.tsx';
+
+export interface PaperPageProps {
+  item: ListedPaper;
+  canonical: string;
+  baseUrl: string;
+  /** Similar papers from search, or null when search cannot say. */
+  similar: ListedPaper[] | null;
+  /** The community panel (upvote button, comments) when that part of the product provides one. */
+  community?: Child;
+  account?: { username: string } | null;
+}
+
+function day(iso: string | null): string | null {
+  return iso ? iso.slice(0, 10) : null;
+}
+
+export function scholarlyArticle(item: ListedPaper, canonical: string) {
+  const p = item.paper;
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'ScholarlyArticle',
+    '@id': canonical,
+    url: canonical,
+    headline: p.title.slice(0, 110),
+    name: p.title,
+    abstract: p.abstract,
+    author: p.authors.map((name) => ({ '@type': 'Person', name })),
+    datePublished: day(p.submittedAt) ?? p.announcedOn ?? undefined,
+    dateModified: day(p.updatedAt) ?? undefined,
+    keywords: [...p.categories, ...p.keywords].join(', ') || undefined,
+    identifier: [{ '@type': 'PropertyValue', propertyID: 'arXiv', value: p.id }, ...(p.doi ? [{ '@type': 'PropertyValue', propertyID: 'DOI', value: p.doi }] : [])],
+    sameAs: absUrl(p.id),
+    ...(p.license ? { license: p.license } : {}),
+    interactionStatistic: [
+      { '@type': 'InteractionCounter', interactionType: 'https://schema.org/LikeAction', userInteractionCount: item.signals.upvotes },
+      { '@type': 'InteractionCounter', interactionType: 'https://schema.org/CommentAction', userInteractionCount: item.signals.comments },
+    ],
+  };
+}
+
+export function PaperPage(props: PaperPageProps) {
+  const { paper, signals } = props.item;
+  const bibtex = bibtexFor(paper);
+  return (
+    <Layout
+      title={paper.title}
+      description={shorten(paper.aiSummary ?? paper.abstract, 200)}
+      canonical={props.canonical}
+      share={{ type: 'article', image: `${props.baseUrl}/papers/${paper.id}/thumbnail.svg` }}
+      jsonLd={scholarlyArticle(props.item, props.canonical)}
+      account={props.account}
+    >
+      <article>
+        <p class="muted">
+          arXiv:{paper.id}v{paper.version}
+          {paper.categories.length > 0 && <> · {paper.categories.join(' · ')}</>}
+        </p>
+        <h1>
+          <MathText text={paper.title} />
+        </h1>
+        <p>{paper.authors.join(', ')}</p>
+        <p>
+          <strong>{signals.upvotes}</strong> upvote{signals.upvotes === 1 ? '' : 's'} · <strong>{signals.comments}</strong> comment
+          {signals.comments === 1 ? '' : 's'}
+          {signals.day && (
+            <>
+              {' · '}in the Daily Papers of <a href={`/papers/date/${signals.day}`}>{signals.day}</a>
+              {signals.submittedBy && <> (submitted by {signals.submittedBy})</>}
+            </>
+          )}
+        </p>
+        <div class="actions">
+          <a class="button" href={absUrl(paper.id)} rel="noopener">
+            arXiv page
+          </a>
+          <a class="button" href={pdfUrl(paper.id)} rel="noopener">
+            PDF
+          </a>
+          {paper.codeUrl && (
+            <a class="button" href={paper.codeUrl} rel="noopener nofollow">
+              Code{paper.githubStars !== null ? ` · ${formatCount(paper.githubStars)} ★` : ''}
+            </a>
+          )}
+          {paper.projectUrl && (
+            <a class="button" href={paper.projectUrl} rel="noopener nofollow">
+              Project page
+            </a>
+          )}
+        </div>
+        {paper.aiSummary && (
+          <>
+            <h2>In short</h2>
+            <p>{paper.aiSummary}</p>
+          </>
+        )}
+        <h2>Abstract</h2>
+        <p class="abstract">
+          <MathText text={paper.abstract} />
+        </p>
+        <dl class="facts">
+          {paper.submittedAt && (
+            <>
+              <dt>Submitted</dt>
+              <dd>{day(paper.submittedAt)}</dd>
+            </>
+          )}
+          {paper.announcedOn && (
+            <>
+              <dt>Announced</dt>
+              <dd>
+                <a href={`/papers/date/${paper.announcedOn}`}>{paper.announcedOn}</a>
+              </dd>
+            </>
+          )}
+          {paper.updatedAt && paper.updatedAt !== paper.submittedAt && (
+            <>
+              <dt>Updated</dt>
+              <dd>{day(paper.updatedAt)}</dd>
+            </>
+          )}
+          <dt>Versions</dt>
+          <dd>
+            {paper.versions.length
+              ? paper.versions.map((v, i) => (
+                  <>
+                    {i > 0 && ', '}
+                    <a href={absUrl(paper.id, v.version)}>v{v.version}</a>
+                    {v.created && ` (${day(v.created)})`}
+                  </>
+                ))
+              : `v${paper.version}`}
+          </dd>
+          {paper.comments && (
+            <>
+              <dt>Comments</dt>
+              <dd>{paper.comments}</dd>
+            </>
+          )}
+          {paper.journalRef && (
+            <>
+              <dt>Journal</dt>
+              <dd>{paper.journalRef}</dd>
+            </>
+          )}
+          {paper.doi && (
+            <>
+              <dt>DOI</dt>
+              <dd>
+                <a href={`https://doi.org/${paper.doi}`}>{paper.doi}</a>
+              </dd>
+            </>
+          )}
+          {paper.keywords.length > 0 && (
+            <>
+              <dt>Keywords</dt>
+              <dd>{paper.keywords.join(', ')}</dd>
+            </>
+          )}
+        </dl>
+        <h2 id="cite">Cite</h2>
+        <pre class="bibtex" id="bibtex" tabindex={0} aria-labelledby="cite">
+          {bibtex}
+        </pre>
+        <button type="button" data-copy="bibtex" hidden>
+          Copy BibTeX
+        </button>
+      </article>
+      {props.community}
+      <section aria-labelledby="similar">
+        <h2 id="similar">Similar papers</h2>
+        {props.similar === null ? (
+          <p class="muted">Similar papers appear here once the search index is built.</p>
+        ) : props.similar.length ? (
+          <ol class="papers">
+            {props.similar.map((s) => (
+              <PaperCard item={s} />
+            ))}
+          </ol>
+        ) : (
+          <p class="muted">No similar papers found.</p>
+        )}
+      </section>
+    </Layout>
+  );
+}
