@@ -3,6 +3,7 @@
 // Other areas add their route lines in the marked sections; handlers live in their own modules.
 import { Hono } from 'hono';
 import { serveAsset } from './assets.ts';
+import { adminStatus } from './api/admin-status.ts';
 import { apiHandlers } from './api/papers.ts';
 import { openApiDocument } from './api/openapi.ts';
 import type { AppContext } from './context.ts';
@@ -93,6 +94,9 @@ export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions
   feedRoutes(app, '/feeds/category/:category', listings.categoryFeed);
 
   // ── Search (H4): /search page, /api/papers/search, /api/papers/{id}/similar — register before paper routes ──
+
+  // ── Operations: scheduler status (admins only) ──
+  app.get('/api/admin/status', ...adminStatus(ctx));
 
   // ── Community (H5) and digests (H6) ──────────────────────────────────────────────────────────────────────
   app.route('/', communityRoutes(ctx));
