@@ -1,4 +1,4 @@
-// Static assets (one stylesheet, one small script) served from memory under content-hashed names, so pages can
+// Static assets (one stylesheet, one small script, the icon) served from memory under content-hashed names, so pages can
 // reference them with a strict CSP ('self' only, no inline code) and browsers can cache them forever.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,7 +11,11 @@ interface Asset {
   hashedName: string;
 }
 
-const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
 const ASSET_DIR = path.join(import.meta.dirname, 'assets');
 
 function load(): Map<string, Asset> {

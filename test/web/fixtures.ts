@@ -13,7 +13,7 @@ export const XSS_TITLE = 'Breaking <script>alert("title")</script> & Friends';
 export const XSS_ABSTRACT = 'We show that $x^2 < y$ & that a<b holds when \\(\\alpha \\geq 1\\); <img src=x onerror=alert(1)> is text. Costs $5 and $10.';
 export const HIDDEN_ID = '2506.00999';
 export const OLD_STYLE_ID = 'hep-th/9901001';
-export const STARRED_ID = '2506.05001';
+export const STARRED_ID = '2506.05100';
 
 function paper(id: string, day: string, n: number, extra: Partial<Paper> = {}): Paper {
   return normalizePaper({

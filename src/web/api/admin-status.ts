@@ -1,12 +1,18 @@
 // GET /api/admin/status: the scheduler's jobs (last run, next run, last error, running now), harvest
-// cursors and paused services, as JSON for operators and monitoring.
+// cursors and paused services, as JSON for operators and monitoring. Admins only.
 import type { Context } from 'hono';
 import { schedulerStatus } from '../../jobs/status.ts';
 import type { AppContext } from '../context.ts';
+import { requireRole } from '../security/auth.ts';
 
 export function adminStatusHandler(ctx: AppContext) {
   return async (c: Context) => {
     c.header('Cache-Control', 'no-store');
     return c.json(await schedulerStatus(ctx.database, ctx.config));
   };
+}
+
+/** The guard and the handler, for the route table: app.get('/api/admin/status', ...adminStatus(ctx)). */
+export function adminStatus(ctx: AppContext) {
+  return [requireRole('admin'), adminStatusHandler(ctx)] as const;
 }

@@ -71,6 +71,7 @@ export function Layout(props: LayoutProps) {
         {props.description && <meta name="description" content={props.description} />}
         {props.noindex && <meta name="robots" content="noindex" />}
         <link rel="canonical" href={props.canonical} />
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <script type="module" src={assetUrl('app.js')}></script>
         {(props.feeds ?? []).map((f) => (
@@ -118,11 +119,11 @@ export function Layout(props: LayoutProps) {
             </nav>
           </div>
         </header>
-        <div class="banner">
+        <aside class="banner" aria-label="Email digest">
           <div class="wrap">
             <SubscribeSlot />
           </div>
-        </div>
+        </aside>
         <main id="content" class="wrap">
           {props.children}
         </main>

@@ -1,0 +1,217 @@
+// The pages in a real Chromium (Debian's, driven by playwright-core): moving across days, weeks and months,
+// the date picker with and without JavaScript, paging, opening a paper, following a feed link, keyboard use,
+// axe-core accessibility checks, the JavaScript budget, CSP cleanliness, and screenshots at 1280 and 360 px.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { FIXED_NOW, seedFixtures, XSS_ID } from '../web/fixtures.ts';
+import { startTestServer, type TestServer } from '../web/server.ts';
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-artifacts/screenshots');
+const AXE = fs.readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`${CHROMIUM} is absent: browser tests are skipped.`);
+
+let db: TestDatabase;
+let server: TestServer;
+let browser: Browser;
+const cspViolations: string[] = [];
+
+async function open(url: string, options: { width?: number; javaScript?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 }, javaScriptEnabled: options.javaScript ?? true });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+  });
+  await page.goto(server.url + url);
+  return page;
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  // Injected through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).join('; ')})`);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+describe.skipIf(!hasChromium)('pages in Chromium', () => {
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    await seedFixtures(db);
+    // A fixed "today" (2025-06-07, which has no papers) makes the home page fall back to 2025-06-06.
+    server = await startTestServer(db, { now: FIXED_NOW, env: { BASE_URL: 'http://127.0.0.1' } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('moves across days, weeks and months from the home page', async () => {
+    const page = await open('/');
+    expect((await page.locator('h1').innerText()).trim()).toBe('Daily Papers · Friday, 6 June 2025');
+    expect((await page.locator('.kind').innerText()).trim()).toBe('Community picks');
+    await screenshot(page, 'home-desktop');
+
+    await page.click('a[rel=prev]:has-text("Previous day")');
+    await page.waitForURL('**/papers/date/2025-06-05');
+    // Nobody submitted papers that day: the page says it lists arXiv's announcements instead.
+    expect((await page.locator('.kind').innerText()).trim()).toBe('arXiv announcements');
+    expect(await page.locator('ol.papers > li').count()).toBe(5);
+    expect(await page.locator('a[rel=next]:has-text("Next day")').getAttribute('href')).toBe('/papers/date/2025-06-06');
+
+    await page.click('nav.tabs a:has-text("Week")');
+    await page.waitForURL('**/papers/week/2025-W23');
+    expect(await page.locator('h1').innerText()).toContain('Week 23 of 2025 (2–8 June)');
+    await page.click('a[rel=prev]:has-text("Previous week")');
+    await page.waitForURL('**/papers/week/2025-W22');
+    await page.click('a[rel=next]:has-text("Next week")');
+    await page.waitForURL('**/papers/week/2025-W23');
+    await screenshot(page, 'week-desktop');
+
+    await page.click('nav.tabs a:has-text("Month")');
+    await page.waitForURL('**/papers/month/2025-06');
+    expect(await page.locator('h1').innerText()).toContain('June 2025');
+    await page.click('a[rel=prev]:has-text("Previous month")');
+    await page.waitForURL('**/papers/month/2025-05');
+    expect(await page.locator('main').innerText()).toContain('No papers');
+    await page.context().close();
+  });
+
+  it('jumps to a date with the picker, with and without JavaScript', async () => {
+    for (const javaScript of [true, false]) {
+      const page = await open('/papers/date/2025-06-06', { javaScript });
+      await page.fill('#period-picker', '2025-06-02');
+      await page.click('form[data-autosubmit] button[type=submit]');
+      await page.waitForURL('**/papers/date/2025-06-02');
+      expect(await page.locator('h1').innerText()).toContain('2 June 2025');
+      await page.context().close();
+    }
+  });
+
+  it('pages through a long list and filters by category', async () => {
+    const page = await open('/papers/date/2025-06-03');
+    expect(await page.locator('ol.papers > li').count()).toBe(30);
+    expect(await page.locator('.pager').innerText()).toContain('Page 1 of 2');
+    await page.click('a[rel=next]:has-text("Next page")');
+    await page.waitForURL('**/papers/date/2025-06-03?p=1');
+    expect(await page.locator('ol.papers > li').count()).toBe(5);
+    await page.click('a[rel=prev]:has-text("Previous page")');
+    await page.waitForURL('**/papers/date/2025-06-03');
+
+    await page.click('.chips a:has-text("cs.CL")');
+    await page.waitForURL('**/papers/date/2025-06-03?category=cs.CL');
+    const metas = await page.locator('ol.papers .meta').allTextContents();
+    expect(metas.length).toBeGreaterThan(0);
+    for (const m of metas) expect(m).toContain('cs.CL');
+    await page.context().close();
+  });
+
+  it('opens a paper, renders its math and offers BibTeX with a working copy button', async () => {
+    const page = await open('/');
+    const first = page.locator('ol.papers > li h3 a').first();
+    const title = (await first.textContent())!.trim();
+    await first.click();
+    await page.waitForURL(/\/papers\/2506\.\d+$/);
+    expect((await page.locator('h1').innerText()).trim()).toBe(title);
+    expect(await page.locator('a:has-text("PDF")').getAttribute('href')).toMatch(/arxiv\.org\/pdf\//);
+    expect(await page.locator('#bibtex').innerText()).toContain('@misc{');
+    const copy = page.locator('button[data-copy=bibtex]');
+    expect(await copy.isVisible()).toBe(true);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await copy.click();
+    expect(await copy.innerText()).toMatch(/Copied|Selected/);
+
+    const xss = await open(`/papers/${XSS_ID}`);
+    // The title's <script> is text, not an element; the abstract's $…$ became MathML.
+    expect(await xss.locator('script:not([src]):not([type="application/ld+json"])').count()).toBe(0);
+    expect(await xss.locator('h1').innerText()).toContain('<script>alert("title")</script>');
+    expect(await xss.locator('.abstract math').count()).toBe(2);
+    await screenshot(xss, 'paper-desktop');
+    await page.context().close();
+    await xss.context().close();
+  });
+
+  it('links feeds from the page, and the linked feed is served', async () => {
+    const page = await open('/papers/trending');
+    const href = await page.locator('link[rel=alternate][type="application/rss+xml"]').getAttribute('href');
+    expect(href).toBe('/papers/trending/rss.xml');
+    const response = await page.request.get(server.url + href);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toContain('application/rss+xml');
+    expect(await response.text()).toContain('<rss version="2.0"');
+    // The visible link in the page leads to the same place.
+    await page.click('.feeds a:has-text("RSS")');
+    await screenshot(await open('/papers/trending'), 'trending-desktop');
+    await page.context().close();
+  });
+
+  it('is keyboard navigable: the first Tab reaches the skip link, which moves focus to the content', async () => {
+    const page = await open('/');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(page.url()).toMatch(/#content$/);
+    await page.keyboard.press('Tab');
+    // Focus continues inside the main content, on a visible element.
+    expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
+    await page.context().close();
+  });
+
+  it('has no axe-core violations on the main pages, at desktop and mobile widths', async () => {
+    for (const width of [1280, 360]) {
+      for (const url of ['/', '/papers/date/2025-06-05', '/papers/week/2025-W23', '/papers/month/2025-06', '/papers/trending', `/papers/${XSS_ID}`, '/feeds']) {
+        const page = await open(url, { width });
+        expect(await axeViolations(page), `${url} at ${width}px`).toEqual([]);
+        await page.context().close();
+      }
+    }
+  });
+
+  it('fits 360 px without horizontal scrolling, in light and dark schemes', async () => {
+    for (const [url, name] of [
+      ['/', 'home'],
+      [`/papers/${XSS_ID}`, 'paper'],
+      ['/papers/trending', 'trending'],
+    ] as const) {
+      const page = await open(url, { width: 360 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(360);
+      await screenshot(page, `${name}-mobile`);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      expect(background).toBe('rgb(15, 17, 21)');
+      await screenshot(page, `${name}-mobile-dark`);
+      await page.context().close();
+    }
+  });
+
+  it('loads under 30 kB of JavaScript, none of it render-blocking, with no CSP violations', async () => {
+    const page = await open('/');
+    const scripts = await page.evaluate(() =>
+      [...document.querySelectorAll('script[src]')].map((s) => ({ src: (s as HTMLScriptElement).src, type: s.getAttribute('type'), async: (s as HTMLScriptElement).async, defer: (s as HTMLScriptElement).defer })),
+    );
+    let bytes = 0;
+    for (const s of scripts) {
+      // Module scripts are deferred by definition; classic scripts would need defer or async.
+      expect(s.type === 'module' || s.defer || s.async, s.src).toBe(true);
+      bytes += (await (await page.request.get(s.src)).body()).length;
+    }
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(30 * 1024);
+    expect(cspViolations).toEqual([]);
+    await page.context().close();
+  });
+});
