@@ -1,15 +1,16 @@
-// The one way mail leaves Paperfeed. With SMTP_URL it goes to that server through nodemailer's pooled
-// SMTP transport; without it, each message is written as an .eml file into <data dir>/outbox, so a
+// The one way mail leaves Paperfeed. With SMTP_URL it goes to that server over a pool of SMTP connections
+// (src/mail/smtp-pool.ts); without it, each message is written as an .eml file into <data dir>/outbox, so a
 // fresh install can confirm subscriptions and sign in by reading files. Both paths compose the message
-// with the same nodemailer code and the same header rules.
+// with nodemailer's MailComposer and the same header rules.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
 import { ConfigError, type Config } from '../config.ts';
 import { headerText, isHeaderName, normalizeAddress, parseMailbox, type Mailbox } from './headers.ts';
+import { SmtpPool } from './smtp-pool.ts';
 
 export interface OutgoingMail {
   /** A bare address, or a mailbox whose display name may come from a user (it is neutralised). */
@@ -26,13 +27,24 @@ export interface OutgoingMail {
 
 export interface SentMail {
   messageId: string;
+  /** The server's acceptance reply ("250 OK: queued as …"), or where the outbox put the file. */
+  response: string;
+}
+
+export interface SendOptions {
+  /**
+   * Called once the message is complete on the server's side of the connection and before the end-of-data
+   * marker that makes the server accept it (for the outbox: right after the file is in place). Record the
+   * hand-off here; if it rejects, the message is abandoned unaccepted.
+   */
+  onHandOff?: () => Promise<void>;
 }
 
 export interface MailTransport {
   /** 'smtp' or 'outbox', for logs and the dry-run summary. */
   readonly kind: 'smtp' | 'outbox';
   /** Resolves once the SMTP server accepted the message (or the .eml file is durably in the outbox). */
-  send(message: OutgoingMail): Promise<SentMail>;
+  send(message: OutgoingMail, options?: SendOptions): Promise<SentMail>;
   close(): Promise<void>;
 }
 
@@ -50,6 +62,8 @@ export class MailDeliveryError extends Error {
     readonly bounce: boolean,
     readonly responseCode: number | null,
     readonly code: string | null,
+    /** True when the failure came after the hand-off: the server may hold the message although no reply said so. */
+    readonly handedOff = false,
   ) {
     super(message);
   }
@@ -68,57 +82,50 @@ export function createMailTransport(config: MailTransportConfig, options: MailTr
   const from = parseMailbox(config.MAIL_FROM);
   if (!from) throw new ConfigError(`MAIL_FROM: expected an address such as "Paperfeed <digest@example.org>", got "${config.MAIL_FROM}"`);
   const idHost = messageIdHost(config.baseUrl);
-  const compose = (message: OutgoingMail): Mail.Options & { messageId: string } => composeMail(message, from, idHost);
+  const compose: Composer = (message) => composeMail(message, from, idHost);
   if (config.SMTP_URL) return smtpTransport(config.SMTP_URL, compose, options);
   return outboxTransport(options.outboxDir ?? path.join(config.dataDir, 'outbox'), compose);
 }
 
-function smtpTransport(url: string, compose: (m: OutgoingMail) => Mail.Options & { messageId: string }, options: MailTransportOptions): MailTransport {
-  // createTransport({ url }) would drop every other option, so the URL is parsed first and pool settings added.
-  const mailer = nodemailer.createTransport({
-    ...parseConnectionUrl(url),
-    pool: true,
-    maxConnections: options.maxConnections ?? 5,
-    maxMessages: 1000,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  });
+function smtpTransport(url: string, compose: Composer, options: MailTransportOptions): MailTransport {
+  const pool = new SmtpPool(
+    { ...parseConnectionUrl(url), connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 },
+    options.maxConnections ?? 5,
+  );
   return {
     kind: 'smtp',
-    async send(message) {
+    async send(message, sendOptions = {}) {
       const mail = compose(message);
+      const raw = await buildRaw(mail);
       try {
-        await mailer.sendMail(mail);
+        const result = await pool.send({ from: mail.envelope.from, to: mail.envelope.to, raw, onHandOff: sendOptions.onHandOff });
+        return { messageId: mail.messageId, response: result.response };
       } catch (e) {
         throw classifyFailure(e);
       }
-      return { messageId: mail.messageId };
     },
-    async close() {
-      mailer.close();
-    },
+    close: () => pool.close(),
   };
 }
 
-function outboxTransport(dir: string, compose: (m: OutgoingMail) => Mail.Options & { messageId: string }): MailTransport {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+function outboxTransport(dir: string, compose: Composer): MailTransport {
   const tmpDir = path.join(dir, '.tmp');
   let ready: Promise<unknown> | null = null;
   return {
     kind: 'outbox',
-    async send(message) {
+    async send(message, sendOptions = {}) {
       const mail = compose(message);
+      // Named after the Message-ID: sending the same message again replaces its file instead of adding one,
+      // which is what makes a resend after a crash harmless here.
+      const name = `${crypto.createHash('sha256').update(mail.messageId).digest('hex').slice(0, 32)}.eml`;
       try {
         ready ??= fs.mkdir(tmpDir, { recursive: true });
         await ready;
-        const info = await composer.sendMail(mail);
-        // Named after the Message-ID: sending the same message again replaces its file instead of adding one.
-        const name = `${crypto.createHash('sha256').update(mail.messageId).digest('hex').slice(0, 32)}.eml`;
+        const raw = await buildRaw(mail);
         const tmp = path.join(tmpDir, `${name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`);
         const handle = await fs.open(tmp, 'w', 0o600);
         try {
-          await handle.writeFile(info.message as unknown as Buffer);
+          await handle.writeFile(raw);
           await handle.sync();
         } finally {
           await handle.close();
@@ -129,13 +136,21 @@ function outboxTransport(dir: string, compose: (m: OutgoingMail) => Mail.Options
         ready = null;
         throw classifyFailure(e);
       }
-      return { messageId: mail.messageId };
+      await sendOptions.onHandOff?.();
+      return { messageId: mail.messageId, response: `written to outbox as ${name}` };
     },
     async close() {},
   };
 }
 
-function composeMail(message: OutgoingMail, from: Mailbox, idHost: string): Mail.Options & { messageId: string } {
+type ComposedMail = Mail.Options & { messageId: string; envelope: { from: string; to: string } };
+type Composer = (message: OutgoingMail) => ComposedMail;
+
+function buildRaw(mail: ComposedMail): Promise<Buffer> {
+  return new MailComposer(mail).compile().build();
+}
+
+function composeMail(message: OutgoingMail, from: Mailbox, idHost: string): ComposedMail {
   const to = typeof message.to === 'string' ? { name: '', address: message.to } : message.to;
   const address = normalizeAddress(to.address);
   if (!address) throw new MailDeliveryError(`not a deliverable address: ${JSON.stringify(headerText(to.address, 80))}`, false, true, null, 'EADDRESS');
@@ -154,6 +169,7 @@ function composeMail(message: OutgoingMail, from: Mailbox, idHost: string): Mail
     ...(message.html !== undefined ? { html: message.html } : {}),
     headers,
     messageId,
+    envelope: { from: from.address, to: address },
     date: message.date ?? new Date(),
     // One byte stream per message whatever the transport: no attachments, no remote content fetched.
     disableFileAccess: true,
@@ -179,17 +195,18 @@ const CONNECTION_CODES = new Set([
 /** Turns whatever nodemailer or the filesystem threw into a MailDeliveryError that says whether to retry. */
 export function classifyFailure(e: unknown): MailDeliveryError {
   if (e instanceof MailDeliveryError) return e;
-  const err = e as Error & { responseCode?: number; code?: string; errno?: string };
+  const err = e as Error & { responseCode?: number; code?: string; handedOff?: boolean };
+  const handedOff = err?.handedOff === true;
   const responseCode = typeof err?.responseCode === 'number' ? err.responseCode : null;
   const code = (typeof err?.code === 'string' && err.code) || null;
   const message = headerText(String(err?.message ?? e), 500);
   if (responseCode !== null && responseCode >= 500) {
     // Authentication and TLS failures are about our server settings, not the recipient.
     const bounce = code !== 'EAUTH' && code !== 'ETLS' && code !== 'ECONFIG';
-    return new MailDeliveryError(message, false, bounce, responseCode, code);
+    return new MailDeliveryError(message, false, bounce, responseCode, code, handedOff);
   }
-  if (responseCode !== null && responseCode >= 400) return new MailDeliveryError(message, true, false, responseCode, code);
-  if (code && CONNECTION_CODES.has(code)) return new MailDeliveryError(message, true, false, null, code);
+  if (responseCode !== null && responseCode >= 400) return new MailDeliveryError(message, true, false, responseCode, code, handedOff);
+  if (code && CONNECTION_CODES.has(code)) return new MailDeliveryError(message, true, false, null, code, handedOff);
   // Unknown failures are retried rather than counted against a subscriber's address.
-  return new MailDeliveryError(message, true, false, responseCode, code);
+  return new MailDeliveryError(message, true, false, responseCode, code, handedOff);
 }

@@ -85,6 +85,27 @@ describe('SMTP transport', () => {
     }
   });
 
+  it('calls onHandOff after the body and before the server accepts, and abandons the message if it fails', async () => {
+    const before = smtp.received.length;
+    let seenAtHandOff = -1;
+    const sent = await transport.send(
+      { to: 'h@example.org', subject: 'held', text: 'x'.repeat(100_000) },
+      { onHandOff: async () => { seenAtHandOff = smtp.received.length; } },
+    );
+    await smtp.waitFor(before + 1);
+    expect(seenAtHandOff).toBe(before);
+    expect(sent.response).toMatch(/^250/);
+    const err = await transport
+      .send({ to: 'h@example.org', subject: 'abandoned', text: 'y' }, { onHandOff: async () => { throw new Error('database down'); } })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(MailDeliveryError);
+    expect(err.handedOff).toBe(false);
+    // The pool recovers: the next message goes through and the abandoned one never arrives.
+    await transport.send({ to: 'h@example.org', subject: 'after', text: 'z' });
+    await smtp.waitFor(before + 2);
+    expect(smtp.received.slice(before).map((m) => m.parsed.subject)).toEqual(['held', 'after']);
+  });
+
   it('tells permanent (5xx) from temporary (4xx) refusals', async () => {
     smtp.refuse.set('gone@example.org', 550);
     smtp.refuse.set('busy@example.org', 451);

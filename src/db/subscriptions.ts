@@ -1,0 +1,465 @@
+// The subscriptions aggregate: double opt-in sign-ups and the per-(subscriber, period) delivery records
+// that make digest sending idempotent. Every state change is a compare-and-set UPDATE (WHERE the row is
+// still in the state we read), so two processes — a cron run and the server's scheduler — never both win.
+import crypto from 'node:crypto';
+import { sql, type Selectable } from 'kysely';
+import type { Preferences } from '../mail/preferences.ts';
+import type { Database } from './connect.ts';
+import type { DigestDeliveriesTable, SubscriptionsTable } from './schema.ts';
+
+export type SubscriptionStatus = 'pending' | 'active' | 'unsubscribed' | 'disabled';
+
+export interface Subscription {
+  id: string;
+  email: string;
+  userId: string | null;
+  status: SubscriptionStatus;
+  preferences: Preferences;
+  pendingPreferences: Preferences | null;
+  confirmNonce: string | null;
+  confirmExpiresAt: string | null;
+  linkKey: string;
+  bounceCount: number;
+  createdAt: string;
+  confirmedAt: string | null;
+}
+
+type SubscriptionRow = Selectable<SubscriptionsTable>;
+
+function rowToSubscription(r: SubscriptionRow): Subscription {
+  return {
+    id: r.id,
+    email: r.email,
+    userId: r.user_id,
+    status: r.status as SubscriptionStatus,
+    preferences: {
+      frequency: r.frequency as Preferences['frequency'],
+      categories: JSON.parse(r.categories),
+      interests: JSON.parse(r.interests),
+      paperCount: Number(r.paper_count),
+      timeZone: r.time_zone,
+      sendHour: Number(r.send_hour),
+    },
+    pendingPreferences: r.pending_preferences ? JSON.parse(r.pending_preferences) : null,
+    confirmNonce: r.confirm_nonce,
+    confirmExpiresAt: r.confirm_expires_at,
+    linkKey: r.link_key,
+    bounceCount: Number(r.bounce_count),
+    createdAt: r.created_at,
+    confirmedAt: r.confirmed_at,
+  };
+}
+
+function preferenceColumns(p: Preferences) {
+  return {
+    frequency: p.frequency,
+    categories: JSON.stringify(p.categories),
+    interests: JSON.stringify(p.interests),
+    paper_count: p.paperCount,
+    time_zone: p.timeZone,
+    send_hour: p.sendHour,
+  };
+}
+
+const randomId = (bytes: number) => crypto.randomBytes(bytes).toString('hex');
+
+export async function getSubscription(database: Database, id: string): Promise<Subscription | null> {
+  const row = await database.db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? rowToSubscription(row) : null;
+}
+
+export async function getSubscriptionByEmail(database: Database, email: string): Promise<Subscription | null> {
+  const row = await database.db.selectFrom('subscriptions').selectAll().where('email_key', '=', email.toLowerCase()).executeTakeFirst();
+  return row ? rowToSubscription(row) : null;
+}
+
+export interface SignUpRequest {
+  email: string;
+  preferences: Preferences;
+  userId?: string | null;
+  now: Date;
+  /** How long a confirmation link stays valid. */
+  confirmTtlMs: number;
+  /** At most one confirmation mail per address within this window. */
+  mailWindowMs: number;
+}
+
+export interface SignUpOutcome {
+  subscription: Subscription;
+  /** True when the caller should mail a confirmation now; false inside the per-address window. */
+  sendConfirmation: boolean;
+  /** 'subscribe' for a new or lapsed address, 'change' for an active one asking for new preferences. */
+  kind: 'subscribe' | 'change';
+}
+
+/**
+ * Records a sign-up without trusting it. A new (or unsubscribed) address gets a pending subscription; an
+ * active address keeps its current preferences and gets the new ones parked until the owner confirms, so
+ * nobody can change or restart someone else's digest by typing their address. A confirmation mail is due
+ * at most once per address per window, decided by one compare-and-set on confirm_sent_at.
+ */
+export async function requestSubscription(database: Database, req: SignUpRequest): Promise<SignUpOutcome> {
+  const nowIso = req.now.toISOString();
+  const emailKey = req.email.toLowerCase();
+  const expires = new Date(req.now.getTime() + req.confirmTtlMs).toISOString();
+  await database.db
+    .insertInto('subscriptions')
+    .values({
+      id: randomId(8),
+      email: req.email,
+      email_key: emailKey,
+      user_id: req.userId ?? null,
+      status: 'pending',
+      ...preferenceColumns(req.preferences),
+      pending_preferences: null,
+      confirm_nonce: randomId(16),
+      confirm_expires_at: expires,
+      confirm_sent_at: null,
+      link_key: randomId(16),
+      last_bounce_at: null,
+      created_at: nowIso,
+      confirmed_at: null,
+      unsubscribed_at: null,
+      updated_at: nowIso,
+    })
+    .onConflict((oc) => oc.column('email_key').doNothing())
+    .execute();
+  const current = await database.db.selectFrom('subscriptions').selectAll().where('email_key', '=', emailKey).executeTakeFirstOrThrow();
+  const kind: SignUpOutcome['kind'] = current.status === 'active' ? 'change' : 'subscribe';
+  // A live, unexpired nonce is kept so the link in an earlier mail still works; otherwise a fresh one.
+  const nonceAlive = current.confirm_nonce && current.confirm_expires_at && current.confirm_expires_at > nowIso;
+  const nonce = nonceAlive ? current.confirm_nonce! : randomId(16);
+  const update =
+    kind === 'change'
+      ? { pending_preferences: JSON.stringify(req.preferences) }
+      : { ...preferenceColumns(req.preferences), status: 'pending', pending_preferences: null, user_id: req.userId ?? current.user_id };
+  await database.db
+    .updateTable('subscriptions')
+    .set({ ...update, confirm_nonce: nonce, confirm_expires_at: expires, updated_at: nowIso })
+    .where('id', '=', current.id)
+    .execute();
+  const windowStart = new Date(req.now.getTime() - req.mailWindowMs).toISOString();
+  const claimed = await database.db
+    .updateTable('subscriptions')
+    .set({ confirm_sent_at: nowIso })
+    .where('id', '=', current.id)
+    .where((eb) => eb.or([eb('confirm_sent_at', 'is', null), eb('confirm_sent_at', '<=', windowStart)]))
+    .executeTakeFirst();
+  const subscription = (await getSubscription(database, current.id))!;
+  return { subscription, sendConfirmation: Number(claimed.numUpdatedRows) === 1, kind };
+}
+
+/** Gives the mail window back when the confirmation could not be sent, so the next attempt is not refused. */
+export async function releaseConfirmationWindow(database: Database, id: string, sentAt: Date): Promise<void> {
+  await database.db
+    .updateTable('subscriptions')
+    .set({ confirm_sent_at: null })
+    .where('id', '=', id)
+    .where('confirm_sent_at', '=', sentAt.toISOString())
+    .execute();
+}
+
+export type ConfirmOutcome = 'confirmed' | 'changed' | 'invalid';
+
+/**
+ * Uses a confirmation nonce once: activates a pending subscription or applies parked preferences. The
+ * UPDATE matches the nonce, so a second click (or a race of two) finds nothing to do.
+ */
+export async function confirmSubscription(database: Database, id: string, nonce: string, now: Date): Promise<ConfirmOutcome> {
+  const nowIso = now.toISOString();
+  return database.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('confirm_nonce', '=', nonce)
+      .where('confirm_expires_at', '>', nowIso)
+      .executeTakeFirst();
+    if (!row) return 'invalid';
+    const parked = row.pending_preferences ? (JSON.parse(row.pending_preferences) as Preferences) : null;
+    const result = await trx
+      .updateTable('subscriptions')
+      .set({
+        ...(parked ? preferenceColumns(parked) : {}),
+        status: 'active',
+        pending_preferences: null,
+        confirm_nonce: null,
+        confirm_expires_at: null,
+        // A confirmed address may sign up for changes again straight away.
+        confirm_sent_at: null,
+        bounce_count: 0,
+        confirmed_at: row.confirmed_at && row.status === 'active' ? row.confirmed_at : nowIso,
+        unsubscribed_at: null,
+        updated_at: nowIso,
+      })
+      .where('id', '=', id)
+      .where('confirm_nonce', '=', nonce)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return 'invalid';
+    return row.status === 'active' && parked ? 'changed' : 'confirmed';
+  });
+}
+
+/** Stops digests for good (until a new confirmed sign-up). Idempotent. */
+export async function unsubscribe(database: Database, id: string, now: Date): Promise<boolean> {
+  const result = await database.db
+    .updateTable('subscriptions')
+    .set({ status: 'unsubscribed', unsubscribed_at: now.toISOString(), pending_preferences: null, confirm_nonce: null, updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .where('status', 'in', ['active', 'pending', 'disabled'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Changes preferences through the signed manage link (the link proves control of the address). */
+export async function updatePreferences(database: Database, id: string, preferences: Preferences, now: Date): Promise<void> {
+  await database.db
+    .updateTable('subscriptions')
+    .set({ ...preferenceColumns(preferences), pending_preferences: null, updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Forgets sign-ups nobody confirmed in time (their address was never proven, so nothing is kept), and drops
+ * parked preference changes of active subscriptions that were not confirmed.
+ */
+export async function expireUnconfirmed(database: Database, now: Date): Promise<{ removed: number; changesDropped: number }> {
+  const nowIso = now.toISOString();
+  const removed = await database.db
+    .deleteFrom('subscriptions')
+    .where('status', '=', 'pending')
+    .where('confirmed_at', 'is', null)
+    .where('confirm_expires_at', '<=', nowIso)
+    .executeTakeFirst();
+  const dropped = await database.db
+    .updateTable('subscriptions')
+    .set({ pending_preferences: null, confirm_nonce: null, confirm_expires_at: null, updated_at: nowIso })
+    .where('status', '!=', 'pending')
+    .where('confirm_expires_at', '<=', nowIso)
+    .executeTakeFirst();
+  return { removed: Number(removed.numDeletedRows), changesDropped: Number(dropped.numUpdatedRows) };
+}
+
+export interface ActiveSubscriber {
+  id: string;
+  email: string;
+  preferences: Preferences;
+}
+
+/** Every active subscription (optionally of one frequency), in id order. */
+export async function listActiveSubscribers(database: Database, frequency?: Preferences['frequency']): Promise<ActiveSubscriber[]> {
+  let q = database.db.selectFrom('subscriptions').selectAll().where('status', '=', 'active');
+  if (frequency) q = q.where('frequency', '=', frequency);
+  const rows = await q.orderBy('id').execute();
+  return rows.map((r) => {
+    const s = rowToSubscription(r);
+    return { id: s.id, email: s.email, preferences: s.preferences };
+  });
+}
+
+/** Counts a permanent delivery failure; the address is disabled once `threshold` bounces follow each other. */
+export async function recordBounce(database: Database, id: string, threshold: number, now: Date): Promise<{ disabled: boolean }> {
+  const nowIso = now.toISOString();
+  await database.db
+    .updateTable('subscriptions')
+    .set((eb) => ({ bounce_count: eb('bounce_count', '+', 1), last_bounce_at: nowIso, updated_at: nowIso }))
+    .where('id', '=', id)
+    .execute();
+  const disabled = await database.db
+    .updateTable('subscriptions')
+    .set({ status: 'disabled', updated_at: nowIso })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .where('bounce_count', '>=', threshold)
+    .executeTakeFirst();
+  return { disabled: Number(disabled.numUpdatedRows) === 1 };
+}
+
+/** A delivered digest shows the address works again: bounces are counted consecutively. */
+export async function clearBounces(database: Database, id: string): Promise<void> {
+  await database.db.updateTable('subscriptions').set({ bounce_count: 0 }).where('id', '=', id).where('bounce_count', '>', 0).execute();
+}
+
+// Deliveries -----------------------------------------------------------------------------------------
+
+export type DeliveryStatus = 'pending' | 'sending' | 'handed_off' | 'sent' | 'failed' | 'skipped';
+export type Delivery = Selectable<DigestDeliveriesTable>;
+
+export interface PlannedDelivery {
+  subscriptionId: string;
+  periodKey: string;
+  frequency: Preferences['frequency'];
+  messageId: string;
+}
+
+export const deliveryKey = (subscriptionId: string, periodKey: string) => `${subscriptionId}/${periodKey}`;
+
+// Rows per multi-row INSERT, well under both databases' bound-parameter limits.
+const ROWS_PER_STATEMENT = 500;
+
+/** Records the (subscriber, period) jobs; a key that exists already is left alone. Returns how many were new. */
+export async function planDeliveries(database: Database, planned: PlannedDelivery[], now: Date): Promise<number> {
+  const nowIso = now.toISOString();
+  let inserted = 0;
+  for (let i = 0; i < planned.length; i += ROWS_PER_STATEMENT) {
+    const batch = planned.slice(i, i + ROWS_PER_STATEMENT);
+    const result = await database.db
+      .insertInto('digest_deliveries')
+      .values(
+        batch.map((p) => ({
+          idempotency_key: deliveryKey(p.subscriptionId, p.periodKey),
+          subscription_id: p.subscriptionId,
+          period_key: p.periodKey,
+          frequency: p.frequency,
+          message_id: p.messageId,
+          status: 'pending',
+          next_attempt_at: nowIso,
+          claimed_by: null,
+          lease_expires_at: null,
+          handed_off_at: null,
+          sent_at: null,
+          smtp_response: null,
+          last_error: null,
+          paper_count: null,
+          created_at: nowIso,
+          updated_at: nowIso,
+        })),
+      )
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}
+
+/**
+ * Deliveries a runner may take now: pending ones whose retry time has come, and ones left 'sending' by a
+ * runner that is gone (lease expired) or that the caller knows to be dead (`deadHolders`).
+ */
+export async function dueDeliveries(database: Database, now: Date, limit: number, deadHolders: string[] = []): Promise<Delivery[]> {
+  const nowIso = now.toISOString();
+  return database.db
+    .selectFrom('digest_deliveries')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
+        eb.and([eb('status', '=', 'sending'), eb('lease_expires_at', '<=', nowIso)]),
+        ...(deadHolders.length ? [eb.and([eb('status', '=', 'sending'), eb('claimed_by', 'in', deadHolders)])] : []),
+      ]),
+    )
+    .orderBy('next_attempt_at')
+    .orderBy('idempotency_key')
+    .limit(limit)
+    .execute();
+}
+
+/** Holders of 'sending' leases, so a runner can tell which belong to processes that died on this host. */
+export async function sendingHolders(database: Database): Promise<string[]> {
+  const rows = await database.db
+    .selectFrom('digest_deliveries')
+    .select('claimed_by')
+    .distinct()
+    .where('status', '=', 'sending')
+    .execute();
+  return rows.map((r) => r.claimed_by).filter((h): h is string => !!h);
+}
+
+/** The earliest retry time among pending deliveries, or null when none wait. */
+export async function nextPendingAttempt(database: Database): Promise<string | null> {
+  const row = await database.db
+    .selectFrom('digest_deliveries')
+    .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+    .where('status', 'in', ['pending', 'sending'])
+    .executeTakeFirst();
+  return (row?.next as string | null | undefined) ?? null;
+}
+
+/**
+ * Takes a delivery for sending: succeeds only if the row is still exactly as the runner saw it (same status,
+ * same holder, same attempt count), so of two runners racing for one job exactly one gets it.
+ */
+export async function claimDelivery(database: Database, seen: Delivery, holder: string, now: Date, leaseMs: number): Promise<boolean> {
+  const nowIso = now.toISOString();
+  let q = database.db
+    .updateTable('digest_deliveries')
+    .set({
+      status: 'sending',
+      claimed_by: holder,
+      lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+      attempts: Number(seen.attempts) + 1,
+      updated_at: nowIso,
+    })
+    .where('idempotency_key', '=', seen.idempotency_key)
+    .where('status', '=', seen.status)
+    .where('attempts', '=', Number(seen.attempts));
+  q = seen.claimed_by === null ? q.where('claimed_by', 'is', null) : q.where('claimed_by', '=', seen.claimed_by);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+async function transition(
+  database: Database,
+  key: string,
+  holder: string,
+  from: DeliveryStatus[],
+  set: Partial<Record<keyof DigestDeliveriesTable, string | number | null>>,
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('digest_deliveries')
+    .set({ ...set, updated_at: new Date().toISOString() } as never)
+    .where('idempotency_key', '=', key)
+    .where('claimed_by', '=', holder)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * The point of no return: written after the whole message reached the mail server and before the end-of-data
+ * marker that makes the server accept it. A runner that dies after this never sends the message again.
+ */
+export const markHandedOff = (database: Database, key: string, holder: string, now: Date) =>
+  transition(database, key, holder, ['sending'], { status: 'handed_off', handed_off_at: now.toISOString() });
+
+export const markSent = (database: Database, key: string, holder: string, now: Date, response: string, paperCount: number) =>
+  transition(database, key, holder, ['sending', 'handed_off'], {
+    status: 'sent',
+    sent_at: now.toISOString(),
+    smtp_response: response.slice(0, 300),
+    paper_count: paperCount,
+    lease_expires_at: null,
+    last_error: null,
+  });
+
+/** The server answered with a refusal, so nothing was accepted: back to pending for a later attempt. */
+export const markRetry = (database: Database, key: string, holder: string, nextAttempt: Date, error: string) =>
+  transition(database, key, holder, ['sending', 'handed_off'], {
+    status: 'pending',
+    next_attempt_at: nextAttempt.toISOString(),
+    handed_off_at: null,
+    lease_expires_at: null,
+    last_error: error.slice(0, 500),
+  });
+
+export const markFailed = (database: Database, key: string, holder: string, error: string) =>
+  transition(database, key, holder, ['sending', 'handed_off'], { status: 'failed', lease_expires_at: null, last_error: error.slice(0, 500) });
+
+export const markSkipped = (database: Database, key: string, holder: string, reason: string) =>
+  transition(database, key, holder, ['sending'], { status: 'skipped', lease_expires_at: null, last_error: reason.slice(0, 500) });
+
+/** Connection lost after the hand-off: the server may have the message. Recorded as sent without a reply. */
+export const markHandedOffUnconfirmed = (database: Database, key: string, holder: string, error: string) =>
+  transition(database, key, holder, ['handed_off'], { lease_expires_at: null, last_error: `unconfirmed: ${error}`.slice(0, 500) });
+
+export async function deliveryStatusCounts(database: Database, periodKey?: string): Promise<Record<string, number>> {
+  let q = database.db.selectFrom('digest_deliveries').select(['status', sql<number>`COUNT(*)`.as('n')]).groupBy('status');
+  if (periodKey) q = q.where('period_key', '=', periodKey);
+  const rows = await q.execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+export async function getDelivery(database: Database, key: string): Promise<Delivery | null> {
+  return (await database.db.selectFrom('digest_deliveries').selectAll().where('idempotency_key', '=', key).executeTakeFirst()) ?? null;
+}

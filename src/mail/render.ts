@@ -1,0 +1,178 @@
+// The mails themselves: a digest and a sign-up confirmation, each as HTML and plain text. HTML mail clients
+// ignore <style> blocks unevenly, so every style is inline; the one <style> block only adds dark-mode colours
+// for clients that honour prefers-color-scheme (Apple Mail, Outlook on macOS, many phones). Clients that
+// invert colours themselves (Gmail, Outlook.com) get a light design with no fixed white text to invert badly.
+// Layout is tables, 640 px wide at most. All text from papers and subscribers is escaped: abstracts carry
+// LaTeX with `<` and `&`.
+import type { DigestPaper } from './digest-content.ts';
+import type { Preferences } from './preferences.ts';
+import type { DigestPeriod } from './schedule.ts';
+import type { DigestSection } from './select.ts';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** The first sentences of an abstract, cut at a word boundary. */
+export function shortAbstract(abstract: string, max = 320): string {
+  const clean = abstract.replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${cut.slice(0, space > max * 0.6 ? space : max).replace(/[,;:.\s]+$/, '')}…`;
+}
+
+function authorLine(authors: string[]): string {
+  if (authors.length <= 4) return authors.join(', ');
+  return `${authors.slice(0, 3).join(', ')} and ${authors.length - 3} more`;
+}
+
+const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const C = { page: '#f3f4f6', card: '#ffffff', text: '#1f2328', muted: '#57606a', border: '#d8dee4', link: '#0b57d0', accent: '#b35900' };
+
+const DARK_MODE_CSS = `:root{color-scheme:light dark;supported-color-schemes:light dark}
+@media (prefers-color-scheme: dark){
+.pf-page{background:#0d1117 !important;color:#e6edf3 !important}
+.pf-card{background:#161b22 !important;border-color:#30363d !important;color:#e6edf3 !important}
+.pf-muted{color:#9da7b3 !important}
+.pf-link{color:#7cb4ff !important}
+.pf-accent{color:#f0a35e !important}
+}`;
+
+function page(title: string, preheader: string, inner: string): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">
+<title>${escapeHtml(title)}</title><style>${DARK_MODE_CSS}</style></head>
+<body class="pf-page" style="margin:0;padding:0;background:${C.page};color:${C.text};font-family:${FONT};">
+<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">${escapeHtml(preheader)}</div>
+<table role="presentation" class="pf-page" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:${C.page};">
+<tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:640px;">
+${inner}
+</table></td></tr></table></body></html>`;
+}
+
+function paperHtml(p: DigestPaper, paperUrl: string): string {
+  const stats = [
+    `▲ ${p.upvotes} upvote${p.upvotes === 1 ? '' : 's'}`,
+    p.stars !== null ? `★ ${p.stars.toLocaleString('en-US')} star${p.stars === 1 ? '' : 's'}` : null,
+    p.categories.slice(0, 3).join(' · '),
+  ].filter(Boolean);
+  return `<tr><td class="pf-card" style="background:${C.card};border:1px solid ${C.border};border-radius:8px;padding:16px;">
+<a class="pf-link" href="${escapeHtml(paperUrl)}" style="color:${C.link};font-size:17px;line-height:1.35;font-weight:600;text-decoration:none;">${escapeHtml(p.title)}</a>
+<div class="pf-muted" style="color:${C.muted};font-size:13px;line-height:1.4;margin-top:4px;">${escapeHtml(authorLine(p.authors))}</div>
+<div style="font-size:14px;line-height:1.5;margin-top:8px;">${escapeHtml(shortAbstract(p.abstract))}</div>
+<div class="pf-accent" style="color:${C.accent};font-size:13px;margin-top:8px;">${escapeHtml(stats.join('   '))}</div>
+</td></tr><tr><td style="height:12px;line-height:12px;font-size:0;">&nbsp;</td></tr>`;
+}
+
+export interface DigestLinks {
+  paper(id: string): string;
+  unsubscribe: string;
+  manage: string;
+  site: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+function sectionHeading(s: DigestSection): string {
+  if (s.kind === 'trending') return 'Trending';
+  return s.kind === 'category' ? `In ${s.title}` : `About “${s.title}”`;
+}
+
+/** The digest subject names the period and the subscriber's first topics, so inboxes group and tell digests apart. */
+export function digestSubject(period: DigestPeriod, preferences: Preferences): string {
+  const topics = [...preferences.interests, ...preferences.categories].slice(0, 2);
+  const what = period.frequency === 'daily' ? 'Daily' : 'Weekly';
+  return `${what} papers${topics.length ? ` on ${topics.join(', ')}` : ''}: ${period.label}`;
+}
+
+export function renderDigest(period: DigestPeriod, preferences: Preferences, sections: DigestSection[], links: DigestLinks): RenderedMail {
+  const subject = digestSubject(period, preferences);
+  const total = sections.reduce((n, s) => n + s.papers.length, 0);
+  const first = sections[0]?.papers[0];
+  const preheader = first ? `${first.title} and ${total - 1} more papers` : 'No new papers this time';
+  const cadence = period.frequency === 'daily' ? 'every weekday' : 'every Monday';
+  const html = page(
+    subject,
+    preheader,
+    `<tr><td style="padding:0 4px 16px 4px;">
+<div class="pf-muted" style="color:${C.muted};font-size:13px;">Paperfeed · ${escapeHtml(period.label)}</div>
+<h1 style="font-size:22px;line-height:1.3;margin:4px 0 0 0;">${escapeHtml(period.frequency === 'daily' ? 'Your daily papers' : 'Your weekly papers')}</h1>
+</td></tr>
+${sections
+  .map(
+    (s) => `<tr><td style="padding:8px 4px 8px 4px;"><h2 style="font-size:16px;margin:0;">${escapeHtml(sectionHeading(s))}</h2></td></tr>
+${s.papers.map((p) => paperHtml(p, links.paper(p.id))).join('\n')}`,
+  )
+  .join('\n')}
+${total === 0 ? `<tr><td style="padding:8px 4px;font-size:14px;">No papers appeared in this period.</td></tr>` : ''}
+<tr><td class="pf-muted" style="color:${C.muted};font-size:12px;line-height:1.5;padding:16px 4px;">
+You get this ${cadence} because you subscribed to Paperfeed digests.
+<a class="pf-link" href="${escapeHtml(links.manage)}" style="color:${C.link};">Change topics or schedule</a> ·
+<a class="pf-link" href="${escapeHtml(links.unsubscribe)}" style="color:${C.link};">Unsubscribe</a> ·
+<a class="pf-link" href="${escapeHtml(links.site)}" style="color:${C.link};">Paperfeed</a>
+</td></tr>`,
+  );
+  const textSections = sections.map((s) => {
+    const heading = sectionHeading(s);
+    const papers = s.papers.map((p, i) => {
+      const stats = [`${p.upvotes} upvotes`, p.stars !== null ? `${p.stars} stars` : null, p.categories.slice(0, 3).join(', ')].filter(Boolean).join(' | ');
+      return `${i + 1}. ${p.title}\n   ${authorLine(p.authors)}\n   ${stats}\n   ${shortAbstract(p.abstract)}\n   ${links.paper(p.id)}`;
+    });
+    return `${heading}\n${'='.repeat(heading.length)}\n\n${papers.join('\n\n')}`;
+  });
+  const text = [
+    `${period.frequency === 'daily' ? 'Your daily papers' : 'Your weekly papers'} — ${period.label}`,
+    '',
+    total ? textSections.join('\n\n\n') : 'No papers appeared in this period.',
+    '',
+    '--',
+    `You get this ${cadence} because you subscribed to Paperfeed digests.`,
+    `Change topics or schedule: ${links.manage}`,
+    `Unsubscribe: ${links.unsubscribe}`,
+    '',
+  ].join('\n');
+  return { subject, html, text };
+}
+
+function describePreferences(p: Preferences): string[] {
+  return [
+    `Frequency: ${p.frequency === 'daily' ? 'daily, on weekdays' : 'weekly, on Mondays'} from ${String(p.sendHour).padStart(2, '0')}:00 (${p.timeZone})`,
+    `Papers per digest: ${p.paperCount}`,
+    `Categories: ${p.categories.length ? p.categories.join(', ') : 'none'}`,
+    `Interests: ${p.interests.length ? p.interests.join('; ') : 'none'}`,
+  ];
+}
+
+export function renderConfirmation(kind: 'subscribe' | 'change', preferences: Preferences, confirmUrl: string, validHours: number): RenderedMail {
+  const subject = kind === 'subscribe' ? 'Confirm your Paperfeed digest subscription' : 'Confirm the changes to your Paperfeed digest';
+  const ask =
+    kind === 'subscribe'
+      ? 'Someone — hopefully you — asked for Paperfeed paper digests at this address. Nothing is sent until you confirm.'
+      : 'Someone — hopefully you — asked to change the Paperfeed digest this address receives. Nothing changes until you confirm.';
+  const ignore = `The link works once and for ${validHours} hours. If you did not ask for this, ignore this mail: ${
+    kind === 'subscribe' ? 'you will not hear from us again' : 'your digest stays as it is'
+  }.`;
+  const details = describePreferences(preferences);
+  const html = page(
+    subject,
+    ask,
+    `<tr><td class="pf-card" style="background:${C.card};border:1px solid ${C.border};border-radius:8px;padding:20px;font-size:15px;line-height:1.5;">
+<h1 style="font-size:20px;margin:0 0 12px 0;">${escapeHtml(subject)}</h1>
+<p style="margin:0 0 12px 0;">${escapeHtml(ask)}</p>
+<ul style="margin:0 0 16px 0;padding-left:20px;">${details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>
+<p style="margin:0 0 16px 0;"><a class="pf-link" href="${escapeHtml(confirmUrl)}" style="display:inline-block;background:${C.link};color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:600;">Confirm</a></p>
+<p class="pf-muted" style="color:${C.muted};font-size:13px;margin:0;">Or open this address: <a class="pf-link" href="${escapeHtml(confirmUrl)}" style="color:${C.link};word-break:break-all;">${escapeHtml(confirmUrl)}</a></p>
+<p class="pf-muted" style="color:${C.muted};font-size:13px;margin:12px 0 0 0;">${escapeHtml(ignore)}</p>
+</td></tr>`,
+  );
+  const text = [subject, '', ask, '', ...details.map((d) => `  ${d}`), '', `Confirm: ${confirmUrl}`, '', ignore, ''].join('\n');
+  return { subject, html, text };
+}

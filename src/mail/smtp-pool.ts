@@ -1,0 +1,185 @@
+// A small pool of SMTP connections (nodemailer's SMTPConnection) that can hold back the end-of-data marker.
+//
+// Why not nodemailer's own pool: a mail server accepts a message when it reads the final "<CRLF>.<CRLF>"
+// and answers 250 after that; if the sender dies in between, it cannot know whether the message was taken
+// (RFC 1047). To make that window as small as we can, the message body is streamed in full and the marker is
+// released only after the caller's `onHandOff` has durably recorded "handed off" (src/mail/digest-runner.ts).
+// nodemailer's pool buffers the message into an intermediate stream before the server has even accepted the
+// recipient, so a hook there would fire too early; SMTPConnection.send pipes our stream only after DATA.
+import { Readable } from 'node:stream';
+import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
+
+export interface PoolSend {
+  from: string;
+  to: string;
+  raw: Buffer;
+  /** Runs after the body reached the connection and before the end-of-data marker; a rejection aborts the send. */
+  onHandOff?: () => Promise<void>;
+}
+
+export interface PoolResult {
+  response: string;
+  /** True once onHandOff completed, i.e. the server may have the message even if an error follows. */
+  handedOff: boolean;
+}
+
+/** The stream nodemailer sends: the whole message, then a pause for the hook, then the end. */
+class HoldingStream extends Readable {
+  private state: 'body' | 'hook' | 'done' = 'body';
+  handedOff = false;
+
+  constructor(
+    private readonly raw: Buffer,
+    private readonly hook?: () => Promise<void>,
+  ) {
+    super();
+  }
+
+  override _read(): void {
+    if (this.state === 'body') {
+      this.state = 'hook';
+      this.push(this.raw);
+      return;
+    }
+    if (this.state !== 'hook') return;
+    this.state = 'done';
+    if (!this.hook) {
+      this.push(null);
+      return;
+    }
+    // setImmediate lets the body already pushed flow through to the socket before the hand-off is recorded.
+    setImmediate(() => {
+      this.hook!().then(
+        () => {
+          this.handedOff = true;
+          this.push(null);
+        },
+        (e) => this.destroy(e as Error),
+      );
+    });
+  }
+}
+
+interface PooledConnection {
+  conn: SMTPConnection;
+  sent: number;
+  broken: boolean;
+}
+
+export class SmtpPool {
+  private readonly idle: PooledConnection[] = [];
+  private readonly waiters: { resolve: (c: PooledConnection) => void; reject: (e: unknown) => void }[] = [];
+  private open = 0;
+  private closed = false;
+
+  constructor(
+    private readonly options: SMTPConnection.Options,
+    private readonly maxConnections: number,
+    private readonly maxMessagesPerConnection = 1000,
+  ) {}
+
+  async send(message: PoolSend): Promise<PoolResult> {
+    const pooled = await this.acquire();
+    const body = new HoldingStream(message.raw, message.onHandOff);
+    try {
+      const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => {
+        pooled.conn.send({ from: message.from, to: [message.to] }, body as never, (err, info) => (err ? reject(err) : resolve(info)));
+      });
+      pooled.sent++;
+      this.release(pooled);
+      return { response: String(info.response ?? ''), handedOff: body.handedOff };
+    } catch (e) {
+      const err = e as Error & { responseCode?: number; handedOff?: boolean };
+      err.handedOff = body.handedOff;
+      // After a refusal with a reply the connection is fine once reset; after anything else it is not trusted.
+      if (err.responseCode && !pooled.broken) {
+        pooled.conn.reset((resetErr) => {
+          if (resetErr) this.discard(pooled);
+          else this.release(pooled);
+        });
+      } else {
+        this.discard(pooled);
+      }
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.idle.splice(0)) p.conn.quit();
+    for (const w of this.waiters.splice(0)) w.reject(Object.assign(new Error('mail transport closed'), { code: 'ECONNECTION' }));
+  }
+
+  private acquire(): Promise<PooledConnection> {
+    if (this.closed) return Promise.reject(Object.assign(new Error('mail transport closed'), { code: 'ECONNECTION' }));
+    const ready = this.idle.pop();
+    if (ready) return Promise.resolve(ready);
+    if (this.open < this.maxConnections) return this.connect();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private connect(): Promise<PooledConnection> {
+    this.open++;
+    return new Promise<PooledConnection>((resolve, reject) => {
+      const conn = new SMTPConnection(this.options);
+      const pooled: PooledConnection = { conn, sent: 0, broken: false };
+      let settled = false;
+      const fail = (err: unknown) => {
+        pooled.broken = true;
+        if (!settled) {
+          settled = true;
+          this.forget(pooled);
+          conn.close();
+          reject(err);
+        }
+      };
+      conn.on('error', fail);
+      // A server closing an idle connection: drop it from the pool so the next send opens a new one.
+      conn.on('end', () => {
+        pooled.broken = true;
+        this.forget(pooled);
+      });
+      conn.connect((err) => {
+        if (err) return fail(err);
+        const auth = this.options.auth;
+        if (!auth || !('user' in auth) || !auth.user) {
+          settled = true;
+          return resolve(pooled);
+        }
+        conn.login(auth as SMTPConnection.Credentials, (loginErr) => {
+          if (loginErr) return fail(loginErr);
+          settled = true;
+          resolve(pooled);
+        });
+      });
+    });
+  }
+
+  private release(p: PooledConnection): void {
+    if (p.broken || this.closed || p.sent >= this.maxMessagesPerConnection) {
+      if (!p.broken) p.conn.quit();
+      this.discard(p);
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) waiter.resolve(p);
+    else this.idle.push(p);
+  }
+
+  private discard(p: PooledConnection): void {
+    p.broken = true;
+    this.forget(p);
+    p.conn.close();
+  }
+
+  /** Removes a connection from the count once, and opens a replacement for anyone waiting. */
+  private forget(p: PooledConnection): void {
+    if ((p as { forgotten?: boolean }).forgotten) return;
+    (p as { forgotten?: boolean }).forgotten = true;
+    const i = this.idle.indexOf(p);
+    if (i >= 0) this.idle.splice(i, 1);
+    this.open--;
+    const waiter = this.waiters.shift();
+    if (waiter && !this.closed) this.connect().then(waiter.resolve, waiter.reject);
+  }
+}
