@@ -1,0 +1,228 @@
+// Security of the community routes, through the real app in process: CSRF on every mutation, authorisation,
+// single-use and expiring sign-in links, no account enumeration, inert user content, rate limits.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { addComment } from '../../src/db/comments.ts';
+import { createApiToken, createSession } from '../../src/db/sessions.ts';
+import { createLoginToken, findUserByEmail, type User } from '../../src/db/users.ts';
+import { countVotes } from '../../src/db/votes.ts';
+import { upsertPapers } from '../../src/db/papers.ts';
+import { createLogger } from '../../src/log.ts';
+import { createApp } from '../../src/web/app.tsx';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { paper, seedPapers, seedUser } from '../helpers/community.ts';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
+import { WebClient } from '../helpers/web-client.ts';
+
+let database: TestDatabase;
+let smtp: TestSmtpServer;
+let app: ReturnType<typeof createApp>;
+let alice: User;
+let bob: User;
+let moderator: User;
+
+function appWith(env: Record<string, string>) {
+  const config = loadConfig({ ...database.env, SMTP_URL: smtp.url, BASE_URL: 'http://localhost:3000', PAGE_CACHE_SECONDS: '0', ...env });
+  return createApp({ config, database, logger: createLogger('silent') });
+}
+
+async function signedIn(user: User, target = app): Promise<WebClient> {
+  const client = new WebClient(target);
+  const { token } = await createSession(database, user.id, { ttlMs: 3_600_000 });
+  client.cookies.set('pf_session', token);
+  return client;
+}
+
+function linkFrom(text: string): string {
+  const m = /http:\/\/localhost:3000(\/signin\/link\?token=[A-Za-z0-9_%-]+)/.exec(text);
+  if (!m) throw new Error(`no sign-in link in: ${text}`);
+  return m[1];
+}
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  database = await createTestDatabase('sqlite');
+  await seedPapers(database, ['2601.00001', '2601.00002']);
+  app = appWith({ SIGNIN_RATE_LIMIT: '1000', MAGIC_LINKS_PER_HOUR: '1000' });
+  alice = await seedUser(database, 'user', 'alice');
+  bob = await seedUser(database, 'user', 'bob');
+  moderator = await seedUser(database, 'moderator', 'mia');
+});
+
+afterAll(async () => {
+  await database.drop();
+  await smtp.stop();
+});
+
+describe('CSRF', () => {
+  it('refuses every kind of mutation without a valid token (403) and changes nothing', async () => {
+    const client = await signedIn(alice);
+    const token = await client.csrf('/submit');
+    const attempts: [string, Record<string, string>][] = [
+      ['/papers/2601.00001/upvote', {}],
+      ['/papers/2601.00001/comments', { body: 'hello' }],
+      ['/submit', { paper: '2601.00002' }],
+      ['/settings/tokens', { name: 'x' }],
+      ['/signout', {}],
+    ];
+    for (const [path, form] of attempts) {
+      expect((await client.post(path, form)).status, path).toBe(403);
+      expect((await client.post(path, { ...form, _csrf: token.slice(0, -2) + 'xx' })).status, path).toBe(403);
+    }
+    expect(await countVotes(database, '2601.00001')).toBe(0);
+    // A token from another browser (another pf_csrf cookie) does not work either.
+    const other = await signedIn(bob);
+    const otherToken = await other.csrf('/submit');
+    expect((await client.post('/papers/2601.00001/upvote', { _csrf: otherToken })).status).toBe(403);
+    // Anonymous forms are covered too.
+    expect((await new WebClient(app).post('/signin/email', { email: 'x@example.org' })).status).toBe(403);
+    // The right token works.
+    expect((await client.post('/papers/2601.00001/upvote', { _csrf: token })).status).toBe(303);
+    expect(await countVotes(database, '2601.00001')).toBe(1);
+    await client.post('/papers/2601.00001/upvote', { _csrf: token });
+  });
+
+  it('requires the header for cookie-authenticated JSON, but not for access tokens', async () => {
+    const client = await signedIn(alice);
+    expect((await client.postJson('/api/papers/2601.00002/upvote', {})).status).toBe(403);
+    const token = await client.csrf('/submit');
+    const withHeader = await client.postJson('/api/papers/2601.00002/upvote', { upvoted: true }, { 'X-CSRF-Token': token });
+    expect(withHeader.status).toBe(200);
+    expect(await withHeader.json()).toMatchObject({ upvoted: true, upvotes: 1 });
+
+    const { token: pat } = await createApiToken(database, bob.id, 'script');
+    const script = new WebClient(app);
+    const res = await script.postJson('/api/papers/2601.00002/upvote', { upvoted: true }, { authorization: `Bearer ${pat}` });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ upvoted: true, upvotes: 2 });
+    expect((await script.postJson('/api/papers/2601.00002/upvote', {}, { authorization: 'Bearer pf_' + 'A'.repeat(43) })).status).toBe(401);
+    // A token cannot be used to manage the account.
+    expect((await script.post('/settings/tokens', { name: 'more' }, { authorization: `Bearer ${pat}` })).status).toBe(403);
+  });
+});
+
+describe('authorisation', () => {
+  it("refuses to edit or delete another person's comment (403), also a hidden one", async () => {
+    const comment = await addComment(database, { paperId: '2601.00001', userId: alice.id, body: 'original' });
+    const client = await signedIn(bob);
+    const token = await client.csrf('/submit');
+    expect((await client.get(`/comments/${comment.id}/edit`)).status).toBe(403);
+    expect((await client.post(`/comments/${comment.id}/edit`, { _csrf: token, body: 'defaced' })).status).toBe(403);
+    expect((await client.post(`/comments/${comment.id}/delete`, { _csrf: token })).status).toBe(403);
+    const row = await database.db.selectFrom('comments').select(['body', 'deleted_at']).where('id', '=', comment.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ body: 'original', deleted_at: null });
+  });
+
+  it('lets only moderators hide, and only signed-in people vote or comment', async () => {
+    const comment = await addComment(database, { paperId: '2601.00001', userId: alice.id, body: 'to hide' });
+    const bobClient = await signedIn(bob);
+    const token = await bobClient.csrf('/submit');
+    expect((await bobClient.post(`/mod/comments/${comment.id}/hide`, { _csrf: token })).status).toBe(403);
+    expect((await bobClient.get('/mod')).status).toBe(403);
+    const mod = await signedIn(moderator);
+    const modToken = await mod.csrf('/mod');
+    expect((await mod.post(`/mod/comments/${comment.id}/hide`, { _csrf: modToken })).status).toBe(303);
+    const anonymous = new WebClient(app);
+    const anonToken = await anonymous.csrf('/signin');
+    expect((await anonymous.post('/papers/2601.00001/upvote', { _csrf: anonToken })).status).toBe(401);
+    expect((await anonymous.postJson('/api/papers/2601.00001/comment', { comment: 'x' })).status).toBe(403);
+    expect((await anonymous.postJson('/api/papers/2601.00001/comment', { comment: 'x' }, { 'X-CSRF-Token': anonToken })).status).toBe(401);
+    expect((await anonymous.get('/submit')).headers.get('location')).toBe('/signin?next=%2Fsubmit');
+  });
+});
+
+describe('sign-in links', () => {
+  it('signs up with a mailed link once; a used link fails', async () => {
+    const client = new WebClient(app);
+    const token = await client.csrf('/signup');
+    const before = smtp.received.length;
+    const res = await client.post('/signup', { _csrf: token, email: 'carol@example.org', username: 'carol', password: '' });
+    expect(res.status).toBe(200);
+    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    expect(mail.envelopeTo).toEqual(['carol@example.org']);
+    const link = linkFrom(mail.parsed.text ?? '');
+    expect((await client.get(link)).status).toBe(200);
+    // Opening the link (GET) changes nothing: it can be opened again before confirming.
+    const confirmPage = await (await client.get(link)).text();
+    const confirmToken = /name="_csrf" value="([^"]+)"/.exec(confirmPage)![1];
+    const linkToken = new URL(link, 'http://x').searchParams.get('token')!;
+    const signIn = await client.post('/signin/link', { _csrf: confirmToken, token: linkToken });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('set-cookie')).toMatch(/pf_session=[^;]+;.*HttpOnly/i);
+    expect(signIn.headers.get('set-cookie')).toMatch(/SameSite=Lax/i);
+    expect(await findUserByEmail(database, 'carol@example.org')).toMatchObject({ username: 'carol' });
+    expect((await client.get('/settings')).status).toBe(200);
+
+    const again = new WebClient(app);
+    const againToken = await again.csrf('/signin');
+    expect((await again.get(link)).status).toBe(400);
+    expect((await again.post('/signin/link', { _csrf: againToken, token: linkToken })).status).toBe(400);
+    expect(again.cookies.has('pf_session')).toBe(false);
+  });
+
+  it('refuses an expired link', async () => {
+    const expired = await createLoginToken(database, { email: 'alice@example.org', ttlMs: 15 * 60_000 }, new Date(Date.now() - 16 * 60_000));
+    const client = new WebClient(app);
+    const token = await client.csrf('/signin');
+    expect((await client.get(`/signin/link?token=${expired}`)).status).toBe(400);
+    expect((await client.post('/signin/link', { _csrf: token, token: expired })).status).toBe(400);
+    expect(client.cookies.has('pf_session')).toBe(false);
+  });
+
+  it('answers the same whether or not an account exists', async () => {
+    const client = new WebClient(app);
+    const token = await client.csrf('/signin');
+    const before = smtp.received.length;
+    const known = await client.post('/signin/email', { _csrf: token, email: 'alice@example.org' });
+    const unknown = await client.post('/signin/email', { _csrf: token, email: 'nobody@example.org' });
+    expect(known.status).toBe(unknown.status);
+    expect((await known.text()).replaceAll('alice@example.org', 'X')).toBe((await unknown.text()).replaceAll('nobody@example.org', 'X'));
+    await smtp.waitFor(before + 2);
+
+    const wrong1 = await client.post('/signin/password', { _csrf: token, email: 'alice@example.org', password: 'wrong password' });
+    const wrong2 = await client.post('/signin/password', { _csrf: token, email: 'nobody@example.org', password: 'wrong password' });
+    expect(wrong1.status).toBe(401);
+    expect(wrong2.status).toBe(401);
+    expect(await wrong1.text()).toBe((await wrong2.text()).replaceAll('nobody@example.org', 'alice@example.org'));
+  });
+});
+
+describe('user content renders inert', () => {
+  it('escapes script and HTML in comments, usernames and paper titles', async () => {
+    await upsertPapers(database, [paper('2601.00066', { title: '<script>alert("title")</script><img src=x onerror=alert(1)>' })]);
+    // The sign-up form refuses markup in usernames; one stored before the rule (or by another tool) still renders inert.
+    const client = new WebClient(app);
+    const token = await client.csrf('/signup');
+    const refused = await client.post('/signup', { _csrf: token, email: 'evil@example.org', username: '<script>x</script>' });
+    expect(refused.status).toBe(400);
+    expect(await findUserByEmail(database, 'evil@example.org')).toBeNull();
+    await database.db
+      .insertInto('users')
+      .values({ id: 'evil-id', username: '<img src=x onerror=alert(2)>', username_key: 'evil', email: 'evil2@example.org', password_hash: null, role: 'user', banned_at: null, created_at: new Date().toISOString() })
+      .execute();
+    await addComment(database, { paperId: '2601.00066', userId: 'evil-id', body: '<script>alert(3)</script> [x](javascript:alert(4)) <a href="https://e.org" onclick="alert(5)">y</a>' });
+    const html = await (await client.get('/papers/2601.00066/discussion')).text();
+    expect(html).not.toMatch(/<script>alert|<img src=x|href="javascript:|onclick="alert/);
+    expect(html).toContain('&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;');
+    expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
+    expect(html).toContain('&lt;script&gt;alert(3)&lt;/script&gt;');
+    const api = await (await client.get('/api/papers/2601.00066/comments')).json();
+    expect(api.comments[0].html).not.toContain('<script');
+  });
+});
+
+describe('rate limits', () => {
+  it('limits sign-in attempts per address and votes per person', async () => {
+    const limited = appWith({ SIGNIN_RATE_LIMIT: '3', VOTE_RATE_LIMIT_PER_MINUTE: '2' });
+    const client = new WebClient(limited);
+    const token = await client.csrf('/signin');
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await client.post('/signin/password', { _csrf: token, email: 'alice@example.org', password: 'nope nope nope' })).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const voter = await signedIn(bob, limited);
+    const vt = await voter.csrf('/submit');
+    const votes = [];
+    for (let i = 0; i < 3; i++) votes.push((await voter.post('/papers/2601.00002/upvote', { _csrf: vt })).status);
+    expect(votes).toEqual([303, 303, 429]);
+  });
+});
