@@ -4,11 +4,13 @@ import { AppError } from './errors.ts';
 import { SchemaOutdatedError } from './db/migrate.ts';
 import { UsageError, type Command, type CommandIO } from './cli/command.ts';
 import { configCommand } from './cli/config.ts';
+import { harvestCommand } from './cli/harvest.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { serveCommand } from './cli/serve.ts';
 import { statsCommand } from './cli/stats.ts';
+import { statusCommand } from './cli/status.ts';
 
-const commands: Command[] = [serveCommand, migrateCommand, statsCommand, configCommand];
+const commands: Command[] = [serveCommand, migrateCommand, statsCommand, configCommand, harvestCommand, statusCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

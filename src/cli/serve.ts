@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { Database } from '../db/connect.ts';
 import { appliedVersions, assertSchemaCurrent, migrate } from '../db/migrate.ts';
+import { startBackgroundJobs } from '../jobs/background.ts';
 import { createLogger } from '../log.ts';
 import { createApp } from '../web/app.tsx';
 import type { Command } from './command.ts';
@@ -20,6 +21,7 @@ export const serveCommand: Command = {
       logger.info({ url: config.baseUrl, port: info.port, database: config.databaseKind }, 'paperfeed is serving');
       io.stdout.write(`Paperfeed is serving on ${config.baseUrl} (listening on ${config.HOST}:${info.port})\n`);
     });
+    const scheduler = await startBackgroundJobs({ config, database, logger });
     await new Promise<void>((resolve) => {
       const stop = () => {
         logger.info('shutting down');
@@ -28,6 +30,7 @@ export const serveCommand: Command = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await scheduler?.stop();
     await database.close();
     return 0;
   },

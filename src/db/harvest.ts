@@ -118,3 +118,8 @@ export async function starSnapshots(database: Database, repo: string): Promise<{
     .execute();
   return rows.map((r) => ({ observedAt: r.observed_at, stars: Number(r.stars) }));
 }
+
+/** True when the store holds at least one paper (first start detection). */
+export async function hasAnyPaper(database: Database): Promise<boolean> {
+  return Boolean(await database.db.selectFrom('papers').select('id').limit(1).executeTakeFirst());
+}

@@ -18,8 +18,8 @@ export interface LeaseRequest {
 }
 
 /**
- * Takes the named lease when it is free, expired, or already ours. Returns true when this holder has it.
- * The upsert's WHERE clause makes "free or expired" and "take it" one atomic step.
+ * Takes the named lease when it is free or expired. Returns true when this holder has it. The upsert's
+ * WHERE clause makes "free or expired" and "take it" one atomic step.
  */
 export async function acquireLease(database: Database, req: LeaseRequest): Promise<boolean> {
   const now = req.now ?? new Date();
@@ -37,7 +37,7 @@ export async function acquireLease(database: Database, req: LeaseRequest): Promi
           acquired_at: eb.ref('excluded.acquired_at'),
           expires_at: eb.ref('excluded.expires_at'),
         }))
-        .where((eb) => eb.or([eb('job_leases.expires_at', '<', now.toISOString()), eb('job_leases.holder', '=', req.holder)])),
+        .where('job_leases.expires_at', '<', now.toISOString()),
     )
     .execute();
   const row = await database.db.selectFrom('job_leases').select('holder').where('name', '=', req.name).executeTakeFirst();

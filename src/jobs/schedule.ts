@@ -1,0 +1,83 @@
+// Every recurring job, declared in one place: what it does, when it runs (cron, UTC), which lease it holds
+// (jobs sharing a lease never run at the same time anywhere in the deployment) and when it is enabled.
+// To add a job, add an entry here; the scheduler, `paperfeed harvest`, `paperfeed status` and
+// GET /api/admin/status pick it up.
+import type { Config } from '../config.ts';
+import type { JobCounts } from '../db/jobs.ts';
+import { harvestListing } from '../ingest/arxiv-listing.ts';
+import { harvestOai } from '../ingest/arxiv-oai.ts';
+import { refreshGithubStars } from '../ingest/github.ts';
+import { syncHfDailyPapers } from '../ingest/hf-sync.ts';
+import type { SourceContext } from '../ingest/http.ts';
+import { parseScheduleOverrides } from './slots.ts';
+
+export interface JobContext extends SourceContext {
+  /** `paperfeed harvest --from DAY`: re-harvest from this day instead of resuming. */
+  from?: string;
+}
+
+export interface JobDefinition {
+  name: string;
+  summary: string;
+  /** Cron pattern in UTC; a seconds field is allowed. */
+  schedule: string;
+  lease: string;
+  enabled(config: Config): boolean;
+  run(ctx: JobContext): Promise<JobCounts>;
+}
+
+export const jobs: JobDefinition[] = [
+  {
+    name: 'harvest-oai',
+    summary: 'arXiv OAI-PMH: new and changed records of the configured sets since the last harvest',
+    // arXiv's OAI data is refreshed after each nightly announcement (around 01:00 UTC).
+    schedule: '30 3 * * *',
+    lease: 'arxiv',
+    enabled: () => true,
+    run: (ctx) => harvestOai(ctx, { from: ctx.from }),
+  },
+  {
+    name: 'harvest-listing',
+    summary: 'arXiv announcement listing (RSS) of the configured categories: announced dates',
+    // The feeds are rebuilt at midnight US Eastern time; the second run catches a late rebuild.
+    schedule: '15 5,11 * * *',
+    lease: 'arxiv',
+    enabled: () => true,
+    run: (ctx) => harvestListing(ctx),
+  },
+  {
+    name: 'github-stars',
+    summary: 'GitHub star counts of repositories linked from papers (stalest first)',
+    schedule: '0 */6 * * *',
+    lease: 'github',
+    enabled: () => true,
+    run: (ctx) => refreshGithubStars(ctx),
+  },
+  {
+    name: 'hf-sync',
+    summary: 'Hugging Face daily papers: upvotes, comments and submissions of recent days',
+    schedule: '20 */4 * * *',
+    lease: 'hf',
+    enabled: (config) => config.HF_SYNC,
+    run: (ctx) => syncHfDailyPapers(ctx),
+  },
+  {
+    name: 'search-index',
+    summary: 'search index refresh (wired by the search area)',
+    schedule: '*/15 * * * *',
+    lease: 'search-index',
+    // Placeholder until src/search provides the refresh: replace `enabled` and `run` with the real call.
+    enabled: () => false,
+    run: async () => ({}),
+  },
+];
+
+export function findJob(name: string): JobDefinition | undefined {
+  return jobs.find((j) => j.name === name);
+}
+
+/** The pattern a job runs on after SCHEDULE_OVERRIDES, or null when it does not run on a schedule. */
+export function effectiveSchedules(config: Config): Map<string, string | null> {
+  const overrides = parseScheduleOverrides(config.SCHEDULE_OVERRIDES, jobs.map((j) => j.name));
+  return new Map(jobs.map((j) => [j.name, !j.enabled(config) ? null : overrides.has(j.name) ? (overrides.get(j.name) ?? null) : j.schedule]));
+}
