@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { fillMissingKeywords, streamIndexablePapers } from '../db/search.ts';
+import { keyphrases } from '../search/keyphrases.ts';
+import { DatabaseSearchService, serviceOptionsFromConfig } from '../search/service.ts';
+import { searchDir } from '../search/store.ts';
+import type { Command } from './command.ts';
+import { openDatabase } from './open.ts';
+
+export const indexCommand: Command = {
+  name: 'index',
+  summary: 'build the search index, train the corpus embedder, embed papers and fill missing keyphrases',
+  usage: 'paperfeed index [--rebuild] [--no-keyphrases]',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { rebuild: { type: 'boolean', default: false }, 'no-keyphrases': { type: 'boolean', default: false } },
+    });
+    const config = io.config();
+    if (values.rebuild) fs.rmSync(searchDir(config.dataDir), { recursive: true, force: true });
+    const database = await openDatabase(config);
+    try {
+      const log = (m: string) => io.stdout.write(m + '\n');
+      const service = new DatabaseSearchService(database, serviceOptionsFromConfig(config, { log, trainIfMissing: true }));
+      const started = Date.now();
+      const engine = await service.engine();
+      io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} terms, ${engine.lexical.docs.length} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
+      if (!values['no-keyphrases']) {
+        const phrases = new Map<string, string[]>();
+        for await (const page of streamIndexablePapers(database, null)) {
+          for (const p of page) phrases.set(p.id, keyphrases(engine.lexical, p.title, p.abstract));
+        }
+        const filled = await fillMissingKeywords(database, phrases);
+        io.stdout.write(`keyphrases: filled ${filled} papers that had none\n`);
+      }
+      return 0;
+    } finally {
+      await database.close();
+    }
+  },
+};

@@ -1,0 +1,268 @@
+// The search engine over one snapshot of the papers: pure in-memory retrieval (lexical top-k, semantic
+// nearest neighbours, hybrid rerank), no I/O. The service builds one from the database; eval and the benchmark
+// build one from files.
+import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
+import { conjunction, countMatches, disjunction, topKMaxScore, type QueryTerm, type TopK } from './lexical/topk.ts';
+import { hasFilters, type ParsedQuery } from './query.ts';
+import { dot } from './semantic/embedder.ts';
+import type { VectorIndex } from './semantic/vector-index.ts';
+import type { SearchMode } from './types.ts';
+
+export interface EngineDoc {
+  id: string;
+  title: string;
+  abstract: string;
+  authors: string[];
+  categories: string[];
+  /** YYYY-MM-DD (announcement, else submission), or null. */
+  day: string | null;
+}
+
+export interface HybridParams {
+  /** Lexical candidates reranked. */
+  poolSize: number;
+  /** Semantic nearest neighbours added to the pool (papers sharing no words with the query). */
+  semanticCandidates: number;
+  /** Weight of the z-scored semantic similarity against the z-scored lexical score (1). */
+  semanticWeight: number;
+  /** Queries with more distinct terms than this drop their most common terms (see pruneLongQuery). */
+  longQueryTerms: number;
+}
+
+export const DEFAULT_HYBRID: HybridParams = {
+  poolSize: 100,
+  semanticCandidates: 20,
+  semanticWeight: 0.35,
+  longQueryTerms: 40,
+};
+
+export interface RankedDocs {
+  docs: number[];
+  scores: number[];
+  lexical: (number | undefined)[];
+  semantic: (number | undefined)[];
+  total: number;
+}
+
+const EMPTY: RankedDocs = { docs: [], scores: [], lexical: [], semantic: [], total: 0 };
+
+/** Days since 1970-01-01 for a YYYY-MM-DD string, or -1. */
+function dayNumber(day: string | null): number {
+  if (!day || !/^\d{4}-\d{2}-\d{2}/.test(day)) return -1;
+  const t = Date.parse(day.slice(0, 10) + 'T00:00:00Z');
+  return Number.isNaN(t) ? -1 : Math.floor(t / 86_400_000);
+}
+
+export class SearchEngine {
+  readonly ids: string[];
+  readonly idToDoc: Map<string, number>;
+  readonly days: Int32Array;
+  readonly years: Int16Array;
+
+  constructor(
+    readonly lexical: LexicalIndex,
+    docs: { id: string; day: string | null }[],
+    /** docCount × dimensions unit vectors, or null when there is no embedder. */
+    public vectors: Float32Array | null,
+    public dimensions: number,
+    public vectorIndex: VectorIndex | null = null,
+    readonly hybrid: HybridParams = DEFAULT_HYBRID,
+  ) {
+    this.ids = docs.map((d) => d.id);
+    this.idToDoc = new Map(this.ids.map((id, i) => [id, i]));
+    this.days = Int32Array.from(docs, (d) => dayNumber(d.day));
+    this.years = Int16Array.from(docs, (d) => (d.day && /^\d{4}/.test(d.day) ? Number(d.day.slice(0, 4)) : 0));
+  }
+
+  static build(docs: EngineDoc[], params: Bm25Params = DEFAULT_BM25, hybrid: HybridParams = DEFAULT_HYBRID): SearchEngine {
+    const index = buildLexicalIndex(docs, params);
+    return new SearchEngine(index, docs, null, 0, null, hybrid);
+  }
+
+  get docCount(): number {
+    return this.ids.length;
+  }
+
+  /** Documents passing the query's filters and phrases, or null when it has none. Empty (all zero) when none pass. */
+  allowedDocs(parsed: ParsedQuery): Uint8Array | null {
+    const ix = this.lexical;
+    const id = (t: string) => ix.termIds.get(t) ?? -1;
+    let allowed: Uint8Array | null = null;
+    const f = parsed.filters;
+    if (f.categories.length) allowed = disjunction(ix, f.categories.map((c) => id(CATEGORY_PREFIX + c)), allowed);
+    for (const words of f.authors) allowed = conjunction(ix, words.map((w) => id(AUTHOR_PREFIX + w)), allowed);
+    for (const phrase of parsed.phrases) allowed = conjunction(ix, phrase.map(id), allowed);
+    if (parsed.required.length) allowed = conjunction(ix, parsed.required.map(id), allowed);
+    if (f.yearFrom !== undefined || f.yearTo !== undefined) {
+      const from = f.yearFrom ?? 0;
+      const to = f.yearTo ?? 9999;
+      if (!allowed) allowed = new Uint8Array(this.docCount).fill(1);
+      for (let d = 0; d < this.docCount; d++) if (allowed[d] && (this.years[d] < from || this.years[d] > to)) allowed[d] = 0;
+    }
+    return allowed;
+  }
+
+  /**
+   * Query terms with weights. Long queries (a pasted abstract) keep only their `longQueryTerms` most
+   * selective terms: the common ones add little to the ranking but dominate the cost (docs/decisions/001).
+   */
+  queryTerms(parsed: ParsedQuery): QueryTerm[] {
+    const ix = this.lexical;
+    const out: QueryTerm[] = [];
+    for (const [t, w] of parsed.terms) {
+      const id = ix.termIds.get(t);
+      if (id !== undefined) out.push({ term: id, weight: w });
+    }
+    for (const [t, w] of parsed.bigrams) {
+      const id = ix.termIds.get(t);
+      if (id !== undefined) out.push({ term: id, weight: w });
+    }
+    return pruneLongQuery(ix, out, this.hybrid.longQueryTerms);
+  }
+
+  lexicalTopK(parsed: ParsedQuery, k: number, allowed: Uint8Array | null): TopK & { total: number } {
+    const q = this.queryTerms(parsed);
+    const top = topKMaxScore(this.lexical, q, k, allowed);
+    const unigramIds = [...parsed.terms.keys()].map((t) => this.lexical.termIds.get(t)).filter((x): x is number => x !== undefined);
+    const total = countMatches(this.lexical, unigramIds, allowed).count;
+    return { ...top, total };
+  }
+
+  /** BM25F of one document for the query (for semantic candidates outside the lexical pool). */
+  scoreDoc(q: QueryTerm[], doc: number): number {
+    const ix = this.lexical;
+    let s = 0;
+    for (const { term, weight } of q) {
+      let lo = ix.offsets[term];
+      let hi = ix.offsets[term + 1];
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ix.docs[mid] < doc) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < ix.offsets[term + 1] && ix.docs[lo] === doc) s += weight * ix.impacts[lo];
+    }
+    return s;
+  }
+
+  cosine(query: Float32Array, doc: number): number {
+    return this.vectors ? dot(query, this.vectors, doc * this.dimensions) : 0;
+  }
+
+  /** Nearest documents to a vector, filtered; ANN when available, else an exact scan. */
+  nearest(query: Float32Array, k: number, allowed: Uint8Array | null, exclude = -1): { docs: number[]; scores: number[] } {
+    if (!this.vectors || k <= 0) return { docs: [], scores: [] };
+    if (this.vectorIndex && this.vectorIndex.size() === this.docCount) {
+      for (const factor of [4, 32]) {
+        const found = this.vectorIndex.search(query, Math.min(this.docCount, k * factor + 1));
+        const docs: number[] = [];
+        const scores: number[] = [];
+        for (const d of found) {
+          if (d === exclude || (allowed && !allowed[d])) continue;
+          docs.push(d);
+          scores.push(this.cosine(query, d));
+          if (docs.length === k) break;
+        }
+        if (docs.length === k || found.length >= this.docCount) return sortBy(docs, scores);
+      }
+    }
+    const heap: [number, number][] = [];
+    for (let d = 0; d < this.docCount; d++) {
+      if (d === exclude || (allowed && !allowed[d])) continue;
+      heap.push([this.cosine(query, d), d]);
+    }
+    heap.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    const top = heap.slice(0, k);
+    return { docs: top.map((x) => x[1]), scores: top.map((x) => x[0]) };
+  }
+
+  /** Ranked documents for a parsed query: the best `k` (offset included by the caller). */
+  rank(parsed: ParsedQuery, mode: SearchMode, k: number, queryVector: Float32Array | null): RankedDocs {
+    const allowed = this.allowedDocs(parsed);
+    const q = this.queryTerms(parsed);
+    if (!q.length || (mode === 'semantic' && queryVector)) {
+      if (mode !== 'lexical' && queryVector && parsed.text) {
+        const near = this.nearest(queryVector, k, allowed);
+        const total = allowed ? count(allowed) : this.docCount;
+        return { docs: near.docs, scores: near.scores, lexical: near.docs.map(() => undefined), semantic: near.scores, total };
+      }
+      if (!q.length && allowed && hasFilters(parsed)) return this.newestAllowed(allowed, k);
+      return EMPTY;
+    }
+    const useSemantic = mode === 'hybrid' && queryVector !== null && this.vectors !== null;
+    const lexical = this.lexicalTopK(parsed, useSemantic ? Math.max(k, this.hybrid.poolSize) : k, allowed);
+    if (!useSemantic) {
+      const docs = [...lexical.docs].slice(0, k);
+      const scores = [...lexical.scores].slice(0, k);
+      return { docs, scores, lexical: scores, semantic: docs.map(() => undefined), total: lexical.total };
+    }
+    // Hybrid: rerank the lexical pool plus the nearest papers by meaning with a blend of z-scores.
+    const pool = new Map<number, number>();
+    lexical.docs.forEach((d, i) => pool.set(d, lexical.scores[i]));
+    if (this.hybrid.semanticCandidates > 0) {
+      for (const d of this.nearest(queryVector!, this.hybrid.semanticCandidates, allowed).docs) {
+        if (!pool.has(d)) pool.set(d, this.scoreDoc(q, d));
+      }
+    }
+    const docs = [...pool.keys()];
+    const lex = docs.map((d) => pool.get(d)!);
+    const sem = docs.map((d) => this.cosine(queryVector!, d));
+    const zl = zScores(lex);
+    const zs = zScores(sem);
+    const w = this.hybrid.semanticWeight;
+    const blended = docs.map((_, i) => zl[i] + w * zs[i]);
+    const order = docs.map((_, i) => i).sort((a, b) => blended[b] - blended[a] || docs[a] - docs[b]).slice(0, k);
+    return {
+      docs: order.map((i) => docs[i]),
+      scores: order.map((i) => blended[i]),
+      lexical: order.map((i) => lex[i]),
+      semantic: order.map((i) => sem[i]),
+      total: Math.max(lexical.total, pool.size),
+    };
+  }
+
+  /** Filter-only queries (author:…, category:…): the matching papers, newest first. */
+  private newestAllowed(allowed: Uint8Array, k: number): RankedDocs {
+    const docs: number[] = [];
+    for (let d = 0; d < allowed.length; d++) if (allowed[d]) docs.push(d);
+    docs.sort((a, b) => this.days[b] - this.days[a] || b - a);
+    const top = docs.slice(0, k);
+    return { docs: top, scores: top.map(() => 0), lexical: top.map(() => undefined), semantic: top.map(() => undefined), total: docs.length };
+  }
+
+  /** Papers nearest in meaning to a stored paper. */
+  similar(id: string, k: number): { id: string; score: number }[] {
+    const doc = this.idToDoc.get(id);
+    if (doc === undefined || !this.vectors) return [];
+    const v = this.vectors.subarray(doc * this.dimensions, (doc + 1) * this.dimensions);
+    const near = this.nearest(v, k, null, doc);
+    return near.docs.map((d, i) => ({ id: this.ids[d], score: near.scores[i] }));
+  }
+}
+
+function count(a: Uint8Array): number {
+  let c = 0;
+  for (let i = 0; i < a.length; i++) c += a[i];
+  return c;
+}
+
+function sortBy(docs: number[], scores: number[]): { docs: number[]; scores: number[] } {
+  const order = docs.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || docs[a] - docs[b]);
+  return { docs: order.map((i) => docs[i]), scores: order.map((i) => scores[i]) };
+}
+
+export function zScores(xs: number[]): number[] {
+  if (!xs.length) return [];
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) * (b - mean), 0) / xs.length);
+  return xs.map((x) => (sd > 1e-12 ? (x - mean) / sd : 0));
+}
+
+/**
+ * Keeps the `maxTerms` terms with the highest upper bound (query weight × largest impact), which are the
+ * selective ones; bigrams compete on the same footing. Short queries are returned unchanged.
+ */
+export function pruneLongQuery(ix: LexicalIndex, q: QueryTerm[], maxTerms: number): QueryTerm[] {
+  if (q.length <= maxTerms) return q;
+  return [...q].sort((a, b) => b.weight * ix.maxImpact[b.term] - a.weight * ix.maxImpact[a.term] || a.term - b.term).slice(0, maxTerms);
+}

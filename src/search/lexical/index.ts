@@ -1,0 +1,181 @@
+// The inverted index: one immutable segment per build, postings laid out CSR-style in typed arrays
+// (doc ids ascending per term, one precomputed BM25F impact per posting), so a query touches only flat memory.
+//
+// Scoring is BM25F (Robertson & Zaragoza): each field's term frequency is length-normalised against that
+// field's average length, weighted, summed into one pseudo-frequency, and saturated once:
+//   tf~ = Σ_f w_f · tf_f / (1 − b_f + b_f · len_f / avglen_f),   impact = idf · tf~ · (k1 + 1) / (k1 + tf~)
+// Adjacent-term bigrams (title and abstract) form a fourth, separately saturated field that rewards word order
+// and answers "quoted phrases". Filter terms (author words, categories) are stored with impact 0.
+import { analyze, bigram, nameWords } from '../text/analyze.ts';
+import { GrowableInt32, GrowableUint32 } from './growable.ts';
+
+export interface IndexDoc {
+  title: string;
+  abstract: string;
+  authors: string[];
+  categories: string[];
+}
+
+export interface Bm25Params {
+  k1: number;
+  weights: { title: number; abstract: number; authors: number };
+  b: { title: number; abstract: number; authors: number };
+  /** Weight and length normalisation of the bigram field. */
+  bigramWeight: number;
+  bigramB: number;
+  bigramK1: number;
+}
+
+/** Chosen on SciFact's train queries (docs/decisions/001-search-topk.md and docs/search.md say how). */
+export const DEFAULT_BM25: Bm25Params = {
+  k1: 1.2,
+  weights: { title: 3, abstract: 1, authors: 1 },
+  b: { title: 0.5, abstract: 0.75, authors: 0.3 },
+  bigramWeight: 0.3,
+  bigramB: 0.75,
+  bigramK1: 1.2,
+};
+
+const KIND_WORD = 0;
+const KIND_BIGRAM = 1;
+const KIND_FILTER = 2;
+
+export const AUTHOR_PREFIX = 'a:';
+export const CATEGORY_PREFIX = 'c:';
+
+export interface LexicalIndex {
+  docCount: number;
+  termIds: Map<string, number>;
+  /** Postings of term t are docs[offsets[t] .. offsets[t+1]). */
+  offsets: Uint32Array;
+  docs: Int32Array;
+  impacts: Float32Array;
+  /** Largest impact of each term: the MaxScore upper bound. */
+  maxImpact: Float32Array;
+  params: Bm25Params;
+}
+
+export function documentFrequency(index: LexicalIndex, term: number): number {
+  return index.offsets[term + 1] - index.offsets[term];
+}
+
+// Per-(doc, term) frequencies packed in 32 bits: title 8 bits, abstract (or bigram) 14 bits, authors 10 bits.
+function pack(t: number, a: number, au: number): number {
+  return (Math.min(t, 255) | (Math.min(a, 16383) << 8) | (Math.min(au, 1023) << 22)) >>> 0;
+}
+
+/** Builds an index over docs (doc i gets id i). */
+export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params = DEFAULT_BM25): LexicalIndex {
+  const termIds = new Map<string, number>();
+  let kinds = new Uint8Array(1 << 16);
+  const entryTerm = new GrowableInt32(1 << 20);
+  const entryTf = new GrowableUint32(1 << 20);
+  const docStart = new GrowableInt32(1 << 12);
+  const lenTitle = new GrowableInt32(1 << 12);
+  const lenAbstract = new GrowableInt32(1 << 12);
+  const lenAuthors = new GrowableInt32(1 << 12);
+  const lenBigram = new GrowableInt32(1 << 12);
+
+  const idOf = (term: string, kind: number): number => {
+    let id = termIds.get(term);
+    if (id === undefined) {
+      id = termIds.size;
+      termIds.set(term, id);
+      if (id >= kinds.length) {
+        const next = new Uint8Array(kinds.length * 2);
+        next.set(kinds);
+        kinds = next;
+      }
+      kinds[id] = kind;
+    }
+    return id;
+  };
+
+  // Pass 1: analyse each document once, keep (term, packed field frequencies) per document.
+  const local = new Map<number, [number, number, number]>();
+  const bump = (id: number, field: 0 | 1 | 2) => {
+    let e = local.get(id);
+    if (!e) local.set(id, (e = [0, 0, 0]));
+    e[field]++;
+  };
+  let n = 0;
+  for (const doc of docs) {
+    local.clear();
+    docStart.push(entryTerm.length);
+    const title = analyze(doc.title);
+    const abstract = analyze(doc.abstract);
+    const authors = analyze(doc.authors.join(' , '));
+    for (const t of title.sequence) bump(idOf(t, KIND_WORD), 0);
+    for (const t of title.extra) bump(idOf(t, KIND_WORD), 0);
+    for (const t of abstract.sequence) bump(idOf(t, KIND_WORD), 1);
+    for (const t of abstract.extra) bump(idOf(t, KIND_WORD), 1);
+    for (const t of authors.sequence) bump(idOf(t, KIND_WORD), 2);
+    let bigrams = 0;
+    for (const seq of [title.sequence, abstract.sequence]) {
+      for (let j = 1; j < seq.length; j++, bigrams++) bump(idOf(bigram(seq[j - 1], seq[j]), KIND_BIGRAM), 1);
+    }
+    for (const name of doc.authors) for (const w of nameWords(name)) bump(idOf(AUTHOR_PREFIX + w, KIND_FILTER), 2);
+    for (const c of doc.categories) bump(idOf(CATEGORY_PREFIX + c.toLowerCase(), KIND_FILTER), 2);
+    // Map iteration order is insertion order; sort by term so each doc's entries are deterministic.
+    const ids = [...local.keys()].sort((a, b) => a - b);
+    for (const id of ids) {
+      const [t, a, au] = local.get(id)!;
+      entryTerm.push(id);
+      entryTf.push(pack(t, a, au));
+    }
+    lenTitle.push(title.sequence.length + title.extra.length);
+    lenAbstract.push(abstract.sequence.length + abstract.extra.length);
+    lenAuthors.push(authors.sequence.length);
+    lenBigram.push(bigrams);
+    n++;
+  }
+  docStart.push(entryTerm.length);
+
+  const termCount = termIds.size;
+  const df = new Uint32Array(termCount);
+  for (let i = 0; i < entryTerm.length; i++) df[entryTerm.data[i]]++;
+  const offsets = new Uint32Array(termCount + 1);
+  for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t] + df[t];
+
+  const avg = (g: GrowableInt32) => {
+    let s = 0;
+    for (let i = 0; i < g.length; i++) s += g.data[i];
+    return n ? Math.max(s / n, 1e-9) : 1;
+  };
+  const avgT = avg(lenTitle);
+  const avgA = avg(lenAbstract);
+  const avgAu = avg(lenAuthors);
+  const avgBg = avg(lenBigram);
+  const { k1, weights: w, b } = params;
+
+  // Pass 2: place each posting (docs arrive in ascending order, so postings come out sorted).
+  const cursor = offsets.slice(0, termCount);
+  const postDocs = new Int32Array(entryTerm.length);
+  const impacts = new Float32Array(entryTerm.length);
+  const maxImpact = new Float32Array(termCount);
+  const idf = new Float64Array(termCount);
+  for (let t = 0; t < termCount; t++) idf[t] = Math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5));
+  for (let d = 0; d < n; d++) {
+    const nT = 1 - b.title + (b.title * lenTitle.data[d]) / avgT;
+    const nA = 1 - b.abstract + (b.abstract * lenAbstract.data[d]) / avgA;
+    const nAu = 1 - b.authors + (b.authors * lenAuthors.data[d]) / avgAu;
+    const nBg = 1 - params.bigramB + (params.bigramB * lenBigram.data[d]) / avgBg;
+    for (let i = docStart.data[d]; i < docStart.data[d + 1]; i++) {
+      const t = entryTerm.data[i];
+      const packed = entryTf.data[i];
+      let impact = 0;
+      if (kinds[t] === KIND_WORD) {
+        const tf = (w.title * (packed & 255)) / nT + (w.abstract * ((packed >>> 8) & 16383)) / nA + (w.authors * (packed >>> 22)) / nAu;
+        impact = (idf[t] * tf * (k1 + 1)) / (k1 + tf);
+      } else if (kinds[t] === KIND_BIGRAM) {
+        const tf = ((packed >>> 8) & 16383) / nBg;
+        impact = (params.bigramWeight * idf[t] * tf * (params.bigramK1 + 1)) / (params.bigramK1 + tf);
+      }
+      const at = cursor[t]++;
+      postDocs[at] = d;
+      impacts[at] = impact;
+      if (impact > maxImpact[t]) maxImpact[t] = impact;
+    }
+  }
+  return { docCount: n, termIds, offsets, docs: postDocs, impacts, maxImpact, params };
+}

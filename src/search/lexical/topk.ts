@@ -1,0 +1,246 @@
+// Top-k retrieval over the inverted index without scoring every match: MaxScore (Turtle & Flood 1995) with
+// the essential/non-essential split of Jia et al. Terms are ordered by their upper bound (query weight × the
+// term's largest impact). Once the k-th best score θ exceeds the summed bounds of the weakest terms, those
+// terms can no longer bring a document into the top k on their own: they stop driving the traversal and are
+// only probed (by galloping search) for documents the strong terms propose, and a probe sequence stops as soon
+// as the remaining bounds cannot lift the document above θ. docs/decisions/001-search-topk.md has the figures.
+//
+// Ties are broken by lower document number, in this and in the brute-force reference, so both agree exactly.
+import type { LexicalIndex } from './index.ts';
+
+export interface QueryTerm {
+  term: number;
+  weight: number;
+}
+
+export interface TopK {
+  docs: Int32Array;
+  scores: Float64Array;
+}
+
+/** A document filter: allowed[d] !== 0, or null for all. */
+export type DocFilter = Uint8Array | null;
+
+/** Min-heap of (score, doc) where the root is the worst entry: lowest score, then highest doc. */
+class TopKHeap {
+  readonly docs: Int32Array;
+  readonly scores: Float64Array;
+  size = 0;
+  constructor(readonly k: number) {
+    this.docs = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+  private worse(i: number, j: number): boolean {
+    const si = this.scores[i];
+    const sj = this.scores[j];
+    return si < sj || (si === sj && this.docs[i] > this.docs[j]);
+  }
+  private swap(i: number, j: number): void {
+    const d = this.docs[i];
+    this.docs[i] = this.docs[j];
+    this.docs[j] = d;
+    const s = this.scores[i];
+    this.scores[i] = this.scores[j];
+    this.scores[j] = s;
+  }
+  get full(): boolean {
+    return this.size === this.k;
+  }
+  /** The score a new document must beat (strictly) once the heap is full. */
+  get threshold(): number {
+    return this.size === this.k ? this.scores[0] : -Infinity;
+  }
+  /** Offers a document; documents arrive in ascending order, so an equal score never displaces. */
+  offer(doc: number, score: number): boolean {
+    if (this.size < this.k) {
+      let i = this.size++;
+      this.docs[i] = doc;
+      this.scores[i] = score;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.worse(i, p)) break;
+        this.swap(i, p);
+        i = p;
+      }
+      return true;
+    }
+    if (!(score > this.scores[0])) return false;
+    this.docs[0] = doc;
+    this.scores[0] = score;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.size && this.worse(l, m)) m = l;
+      if (r < this.size && this.worse(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+    return true;
+  }
+  /** Best first: score descending, then doc ascending. */
+  sorted(): TopK {
+    const order = Array.from({ length: this.size }, (_, i) => i).sort(
+      (a, b) => this.scores[b] - this.scores[a] || this.docs[a] - this.docs[b],
+    );
+    return {
+      docs: Int32Array.from(order, (i) => this.docs[i]),
+      scores: Float64Array.from(order, (i) => this.scores[i]),
+    };
+  }
+}
+
+/** First position p in [from, end) with docs[p] >= target (end when none), by galloping then binary search. */
+function seek(docs: Int32Array, from: number, end: number, target: number): number {
+  if (from >= end || docs[from] >= target) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < end && docs[hi] < target) {
+    lo = hi;
+    step <<= 1;
+    hi = lo + step;
+  }
+  if (hi > end) hi = end;
+  // invariant: docs[lo] < target, and docs[hi] >= target or hi === end
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid] < target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** The k best documents for a weighted OR of terms, by MaxScore. */
+export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
+  const heap = new TopKHeap(Math.max(1, k));
+  const terms = query
+    .filter((q) => q.weight > 0 && index.offsets[q.term + 1] > index.offsets[q.term])
+    .map((q) => ({ ...q, bound: q.weight * index.maxImpact[q.term] }))
+    .sort((a, b) => a.bound - b.bound || a.term - b.term);
+  const n = terms.length;
+  if (!n || k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
+  const docs = index.docs;
+  const impacts = index.impacts;
+  const pos = new Uint32Array(n);
+  const end = new Uint32Array(n);
+  const weight = new Float64Array(n);
+  // prefix[i] = bound of terms 0..i together
+  const prefix = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    pos[i] = index.offsets[terms[i].term];
+    end[i] = index.offsets[terms[i].term + 1];
+    weight[i] = terms[i].weight;
+    prefix[i] = (i ? prefix[i - 1] : 0) + terms[i].bound;
+  }
+  let firstEssential = 0;
+  let threshold = -Infinity;
+  for (;;) {
+    // Next candidate: the smallest current doc among the essential lists.
+    let doc = 0x7fffffff;
+    for (let i = firstEssential; i < n; i++) if (pos[i] < end[i] && docs[pos[i]] < doc) doc = docs[pos[i]];
+    if (doc === 0x7fffffff) break;
+    let score = 0;
+    for (let i = firstEssential; i < n; i++) {
+      if (pos[i] < end[i] && docs[pos[i]] === doc) {
+        score += weight[i] * impacts[pos[i]];
+        pos[i]++;
+      }
+    }
+    if (allowed !== null && allowed[doc] === 0) continue;
+    for (let i = firstEssential - 1; i >= 0; i--) {
+      if (score + prefix[i] <= threshold) break;
+      const p = seek(docs, pos[i], end[i], doc);
+      pos[i] = p;
+      if (p < end[i] && docs[p] === doc) score += weight[i] * impacts[p];
+    }
+    if (score > threshold || !heap.full) {
+      heap.offer(doc, score);
+      if (heap.full) {
+        threshold = heap.threshold;
+        while (firstEssential < n && prefix[firstEssential] <= threshold) firstEssential++;
+      }
+    }
+  }
+  return heap.sorted();
+}
+
+/** Reference implementation: scores every posting of every query term, then sorts. For tests and baselines. */
+export function topKExhaustive(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
+  const acc = new Float64Array(index.docCount);
+  const seen = new Uint8Array(index.docCount);
+  // Sum in the same order MaxScore does not guarantee; tests compare scores with a tolerance.
+  for (const q of query) {
+    if (!(q.weight > 0)) continue;
+    for (let p = index.offsets[q.term]; p < index.offsets[q.term + 1]; p++) {
+      const d = index.docs[p];
+      acc[d] += q.weight * index.impacts[p];
+      seen[d] = 1;
+    }
+  }
+  const heap = new TopKHeap(Math.max(1, k));
+  if (k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
+  for (let d = 0; d < index.docCount; d++) {
+    if (seen[d] && (allowed === null || allowed[d] !== 0)) heap.offer(d, acc[d]);
+  }
+  return heap.sorted();
+}
+
+/** Documents containing every one of the given terms, as a filter (intersected into `into` when given). */
+export function conjunction(index: LexicalIndex, termIdsList: number[], into: Uint8Array | null): Uint8Array {
+  const out = new Uint8Array(index.docCount);
+  if (termIdsList.some((t) => t < 0)) return out;
+  const sorted = [...termIdsList].sort(
+    (a, b) => index.offsets[a + 1] - index.offsets[a] - (index.offsets[b + 1] - index.offsets[b]),
+  );
+  const [first, ...rest] = sorted;
+  for (let p = index.offsets[first]; p < index.offsets[first + 1]; p++) {
+    const d = index.docs[p];
+    if (into === null || into[d]) out[d] = 1;
+  }
+  for (const t of rest) {
+    const keep = new Uint8Array(index.docCount);
+    for (let p = index.offsets[t]; p < index.offsets[t + 1]; p++) keep[index.docs[p]] = out[index.docs[p]];
+    out.set(keep);
+  }
+  return out;
+}
+
+/** Documents containing any of the given terms (within `into` when given). */
+export function disjunction(index: LexicalIndex, termIdsList: number[], into: Uint8Array | null): Uint8Array {
+  const out = new Uint8Array(index.docCount);
+  for (const t of termIdsList) {
+    if (t < 0) continue;
+    for (let p = index.offsets[t]; p < index.offsets[t + 1]; p++) {
+      const d = index.docs[p];
+      if (into === null || into[d]) out[d] = 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * How many documents match any of the terms and pass the filter. Exact when the postings are short enough to
+ * walk cheaply; above that, estimated assuming terms occur independently (the UI shows "about N").
+ */
+export function countMatches(index: LexicalIndex, termIdsList: number[], allowed: DocFilter, exactBudget = 300_000): { count: number; exact: boolean } {
+  let total = 0;
+  for (const t of termIdsList) total += index.offsets[t + 1] - index.offsets[t];
+  if (total <= exactBudget) {
+    const seen = disjunction(index, termIdsList, allowed);
+    let c = 0;
+    for (let d = 0; d < seen.length; d++) c += seen[d];
+    return { count: c, exact: true };
+  }
+  let none = 1;
+  for (const t of termIdsList) none *= 1 - (index.offsets[t + 1] - index.offsets[t]) / Math.max(1, index.docCount);
+  let share = 1;
+  if (allowed !== null) {
+    let a = 0;
+    for (let d = 0; d < allowed.length; d++) a += allowed[d];
+    share = a / Math.max(1, index.docCount);
+  }
+  return { count: Math.round(index.docCount * (1 - none) * share), exact: false };
+}

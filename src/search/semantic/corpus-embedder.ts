@@ -1,0 +1,141 @@
+// The default embedder, learned from the stored papers themselves (no downloaded weights): latent semantic
+// word vectors. Papers form a sparse paper×word matrix of log-tf·idf weights (rows L2-normalised); a randomized
+// truncated SVD gives each word a vector (right singular vectors scaled by σ^α), and a text's vector is the
+// idf-weighted sum of its words' vectors, normalised. Words that co-occur across papers end up close, so
+// "transformer language model" lands near "LLM pretraining" without sharing words.
+//
+// Deterministic: same papers in the same order give the same model (seeded random projection). Training looks at
+// a deterministic sample of at most `maxDocs` papers, so retraining on a large corpus stays bounded.
+import crypto from 'node:crypto';
+import { terms } from '../text/analyze.ts';
+import { type Embedder, normalizeInPlace } from './embedder.ts';
+import { randomizedSvd, type Csr } from './linalg.ts';
+
+export interface CorpusModelOptions {
+  dimensions: number;
+  maxVocabulary: number;
+  minDocumentFrequency: number;
+  maxDocs: number;
+  /** Exponent on singular values when scaling word vectors (0 = plain singular vectors). */
+  alpha: number;
+  powerIterations: number;
+  /** Rows of the training matrix are windows of this many consecutive terms (0: whole papers). */
+  windowSize: number;
+}
+
+export const DEFAULT_CORPUS_MODEL: CorpusModelOptions = {
+  dimensions: 160,
+  maxVocabulary: 60_000,
+  minDocumentFrequency: 2,
+  maxDocs: 120_000,
+  alpha: 0.5,
+  powerIterations: 1,
+  windowSize: 0,
+};
+
+export interface CorpusModel {
+  vocabulary: string[];
+  idf: Float32Array;
+  /** vocabulary.length × dimensions, row-major. */
+  wordVectors: Float32Array;
+  dimensions: number;
+  /** Papers the model was trained on (to decide when the corpus has drifted). */
+  trainedOnDocs: number;
+  /** Hash of vocabulary and vectors: the embedder id. */
+  fingerprint: string;
+}
+
+export function trainCorpusModel(texts: string[], options: Partial<CorpusModelOptions> = {}): CorpusModel {
+  const o = { ...DEFAULT_CORPUS_MODEL, ...options };
+  const step = Math.max(1, Math.ceil(texts.length / o.maxDocs));
+  const sample: string[][] = [];
+  for (let i = 0; i < texts.length; i += step) sample.push(terms(texts[i]));
+  const df = new Map<string, number>();
+  for (const doc of sample) for (const t of new Set(doc)) df.set(t, (df.get(t) ?? 0) + 1);
+  const vocabulary = [...df]
+    .filter(([, n]) => n >= o.minDocumentFrequency)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, o.maxVocabulary)
+    .map(([t]) => t)
+    .sort();
+  const index = new Map(vocabulary.map((t, i) => [t, i]));
+  const rowsOfTerms: string[][] = [];
+  for (const doc of sample) {
+    if (!o.windowSize) rowsOfTerms.push(doc);
+    else for (let i = 0; i < doc.length; i += o.windowSize) rowsOfTerms.push(doc.slice(i, i + o.windowSize));
+  }
+  const d = sample.length;
+  const idf = Float32Array.from(vocabulary, (t) => Math.log((d + 1) / (df.get(t)! + 0.5)));
+
+  const rowPtr = new Uint32Array(rowsOfTerms.length + 1);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  rowsOfTerms.forEach((doc, r) => {
+    const tf = new Map<number, number>();
+    for (const t of doc) {
+      const i = index.get(t);
+      if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
+    }
+    const entries = [...tf].sort((a, b) => a[0] - b[0]);
+    let norm = 0;
+    const weights = entries.map(([i, n]) => (1 + Math.log(n)) * idf[i]);
+    for (const w of weights) norm += w * w;
+    norm = Math.sqrt(norm) || 1;
+    entries.forEach(([i], j) => {
+      cols.push(i);
+      vals.push(weights[j] / norm);
+    });
+    rowPtr[r + 1] = cols.length;
+  });
+  const matrix: Csr = { rows: rowsOfTerms.length, cols: vocabulary.length, rowPtr, colIdx: Int32Array.from(cols), values: Float32Array.from(vals) };
+  const k = Math.max(1, Math.min(o.dimensions, rowsOfTerms.length - 1, vocabulary.length - 1));
+  const svd = randomizedSvd(matrix, k, { powerIterations: o.powerIterations, seed: 7 });
+  const dims = svd.k;
+  const wordVectors = new Float32Array(vocabulary.length * dims);
+  for (let w = 0; w < vocabulary.length; w++) {
+    for (let c = 0; c < dims; c++) {
+      wordVectors[w * dims + c] = svd.rightVectors[w * dims + c] * Math.pow(svd.singularValues[c], o.alpha);
+    }
+  }
+  return finishModel(vocabulary, idf, wordVectors, dims, texts.length);
+}
+
+export function finishModel(vocabulary: string[], idf: Float32Array, wordVectors: Float32Array, dimensions: number, trainedOnDocs: number): CorpusModel {
+  const hash = crypto.createHash('sha256');
+  hash.update(vocabulary.join('\n'));
+  hash.update(new Uint8Array(wordVectors.buffer, wordVectors.byteOffset, wordVectors.byteLength));
+  return { vocabulary, idf, wordVectors, dimensions, trainedOnDocs, fingerprint: hash.digest('hex').slice(0, 16) };
+}
+
+export class CorpusEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  private readonly index: Map<string, number>;
+
+  constructor(readonly model: CorpusModel) {
+    this.id = `corpus-lsa-${model.dimensions}-${model.fingerprint}`;
+    this.dimensions = model.dimensions;
+    this.index = new Map(model.vocabulary.map((t, i) => [t, i]));
+  }
+
+  embedOne(text: string): Float32Array {
+    const out = new Float32Array(this.dimensions);
+    const tf = new Map<number, number>();
+    for (const t of terms(text)) {
+      const i = this.index.get(t);
+      if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
+    }
+    const dims = this.dimensions;
+    const wv = this.model.wordVectors;
+    for (const [i, n] of tf) {
+      const w = (1 + Math.log(n)) * this.model.idf[i];
+      const o = i * dims;
+      for (let c = 0; c < dims; c++) out[c] += w * wv[o + c];
+    }
+    return normalizeInPlace(out);
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    return texts.map((t) => this.embedOne(t));
+  }
+}

@@ -1,0 +1,29 @@
+// One interface for everything that turns text into a vector, so the index, the hybrid ranker and the
+// "similar papers" list do not care whether vectors come from the corpus-trained model or an ONNX encoder.
+
+export interface Embedder {
+  /** Identifies the model and its training state: stored vectors made under another id are stale. */
+  readonly id: string;
+  readonly dimensions: number;
+  /** Unit-length vectors, one per text (a paper is embedded as "title. abstract"). */
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+/** Text a paper is embedded from. */
+export function paperText(title: string, abstract: string): string {
+  return `${title}. ${abstract}`;
+}
+
+export function normalizeInPlace(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  const n = Math.sqrt(s);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i] /= n;
+  return v;
+}
+
+export function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[bOffset + i];
+  return s;
+}

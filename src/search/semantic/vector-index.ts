@@ -1,0 +1,69 @@
+// Approximate nearest neighbours over paper vectors: usearch's HNSW graph (cosine, f16 storage), keyed by the
+// engine's document number. Persisted next to the vectors it was built from; a file that is missing, unreadable
+// or built for other vectors is rebuilt from them (derived data is a cache).
+import fs from 'node:fs';
+import usearch from 'usearch';
+
+export interface VectorIndex {
+  size(): number;
+  /** Document numbers of the nearest vectors, closest first. */
+  search(vector: Float32Array, k: number): number[];
+}
+
+export class HnswIndex implements VectorIndex {
+  private constructor(private readonly index: InstanceType<typeof usearch.Index>) {}
+
+  static build(vectors: Float32Array, dimensions: number): HnswIndex {
+    const count = dimensions ? vectors.length / dimensions : 0;
+    const index = new usearch.Index({
+      dimensions,
+      metric: usearch.MetricKind.Cos,
+      quantization: usearch.ScalarKind.F16,
+      connectivity: 16,
+      expansion_add: 128,
+      expansion_search: 96,
+      multi: false,
+    });
+    if (count > 0) {
+      const keys = new BigUint64Array(count);
+      for (let i = 0; i < count; i++) keys[i] = BigInt(i);
+      index.add(keys, vectors);
+    }
+    return new HnswIndex(index);
+  }
+
+  /** Loads a saved index when it holds exactly `count` vectors of `dimensions`; null otherwise. */
+  static load(file: string, dimensions: number, count: number): HnswIndex | null {
+    if (!fs.existsSync(file)) return null;
+    try {
+      const index = new usearch.Index({
+        dimensions,
+        metric: usearch.MetricKind.Cos,
+        quantization: usearch.ScalarKind.F16,
+        connectivity: 16,
+        expansion_add: 128,
+        expansion_search: 96,
+        multi: false,
+      });
+      index.load(file);
+      if (index.size() !== count || index.dimensions() !== dimensions) return null;
+      return new HnswIndex(index);
+    } catch {
+      return null;
+    }
+  }
+
+  save(file: string): void {
+    this.index.save(file);
+  }
+
+  size(): number {
+    return Number(this.index.size());
+  }
+
+  search(vector: Float32Array, k: number): number[] {
+    if (k <= 0 || this.size() === 0) return [];
+    const m = this.index.search(vector, Math.min(k, this.size()), 1);
+    return Array.from(m.keys, (key) => Number(key));
+  }
+}

@@ -1,0 +1,213 @@
+// SearchService over the system of record: a per-process in-memory engine derived from the papers table
+// (SQLite or PostgreSQL alike), rebuilt when papers change (papers.modified_at / count), with vectors and the
+// ANN graph cached under <data dir>/search. Lexical search is available as soon as the lexical index is built;
+// the semantic side joins when the embedder and vectors are ready.
+import type { Config } from '../config.ts';
+import type { Database } from '../db/connect.ts';
+import { attentionSignals, papersByIds, papersVersion, streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
+import { SearchEngine, type RankedDocs } from './engine.ts';
+import { highlight, snippet } from './highlight.ts';
+import { parseQuery, type ParsedQuery } from './query.ts';
+import { type Embedder, paperText } from './semantic/embedder.ts';
+import { attachVectors, loadEmbedder } from './semantic/prepare.ts';
+import type { HighlightPart, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
+
+export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart } from './types.ts';
+
+export interface SearchServiceOptions {
+  dataDir: string;
+  /** 'corpus' (default), 'onnx' (needs onnxModelDir) or 'none' (lexical only). */
+  embedder: 'corpus' | 'onnx' | 'none';
+  onnxModelDir?: string;
+  onnxAllowRemote?: boolean;
+  /** How often (at most) a query checks the papers table for changes. */
+  refreshIntervalMs: number;
+  /** Train the corpus embedder when no saved model exists (the CLI `index` does it eagerly). */
+  trainIfMissing: boolean;
+  log?: (message: string) => void;
+}
+
+const MAX_LIMIT = 100;
+const MAX_OFFSET = 1_000;
+/** Relevance candidates re-sorted for sort=date / sort=trending. */
+const RESORT_POOL = 1_000;
+
+interface Snapshot {
+  engine: SearchEngine;
+  version: string;
+}
+
+export class DatabaseSearchService implements SearchService {
+  private snapshot: Snapshot | null = null;
+  private building: Promise<void> | null = null;
+  private checkedAt = 0;
+  embedder: Embedder | null = null;
+  private embedderPromise: Promise<Embedder | null> | null = null;
+
+  constructor(
+    readonly database: Database,
+    readonly options: SearchServiceOptions,
+  ) {}
+
+  /** The current engine, building it on first use. */
+  async engine(): Promise<SearchEngine> {
+    if (!this.snapshot) await this.refresh();
+    else if (Date.now() - this.checkedAt > this.options.refreshIntervalMs) {
+      this.checkedAt = Date.now();
+      // Check and rebuild in the background; queries keep using the current snapshot meanwhile.
+      void this.refresh().catch((e) => this.options.log?.(`search refresh failed: ${(e as Error).message}`));
+    }
+    return this.snapshot!.engine;
+  }
+
+  async refresh(): Promise<void> {
+    if (this.building) return this.building;
+    this.building = (async () => {
+      try {
+        const v = await papersVersion(this.database);
+        const version = `${v.count}|${v.lastModified}`;
+        this.checkedAt = Date.now();
+        if (this.snapshot && this.snapshot.version === version) return;
+        await this.rebuild(version);
+      } finally {
+        this.building = null;
+      }
+    })();
+    return this.building;
+  }
+
+  private async rebuild(version: string): Promise<void> {
+    const started = Date.now();
+    const papers: IndexablePaper[] = [];
+    for await (const page of streamIndexablePapers(this.database, null)) for (const p of page) if (!p.hidden) papers.push(p);
+    const engine = SearchEngine.build(papers.map((p) => ({ ...p, abstract: p.abstract })));
+    this.options.log?.(`search: lexical index over ${papers.length} papers in ${Date.now() - started} ms`);
+    const embedder = await this.loadEmbedder(papers);
+    if (embedder) {
+      await attachVectors(engine, embedder, papers, this.options.dataDir, this.options.log);
+    }
+    this.snapshot = { engine, version };
+  }
+
+  private async loadEmbedder(papers: IndexablePaper[]): Promise<Embedder | null> {
+    if (this.options.embedder === 'none') return null;
+    if (!this.embedderPromise || (this.embedder === null && this.options.trainIfMissing)) {
+      this.embedderPromise = loadEmbedder(this.options, papers.map((p) => paperText(p.title, p.abstract))).catch((e) => {
+        this.options.log?.(`search: embedder unavailable (${(e as Error).message}); lexical only`);
+        return null;
+      });
+    }
+    this.embedder = await this.embedderPromise;
+    return this.embedder;
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const [result] = await this.searchMany([query], options);
+    return result;
+  }
+
+  async searchMany(queries: string[], options: SearchOptions = {}): Promise<SearchResult[]> {
+    const engine = await this.engine();
+    const limit = clampInt(options.limit, 1, MAX_LIMIT, 20);
+    const offset = clampInt(options.offset, 0, MAX_OFFSET, 0);
+    const mode = options.mode ?? 'hybrid';
+    const sort = options.sort ?? 'relevance';
+    const out: SearchResult[] = [];
+    for (const query of queries) {
+      const parsed = parseQuery(typeof query === 'string' ? query : '', options.filters ?? {});
+      const wantVector = mode !== 'lexical' && this.embedder && engine.vectors && parsed.text;
+      const qv = wantVector ? (await this.embedder!.embed([parsed.text]))[0] : null;
+      const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
+      let ranked = engine.rank(parsed, mode, k, qv);
+      if (sort !== 'relevance') ranked = await this.resort(engine, ranked, sort);
+      out.push(await this.hits(engine, parsed, ranked, offset, limit));
+    }
+    return out;
+  }
+
+  /** Re-sorts relevance candidates by date (newest first) or by trending attention. */
+  private async resort(engine: SearchEngine, ranked: RankedDocs, sort: 'date' | 'trending'): Promise<RankedDocs> {
+    const idx = ranked.docs.map((_, i) => i);
+    if (sort === 'date') {
+      idx.sort((a, b) => engine.days[ranked.docs[b]] - engine.days[ranked.docs[a]] || a - b);
+    } else {
+      const signals = await attentionSignals(this.database, ranked.docs.map((d) => engine.ids[d]));
+      const now = Math.max(0, ...ranked.docs.map((d) => engine.days[d]));
+      const heat = ranked.docs.map((d) => {
+        const s = signals.get(engine.ids[d]);
+        const attention = s ? s.upvotes + 2 * s.comments + Math.log10(1 + (s.stars ?? 0)) : 0;
+        const age = engine.days[d] >= 0 ? now - engine.days[d] : 365;
+        return attention / Math.pow(age + 1, 1.5);
+      });
+      idx.sort((a, b) => heat[b] - heat[a] || a - b);
+    }
+    return {
+      docs: idx.map((i) => ranked.docs[i]),
+      scores: idx.map((i) => ranked.scores[i]),
+      lexical: idx.map((i) => ranked.lexical[i]),
+      semantic: idx.map((i) => ranked.semantic[i]),
+      total: ranked.total,
+    };
+  }
+
+  private async hits(engine: SearchEngine, parsed: ParsedQuery, ranked: RankedDocs, offset: number, limit: number): Promise<SearchResult> {
+    const page = ranked.docs.slice(offset, offset + limit);
+    const rows = await papersByIds(this.database, page.map((d) => engine.ids[d]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const wanted = new Set(parsed.terms.keys());
+    const hits: SearchHit[] = [];
+    page.forEach((d, j) => {
+      const i = offset + j;
+      const row = byId.get(engine.ids[d]);
+      if (!row) return; // hidden or deleted since the index was built
+      hits.push({
+        id: row.id,
+        score: ranked.scores[i],
+        parts: { lexical: ranked.lexical[i], semantic: ranked.semantic[i] },
+        highlights: { title: highlight(row.title, wanted), summary: highlight(row.abstract, wanted) },
+        snippet: snippet(row.abstract, wanted),
+      });
+    });
+    return {
+      total: ranked.total,
+      hits,
+      parsed: { terms: [...parsed.terms.keys()], phrases: parsed.phraseTerms },
+    };
+  }
+
+  async similar(id: string, k = 10): Promise<SimilarHit[]> {
+    const engine = await this.engine();
+    return engine.similar(String(id), clampInt(k, 1, MAX_LIMIT, 10));
+  }
+}
+
+function clampInt(v: unknown, min: number, max: number, fallback: number): number {
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n)) return fallback;
+  return Math.min(max, Math.max(min, Math.floor(n)));
+}
+
+export function serviceOptionsFromConfig(config: Config, overrides: Partial<SearchServiceOptions> = {}): SearchServiceOptions {
+  return {
+    dataDir: config.dataDir,
+    embedder: config.EMBEDDER,
+    onnxModelDir: config.ONNX_MODEL_DIR,
+    onnxAllowRemote: false,
+    refreshIntervalMs: 30_000,
+    trainIfMissing: true,
+    ...overrides,
+  };
+}
+
+const services = new WeakMap<Database, DatabaseSearchService>();
+
+/** The per-process search service for a store (one index per database handle). */
+export function getSearchService(ctx: { config: Config; database: Database; logger?: { info(msg: string): void } }): DatabaseSearchService {
+  let s = services.get(ctx.database);
+  if (!s) {
+    s = new DatabaseSearchService(ctx.database, serviceOptionsFromConfig(ctx.config, { log: ctx.logger ? (m) => ctx.logger!.info(m) : undefined }));
+    services.set(ctx.database, s);
+  }
+  return s;
+}
+

@@ -1,0 +1,90 @@
+// Derived search data on disk under <data dir>/search: the corpus embedder's model, paper vectors, and the ANN
+// graph. All of it is a cache: any file that is missing, corrupt or made by another model is ignored and rebuilt.
+// Files are written to a temporary name and renamed, so a crash never leaves a half-written file behind.
+import fs from 'node:fs';
+import path from 'node:path';
+import { finishModel, type CorpusModel } from './semantic/corpus-embedder.ts';
+
+export function searchDir(dataDir: string): string {
+  return path.join(dataDir, 'search');
+}
+
+function writeAtomic(file: string, parts: (Uint8Array | string)[]): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    for (const p of parts) fs.writeSync(fd, typeof p === 'string' ? Buffer.from(p) : p);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+/** Layout: "PFS1" + uint32 header length + JSON header + 4-byte aligned float32 arrays. */
+function writeBlob(file: string, header: object, arrays: Float32Array[]): void {
+  const json = Buffer.from(JSON.stringify(header));
+  const pad = (4 - ((8 + json.length) % 4)) % 4;
+  const head = Buffer.alloc(8);
+  head.write('PFS1', 0);
+  head.writeUInt32LE(json.length + pad, 4);
+  writeAtomic(file, [head, json, ' '.repeat(pad), ...arrays.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))]);
+}
+
+function readBlob(file: string): { header: any; floats: Float32Array } | null {
+  try {
+    const buf = fs.readFileSync(file);
+    if (buf.subarray(0, 4).toString() !== 'PFS1') return null;
+    const len = buf.readUInt32LE(4);
+    const header = JSON.parse(buf.subarray(8, 8 + len).toString());
+    const start = 8 + len;
+    const floats = new Float32Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length));
+    return { header, floats };
+  } catch {
+    return null;
+  }
+}
+
+export function saveCorpusModel(dir: string, model: CorpusModel): void {
+  writeBlob(
+    path.join(dir, 'corpus-model.bin'),
+    { vocabulary: model.vocabulary, dimensions: model.dimensions, trainedOnDocs: model.trainedOnDocs },
+    [model.idf, model.wordVectors],
+  );
+}
+
+export function loadCorpusModel(dir: string): CorpusModel | null {
+  const blob = readBlob(path.join(dir, 'corpus-model.bin'));
+  if (!blob) return null;
+  const { vocabulary, dimensions, trainedOnDocs } = blob.header;
+  const v = vocabulary?.length ?? 0;
+  if (!Array.isArray(vocabulary) || !(dimensions > 0) || blob.floats.length !== v + v * dimensions) return null;
+  return finishModel(vocabulary, blob.floats.slice(0, v), blob.floats.slice(v), dimensions, Number(trainedOnDocs) || 0);
+}
+
+export interface StoredVectors {
+  embedderId: string;
+  dimensions: number;
+  /** paper id → [modifiedAt, row] */
+  rows: Map<string, [string, number]>;
+  vectors: Float32Array;
+}
+
+export function saveVectors(dir: string, embedderId: string, dimensions: number, ids: string[], modified: string[], vectors: Float32Array): void {
+  writeBlob(path.join(dir, 'vectors.bin'), { embedderId, dimensions, ids, modified }, [vectors]);
+}
+
+export function loadVectors(dir: string): StoredVectors | null {
+  const blob = readBlob(path.join(dir, 'vectors.bin'));
+  if (!blob) return null;
+  const { embedderId, dimensions, ids, modified } = blob.header;
+  if (!Array.isArray(ids) || !Array.isArray(modified) || blob.floats.length !== ids.length * dimensions) return null;
+  const rows = new Map<string, [string, number]>();
+  ids.forEach((id: string, i: number) => rows.set(id, [modified[i], i]));
+  return { embedderId, dimensions, rows, vectors: blob.floats };
+}
+
+export function annFile(dir: string, embedderId: string): string {
+  return path.join(dir, `ann-${embedderId.replace(/[^A-Za-z0-9_.-]/g, '_')}.usearch`);
+}
