@@ -21,3 +21,11 @@ export function usernameProblem(username: string): string | null {
   if (RESERVED.has(username.toLowerCase())) return `the username "${username}" is reserved`;
   return null;
 }
+
+/** Sign-in links are single use and expire after this long. */
+export const SIGN_IN_LINK_TTL_MS = 15 * 60_000;
+
+/** The link a sign-in mail (or `paperfeed user create-admin`) hands out; it opens a confirmation page. */
+export function signInLinkUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/signin/link?token=${encodeURIComponent(token)}`;
+}

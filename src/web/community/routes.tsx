@@ -4,7 +4,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { roleAllows, usernameProblem } from '../../domain/accounts.ts';
+import { roleAllows, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain/accounts.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import { addComment, deleteComment, editComment, getComment, listOpenReports, listPaperComments, listUserComments, reportComment, type StoredComment } from '../../db/comments.ts';
@@ -28,7 +28,7 @@ import { EditCommentPage, PaperCommunity } from '../pages/community/paper-commun
 import { ProfilePage } from '../pages/community/profile-page.tsx';
 import { SettingsPage } from '../pages/community/settings-page.tsx';
 import { SubmitPage } from '../pages/community/submit-page.tsx';
-import { sendSignInMail, SIGN_IN_LINK_TTL_MS } from './sign-in-mail.ts';
+import { sendSignInMail } from './sign-in-mail.ts';
 import { submitPaper } from './submit.ts';
 
 /** Where a paper's discussion lives (the paper page embeds the same block). */

@@ -1,15 +1,10 @@
 // The mail that carries a sign-in link. The link opens a confirmation page rather than signing in on GET:
 // mail scanners that prefetch links then cannot use the single-use token up, and GET changes nothing.
+import { signInLinkUrl } from '../../domain/accounts.ts';
 import type { MailTransport } from '../../mail/transport.ts';
 
-export const SIGN_IN_LINK_TTL_MS = 15 * 60_000;
-
-export function signInUrl(baseUrl: string, token: string): string {
-  return `${baseUrl}/signin/link?token=${encodeURIComponent(token)}`;
-}
-
 export async function sendSignInMail(transport: MailTransport, baseUrl: string, to: string, token: string, signUp: boolean): Promise<void> {
-  const url = signInUrl(baseUrl, token);
+  const url = signInLinkUrl(baseUrl, token);
   const action = signUp ? 'finish creating your Paperfeed account' : 'sign in to Paperfeed';
   await transport.send({
     to,
