@@ -8,13 +8,12 @@ import { harvestCommand } from './cli/harvest.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { serveCommand } from './cli/serve.ts';
 import { statsCommand } from './cli/stats.ts';
-import { userCommand } from './cli/user.ts';
 import { statusCommand } from './cli/status.ts';
 import { indexCommand } from './cli/index.ts';
 import { evalCommand } from './cli/eval.ts';
 import { userCommand } from './cli/user.ts';
 
-const commands: Command[] = [serveCommand, migrateCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand, userCommand];
+const commands: Command[] = [serveCommand, migrateCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
