@@ -12,6 +12,7 @@ import { handleError, notFoundResponse } from './errors.tsx';
 import { feedRoutes } from './feeds/render.ts';
 import { createPageCache, isPersonalRequest, type PageCache } from './http/page-cache.ts';
 import { listingHandlers } from './routes/listings.tsx';
+import { searchHandlers, similarIdsFor } from './routes/search.tsx';
 import { paperHandlers, type PaperPageExtensions } from './routes/paper.tsx';
 import { siteHandlers } from './routes/site.tsx';
 import { sessionMiddleware } from './security/auth.ts';
@@ -59,7 +60,7 @@ export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions
   app.use('*', csrfProtection(ctx));
 
   const listings = listingHandlers(ctx);
-  const papers = paperHandlers(ctx, options.paper);
+  const papers = paperHandlers(ctx, { similarIds: similarIdsFor(ctx), ...options.paper });
   const api = apiHandlers(ctx);
   const site = siteHandlers(ctx);
 
@@ -94,6 +95,11 @@ export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions
   feedRoutes(app, '/feeds/category/:category', listings.categoryFeed);
 
   // ── Search (H4): /search page, /api/papers/search, /api/papers/{id}/similar — register before paper routes ──
+  const search = searchHandlers(ctx);
+  app.get('/search', search.page);
+  app.get('/api/papers/search', search.api);
+  app.get(`/api/papers/${NEW_ID}/similar`, search.similar);
+  app.get(`/api/papers/${OLD_ID}/similar`, search.similar);
 
   // ── Operations: scheduler status (admins only) ──
   app.get('/api/admin/status', ...adminStatus(ctx));

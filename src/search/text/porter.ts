@@ -63,7 +63,7 @@ const STEP3: Rule[] = [
 ];
 const STEP4 = [
   'al', 'ance', 'ence', 'er', 'ic', 'able', 'ible', 'ant', 'ement', 'ment', 'ent', 'ion', 'ou', 'ism', 'ate', 'iti',
-  'ous', 've', 'ize',
+  'ous', 'ive', 'ize',
 ];
 
 function step1a(w: string): string {

@@ -1,0 +1,77 @@
+// The MaxScore top-k path must return exactly what scoring every posting would: same documents in the same order
+// (ties broken by lower document number), same scores, on random corpora, queries, weights, k and filters.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildLexicalIndex, DEFAULT_BM25, type IndexDoc } from '../../../src/search/lexical/index.ts';
+import { topKExhaustive, topKMaxScore, type QueryTerm } from '../../../src/search/lexical/topk.ts';
+
+const VOCAB = ['graph', 'neural', 'network', 'diffusion', 'model', 'language', 'vision', 'robot', 'policy', 'learning', 'sparse', 'attention', 'token', 'image', 'gpt-4', '3d'];
+
+const word = fc.constantFrom(...VOCAB);
+const text = fc.array(word, { minLength: 0, maxLength: 30 }).map((ws) => ws.join(' '));
+const doc: fc.Arbitrary<IndexDoc> = fc.record({
+  title: text,
+  abstract: text,
+  authors: fc.array(fc.constantFrom('Ada Lovelace', 'Alan Turing', 'Grace Hopper'), { maxLength: 2 }),
+  categories: fc.constant([]),
+});
+
+function expectSameTopK(index: ReturnType<typeof buildLexicalIndex>, query: QueryTerm[], k: number, allowed: Uint8Array | null) {
+  const fast = topKMaxScore(index, query, k, allowed);
+  const slow = topKExhaustive(index, query, k, allowed);
+  expect(fast.docs.length).toBe(slow.docs.length);
+  for (let i = 0; i < slow.docs.length; i++) {
+    expect(fast.scores[i]).toBeCloseTo(slow.scores[i], 9);
+    // Documents may only differ where scores tie (within float rounding of different summation orders).
+    if (fast.docs[i] !== slow.docs[i]) expect(Math.abs(fast.scores[i] - slow.scores[i])).toBeLessThan(1e-9);
+  }
+  const fastSet = new Set(fast.docs);
+  const cut = slow.scores.length ? slow.scores[slow.scores.length - 1] : 0;
+  for (let i = 0; i < slow.docs.length; i++) if (slow.scores[i] > cut + 1e-9) expect(fastSet.has(slow.docs[i])).toBe(true);
+}
+
+describe('MaxScore top-k equals brute-force BM25F', () => {
+  it('on random corpora, queries, weights and k', () => {
+    fc.assert(
+      fc.property(
+        fc.array(doc, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.record({ term: fc.nat(200), weight: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.option(fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }), { nil: null }),
+        (docs, rawQuery, k, mask) => {
+          const index = buildLexicalIndex(docs, DEFAULT_BM25);
+          const terms = index.termIds.size;
+          if (!terms) return;
+          const query = rawQuery.map((q) => ({ term: q.term % terms, weight: q.weight }));
+          const allowed = mask ? Uint8Array.from(mask.slice(0, index.docCount), Number) : null;
+          expectSameTopK(index, query, k, allowed);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('with many tied scores (identical documents)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 10 }), (copies, k) => {
+        const docs = Array.from({ length: copies }, (_, i) => ({ title: 'graph neural', abstract: i % 3 ? 'network' : 'model', authors: [], categories: [] }));
+        const index = buildLexicalIndex(docs, DEFAULT_BM25);
+        const query = [...index.termIds.values()].map((term) => ({ term, weight: 1 }));
+        expectSameTopK(index, query, k, null);
+      }),
+    );
+  });
+
+  it('postings are sorted by document and impacts positive for words', () => {
+    fc.assert(
+      fc.property(fc.array(doc, { minLength: 1, maxLength: 40 }), (docs) => {
+        const index = buildLexicalIndex(docs, DEFAULT_BM25);
+        for (const [term, id] of index.termIds) {
+          for (let p = index.offsets[id] + 1; p < index.offsets[id + 1]; p++) expect(index.docs[p]).toBeGreaterThan(index.docs[p - 1]);
+          if (!term.includes(':')) for (let p = index.offsets[id]; p < index.offsets[id + 1]; p++) expect(index.impacts[p]).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
