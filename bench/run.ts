@@ -1,6 +1,8 @@
 // `npm run bench -- <name> [options]`: runs one benchmark (or all). Each benchmark measures its own
 // baseline in the same run and prints ratios plus the command that reproduces it.
-const benches: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {};
+const benches: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
+  load: { summary: 'people voting and commenting at once, SQLite and PostgreSQL', load: () => import('./load.ts') },
+};
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || !(name in benches)) {
