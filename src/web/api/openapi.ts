@@ -17,7 +17,7 @@ const error = {
 
 const user = {
   type: 'object',
-  required: ['_id', 'fullname', 'name', 'type'],
+  required: ['_id', 'fullname', 'type'],
   properties: {
     _id: { type: 'string' },
     avatarUrl: { type: 'string' },
@@ -54,7 +54,7 @@ const paper = {
     discussionId: { type: 'string' },
     ai_summary: { type: 'string' },
     ai_keywords: { type: 'array', items: { type: 'string' } },
-    githubRepo: { type: 'string', format: 'uri' },
+    githubRepo: { type: 'string', description: 'Repository URL as submitted (not always a well-formed URI)' },
     githubStars: { type: 'integer', minimum: 0 },
     projectPage: { type: 'string' },
     submittedOnDailyAt: { type: 'string', format: 'date-time', description: 'Absent for announcements nobody submitted.' },

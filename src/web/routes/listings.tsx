@@ -203,14 +203,16 @@ export function listingFeed(ctx: AppContext, listing: Listing, title: string, ho
     updated: listing.lastModified,
     items: listing.items.map(({ paper, signals }) => {
       const url = ctx.config.baseUrl + paperPath(paper.id);
+      const published = new Date(paper.submittedAt ?? signals.submittedAt ?? `${signals.day ?? paper.announcedOn ?? '1970-01-01'}T00:00:00Z`).toISOString();
       return {
         id: url,
         url,
         title: paper.title,
         summary: paper.abstract,
         authors: paper.authors,
-        published: signals.submittedAt ?? paper.submittedAt ?? `${signals.day ?? paper.announcedOn ?? '1970-01-01'}T00:00:00Z`,
-        updated: paper.updatedAt ?? paper.submittedAt ?? paper.modifiedAt,
+        published,
+        // A new arXiv version updates the entry; never earlier than its publication.
+        updated: paper.updatedAt && paper.updatedAt > published ? paper.updatedAt : published,
         categories: paper.categories,
         externalUrl: `https://arxiv.org/abs/${paper.id}`,
       };

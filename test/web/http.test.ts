@@ -1,0 +1,122 @@
+// HTTP behaviour shared by pages, API and feeds: security headers, validators and 304s, Cache-Control, and the
+// in-process page cache (anonymous only, ≤ 5 s, never for signed-in visitors or responses that set cookies).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { createPageCache } from '../../src/web/http/page-cache.ts';
+import { FIXED_NOW, seedFixtures } from './fixtures.ts';
+import { testApp } from './server.ts';
+
+const URLS = {
+  page: '/papers/date/2025-06-06',
+  paper: '/papers/2506.06001',
+  api: '/api/daily_papers?date=2025-06-06',
+  apiPaper: '/api/papers/2506.06001',
+  feed: '/papers/date/2025-06-06/atom.xml',
+};
+
+describe('HTTP headers, validators and caching', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    await seedFixtures(db);
+  });
+  afterAll(() => db.drop());
+
+  it('sends security headers and a strict CSP on every kind of response', async () => {
+    const { app } = testApp(db, { now: FIXED_NOW });
+    for (const url of [...Object.values(URLS), '/no/such/page', '/api/papers/2506.99999']) {
+      const res = await app.request(url);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, url).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).not.toContain('unsafe-eval');
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    }
+    // HSTS only when the site is served over HTTPS.
+    expect((await app.request('/')).headers.get('strict-transport-security')).toBeNull();
+    const https = testApp(db, { now: FIXED_NOW, env: { BASE_URL: 'https://papers.example' } }).app;
+    expect((await https.request('/')).headers.get('strict-transport-security')).toContain('max-age=');
+  });
+
+  it('pages carry no inline script and no inline style', async () => {
+    const { app } = testApp(db, { now: FIXED_NOW });
+    for (const url of ['/', URLS.paper, '/papers/trending']) {
+      const html = await (await app.request(url)).text();
+      // The only script element without src is the JSON-LD data block, which CSP does not execute.
+      for (const m of html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)) expect(m[1]).toContain('application/ld+json');
+      expect(html).not.toMatch(/<style|\sstyle="/);
+    }
+  });
+
+  it('answers 304 to If-None-Match and If-Modified-Since, and 200 when the validator is stale', async () => {
+    const { app } = testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } });
+    for (const [name, url] of Object.entries(URLS)) {
+      const first = await app.request(url);
+      expect(first.status, name).toBe(200);
+      const etag = first.headers.get('etag')!;
+      const lastModified = first.headers.get('last-modified')!;
+      expect(etag, name).toMatch(/^"[\w-]+"$/);
+      expect(lastModified, name).toMatch(/GMT$/);
+      expect(first.headers.get('cache-control'), name).toMatch(/max-age=\d+/);
+      const byTag = await app.request(url, { headers: { 'If-None-Match': etag } });
+      expect(byTag.status, name).toBe(304);
+      expect(await byTag.text()).toBe('');
+      expect(byTag.headers.get('etag')).toBe(etag);
+      expect((await app.request(url, { headers: { 'If-None-Match': `W/${etag}` } })).status).toBe(304);
+      expect((await app.request(url, { headers: { 'If-None-Match': '"stale"' } })).status).toBe(200);
+      expect((await app.request(url, { headers: { 'If-Modified-Since': lastModified } })).status, name).toBe(304);
+      expect((await app.request(url, { headers: { 'If-Modified-Since': 'Thu, 01 Jan 2015 00:00:00 GMT' } })).status).toBe(200);
+    }
+  });
+
+  it('uses public caching for anonymous pages and private caching for signed-in ones', async () => {
+    const { app } = testApp(db, { now: FIXED_NOW });
+    expect((await app.request('/')).headers.get('cache-control')).toBe('public, max-age=5');
+    const personal = await app.request('/', { headers: { Cookie: 'pf_session=abc' } });
+    expect(personal.headers.get('cache-control')).toBe('private, no-cache');
+    expect(personal.headers.get('vary')).toContain('Cookie');
+    expect((await app.request('/assets/nothing.css')).status).toBe(404);
+  });
+
+  it('serves a new upvote within the cache lifetime, and at once to signed-in visitors', async () => {
+    const { app } = testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '1' } });
+    const upvotesOf = async (headers: Record<string, string> = {}) => {
+      const items = await (await app.request('/api/daily_papers?date=2025-06-02', { headers })).json();
+      return items.find((i: any) => i.paper.id === '2506.02000').paper.upvotes;
+    };
+    const before = await upvotesOf();
+    await db.db.updateTable('papers').set({ community_upvotes: 10 }).where('id', '=', '2506.02000').execute();
+    // Within the lifetime the cached body is served (this is what makes the home page cheap)...
+    expect(await upvotesOf()).toBe(before);
+    // ...but never to someone signed in, who sees their vote immediately...
+    expect(await upvotesOf({ Cookie: 'theme=dark; pf_session=abc' })).toBe(before + 10);
+    // ...and everyone sees it once the lifetime (here 1 s; at most 5 s by configuration) has passed.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await upvotesOf()).toBe(before + 10);
+  });
+
+  it('never stores responses that set cookies or are private, nor errors, and keys by full URL', async () => {
+    let renders = 0;
+    const cache = createPageCache({ ttlMs: 60_000, maxEntries: 10 });
+    const app = new Hono();
+    app.use('*', cache.middleware);
+    app.get('/plain', (c) => c.text(`render ${++renders}`, 200, { ETag: '"x"' }));
+    app.get('/cookie', (c) => c.text(`render ${++renders}`, 200, { 'Set-Cookie': 'pf_csrf=1' }));
+    app.get('/private', (c) => c.text(`render ${++renders}`, 200, { 'Cache-Control': 'private, no-store' }));
+    app.get('/missing', (c) => c.text(`render ${++renders}`, 404));
+    for (const url of ['/cookie', '/private', '/missing']) {
+      const a = await (await app.request(url)).text();
+      const b = await (await app.request(url)).text();
+      expect(a, url).not.toBe(b);
+    }
+    const a = await (await app.request('/plain?x=1')).text();
+    expect(await (await app.request('/plain?x=1')).text()).toBe(a);
+    expect(await (await app.request('/plain?x=2')).text()).not.toBe(a);
+    expect((await app.request('/plain?x=1', { headers: { 'If-None-Match': '"x"' } })).status).toBe(304);
+    expect(await (await app.request('/plain?x=1', { headers: { Authorization: 'Bearer pf_t' } })).text()).not.toBe(a);
+  });
+});
