@@ -53,16 +53,16 @@ export async function reposToRefresh(database: Database, limit: number, now = ne
   const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
   const rows = await database.db
     .selectFrom('papers')
-    .leftJoin('github_repos', (join) => join.on(sql<boolean>`github_repos.repo = substr(papers.code_url, ${GITHUB_PREFIX.length + 1})`))
+    .leftJoin('github_repos', (join) => join.on(sql<boolean>`github_repos.repo = substr(papers.code_url, ${sql.lit(GITHUB_PREFIX.length + 1)})`))
     .select([
-      sql<string>`substr(papers.code_url, ${GITHUB_PREFIX.length + 1})`.as('repo'),
+      sql<string>`substr(papers.code_url, ${sql.lit(GITHUB_PREFIX.length + 1)})`.as('repo'),
       sql<string | null>`max(github_repos.etag)`.as('etag'),
       sql<number | null>`max(github_repos.stars)`.as('stars'),
       sql<string>`coalesce(max(github_repos.checked_at), '')`.as('checked'),
     ])
     .where('papers.code_url', 'like', `${GITHUB_PREFIX}%`)
     .where((eb) => eb.or([eb('github_repos.status', 'is', null), eb('github_repos.status', '!=', 'missing'), eb('github_repos.checked_at', '<', weekAgo)]))
-    .groupBy(sql`substr(papers.code_url, ${GITHUB_PREFIX.length + 1})`)
+    .groupBy('papers.code_url')
     .orderBy(sql`coalesce(max(github_repos.checked_at), '')`)
     .orderBy(sql`max(coalesce(papers.announced_on, papers.submitted_at, ''))`, 'desc')
     .limit(limit)
