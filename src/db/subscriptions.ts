@@ -371,7 +371,7 @@ export async function nextPendingAttempt(database: Database): Promise<string | n
   const row = await database.db
     .selectFrom('digest_deliveries')
     .select((eb) => eb.fn.min('next_attempt_at').as('next'))
-    .where('status', 'in', ['pending', 'sending'])
+    .where('status', '=', 'pending')
     .executeTakeFirst();
   return (row?.next as string | null | undefined) ?? null;
 }
@@ -462,4 +462,25 @@ export async function deliveryStatusCounts(database: Database, periodKey?: strin
 
 export async function getDelivery(database: Database, key: string): Promise<Delivery | null> {
   return (await database.db.selectFrom('digest_deliveries').selectAll().where('idempotency_key', '=', key).executeTakeFirst()) ?? null;
+}
+
+/** Subscriptions by id (any status), for a batch of deliveries. */
+export async function subscriptionsByIds(database: Database, ids: string[]): Promise<Map<string, Subscription>> {
+  const out = new Map<string, Subscription>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+    const rows = await database.db.selectFrom('subscriptions').selectAll().where('id', 'in', unique.slice(i, i + ROWS_PER_STATEMENT)).execute();
+    for (const r of rows) out.set(r.id, rowToSubscription(r));
+  }
+  return out;
+}
+
+/** Delivery states of some keys, for a dry run to tell what was already sent. */
+export async function deliveriesByKeys(database: Database, keys: string[]): Promise<Map<string, Delivery>> {
+  const out = new Map<string, Delivery>();
+  for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
+    const rows = await database.db.selectFrom('digest_deliveries').selectAll().where('idempotency_key', 'in', keys.slice(i, i + ROWS_PER_STATEMENT)).execute();
+    for (const r of rows) out.set(r.idempotency_key, r);
+  }
+  return out;
 }

@@ -177,7 +177,8 @@ function composeMail(message: OutgoingMail, from: Mailbox, idHost: string): Comp
   };
 }
 
-function messageIdHost(baseUrl: string): string {
+/** The host part of our Message-IDs and List-Ids: the public host name, or a reserved .invalid name for localhost. */
+export function messageIdHost(baseUrl: string): string {
   try {
     const host = new URL(baseUrl).hostname;
     if (/^[A-Za-z0-9.-]+$/.test(host) && host.includes('.')) return host;

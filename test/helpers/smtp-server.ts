@@ -17,6 +17,8 @@ export interface TestSmtpServer {
   received: ReceivedMail[];
   /** Reply for RCPT TO per address: e.g. { 'gone@example.org': 550 } or 450 for a temporary refusal. */
   refuse: Map<string, number>;
+  /** Milliseconds the server takes to accept each message after its end-of-data marker (a slow relay). */
+  acceptDelayMs: number;
   /** Resolves when `count` messages have arrived (or rejects after timeoutMs). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   stop(): Promise<void>;
@@ -52,6 +54,8 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
       stream.on('end', async () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         try {
+          // Like a real relay, a message whose end-of-data marker arrived is kept even if the client vanishes now.
+          if (handle.acceptDelayMs) await new Promise((r) => setTimeout(r, handle.acceptDelayMs));
           const parsed = await simpleParser(raw);
           received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
           for (const w of [...waiters]) {
@@ -87,6 +91,7 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
     },
     received,
     refuse,
+    acceptDelayMs: 0,
     waitFor(count, timeoutMs = 20_000) {
       if (received.length >= count) return Promise.resolve(received);
       return new Promise((resolve, reject) => {

@@ -1,0 +1,35 @@
+// One digest run with everything taken from the configuration: what `paperfeed digest` and the server's
+// scheduler both call.
+import type { Config } from '../config.ts';
+import type { Database } from '../db/connect.ts';
+import type { Logger } from '../log.ts';
+import { runDigests, type DigestRunRequest, type DigestRunSettings, type DigestRunSummary } from './digest-runner.ts';
+import { mailLinkSigner } from './links.ts';
+import { createMailTransport } from './transport.ts';
+
+export function digestSettings(config: Config): DigestRunSettings {
+  return {
+    concurrency: config.DIGEST_CONCURRENCY,
+    leaseMs: config.DIGEST_LEASE_MS,
+    retryBaseMs: config.DIGEST_RETRY_BASE_MS,
+    maxAttempts: config.DIGEST_MAX_ATTEMPTS,
+    maxWaitMs: config.DIGEST_RUN_MAX_WAIT_MS,
+    bounceLimit: config.DIGEST_BOUNCE_LIMIT,
+  };
+}
+
+export async function runConfiguredDigests(
+  config: Config,
+  database: Database,
+  request: DigestRunRequest,
+  logger?: Logger,
+): Promise<DigestRunSummary & { transport: 'smtp' | 'outbox' }> {
+  const transport = createMailTransport(config, { maxConnections: config.SMTP_MAX_CONNECTIONS });
+  try {
+    const signer = await mailLinkSigner(config, database);
+    const summary = await runDigests({ database, transport, baseUrl: config.baseUrl, signer, logger, settings: digestSettings(config) }, request);
+    return { ...summary, transport: transport.kind };
+  } finally {
+    await transport.close();
+  }
+}
