@@ -96,6 +96,22 @@ export const configSchema = z.object({
   // Mail
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('Paperfeed <paperfeed@localhost>'),
+  SMTP_MAX_CONNECTIONS: wholeNumber(1, 50).default('5'),
+  /** Digest sign-up confirmation links stay valid this long; unconfirmed sign-ups are then forgotten. */
+  SUBSCRIBE_CONFIRM_HOURS: wholeNumber(1, 720).default('48'),
+  /** At most one confirmation mail per address within this many minutes, however often the form is sent. */
+  SUBSCRIBE_MAIL_WINDOW_MINUTES: wholeNumber(1).default('60'),
+  /** Digests sent in parallel (keep a little above SMTP_MAX_CONNECTIONS). */
+  DIGEST_CONCURRENCY: wholeNumber(1, 200).default('8'),
+  /** First retry delay after a temporary SMTP failure; doubles per attempt, capped at an hour. */
+  DIGEST_RETRY_BASE_MS: wholeNumber(0).default('60000'),
+  DIGEST_MAX_ATTEMPTS: wholeNumber(1, 50).default('8'),
+  /** How long one `digest` run waits for retries coming due before it returns (later runs take the rest). */
+  DIGEST_RUN_MAX_WAIT_MS: wholeNumber(0).default('120000'),
+  /** A claimed digest is free for another runner after this long (a dead runner on the same host is detected at once). */
+  DIGEST_LEASE_MS: wholeNumber(1000).default('300000'),
+  /** Consecutive permanent delivery failures after which an address is disabled. */
+  DIGEST_BOUNCE_LIMIT: wholeNumber(1, 100).default('3'),
 
   // Search
   EMBEDDER: z.enum(['corpus', 'onnx']).default('corpus'),

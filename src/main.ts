@@ -12,8 +12,9 @@ import { statusCommand } from './cli/status.ts';
 import { indexCommand } from './cli/index.ts';
 import { evalCommand } from './cli/eval.ts';
 import { userCommand } from './cli/user.ts';
+import { digestCommand } from './cli/digest.ts';
 
-const commands: Command[] = [serveCommand, migrateCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand];
+const commands: Command[] = [serveCommand, migrateCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand, digestCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
