@@ -32,7 +32,7 @@ export interface HybridParams {
 export const DEFAULT_HYBRID: HybridParams = {
   poolSize: 100,
   semanticCandidates: 20,
-  semanticWeight: 0.35,
+  semanticWeight: 0.2,
   longQueryTerms: 40,
 };
 

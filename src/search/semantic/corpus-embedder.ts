@@ -28,7 +28,7 @@ export const DEFAULT_CORPUS_MODEL: CorpusModelOptions = {
   maxVocabulary: 60_000,
   minDocumentFrequency: 2,
   maxDocs: 120_000,
-  alpha: 0.5,
+  alpha: 0,
   powerIterations: 1,
   windowSize: 0,
 };
