@@ -64,7 +64,7 @@ export async function runJob(env: JobEnvironment, req: RunRequest): Promise<RunO
   let heartbeat: NodeJS.Timeout | undefined;
   try {
     // Holding the lease means no other process runs these jobs: anything still "running" was left by a crash.
-    for (const name of allJobs.filter((j) => j.lease === job.lease).map((j) => j.name)) {
+    for (const name of new Set([job.name, ...allJobs.filter((j) => j.lease === job.lease).map((j) => j.name)])) {
       const crashed = await markCrashedRuns(database, name);
       if (crashed) logger.warn({ job: name, runs: crashed }, 'found runs of a crashed process; retrying');
     }
@@ -72,9 +72,10 @@ export async function runJob(env: JobEnvironment, req: RunRequest): Promise<RunO
     if (previous.some((r) => r.status === 'ok')) return { status: 'skipped', reason: 'slot-done' };
     if (req.trigger !== 'manual' && previous.length) {
       if (previous.length >= config.JOB_MAX_ATTEMPTS) return { status: 'skipped', reason: 'attempts-exhausted' };
+      // A crashed attempt already waited for its lease to expire; a failed one waits out its backoff.
       const last = previous.at(-1)!;
       const retryAt = Date.parse(last.finished_at ?? last.started_at) + retryDelayMs(config, previous.length);
-      if (Date.now() < retryAt) return { status: 'skipped', reason: 'backoff' };
+      if (last.status === 'failed' && Date.now() < retryAt) return { status: 'skipped', reason: 'backoff' };
     }
     const runId = crypto.randomUUID();
     const attempt = previous.length + 1;

@@ -35,7 +35,7 @@ export class Scheduler {
   ) {
     this.holder = options.holder ?? newHolderId();
     this.jobs = options.jobs ?? allJobs;
-    this.schedules = effectiveSchedules(env.config);
+    this.schedules = effectiveSchedules(env.config, this.jobs);
   }
 
   start(): void {
