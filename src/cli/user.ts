@@ -1,7 +1,7 @@
 // `paperfeed user create-admin`: the first administrator of a fresh install (or promoting an existing
 // account). Prints a one-time sign-in link, or sets a password read from standard input.
 import { parseArgs } from 'node:util';
-import { SIGN_IN_LINK_TTL_MS, signInLinkUrl, usernameProblem } from '../domain/accounts.ts';
+import { accountEmail, SIGN_IN_LINK_TTL_MS, signInLinkUrl, usernameProblem } from '../domain/accounts.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/credentials.ts';
 import { createLoginToken, createUser, findUserByEmail, setPasswordHash, setRole } from '../db/users.ts';
 import { normalizeAddress } from '../mail/headers.ts';
@@ -21,7 +21,7 @@ export const userCommand: Command = {
       strict: true,
       allowPositionals: false,
     });
-    const email = values.email ? normalizeAddress(values.email) : null;
+    const email = values.email ? accountEmail(normalizeAddress(values.email)) : null;
     if (!email) throw new UsageError('--email needs a valid email address');
     const username = values.username ?? email.split('@')[0].replace(/[^A-Za-z0-9_-]/g, '').slice(0, 30);
     const password = values['password-stdin'] ? await readPassword() : null;

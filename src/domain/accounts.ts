@@ -29,3 +29,12 @@ export const SIGN_IN_LINK_TTL_MS = 15 * 60_000;
 export function signInLinkUrl(baseUrl: string, token: string): string {
   return `${baseUrl}/signin/link?token=${encodeURIComponent(token)}`;
 }
+
+/**
+ * The form an account's email is stored and looked up in: lower case throughout. Mail systems treat the
+ * local part case-insensitively in practice, and "Ada@x.org" and "ada@x.org" must not be two accounts.
+ * Takes the result of the mail layer's normalizeAddress (which validates the address).
+ */
+export function accountEmail(validated: string | null): string | null {
+  return validated === null ? null : validated.toLowerCase();
+}

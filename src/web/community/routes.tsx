@@ -4,7 +4,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { roleAllows, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain/accounts.ts';
+import { accountEmail, roleAllows, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain/accounts.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import { addComment, deleteComment, editComment, getComment, listOpenReports, listPaperComments, listUserComments, reportComment, type StoredComment } from '../../db/comments.ts';
@@ -91,7 +91,7 @@ export function communityRoutes(ctx: AppContext): Hono {
   app.post('/signin/email', signInLimit.middleware, async (c) => {
     const form = await c.req.parseBody();
     const next = safeLocalPath(form.next);
-    const email = normalizeAddress(str(form.email));
+    const email = accountEmail(normalizeAddress(str(form.email)));
     if (!email) return render(c, 'Sign in', <SignInPage c={c} next={next} email={str(form.email)} error="Enter a valid email address." />, { status: 400 });
     const existing = await findUserByEmail(database, email);
     // Whether or not an account exists, the same page follows and a mail is sent (a sign-up link when there
@@ -109,7 +109,7 @@ export function communityRoutes(ctx: AppContext): Hono {
     const password = str(form.password);
     const again = (error: string) =>
       render(c, 'Create an account', <SignUpPage c={c} next={next} email={str(form.email)} username={username} error={error} />, { status: 400 });
-    const email = normalizeAddress(str(form.email));
+    const email = accountEmail(normalizeAddress(str(form.email)));
     if (!email) return again('Enter a valid email address.');
     const problem = usernameProblem(username);
     if (problem) return again(`Choose another username: ${problem}.`);
@@ -175,7 +175,7 @@ export function communityRoutes(ctx: AppContext): Hono {
   app.post('/signin/password', signInLimit.middleware, async (c) => {
     const form = await c.req.parseBody();
     const next = safeLocalPath(form.next);
-    const email = normalizeAddress(str(form.email));
+    const email = accountEmail(normalizeAddress(str(form.email)));
     const password = str(form.password).slice(0, PASSWORD_MAX_LENGTH);
     const found = email ? await passwordHashFor(database, email) : null;
     // verifyPassword does the full scrypt work even without an account, so timing reveals nothing either.
