@@ -2,6 +2,7 @@
 // server and a local arXiv API: sign up with the link from the mail, submit a paper, upvote, comment, reply;
 // a moderator hides the comment; another person cannot edit it. Injected markup stays inert throughout.
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { hashPassword } from '../../src/domain/credentials.ts';
@@ -19,6 +20,7 @@ const now = new Date();
 const PAPER_ID = `${String(now.getUTCFullYear() % 100).padStart(2, '0')}${String(now.getUTCMonth() + 1).padStart(2, '0')}.04242`;
 const EVIL_TITLE = 'Attention <script>alert("title")</script> Is <img src=x onerror=alert(1)> Enough';
 const PASSWORD = 'correct horse battery staple';
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-artifacts/screenshots');
 
 let database: TestDatabase;
 let smtp: TestSmtpServer;
@@ -178,5 +180,11 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     const entry = await database.db.selectFrom('daily_entries').selectAll().where('paper_id', '=', PAPER_ID).executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ source: 'community', submitted_by: 'ada' });
     expect(dialogs).toEqual([]);
+
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await mod.page.goto(`/papers/${PAPER_ID}/discussion`);
+    await mod.page.screenshot({ path: path.join(SCREENSHOTS, 'community-discussion-moderator.png'), fullPage: true });
+    await page.goto('/settings');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'community-settings.png'), fullPage: true });
   });
 });

@@ -211,6 +211,32 @@ describe('user content renders inert', () => {
   });
 });
 
+describe('settings', () => {
+  it('lists sessions, signs another browser out, and issues an access token shown once', async () => {
+    const laptop = await signedIn(alice);
+    const phone = await signedIn(alice);
+    const token = await laptop.csrf('/settings');
+    const page = await (await laptop.get('/settings')).text();
+    const others = [...page.matchAll(/action="\/settings\/sessions\/([^/]+)\/revoke"/g)].map((m) => m[1]);
+    expect(others.length).toBeGreaterThanOrEqual(1);
+    for (const id of others) expect((await laptop.post(`/settings/sessions/${id}/revoke`, { _csrf: token })).status).toBe(303);
+    expect((await phone.get('/settings')).status).toBe(303);
+    expect((await laptop.get('/settings')).status).toBe(200);
+    // Nobody can revoke someone else's session.
+    const bobClient = await signedIn(bob);
+    const bobToken = await bobClient.csrf('/settings');
+    const { id: aliceSession } = await createSession(database, alice.id, { ttlMs: 60_000 });
+    expect((await bobClient.post(`/settings/sessions/${aliceSession}/revoke`, { _csrf: bobToken })).status).toBe(404);
+
+    const created = await (await laptop.post('/settings/tokens', { _csrf: token, name: 'my script' })).text();
+    const pat = /<code id="new-token">(pf_[A-Za-z0-9_-]{43})<\/code>/.exec(created)![1];
+    expect(await (await laptop.get('/settings')).text()).not.toContain(pat);
+    const res = await new WebClient(app).postJson('/api/papers/2601.00001/comment', { comment: 'from a script' }, { authorization: `Bearer ${pat}` });
+    expect(res.status).toBe(201);
+    expect((await res.json()).comment).toMatchObject({ author: { username: 'alice' }, body: 'from a script' });
+  });
+});
+
 describe('rate limits', () => {
   it('limits sign-in attempts per address and votes per person', async () => {
     const limited = appWith({ SIGNIN_RATE_LIMIT: '3', VOTE_RATE_LIMIT_PER_MINUTE: '2' });
