@@ -108,7 +108,7 @@ export async function runJob(env: JobEnvironment, req: RunRequest): Promise<RunO
       counts = await job.run({ config, database, logger, http: env.http, signal: controller.signal, progress, from: req.from });
     } catch (e) {
       await progressWrite;
-      const error = describeFailure(e);
+      const error = controller.signal.aborted ? `interrupted (the process is stopping or lost its lease): ${describeFailure(e)}` : describeFailure(e);
       const retryInMs = req.trigger === 'manual' || attempt >= config.JOB_MAX_ATTEMPTS ? null : retryDelayMs(config, attempt);
       await finishRun(database, runId, { status: 'failed', counts, error });
       logger.error(

@@ -27,6 +27,7 @@ export class Scheduler {
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  private closed = false;
   private ticks = 0;
 
   constructor(
@@ -45,16 +46,23 @@ export class Scheduler {
     this.timer = setInterval(() => void this.tick(), this.env.config.SCHEDULER_TICK_MS);
   }
 
-  /** Stops starting jobs, asks running ones to stop, and waits for them to record their outcome. */
-  async stop(): Promise<void> {
+  /**
+   * Stops starting jobs, lets running ones finish for up to `graceMs`, then asks them to stop, and waits
+   * for them to record their outcome (an interrupted harvest resumes from its cursor next time).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
     this.stopping.abort();
     await Promise.allSettled([...this.running]);
   }
 
   /** One pass over the jobs; exposed for tests. Never throws: a failing pass is logged and retried next tick. */
   async tick(now = new Date()): Promise<void> {
-    if (this.ticking || this.stopping.signal.aborted) return;
+    if (this.ticking || this.closed) return;
     this.ticking = true;
     const trigger = this.ticks++ === 0 ? (this.options.firstTrigger ?? 'schedule') : 'schedule';
     try {

@@ -31,7 +31,8 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
-export async function startReplayServer(handler: ReplayHandler): Promise<ReplayServer> {
+/** Starts on a free port, or on `port` (to bring a source back where a process expects it). */
+export async function startReplayServer(handler: ReplayHandler, port = 0): Promise<ReplayServer> {
   const requests: ReplayRequest[] = [];
   const state = { handler };
   const server = http.createServer(async (req, res) => {
@@ -49,11 +50,11 @@ export async function startReplayServer(handler: ReplayHandler): Promise<ReplayS
       res.end(String(e));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     requests,
     get handler() {
       return state.handler;
