@@ -33,6 +33,11 @@ async function signedIn(user: User, target = app): Promise<WebClient> {
   return client;
 }
 
+async function countCommentsOn(paperId: string): Promise<number> {
+  const row = await database.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).where('paper_id', '=', paperId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 function linkFrom(text: string): string {
   const m = /http:\/\/localhost:3000(\/signin\/link\?token=[A-Za-z0-9_%-]+)/.exec(text);
   if (!m) throw new Error(`no sign-in link in: ${text}`);
@@ -74,12 +79,28 @@ describe('CSRF', () => {
     const other = await signedIn(bob);
     const otherToken = await other.csrf('/submit');
     expect((await client.post('/papers/2601.00001/upvote', { _csrf: otherToken })).status).toBe(403);
+    // Nor does another person's cookie-and-token pair planted in this browser: the token is bound to the session.
+    const planted = new WebClient(app);
+    planted.cookies.set('pf_session', client.cookies.get('pf_session')!);
+    planted.cookies.set('pf_csrf', other.cookies.get('pf_csrf')!);
+    expect((await planted.post('/papers/2601.00001/upvote', { _csrf: otherToken })).status).toBe(403);
     // Anonymous forms are covered too.
     expect((await new WebClient(app).post('/signin/email', { email: 'x@example.org' })).status).toBe(403);
     // The right token works.
     expect((await client.post('/papers/2601.00001/upvote', { _csrf: token })).status).toBe(303);
     expect(await countVotes(database, '2601.00001')).toBe(1);
     await client.post('/papers/2601.00001/upvote', { _csrf: token });
+  });
+
+  it('refuses oversized bodies before reading them', async () => {
+    const client = await signedIn(alice);
+    const token = await client.csrf('/submit');
+    const res = await client.post('/papers/2601.00001/comments', { _csrf: token, body: 'x'.repeat(2 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    const { token: pat } = await createApiToken(database, alice.id, 'big');
+    const json = await new WebClient(app).postJson('/api/papers/2601.00001/comment', { comment: 'y'.repeat(2 * 1024 * 1024) }, { authorization: `Bearer ${pat}` });
+    expect(json.status).toBe(413);
+    expect(await countCommentsOn('2601.00001')).toBe(0);
   });
 
   it('requires the header for cookie-authenticated JSON, but not for access tokens', async () => {

@@ -402,7 +402,10 @@ export function communityRoutes(ctx: AppContext): Hono {
   // Script API ----------------------------------------------------------------------------------------
 
   const jsonBody = async <T,>(c: Context, schema: z.ZodType<T>): Promise<T> => {
-    const text = await c.req.text();
+    const text = await c.req.text().catch((e) => {
+      // csrfProtection caps unsafe bodies; a body without Content-Length fails here when it goes over.
+      throw (e as Error).name === 'BodyLimitError' ? new AppError(413, 'too_large', 'the request body is too large') : e;
+    });
     let value: unknown = {};
     if (text.trim()) {
       try {

@@ -2,13 +2,18 @@
 // Signed double submit: the browser holds a random value in the HttpOnly cookie pf_csrf, and each form
 // carries HMAC(secret, that value). Another site can make the browser send the cookie but can neither read
 // it nor compute the HMAC, and a cookie planted by a sibling subdomain is useless without the secret.
+// For a signed-in browser the HMAC also covers the session id, so a pf_csrf cookie planted by a sibling
+// subdomain together with the planter's own token is useless against someone else's session.
 // Requests authenticated by an access token carry no ambient credential, so they need no CSRF token.
+// Unsafe requests' bodies are capped before anything reads them (the form parse below would otherwise
+// buffer any size).
 import crypto from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import { loadOrCreateSecret } from '../../db/sessions.ts';
-import { forbidden } from '../../errors.ts';
+import { AppError, forbidden } from '../../errors.ts';
 import type { AppContext } from '../context.ts';
 import { currentUser } from './auth.ts';
 import { secureCookies } from './session.ts';
@@ -24,10 +29,12 @@ declare module 'hono' {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** No form or JSON body of ours comes near this; uploads, if ever, get their own route-level limit. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
-function sign(secret: string, value: string): string {
-  return crypto.createHmac('sha256', secret).update(`csrf:${value}`).digest('base64url');
+function sign(secret: string, cookie: string, sessionId: string | null): string {
+  return crypto.createHmac('sha256', secret).update(`csrf:${cookie}:${sessionId ?? ''}`).digest('base64url');
 }
 
 /** app.use('*', csrfProtection(ctx)) after sessionMiddleware. Refuses unsafe requests without a valid token (403). */
@@ -40,16 +47,33 @@ export function csrfProtection(ctx: AppContext): MiddlewareHandler {
     });
     return secret;
   };
+  const tooLarge = () => new AppError(413, 'too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw tooLarge();
+    },
+  });
   return async (c, next) => {
     c.set('csrf', { secret: await loadSecret(), secure: secureCookies(ctx.config) });
-    if (UNSAFE.has(c.req.method) && currentUser(c)?.via !== 'token') {
-      const cookie = getCookie(c, CSRF_COOKIE);
-      const supplied = c.req.header(CSRF_HEADER) ?? (await formField(c));
-      if (!cookie || !COOKIE_VALUE.test(cookie) || !supplied || !sameString(supplied, sign(c.get('csrf').secret, cookie))) {
-        throw forbidden('the form expired or did not come from this site; reload the page and try again', 'csrf');
+    if (!UNSAFE.has(c.req.method)) return next();
+    return limitBody(c, async () => {
+      const user = currentUser(c);
+      if (user?.via !== 'token') {
+        const cookie = getCookie(c, CSRF_COOKIE);
+        // A body without Content-Length is counted while it is read; going over the cap fails the read.
+        const supplied =
+          c.req.header(CSRF_HEADER) ??
+          (await formField(c).catch((e) => {
+            throw (e as Error).name === 'BodyLimitError' ? tooLarge() : e;
+          }));
+        const expected = cookie && COOKIE_VALUE.test(cookie) ? sign(c.get('csrf').secret, cookie, user?.sessionId ?? null) : null;
+        if (!expected || !supplied || !sameString(supplied, expected)) {
+          throw forbidden('the form expired or did not come from this site; reload the page and try again', 'csrf');
+        }
       }
-    }
-    await next();
+      await next();
+    });
   };
 }
 
@@ -82,7 +106,7 @@ export function csrfToken(c: Context): string {
     setCookie(c, CSRF_COOKIE, value, { httpOnly: true, sameSite: 'Lax', secure: state.secure, path: '/', maxAge: 365 * 86_400 });
   }
   c.header('Cache-Control', 'private, no-store');
-  state.token = sign(state.secret, value);
+  state.token = sign(state.secret, value, currentUser(c)?.sessionId ?? null);
   return state.token;
 }
 
