@@ -177,6 +177,15 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     const row = await database.db.selectFrom('comments').select('body').where('id', '=', commentId).executeTakeFirstOrThrow();
     expect(row.body).toContain('Great **result**');
 
+    // The submission is in today's Daily Papers with its submitter, and the community counts show there.
+    const today = new Date().toISOString().slice(0, 10);
+    const daily = await (await fetch(`${server.baseUrl}/api/daily_papers?date=${today}`)).json();
+    const listed = daily.find((d: any) => d.paper.id === PAPER_ID);
+    expect(listed).toMatchObject({ submittedBy: { name: 'ada' }, numComments: 1, paper: { upvotes: 1, title: EVIL_TITLE } });
+    await page.goto(`/papers/${PAPER_ID}`);
+    expect(await page.locator('main').textContent()).toContain('submitted by ada');
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+
     const entry = await database.db.selectFrom('daily_entries').selectAll().where('paper_id', '=', PAPER_ID).executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ source: 'community', submitted_by: 'ada' });
     expect(dialogs).toEqual([]);
