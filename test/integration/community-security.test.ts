@@ -152,6 +152,31 @@ describe('authorisation', () => {
   });
 });
 
+describe('moderation desk', () => {
+  it('bans and features through the desk with an audit trail; staff accounts are out of a moderator\'s reach', async () => {
+    const victim = await seedUser(database, 'user', 'spammer');
+    const victimClient = await signedIn(victim);
+    const admin = await seedUser(database, 'admin', 'root');
+    const mod = await signedIn(moderator);
+    const token = await mod.csrf('/mod');
+    expect((await mod.post('/mod/users', { _csrf: token, username: 'spammer', action: 'ban', reason: 'spam' })).status).toBe(200);
+    expect((await victimClient.get('/settings')).status).toBe(303);
+    expect((await mod.post('/mod/users', { _csrf: token, username: 'root', action: 'ban' })).status).toBe(403);
+    expect((await mod.post('/mod/users', { _csrf: token, username: 'bob', action: 'role:moderator' })).status).toBe(403);
+    expect((await mod.post('/mod/papers', { _csrf: token, paper: '2601.00002', action: 'feature' })).status).toBe(200);
+    const featured = await database.db.selectFrom('papers').select('featured_at').where('id', '=', '2601.00002').executeTakeFirstOrThrow();
+    expect(featured.featured_at).not.toBeNull();
+    const desk = await (await mod.get('/mod')).text();
+    expect(desk).toContain('ban_user');
+    expect(desk).toContain('feature_paper');
+    const rootClient = await signedIn(admin);
+    const rootToken = await rootClient.csrf('/mod');
+    expect((await rootClient.post('/mod/users', { _csrf: rootToken, username: 'bob', action: 'role:moderator' })).status).toBe(200);
+    expect((await findUserByEmail(database, 'bob@example.org'))?.role).toBe('moderator');
+    expect((await rootClient.post('/mod/users', { _csrf: rootToken, username: 'bob', action: 'role:user' })).status).toBe(200);
+  });
+});
+
 describe('sign-in links', () => {
   it('signs up with a mailed link once; a used link fails', async () => {
     const client = new WebClient(app);
