@@ -1,7 +1,8 @@
 // The papers aggregate: papers with their authors and categories, and daily-feed entries.
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { mergePapers, paperChanged, type DailyEntry, type Paper } from '../domain/paper.ts';
-import type { Database } from './connect.ts';
+import { insertRows, type BulkInsert } from './bulk-insert.ts';
+import type { Database, DatabaseKind } from './connect.ts';
 import type { DB, PapersTable } from './schema.ts';
 
 export type PaperRow = Selectable<PapersTable>;
@@ -68,8 +69,9 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
-// Rows per multi-row INSERT: keeps statements under SQLite's and PostgreSQL's bound-parameter limits.
+// Rows per multi-row INSERT and ids per `IN (…)` list: under SQLite's and PostgreSQL's bound-parameter limits.
 const ROWS_PER_STATEMENT = 400;
+const ID_LOOKUP_CHUNK = 1_000;
 
 function chunks<T>(xs: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -82,24 +84,65 @@ function chunks<T>(xs: T[], size: number): T[][] {
  * stored whole or not at all. The same id twice in a batch is merged first.
  */
 export async function upsertPapers(database: Database, papers: Paper[]): Promise<UpsertCounts> {
-  if (!papers.length) return { inserted: 0, updated: 0, unchanged: 0 };
+  return storeImportBatch(database, papers, []);
+}
+
+/**
+ * Stores a batch of papers and the daily-feed entries that refer to them in one transaction, so a record
+ * and its entry are written together or not at all. Counts are per distinct id.
+ */
+export async function storeImportBatch(database: Database, papers: Paper[], entries: DailyEntry[]): Promise<UpsertCounts> {
+  if (!papers.length && !entries.length) return { inserted: 0, updated: 0, unchanged: 0 };
   const byId = new Map<string, Paper>();
   for (const p of papers) {
     const seen = byId.get(p.id);
     byId.set(p.id, seen ? mergePapers(seen, p) : p);
   }
-  return database.db.transaction().execute((trx) => upsertMerged(trx, [...byId.values()]));
+  return database.db.transaction().execute(async (trx) => {
+    const counts = await upsertMerged(trx, database.kind, [...byId.values()]);
+    await writeDailyEntries(trx, entries);
+    return counts;
+  });
 }
 
-async function upsertMerged(trx: Transaction<DB>, papers: Paper[]): Promise<UpsertCounts> {
+const PAPER_COLUMNS = [
+  'id', 'version', 'title', 'abstract', 'authors', 'primary_category', 'categories', 'submitted_at', 'updated_at', 'announced_on',
+  'versions', 'comments', 'journal_ref', 'doi', 'license', 'code_url', 'project_url', 'created_at', 'modified_at',
+] as const satisfies readonly (keyof PapersTable)[];
+
+// On a known id every column is replaced by the merged row, except when it was first stored.
+const PAPER_UPSERT: BulkInsert = {
+  table: 'papers',
+  columns: PAPER_COLUMNS,
+  suffix: `ON CONFLICT (id) DO UPDATE SET ${PAPER_COLUMNS.filter((c) => c !== 'id' && c !== 'created_at')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}`,
+};
+const AUTHOR_INSERT: BulkInsert = { table: 'paper_authors', columns: ['paper_id', 'position', 'name'] };
+const CATEGORY_INSERT: BulkInsert = { table: 'paper_categories', columns: ['paper_id', 'category'] };
+
+function paperRow(p: Paper, now: string): unknown[] {
+  const c = paperToColumns(p);
+  return [
+    p.id, c.version, c.title, c.abstract, c.authors, c.primary_category, c.categories, c.submitted_at, c.updated_at, c.announced_on,
+    c.versions, c.comments, c.journal_ref, c.doi, c.license, c.code_url, c.project_url, now, now,
+  ];
+}
+
+/**
+ * Reads the stored versions of the batch's ids, merges in memory, and writes only what changed: the paper
+ * rows (one upsert per few hundred rows), and for known papers their authors and categories replaced.
+ */
+async function upsertMerged(trx: Transaction<DB>, kind: DatabaseKind, papers: Paper[]): Promise<UpsertCounts> {
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const now = new Date().toISOString();
   const existing = new Map<string, Paper>();
-  for (const ids of chunks(papers.map((p) => p.id), ROWS_PER_STATEMENT)) {
+  for (const ids of chunks(papers.map((p) => p.id), ID_LOOKUP_CHUNK)) {
     const rows = await trx.selectFrom('papers').selectAll().where('id', 'in', ids).execute();
-    for (const r of rows) existing.set(r.id, rowToPaper(r));
+    for (const r of rows) existing.set(r.id, paperFields(rowToPaper(r)));
   }
   const toWrite: Paper[] = [];
+  const replacedIds: string[] = [];
   for (const incoming of papers) {
     const stored = existing.get(incoming.id);
     if (!stored) {
@@ -107,43 +150,22 @@ async function upsertMerged(trx: Transaction<DB>, papers: Paper[]): Promise<Upse
       counts.inserted++;
       continue;
     }
-    const storedPaper = paperFields(stored);
-    const merged = mergePapers(storedPaper, incoming);
-    if (paperChanged(storedPaper, merged)) {
+    const merged = mergePapers(stored, incoming);
+    if (paperChanged(stored, merged)) {
       toWrite.push(merged);
+      replacedIds.push(merged.id);
       counts.updated++;
     } else {
       counts.unchanged++;
     }
   }
-  for (const batch of chunks(toWrite, ROWS_PER_STATEMENT)) {
-    await trx
-      .insertInto('papers')
-      .values(batch.map((p) => ({ id: p.id, ...paperToColumns(p), created_at: now, modified_at: now })))
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => {
-          const cols = Object.keys(paperToColumns(batch[0])) as (keyof ReturnType<typeof paperToColumns>)[];
-          const set: Record<string, unknown> = { modified_at: now };
-          for (const c of cols) set[c] = eb.ref(`excluded.${c}`);
-          return set as any;
-        }),
-      )
-      .execute();
-    const ids = batch.map((p) => p.id);
-    const changed = ids.filter((id) => existing.has(id));
-    if (changed.length) {
-      await trx.deleteFrom('paper_categories').where('paper_id', 'in', changed).execute();
-      await trx.deleteFrom('paper_authors').where('paper_id', 'in', changed).execute();
-    }
-    const categoryRows = batch.flatMap((p) => p.categories.map((category) => ({ paper_id: p.id, category })));
-    for (const rows of chunks(categoryRows, ROWS_PER_STATEMENT * 2)) {
-      await trx.insertInto('paper_categories').values(rows).execute();
-    }
-    const authorRows = batch.flatMap((p) => p.authors.map((name, position) => ({ paper_id: p.id, position, name })));
-    for (const rows of chunks(authorRows, ROWS_PER_STATEMENT)) {
-      await trx.insertInto('paper_authors').values(rows).execute();
-    }
+  await insertRows(trx, kind, PAPER_UPSERT, toWrite.map((p) => paperRow(p, now)));
+  for (const ids of chunks(replacedIds, ID_LOOKUP_CHUNK)) {
+    await trx.deleteFrom('paper_categories').where('paper_id', 'in', ids).execute();
+    await trx.deleteFrom('paper_authors').where('paper_id', 'in', ids).execute();
   }
+  await insertRows(trx, kind, AUTHOR_INSERT, toWrite.flatMap((p) => p.authors.map((name, position) => [p.id, position, name])));
+  await insertRows(trx, kind, CATEGORY_INSERT, toWrite.flatMap((p) => p.categories.map((category) => [p.id, category])));
   return counts;
 }
 
@@ -175,40 +197,43 @@ function paperFields(p: StoredPaper | Paper): Paper {
  */
 export async function upsertDailyEntries(database: Database, entries: DailyEntry[]): Promise<number> {
   if (!entries.length) return 0;
-  const now = new Date().toISOString();
-  await database.db.transaction().execute(async (trx) => {
-    for (const batch of chunks(entries, ROWS_PER_STATEMENT)) {
-      await trx
-        .insertInto('daily_entries')
-        .values(
-          batch.map((e) => ({
-            paper_id: e.paperId,
-            day: e.day,
-            submitted_at: e.submittedAt,
-            submitted_by: e.submittedBy,
-            upvotes: e.upvotes,
-            num_comments: e.numComments,
-            source: e.source,
-            modified_at: now,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column('paper_id').doUpdateSet((eb) => ({
-            day: sql`CASE WHEN ${eb.ref('excluded.day')} < daily_entries.day THEN ${eb.ref('excluded.day')} ELSE daily_entries.day END`,
-            upvotes: eb.ref('excluded.upvotes'),
-            num_comments: eb.ref('excluded.num_comments'),
-            submitted_by: sql`COALESCE(${eb.ref('excluded.submitted_by')}, daily_entries.submitted_by)`,
-            submitted_at: sql`COALESCE(daily_entries.submitted_at, ${eb.ref('excluded.submitted_at')})`,
-            modified_at: now,
-          })),
-        )
-        .execute();
-    }
-    for (const e of entries) {
-      await updatePaperSignals(trx, e, now);
-    }
-  });
+  await database.db.transaction().execute((trx) => writeDailyEntries(trx, entries));
   return entries.length;
+}
+
+async function writeDailyEntries(trx: Transaction<DB>, entries: DailyEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const now = new Date().toISOString();
+  for (const batch of chunks(entries, ROWS_PER_STATEMENT)) {
+    await trx
+      .insertInto('daily_entries')
+      .values(
+        batch.map((e) => ({
+          paper_id: e.paperId,
+          day: e.day,
+          submitted_at: e.submittedAt,
+          submitted_by: e.submittedBy,
+          upvotes: e.upvotes,
+          num_comments: e.numComments,
+          source: e.source,
+          modified_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('paper_id').doUpdateSet((eb) => ({
+          day: sql`CASE WHEN ${eb.ref('excluded.day')} < daily_entries.day THEN ${eb.ref('excluded.day')} ELSE daily_entries.day END`,
+          upvotes: eb.ref('excluded.upvotes'),
+          num_comments: eb.ref('excluded.num_comments'),
+          submitted_by: sql`COALESCE(${eb.ref('excluded.submitted_by')}, daily_entries.submitted_by)`,
+          submitted_at: sql`COALESCE(daily_entries.submitted_at, ${eb.ref('excluded.submitted_at')})`,
+          modified_at: now,
+        })),
+      )
+      .execute();
+  }
+  for (const e of entries) {
+    await updatePaperSignals(trx, e, now);
+  }
 }
 
 async function updatePaperSignals(trx: Kysely<DB>, e: DailyEntry, now: string): Promise<void> {

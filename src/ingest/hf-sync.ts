@@ -7,7 +7,7 @@ import { parseHfDailyResponse } from './formats/hf-daily.ts';
 import { describeResponse, httpOf, SourceError, type SourceContext } from './http.ts';
 
 export async function syncHfDailyPapers(ctx: SourceContext, days = ctx.config.HF_SYNC_DAYS): Promise<Record<string, number>> {
-  const counts = { days: 0, entries: 0, inserted: 0, skipped: 0 };
+  const counts = { days: 0, entries: 0, inserted: 0, skipped: 0, unusableDays: 0 };
   for (let back = 0; back < days; back++) {
     const day = new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
     const url = `${ctx.config.HF_API_URL.replace(/\/+$/, '')}/api/daily_papers?date=${day}`;
@@ -17,8 +17,11 @@ export async function syncHfDailyPapers(ctx: SourceContext, days = ctx.config.HF
     try {
       items = parseHfDailyResponse(res.body, day);
     } catch (e) {
-      if (e instanceof UnusableInputError) throw new SourceError(`Hugging Face sent ${describeResponse(res)} for ${day}: ${e.message}`);
-      throw e;
+      if (!(e instanceof UnusableInputError)) throw e;
+      // One bad day (the API has served odd documents before) must not block the others.
+      counts.unusableDays++;
+      ctx.logger.warn({ day, error: e.message }, `Hugging Face sent ${describeResponse(res)} that is not a daily papers list; skipping the day`);
+      continue;
     }
     const papers: Paper[] = [];
     const entries: DailyEntry[] = [];

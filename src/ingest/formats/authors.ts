@@ -39,3 +39,21 @@ export function forenamesFirst(name: string): string {
   if (parts.length !== 2 || !parts[0] || !parts[1]) return name.trim();
   return `${parts[1]} ${parts[0]}`;
 }
+
+// Some listing crawls glued a whole author list into one entry: "Xiangyu Kongand Xiaoxia Xingand Fan Wangand …".
+const GLUED_AND = /(?<=[a-z])and (?=\p{Lu})/gu;
+const MIN_GLUED_JOINTS = 3;
+
+/**
+ * Splits entries that are really several names glued with "and". Needs several joints, so that one name
+ * ending in "and" (Roland, Anand) is never split.
+ */
+export function unglueAuthorNames(names: string[]): string[] {
+  return names.flatMap((name) => {
+    if ((name.match(GLUED_AND)?.length ?? 0) < MIN_GLUED_JOINTS) return [name];
+    return name
+      .split(GLUED_AND)
+      .map((n) => n.replace(/(?<=[a-z])and\s*$/, '').trim())
+      .filter(Boolean);
+  });
+}
