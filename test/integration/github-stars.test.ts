@@ -9,7 +9,7 @@ import { refreshGithubStars } from '../../src/ingest/github.ts';
 import { ServicePausedError } from '../../src/ingest/http.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { githubRecordings, harvestConfig, sourceContext } from '../helpers/harvest-fixtures.ts';
-import { startReplayServer, type ReplayServer } from '../helpers/replay-server.ts';
+import { startReplayServer, type ReplayResponse, type ReplayServer } from '../helpers/replay-server.ts';
 import { hasSharedData } from '../helpers/shared-data.ts';
 
 describe.skipIf(!hasSharedData).each(databaseKinds)('GitHub stars on %s', (kind) => {
@@ -32,7 +32,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('GitHub stars on %s', (kind)
     ]);
     let stars = (recorded!.response as { stargazers_count: number }).stargazers_count;
     const etag = () => `"etag-${stars}"`;
-    server = await startReplayServer((req) => {
+    server = await startReplayServer((req): ReplayResponse => {
       if (req.path !== '/github/repos/octokit-fixture-org/hello-world') return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' };
       if (req.headers['if-none-match'] === etag()) return { status: 304, headers: { etag: etag() } };
       const { 'content-length': _length, connection: _connection, ...headers } = recorded!.headers;

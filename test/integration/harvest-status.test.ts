@@ -1,0 +1,117 @@
+// What operators see and type: GET /api/admin/status (admins only), `paperfeed status`, `paperfeed harvest`
+// argument checking; and the Hugging Face daily-papers sync against recorded API responses.
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createApiToken } from '../../src/db/sessions.ts';
+import { createUser } from '../../src/db/users.ts';
+import { getPaper } from '../../src/db/papers.ts';
+import { syncHfDailyPapers } from '../../src/ingest/hf-sync.ts';
+import { runJob } from '../../src/jobs/runner.ts';
+import { findJob } from '../../src/jobs/schedule.ts';
+import { createLogger } from '../../src/log.ts';
+import { main } from '../../src/main.ts';
+import { createApp } from '../../src/web/app.tsx';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
+import { harvestConfig, sourceContext, xml } from '../helpers/harvest-fixtures.ts';
+import { startReplayServer, type ReplayServer } from '../helpers/replay-server.ts';
+import { hasSharedData, sharedPath } from '../helpers/shared-data.ts';
+
+let store: TestDatabase | undefined;
+let server: ReplayServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  await store?.drop();
+  server = undefined;
+  store = undefined;
+});
+
+const track = (s: TestDatabase) => (store = s);
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk;
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+describe.each(databaseKinds)('status on %s', (kind) => {
+  it('GET /api/admin/status: 401 anonymous, 403 for a user, the jobs for an admin', async () => {
+    const store = await createTestDatabase(kind);
+    track(store);
+    server = await startReplayServer(() => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' }));
+    const config = harvestConfig(server.url, { ...store.env, ARXIV_CATEGORIES: 'cs.AI' });
+    const logger = createLogger('silent');
+    const outcome = await runJob({ config, database: store, logger }, { job: findJob('harvest-listing')!, slot: 'manual:1', trigger: 'manual', holder: 'test' });
+    expect(outcome.status).toBe('failed');
+
+    const app = createApp({ config, database: store, logger });
+    expect((await app.request('/api/admin/status')).status).toBe(401);
+    const user = await createUser(store, { email: 'u@example.org', username: 'reader' });
+    const admin = await createUser(store, { email: 'a@example.org', username: 'admin', role: 'admin' });
+    const userToken = (await createApiToken(store, user.id, 'test')).token;
+    const adminToken = (await createApiToken(store, admin.id, 'test')).token;
+    expect((await app.request('/api/admin/status', { headers: { authorization: `Bearer ${userToken}` } })).status).toBe(403);
+    const res = await app.request('/api/admin/status', { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = await res.json();
+    const listing = body.jobs.find((j: { name: string }) => j.name === 'harvest-listing');
+    expect(listing).toMatchObject({ schedule: '15 5,11 * * *', lastRun: { status: 'failed', trigger: 'manual' }, lastError: { error: expect.stringMatching(/HTML page/) } });
+    expect(Date.parse(listing.nextRun)).toBeGreaterThan(Date.now());
+    expect(body.jobs.map((j: { name: string }) => j.name)).toEqual(['harvest-oai', 'harvest-listing', 'github-stars', 'hf-sync', 'search-index']);
+    expect(body.jobs.find((j: { name: string }) => j.name === 'hf-sync').schedule).toBeNull();
+
+    const out = capture();
+    expect(await main(['status', '--json'], { stdout: out.stream, config: () => config })).toBe(0);
+    expect(JSON.parse(out.text()).jobs[1].lastRun.status).toBe('failed');
+    const text = capture();
+    expect(await main(['status'], { stdout: text.stream, config: () => config })).toBe(0);
+    expect(text.text()).toMatch(/harvest-listing {2}\[15 5,11 \* \* \*\][^\n]*\n {2}last run: failed/);
+    expect(text.text()).toMatch(/last error \([^)]+\): SourceError: arXiv listing sent an HTML page/);
+  });
+});
+
+describe('harvest command arguments', () => {
+  it('refuses bad usage with exit code 2 and a message', async () => {
+    const cases: [string[], RegExp][] = [
+      [['harvest'], /--once is required/],
+      [['harvest', '--once', '--source', 'everything'], /unknown source "everything"/],
+      [['harvest', '--once', '--from', '2024-13-45'], /--from expects a day like 2024-06-03/],
+      [['harvest', '--once', '--source', 'github', '--from', '2024-06-03'], /--from applies to the OAI-PMH harvest/],
+    ];
+    for (const [args, message] of cases) {
+      const err = capture();
+      expect(await main(args, { stderr: err.stream, config: () => loadConfig({}) })).toBe(2);
+      expect(err.text()).toMatch(message);
+    }
+  });
+});
+
+describe.skipIf(!hasSharedData).each(databaseKinds)('Hugging Face daily papers sync on %s', (kind) => {
+  it('stores the recent days with their upvotes and skips a day that is not API JSON', async () => {
+    const store = await createTestDatabase(kind);
+    track(store);
+    const day = (name: string) => zlib.gunzipSync(fs.readFileSync(sharedPath('hf-daily-papers-api', 'days', `${name}.json.gz`))).toString('utf8');
+    const good = day('2025-07-23');
+    const broken = day('2024-12-11');
+    const today = new Date().toISOString().slice(0, 10);
+    server = await startReplayServer((req) =>
+      req.path === '/hf/api/daily_papers' ? { status: 200, headers: { 'content-type': 'application/json' }, body: req.query.get('date') === today ? good : broken } : xml('', 404),
+    );
+    const ctx = sourceContext(harvestConfig(server.url, { HF_SYNC: 'true' }), store);
+    const counts = await syncHfDailyPapers(ctx, 2);
+    const expected = (JSON.parse(good) as { paper: { id: string; upvotes: number } }[]);
+    expect(counts).toMatchObject({ days: 1, unusableDays: 1, entries: expected.length });
+    expect(server.requests.map((r) => r.headers['user-agent'])).toEqual([expect.stringMatching(/mailto:/), expect.stringMatching(/mailto:/)]);
+    const entry = await store.db.selectFrom('daily_entries').selectAll().where('paper_id', '=', expected[0].paper.id).executeTakeFirst();
+    expect(Number(entry?.upvotes)).toBe(expected[0].paper.upvotes);
+    expect(await getPaper(store, expected[0].paper.id)).not.toBeNull();
+  });
+});
