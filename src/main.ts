@@ -5,6 +5,7 @@ import { SchemaOutdatedError } from './db/migrate.ts';
 import { UsageError, type Command, type CommandIO } from './cli/command.ts';
 import { configCommand } from './cli/config.ts';
 import { harvestCommand } from './cli/harvest.ts';
+import { importCommand } from './cli/import.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { serveCommand } from './cli/serve.ts';
 import { statsCommand } from './cli/stats.ts';
@@ -14,7 +15,7 @@ import { evalCommand } from './cli/eval.ts';
 import { userCommand } from './cli/user.ts';
 import { digestCommand } from './cli/digest.ts';
 
-const commands: Command[] = [serveCommand, migrateCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand, digestCommand];
+const commands: Command[] = [serveCommand, migrateCommand, importCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand, digestCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -97,14 +97,13 @@ export async function importPaths(database: Database, paths: string[], options: 
     try {
       if (format === 'kaggle' || format === 'listing') await importLines(run, file, format);
       else await importDocument(run, file, format);
-      await run.flush();
     } catch (e) {
       if (!(e instanceof UnusableInputError) && !isReadError(e)) throw e;
-      // What was read before the damage is valid and kept; the file is reported.
-      await run.flush();
+      // Records read before the damage are complete and stay in the batch; the file is reported.
       run.unusable(file, e instanceof UnusableInputError ? e.message : describeReadError(e));
     }
   }
+  await run.flush();
   return run.summary();
 }
 
