@@ -5,7 +5,7 @@ import { commitHarvestPage, getCursor } from '../db/harvest.ts';
 import { normalizePaper, type Paper } from '../domain/paper.ts';
 import { UnusableInputError } from './formats/errors.ts';
 import { parseOaiPmhResponse, type OaiPmhResponse } from './formats/oai-pmh.ts';
-import { describeResponse, httpOf, SourceError, type SourceContext } from './http.ts';
+import { describeResponse, httpOf, SourceError, type HttpResponse, type SourceContext } from './http.ts';
 
 /** Where one set's harvest stands. `token` is set while a token chain is in progress. */
 export interface OaiCursor {
@@ -126,12 +126,12 @@ function listRecordsUrl(ctx: SourceContext, cursor: OaiCursor): string {
   return url.toString();
 }
 
-function parsePage(res: { status: number; headers: Record<string, string>; body: string; url: string }): OaiPmhResponse {
-  if (res.status !== 200) throw new SourceError(`OAI-PMH request failed: ${describeResponse(res as never)}`);
+function parsePage(res: HttpResponse): OaiPmhResponse {
+  if (res.status !== 200) throw new SourceError(`OAI-PMH request failed: ${describeResponse(res)}`);
   try {
     return parseOaiPmhResponse(res.body);
   } catch (e) {
-    if (e instanceof UnusableInputError) throw new SourceError(`OAI-PMH sent ${describeResponse(res as never)} instead of OAI-PMH XML: ${e.message}`);
+    if (e instanceof UnusableInputError) throw new SourceError(`OAI-PMH sent ${describeResponse(res)} instead of OAI-PMH XML: ${e.message}`);
     throw e;
   }
 }
