@@ -36,7 +36,7 @@ describe('parseOaiPmhResponse', () => {
     expect(normalizePaper(raw.paper!)).toMatchObject({
       id: '0704.0001',
       version: 2,
-      authors: ["C. Bal\\'azs", 'E. L. Berger', 'P. M. Nadolsky', 'C.-P. Yuan'],
+      authors: ['C. Balázs', 'E. L. Berger', 'P. M. Nadolsky', 'C.-P. Yuan'],
       categories: ['hep-ph', 'cs.LG'],
       submittedAt: '2007-04-02T19:18:42.000Z',
       updatedAt: '2007-07-24T20:10:27.000Z',
