@@ -108,13 +108,13 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     // Submit a paper arXiv has (served by the local API); its title carries markup.
     await page.goto('/submit');
     await page.fill('input[name=paper]', `https://arxiv.org/abs/${PAPER_ID}v1`);
-    await Promise.all([page.waitForURL(`**/papers/${PAPER_ID}/discussion`), page.click('form[action="/submit"] button')]);
+    await Promise.all([page.waitForURL(`**/papers/${PAPER_ID}`), page.click('form[action="/submit"] button')]);
     expect(arxiv.requests.some((q) => q.includes(`id_list=${PAPER_ID}`))).toBe(true);
-    expect(await page.locator('h1.paper-title').textContent()).toBe(EVIL_TITLE);
+    expect(await page.locator('article h1').textContent()).toBe(EVIL_TITLE);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
 
     // Upvote.
-    await Promise.all([page.waitForURL(`**/papers/${PAPER_ID}/discussion`), page.click('form.upvote-form button')]);
+    await Promise.all([page.waitForURL(`**/papers/${PAPER_ID}`), page.click('form.upvote-form button')]);
     expect(await page.locator('form.upvote-form button').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('form.upvote-form .count').textContent()).toBe('1');
 
@@ -142,12 +142,12 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     // A moderator hides the comment.
     const mod = await person();
     await signInWithPassword(mod.page, 'mod@example.org');
-    await mod.page.goto(`/papers/${PAPER_ID}/discussion`);
+    await mod.page.goto(`/papers/${PAPER_ID}`);
     await Promise.all([
-      mod.page.waitForURL(`**/papers/${PAPER_ID}/discussion`),
+      mod.page.waitForURL(`**/papers/${PAPER_ID}`),
       mod.page.click(`#comment-${commentId} > article form[action="/mod/comments/${commentId}/hide"] button`),
     ]);
-    await page.goto(`/papers/${PAPER_ID}/discussion`);
+    await page.goto(`/papers/${PAPER_ID}`);
     expect(await page.locator(`#comment-${commentId} > article`).textContent()).toContain('[hidden by a moderator]');
     expect(await page.locator(`#comment-${commentId} > article .comment-body`).count()).toBe(0);
     const afterHide = await (await fetch(`${server.baseUrl}/api/papers/${PAPER_ID}/comments`)).json();
@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     // Another person cannot edit it: no edit link, the edit page is refused, and so is a forged POST.
     const other = await person();
     await signInWithPassword(other.page, 'mallory@example.org');
-    await other.page.goto(`/papers/${PAPER_ID}/discussion`);
+    await other.page.goto(`/papers/${PAPER_ID}`);
     expect(await other.page.locator(`#comment-${commentId} a[href^="/comments/${commentId}/edit"]`).count()).toBe(0);
     const editPage = await other.page.goto(`/comments/${commentId}/edit`);
     expect(editPage?.status()).toBe(403);
@@ -191,7 +191,7 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     expect(dialogs).toEqual([]);
 
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await mod.page.goto(`/papers/${PAPER_ID}/discussion`);
+    await mod.page.goto(`/papers/${PAPER_ID}`);
     await mod.page.screenshot({ path: path.join(SCREENSHOTS, 'community-discussion-moderator.png'), fullPage: true });
     await page.goto('/settings');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'community-settings.png'), fullPage: true });

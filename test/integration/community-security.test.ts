@@ -247,13 +247,38 @@ describe('user content renders inert', () => {
       .values({ id: 'evil-id', username: '<img src=x onerror=alert(2)>', username_key: 'evil', email: 'evil2@example.org', password_hash: null, role: 'user', banned_at: null, created_at: new Date().toISOString() })
       .execute();
     await addComment(database, { paperId: '2601.00066', userId: 'evil-id', body: '<script>alert(3)</script> [x](javascript:alert(4)) <a href="https://e.org" onclick="alert(5)">y</a>' });
-    const html = await (await client.get('/papers/2601.00066/discussion')).text();
+    const html = await (await client.get('/papers/2601.00066')).text();
     expect(html).not.toMatch(/<script>alert|<img src=x|href="javascript:|onclick="alert/);
     expect(html).toContain('&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;');
     expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
     expect(html).toContain('&lt;script&gt;alert(3)&lt;/script&gt;');
     const api = await (await client.get('/api/papers/2601.00066/comments')).json();
     expect(api.comments[0].html).not.toContain('<script');
+  });
+});
+
+describe('paper page panel', () => {
+  it('gives anonymous visitors a cacheable page without tokens, and signed-in people a private one whose forms work', async () => {
+    const anonymous = await new WebClient(app).get('/papers/2601.00001');
+    expect(anonymous.status).toBe(200);
+    const anonymousHtml = await anonymous.text();
+    expect(anonymousHtml).toContain('id="discussion"');
+    expect(anonymousHtml).not.toContain('name="_csrf"');
+    expect(anonymous.headers.getSetCookie()).toEqual([]);
+    expect(anonymous.headers.get('cache-control')).not.toMatch(/private|no-store/);
+
+    // A signed-in browser without a pf_csrf cookie yet gets one with the page, and the page's forms work.
+    const client = await signedIn(bob);
+    const res = await client.get('/papers/2601.00001');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.getSetCookie().some((v) => v.startsWith('pf_csrf='))).toBe(true);
+    const token = /name="_csrf" value="([^"]+)"/.exec(await res.text())![1];
+    const before = await countVotes(database, '2601.00001');
+    const vote = await client.post('/papers/2601.00001/upvote', { _csrf: token, back: '/papers/2601.00001' });
+    expect(vote.status).toBe(303);
+    expect(vote.headers.get('location')).toBe('/papers/2601.00001');
+    expect(await countVotes(database, '2601.00001')).toBe(before + 1);
+    expect((await client.get('/papers/2601.00001/discussion')).headers.get('location')).toBe('/papers/2601.00001#discussion');
   });
 });
 

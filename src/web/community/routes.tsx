@@ -9,7 +9,6 @@ import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword 
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import { addComment, deleteComment, editComment, getComment, listOpenReports, listPaperComments, listUserComments, reportComment, type StoredComment } from '../../db/comments.ts';
 import { listModerationLog, moderateComment, setPaperFeatured, setPaperHidden, setUserBanned, setUserRole } from '../../db/moderation.ts';
-import { getPaper } from '../../db/papers.ts';
 import { createApiToken, createSession, listApiTokens, listSessions, revokeApiToken, revokeSession, revokeSessionByToken } from '../../db/sessions.ts';
 import { listUserSubmissions } from '../../db/submissions.ts';
 import { consumeLoginToken, createLoginToken, createUser, findUserByEmail, findUserById, findUserByUsername, passwordHashFor, peekLoginToken, setPasswordHash, type User } from '../../db/users.ts';
@@ -31,8 +30,8 @@ import { SubmitPage } from '../pages/community/submit-page.tsx';
 import { sendSignInMail } from './sign-in-mail.ts';
 import { submitPaper } from './submit.ts';
 
-/** Where a paper's discussion lives (the paper page embeds the same block). */
-export const discussionPath = (paperId: string) => `/papers/${paperId}/discussion`;
+/** A paper's discussion is part of its page (see communityPanel). */
+export const discussionPath = (paperId: string) => `/papers/${paperId}`;
 
 /** A local path to return to; anything else (other hosts, `//evil`, `/\evil`) falls back. */
 export function safeLocalPath(value: unknown, fallback = '/'): string {
@@ -297,25 +296,8 @@ export function communityRoutes(ctx: AppContext): Hono {
     return c.redirect(`${safeLocalPath(form.back, discussionPath(paperId)).split('#')[0]}#comment-${comment.id}`, 303);
   });
 
-  app.get('/papers/:id/discussion', async (c) => {
-    const paperId = c.req.param('id');
-    const [paper, counts] = await Promise.all([getPaper(database, paperId), paperCounts(database, paperId)]);
-    if (!paper || !counts || counts.hidden) throw notFound(`no paper ${paperId}`);
-    const user = currentUser(c);
-    const comments = await listPaperComments(database, paperId);
-    const upvoted = user ? (await hasUpvoted(database, user.id, [paperId])).has(paperId) : false;
-    return render(
-      c,
-      `Discussion: ${paper.title}`,
-      <>
-        <h1 class="paper-title">{paper.title}</h1>
-        <p>
-          <a href={`/papers/${paper.id}`}>Paper page</a> · <a href={`https://arxiv.org/abs/${paper.id}`}>arXiv:{paper.id}</a>
-        </p>
-        <PaperCommunity c={c} paperId={paper.id} upvotes={counts.upvotes} upvoted={upvoted} comments={comments} user={user} editWindowMs={editWindowMs} back={discussionPath(paper.id)} />
-      </>,
-    );
-  });
+  // Older links and the paper page's comment count point here; the thread is on the paper page.
+  app.get('/papers/:id/discussion', (c) => c.redirect(`${discussionPath(c.req.param('id'))}#discussion`, 301));
 
   app.get('/comments/:id/edit', requireUser, async (c) => {
     const comment = await getComment(database, c.req.param('id'));
@@ -452,6 +434,26 @@ export function communityRoutes(ctx: AppContext): Hono {
   });
 
   return app;
+}
+
+/**
+ * The upvote button and discussion for the paper page (its `community` extension). Anonymous visitors get
+ * no forms and so no token: their copy of the page stays cacheable.
+ */
+export function communityPanel(ctx: AppContext) {
+  const editWindowMs = ctx.config.COMMENT_EDIT_WINDOW_MINUTES * 60_000;
+  return async (c: Context, paperId: string) => {
+    const counts = await paperCounts(ctx.database, paperId);
+    if (!counts || counts.hidden) return null;
+    const user = currentUser(c);
+    const [comments, voted] = await Promise.all([
+      listPaperComments(ctx.database, paperId),
+      user ? hasUpvoted(ctx.database, user.id, [paperId]) : Promise.resolve(new Set<string>()),
+    ]);
+    return (
+      <PaperCommunity c={c} paperId={paperId} upvotes={counts.upvotes} upvoted={voted.has(paperId)} comments={comments} user={user} editWindowMs={editWindowMs} back={discussionPath(paperId)} />
+    );
+  };
 }
 
 interface CommentJson {

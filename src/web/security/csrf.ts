@@ -9,7 +9,7 @@
 // buffer any size).
 import crypto from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { generateCookie, getCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import { loadOrCreateSecret } from '../../db/sessions.ts';
@@ -24,7 +24,7 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 
 declare module 'hono' {
   interface ContextVariableMap {
-    csrf: { secret: string; secure: boolean; token?: string };
+    csrf: { secret: string; secure: boolean; token?: string; issuedCookie?: string };
   }
 }
 
@@ -56,7 +56,10 @@ export function csrfProtection(ctx: AppContext): MiddlewareHandler {
   });
   return async (c, next) => {
     c.set('csrf', { secret: await loadSecret(), secure: secureCookies(ctx.config) });
-    if (!UNSAFE.has(c.req.method)) return next();
+    if (!UNSAFE.has(c.req.method)) {
+      await next();
+      return keepTokenPrivate(c);
+    }
     return limitBody(c, async () => {
       const user = currentUser(c);
       if (user?.via !== 'token') {
@@ -75,6 +78,19 @@ export function csrfProtection(ctx: AppContext): MiddlewareHandler {
       await next();
     });
   };
+}
+
+/**
+ * A handler may build its Response directly instead of through c.html, which drops headers set on the
+ * context. Whatever the handler did, a response that carries a token also carries its cookie and is private.
+ */
+function keepTokenPrivate(c: Context): void {
+  const state = c.get('csrf');
+  if (!state.token) return;
+  if (state.issuedCookie && !c.res.headers.getSetCookie().some((v) => v.startsWith(`${CSRF_COOKIE}=`))) {
+    c.res.headers.append('Set-Cookie', state.issuedCookie);
+  }
+  c.res.headers.set('Cache-Control', 'private, no-store');
 }
 
 async function formField(c: Context): Promise<string | undefined> {
@@ -103,7 +119,8 @@ export function csrfToken(c: Context): string {
   let value = getCookie(c, CSRF_COOKIE);
   if (!value || !COOKIE_VALUE.test(value)) {
     value = crypto.randomBytes(32).toString('base64url');
-    setCookie(c, CSRF_COOKIE, value, { httpOnly: true, sameSite: 'Lax', secure: state.secure, path: '/', maxAge: 365 * 86_400 });
+    state.issuedCookie = generateCookie(CSRF_COOKIE, value, { httpOnly: true, sameSite: 'Lax', secure: state.secure, path: '/', maxAge: 365 * 86_400 });
+    c.header('Set-Cookie', state.issuedCookie, { append: true });
   }
   c.header('Cache-Control', 'private, no-store');
   state.token = sign(state.secret, value, currentUser(c)?.sessionId ?? null);

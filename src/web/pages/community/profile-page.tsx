@@ -31,7 +31,7 @@ export function ProfilePage(props: { user: User; submissions: UserSubmission[]; 
         <ul class="comments-by-user">
           {props.comments.map((cm) => (
             <li>
-              On <a href={`/papers/${cm.paperId}/discussion#comment-${cm.id}`}>{cm.paperTitle}</a>{' '}
+              On <a href={`/papers/${cm.paperId}#comment-${cm.id}`}>{cm.paperTitle}</a>{' '}
               <span class="muted">{cm.createdAt.slice(0, 10)}</span>
               <div class="comment-body" dangerouslySetInnerHTML={{ __html: renderCommentMarkdown(cm.body) }} />
             </li>
