@@ -2,6 +2,7 @@
 // baseline in the same run and prints ratios plus the command that reproduces it.
 const benches: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
   load: { summary: 'people voting and commenting at once, SQLite and PostgreSQL', load: () => import('./load.ts') },
+  harvest: { summary: 'OAI-PMH harvest of the real 3-page token chain vs parsing alone; arXiv pacing vs its floor', load: () => import('./harvest.ts') },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -230,6 +230,8 @@ export class HttpClient {
           const gzipped = /gzip/i.test(String(res.headers['content-encoding'] ?? ''));
           if (!gzipped && declared > maxBodyBytes) return fail(new HttpError(`response larger than ${maxBodyBytes} bytes`, 'too_large'));
           const stream: NodeJS.ReadableStream = gzipped ? res.pipe(zlib.createGunzip()) : res;
+          // pipe() does not forward errors: a connection cut mid-body must fail the request, not hang it.
+          if (gzipped) res.on('error', (e: Error) => fail(new HttpError(`reading ${hostOf(url)}: ${e.message}`, 'network')));
           const parts: Buffer[] = [];
           let size = 0;
           stream.on('data', (chunk: Buffer) => {
