@@ -10,7 +10,7 @@ import { upsertPapers } from '../../src/db/papers.ts';
 import { createLogger } from '../../src/log.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { paper, seedPapers, seedUser } from '../helpers/community.ts';
+import { atomFor, paper, seedPapers, seedUser, startArxivServer } from '../helpers/community.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { WebClient } from '../helpers/web-client.ts';
 
@@ -20,9 +20,22 @@ let app: ReturnType<typeof createApp>;
 let alice: User;
 let bob: User;
 let moderator: User;
+let arxiv: Awaited<ReturnType<typeof startArxivServer>>;
+const FRESH_ID = '2601.07777';
+const STALE_ID = '2601.08888';
 
 function appWith(env: Record<string, string>) {
-  const config = loadConfig({ ...database.env, SMTP_URL: smtp.url, BASE_URL: 'http://localhost:3000', PAGE_CACHE_SECONDS: '0', ...env });
+  const config = loadConfig({
+    ...database.env,
+    SMTP_URL: smtp.url,
+    BASE_URL: 'http://localhost:3000',
+    PAGE_CACHE_SECONDS: '0',
+    ARXIV_API_URL: arxiv.url,
+    ALLOW_PRIVATE_NETWORK: 'true',
+    ARXIV_MIN_INTERVAL_MS: '0',
+    SUBMISSIONS_PER_DAY: '2',
+    ...env,
+  });
   return createApp({ config, database, logger: createLogger('silent') });
 }
 
@@ -46,6 +59,7 @@ function linkFrom(text: string): string {
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
+  arxiv = await startArxivServer(new Map([[FRESH_ID, atomFor(FRESH_ID, 'A fresh paper', 3)], [STALE_ID, atomFor(STALE_ID, 'A stale paper', 30)]]));
   database = await createTestDatabase('sqlite');
   await seedPapers(database, ['2601.00001', '2601.00002']);
   app = appWith({ SIGNIN_RATE_LIMIT: '1000', MAGIC_LINKS_PER_HOUR: '1000' });
@@ -57,6 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await database.drop();
   await smtp.stop();
+  await arxiv.close();
 });
 
 describe('CSRF', () => {
@@ -123,7 +138,19 @@ describe('CSRF', () => {
 });
 
 describe('authorisation', () => {
-  it("refuses to edit or delete another person's comment (403), also a hidden one", async () => {
+  it('lets the author edit their own comment', async () => {
+    const comment = await addComment(database, { paperId: '2601.00002', userId: alice.id, body: 'typo' });
+    const client = await signedIn(alice);
+    const token = await client.csrf(`/comments/${comment.id}/edit`);
+    const res = await client.post(`/comments/${comment.id}/edit`, { _csrf: token, body: 'fixed' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/papers/2601.00002#comment-${comment.id}`);
+    const row = await database.db.selectFrom('comments').select(['body', 'edited_at']).where('id', '=', comment.id).executeTakeFirstOrThrow();
+    expect(row.body).toBe('fixed');
+    expect(row.edited_at).not.toBeNull();
+  });
+
+  it("refuses to edit or delete another person's comment (403)", async () => {
     const comment = await addComment(database, { paperId: '2601.00001', userId: alice.id, body: 'original' });
     const client = await signedIn(bob);
     const token = await client.csrf('/submit');
@@ -206,6 +233,17 @@ describe('sign-in links', () => {
     expect(again.cookies.has('pf_session')).toBe(false);
   });
 
+  it('sets Secure cookies when the public URL is https', async () => {
+    const https = appWith({ BASE_URL: 'https://papers.example.org' });
+    const token = await createLoginToken(database, { email: 'alice@example.org', ttlMs: 60_000 });
+    const client = new WebClient(https, 'https://papers.example.org');
+    const csrf = await client.csrf('/signin');
+    const res = await client.post('/signin/link', { _csrf: csrf, token });
+    expect(res.status).toBe(303);
+    const cookies = res.headers.getSetCookie();
+    expect(cookies.find((v) => v.startsWith('pf_session='))).toMatch(/; Secure/);
+  });
+
   it('refuses an expired link', async () => {
     const expired = await createLoginToken(database, { email: 'alice@example.org', ttlMs: 15 * 60_000 }, new Date(Date.now() - 16 * 60_000));
     const client = new WebClient(app);
@@ -279,6 +317,33 @@ describe('paper page panel', () => {
     expect(vote.headers.get('location')).toBe('/papers/2601.00001');
     expect(await countVotes(database, '2601.00001')).toBe(before + 1);
     expect((await client.get('/papers/2601.00001/discussion')).headers.get('location')).toBe('/papers/2601.00001#discussion');
+  });
+});
+
+describe('submissions', () => {
+  it('fetches unknown papers from arXiv and applies the rules: recent, no duplicates, a daily cap', async () => {
+    const user = await seedUser(database);
+    const { token: pat } = await createApiToken(database, user.id, 'submit');
+    const script = new WebClient(app);
+    const submit = (value: string) => script.postJson('/api/papers/submit', { paper: value }, { authorization: `Bearer ${pat}` });
+    const bad = await submit('not an id');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe('bad_arxiv_id');
+    const unknown = await submit('2601.09999');
+    expect(unknown.status).toBe(404);
+    const stale = await submit(`https://arxiv.org/abs/${STALE_ID}`);
+    expect(stale.status).toBe(400);
+    expect((await stale.json()).error.code).toBe('too_old');
+    const fresh = await submit(`https://huggingface.co/papers/${FRESH_ID}`);
+    expect(fresh.status).toBe(201);
+    expect(await fresh.json()).toMatchObject({ paper: { id: FRESH_ID, title: 'A fresh paper' }, submittedBy: user.username });
+    expect((await submit(FRESH_ID)).status).toBe(409);
+    await seedPapers(database, ['2601.00101', '2601.00102']);
+    expect((await submit('2601.00101')).status).toBe(201);
+    const capped = await submit('2601.00102');
+    expect(capped.status).toBe(429);
+    expect(capped.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(arxiv.requests.filter((q) => q.includes('id_list=2601.00101'))).toEqual([]);
   });
 });
 
