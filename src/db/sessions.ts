@@ -34,6 +34,8 @@ export async function createSession(
       user_agent: options.userAgent ? options.userAgent.slice(0, 300) : null,
     })
     .execute();
+  // The person's expired sessions go when a new one starts, so the table holds live sessions only.
+  await database.db.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<=', now.toISOString()).execute();
   return { token, id };
 }
 
