@@ -1,6 +1,6 @@
 // Hugging Face daily papers (off unless HF_SYNC=true): upvotes, comment counts, submitters and repository
 // links for the last few days, from /api/daily_papers?date=YYYY-MM-DD.
-import { upsertDailyEntries, upsertPapers } from '../db/papers.ts';
+import { storeImportBatch } from '../db/papers.ts';
 import { normalizePaper, type DailyEntry, type Paper } from '../domain/paper.ts';
 import { UnusableInputError } from './formats/errors.ts';
 import { parseHfDailyResponse } from './formats/hf-daily.ts';
@@ -38,9 +38,8 @@ export async function syncHfDailyPapers(ctx: SourceContext, days = ctx.config.HF
         counts.skipped++;
       }
     }
-    // Papers first: a daily entry refers to its paper.
-    const stored = await upsertPapers(ctx.database, papers);
-    await upsertDailyEntries(ctx.database, entries);
+    // A day's papers and their feed entries are stored together or not at all.
+    const stored = await storeImportBatch(ctx.database, papers, entries);
     counts.days++;
     counts.entries += entries.length;
     counts.inserted += stored.inserted;
