@@ -1,5 +1,6 @@
-// Imports every paper source in ../shared/data into one SQLite store (skipped, with the helper's message,
-// when ../shared/data is absent). SQLite only: this is the big, slow one; the cross-database import test uses the small fixtures) and checks the documented counts.
+// Imports every paper source in ../shared/data into one SQLite store and checks the documented counts.
+// Skipped, with the helper's message, when ../shared/data is absent. SQLite only: this is the big, slow
+// one; the cross-database import test (import.test.ts) uses the small fixtures.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
