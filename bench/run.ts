@@ -1,6 +1,8 @@
 // `npm run bench -- <name> [options]`: runs one benchmark (or all). Each benchmark measures its own
 // baseline in the same run and prints ratios plus the command that reproduces it.
 const benches: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
+  http: { summary: 'pages, API and feeds under 50 connections vs a bare route, 74k real papers', load: () => import('./http.ts') },
+  search: { summary: 'search latency by query class (lexical/semantic/hybrid) vs FTS5 and MiniSearch, 74k real or N synthetic papers', load: () => import('./search.ts') },
   load: { summary: 'people voting and commenting at once, SQLite and PostgreSQL', load: () => import('./load.ts') },
   harvest: { summary: 'OAI-PMH harvest of the real 3-page token chain vs parsing alone; arXiv pacing vs its floor', load: () => import('./harvest.ts') },
 };

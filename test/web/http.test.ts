@@ -99,16 +99,17 @@ describe('HTTP headers, validators and caching', () => {
     expect(await upvotesOf()).toBe(before + 10);
   });
 
-  it('never stores responses that set cookies or are private, nor errors, and keys by full URL', async () => {
+  it('never stores responses that set cookies, are private, are errors or lack an ETag, and keys by full URL', async () => {
     let renders = 0;
     const cache = createPageCache({ ttlMs: 60_000, maxEntries: 10 });
     const app = new Hono();
     app.use('*', cache.middleware);
     app.get('/plain', (c) => c.text(`render ${++renders}`, 200, { ETag: '"x"' }));
-    app.get('/cookie', (c) => c.text(`render ${++renders}`, 200, { 'Set-Cookie': 'pf_csrf=1' }));
-    app.get('/private', (c) => c.text(`render ${++renders}`, 200, { 'Cache-Control': 'private, no-store' }));
-    app.get('/missing', (c) => c.text(`render ${++renders}`, 404));
-    for (const url of ['/cookie', '/private', '/missing']) {
+    app.get('/cookie', (c) => c.text(`render ${++renders}`, 200, { ETag: '"c"', 'Set-Cookie': 'pf_csrf=1' }));
+    app.get('/private', (c) => c.text(`render ${++renders}`, 200, { ETag: '"p"', 'Cache-Control': 'private, no-store' }));
+    app.get('/missing', (c) => c.text(`render ${++renders}`, 404, { ETag: '"m"' }));
+    app.get('/no-etag', (c) => c.text(`render ${++renders}`));
+    for (const url of ['/cookie', '/private', '/missing', '/no-etag']) {
       const a = await (await app.request(url)).text();
       const b = await (await app.request(url)).text();
       expect(a, url).not.toBe(b);

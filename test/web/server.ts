@@ -6,6 +6,7 @@ import { createLogger } from '../../src/log.ts';
 import { buildApp, type App } from '../../src/web/app.tsx';
 import type { PaperPageExtensions } from '../../src/web/routes/paper.tsx';
 import type { Database } from '../../src/db/connect.ts';
+import { tempDir } from '../helpers/db.ts';
 
 export interface TestServer extends App {
   url: string;
@@ -14,14 +15,15 @@ export interface TestServer extends App {
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ BASE_URL: 'http://paperfeed.test', LOG_LEVEL: 'silent', ...env });
+  return loadConfig({ BASE_URL: 'http://paperfeed.test', LOG_LEVEL: 'silent', PAPERFEED_DATA_DIR: tempDir('paperfeed-web-'), ...env });
 }
 
 export function testApp(database: Database, options: { env?: Record<string, string>; now?: Date; paper?: PaperPageExtensions } = {}) {
   const config = testConfig(options.env);
   const built = buildApp(
     { config, database, logger: createLogger('silent'), clock: options.now ? () => options.now! : undefined },
-    { paper: options.paper },
+    // Search's similar papers are search's to test; pages get a fixed answer (or none) unless a test gives one.
+    { paper: options.paper ?? { similarIds: async () => null } },
   );
   return { ...built, config };
 }

@@ -18,8 +18,11 @@ export interface PageCacheOptions {
 interface Entry {
   storedAt: number;
   status: number;
-  body: ArrayBuffer;
-  headers: [string, string][];
+  body: Uint8Array<ArrayBuffer>;
+  /** A plain object, which @hono/node-server writes straight to the socket without building a Headers. */
+  headers: Record<string, string>;
+  /** The same without Content-Type, for 304 answers. */
+  notModifiedHeaders: Record<string, string>;
   etag: string | null;
   lastModified: string | null;
 }
@@ -30,15 +33,16 @@ export function isPersonalRequest(c: Context): boolean {
   return !!cookie && cookie.split(';').some((part) => part.trim().startsWith(`${SESSION_COOKIE_NAME}=`));
 }
 
+/** Only responses built as cacheable representations (they carry an ETag) are kept; health checks and redirects are not. */
 function storable(res: Response): boolean {
-  if (res.status !== 200 || res.headers.has('set-cookie')) return false;
+  if (res.status !== 200 || !res.headers.has('etag') || res.headers.has('set-cookie')) return false;
   const cc = res.headers.get('cache-control') ?? '';
   return !/\b(private|no-store)\b/i.test(cc);
 }
 
-function headerList(headers: Headers): [string, string][] {
-  const out: [string, string][] = [];
-  headers.forEach((value, name) => out.push([name, value]));
+function headerObject(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => (out[name] = value));
   return out;
 }
 
@@ -58,7 +62,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const hit = entries.get(key);
     if (hit && now() - hit.storedAt < options.ttlMs) {
       if (hit.etag && isNotModified(c, hit.etag, hit.lastModified)) {
-        c.res = new Response(null, { status: 304, headers: hit.headers.filter(([n]) => n !== 'content-type') });
+        c.res = new Response(null, { status: 304, headers: hit.notModifiedHeaders });
         return;
       }
       c.res = new Response(c.req.method === 'HEAD' ? null : hit.body, { status: hit.status, headers: hit.headers });
@@ -67,14 +71,17 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     await next();
     // HEAD responses have no body to keep; conditional 304s say nothing about the full representation.
     if (c.req.method !== 'GET' || !storable(c.res)) return;
-    const body = await c.res.clone().arrayBuffer();
+    const body = new Uint8Array(await c.res.clone().arrayBuffer());
     if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
     entries.delete(key);
+    const headers = headerObject(c.res.headers);
+    const { 'content-type': _type, ...notModifiedHeaders } = headers;
     entries.set(key, {
       storedAt: now(),
       status: c.res.status,
       body,
-      headers: headerList(c.res.headers),
+      headers,
+      notModifiedHeaders,
       etag: c.res.headers.get('etag'),
       lastModified: c.res.headers.get('last-modified'),
     });

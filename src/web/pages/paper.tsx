@@ -69,8 +69,10 @@ export function PaperPage(props: PaperPageProps) {
         </h1>
         <p>{paper.authors.join(', ')}</p>
         <p>
-          <strong>{signals.upvotes}</strong> upvote{signals.upvotes === 1 ? '' : 's'} · <strong>{signals.comments}</strong> comment
-          {signals.comments === 1 ? '' : 's'}
+          <strong>{signals.upvotes}</strong> upvote{signals.upvotes === 1 ? '' : 's'} ·{' '}
+          <a href={`/papers/${paper.id}/discussion`}>
+            <strong>{signals.comments}</strong> comment{signals.comments === 1 ? '' : 's'}
+          </a>
           {signals.day && (
             <>
               {' · '}in the Daily Papers of <a href={`/papers/date/${signals.day}`}>{signals.day}</a>
@@ -79,6 +81,10 @@ export function PaperPage(props: PaperPageProps) {
           )}
         </p>
         <div class="actions">
+          {/* Voting and commenting live on the discussion page, so this page stays the same for everyone and can be cached. */}
+          <a class="button" href={`/papers/${paper.id}/discussion`}>
+            ▲ Upvote or discuss
+          </a>
           <a class="button" href={absUrl(paper.id)} rel="noopener">
             arXiv page
           </a>

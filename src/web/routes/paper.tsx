@@ -22,6 +22,21 @@ export interface PaperPageExtensions {
 }
 
 const SIMILAR_SHOWN = 6;
+/**
+ * How long the page waits for similar papers. Search builds its index on first use (seconds on a large
+ * store); the page is not held hostage to that: it renders without the section and the build goes on.
+ */
+const SIMILAR_WAIT_MS = 300;
+
+async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  try {
+    return await Promise.race([work.catch(() => fallback), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The arXiv id in a paper route: `:id` for new-style ids, `:archive/:num` for old-style ones. */
 export function routeArxivId(c: Context): string {
@@ -45,7 +60,7 @@ export function paperHandlers(ctx: AppContext, extensions: PaperPageExtensions =
       if (raw !== canonicalId) return c.redirect(paperPath(canonicalId), 301);
       let similar: ListedPaper[] | null = null;
       if (extensions.similarIds) {
-        const ids = await extensions.similarIds(canonicalId, SIMILAR_SHOWN + 1);
+        const ids = await withDeadline(extensions.similarIds(canonicalId, SIMILAR_SHOWN + 1), SIMILAR_WAIT_MS, null);
         similar = ids === null ? null : await listedPapersByIds(ctx.database, ids.filter((id) => id !== canonicalId).slice(0, SIMILAR_SHOWN));
       }
       const html = htmlDocument(

@@ -1,0 +1,169 @@
+// `npm run bench -- http`: requests/s and p99 latency at 50 connections (autocannon) for the home page, a day
+// page, a paper page, the API list and a feed, next to a bare route returning a constant string (/healthz)
+// measured in the same run against the same server. The store holds the real data in ../shared/data (74,728
+// arXiv papers and the Hugging Face daily entries), imported once and kept under the system temp dir.
+// The server runs in its own process (`paperfeed serve`) so the load generator does not share its event loop.
+// Each route is measured with the page cache on (the default, ≤ 5 s) and, unless --cached-only, off.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+// @ts-expect-error autocannon ships no types
+import autocannon from 'autocannon';
+import { connect } from '../src/db/connect.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { importPaths } from '../src/ingest/import.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SHARED = path.resolve(ROOT, '../shared/data');
+const STORE_DIR = path.join(os.tmpdir(), 'paperfeed-bench-http');
+const EXPECTED_PAPERS = 70_000;
+
+interface Options {
+  duration: number;
+  connections: number;
+  cachedOnly: boolean;
+}
+
+function parseArgs(args: string[]): Options {
+  const options: Options = { duration: 8, connections: 50, cachedOnly: false };
+  for (const a of args) {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    if (k === 'duration') options.duration = Number(v);
+    else if (k === 'connections') options.connections = Number(v);
+    else if (k === 'cached-only') options.cachedOnly = true;
+    else throw new Error(`unknown option ${a} (use --duration=SECONDS --connections=N --cached-only)`);
+  }
+  return options;
+}
+
+/** Imports the shared data into a SQLite store once; later runs reuse it. */
+async function prepareStore(): Promise<void> {
+  const file = path.join(STORE_DIR, 'paperfeed.sqlite');
+  fs.mkdirSync(STORE_DIR, { recursive: true });
+  const database = connect({ sqlitePath: file });
+  try {
+    await migrate(database);
+    const { n } = await database.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    if (Number(n) >= EXPECTED_PAPERS) {
+      console.log(`store: ${STORE_DIR} (${n} papers, reused)`);
+      return;
+    }
+    if (!fs.existsSync(SHARED)) throw new Error(`${SHARED} is absent: the http benchmark needs the shared data`);
+    const started = Date.now();
+    console.log(`store: importing ${SHARED} into ${STORE_DIR} (once) …`);
+    const summary = await importPaths(database, [path.join(SHARED, 'arxiv-daily-listings/days'), path.join(SHARED, 'hf-daily-papers-api/days')]);
+    console.log(`store: ${JSON.stringify({ stored: summary.read, seconds: Math.round((Date.now() - started) / 1000) })}`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(cacheSeconds: number): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/paperfeed.js'), 'serve'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PAPERFEED_DATA_DIR: STORE_DIR,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      HARVEST_ON_START: 'false',
+      SCHEDULER: 'false',
+      PAGE_CACHE_SECONDS: String(cacheSeconds),
+      // One client address sends everything here; the per-address API quota would otherwise answer 429.
+      API_RATE_LIMIT_PER_MINUTE: '100000000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('server did not start');
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+interface Measured {
+  name: string;
+  path: string;
+  rps: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function measure(url: string, name: string, route: string, o: Options): Promise<Measured> {
+  // A short warm-up fills caches (the page cache, SQLite's pages, V8's JIT) before the measured run.
+  await autocannon({ url: url + route, connections: o.connections, duration: 1 });
+  const r = await autocannon({ url: url + route, connections: o.connections, duration: o.duration });
+  return { name, path: route, rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+}
+
+async function pickRoutes(url: string): Promise<[string, string][]> {
+  const list = await (await fetch(`${url}/api/daily_papers?limit=1`)).json();
+  const paperId = list[0]?.paper?.id;
+  const day = list[0]?.paper?.submittedOnDailyAt?.slice(0, 10);
+  if (!paperId || !day) throw new Error('the store has no daily papers');
+  return [
+    ['bare route (constant string)', '/healthz'],
+    ['home page', '/'],
+    ['day page', `/papers/date/${day}`],
+    ['paper page', `/papers/${paperId}`],
+    ['API list', `/api/daily_papers?date=${day}`],
+    ['feed (RSS, daily)', '/feeds/daily/rss.xml'],
+  ];
+}
+
+function report(title: string, rows: Measured[]): void {
+  const bare = rows[0].rps;
+  console.log(`\n${title}`);
+  console.log('| route | path | requests/s | p99 ms | vs bare | non-2xx |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    console.log(`| ${r.name} | \`${r.path}\` | ${Math.round(r.rps)} | ${r.p99} | ${((r.rps / bare) * 100).toFixed(0)}% | ${r.non2xx} |`);
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const o = parseArgs(args);
+  await prepareStore();
+  console.log(`autocannon: ${o.connections} connections, ${o.duration} s per route, ${os.cpus().length} CPUs`);
+  const modes: [string, number][] = [['page cache on (PAGE_CACHE_SECONDS=5)', 5]];
+  if (!o.cachedOnly) modes.push(['page cache off (PAGE_CACHE_SECONDS=0)', 0]);
+  for (const [title, seconds] of modes) {
+    const { url, child } = await startServer(seconds);
+    try {
+      const rows: Measured[] = [];
+      for (const [name, route] of await pickRoutes(url)) rows.push(await measure(url, name, route, o));
+      report(title, rows);
+    } finally {
+      await stopServer(child);
+    }
+  }
+  console.log(`\nreproduce: npm run bench -- http ${args.join(' ')}`.trimEnd());
+}
