@@ -184,3 +184,13 @@ export async function pauseService(database: Database, service: string, untilMs:
 export async function listServicePacing(database: Database) {
   return database.db.selectFrom('service_pacing').selectAll().orderBy('service').execute();
 }
+
+/** Drops finished runs older than the cutoff; the history stays bounded however often jobs run. */
+export async function pruneJobRuns(database: Database, olderThan: Date): Promise<number> {
+  const result = await database.db
+    .deleteFrom('job_runs')
+    .where('started_at', '<', olderThan.toISOString())
+    .where('status', '!=', 'running')
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

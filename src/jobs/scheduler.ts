@@ -1,10 +1,14 @@
 // The in-process scheduler: on every tick, each enabled job whose current slot has not run is started
 // under its lease. Several processes may run a scheduler on one PostgreSQL database: the lease decides who
 // runs a job, and the run history decides whether its slot is already done.
+import { pruneJobRuns } from '../db/jobs.ts';
 import type { JobEnvironment } from './runner.ts';
 import { newHolderId, runJob } from './runner.ts';
 import { effectiveSchedules, jobs as allJobs, type JobDefinition } from './schedule.ts';
 import { latestSlot } from './slots.ts';
+
+/** Finished runs are kept this long (pruned when a scheduler starts). */
+const RUN_HISTORY_DAYS = 90;
 
 export interface SchedulerOptions {
   jobs?: JobDefinition[];
@@ -42,6 +46,9 @@ export class Scheduler {
   start(): void {
     const scheduled = this.jobs.filter((j) => this.schedules.get(j.name)).map((j) => `${j.name} (${this.schedules.get(j.name)})`);
     this.env.logger.info({ holder: this.holder, jobs: scheduled }, 'scheduler started');
+    pruneJobRuns(this.env.database, new Date(Date.now() - RUN_HISTORY_DAYS * 86_400_000)).catch((e) =>
+      this.env.logger.warn({ error: String(e) }, 'could not prune the run history'),
+    );
     void this.tick();
     this.timer = setInterval(() => void this.tick(), this.env.config.SCHEDULER_TICK_MS);
   }

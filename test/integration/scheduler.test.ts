@@ -3,7 +3,7 @@
 // every run recorded for `status`.
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { acquireLease, startRun } from '../../src/db/jobs.ts';
+import { acquireLease, pruneJobRuns, startRun } from '../../src/db/jobs.ts';
 import { createLogger } from '../../src/log.ts';
 import { runJob, type JobEnvironment } from '../../src/jobs/runner.ts';
 import type { JobDefinition } from '../../src/jobs/schedule.ts';
@@ -74,6 +74,15 @@ describe.each(databaseKinds)('job runner on %s', (kind) => {
     expect(outcomes.filter((o) => o.status === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o.status === 'skipped' && o.reason === 'lease-held')).toHaveLength(3);
     expect(j.calls).toBe(1);
+  });
+
+  it('prunes finished runs older than the cutoff, never a running one', async () => {
+    const env = await setup();
+    const j = job(async () => ({}));
+    await runJob(env, { job: j, slot: 'old', trigger: 'schedule', holder: 'a' });
+    await startRun(store, { id: 'still-running', job: 'test-job', slot: 'older', attempt: 1, trigger: 'schedule', holder: 'x' });
+    expect(await pruneJobRuns(store, new Date(Date.now() + 1000))).toBe(1);
+    expect((await runs()).map((r) => r.id)).toEqual(['still-running']);
   });
 
   it('a held lease keeps every job on it from running; an expired one is taken over and the crashed run retried', async () => {
