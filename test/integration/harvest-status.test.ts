@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { acquireLease } from '../../src/db/jobs.ts';
 import { createApiToken } from '../../src/db/sessions.ts';
 import { createUser } from '../../src/db/users.ts';
 import { getPaper } from '../../src/db/papers.ts';
@@ -75,6 +76,19 @@ describe.each(databaseKinds)('status on %s', (kind) => {
     expect(await main(['status'], { stdout: text.stream, config: () => config })).toBe(0);
     expect(text.text()).toMatch(/harvest-listing {2}\[15 5,11 \* \* \*\][^\n]*\n {2}last run: failed/);
     expect(text.text()).toMatch(/last error \([^)]+\): SourceError: arXiv listing sent an HTML page/);
+  });
+});
+
+describe('harvest --once while another process holds the lease', () => {
+  it('waits about one lease period, then exits 75 (try again later) without running', async () => {
+    const store = await createTestDatabase('sqlite');
+    track(store);
+    await acquireLease(store, { name: 'arxiv', holder: 'busy-server', job: 'harvest-oai', ttlMs: 60_000 });
+    const config = loadConfig({ ...store.env, JOB_LEASE_MS: '500', LOG_LEVEL: 'silent' });
+    const out = capture();
+    expect(await main(['harvest', '--once', '--source', 'listing'], { stdout: out.stream, config: () => config })).toBe(75);
+    expect(out.text()).toMatch(/harvest-listing: skipped: another process is running a job on the same source/);
+    expect(await store.db.selectFrom('job_runs').selectAll().execute()).toEqual([]);
   });
 });
 
