@@ -89,10 +89,16 @@ export async function upsertPapers(database: Database, papers: Paper[]): Promise
 
 /**
  * Stores a batch of papers and the daily-feed entries that refer to them in one transaction, so a record
- * and its entry are written together or not at all. Counts are per distinct id.
+ * and its entry are written together or not at all. Counts are per distinct id. `alsoInTransaction` runs
+ * last inside the same transaction (a harvester moves its resume cursor with the page it stored).
  */
-export async function storeImportBatch(database: Database, papers: Paper[], entries: DailyEntry[]): Promise<UpsertCounts> {
-  if (!papers.length && !entries.length) return { inserted: 0, updated: 0, unchanged: 0 };
+export async function storeImportBatch(
+  database: Database,
+  papers: Paper[],
+  entries: DailyEntry[],
+  alsoInTransaction?: (trx: Transaction<DB>) => Promise<void>,
+): Promise<UpsertCounts> {
+  if (!papers.length && !entries.length && !alsoInTransaction) return { inserted: 0, updated: 0, unchanged: 0 };
   const byId = new Map<string, Paper>();
   for (const p of papers) {
     const seen = byId.get(p.id);
@@ -101,6 +107,7 @@ export async function storeImportBatch(database: Database, papers: Paper[], entr
   return database.db.transaction().execute(async (trx) => {
     const counts = await upsertMerged(trx, database.kind, [...byId.values()]);
     await writeDailyEntries(trx, entries);
+    await alsoInTransaction?.(trx);
     return counts;
   });
 }

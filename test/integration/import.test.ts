@@ -150,3 +150,21 @@ describe('bad input (SQLite)', () => {
     expect(summary.errorDetails[0].reason).toMatch(/invalid JSON/);
   });
 });
+
+describe.each(databaseKinds)('storeImportBatch on %s', (kind) => {
+  it('runs the caller\'s extra write in the same transaction, and rolls everything back when it fails', async () => {
+    store = await createTestDatabase(kind);
+    const paper = normalizePaper({ id: '2406.00010', title: 'Atomic' });
+    await expect(
+      storeImportBatch(store, [paper], [], async () => {
+        throw new Error('cursor write failed');
+      }),
+    ).rejects.toThrow('cursor write failed');
+    expect(await getPaper(store, '2406.00010')).toBeNull();
+    let sawPaper = false;
+    await storeImportBatch(store, [paper], [], async (trx) => {
+      sawPaper = !!(await trx.selectFrom('papers').select('id').where('id', '=', '2406.00010').executeTakeFirst());
+    });
+    expect(sawPaper).toBe(true);
+  });
+});
