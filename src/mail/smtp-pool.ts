@@ -35,6 +35,19 @@ class HoldingStream extends Readable {
     super();
   }
 
+  /**
+   * Called once the server has answered (or the connection failed): whatever happens to the rest of the body,
+   * the hand-off must not be recorded and the end-of-data marker must not follow a reply, or a server that
+   * keeps reading a half-closed connection could accept a message the runner already counts as refused.
+   */
+  abandon(): void {
+    if (this.state === 'done' && this.handedOff) return;
+    this.state = 'done';
+    this.abandoned = true;
+  }
+
+  private abandoned = false;
+
   override _read(): void {
     if (this.state === 'body') {
       this.state = 'hook';
@@ -49,8 +62,10 @@ class HoldingStream extends Readable {
     }
     // setImmediate lets the body already pushed flow through to the socket before the hand-off is recorded.
     setImmediate(() => {
+      if (this.abandoned) return;
       this.hook!().then(
         () => {
+          if (this.abandoned) return;
           this.handedOff = true;
           this.push(null);
         },
@@ -83,7 +98,11 @@ export class SmtpPool {
     const body = new HoldingStream(message.raw, message.onHandOff);
     try {
       const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => {
-        pooled.conn.send({ from: message.from, to: [message.to] }, body as never, (err, info) => (err ? reject(err) : resolve(info)));
+        pooled.conn.send({ from: message.from, to: [message.to] }, body as never, (err, info) => {
+          body.abandon();
+          if (err) reject(err);
+          else resolve(info);
+        });
       });
       pooled.sent++;
       this.release(pooled);
@@ -112,7 +131,9 @@ export class SmtpPool {
 
   private acquire(): Promise<PooledConnection> {
     if (this.closed) return Promise.reject(Object.assign(new Error('mail transport closed'), { code: 'ECONNECTION' }));
-    const ready = this.idle.pop();
+    // A connection the server closed or answered out of turn (e.g. 421 on shutdown) while idle is never reused.
+    let ready = this.idle.pop();
+    while (ready && ready.broken) ready = this.idle.pop();
     if (ready) return Promise.resolve(ready);
     if (this.open < this.maxConnections) return this.connect();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
@@ -126,7 +147,10 @@ export class SmtpPool {
       let settled = false;
       const fail = (err: unknown) => {
         pooled.broken = true;
-        if (!settled) {
+        if (settled) {
+          this.forget(pooled);
+          conn.close();
+        } else {
           settled = true;
           this.forget(pooled);
           conn.close();

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedMail {
   envelopeTo: string[];
+  /** Which listening period of the server took it (0 before the first stop(), 1 after the first start() …). */
+  generation: number;
   raw: string;
   parsed: ParsedMail;
 }
@@ -28,6 +30,8 @@ export interface TestSmtpServer {
 
 export async function startSmtpServer(options: { port?: number } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
+  let stopping = false;
+  let generation = 0;
   const refuse = new Map<string, number>();
   const waiters: { count: number; resolve: () => void }[] = [];
   const serverOptions: SMTPServerOptions = {
@@ -49,6 +53,7 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
       callback();
     },
     onData(stream, session, callback) {
+      const sessionGeneration = generation;
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
@@ -57,7 +62,16 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
           // Like a real relay, a message whose end-of-data marker arrived is kept even if the client vanishes now.
           if (handle.acceptDelayMs) await new Promise((r) => setTimeout(r, handle.acceptDelayMs));
           const parsed = await simpleParser(raw);
-          received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+          // ...but not when the server began shutting down before accepting it: then it answers 421 and keeps
+          // nothing, as RFC 5321 requires of a server that does not reply 250. Keeping the message and replying
+          // happen in one tick, so every kept message's 250 precedes the shutdown's 421 on the wire. A connection
+          // of a stopped server that lingers half-closed keeps nothing either, even once the server listens again.
+          if (stopping || sessionGeneration !== generation) {
+            const err = new Error('shutting down') as Error & { responseCode: number };
+            err.responseCode = 421;
+            return callback(err);
+          }
+          received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), generation: sessionGeneration, raw, parsed });
           for (const w of [...waiters]) {
             if (received.length >= w.count) {
               waiters.splice(waiters.indexOf(w), 1);
@@ -78,6 +92,9 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
         port = (server.server.address() as AddressInfo).port;
+        stopping = false;
+        // Client sockets reset by a killed sender surface here; they are part of the tests, not failures.
+        server.on('error', () => {});
         resolve();
       });
     });
@@ -105,8 +122,12 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
         });
       });
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () => {
+      stopping = true;
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
     async start() {
+      generation++;
       server = new SMTPServer(serverOptions);
       await listen();
     },
