@@ -39,7 +39,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 
 async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
 describe.skipIf(!hasChromium)('pages in Chromium', () => {
@@ -201,7 +201,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
   it('loads under 30 kB of JavaScript, none of it render-blocking, with no CSP violations', async () => {
     const page = await open('/');
     const scripts = await page.evaluate(() =>
-      [...document.querySelectorAll('script[src]')].map((s) => ({ src: (s as HTMLScriptElement).src, type: s.getAttribute('type'), async: (s as HTMLScriptElement).async, defer: (s as HTMLScriptElement).defer })),
+      Array.from(document.querySelectorAll<HTMLScriptElement>('script[src]')).map((s) => ({ src: s.src, type: s.getAttribute('type'), async: s.async, defer: s.defer })),
     );
     let bytes = 0;
     for (const s of scripts) {

@@ -1,13 +1,11 @@
-// Community routes: accounts, settings, profiles, submissions, upvotes, comments, moderation, and the
-// script API. Handlers parse and validate, call src/db, and respond; every mutation is a POST that passed
+// Community routes: accounts, settings, profiles, submissions, upvotes, comments and moderation pages, with
+// the script API (src/web/api/community.ts) mounted alongside. Handlers parse and validate, call src/db, and respond; every mutation is a POST that passed
 // csrfProtection (or carries an access token) and names the person it acts for.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { accountEmail, roleAllows, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain/accounts.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
-import { renderCommentMarkdown } from '../../domain/markdown.ts';
-import { addComment, deleteComment, editComment, getComment, listOpenReports, listPaperComments, listUserComments, reportComment, type StoredComment } from '../../db/comments.ts';
+import { addComment, deleteComment, editComment, getComment, listOpenReports, listPaperComments, listUserComments, reportComment } from '../../db/comments.ts';
 import { listModerationLog, moderateComment, setPaperFeatured, setPaperHidden, setUserBanned, setUserRole } from '../../db/moderation.ts';
 import { createApiToken, createSession, listApiTokens, listSessions, revokeApiToken, revokeSession, revokeSessionByToken } from '../../db/sessions.ts';
 import { listUserSubmissions } from '../../db/submissions.ts';
@@ -19,7 +17,6 @@ import { createMailTransport, type MailTransport } from '../../mail/transport.ts
 import { htmlDocument, Layout, type NavKey } from '../components/layout.tsx';
 import type { AppContext } from '../context.ts';
 import { currentUser, requireRole, requireUser, userOrFail, type CurrentUser } from '../security/auth.ts';
-import { clientAddress, createRateLimiter } from '../security/rate-limit.ts';
 import { clearSessionCookie, readSessionCookie, SESSION_TTL_MS, setSessionCookie } from '../security/session.ts';
 import { CheckInboxPage, ConfirmLinkPage, InvalidLinkPage, SignInPage, SignUpPage } from '../pages/community/account-pages.tsx';
 import { ModerationPage } from '../pages/community/moderation-page.tsx';
@@ -28,6 +25,8 @@ import { ProfilePage } from '../pages/community/profile-page.tsx';
 import { SettingsPage } from '../pages/community/settings-page.tsx';
 import { SubmitPage } from '../pages/community/submit-page.tsx';
 import { sendSignInMail } from './sign-in-mail.ts';
+import { communityApi } from '../api/community.ts';
+import { communityLimits } from './limits.ts';
 import { submitPaper } from './submit.ts';
 
 /** A paper's discussion is part of its page (see communityPanel). */
@@ -47,11 +46,8 @@ export function communityRoutes(ctx: AppContext): Hono {
   const mail = () => (transport ??= createMailTransport(config));
   const editWindowMs = config.COMMENT_EDIT_WINDOW_MINUTES * 60_000;
 
-  const byUser = (c: Context) => currentUser(c)?.id ?? clientAddress(c);
-  const signInLimit = createRateLimiter({ name: 'sign-in', limit: config.SIGNIN_RATE_LIMIT, windowSeconds: 900 });
-  const linksPerAddress = createRateLimiter({ name: 'sign-in-links', limit: config.MAGIC_LINKS_PER_HOUR, windowSeconds: 3600 });
-  const voteLimit = createRateLimiter({ name: 'votes', limit: config.VOTE_RATE_LIMIT_PER_MINUTE, windowSeconds: 60, key: byUser });
-  const commentLimit = createRateLimiter({ name: 'comments', limit: config.COMMENT_RATE_LIMIT_PER_HOUR, windowSeconds: 3600, key: byUser });
+  const limits = communityLimits(config);
+  const { signIn: signInLimit, linksPerAddress, votes: voteLimit, comments: commentLimit } = limits;
 
   const render = (c: Context, title: string, body: unknown, options: { status?: number; current?: NavKey } = {}) => {
     const user = currentUser(c);
@@ -381,58 +377,7 @@ export function communityRoutes(ctx: AppContext): Hono {
     return desk(c, { notice: `${target.username}: ${action} done.` });
   });
 
-  // Script API ----------------------------------------------------------------------------------------
-
-  const jsonBody = async <T,>(c: Context, schema: z.ZodType<T>): Promise<T> => {
-    const text = await c.req.text().catch((e) => {
-      // csrfProtection caps unsafe bodies; a body without Content-Length fails here when it goes over.
-      throw (e as Error).name === 'BodyLimitError' ? new AppError(413, 'too_large', 'the request body is too large') : e;
-    });
-    let value: unknown = {};
-    if (text.trim()) {
-      try {
-        value = JSON.parse(text);
-      } catch {
-        throw badRequest('the body is not valid JSON', 'bad_json');
-      }
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), 'bad_body');
-    return parsed.data;
-  };
-
-  app.post('/api/papers/:id/upvote', requireUser, voteLimit.middleware, async (c) => {
-    const body = await jsonBody(c, z.object({ upvoted: z.boolean().optional() }).strict());
-    const paperId = c.req.param('id');
-    const result = await setVote(database, userOrFail(c).id, paperId, body.upvoted);
-    return c.json({ paperId, upvoted: result.upvoted, upvotes: result.upvotes });
-  });
-
-  app.post('/api/papers/:id/comment', requireUser, commentLimit.middleware, async (c) => {
-    const body = await jsonBody(c, z.object({ comment: z.string(), parentCommentId: z.string().max(100).optional() }).strict());
-    const paperId = c.req.param('id');
-    const comment = await addComment(database, { paperId, userId: userOrFail(c).id, parentId: body.parentCommentId ?? null, body: body.comment });
-    const counts = await paperCounts(database, paperId);
-    return c.json({ comment: commentJson(comment, false), numComments: counts?.numComments ?? 0 }, 201);
-  });
-
-  app.get('/api/papers/:id/comments', async (c) => {
-    const paperId = c.req.param('id');
-    const counts = await paperCounts(database, paperId);
-    if (!counts || counts.hidden) throw notFound(`no paper ${paperId}`);
-    const user = currentUser(c);
-    const moderator = !!user && roleAllows(user.role, 'moderator');
-    const comments = await listPaperComments(database, paperId);
-    return c.json({ paperId, numComments: counts.numComments, comments: commentTree(comments, moderator) });
-  });
-
-  app.post('/api/papers/submit', requireUser, async (c) => {
-    const body = await jsonBody(c, z.object({ paper: z.string().max(300) }).strict());
-    const user = userOrFail(c);
-    const { paper, day } = await submitPaper(ctx, user, body.paper);
-    return c.json({ paper: { id: paper.id, title: paper.title }, day, submittedBy: user.username }, 201);
-  });
-
+  app.route('/', communityApi(ctx, limits));
   return app;
 }
 
@@ -455,46 +400,3 @@ export function communityPanel(ctx: AppContext) {
     );
   };
 }
-
-interface CommentJson {
-  id: string;
-  parentId: string | null;
-  author: { username: string } | null;
-  /** The Markdown source; null when the comment was deleted or hidden. */
-  body: string | null;
-  /** The same rendered to safe HTML. */
-  html: string | null;
-  createdAt: string;
-  editedAt: string | null;
-  deleted: boolean;
-  hidden: boolean;
-  replies?: CommentJson[];
-}
-
-function commentJson(cm: StoredComment, moderator: boolean): CommentJson {
-  const visible = !cm.deleted && (!cm.hidden || moderator);
-  return {
-    id: cm.id,
-    parentId: cm.parentId,
-    author: cm.deleted ? null : { username: cm.username },
-    body: visible ? cm.body : null,
-    html: visible ? renderCommentMarkdown(cm.body) : null,
-    createdAt: cm.createdAt,
-    editedAt: cm.editedAt,
-    deleted: cm.deleted,
-    hidden: cm.hidden,
-  };
-}
-
-function commentTree(comments: StoredComment[], moderator: boolean): CommentJson[] {
-  const byId = new Map<string, CommentJson>();
-  const roots: CommentJson[] = [];
-  for (const cm of comments) byId.set(cm.id, { ...commentJson(cm, moderator), replies: [] });
-  for (const cm of comments) {
-    const node = byId.get(cm.id)!;
-    const parent = cm.parentId ? byId.get(cm.parentId) : undefined;
-    (parent ? parent.replies! : roots).push(node);
-  }
-  return roots;
-}
-

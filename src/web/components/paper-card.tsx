@@ -31,7 +31,7 @@ export function explainTrending(t: TrendingScore, upvotes: number, comments: num
   if (t.parts.stars) parts.push(`${round(t.parts.stars)} from ${formatCount(stars ?? 0)} GitHub stars`);
   const days = Math.round(t.ageHours / 24);
   const age = days === 0 ? 'new today' : `${days} day${days === 1 ? '' : 's'} old`;
-  return `Score ${(t.score * 1000).toFixed(2)}: ${parts.join(' + ')}; ${age}`;
+  return `Score ${t.score.toPrecision(3)}: ${parts.join(' + ')}; ${age}`;
 }
 
 export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {

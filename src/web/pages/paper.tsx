@@ -47,6 +47,22 @@ export function scholarlyArticle(item: ListedPaper, canonical: string) {
   };
 }
 
+/** Authors shown before the rest fold away (some papers list hundreds); <details> needs no JavaScript. */
+const AUTHORS_SHOWN = 12;
+
+function Authors(props: { names: string[] }) {
+  if (props.names.length <= AUTHORS_SHOWN + 2) return <p class="authors">{props.names.join(', ')}</p>;
+  const rest = props.names.slice(AUTHORS_SHOWN);
+  return (
+    <details class="authors">
+      <summary>
+        {props.names.slice(0, AUTHORS_SHOWN).join(', ')} and {rest.length} more
+      </summary>
+      <p>{rest.join(', ')}</p>
+    </details>
+  );
+}
+
 export function PaperPage(props: PaperPageProps) {
   const { paper, signals } = props.item;
   const bibtex = bibtexFor(paper);
@@ -67,7 +83,7 @@ export function PaperPage(props: PaperPageProps) {
         <h1>
           <MathText text={paper.title} />
         </h1>
-        <p>{paper.authors.join(', ')}</p>
+        <Authors names={paper.authors} />
         <p>
           <strong>{signals.upvotes}</strong> upvote{signals.upvotes === 1 ? '' : 's'} ·{' '}
           <a href={`/papers/${paper.id}/discussion`}>

@@ -1,0 +1,114 @@
+// The community API for scripts: upvote, comment, read a thread, submit a paper. Scripts authenticate with
+// a personal access token (`Authorization: Bearer pf_…`, no CSRF token needed); a browser session may call
+// the same routes with the `X-CSRF-Token` header.
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { addComment, listPaperComments, type StoredComment } from '../../db/comments.ts';
+import { paperCounts, setVote } from '../../db/votes.ts';
+import { roleAllows } from '../../domain/accounts.ts';
+import { renderCommentMarkdown } from '../../domain/markdown.ts';
+import { AppError, badRequest, notFound } from '../../errors.ts';
+import type { CommunityLimits } from '../community/limits.ts';
+import { submitPaper } from '../community/submit.ts';
+import type { AppContext } from '../context.ts';
+import { currentUser, requireUser, userOrFail } from '../security/auth.ts';
+
+export function communityApi(ctx: AppContext, limits: CommunityLimits): Hono {
+  const { database } = ctx;
+  const app = new Hono();
+
+  app.post('/api/papers/:id/upvote', requireUser, limits.votes.middleware, async (c) => {
+    const body = await jsonBody(c, z.object({ upvoted: z.boolean().optional() }).strict());
+    const paperId = c.req.param('id');
+    const result = await setVote(database, userOrFail(c).id, paperId, body.upvoted);
+    return c.json({ paperId, upvoted: result.upvoted, upvotes: result.upvotes });
+  });
+
+  app.post('/api/papers/:id/comment', requireUser, limits.comments.middleware, async (c) => {
+    const body = await jsonBody(c, z.object({ comment: z.string(), parentCommentId: z.string().max(100).optional() }).strict());
+    const paperId = c.req.param('id');
+    const comment = await addComment(database, { paperId, userId: userOrFail(c).id, parentId: body.parentCommentId ?? null, body: body.comment });
+    const counts = await paperCounts(database, paperId);
+    return c.json({ comment: commentJson(comment, false), numComments: counts?.numComments ?? 0 }, 201);
+  });
+
+  app.get('/api/papers/:id/comments', async (c) => {
+    const paperId = c.req.param('id');
+    const counts = await paperCounts(database, paperId);
+    if (!counts || counts.hidden) throw notFound(`no paper ${paperId}`);
+    const user = currentUser(c);
+    const moderator = !!user && roleAllows(user.role, 'moderator');
+    const comments = await listPaperComments(database, paperId);
+    return c.json({ paperId, numComments: counts.numComments, comments: commentTree(comments, moderator) });
+  });
+
+  app.post('/api/papers/submit', requireUser, async (c) => {
+    const body = await jsonBody(c, z.object({ paper: z.string().max(300) }).strict());
+    const user = userOrFail(c);
+    const { paper, day } = await submitPaper(ctx, user, body.paper);
+    return c.json({ paper: { id: paper.id, title: paper.title }, day, submittedBy: user.username }, 201);
+  });
+
+  return app;
+}
+
+async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const text = await c.req.text().catch((e) => {
+    // csrfProtection caps unsafe bodies; a body without Content-Length fails here when it goes over.
+    throw (e as Error).name === 'BodyLimitError' ? new AppError(413, 'too_large', 'the request body is too large') : e;
+  });
+  let value: unknown = {};
+  if (text.trim()) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw badRequest('the body is not valid JSON', 'bad_json');
+    }
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), 'bad_body');
+  return parsed.data;
+}
+
+interface CommentJson {
+  id: string;
+  parentId: string | null;
+  author: { username: string } | null;
+  /** The Markdown source; null when the comment was deleted or hidden. */
+  body: string | null;
+  /** The same rendered to safe HTML. */
+  html: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  hidden: boolean;
+  replies?: CommentJson[];
+}
+
+function commentJson(cm: StoredComment, moderator: boolean): CommentJson {
+  const visible = !cm.deleted && (!cm.hidden || moderator);
+  return {
+    id: cm.id,
+    parentId: cm.parentId,
+    author: cm.deleted ? null : { username: cm.username },
+    body: visible ? cm.body : null,
+    html: visible ? renderCommentMarkdown(cm.body) : null,
+    createdAt: cm.createdAt,
+    editedAt: cm.editedAt,
+    deleted: cm.deleted,
+    hidden: cm.hidden,
+  };
+}
+
+function commentTree(comments: StoredComment[], moderator: boolean): CommentJson[] {
+  const byId = new Map<string, CommentJson>();
+  const roots: CommentJson[] = [];
+  for (const cm of comments) byId.set(cm.id, { ...commentJson(cm, moderator), replies: [] });
+  for (const cm of comments) {
+    const node = byId.get(cm.id)!;
+    const parent = cm.parentId ? byId.get(cm.parentId) : undefined;
+    (parent ? parent.replies! : roots).push(node);
+  }
+  return roots;
+}
