@@ -132,6 +132,9 @@ describe('CSRF', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ upvoted: true, upvotes: 2 });
     expect((await script.postJson('/api/papers/2601.00002/upvote', {}, { authorization: 'Bearer pf_' + 'A'.repeat(43) })).status).toBe(401);
+    // Another Authorization scheme (a proxy's Basic auth) neither authenticates nor exempts a cookie request from CSRF.
+    expect((await client.postJson('/api/papers/2601.00002/upvote', {}, { authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(403);
+    expect((await client.get('/settings', { authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(200);
     // A token cannot be used to manage the account.
     expect((await script.post('/settings/tokens', { name: 'more' }, { authorization: `Bearer ${pat}` })).status).toBe(403);
   });

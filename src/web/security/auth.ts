@@ -27,9 +27,10 @@ declare module 'hono' {
 export function sessionMiddleware(ctx: AppContext): MiddlewareHandler {
   return async (c, next) => {
     c.set('currentUser', null);
+    // Only our own tokens are looked at: other Authorization schemes (a proxy's Basic auth) fall through to the cookie.
     const authorization = c.req.header('authorization');
-    if (authorization !== undefined) {
-      const m = /^Bearer\s+(pf_[A-Za-z0-9_-]{43})\s*$/.exec(authorization);
+    if (authorization !== undefined && /^Bearer\s+pf_/i.test(authorization)) {
+      const m = /^Bearer\s+(pf_[A-Za-z0-9_-]{43})\s*$/i.exec(authorization);
       const user = m ? await findApiTokenUser(ctx.database, m[1]) : null;
       if (!user) throw new AppError(401, 'invalid_token', 'the access token is unknown or revoked', { 'WWW-Authenticate': 'Bearer' });
       c.set('currentUser', { id: user.id, username: user.username, email: user.email, role: user.role, via: 'token', sessionId: null });
