@@ -8,6 +8,7 @@ import { apiHandlers } from './api/papers.ts';
 import { openApiDocument } from './api/openapi.ts';
 import type { AppContext } from './context.ts';
 import { communityPanel, communityRoutes } from './community/routes.tsx';
+import { digestRoutes, digestServices, unsubscribeHandler } from './digests/routes.tsx';
 import { handleError, notFoundResponse } from './errors.tsx';
 import { feedRoutes } from './feeds/render.ts';
 import { createPageCache, isPersonalRequest, type PageCache } from './http/page-cache.ts';
@@ -61,6 +62,10 @@ export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions
   app.use('/api/*', apiRateLimit.middleware);
   if (config.PAGE_CACHE_SECONDS > 0) app.use('*', pageCache.middleware);
   app.use('*', securityHeaders({ https: config.baseUrl.startsWith('https:') }));
+  // RFC 8058 one-click unsubscribe (H6): mail providers POST without cookies or CSRF token; the signed token in the
+  // URL authenticates it, so it is answered before the session and CSRF middleware.
+  const digests = digestServices(ctx);
+  app.post('/unsubscribe', unsubscribeHandler(ctx, digests));
   // Who is asking (session cookie or access token), then CSRF checks on every POST/PUT/PATCH/DELETE.
   app.use('*', sessionMiddleware(ctx));
   app.use('*', csrfProtection(ctx));
@@ -111,6 +116,7 @@ export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions
 
   // ── Community (H5) and digests (H6) ──────────────────────────────────────────────────────────────────────
   app.route('/', communityRoutes(ctx));
+  app.route('/', digestRoutes(ctx, digests));
 
   // ── Papers: page · JSON · share image (keep last: the id patterns are broad) ─────────────────────────────
   app.get(`/papers/${NEW_ID}`, papers.page);

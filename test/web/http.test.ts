@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { createPageCache } from '../../src/web/http/page-cache.ts';
+import { createSession } from '../../src/db/sessions.ts';
+import { seedUser } from '../helpers/community.ts';
 import { FIXED_NOW, seedFixtures } from './fixtures.ts';
 import { testApp } from './server.ts';
 
@@ -97,6 +99,23 @@ describe('HTTP headers, validators and caching', () => {
     // ...and everyone sees it once the lifetime (here 1 s; at most 5 s by configuration) has passed.
     await new Promise((r) => setTimeout(r, 1100));
     expect(await upvotesOf()).toBe(before + 10);
+  });
+
+  it('shows a signed-in person their name, never from the shared cache, while anonymous visitors keep the cached page', async () => {
+    const { app } = testApp(db, { now: FIXED_NOW });
+    const user = await seedUser(db, 'user', 'ada_lovelace');
+    const { token } = await createSession(db, user.id, { ttlMs: 60_000 });
+    for (const url of ['/', '/papers/trending', '/papers/2506.06001', '/feeds']) {
+      const anonymous = await (await app.request(url)).text();
+      expect(anonymous, url).toContain('>Sign in</a>');
+      const signedIn = await app.request(url, { headers: { Cookie: `pf_session=${token}` } });
+      const body = await signedIn.text();
+      expect(body, url).toContain('>ada_lovelace</a>');
+      expect(body).not.toContain('>Sign in</a>');
+      expect(signedIn.headers.get('cache-control')).toMatch(/private/);
+      // The anonymous copy in the cache was not replaced by the personal one.
+      expect(await (await app.request(url)).text()).not.toContain('ada_lovelace');
+    }
   });
 
   it('never stores responses that set cookies, are private, are errors or lack an ETag, and keys by full URL', async () => {

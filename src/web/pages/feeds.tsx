@@ -7,7 +7,7 @@ export interface FeedGroup {
   path: string;
 }
 
-export function FeedsPage(props: { canonical: string; groups: FeedGroup[]; categories: string[] }) {
+export function FeedsPage(props: { canonical: string; groups: FeedGroup[]; categories: string[]; account?: { username: string } | null }) {
   const row = (g: FeedGroup) => (
     <li>
       {g.title}: <a href={`${g.path}/${FEED_FILES.rss}`}>RSS</a> · <a href={`${g.path}/${FEED_FILES.atom}`}>Atom</a> ·{' '}
@@ -15,7 +15,7 @@ export function FeedsPage(props: { canonical: string; groups: FeedGroup[]; categ
     </li>
   );
   return (
-    <Layout title="Feeds" description="RSS, Atom and JSON Feed subscriptions for daily, weekly, monthly and trending papers, and every category." canonical={props.canonical}>
+    <Layout title="Feeds" description="RSS, Atom and JSON Feed subscriptions for daily, weekly, monthly and trending papers, and every category." canonical={props.canonical} account={props.account}>
       <h1>Feeds</h1>
       <p>Every list on this site is also a feed. Each listing page links its own feeds too, so a feed reader finds them from the page address.</p>
       <h2>Lists</h2>

@@ -26,6 +26,7 @@ export interface ListingPageProps {
   feeds: FeedLink[];
   categories: { category: string; count: number }[];
   periodLinks?: PeriodLinks;
+  account?: { username: string } | null;
 }
 
 function kindNote(l: Listing): string {
@@ -61,7 +62,14 @@ export function ListingPage(props: ListingPageProps) {
   const l = props.listing;
   const params = { category: l.category ?? undefined };
   return (
-    <Layout title={props.title} description={props.description} canonical={props.canonical} current={props.current} feeds={props.feeds}>
+    <Layout
+      title={props.title}
+      description={props.description}
+      canonical={props.canonical}
+      current={props.current}
+      feeds={props.feeds}
+      account={props.account}
+    >
       <h1>{props.heading}</h1>
       <p>
         <span class="kind">{KIND_LABEL[l.kind]}</span> <span class="muted">{kindNote(l)}</span>

@@ -19,6 +19,7 @@ import { homeDay, homePeriod, loadPeriodListing, loadTrending, type Listing } fr
 import { ListingPage, type PeriodLinks } from '../pages/listing.tsx';
 import { dayParam, monthParam, pageQuerySchema, parseParam, parseQuery, weekParam } from '../params.ts';
 import { now, type AppContext } from '../context.ts';
+import { currentUser } from '../security/auth.ts';
 
 /** Papers per page on listing pages and in feeds. */
 export const PAGE_SIZE = 30;
@@ -35,6 +36,12 @@ export function periodPath(p: Period): string {
 /** Cache-Control for HTML: shared caches may keep anonymous pages a few seconds; personal pages stay private. */
 export function pageCacheControl(c: Context): string {
   return isPersonalRequest(c) ? 'private, no-cache' : 'public, max-age=5';
+}
+
+/** The signed-in person for the header, or null. Pages for signed-in people are never cached, so this is safe. */
+export function accountOf(c: Context): { username: string } | null {
+  const user = currentUser(c);
+  return user ? { username: user.username } : null;
 }
 
 export function htmlResponse(c: Context, html: string, lastModified: string | null): Response {
@@ -107,6 +114,7 @@ async function renderPeriodPage(c: Context, ctx: AppContext, period: Period, pat
       feeds={feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, `${apiParam}=${period.key}`)}
       categories={await filterChips(ctx, listing)}
       periodLinks={periodLinks(period, latest)}
+      account={accountOf(c)}
     />,
   );
   return htmlResponse(c, html, listing.lastModified);
@@ -164,6 +172,7 @@ export function listingHandlers(ctx: AppContext) {
           current="trending"
           feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, 'sort=trending')}
           categories={await filterChips(ctx, listing)}
+          account={accountOf(c)}
         />,
       );
       return htmlResponse(c, html, listing.lastModified);

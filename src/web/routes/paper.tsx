@@ -11,7 +11,7 @@ import { represent } from '../http/conditional.ts';
 import { PaperPage } from '../pages/paper.tsx';
 import { xmlEscape } from '../feeds/render.ts';
 import type { AppContext } from '../context.ts';
-import { htmlResponse } from './listings.tsx';
+import { accountOf, htmlResponse } from './listings.tsx';
 
 /** What the paper page needs from other parts of the product; each is optional so the page works alone. */
 export interface PaperPageExtensions {
@@ -70,6 +70,7 @@ export function paperHandlers(ctx: AppContext, extensions: PaperPageExtensions =
           baseUrl={ctx.config.baseUrl}
           similar={similar}
           community={extensions.community ? await extensions.community(c, canonicalId) : undefined}
+          account={accountOf(c)}
         />,
       );
       return htmlResponse(c, html, item.paper.modifiedAt);

@@ -9,7 +9,7 @@ import { represent } from '../http/conditional.ts';
 import { homeDay } from '../loaders.ts';
 import { FeedsPage } from '../pages/feeds.tsx';
 import { now, type AppContext } from '../context.ts';
-import { htmlResponse } from './listings.tsx';
+import { accountOf, htmlResponse } from './listings.tsx';
 
 /** The sitemap protocol allows 50,000 URLs per file; the newest papers fill what the listings leave. */
 const SITEMAP_MAX_URLS = 50_000;
@@ -27,7 +27,7 @@ export function siteHandlers(ctx: AppContext) {
         { title: 'Monthly Papers (latest month)', path: '/feeds/monthly' },
         { title: 'Trending', path: '/papers/trending' },
       ];
-      const html = htmlDocument(<FeedsPage canonical={`${base}/feeds`} groups={groups} categories={categories.map((x) => x.category).sort()} />);
+      const html = htmlDocument(<FeedsPage canonical={`${base}/feeds`} groups={groups} categories={categories.map((x) => x.category).sort()} account={accountOf(c)} />);
       return htmlResponse(c, html, null);
     },
     sitemap: async (c: Context) => {

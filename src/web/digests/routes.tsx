@@ -1,0 +1,348 @@
+// Digest pages: sign up (double opt-in), confirm, manage through a signed link, unsubscribe (also RFC 8058
+// one-click), and a browser preview of a digest. Handlers parse, validate, call src/db and src/mail, respond.
+//
+// Links in mails carry signed tokens (src/mail/links.ts). Pages reached through them are personal: never cached,
+// never indexed. GET never changes anything: a confirmation or unsubscribe link opens a page with a button,
+// because mail scanners open links on their own.
+import type { Context, Handler } from 'hono';
+import { Hono } from 'hono';
+import { latestDayWithPapers } from '../../db/listings.ts';
+import {
+  confirmSubscription,
+  getSubscription,
+  getSubscriptionByEmail,
+  releaseConfirmationWindow,
+  requestSubscription,
+  unsubscribe,
+  updatePreferences,
+  type Subscription,
+} from '../../db/subscriptions.ts';
+import { addDays, dayOf, parseDay } from '../../domain/periods.ts';
+import { AppError, badRequest } from '../../errors.ts';
+import { composeDigest } from '../../mail/digest-runner.ts';
+import { loadPeriodPapers } from '../../mail/digest-content.ts';
+import { normalizeAddress } from '../../mail/headers.ts';
+import { LinkSigner, mailLinks, mailLinkSigner, type MailLinks } from '../../mail/links.ts';
+import { DEFAULT_PREFERENCES, parsePreferences, type Preferences } from '../../mail/preferences.ts';
+import { renderConfirmation } from '../../mail/render.ts';
+import { periodForDate } from '../../mail/schedule.ts';
+import { TopicIndex } from '../../mail/topics.ts';
+import { createMailTransport, messageIdHost, type MailTransport } from '../../mail/transport.ts';
+import { htmlDocument, Layout } from '../components/layout.tsx';
+import type { AppContext } from '../context.ts';
+import { currentUser } from '../security/auth.ts';
+import { csrfField } from '../security/csrf.ts';
+import { clientAddress, createRateLimiter } from '../security/rate-limit.ts';
+import { CheckInboxPage, ConfirmedPage, ConfirmPage, InvalidLinkPage, SavedPage, UnsubscribedPage, UnsubscribePage } from '../pages/digests/pages.tsx';
+import { SubscriptionForm } from '../pages/digests/subscription-form.tsx';
+
+// The email preview is the mail's own HTML, inline styles included, so it gets a CSP of its own: styles only,
+// no script, no forms, not framed.
+const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** What the digest routes share: lazily created mail transport and link signer. */
+export interface DigestServices {
+  links(): Promise<MailLinks>;
+  signer(): Promise<LinkSigner>;
+  transport(): MailTransport;
+}
+
+export function digestServices(ctx: AppContext): DigestServices {
+  let signer: Promise<LinkSigner> | null = null;
+  let transport: MailTransport | null = null;
+  const getSigner = () =>
+    (signer ??= mailLinkSigner(ctx.config, ctx.database).catch((e) => {
+      signer = null; // a failed first read (database briefly down) is retried by the next request
+      throw e;
+    }));
+  return {
+    signer: getSigner,
+    links: async () => mailLinks(ctx.config.baseUrl, await getSigner()),
+    transport: () => (transport ??= createMailTransport(ctx.config, { maxConnections: ctx.config.SMTP_MAX_CONNECTIONS })),
+  };
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Form fields as the preference parser expects them; repeated fields (checkboxes) arrive as arrays. */
+async function readForm(c: Context): Promise<Record<string, unknown>> {
+  return (await c.req.parseBody({ all: true })) as Record<string, unknown>;
+}
+
+/** A subscription named by a signed unsubscribe/manage token, or null for a token that does not verify. */
+async function subscriptionFromToken(ctx: AppContext, services: DigestServices, purpose: 'unsubscribe' | 'manage', token: unknown): Promise<Subscription | null> {
+  const parsed = LinkSigner.parse(token);
+  if (!parsed || parsed.nonce !== null) return null;
+  const sub = await getSubscription(ctx.database, parsed.id);
+  if (!sub) return null;
+  return (await services.signer()).verifySubscription(purpose, parsed, sub.linkKey) ? sub : null;
+}
+
+export function digestRoutes(ctx: AppContext, services: DigestServices = digestServices(ctx)): Hono {
+  const { config, database, logger } = ctx;
+  const app = new Hono();
+  // Sign-ups per client address: the per-address mail window protects inboxes, this protects the server.
+  const signUpLimit = createRateLimiter({ name: 'subscribe', limit: 20, windowSeconds: 600, key: (c) => clientAddress(c, config.TRUST_PROXY) });
+
+  const render = (c: Context, title: string, body: unknown, status = 200) => {
+    const user = currentUser(c);
+    c.header('Cache-Control', 'private, no-store');
+    return c.html(
+      htmlDocument(
+        <Layout title={title} canonical={config.baseUrl + c.req.path} account={user ? { username: user.username } : null} noindex>
+          {body as any}
+        </Layout>,
+      ),
+      status as 200,
+    );
+  };
+
+  const form = (c: Context, props: { email: string; preferences?: Preferences; errors?: string[] }) => (
+    <section>
+      <h1>Get trending papers in your email inbox</h1>
+      <p>
+        The day's (or week's) trending papers plus the best new papers on your topics. You confirm by mail first; every digest has a one-click
+        unsubscribe link.
+      </p>
+      <SubscriptionForm
+        action="/subscribe"
+        csrf={csrfField(c)}
+        email={props.email}
+        emailEditable
+        preferences={props.preferences}
+        suggestedCategories={config.ARXIV_CATEGORIES}
+        errors={props.errors}
+        submitLabel="Subscribe"
+      />
+      <p class="muted">
+        <a href="/digest/preview">See an example digest</a>
+      </p>
+    </section>
+  );
+
+  app.get('/subscribe', (c) => {
+    const email = str(c.req.query('email')).slice(0, 254);
+    return render(c, 'Subscribe to paper digests', form(c, { email }));
+  });
+
+  app.post('/subscribe', signUpLimit.middleware, async (c) => {
+    const body = await readForm(c);
+    const rawEmail = str(body.email);
+    const email = normalizeAddress(rawEmail);
+    const parsed = parsePreferences(body);
+    const errors = [...(email ? [] : ['Enter a valid email address.']), ...(parsed.ok ? [] : parsed.errors)];
+    if (!email || !parsed.ok) {
+      return render(c, 'Subscribe to paper digests', form(c, { email: rawEmail.slice(0, 254), errors }), 400);
+    }
+    const now = new Date();
+    const user = currentUser(c);
+    const outcome = await requestSubscription(database, {
+      email,
+      preferences: parsed.preferences,
+      userId: user && user.email?.toLowerCase() === email.toLowerCase() ? user.id : null,
+      now,
+      confirmTtlMs: config.SUBSCRIBE_CONFIRM_HOURS * 3_600_000,
+      mailWindowMs: config.SUBSCRIBE_MAIL_WINDOW_MINUTES * 60_000,
+    });
+    // The page is the same whether or not a mail went out, so the form tells nobody whether an address is subscribed.
+    if (outcome.sendConfirmation) {
+      const sub = outcome.subscription;
+      const links = await services.links();
+      const mail = renderConfirmation(outcome.kind, outcome.kind === 'change' ? parsed.preferences : sub.preferences, links.confirm(sub.id, sub.confirmNonce!), config.SUBSCRIBE_CONFIRM_HOURS);
+      try {
+        await services.transport().send({ to: email, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'Auto-Submitted': 'auto-generated' } });
+      } catch (e) {
+        await releaseConfirmationWindow(database, sub.id, now);
+        logger.error({ err: (e as Error).message }, 'could not send a digest confirmation mail');
+        throw new AppError(503, 'mail_unavailable', 'We could not send the confirmation mail just now. Please try again in a few minutes.');
+      }
+    }
+    return render(c, 'Check your inbox', <CheckInboxPage kind={outcome.kind} />);
+  });
+
+  app.get('/subscribe/confirm', async (c) => {
+    const token = str(c.req.query('token'));
+    const parsed = LinkSigner.parse(token);
+    if (!parsed || !(await services.signer()).verifyConfirm(parsed)) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    return render(c, 'Confirm your digest', <ConfirmPage token={token} csrf={csrfField(c)} />);
+  });
+
+  app.post('/subscribe/confirm', async (c) => {
+    const body = await readForm(c);
+    const parsed = LinkSigner.parse(body.token);
+    if (!parsed || !(await services.signer()).verifyConfirm(parsed)) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    const outcome = await confirmSubscription(database, parsed.id, parsed.nonce!, new Date());
+    if (outcome === 'invalid') return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    const sub = (await getSubscription(database, parsed.id))!;
+    const links = await services.links();
+    const manageUrl = links.manage(sub.id, sub.linkKey);
+    return render(
+      c,
+      outcome === 'confirmed' ? 'Subscribed' : 'Digest updated',
+      <ConfirmedPage outcome={outcome} manageUrl={manageUrl} previewUrl={`/digest/preview?token=${encodeURIComponent(new URL(manageUrl).searchParams.get('token')!)}`} />,
+    );
+  });
+
+  app.get('/unsubscribe', async (c) => {
+    const token = c.req.query('token');
+    const sub = await subscriptionFromToken(ctx, services, 'unsubscribe', token);
+    if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    if (sub.status === 'unsubscribed') return render(c, 'Unsubscribed', <UnsubscribedPage email={sub.email} />);
+    return render(c, 'Unsubscribe', <UnsubscribePage email={sub.email} action={`/unsubscribe?token=${encodeURIComponent(String(token))}`} />);
+  });
+
+  const managePage = async (c: Context, sub: Subscription, token: string, errors?: string[], status = 200) => {
+    const links = await services.links();
+    return render(
+      c,
+      'Your digest',
+      <section>
+        <h1>Your paper digest</h1>
+        {sub.status !== 'active' && (
+          <p class="notice">This address gets no digests at the moment ({sub.status}). Saving these settings does not restart them: subscribe again for that.</p>
+        )}
+        <SubscriptionForm
+          action="/subscription"
+          csrf={csrfField(c)}
+          email={sub.email}
+          emailEditable={false}
+          preferences={sub.preferences}
+          suggestedCategories={config.ARXIV_CATEGORIES}
+          errors={errors}
+          submitLabel="Save"
+          token={token}
+        />
+        <p>
+          <a href={`/digest/preview?token=${encodeURIComponent(token)}`}>Preview your next digest</a> ·{' '}
+          <a href={links.unsubscribe(sub.id, sub.linkKey)}>Unsubscribe</a>
+        </p>
+      </section>,
+      status,
+    );
+  };
+
+  app.get('/subscription', async (c) => {
+    const token = str(c.req.query('token'));
+    const sub = await subscriptionFromToken(ctx, services, 'manage', token);
+    if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    return managePage(c, sub, token);
+  });
+
+  app.post('/subscription', async (c) => {
+    const body = await readForm(c);
+    const token = str(body.token);
+    const sub = await subscriptionFromToken(ctx, services, 'manage', token);
+    if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    const parsed = parsePreferences(body);
+    if (!parsed.ok) return managePage(c, sub, token, parsed.errors, 400);
+    await updatePreferences(database, sub.id, parsed.preferences, new Date());
+    return render(c, 'Saved', <SavedPage manageUrl={`/subscription?token=${encodeURIComponent(token)}`} previewUrl={`/digest/preview?token=${encodeURIComponent(token)}`} />);
+  });
+
+  app.get('/digest/preview', async (c) => {
+    const token = c.req.query('token');
+    let preferences: Preferences;
+    let sub: Subscription | null = null;
+    if (token !== undefined) {
+      sub = await subscriptionFromToken(ctx, services, 'manage', token);
+      if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+      preferences = sub.preferences;
+    } else {
+      const parsed = parsePreferences({
+        frequency: c.req.query('frequency'),
+        categories: c.req.queries('categories'),
+        interests: c.req.queries('interests'),
+        paperCount: c.req.query('paperCount'),
+      });
+      if (!parsed.ok) throw badRequest(parsed.errors.join('; '));
+      preferences = parsed.preferences;
+    }
+    const date = await previewDate(ctx, preferences, c.req.query('date'));
+    const period = periodForDate(preferences.frequency, date)!;
+    const papers = await loadPeriodPapers(database, period);
+    const links = await services.links();
+    const who = sub ?? { id: '0000000000000000', email: 'you@example.org', linkKey: '', preferences };
+    const { rendered } = composeDigest({ period, trending: papers, index: new TopicIndex(papers) }, { ...who, preferences }, links, config.baseUrl, messageIdHost(config.baseUrl));
+    // An anonymous preview has no subscription to unsubscribe: its footer links lead to the sign-up page instead.
+    const fix = (s: string) => (sub ? s : s.replace(/https?:\/\/[^"\s<>]*\/(unsubscribe|subscription)\?token=[^"\s<>]*/g, `${config.baseUrl}/subscribe`));
+    c.header('Cache-Control', sub ? 'private, no-store' : 'public, max-age=60');
+    if (c.req.query('format') === 'text') return c.text(fix(rendered.text));
+    c.header('Content-Security-Policy', PREVIEW_CSP);
+    if (sub) c.header('X-Robots-Tag', 'noindex');
+    return c.html(fix(rendered.html));
+  });
+
+  return app;
+}
+
+/**
+ * POST /unsubscribe?token=…, registered before the CSRF middleware: a mail provider's one-click unsubscribe
+ * (RFC 8058) posts `List-Unsubscribe=One-Click` from its own servers with no cookie and no CSRF token. The
+ * signed token is the authentication; the button on the GET page posts to the same URL.
+ */
+export function unsubscribeHandler(ctx: AppContext, services: DigestServices): Handler {
+  return async (c) => {
+    const sub = await subscriptionFromToken(ctx, services, 'unsubscribe', c.req.query('token'));
+    const oneClick = (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && str((await c.req.parseBody())['List-Unsubscribe']) === 'One-Click';
+    c.header('Cache-Control', 'no-store');
+    if (!sub) {
+      if (oneClick) return c.text('unknown or invalid unsubscribe link', 400);
+      throw new AppError(400, 'invalid_link', 'This unsubscribe link is not valid.');
+    }
+    await unsubscribe(ctx.database, sub.id, new Date());
+    ctx.logger.info({ subscription: sub.id, oneClick }, 'digest unsubscribed');
+    if (oneClick) return c.text('unsubscribed');
+    return c.html(
+      htmlDocument(
+        <Layout title="Unsubscribed" canonical={`${ctx.config.baseUrl}/unsubscribe`} noindex>
+          <UnsubscribedPage email={sub.email} />
+        </Layout>,
+      ),
+    );
+  };
+}
+
+/** The digest date a preview shows: the one asked for, else the latest one with papers. */
+async function previewDate(ctx: AppContext, preferences: Preferences, asked: string | undefined): Promise<string> {
+  if (asked) {
+    try {
+      parseDay(asked);
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    let d = asked;
+    while (!periodForDate(preferences.frequency, d)) d = addDays(d, 1);
+    return d;
+  }
+  const latest = (await latestDayWithPapers(ctx.database, dayOf(new Date()))) ?? dayOf(new Date());
+  // The digest sent the day after the latest papers covers them (Monday's covers the weekend).
+  let d = addDays(latest, 1);
+  while (!periodForDate(preferences.frequency, d)) d = addDays(d, 1);
+  return d;
+}
+
+/** For account settings (H5): the digest section of a signed-in person's settings page. */
+export async function DigestSettingsSection(props: { c: Context; ctx: AppContext; email: string | null }) {
+  const { c, ctx, email } = props;
+  const sub = email ? await getSubscriptionByEmail(ctx.database, email) : null;
+  const active = sub?.status === 'active';
+  return (
+    <section class="digest-settings">
+      <h2>Email digest</h2>
+      <p>
+        {active
+          ? `Digests go to ${sub!.email} ${sub!.preferences.frequency === 'daily' ? 'every weekday' : 'every Monday'}. Changes are confirmed by mail.`
+          : 'Get the trending papers and the best new papers on your topics by mail. You confirm by mail first.'}
+      </p>
+      <SubscriptionForm
+        action="/subscribe"
+        csrf={csrfField(c)}
+        email={email ?? ''}
+        emailEditable={!email}
+        preferences={sub?.preferences ?? DEFAULT_PREFERENCES}
+        suggestedCategories={ctx.config.ARXIV_CATEGORIES}
+        submitLabel={active ? 'Update my digest' : 'Subscribe'}
+      />
+    </section>
+  );
+}
