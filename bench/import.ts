@@ -45,7 +45,8 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   // Let DATABASE_URL stand in for the test server variable before the helper reads it.
-  process.env.PAPERFEED_TEST_PG_URL ??= process.env.DATABASE_URL;
+  // (process.env turns an assigned undefined into the string "undefined", hence the check.)
+  if (!process.env.PAPERFEED_TEST_PG_URL && process.env.DATABASE_URL) process.env.PAPERFEED_TEST_PG_URL = process.env.DATABASE_URL;
   const { createTestDatabase, PG_URL } = await import('../test/helpers/db.ts');
   const folder = sharedPath('arxiv-daily-listings', 'days');
   const all = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));

@@ -3,15 +3,13 @@
 // its file and position and skipped; a file that cannot be read at all is reported and the rest goes on.
 import type { Database } from '../db/connect.ts';
 import { storeImportBatch } from '../db/papers.ts';
-import { normalizePaper, type DailyEntry, type Paper, type PaperInput } from '../domain/paper.ts';
-import { dayFromFileName, detectFormat, type FormatName } from './detect.ts';
-import { describeReadError, listInputFiles, peekText, readLineChunks, readWholeText, type InputFile } from './files.ts';
-import { parseAtomFeed } from './formats/arxiv-atom.ts';
-import { parseListingLine } from './formats/daily-listing.ts';
-import { RecordError, UnusableInputError } from './formats/errors.ts';
-import { parseHfDailyResponse } from './formats/hf-daily.ts';
-import { parseKaggleLine } from './formats/kaggle-snapshot.ts';
-import { parseOaiPmhResponse } from './formats/oai-pmh.ts';
+import fs from 'node:fs';
+import type { DailyEntry, Paper } from '../domain/paper.ts';
+import { detectFormat, type FormatName } from './detect.ts';
+import { listInputFiles, peekText, type InputFile } from './files.ts';
+import { UnusableInputError } from './formats/errors.ts';
+import { readSourcesInWorker } from './read-worker.ts';
+import { readSources, type PlannedFile, type SourceEvent } from './records.ts';
 
 export interface ImportOptions {
   /** Skip detection and read every file as this format. */
@@ -20,6 +18,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** How many record errors to keep with details (all are counted). */
   maxErrorDetails?: number;
+  /** Parse in a worker thread while this one stores; by default only for inputs over PARALLEL_ABOVE_BYTES. */
+  parallel?: boolean;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -71,8 +71,8 @@ export interface ImportSummary extends ImportCounts {
 }
 
 const DEFAULT_BATCH_SIZE = 5_000;
-// A single API response (OAI page, Atom page, HF day) is a few MB; this bounds a mislabelled huge file.
-const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+// Below this the worker's start-up (loading the TypeScript sources again) costs more than the overlap saves.
+const PARALLEL_ABOVE_BYTES = 16 * 1024 * 1024;
 
 /** True when the import stored or confirmed at least one record. */
 export function importedAnything(summary: ImportSummary): boolean {
@@ -86,31 +86,15 @@ export function importedAnything(summary: ImportSummary): boolean {
 export async function importPaths(database: Database, paths: string[], options: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
   const files = await planFiles(listInputFiles(paths), options.format);
-  const run = new ImportRun(database, options, started, files.length);
-  for (const [i, { file, format, problem }] of files.entries()) {
-    run.startFile(file, i);
-    if (problem || !format) {
-      run.unusable(file, problem ?? 'unknown format');
-      continue;
-    }
-    run.formats[format] = (run.formats[format] ?? 0) + 1;
-    try {
-      if (format === 'kaggle' || format === 'listing') await importLines(run, file, format);
-      else await importDocument(run, file, format);
-    } catch (e) {
-      if (!(e instanceof UnusableInputError) && !isReadError(e)) throw e;
-      // Records read before the damage are complete and stay in the batch; the file is reported.
-      run.unusable(file, e instanceof UnusableInputError ? e.message : describeReadError(e));
-    }
+  const run = new ImportRun(database, options, started, files);
+  const parallel = options.parallel ?? files.reduce((n, f) => n + fs.statSync(f.file).size, 0) > PARALLEL_ABOVE_BYTES;
+  for await (const message of parallel ? readSourcesInWorker(files) : readSources(files)) {
+    if (message.type === 'file') run.startFile(message.index);
+    else if (message.type === 'unusable') run.unusable(files[message.index].file, message.reason);
+    else for (const event of message.events) await run.take(event);
   }
   await run.flush();
   return run.summary();
-}
-
-interface PlannedFile {
-  file: string;
-  format: FormatName | null;
-  problem: string | null;
 }
 
 async function planFiles(inputs: InputFile[], forced: FormatName | undefined): Promise<PlannedFile[]> {
@@ -120,14 +104,9 @@ async function planFiles(inputs: InputFile[], forced: FormatName | undefined): P
     if (!format && input.named) {
       throw new UnusableInputError(`unknown format: ${input.path} (use --format kaggle|listing|oai|atom|hf-daily)`);
     }
-    planned.push({ file: input.path, format, problem: format ? null : 'unknown format' });
+    planned.push({ file: input.path, format });
   }
   return planned;
-}
-
-function isReadError(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('E'));
 }
 
 /** The state of one import: counts, the batch being filled, and reporting. */
@@ -138,7 +117,6 @@ class ImportRun {
   private readonly errorDetails: RecordProblem[] = [];
   private papers: Paper[] = [];
   private entries: DailyEntry[] = [];
-  private file = '';
   private fileIndex = 0;
   private readonly batchSize: number;
   private readonly maxErrorDetails: number;
@@ -147,49 +125,34 @@ class ImportRun {
     private readonly database: Database,
     private readonly options: ImportOptions,
     private readonly started: number,
-    private readonly fileCount: number,
+    private readonly files: PlannedFile[],
   ) {
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
     this.maxErrorDetails = options.maxErrorDetails ?? 20;
   }
 
-  startFile(file: string, index: number) {
-    this.file = file;
+  startFile(index: number) {
     this.fileIndex = index;
+    const format = this.files[index].format;
+    if (format) this.formats[format] = (this.formats[format] ?? 0) + 1;
     this.progress();
   }
 
-  /** Validates one record from a source; invalid records are counted and described, never thrown. */
-  async add(where: string, parse: () => PaperInput, entry?: DailyEntry): Promise<void> {
+  /** Counts one record from the reader and batches its paper; a full batch is stored before the next record. */
+  async take(event: SourceEvent): Promise<void> {
     this.counts.read++;
-    let paper: Paper;
-    try {
-      paper = normalizePaper(parse());
-    } catch (e) {
-      this.countError(where, e);
-      return;
+    if (event.kind === 'skip') {
+      this.counts.skipped++;
+    } else if (event.kind === 'error') {
+      this.counts.errors++;
+      if (this.errorDetails.length < this.maxErrorDetails) {
+        this.errorDetails.push({ file: this.files[this.fileIndex].file, where: event.where, reason: event.reason });
+      }
+    } else {
+      this.papers.push(event.paper);
+      if (event.entry) this.entries.push(event.entry);
+      if (this.papers.length >= this.batchSize) await this.flush();
     }
-    this.papers.push(paper);
-    if (entry) this.entries.push({ ...entry, paperId: paper.id });
-    if (this.papers.length >= this.batchSize) await this.flush();
-  }
-
-  skip() {
-    this.counts.read++;
-    this.counts.skipped++;
-  }
-
-  /** A record the source itself marks as unusable. */
-  fail(where: string, reason: string) {
-    this.counts.read++;
-    this.countError(where, new RecordError(reason));
-  }
-
-  private countError(where: string, e: unknown) {
-    // Only validation failures are per-record; anything else is a bug or a store failure and stops the import.
-    if (!(e instanceof Error) || !/^(RecordError|InvalidPaperError|InvalidArxivIdError)$/.test(e.name)) throw e;
-    this.counts.errors++;
-    if (this.errorDetails.length < this.maxErrorDetails) this.errorDetails.push({ file: this.file, where, reason: e.message });
   }
 
   unusable(file: string, reason: string) {
@@ -217,7 +180,8 @@ class ImportRun {
   }
 
   private progress() {
-    this.options.onProgress?.({ ...this.counts, file: this.file, fileIndex: this.fileIndex, files: this.fileCount, elapsedSeconds: this.elapsed() });
+    const file = this.files[this.fileIndex]?.file ?? '';
+    this.options.onProgress?.({ ...this.counts, file, fileIndex: this.fileIndex, files: this.files.length, elapsedSeconds: this.elapsed() });
   }
 
   summary(): ImportSummary {
@@ -225,7 +189,7 @@ class ImportRun {
     const valid = this.counts.read - this.counts.errors - this.counts.skipped;
     return {
       ...this.counts,
-      files: this.fileCount,
+      files: this.files.length,
       formats: this.formats,
       unusableFiles: this.unusableFiles,
       errorDetails: this.errorDetails,
@@ -233,59 +197,4 @@ class ImportRun {
       papersPerSecond: seconds > 0 ? valid / seconds : 0,
     };
   }
-}
-
-async function importLines(run: ImportRun, file: string, format: 'kaggle' | 'listing'): Promise<void> {
-  const day = dayFromFileName(file);
-  const parseLine = format === 'kaggle' ? parseKaggleLine : (line: string) => parseListingLine(line, day);
-  for await (const { firstLine, lines } of readLineChunks(file)) {
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      if (!line.trim()) continue;
-      await run.add(`line ${firstLine + i}`, () => parseLine(line));
-    }
-  }
-}
-
-async function importDocument(run: ImportRun, file: string, format: 'oai' | 'atom' | 'hf-daily'): Promise<void> {
-  const text = await readWholeText(file, MAX_DOCUMENT_BYTES);
-  if (format === 'hf-daily') {
-    const items = parseHfDailyResponse(text, dayFromFileName(file));
-    for (const [i, item] of items.entries()) {
-      const where = `record ${i + 1}`;
-      if ('error' in item) run.fail(where, item.error);
-      else await run.add(where, () => item.paper, item.entry);
-    }
-    return;
-  }
-  if (format === 'oai') {
-    const response = parseOaiPmhResponse(text);
-    if (response.error && response.error.code !== 'noRecordsMatch') {
-      throw new UnusableInputError(`OAI-PMH error ${response.error.code}: ${response.error.message}`);
-    }
-    for (const [i, record] of response.records.entries()) {
-      const where = record.identifier || `record ${i + 1}`;
-      if (record.problem) run.fail(where, record.problem);
-      else if (!record.paper) run.skip();
-      else await run.add(where, () => record.paper!);
-    }
-    return;
-  }
-  const feed = parseAtomFeed(atomBody(text));
-  if (feed.error) throw new UnusableInputError(`arXiv API error: ${feed.error.message}`);
-  for (const [i, entry] of feed.entries.entries()) await run.add(`entry ${i + 1}`, () => entry);
-}
-
-/** An Atom response as recorded ({url, status_code, body}) or the raw XML. */
-function atomBody(text: string): string {
-  if (!text.trimStart().startsWith('{')) return text;
-  let recorded: unknown;
-  try {
-    recorded = JSON.parse(text);
-  } catch (e) {
-    throw new UnusableInputError(`invalid JSON: ${(e as Error).message}`);
-  }
-  const body = (recorded as { body?: unknown })?.body;
-  if (typeof body !== 'string') throw new UnusableInputError('a recorded response without a "body" string');
-  return body;
 }

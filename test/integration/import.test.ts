@@ -48,6 +48,21 @@ describe.each(databaseKinds)('importing the fixture folder on %s', (kind) => {
     expect((await storeStats(store)).papers).toBe(11);
   });
 
+  it('reads in a worker thread with the same result as in this thread', async () => {
+    store = await createTestDatabase(kind);
+    const inWorker = await importPaths(store, [FIXTURES], { parallel: true });
+    const other = await createTestDatabase(kind);
+    try {
+      const inProcess = await importPaths(other, [FIXTURES], { parallel: false });
+      const comparable = ({ seconds, papersPerSecond, ...rest }: ImportSummary) => rest;
+      expect(comparable(inWorker)).toEqual(comparable(inProcess));
+      expect(inWorker.inserted).toBe(11);
+      expect(await storeStats(store)).toEqual(await storeStats(other));
+    } finally {
+      await other.drop();
+    }
+  });
+
   it('writes nothing of a batch that fails in the store', async () => {
     store = await createTestDatabase(kind);
     const [item] = parseHfDailyResponse(readFixture('hf/2025-06-02.json'), '2025-06-02');
@@ -84,6 +99,9 @@ describe('bad input (SQLite)', () => {
     expect(summary.inserted).toBeLessThan(400);
     expect(summary.errors).toBe(0);
     expect((await storeStats(store)).papers).toBe(summary.inserted);
+    // The worker thread reports the damage the same way.
+    const again = await importPaths(store, [file], { parallel: true });
+    expect(again).toMatchObject({ unusableFiles: summary.unusableFiles, inserted: 0, unchanged: summary.inserted });
   });
 
   it('an invalid JSON line is one error with its line number; the rest is imported', async () => {
