@@ -25,6 +25,9 @@ export interface LoadResult {
   statuses: Record<string, number>;
   /** Milliseconds, one per request, unsorted. */
   latencies: number[];
+  /** The same split by kind of request. */
+  voteLatencies: number[];
+  commentLatencies: number[];
   expectedUpvotes: Map<string, number>;
   expectedComments: Map<string, number>;
   elapsedMs: number;
@@ -34,6 +37,8 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   const commentShare = o.commentShare ?? 0.3;
   const statuses: Record<string, number> = {};
   const latencies: number[] = [];
+  const voteLatencies: number[] = [];
+  const commentLatencies: number[] = [];
   const confirmedComments = new Map<string, number>();
   const finalVote = o.tokens.map(() => new Map<string, boolean>());
   let errors = 0;
@@ -61,7 +66,9 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
         } catch (e) {
           status = (e as Error).name;
         }
-        latencies.push(performance.now() - t0);
+        const ms = performance.now() - t0;
+        latencies.push(ms);
+        (comment ? commentLatencies : voteLatencies).push(ms);
         statuses[status] = (statuses[status] ?? 0) + 1;
         if (!status.startsWith('2')) errors++;
       }
@@ -70,7 +77,7 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   const expectedUpvotes = new Map<string, number>(o.paperIds.map((id) => [id, 0]));
   for (const votes of finalVote) for (const [paperId, up] of votes) if (up) expectedUpvotes.set(paperId, expectedUpvotes.get(paperId)! + 1);
   const expectedComments = new Map<string, number>(o.paperIds.map((id) => [id, confirmedComments.get(id) ?? 0]));
-  return { requests: latencies.length, errors, statuses, latencies, expectedUpvotes, expectedComments, elapsedMs: Date.now() - started };
+  return { requests: latencies.length, errors, statuses, latencies, voteLatencies, commentLatencies, expectedUpvotes, expectedComments, elapsedMs: Date.now() - started };
 }
 
 export interface Reconciliation {
@@ -158,6 +165,10 @@ export async function run(args: string[]): Promise<void> {
       console.log(`\n== ${kind}: ${users} people voting (70%) and commenting (30%) on ${paperIds.length} papers for ${seconds} s`);
       console.log(`requests ${result.requests} (${rps.toFixed(0)}/s), errors ${result.errors}, statuses ${JSON.stringify(result.statuses)}`);
       console.log(`latency ms: p50 ${percentile(sorted, 50).toFixed(1)}  p95 ${percentile(sorted, 95).toFixed(1)}  p99 ${percentile(sorted, 99).toFixed(1)}  max ${sorted.at(-1)?.toFixed(1)}`);
+      for (const [label, values] of [['votes', result.voteLatencies], ['comments', result.commentLatencies]] as const) {
+        const s = [...values].sort((a, b) => a - b);
+        console.log(`  ${label.padEnd(8)} ${String(s.length).padStart(6)} requests: p50 ${percentile(s, 50).toFixed(1)}  p99 ${percentile(s, 99).toFixed(1)}`);
+      }
       console.log(`stored: ${upvotes} upvotes and ${comments} comments expected; lost votes ${check.lostVotes}, lost comments ${check.lostComments}, counters off their rows on ${check.counterDrift.length} papers`);
       console.log(`baseline GET /healthz at ${users} concurrent: ${base.rps.toFixed(0)}/s, p99 ${base.p99.toFixed(1)} ms → writes run at ${(rps / base.rps).toFixed(2)}× its throughput, p99 ${(percentile(sorted, 99) / base.p99).toFixed(1)}× its p99`);
       if (result.errors || check.lostVotes || check.lostComments || check.counterDrift.length) failed = true;
