@@ -1,8 +1,9 @@
 // Harvest state: where each source resumes, and the GitHub star counts observed over time.
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Paper } from '../domain/paper.ts';
 import type { Database } from './connect.ts';
-import { upsertPapers, type UpsertCounts } from './papers.ts';
+import { storeImportBatch, type UpsertCounts } from './papers.ts';
+import type { DB } from './schema.ts';
 
 export async function getCursor<T>(database: Database, source: string): Promise<T | null> {
   const row = await database.db.selectFrom('harvest_cursors').select('state').where('source', '=', source).executeTakeFirst();
@@ -15,8 +16,13 @@ export async function listCursors(database: Database): Promise<{ source: string;
 }
 
 export async function saveCursor(database: Database, source: string, state: unknown): Promise<void> {
+  await writeCursor(database.db, source, state);
+}
+
+/** Writes a cursor with any executor: the store, or the transaction that stores the page it points past. */
+async function writeCursor(db: Kysely<DB>, source: string, state: unknown): Promise<void> {
   const row = { source, state: JSON.stringify(state), updated_at: new Date().toISOString() };
-  await database.db
+  await db
     .insertInto('harvest_cursors')
     .values(row)
     .onConflict((oc) => oc.column('source').doUpdateSet({ state: row.state, updated_at: row.updated_at }))
@@ -24,14 +30,11 @@ export async function saveCursor(database: Database, source: string, state: unkn
 }
 
 /**
- * Stores one harvested page and then moves the cursor past it. Papers are upserted by id, so a crash
- * between the two writes only means the page is fetched and merged again on resume (no duplicates, no
- * loss); the cursor never points past a page whose papers are not stored.
+ * Stores one harvested page and moves the cursor past it in one transaction: after a crash the cursor
+ * points at the first page whose papers are not stored, never past it and never before a stored page.
  */
 export async function commitHarvestPage(database: Database, source: string, papers: Paper[], cursor: unknown): Promise<UpsertCounts> {
-  const counts = await upsertPapers(database, papers);
-  await saveCursor(database, source, cursor);
-  return counts;
+  return storeImportBatch(database, papers, [], (trx) => writeCursor(trx, source, cursor));
 }
 
 // ---- GitHub stars ----

@@ -2,7 +2,8 @@
 // tokens and an empty final token), and the ways a harvest goes wrong: an error midway through the chain,
 // an HTML page instead of XML, malformed XML, 503 Retry-After, an expired token.
 import { afterEach, describe, expect, it } from 'vitest';
-import { getCursor } from '../../src/db/harvest.ts';
+import { commitHarvestPage, getCursor } from '../../src/db/harvest.ts';
+import { normalizePaper } from '../../src/domain/paper.ts';
 import { harvestOai, oaiCursorKey, oaiSetsFor, type OaiCursor } from '../../src/ingest/arxiv-oai.ts';
 import { storeStats } from '../../src/db/papers.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
@@ -119,6 +120,18 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('OAI-PMH harvest on %s', (ki
     expect(counts.records).toBe(2265);
     expect(await paperCount()).toBe(2265);
     expect(await cursor()).toMatchObject({ token: null });
+  });
+
+  it('a page and its cursor are one transaction: if the cursor cannot be written, the page is not stored', async () => {
+    await setup();
+    const page = [normalizePaper({ id: '2303.00001', title: 'One' }), normalizePaper({ id: '2303.00002', title: 'Two' })];
+    // A BigInt cannot be serialised: the cursor write fails inside the transaction.
+    await expect(commitHarvestPage(store, oaiCursorKey('cs'), page, { token: 1n })).rejects.toThrow();
+    expect(await paperCount()).toBe(0);
+    expect(await cursor()).toBeNull();
+    await commitHarvestPage(store, oaiCursorKey('cs'), page, { token: 't' });
+    expect(await paperCount()).toBe(2);
+    expect(await cursor()).toEqual({ token: 't' });
   });
 
   it('treats noRecordsMatch as an empty harvest', async () => {
