@@ -1,7 +1,7 @@
 // The search engine over one snapshot of the papers: pure in-memory retrieval (lexical top-k, semantic
 // nearest neighbours, hybrid rerank), no I/O. The service builds one from the database; eval and the benchmark
 // build one from files.
-import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
+import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
 import { conjunction, countMatches, disjunction, topKMaxScore, type QueryTerm, type TopK } from './lexical/topk.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
 import { dot } from './semantic/embedder.ts';
@@ -86,7 +86,7 @@ export class SearchEngine {
   /** Documents passing the query's filters and phrases, or null when it has none. Empty (all zero) when none pass. */
   allowedDocs(parsed: ParsedQuery): Uint8Array | null {
     const ix = this.lexical;
-    const id = (t: string) => ix.termIds.get(t) ?? -1;
+    const id = (t: string) => lookupTerm(ix, t) ?? -1;
     let allowed: Uint8Array | null = null;
     const f = parsed.filters;
     if (f.categories.length) allowed = disjunction(ix, f.categories.map((c) => id(CATEGORY_PREFIX + c)), allowed);
@@ -114,7 +114,7 @@ export class SearchEngine {
       if (id !== undefined) out.push({ term: id, weight: w });
     }
     for (const [t, w] of parsed.bigrams) {
-      const id = ix.termIds.get(t);
+      const id = lookupTerm(ix, t);
       if (id !== undefined) out.push({ term: id, weight: w });
     }
     return pruneLongQuery(ix, out, this.hybrid.longQueryTerms);

@@ -1,7 +1,7 @@
 // Keyphrases per paper, derived from the corpus: the words and two-word phrases of a paper that are frequent in
 // it and rare elsewhere (tf·idf over the lexical index's document frequencies, title words counted double,
 // phrases preferred), shown in their original spelling. Used to fill ai_keywords where no source gave any.
-import { documentFrequency, type LexicalIndex } from './lexical/index.ts';
+import { documentFrequency, lookupTerm, type LexicalIndex } from './lexical/index.ts';
 import { bigram, normalizeText, WORD_PATTERN, wordTerms } from './text/analyze.ts';
 
 interface Candidate {
@@ -13,7 +13,7 @@ export function keyphrases(index: LexicalIndex, title: string, abstract: string,
   const candidates = new Map<string, Candidate>();
   const n = Math.max(1, index.docCount);
   const add = (term: string, surface: string, boost: number) => {
-    const id = index.termIds.get(term);
+    const id = lookupTerm(index, term);
     const df = id === undefined ? 1 : documentFrequency(index, id);
     if (df < 2) return; // a word no other paper uses is usually a name or a typo, not a topic
     const idf = Math.log(n / df);

@@ -6,8 +6,9 @@
 //   tf~ = Σ_f w_f · tf_f / (1 − b_f + b_f · len_f / avglen_f),   impact = idf · tf~ · (k1 + 1) / (k1 + tf~)
 // Adjacent-term bigrams (title and abstract) form a fourth, separately saturated field that rewards word order
 // and answers "quoted phrases". Filter terms (author words, categories) are stored with impact 0.
-import { analyze, bigram, nameWords } from '../text/analyze.ts';
+import { analyze, nameWords } from '../text/analyze.ts';
 import { GrowableInt32, GrowableUint32 } from './growable.ts';
+import { NumberIntMap } from './number-map.ts';
 
 export interface IndexDoc {
   title: string;
@@ -45,7 +46,10 @@ export const CATEGORY_PREFIX = 'c:';
 
 export interface LexicalIndex {
   docCount: number;
+  /** Word and filter terms → term number. */
   termIds: Map<string, number>;
+  /** Bigram terms, keyed by bigramKey(first word's term number, second's). */
+  bigramIds: NumberIntMap;
   /** Postings of term t are docs[offsets[t] .. offsets[t+1]). */
   offsets: Uint32Array;
   docs: Int32Array;
@@ -53,6 +57,25 @@ export interface LexicalIndex {
   /** Largest impact of each term: the MaxScore upper bound. */
   maxImpact: Float32Array;
   params: Bm25Params;
+}
+
+const BIGRAM_SHIFT = 2 ** 26;
+
+export function bigramKey(first: number, second: number): number {
+  return first * BIGRAM_SHIFT + second;
+}
+
+/** The term number of a word, filter term or "a b" bigram; undefined when the index never saw it. */
+export function lookupTerm(index: LexicalIndex, term: string): number | undefined {
+  const space = term.indexOf(' ');
+  if (space < 0) return index.termIds.get(term);
+  const a = index.termIds.get(term.slice(0, space));
+  const b = index.termIds.get(term.slice(space + 1));
+  return a === undefined || b === undefined ? undefined : index.bigramIds.get(bigramKey(a, b));
+}
+
+export function termCount(index: LexicalIndex): number {
+  return index.offsets.length - 1;
 }
 
 export function documentFrequency(index: LexicalIndex, term: number): number {
@@ -67,7 +90,15 @@ function pack(t: number, a: number, au: number): number {
 /** Builds an index over docs (doc i gets id i). */
 export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params = DEFAULT_BM25): LexicalIndex {
   const termIds = new Map<string, number>();
+  const bigramIds = new NumberIntMap(1 << 16);
+  let terms = 0;
   let kinds = new Uint8Array(1 << 16);
+  // Per-term scratch for the document being analysed: field counts and the last doc that touched the term.
+  let tfTitle = new Int32Array(1 << 16);
+  let tfBody = new Int32Array(1 << 16);
+  let tfAuthors = new Int32Array(1 << 16);
+  let stamp = new Int32Array(1 << 16).fill(-1);
+  const touched = new GrowableInt32(1024);
   const entryTerm = new GrowableInt32(1 << 20);
   const entryTf = new GrowableUint32(1 << 20);
   const docStart = new GrowableInt32(1 << 12);
@@ -76,52 +107,74 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   const lenAuthors = new GrowableInt32(1 << 12);
   const lenBigram = new GrowableInt32(1 << 12);
 
-  const idOf = (term: string, kind: number): number => {
-    let id = termIds.get(term);
-    if (id === undefined) {
-      id = termIds.size;
-      termIds.set(term, id);
-      if (id >= kinds.length) {
-        const next = new Uint8Array(kinds.length * 2);
-        next.set(kinds);
-        kinds = next;
-      }
-      kinds[id] = kind;
+  const newTerm = (kind: number): number => {
+    const id = terms++;
+    if (id >= kinds.length) {
+      const size = kinds.length * 2;
+      const grow = <T extends Int32Array | Uint8Array>(a: T, fill = 0): T => {
+        const next = new (a.constructor as { new (n: number): T })(size);
+        if (fill) next.fill(fill as never);
+        next.set(a);
+        return next;
+      };
+      kinds = grow(kinds);
+      tfTitle = grow(tfTitle);
+      tfBody = grow(tfBody);
+      tfAuthors = grow(tfAuthors);
+      stamp = grow(stamp, -1);
     }
+    kinds[id] = kind;
     return id;
+  };
+  const wordId = (term: string, kind: number): number => {
+    let id = termIds.get(term);
+    if (id === undefined) termIds.set(term, (id = newTerm(kind)));
+    return id;
+  };
+  const bigramId = (a: number, b: number): number => {
+    const key = bigramKey(a, b);
+    let id = bigramIds.get(key);
+    if (id === undefined) bigramIds.set(key, (id = newTerm(KIND_BIGRAM)));
+    return id;
+  };
+  let n = 0;
+  const bump = (id: number, field: 0 | 1 | 2) => {
+    if (stamp[id] !== n) {
+      stamp[id] = n;
+      tfTitle[id] = 0;
+      tfBody[id] = 0;
+      tfAuthors[id] = 0;
+      touched.push(id);
+    }
+    if (field === 0) tfTitle[id]++;
+    else if (field === 1) tfBody[id]++;
+    else tfAuthors[id]++;
   };
 
   // Pass 1: analyse each document once, keep (term, packed field frequencies) per document.
-  const local = new Map<number, [number, number, number]>();
-  const bump = (id: number, field: 0 | 1 | 2) => {
-    let e = local.get(id);
-    if (!e) local.set(id, (e = [0, 0, 0]));
-    e[field]++;
-  };
-  let n = 0;
   for (const doc of docs) {
-    local.clear();
+    touched.length = 0;
     docStart.push(entryTerm.length);
     const title = analyze(doc.title);
     const abstract = analyze(doc.abstract);
     const authors = analyze(doc.authors.join(' , '));
-    for (const t of title.sequence) bump(idOf(t, KIND_WORD), 0);
-    for (const t of title.extra) bump(idOf(t, KIND_WORD), 0);
-    for (const t of abstract.sequence) bump(idOf(t, KIND_WORD), 1);
-    for (const t of abstract.extra) bump(idOf(t, KIND_WORD), 1);
-    for (const t of authors.sequence) bump(idOf(t, KIND_WORD), 2);
+    const titleIds = title.sequence.map((t) => wordId(t, KIND_WORD));
+    const abstractIds = abstract.sequence.map((t) => wordId(t, KIND_WORD));
+    for (const id of titleIds) bump(id, 0);
+    for (const t of title.extra) bump(wordId(t, KIND_WORD), 0);
+    for (const id of abstractIds) bump(id, 1);
+    for (const t of abstract.extra) bump(wordId(t, KIND_WORD), 1);
+    for (const t of authors.sequence) bump(wordId(t, KIND_WORD), 2);
     let bigrams = 0;
-    for (const seq of [title.sequence, abstract.sequence]) {
-      for (let j = 1; j < seq.length; j++, bigrams++) bump(idOf(bigram(seq[j - 1], seq[j]), KIND_BIGRAM), 1);
+    for (const seq of [titleIds, abstractIds]) {
+      for (let j = 1; j < seq.length; j++, bigrams++) bump(bigramId(seq[j - 1], seq[j]), 1);
     }
-    for (const name of doc.authors) for (const w of nameWords(name)) bump(idOf(AUTHOR_PREFIX + w, KIND_FILTER), 2);
-    for (const c of doc.categories) bump(idOf(CATEGORY_PREFIX + c.toLowerCase(), KIND_FILTER), 2);
-    // Map iteration order is insertion order; sort by term so each doc's entries are deterministic.
-    const ids = [...local.keys()].sort((a, b) => a - b);
-    for (const id of ids) {
-      const [t, a, au] = local.get(id)!;
+    for (const name of doc.authors) for (const w of nameWords(name)) bump(wordId(AUTHOR_PREFIX + w, KIND_FILTER), 2);
+    for (const c of doc.categories) bump(wordId(CATEGORY_PREFIX + c.toLowerCase(), KIND_FILTER), 2);
+    for (let i = 0; i < touched.length; i++) {
+      const id = touched.data[i];
       entryTerm.push(id);
-      entryTf.push(pack(t, a, au));
+      entryTf.push(pack(tfTitle[id], tfBody[id], tfAuthors[id]));
     }
     lenTitle.push(title.sequence.length + title.extra.length);
     lenAbstract.push(abstract.sequence.length + abstract.extra.length);
@@ -130,8 +183,9 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
     n++;
   }
   docStart.push(entryTerm.length);
+  tfTitle = tfBody = tfAuthors = stamp = new Int32Array(0);
 
-  const termCount = termIds.size;
+  const termCount = terms;
   const df = new Uint32Array(termCount);
   for (let i = 0; i < entryTerm.length; i++) df[entryTerm.data[i]]++;
   const offsets = new Uint32Array(termCount + 1);
@@ -177,5 +231,5 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
       if (impact > maxImpact[t]) maxImpact[t] = impact;
     }
   }
-  return { docCount: n, termIds, offsets, docs: postDocs, impacts, maxImpact, params };
+  return { docCount: n, termIds, bigramIds, offsets, docs: postDocs, impacts, maxImpact, params };
 }

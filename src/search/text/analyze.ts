@@ -20,9 +20,15 @@ export const WORD_PATTERN = /[\p{L}\p{N}]+(?:(?:['’\-‐‑–]|\.(?=\p{N}))[\
 
 const LATEX_COMMAND = /\\([a-zA-Z]+)/g;
 const COMBINING_MARKS = /\p{M}+/gu;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** NFKC, accents off, lowercase, LaTeX command names removed (Greek letters kept as words). */
 export function normalizeText(text: string): string {
+  // Plain ASCII (most abstracts) has nothing for NFKC or accent stripping to do.
+  if (PRINTABLE_ASCII.test(text)) {
+    const lower = text.toLowerCase();
+    return lower.includes('\\') ? lower.replace(LATEX_COMMAND, (_, name: string) => (GREEK.has(name) ? ` ${name} ` : ' ')) : lower;
+  }
   let s = text.normalize('NFKC');
   if (s.includes('\\')) s = s.replace(LATEX_COMMAND, (_, name: string) => (GREEK.has(name.toLowerCase()) ? ` ${name} ` : ' '));
   // NFD splits accented letters into base + mark; dropping the marks leaves the base letter.
@@ -45,7 +51,26 @@ function termOf(part: string): string | null {
  * Terms of one already-normalised word, in order; `glued` is the extra whole-word form (or null).
  * Possessive 's is dropped: Alzheimer's → alzheim.
  */
-export function wordTerms(word: string): { parts: string[]; glued: string | null } {
+export function wordTerms(word: string): WordTerms {
+  let cached = wordCache.get(word);
+  if (cached === undefined) {
+    cached = computeWordTerms(word);
+    // Bounded memo: a corpus has a few hundred thousand distinct words; analysis is dominated by repeats.
+    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+    wordCache.set(word, cached);
+  }
+  return cached;
+}
+
+export interface WordTerms {
+  readonly parts: readonly string[];
+  readonly glued: string | null;
+}
+
+const WORD_CACHE_LIMIT = 500_000;
+const wordCache = new Map<string, WordTerms>();
+
+function computeWordTerms(word: string): WordTerms {
   const w = word.replace(/['’]s$/, '');
   const pieces = w.split(SPLIT_JOINERS).filter(Boolean);
   const parts: string[] = [];

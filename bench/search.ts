@@ -1,0 +1,276 @@
+// `npm run bench -- search [--synthetic N] [--queries Q] [--no-baselines] [--no-semantic]`
+//
+// Search latency on the 74k real papers of ../shared/data/arxiv-daily-listings (or N synthetic papers made of
+// fragments of the real ones, so vocabulary, term frequencies and local word order follow the real corpus),
+// over four query classes: common words, rare words, quoted phrases and pasted abstracts. Reports p50/p95/p99
+// for lexical, semantic and hybrid (parse + embed + rank + highlights/snippets of the 10 shown hits), index build
+// times and resident memory, against SQLite FTS5 `ORDER BY bm25` and MiniSearch over the same papers in the
+// same run (MiniSearch is skipped above 200k papers: it needs several GB there).
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { parseArgs } from 'node:util';
+import Sqlite from 'better-sqlite3';
+import MiniSearch from 'minisearch';
+import { SearchEngine, type EngineDoc } from '../src/search/engine.ts';
+import { highlight, snippet } from '../src/search/highlight.ts';
+import { buildLexicalIndex, DEFAULT_BM25, documentFrequency } from '../src/search/lexical/index.ts';
+import { parseQuery } from '../src/search/query.ts';
+import { CorpusEmbedder, trainCorpusModel } from '../src/search/semantic/corpus-embedder.ts';
+import { paperText } from '../src/search/semantic/embedder.ts';
+import { seededRandom } from '../src/search/semantic/linalg.ts';
+import { HnswIndex } from '../src/search/semantic/vector-index.ts';
+import { STOPWORDS } from '../src/search/text/stopwords.ts';
+import type { SearchMode } from '../src/search/types.ts';
+
+const DATA = path.resolve(import.meta.dirname, '../../shared/data/arxiv-daily-listings/days');
+type QueryClass = 'common' | 'rare' | 'phrase' | 'long';
+const CLASSES: QueryClass[] = ['common', 'rare', 'phrase', 'long'];
+
+interface RealPaper {
+  id: string;
+  title: string;
+  abstract: string;
+  authors: string[];
+  categories: string[];
+  day: string;
+}
+
+function loadRealPapers(): RealPaper[] {
+  if (!fs.existsSync(DATA)) throw new Error(`${DATA} is missing: the search benchmark needs ../shared/data`);
+  const seen = new Map<string, RealPaper>();
+  for (const file of fs.readdirSync(DATA).filter((f) => f.endsWith('.jsonl.gz')).sort()) {
+    const day = file.slice(0, 10);
+    for (const line of zlib.gunzipSync(fs.readFileSync(path.join(DATA, file))).toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const r = JSON.parse(line);
+      if (!r.id || seen.has(r.id)) continue;
+      seen.set(r.id, {
+        id: r.id,
+        title: String(r.title ?? '').replace(/\s+/g, ' ').trim(),
+        abstract: String(r.summary ?? '').replace(/\s+/g, ' ').trim(),
+        authors: Array.isArray(r.authors) ? r.authors.map(String) : [],
+        categories: Array.isArray(r.categories) ? r.categories.map(String) : [],
+        day,
+      });
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Synthetic paper i: fragments of real titles and abstracts chosen by a generator seeded with i. */
+function syntheticFactory(real: RealPaper[]) {
+  const titleWords = real.map((p) => p.title.split(' '));
+  const abstractWords = real.map((p) => p.abstract.split(' '));
+  const fragment = (source: string[][], rand: () => number, min: number, max: number) => {
+    const words = source[Math.floor(rand() * source.length)];
+    const len = min + Math.floor(rand() * (max - min + 1));
+    const start = Math.floor(rand() * Math.max(1, words.length - len));
+    return words.slice(start, start + len).join(' ');
+  };
+  return (i: number): RealPaper => {
+    const rand = seededRandom(i * 2654435761);
+    const model = real[Math.floor(rand() * real.length)];
+    const title = [fragment(titleWords, rand, 3, 6), fragment(titleWords, rand, 2, 5)].join(' ');
+    const parts: string[] = [];
+    const target = 120 + Math.floor(rand() * 100);
+    let words = 0;
+    while (words < target) {
+      const f = fragment(abstractWords, rand, 6, 14);
+      parts.push(f);
+      words += f.split(' ').length;
+    }
+    return { id: `syn.${i}`, title, abstract: parts.join(' '), authors: model.authors, categories: model.categories, day: model.day };
+  };
+}
+
+function makeQueries(real: RealPaper[], perClass: number): Record<QueryClass, string[]> {
+  const rand = seededRandom(12345);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  const index = buildLexicalIndex(real.slice(0, 20_000).map((p) => ({ ...p })), DEFAULT_BM25);
+  const words = new Map<string, number>();
+  for (const p of real.slice(0, 20_000)) {
+    for (const w of p.title.toLowerCase().match(/[a-z]{4,}/g) ?? []) if (!STOPWORDS.has(w)) words.set(w, (words.get(w) ?? 0) + 1);
+  }
+  const dfOf = (w: string) => {
+    const id = index.termIds.get(parseQuery(w).terms.keys().next().value ?? '');
+    return id === undefined ? 0 : documentFrequency(index, id);
+  };
+  const byDf = [...words.keys()].map((w) => [w, dfOf(w)] as const).sort((a, b) => b[1] - a[1]);
+  const common = byDf.slice(0, 60).map(([w]) => w);
+  const rare = byDf.filter(([, df]) => df >= 2 && df <= 10).map(([w]) => w);
+  const out: Record<QueryClass, string[]> = { common: [], rare: [], phrase: [], long: [] };
+  for (let i = 0; i < perClass; i++) {
+    out.common.push([pick(common), pick(common), pick(common)].slice(0, 2 + (i % 2)).join(' '));
+    out.rare.push([pick(rare), pick(rare)].slice(0, 1 + (i % 2)).join(' '));
+    for (;;) {
+      const t = pick(real).title.split(' ').filter((w) => /^[A-Za-z]{4,}$/.test(w) && !STOPWORDS.has(w.toLowerCase()));
+      if (t.length >= 2) {
+        const j = Math.floor(rand() * (t.length - 1));
+        out.phrase.push(`"${t[j]} ${t[j + 1]}"`);
+        break;
+      }
+    }
+    out.long.push(pick(real).abstract);
+  }
+  return out;
+}
+
+function percentiles(xs: number[]): { p50: number; p95: number; p99: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const t = performance.now();
+  const r = fn();
+  return [r, performance.now() - t];
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      synthetic: { type: 'string' },
+      queries: { type: 'string', default: '60' },
+      'no-baselines': { type: 'boolean', default: false },
+      'no-semantic': { type: 'boolean', default: false },
+    },
+  });
+  const perClass = Number(values.queries);
+  const real = loadRealPapers();
+  const synthetic = values.synthetic ? Number(values.synthetic) : 0;
+  const corpusSize = synthetic || real.length;
+  const makeSynthetic = syntheticFactory(real);
+  const paperAt = synthetic ? makeSynthetic : (i: number) => real[i];
+  console.log(`corpus: ${corpusSize.toLocaleString('en-US')} ${synthetic ? 'synthetic' : 'real'} papers; ${perClass} queries per class`);
+  const rssStart = process.memoryUsage().rss;
+
+  // Lexical index.
+  function* docs(): Generator<EngineDoc> {
+    for (let i = 0; i < corpusSize; i++) yield paperAt(i);
+  }
+  const meta = synthetic ? Array.from({ length: corpusSize }, (_, i) => ({ id: `syn.${i}`, day: real[i % real.length].day })) : real;
+  const [lexical, buildMs] = time(() => buildLexicalIndex(docs(), DEFAULT_BM25));
+  const engine = new SearchEngine(lexical, meta, null, 0);
+  global.gc?.();
+  console.log(`lexical index: ${Math.round(buildMs)} ms, ${lexical.termIds.size.toLocaleString('en-US')} words + ${lexical.bigramIds.size.toLocaleString('en-US')} word pairs, ${lexical.docs.length.toLocaleString('en-US')} postings, RSS ${mb(process.memoryUsage().rss)}`);
+
+  // Semantic side: model trained on the real papers, every corpus paper embedded, HNSW graph.
+  let embedder: CorpusEmbedder | null = null;
+  if (!values['no-semantic']) {
+    const [model, trainMs] = time(() => trainCorpusModel(real.map((p) => paperText(p.title, p.abstract))));
+    embedder = new CorpusEmbedder(model);
+    const dims = embedder.dimensions;
+    const vectors = new Float32Array(corpusSize * dims);
+    const [, embedMs] = time(() => {
+      for (let i = 0; i < corpusSize; i++) {
+        const p = paperAt(i);
+        vectors.set(embedder!.embedOne(paperText(p.title, p.abstract)), i * dims);
+      }
+    });
+    engine.vectors = vectors;
+    engine.dimensions = dims;
+    const [ann, annMs] = time(() => HnswIndex.build(vectors, dims));
+    engine.vectorIndex = ann;
+    console.log(
+      `semantic: trained ${model.vocabulary.length} words × ${dims} in ${Math.round(trainMs)} ms; embedded in ${Math.round(embedMs)} ms; HNSW built in ${Math.round(annMs)} ms; RSS ${mb(process.memoryUsage().rss)}`,
+    );
+  }
+  const rss = process.memoryUsage().rss;
+
+  const queries = makeQueries(real, perClass);
+  const modes: SearchMode[] = embedder ? ['lexical', 'semantic', 'hybrid'] : ['lexical'];
+  const results: Record<string, Record<QueryClass, ReturnType<typeof percentiles>>> = {};
+  for (const mode of modes) {
+    results[mode] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
+    for (const cls of CLASSES) {
+      const lat: number[] = [];
+      for (const [n, q] of queries[cls].entries()) {
+        const [, ms] = time(() => {
+          const parsed = parseQuery(q);
+          const qv = mode !== 'lexical' && embedder ? embedder.embedOne(parsed.text) : null;
+          const ranked = engine.rank(parsed, mode, 10, qv);
+          const wanted = new Set(parsed.terms.keys());
+          for (const d of ranked.docs) {
+            const p = paperAt(d);
+            highlight(p.title, wanted);
+            snippet(p.abstract, wanted);
+          }
+        });
+        if (n >= 3) lat.push(ms); // the first few warm the JIT
+      }
+      results[mode][cls] = percentiles(lat);
+    }
+  }
+
+  const baselines: Record<string, Record<QueryClass, ReturnType<typeof percentiles>>> = {};
+  if (!values['no-baselines']) {
+    const fts = new Sqlite(':memory:');
+    fts.exec("CREATE VIRTUAL TABLE p USING fts5(title, abstract, tokenize='porter unicode61')");
+    const insert = fts.prepare('INSERT INTO p(rowid, title, abstract) VALUES (?, ?, ?)');
+    const [, ftsBuild] = time(() =>
+      fts.transaction(() => {
+        for (let i = 0; i < corpusSize; i++) {
+          const p = paperAt(i);
+          insert.run(i + 1, p.title, p.abstract);
+        }
+      })(),
+    );
+    const select = fts.prepare('SELECT rowid, bm25(p, 3.0, 1.0) AS s FROM p WHERE p MATCH ? ORDER BY s LIMIT 10');
+    const ftsQuery = (q: string) => {
+      const words = [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].filter((w) => !STOPWORDS.has(w)).slice(0, 300);
+      const phrase = /^".*"$/.test(q.trim());
+      return phrase ? `"${words.join(' ')}"` : words.map((w) => `"${w}"`).join(' OR ');
+    };
+    baselines['FTS5 bm25'] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
+    for (const cls of CLASSES) {
+      const lat: number[] = [];
+      for (const [n, q] of queries[cls].entries()) {
+        const m = ftsQuery(q);
+        if (!m) continue;
+        const [, ms] = time(() => select.all(m));
+        if (n >= 3) lat.push(ms);
+      }
+      baselines['FTS5 bm25'][cls] = percentiles(lat);
+    }
+    console.log(`FTS5: built in ${Math.round(ftsBuild)} ms`);
+    fts.close();
+    if (corpusSize <= 200_000) {
+      const mini = new MiniSearch({ fields: ['title', 'abstract'], idField: 'i', searchOptions: { boost: { title: 3 }, combineWith: 'OR' } });
+      const [, miniBuild] = time(() => {
+        for (let i = 0; i < corpusSize; i++) {
+          const p = paperAt(i);
+          mini.add({ i, title: p.title, abstract: p.abstract });
+        }
+      });
+      console.log(`MiniSearch: built in ${Math.round(miniBuild)} ms`);
+      baselines.MiniSearch = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
+      for (const cls of CLASSES) {
+        const lat: number[] = [];
+        // Pasted abstracts take seconds each in MiniSearch: a third of the queries is enough to see it.
+        const qs = cls === 'long' ? queries[cls].slice(0, Math.max(8, Math.ceil(perClass / 3))) : queries[cls];
+        for (const [n, q] of qs.entries()) {
+          const [, ms] = time(() => mini.search(q.replace(/"/g, '')).slice(0, 10));
+          if (n >= 3) lat.push(ms);
+        }
+        baselines.MiniSearch[cls] = percentiles(lat);
+      }
+    }
+  }
+
+  const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1)).padStart(8);
+  console.log(`\nlatency in ms (p50 / p95 / p99), top 10 with highlights; resident memory after build: ${mb(rss)} (${mb(rss - rssStart)} for search)`);
+  console.log(`${'engine'.padEnd(14)}${CLASSES.map((c) => c.padStart(27)).join('')}`);
+  for (const [name, r] of [...Object.entries(results), ...Object.entries(baselines)]) {
+    console.log(`${name.padEnd(14)}${CLASSES.map((c) => (r[c] ? `${fmt(r[c].p50)} /${fmt(r[c].p95)} /${fmt(r[c].p99)}` : ' '.repeat(27))).join('')}`);
+  }
+  for (const base of Object.keys(baselines)) {
+    const ratios = CLASSES.map((c) => `${c} ${(baselines[base][c].p95 / results.lexical[c].p95).toFixed(1)}×`).join(', ');
+    console.log(`p95 speed-up of lexical over ${base}: ${ratios}`);
+  }
+  console.log(`\nreproduce: npm run bench -- search${synthetic ? ` --synthetic ${synthetic}` : ''} --queries ${perClass}${values['no-baselines'] ? ' --no-baselines' : ''}${values['no-semantic'] ? ' --no-semantic' : ''}`);
+}
