@@ -9,6 +9,7 @@ import { harvestOai } from '../ingest/arxiv-oai.ts';
 import { refreshGithubStars } from '../ingest/github.ts';
 import { syncHfDailyPapers } from '../ingest/hf-sync.ts';
 import type { SourceContext } from '../ingest/http.ts';
+import { runDigestJob } from '../mail/digest-job.ts';
 import { parseScheduleOverrides } from './slots.ts';
 
 export interface JobContext extends SourceContext {
@@ -69,6 +70,15 @@ export const jobs: JobDefinition[] = [
     // Placeholder until src/search provides the refresh: replace `enabled` and `run` with the real call.
     enabled: () => false,
     run: async () => ({}),
+  },
+  {
+    name: 'digest',
+    summary: 'email digests that are due: each subscriber once per period, from their chosen hour in their time zone',
+    // Hourly, because subscribers pick a local hour; each run also retries what failed earlier (src/mail/digest-runner.ts).
+    schedule: '5 * * * *',
+    lease: 'digest',
+    enabled: () => true,
+    run: (ctx) => runDigestJob(ctx),
   },
 ];
 

@@ -33,3 +33,20 @@ export async function runConfiguredDigests(
     await transport.close();
   }
 }
+
+/** The scheduler's digest job (src/jobs/schedule.ts): whatever is due now, counts for the run history. */
+export async function runDigestJob(ctx: { config: Config; database: Database; logger: Logger }): Promise<Record<string, number>> {
+  const s = await runConfiguredDigests(ctx.config, ctx.database, {}, ctx.logger);
+  return {
+    planned: s.planned,
+    sent: s.sent,
+    retried: s.retried,
+    failed: s.failed,
+    bounced: s.bounced,
+    disabled: s.disabled,
+    skipped: s.skipped,
+    unconfirmed: s.unconfirmed,
+    recovered: s.recovered,
+    waiting: s.waiting,
+  };
+}
