@@ -21,6 +21,13 @@ const PAPER_ID = `${String(now.getUTCFullYear() % 100).padStart(2, '0')}${String
 const EVIL_TITLE = 'Attention <script>alert("title")</script> Is <img src=x onerror=alert(1)> Enough';
 const PASSWORD = 'correct horse battery staple';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-artifacts/screenshots');
+const AXE = fs.readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v: any) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).join('; ')})`);
+}
 
 let database: TestDatabase;
 let smtp: TestSmtpServer;
@@ -189,6 +196,21 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     const entry = await database.db.selectFrom('daily_entries').selectAll().where('paper_id', '=', PAPER_ID).executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ source: 'community', submitted_by: 'ada' });
     expect(dialogs).toEqual([]);
+
+    // The community pages pass axe-core's accessibility checks, signed in and out.
+    const violations: string[] = [];
+    for (const url of [`/papers/${PAPER_ID}`, '/settings', '/submit', '/u/ada']) {
+      await page.goto(url);
+      violations.push(...(await axeViolations(page)));
+    }
+    await mod.page.goto('/mod');
+    violations.push(...(await axeViolations(mod.page)));
+    const anonymous = await person();
+    for (const url of ['/signin', '/signup', `/papers/${PAPER_ID}`]) {
+      await anonymous.page.goto(url);
+      violations.push(...(await axeViolations(anonymous.page)));
+    }
+    expect(violations).toEqual([]);
 
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await mod.page.goto(`/papers/${PAPER_ID}`);

@@ -25,7 +25,7 @@ const MAX_DEPTH = 6;
 export function UpvoteButton(props: { c: Context; paperId: string; upvotes: number; upvoted: boolean; signedIn: boolean; back: string }) {
   if (!props.signedIn) {
     return (
-      <a class="upvote" href={`/signin?next=${encodeURIComponent(props.back)}`} title="Sign in to upvote">
+      <a class="upvote" href={`/signin?next=${encodeURIComponent(props.back)}`} title="Sign in to upvote" aria-label={`Sign in to upvote (${props.upvotes} upvotes)`}>
         ▲ <span class="count">{props.upvotes}</span>
       </a>
     );
@@ -34,7 +34,12 @@ export function UpvoteButton(props: { c: Context; paperId: string; upvotes: numb
     <form method="post" action={`/papers/${props.paperId}/upvote`} class="upvote-form">
       {csrfField(props.c)}
       <input type="hidden" name="back" value={props.back} />
-      <button type="submit" class={props.upvoted ? 'upvote upvoted' : 'upvote'} aria-pressed={props.upvoted ? 'true' : 'false'}>
+      <button
+        type="submit"
+        class={props.upvoted ? 'upvote upvoted' : 'upvote'}
+        aria-pressed={props.upvoted ? 'true' : 'false'}
+        aria-label={`Upvote (${props.upvotes} upvotes)`}
+      >
         ▲ <span class="count">{props.upvotes}</span>
       </button>
     </form>

@@ -55,7 +55,7 @@ export function SettingsPage(props: SettingsProps) {
             <th>Browser</th>
             <th>Signed in</th>
             <th>Last seen</th>
-            <th></th>
+            <th>Action</th>
           </tr>
         </thead>
         <tbody>
