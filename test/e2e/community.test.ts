@@ -35,11 +35,15 @@ let arxiv: Awaited<ReturnType<typeof startArxivServer>>;
 let server: RunningServer;
 let browser: Browser;
 const dialogs: string[] = [];
+const cspViolations: string[] = [];
 
 async function person(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: server.baseUrl });
   const page = await context.newPage();
   // Any alert() means injected script ran.
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+  });
   page.on('dialog', async (d) => {
     dialogs.push(d.message());
     await d.dismiss();
@@ -211,6 +215,7 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
       violations.push(...(await axeViolations(anonymous.page)));
     }
     expect(violations).toEqual([]);
+    expect(cspViolations).toEqual([]);
 
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await mod.page.goto(`/papers/${PAPER_ID}`);
