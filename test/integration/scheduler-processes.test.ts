@@ -110,7 +110,7 @@ describe.skipIf(!hasSharedData)('first start on an empty store', () => {
     // The source comes back: the next retry harvests the whole token chain.
     const oai = await startReplayServer(oaiHandler(oaiPages()), port);
     servers.push(oai);
-    await serve.waitFor(/"msg":"job finished"/, 60_000);
+    await serve.waitFor(/"job":"harvest-oai","ms":\d+[^\n]*"msg":"job finished"/, 60_000);
     const papers = await store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(papers.n)).toBe(2265);
     const runs = await store.db.selectFrom('job_runs').select(['job', 'status', 'trigger', 'attempt', 'error']).where('job', '=', 'harvest-oai').orderBy('attempt').execute();
