@@ -26,6 +26,7 @@ import { SettingsPage } from '../pages/community/settings-page.tsx';
 import { SubmitPage } from '../pages/community/submit-page.tsx';
 import { sendSignInMail } from './sign-in-mail.ts';
 import { communityApi } from '../api/community.ts';
+import { DigestSettingsSection } from '../digests/routes.tsx';
 import { communityLimits } from './limits.ts';
 import { submitPaper } from './submit.ts';
 
@@ -212,6 +213,7 @@ export function communityRoutes(ctx: AppContext): Hono {
         newToken={extra.newToken}
         notice={extra.notice}
         error={extra.error}
+        extra={await DigestSettingsSection({ c, ctx, email: user.email })}
       />,
       { status: extra.status },
     );

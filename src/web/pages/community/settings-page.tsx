@@ -15,6 +15,8 @@ export interface SettingsProps {
   newToken?: string | null;
   notice?: string | null;
   error?: string | null;
+  /** Sections other parts of the product add (the email digest form). */
+  extra?: unknown;
 }
 
 export function SettingsPage(props: SettingsProps) {
@@ -78,6 +80,8 @@ export function SettingsPage(props: SettingsProps) {
           ))}
         </tbody>
       </table>
+
+      {props.extra as any}
 
       <h2>Access tokens</h2>
       <p>
