@@ -64,9 +64,18 @@ export function digestServices(ctx: AppContext): DigestServices {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** Form fields as the preference parser expects them; repeated fields (checkboxes) arrive as arrays. */
+/**
+ * Form fields as the preference parser expects them; repeated fields (checkboxes) arrive as arrays. Read from
+ * the FormData rather than parseBody(): the CSRF middleware's earlier parseBody() is cached without `all`,
+ * which keeps only the last of repeated fields.
+ */
 async function readForm(c: Context): Promise<Record<string, unknown>> {
-  return (await c.req.parseBody({ all: true })) as Record<string, unknown>;
+  const data = await c.req.formData();
+  const fields = new Map<string, string[]>();
+  data.forEach((value, key) => {
+    if (typeof value === 'string') fields.set(key, [...(fields.get(key) ?? []), value]);
+  });
+  return Object.fromEntries([...fields].map(([key, values]) => [key, values.length > 1 ? values : values[0]]));
 }
 
 /** A subscription named by a signed unsubscribe/manage token, or null for a token that does not verify. */
