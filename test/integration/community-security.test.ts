@@ -236,6 +236,26 @@ describe('sign-in links', () => {
     expect(again.cookies.has('pf_session')).toBe(false);
   });
 
+  it('lets an unknown address that asked to sign in choose a username and become an account', async () => {
+    const client = new WebClient(app);
+    const csrf = await client.csrf('/signin');
+    const before = smtp.received.length;
+    expect((await client.post('/signin/email', { _csrf: csrf, email: 'Dora@Example.org' })).status).toBe(200);
+    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    expect(mail.parsed.subject).toBe('Finish signing up to Paperfeed');
+    const link = linkFrom(mail.parsed.text ?? '');
+    const token = new URL(link, 'http://x').searchParams.get('token')!;
+    expect(await (await client.get(link)).text()).toContain('name="username"');
+    const missing = await client.post('/signin/link', { _csrf: csrf, token });
+    expect(missing.status).toBe(400);
+    const taken = await client.post('/signin/link', { _csrf: csrf, token, username: 'Alice' });
+    expect(taken.status).toBe(400);
+    expect(await taken.text()).toContain('is taken');
+    const ok = await client.post('/signin/link', { _csrf: csrf, token, username: 'dora' });
+    expect(ok.status).toBe(303);
+    expect(await findUserByEmail(database, 'dora@example.org')).toMatchObject({ username: 'dora', role: 'user' });
+  });
+
   it('sets Secure cookies when the public URL is https', async () => {
     const https = appWith({ BASE_URL: 'https://papers.example.org' });
     const token = await createLoginToken(database, { email: 'alice@example.org', ttlMs: 60_000 });
