@@ -1,9 +1,8 @@
 // Cross-site request forgery protection for every POST/PUT/PATCH/DELETE.
 // Signed double submit: the browser holds a random value in the HttpOnly cookie pf_csrf, and each form
-// carries HMAC(secret, that value). Another site can make the browser send the cookie but can neither read
-// it nor compute the HMAC, and a cookie planted by a sibling subdomain is useless without the secret.
-// For a signed-in browser the HMAC also covers the session id, so a pf_csrf cookie planted by a sibling
-// subdomain together with the planter's own token is useless against someone else's session.
+// carries HMAC(secret, that value, session id). Another site can make the browser send the cookie but can
+// neither read it nor compute the HMAC; and because a signed-in browser's token covers its session, a cookie
+// planted by a sibling subdomain together with the planter's own token is useless against someone else.
 // Requests authenticated by an access token carry no ambient credential, so they need no CSRF token.
 // Unsafe requests' bodies are capped before anything reads them (the form parse below would otherwise
 // buffer any size).
