@@ -25,7 +25,7 @@ export interface HybridParams {
   semanticCandidates: number;
   /** Weight of the z-scored semantic similarity against the z-scored lexical score (1). */
   semanticWeight: number;
-  /** Queries with more distinct terms than this drop their most common terms (see pruneLongQuery). */
+  /** Queries with more distinct words than this keep only their most selective ones, and half as many word pairs (see pruneLongQuery). */
   longQueryTerms: number;
 }
 
@@ -33,7 +33,7 @@ export const DEFAULT_HYBRID: HybridParams = {
   poolSize: 100,
   semanticCandidates: 20,
   semanticWeight: 0.2,
-  longQueryTerms: 40,
+  longQueryTerms: 24,
 };
 
 export interface RankedDocs {
@@ -108,16 +108,18 @@ export class SearchEngine {
    */
   queryTerms(parsed: ParsedQuery): QueryTerm[] {
     const ix = this.lexical;
-    const out: QueryTerm[] = [];
+    const words: QueryTerm[] = [];
+    const pairs: QueryTerm[] = [];
     for (const [t, w] of parsed.terms) {
       const id = ix.termIds.get(t);
-      if (id !== undefined) out.push({ term: id, weight: w });
+      if (id !== undefined) words.push({ term: id, weight: w });
     }
     for (const [t, w] of parsed.bigrams) {
       const id = lookupTerm(ix, t);
-      if (id !== undefined) out.push({ term: id, weight: w });
+      if (id !== undefined) pairs.push({ term: id, weight: w });
     }
-    return pruneLongQuery(ix, out, this.hybrid.longQueryTerms);
+    const max = this.hybrid.longQueryTerms;
+    return pruneLongQuery(ix, words, max).concat(pruneLongQuery(ix, pairs, Math.ceil(max / 2)));
   }
 
   lexicalTopK(parsed: ParsedQuery, k: number, allowed: Uint8Array | null): TopK & { total: number } {
