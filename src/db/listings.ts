@@ -246,6 +246,19 @@ export async function latestDayWithPapers(database: Database, today: string): Pr
   return days.length ? days.sort().at(-1)! : null;
 }
 
+/** The latest day, not after `today`, on which arXiv announced a paper of a category. */
+export async function latestDayInCategory(database: Database, category: string, today: string): Promise<string | null> {
+  const row = await database.db
+    .selectFrom('paper_categories as c')
+    .innerJoin('papers as p', 'p.id', 'c.paper_id')
+    .where('c.category', '=', category)
+    .where('p.hidden', '=', 0)
+    .where('p.announced_on', '<=', today)
+    .select((eb) => eb.fn.max('p.announced_on').as('day'))
+    .executeTakeFirst();
+  return (row?.day as string | null | undefined) ?? null;
+}
+
 /** When anything a listing shows last changed: the newest modification of a paper or daily entry. */
 export async function lastModifiedAt(database: Database): Promise<string | null> {
   const p = await database.db.selectFrom('papers').select((eb) => eb.fn.max('modified_at').as('m')).executeTakeFirst();

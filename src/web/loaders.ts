@@ -4,6 +4,7 @@ import {
   announcementRankingRows,
   listedPapersByIds,
   listSubmissions,
+  latestDayInCategory,
   latestDayWithPapers,
   starSnapshots,
   submissionRankingRows,
@@ -134,9 +135,9 @@ export async function loadPeriodListing(database: Database, q: ListingQuery): Pr
 export async function loadTrending(
   database: Database,
   clock: Clock,
-  q: { category?: string; page: number; limit: number },
+  q: { category?: string; page: number; limit: number; referenceDay?: string },
 ): Promise<Listing> {
-  const referenceDay = await homeDay(database, clock);
+  const referenceDay = q.referenceDay ?? (await homeDay(database, clock));
   const start = addDays(referenceDay, -(WINDOW_DAYS - 1));
   const rows = await trendingCandidateRows(database, { start, end: referenceDay, category: q.category });
   const { items, total } = await rankedPage(database, rows, referenceDay, q.page, q.limit);
@@ -151,6 +152,15 @@ export async function loadTrending(
     referenceDay,
     lastModified: lastModifiedOf(items),
   };
+}
+
+/**
+ * A category's trending window, anchored on the latest day arXiv announced papers in it: categories are announced
+ * on different rhythms, and papers from some sources carry no categories, so the site-wide latest day can be empty.
+ */
+export async function loadCategoryTrending(database: Database, clock: Clock, category: string, limit: number): Promise<Listing> {
+  const referenceDay = (await latestDayInCategory(database, category, dayOf(clock()))) ?? (await homeDay(database, clock));
+  return loadTrending(database, clock, { category, page: 0, limit, referenceDay });
 }
 
 /** The home page's period: the day `homeDay` picks. */

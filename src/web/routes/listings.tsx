@@ -15,7 +15,7 @@ import { htmlDocument, type FeedLink } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import { represent } from '../http/conditional.ts';
 import { isPersonalRequest } from '../http/page-cache.ts';
-import { homeDay, homePeriod, loadPeriodListing, loadTrending, type Listing } from '../loaders.ts';
+import { homeDay, homePeriod, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from '../loaders.ts';
 import { ListingPage, type PeriodLinks } from '../pages/listing.tsx';
 import { dayParam, monthParam, pageQuerySchema, parseParam, parseQuery, weekParam } from '../params.ts';
 import { now, type AppContext } from '../context.ts';
@@ -183,15 +183,14 @@ export function listingHandlers(ctx: AppContext) {
       const title = `Paperfeed · Trending${query.category ? ` · ${query.category}` : ''}`;
       return feedResponse(c, format, listingFeed(ctx, listing, title, `${ctx.config.baseUrl}/papers/trending`), ctx.config.baseUrl);
     },
-    /** /feeds/category/:category/…: the latest week of a category's papers, trending first. */
+    /** /feeds/category/:category/…: the category's papers of its latest week, trending first. */
     categoryFeed: async (c: Context, format: FeedFormat) => {
       const category = parseParam('category', c.req.param('category'), pageQuerySchema.shape.category.unwrap());
-      const week = periodContaining('week', await homeDay(ctx.database, clock));
-      const listing = await loadPeriodListing(ctx.database, { period: week, category, page: 0, limit: PAGE_SIZE, sort: 'trending' });
+      const listing = await loadCategoryTrending(ctx.database, clock, category, PAGE_SIZE);
       return feedResponse(
         c,
         format,
-        listingFeed(ctx, listing, `Paperfeed · ${category}`, `${ctx.config.baseUrl}${periodPath(week)}?category=${encodeURIComponent(category)}`),
+        listingFeed(ctx, listing, `Paperfeed · ${category}`, `${ctx.config.baseUrl}/papers/trending?category=${encodeURIComponent(category)}`),
         ctx.config.baseUrl,
       );
     },
