@@ -15,7 +15,7 @@ import {
 } from '../db/listings.ts';
 import type { Database } from '../db/connect.ts';
 import { githubRepoName } from '../domain/links.ts';
-import { addDays, dayOf, parseDay, type Period } from '../domain/periods.ts';
+import { addDays, dayOf, type Period } from '../domain/periods.ts';
 import { compareTrending, starVelocity, trendingScore, WINDOW_DAYS, type TrendingScore } from '../domain/trending.ts';
 
 export type ListingKind =
@@ -161,9 +161,4 @@ export async function loadTrending(
 export async function loadCategoryTrending(database: Database, clock: Clock, category: string, limit: number): Promise<Listing> {
   const referenceDay = (await latestDayInCategory(database, category, dayOf(clock()))) ?? (await homeDay(database, clock));
   return loadTrending(database, clock, { category, page: 0, limit, referenceDay });
-}
-
-/** The home page's period: the day `homeDay` picks. */
-export async function homePeriod(database: Database, clock: Clock): Promise<Period> {
-  return parseDay(await homeDay(database, clock));
 }

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { categoryCounts } from '../../db/listings.ts';
 import {
   nextPeriod,
+  parseDay,
   periodContaining,
   periodLabel,
   previousPeriod,
@@ -15,7 +16,7 @@ import { htmlDocument, type FeedLink } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import { represent } from '../http/conditional.ts';
 import { isPersonalRequest } from '../http/page-cache.ts';
-import { homeDay, homePeriod, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from '../loaders.ts';
+import { homeDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from '../loaders.ts';
 import { ListingPage, type PeriodLinks } from '../pages/listing.tsx';
 import { dayParam, monthParam, pageQuerySchema, parseParam, parseQuery, weekParam } from '../params.ts';
 import { now, type AppContext } from '../context.ts';
@@ -94,11 +95,10 @@ function canonicalOf(ctx: AppContext, path: string, category: string | undefined
   return ctx.config.baseUrl + path + (s ? `?${s}` : '');
 }
 
-async function renderPeriodPage(c: Context, ctx: AppContext, period: Period, path: string, isHome: boolean): Promise<Response> {
+async function renderPeriodPage(c: Context, ctx: AppContext, period: Period, path: string, latest: string, isHome: boolean): Promise<Response> {
   const query = parseQuery(c, pageQuerySchema);
   const page = query.p ?? 0;
   const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page, limit: PAGE_SIZE });
-  const latest = await homeDay(ctx.database, () => now(ctx));
   const label = periodLabel(period);
   const heading = isHome ? `Daily Papers · ${label}` : `${NOUN_OF[period.kind]} Papers · ${label}`;
   const apiParam = { day: 'date', week: 'week', month: 'month' }[period.kind];
@@ -136,10 +136,13 @@ export function listingHandlers(ctx: AppContext) {
   }
 
   return {
-    home: (c: Context) => homePeriod(ctx.database, clock).then((p) => renderPeriodPage(c, ctx, p, '/', true)),
-    period: (kind: PeriodKind) => (c: Context) => {
+    home: async (c: Context) => {
+      const latest = await homeDay(ctx.database, clock);
+      return renderPeriodPage(c, ctx, parseDay(latest), '/', latest, true);
+    },
+    period: (kind: PeriodKind) => async (c: Context) => {
       const p = periodFrom(c, kind);
-      return renderPeriodPage(c, ctx, p, periodPath(p), false);
+      return renderPeriodPage(c, ctx, p, periodPath(p), await homeDay(ctx.database, clock), false);
     },
     /**
      * /papers/date?date=…, /papers/week?week=… and /papers/month?month=…: the picker's plain GET form, and the
