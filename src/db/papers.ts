@@ -208,8 +208,33 @@ export async function upsertDailyEntries(database: Database, entries: DailyEntry
   return entries.length;
 }
 
-async function writeDailyEntries(trx: Transaction<DB>, entries: DailyEntry[]): Promise<void> {
-  if (!entries.length) return;
+/**
+ * Combines two observations of the same paper's feed entry, in the order they arrived, by the rules the
+ * upsert below applies against the stored row: first day, newest counts, a known submitter kept.
+ */
+function combineDailyEntries(earlier: DailyEntry, later: DailyEntry): DailyEntry {
+  return {
+    ...later,
+    day: earlier.day < later.day ? earlier.day : later.day,
+    submittedAt: earlier.submittedAt ?? later.submittedAt,
+    submittedBy: later.submittedBy ?? earlier.submittedBy,
+    githubRepo: later.githubRepo ?? earlier.githubRepo,
+    githubStars: later.githubStars ?? earlier.githubStars,
+    projectPage: later.projectPage ?? earlier.projectPage,
+    keywords: later.keywords.length ? later.keywords : earlier.keywords,
+    aiSummary: later.aiSummary ?? earlier.aiSummary,
+  };
+}
+
+async function writeDailyEntries(trx: Transaction<DB>, all: DailyEntry[]): Promise<void> {
+  if (!all.length) return;
+  // PostgreSQL refuses an upsert that touches the same row twice in one statement, so one entry per paper.
+  const byPaper = new Map<string, DailyEntry>();
+  for (const e of all) {
+    const seen = byPaper.get(e.paperId);
+    byPaper.set(e.paperId, seen ? combineDailyEntries(seen, e) : e);
+  }
+  const entries = [...byPaper.values()];
   const now = new Date().toISOString();
   for (const batch of chunks(entries, ROWS_PER_STATEMENT)) {
     await trx

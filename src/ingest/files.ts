@@ -85,8 +85,14 @@ export async function* readLineChunks(file: string): AsyncGenerator<LineChunk> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let lineNumber = 1;
+  let first = true;
   for await (const block of openDecompressed(file)) {
-    const text = pending + decoder.write(block as Buffer);
+    let text = pending + decoder.write(block as Buffer);
+    if (first) {
+      // A byte-order mark would make the first line invalid JSON.
+      text = text.replace(/^\uFEFF/, '');
+      first = false;
+    }
     const lines = text.split('\n');
     pending = lines.pop() ?? '';
     if (pending.length > MAX_LINE_BYTES) throw new UnusableInputError(`line ${lineNumber + lines.length} is longer than ${MAX_LINE_BYTES} bytes`);

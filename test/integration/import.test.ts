@@ -122,6 +122,13 @@ describe('bad input (SQLite)', () => {
     expect((await storeStats(store)).papers).toBe(0);
   });
 
+  it('CRLF line ends and a byte-order mark are read like plain lines', async () => {
+    store = await createTestDatabase('sqlite');
+    const file = write('2025-03-25.jsonl', '\uFEFF' + listingLines().join('\r\n') + '\r\n');
+    const summary = await importPaths(store, [file]);
+    expect(summary).toMatchObject({ read: 2, inserted: 2, errors: 0 });
+  });
+
   it('the id "abc" is rejected as not an arXiv id', async () => {
     store = await createTestDatabase('sqlite');
     const line = JSON.parse(listingLines()[0]);
@@ -184,5 +191,25 @@ describe.each(databaseKinds)('storeImportBatch on %s', (kind) => {
       sawPaper = !!(await trx.selectFrom('papers').select('id').where('id', '=', '2406.00010').executeTakeFirst());
     });
     expect(sawPaper).toBe(true);
+  });
+});
+
+describe.each(databaseKinds)('daily-feed entries for the same paper twice in one batch on %s', (kind) => {
+  it('are combined like successive imports: first day, newest counts, known facts kept', async () => {
+    store = await createTestDatabase(kind);
+    const dir = tempDir();
+    const [modern] = JSON.parse(readFixture('hf/2025-06-02.json'));
+    const later = structuredClone(modern);
+    later.paper.submittedOnDailyAt = '2025-06-03T09:00:00.000Z';
+    later.paper.upvotes = 80;
+    later.paper.githubStars = null;
+    later.submittedBy = null;
+    fs.writeFileSync(path.join(dir, '2025-06-03.json'), JSON.stringify([modern, later]));
+    const summary = await importPaths(store, [dir]);
+    expect(summary).toMatchObject({ read: 2, inserted: 1, merged: 1, errors: 0 });
+    const row = await store.db.selectFrom('daily_entries').selectAll().where('paper_id', '=', '2505.24864').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ day: '2025-06-02', submitted_by: 'shizhediao', source: 'hf' });
+    expect(Number(row.upvotes)).toBe(80);
+    expect(await getPaper(store, '2505.24864')).toMatchObject({ githubStars: 120 });
   });
 });
