@@ -144,7 +144,7 @@ export class SearchEngine {
       }
       if (lo < ix.offsets[term + 1] && ix.docs[lo] === doc) s += weight * ix.impacts[lo];
     }
-    return s;
+    return s * ix.impactScale;
   }
 
   cosine(query: Float32Array, doc: number): number {

@@ -19,15 +19,15 @@ export class GrowableInt32 {
   }
 }
 
-export class GrowableUint32 {
-  data: Uint32Array;
+export class GrowableUint16 {
+  data: Uint16Array;
   length = 0;
   constructor(capacity = 1024) {
-    this.data = new Uint32Array(capacity);
+    this.data = new Uint16Array(capacity);
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Uint32Array(Math.ceil(this.data.length * 1.5) + 16);
+      const next = new Uint16Array(Math.ceil(this.data.length * 1.5) + 16);
       next.set(this.data);
       this.data = next;
     }

@@ -7,7 +7,7 @@
 // Adjacent-term bigrams (title and abstract) form a fourth, separately saturated field that rewards word order
 // and answers "quoted phrases". Filter terms (author words, categories) are stored with impact 0.
 import { analyze, nameWords } from '../text/analyze.ts';
-import { GrowableInt32, GrowableUint32 } from './growable.ts';
+import { GrowableInt32, GrowableUint16 } from './growable.ts';
 import { NumberIntMap } from './number-map.ts';
 
 export interface IndexDoc {
@@ -53,9 +53,11 @@ export interface LexicalIndex {
   /** Postings of term t are docs[offsets[t] .. offsets[t+1]). */
   offsets: Uint32Array;
   docs: Int32Array;
-  impacts: Float32Array;
-  /** Largest impact of each term: the MaxScore upper bound. */
-  maxImpact: Float32Array;
+  /** BM25F impacts quantised to 16 bits: the real impact is impacts[p] · impactScale. */
+  impacts: Uint16Array;
+  impactScale: number;
+  /** Largest quantised impact of each term: the MaxScore upper bound. */
+  maxImpact: Uint16Array;
   params: Bm25Params;
 }
 
@@ -82,9 +84,10 @@ export function documentFrequency(index: LexicalIndex, term: number): number {
   return index.offsets[term + 1] - index.offsets[term];
 }
 
-// Per-(doc, term) frequencies packed in 32 bits: title 8 bits, abstract (or bigram) 14 bits, authors 10 bits.
+// Per-(doc, term) frequencies packed in 16 bits while building: title 4 bits, abstract (or bigram) 8 bits,
+// authors 4 bits. Larger counts are clipped, which BM25's saturation makes harmless.
 function pack(t: number, a: number, au: number): number {
-  return (Math.min(t, 255) | (Math.min(a, 16383) << 8) | (Math.min(au, 1023) << 22)) >>> 0;
+  return Math.min(t, 15) | (Math.min(a, 255) << 4) | (Math.min(au, 15) << 12);
 }
 
 /** Builds an index over docs (doc i gets id i). */
@@ -100,7 +103,7 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   let stamp = new Int32Array(1 << 16).fill(-1);
   const touched = new GrowableInt32(1024);
   const entryTerm = new GrowableInt32(1 << 20);
-  const entryTf = new GrowableUint32(1 << 20);
+  const entryTf = new GrowableUint16(1 << 20);
   const docStart = new GrowableInt32(1 << 12);
   const lenTitle = new GrowableInt32(1 << 12);
   const lenAbstract = new GrowableInt32(1 << 12);
@@ -205,8 +208,13 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   // Pass 2: place each posting (docs arrive in ascending order, so postings come out sorted).
   const cursor = offsets.slice(0, termCount);
   const postDocs = new Int32Array(entryTerm.length);
-  const impacts = new Float32Array(entryTerm.length);
-  const maxImpact = new Float32Array(termCount);
+  const impacts = new Uint16Array(entryTerm.length);
+  const maxImpact = new Uint16Array(termCount);
+  // One scale for every impact, from the largest impact possible (idf of a df-1 term, saturation reached), so
+  // scores of different terms add up in the same units.
+  const idfMax = Math.log(1 + (n - 1 + 0.5) / 1.5);
+  const bound = Math.max(idfMax * (k1 + 1), params.bigramWeight * idfMax * (params.bigramK1 + 1), 1e-9);
+  const impactScale = bound / 65535;
   const idf = new Float64Array(termCount);
   for (let t = 0; t < termCount; t++) idf[t] = Math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5));
   for (let d = 0; d < n; d++) {
@@ -219,17 +227,19 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
       const packed = entryTf.data[i];
       let impact = 0;
       if (kinds[t] === KIND_WORD) {
-        const tf = (w.title * (packed & 255)) / nT + (w.abstract * ((packed >>> 8) & 16383)) / nA + (w.authors * (packed >>> 22)) / nAu;
+        const tf = (w.title * (packed & 15)) / nT + (w.abstract * ((packed >>> 4) & 255)) / nA + (w.authors * (packed >>> 12)) / nAu;
         impact = (idf[t] * tf * (k1 + 1)) / (k1 + tf);
       } else if (kinds[t] === KIND_BIGRAM) {
-        const tf = ((packed >>> 8) & 16383) / nBg;
+        const tf = ((packed >>> 4) & 255) / nBg;
         impact = (params.bigramWeight * idf[t] * tf * (params.bigramK1 + 1)) / (params.bigramK1 + tf);
       }
       const at = cursor[t]++;
       postDocs[at] = d;
-      impacts[at] = impact;
-      if (impact > maxImpact[t]) maxImpact[t] = impact;
+      // Words and pairs always count for something: at least one unit.
+      const q = impact > 0 ? Math.max(1, Math.min(65535, Math.round(impact / impactScale))) : 0;
+      impacts[at] = q;
+      if (q > maxImpact[t]) maxImpact[t] = q;
     }
   }
-  return { docCount: n, termIds, bigramIds, offsets, docs: postDocs, impacts, maxImpact, params };
+  return { docCount: n, termIds, bigramIds, offsets, docs: postDocs, impacts, impactScale, maxImpact, params };
 }

@@ -80,14 +80,14 @@ class TopKHeap {
     }
     return true;
   }
-  /** Best first: score descending, then doc ascending. */
-  sorted(): TopK {
+  /** Best first: score descending, then doc ascending; scores multiplied by `scale`. */
+  sorted(scale: number): TopK {
     const order = Array.from({ length: this.size }, (_, i) => i).sort(
       (a, b) => this.scores[b] - this.scores[a] || this.docs[a] - this.docs[b],
     );
     return {
       docs: Int32Array.from(order, (i) => this.docs[i]),
-      scores: Float64Array.from(order, (i) => this.scores[i]),
+      scores: Float64Array.from(order, (i) => this.scores[i] * scale),
     };
   }
 }
@@ -164,14 +164,14 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
       }
     }
   }
-  return heap.sorted();
+  return heap.sorted(index.impactScale);
 }
 
 /** Reference implementation: scores every posting of every query term, then sorts. For tests and baselines. */
 export function topKExhaustive(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
   const acc = new Float64Array(index.docCount);
   const seen = new Uint8Array(index.docCount);
-  // Sum in the same order MaxScore does not guarantee; tests compare scores with a tolerance.
+  // Quantised impacts times small integer weights sum exactly in float64, in any order.
   for (const q of query) {
     if (!(q.weight > 0)) continue;
     for (let p = index.offsets[q.term]; p < index.offsets[q.term + 1]; p++) {
@@ -185,7 +185,7 @@ export function topKExhaustive(index: LexicalIndex, query: QueryTerm[], k: numbe
   for (let d = 0; d < index.docCount; d++) {
     if (seen[d] && (allowed === null || allowed[d] !== 0)) heap.offer(d, acc[d]);
   }
-  return heap.sorted();
+  return heap.sorted(index.impactScale);
 }
 
 /** Documents containing every one of the given terms, as a filter (intersected into `into` when given). */
