@@ -44,6 +44,9 @@ export interface RankedDocs {
   total: number;
 }
 
+/** Up to this many candidate documents, an exact scan beats the ANN graph plus filtering. */
+const EXACT_SCAN_MAX = 5_000;
+
 const EMPTY: RankedDocs = { docs: [], scores: [], lexical: [], semantic: [], total: 0 };
 
 /** Days since 1970-01-01 for a YYYY-MM-DD string, or -1. */
@@ -151,10 +154,15 @@ export class SearchEngine {
     return this.vectors ? dot(query, this.vectors, doc * this.dimensions) : 0;
   }
 
-  /** Nearest documents to a vector, filtered; ANN when available, else an exact scan. */
+  /**
+   * Nearest documents to a vector, filtered. A narrow filter (phrase, author, category) is scanned exactly over
+   * the documents it allows; otherwise the ANN graph is asked for more than k and filtered, with an exact scan
+   * as the fallback when the filter rejects too many.
+   */
   nearest(query: Float32Array, k: number, allowed: Uint8Array | null, exclude = -1): { docs: number[]; scores: number[] } {
     if (!this.vectors || k <= 0) return { docs: [], scores: [] };
-    if (this.vectorIndex && this.vectorIndex.size() === this.docCount) {
+    const allowedCount = allowed ? count(allowed) : this.docCount;
+    if (this.vectorIndex && this.vectorIndex.size() === this.docCount && allowedCount > EXACT_SCAN_MAX) {
       for (const factor of [4, 32]) {
         const found = this.vectorIndex.search(query, Math.min(this.docCount, k * factor + 1));
         const docs: number[] = [];
@@ -168,13 +176,13 @@ export class SearchEngine {
         if (docs.length === k || found.length >= this.docCount) return sortBy(docs, scores);
       }
     }
-    const heap: [number, number][] = [];
+    const scored: [number, number][] = [];
     for (let d = 0; d < this.docCount; d++) {
       if (d === exclude || (allowed && !allowed[d])) continue;
-      heap.push([this.cosine(query, d), d]);
+      scored.push([this.cosine(query, d), d]);
     }
-    heap.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-    const top = heap.slice(0, k);
+    scored.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    const top = scored.slice(0, k);
     return { docs: top.map((x) => x[1]), scores: top.map((x) => x[0]) };
   }
 
