@@ -151,10 +151,11 @@ export async function run(args: string[]): Promise<void> {
     const main = median(threads.map((x) => x.main));
     if (main > 0) {
       const other = median(threads.map((x) => x.busiestOther));
+      // On two idle cores the wall time can beat neither the busiest thread nor half the process's CPU time.
+      const floor = Math.max(main, other, t.cpuMs / 2);
       console.log(
         `${''.padEnd(9)} CPU by thread: main (store) ${(main / 1000).toFixed(2)} s, busiest other (reader) ${(other / 1000).toFixed(2)} s; ` +
-          `the busier one bounds the wall time on two idle cores: ≥ ${(Math.max(main, other) / 1000).toFixed(2)} s, ≤ ${perSecond(Math.max(main, other)).toLocaleString('en-US')} rows/s, ` +
-          `${(Math.max(main, other) / baseline.cpuMs).toFixed(1)}× the baseline CPU`,
+          `on two idle cores at best ${(floor / 1000).toFixed(2)} s = ${perSecond(floor).toLocaleString('en-US')} rows/s, ${(floor / baseline.wallMs).toFixed(1)}× this baseline`,
       );
     }
   }
