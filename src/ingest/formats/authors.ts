@@ -65,7 +65,8 @@ const MIN_GLUED_JOINTS = 3;
  */
 export function unglueAuthorNames(names: string[]): string[] {
   return names.flatMap((name) => {
-    if ((name.match(GLUED_AND)?.length ?? 0) < MIN_GLUED_JOINTS) return [name];
+    // Cheap test first: this runs for every author of every listing row.
+    if (name.length < 20 || !name.includes('and ') || (name.match(GLUED_AND)?.length ?? 0) < MIN_GLUED_JOINTS) return [name];
     return name
       .split(GLUED_AND)
       .map((n) => n.replace(/(?<=[a-z])and\s*$/, '').trim())
