@@ -10,8 +10,9 @@ import type { DigestPeriod } from './schedule.ts';
 import type { DigestSection } from './select.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const NEEDS_ESCAPE = /[&<>"']/;
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]) : s;
 }
 
 /** The first sentences of an abstract, cut at a word boundary. */
@@ -52,6 +53,23 @@ function page(title: string, preheader: string, inner: string): string {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:640px;">
 ${inner}
 </table></td></tr></table></body></html>`;
+}
+
+// A period's papers appear in thousands of digests: each paper's HTML and text blocks are built once per link
+// and reused, which makes composing a digest mostly concatenation.
+const paperBlocks = new WeakMap<DigestPaper, { url: string; html: string; text: string }>();
+
+function paperBlock(p: DigestPaper, paperUrl: string): { html: string; text: string } {
+  const cached = paperBlocks.get(p);
+  if (cached && cached.url === paperUrl) return cached;
+  const block = { url: paperUrl, html: paperHtml(p, paperUrl), text: paperText(p, paperUrl) };
+  paperBlocks.set(p, block);
+  return block;
+}
+
+function paperText(p: DigestPaper, paperUrl: string): string {
+  const stats = [`${p.upvotes} upvotes`, p.stars !== null ? `${p.stars} stars` : null, p.categories.slice(0, 3).join(', ')].filter(Boolean).join(' | ');
+  return `${p.title}\n   ${authorLine(p.authors)}\n   ${stats}\n   ${shortAbstract(p.abstract)}\n   ${paperUrl}`;
 }
 
 function paperHtml(p: DigestPaper, paperUrl: string): string {
@@ -109,7 +127,7 @@ export function renderDigest(period: DigestPeriod, preferences: Preferences, sec
 ${sections
   .map(
     (s) => `<tr><td style="padding:8px 4px 8px 4px;"><h2 style="font-size:16px;margin:0;">${escapeHtml(sectionHeading(s))}</h2></td></tr>
-${s.papers.map((p) => paperHtml(p, links.paper(p.id))).join('\n')}`,
+${s.papers.map((p) => paperBlock(p, links.paper(p.id)).html).join('\n')}`,
   )
   .join('\n')}
 ${total === 0 ? `<tr><td style="padding:8px 4px;font-size:14px;">No papers appeared in this period.</td></tr>` : ''}
@@ -122,10 +140,7 @@ You get this ${cadence} because you subscribed to Paperfeed digests.
   );
   const textSections = sections.map((s) => {
     const heading = sectionHeading(s);
-    const papers = s.papers.map((p, i) => {
-      const stats = [`${p.upvotes} upvotes`, p.stars !== null ? `${p.stars} stars` : null, p.categories.slice(0, 3).join(', ')].filter(Boolean).join(' | ');
-      return `${i + 1}. ${p.title}\n   ${authorLine(p.authors)}\n   ${stats}\n   ${shortAbstract(p.abstract)}\n   ${links.paper(p.id)}`;
-    });
+    const papers = s.papers.map((p, i) => `${i + 1}. ${paperBlock(p, links.paper(p.id)).text}`);
     return `${heading}\n${'='.repeat(heading.length)}\n\n${papers.join('\n\n')}`;
   });
   const text = [

@@ -1,15 +1,14 @@
 // The one way mail leaves Paperfeed. With SMTP_URL it goes to that server over a pool of SMTP connections
 // (src/mail/smtp-pool.ts); without it, each message is written as an .eml file into <data dir>/outbox, so a
-// fresh install can confirm subscriptions and sign in by reading files. Both paths compose the message
-// with nodemailer's MailComposer and the same header rules.
+// fresh install can confirm subscriptions and sign in by reading files. Both paths build the same bytes
+// (src/mail/mime.ts) under the same header rules.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type Mail from 'nodemailer/lib/mailer/index.js';
 import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
 import { ConfigError, type Config } from '../config.ts';
 import { headerText, isHeaderName, normalizeAddress, parseMailbox, type Mailbox } from './headers.ts';
+import { buildMime, type MimeMessage } from './mime.ts';
 import { SmtpPool } from './smtp-pool.ts';
 
 export interface OutgoingMail {
@@ -96,7 +95,7 @@ function smtpTransport(url: string, compose: Composer, options: MailTransportOpt
     kind: 'smtp',
     async send(message, sendOptions = {}) {
       const mail = compose(message);
-      const raw = await buildRaw(mail);
+      const raw = buildMime(mail);
       try {
         const result = await pool.send({ from: mail.envelope.from, to: mail.envelope.to, raw, onHandOff: sendOptions.onHandOff });
         return { messageId: mail.messageId, response: result.response };
@@ -121,7 +120,7 @@ function outboxTransport(dir: string, compose: Composer): MailTransport {
       try {
         ready ??= fs.mkdir(tmpDir, { recursive: true });
         await ready;
-        const raw = await buildRaw(mail);
+        const raw = buildMime(mail);
         const tmp = path.join(tmpDir, `${name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`);
         const handle = await fs.open(tmp, 'w', 0o600);
         try {
@@ -143,12 +142,11 @@ function outboxTransport(dir: string, compose: Composer): MailTransport {
   };
 }
 
-type ComposedMail = Mail.Options & { messageId: string; envelope: { from: string; to: string } };
+type ComposedMail = MimeMessage & { envelope: { from: string; to: string } };
 type Composer = (message: OutgoingMail) => ComposedMail;
 
-function buildRaw(mail: ComposedMail): Promise<Buffer> {
-  return new MailComposer(mail).compile().build();
-}
+// Set by the transport itself; a caller adding one of these (Bcc above all) could change who gets the mail or how it parses.
+const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'subject', 'message-id', 'date', 'mime-version', 'content-type', 'content-transfer-encoding', 'return-path']);
 
 function composeMail(message: OutgoingMail, from: Mailbox, idHost: string): ComposedMail {
   const to = typeof message.to === 'string' ? { name: '', address: message.to } : message.to;
@@ -158,11 +156,12 @@ function composeMail(message: OutgoingMail, from: Mailbox, idHost: string): Comp
   if (!/^<[^<>\s@]+@[^<>\s@]+>$/.test(messageId)) throw new Error(`bad Message-ID ${JSON.stringify(messageId)}`);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (!isHeaderName(name)) throw new Error(`bad header name ${JSON.stringify(name)}`);
-    headers[name] = headerText(value, 2000);
+    if (!isHeaderName(name) || RESERVED_HEADERS.has(name.toLowerCase())) throw new Error(`header ${JSON.stringify(name)} cannot be set by a caller`);
+    // Long enough for any list header, short enough that no header line can pass SMTP's 998-character limit.
+    headers[name] = headerText(value, 900);
   }
   return {
-    from: { name: from.name, address: from.address },
+    from,
     to: { name: headerText(to.name, 120), address },
     subject: headerText(message.subject, 250),
     text: message.text,
@@ -171,9 +170,6 @@ function composeMail(message: OutgoingMail, from: Mailbox, idHost: string): Comp
     messageId,
     envelope: { from: from.address, to: address },
     date: message.date ?? new Date(),
-    // One byte stream per message whatever the transport: no attachments, no remote content fetched.
-    disableFileAccess: true,
-    disableUrlAccess: true,
   };
 }
 

@@ -77,6 +77,32 @@ describe('SMTP transport', () => {
     ]);
   });
 
+  it('round-trips any subject and display name, non-ASCII and long ones included, as one header each', async () => {
+    const cases = [
+      { name: 'Zoë Ångström-Łukasiewicz, “PhD”', subject: 'Über 日本語の拡散モデル and a very long subject line that needs folding because it goes on and on '.repeat(2).trim() },
+      { name: 'O\'Brien "the \\ quoter"', subject: '=?UTF-8?B?not-an-encoded-word?= 🚀 emoji' },
+      // Text that looks like an encoded word arrives as typed, not decoded (this one would decode to CRLF + "Bcc: x@y.org").
+      { name: '=?UTF-8?B?DQpCY2M6IHhAeS5vcmc=?=', subject: '=?UTF-8?B?DQpCY2M6IHhAeS5vcmc=?=' },
+      { name: '', subject: 'plain' },
+    ];
+    for (const c of cases) {
+      const before = smtp.received.length;
+      await transport.send({ to: { name: c.name, address: 'rt@example.org' }, subject: c.subject, text: 'Grüße — ✓', html: '<p>Grüße — ✓</p>' });
+      const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+      expect(mail.parsed.subject).toBe(c.subject);
+      expect(mail.parsed.to && 'value' in mail.parsed.to ? mail.parsed.to.value : []).toEqual([{ name: c.name, address: 'rt@example.org' }]);
+      expect(mail.parsed.text?.trim()).toBe('Grüße — ✓');
+      expect(mail.parsed.html).toContain('<p>Grüße — ✓</p>');
+      for (const line of mail.raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    }
+  });
+
+  it('does not let a caller set Bcc or other addressing headers', async () => {
+    for (const name of ['Bcc', 'cc', 'To', 'Content-Type']) {
+      await expect(transport.send({ to: 'a@example.org', subject: 's', text: 't', headers: { [name]: 'x@example.org' } })).rejects.toThrow(/cannot be set/);
+    }
+  });
+
   it('refuses addresses that could carry a second recipient', async () => {
     for (const bad of ['a@example.org, b@example.org', 'a@example.org\r\nBcc: c@example.org', '<a@example.org>', 'no-at-sign']) {
       const err = await transport.send({ to: bad, subject: 's', text: 't' }).catch((e) => e);
