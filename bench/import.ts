@@ -155,7 +155,8 @@ export async function run(args: string[]): Promise<void> {
       const floor = Math.max(main, other, t.cpuMs / 2);
       console.log(
         `${''.padEnd(9)} CPU by thread: main (store) ${(main / 1000).toFixed(2)} s, busiest other (reader) ${(other / 1000).toFixed(2)} s; ` +
-          `on two idle cores at best ${(floor / 1000).toFixed(2)} s = ${perSecond(floor).toLocaleString('en-US')} rows/s, ${(floor / baseline.wallMs).toFixed(1)}× this baseline`,
+          `on two idle cores at best ${(floor / 1000).toFixed(2)} s = ${perSecond(floor).toLocaleString('en-US')} rows/s, ${(floor / baseline.wallMs).toFixed(1)}× this baseline` +
+          (kind === 'postgres' ? ' (not counting the PostgreSQL server, a separate process)' : ''),
       );
     }
   }
