@@ -1,9 +1,10 @@
-// `paperfeed import`: reads files in any supported format, validates every record, and stores them in
-// batches (one transaction each, so a record is stored whole or not at all). A bad record is reported with
-// its file and position and skipped; a file that cannot be read at all is reported and the rest goes on.
+// The import behind `paperfeed import`: reads files in any supported format, validates every record, and
+// stores them in batches (one transaction each, so a record is stored whole or not at all). A bad record is
+// reported with its file and position and skipped; a file that cannot be read at all is reported and the
+// rest goes on.
+import fs from 'node:fs';
 import type { Database } from '../db/connect.ts';
 import { storeImportBatch } from '../db/papers.ts';
-import fs from 'node:fs';
 import type { DailyEntry, Paper } from '../domain/paper.ts';
 import { detectFormat, type FormatName } from './detect.ts';
 import { listInputFiles, peekText, type InputFile } from './files.ts';
