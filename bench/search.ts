@@ -5,7 +5,8 @@
 // over four query classes: common words, rare words, quoted phrases and pasted abstracts. Reports p50/p95/p99
 // for lexical, semantic and hybrid (parse + embed + rank + highlights/snippets of the 10 shown hits), index build
 // times and resident memory, against SQLite FTS5 `ORDER BY bm25` and MiniSearch over the same papers in the
-// same run (MiniSearch is skipped above 200k papers: it needs several GB there).
+// same run (MiniSearch is skipped above 200k papers: it needs several GB there), and against two variants of our
+// own lexical path: scoring every posting (no top-k pruning) and MaxScore without long-query pruning (rank only).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -14,7 +15,8 @@ import Sqlite from 'better-sqlite3';
 import MiniSearch from 'minisearch';
 import { SearchEngine, type EngineDoc } from '../src/search/engine.ts';
 import { highlight, snippet } from '../src/search/highlight.ts';
-import { buildLexicalIndex, DEFAULT_BM25, documentFrequency } from '../src/search/lexical/index.ts';
+import { buildLexicalIndex, DEFAULT_BM25, documentFrequency, lookupTerm } from '../src/search/lexical/index.ts';
+import { topKExhaustive, topKMaxScore } from '../src/search/lexical/topk.ts';
 import { parseQuery } from '../src/search/query.ts';
 import { CorpusEmbedder, trainCorpusModel } from '../src/search/semantic/corpus-embedder.ts';
 import { paperText } from '../src/search/semantic/embedder.ts';
@@ -208,6 +210,27 @@ export async function run(args: string[]): Promise<void> {
   }
 
   const baselines: Record<string, Record<QueryClass, ReturnType<typeof percentiles>>> = {};
+  // The top-k decision (docs/decisions/0004-search-topk.md): the same index and queries, scoring every posting,
+  // and MaxScore without the long-query pruning.
+  const variants: [string, (q: string) => void][] = [
+    ['exhaustive', (q) => topKExhaustive(lexical, engine.queryTerms(parseQuery(q)), 10)],
+    ['maxscore-all', (q) => {
+      const parsed = parseQuery(q);
+      const all = [...parsed.terms, ...parsed.bigrams].map(([t, w]) => ({ term: lookupTerm(lexical, t) ?? -1, weight: w })).filter((x) => x.term >= 0);
+      topKMaxScore(lexical, all, 10);
+    }],
+  ];
+  for (const [name, fn] of variants) {
+    baselines[name] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
+    for (const cls of CLASSES) {
+      const lat: number[] = [];
+      for (const [n, q] of queries[cls].entries()) {
+        const [, ms] = time(() => fn(q));
+        if (n >= 3) lat.push(ms);
+      }
+      baselines[name][cls] = percentiles(lat);
+    }
+  }
   if (!values['no-baselines']) {
     const fts = new Sqlite(':memory:');
     fts.exec("CREATE VIRTUAL TABLE p USING fts5(title, abstract, tokenize='porter unicode61')");

@@ -114,8 +114,11 @@ export const configSchema = z.object({
   DIGEST_BOUNCE_LIMIT: wholeNumber(1, 100).default('3'),
 
   // Search
-  EMBEDDER: z.enum(['corpus', 'onnx']).default('corpus'),
+  /** corpus: vectors learned from the stored papers (no downloads); onnx: a sentence-transformers model in ONNX_MODEL_DIR; none: lexical only. */
+  EMBEDDER: z.enum(['corpus', 'onnx', 'none']).default('corpus'),
   ONNX_MODEL_DIR: z.string().optional(),
+  /** Minimum seconds between two rebuilds of the in-memory search index when papers keep changing. */
+  SEARCH_REBUILD_SECONDS: wholeNumber(0).default('300'),
 
   // Community
   SUBMISSION_MAX_AGE_DAYS: wholeNumber(1).default('14'),

@@ -22,6 +22,8 @@ export interface SearchServiceOptions {
   onnxAllowRemote?: boolean;
   /** How often (at most) a query checks the papers table for changes. */
   refreshIntervalMs: number;
+  /** Minimum time between two rebuilds once an index exists (imports change papers continuously). */
+  minRebuildIntervalMs: number;
   /** Train the corpus embedder when no saved model exists (the CLI `index` does it eagerly). */
   trainIfMissing: boolean;
   log?: (message: string) => void;
@@ -41,6 +43,7 @@ export class DatabaseSearchService implements SearchService {
   private snapshot: Snapshot | null = null;
   private building: Promise<void> | null = null;
   private checkedAt = 0;
+  private builtAt = 0;
   embedder: Embedder | null = null;
   private embedderPromise: Promise<Embedder | null> | null = null;
 
@@ -55,12 +58,18 @@ export class DatabaseSearchService implements SearchService {
     else if (Date.now() - this.checkedAt > this.options.refreshIntervalMs) {
       this.checkedAt = Date.now();
       // Check and rebuild in the background; queries keep using the current snapshot meanwhile.
-      void this.refresh().catch((e) => this.options.log?.(`search refresh failed: ${(e as Error).message}`));
+      void this.update(false).catch((e) => this.options.log?.(`search refresh failed: ${(e as Error).message}`));
     }
     return this.snapshot!.engine;
   }
 
-  async refresh(): Promise<void> {
+  /** Brings the index up to date now (the background check after queries is throttled instead). */
+  refresh(): Promise<void> {
+    return this.update(true);
+  }
+
+  /** Rebuilds when papers changed since the current snapshot; unless forced, no more often than minRebuildIntervalMs. */
+  private async update(force: boolean): Promise<void> {
     if (this.building) return this.building;
     this.building = (async () => {
       try {
@@ -68,7 +77,9 @@ export class DatabaseSearchService implements SearchService {
         const version = `${v.count}|${v.lastModified}`;
         this.checkedAt = Date.now();
         if (this.snapshot && this.snapshot.version === version) return;
+        if (!force && this.snapshot && Date.now() - this.builtAt < this.options.minRebuildIntervalMs) return;
         await this.rebuild(version);
+        this.builtAt = Date.now();
       } finally {
         this.building = null;
       }
@@ -194,6 +205,7 @@ export function serviceOptionsFromConfig(config: Config, overrides: Partial<Sear
     onnxModelDir: config.ONNX_MODEL_DIR,
     onnxAllowRemote: false,
     refreshIntervalMs: 30_000,
+    minRebuildIntervalMs: config.SEARCH_REBUILD_SECONDS * 1000,
     trainIfMissing: true,
     ...overrides,
   };

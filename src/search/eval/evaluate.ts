@@ -59,6 +59,7 @@ export async function evaluateBeir(dataset: BeirDataset, options: EvalOptions): 
       embedder: options.embedder ?? 'corpus',
       onnxModelDir: options.onnxModelDir,
       refreshIntervalMs: Number.MAX_SAFE_INTEGER,
+      minRebuildIntervalMs: 0,
       trainIfMissing: true,
       log: options.log,
     });
