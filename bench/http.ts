@@ -3,7 +3,8 @@
 // measured in the same run against the same server. The store holds the real data in ../shared/data (74,728
 // arXiv papers and the Hugging Face daily entries), imported once and kept under the system temp dir.
 // The server runs in its own process (`paperfeed serve`) so the load generator does not share its event loop.
-// Each route is measured with the page cache on (the default, ≤ 5 s) and, unless --cached-only, off.
+// Each route is measured with the page cache on (the default, ≤ 5 s) and, unless --cached-only, off; routes are
+// measured in interleaved rounds and medians reported, because the machine may be shared.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -21,19 +22,26 @@ const STORE_DIR = path.join(os.tmpdir(), 'paperfeed-bench-http');
 const EXPECTED_PAPERS = 70_000;
 
 interface Options {
+  /** Seconds per measurement. */
   duration: number;
+  /** Every route is measured this many times, interleaved with the others; medians are reported. */
+  rounds: number;
   connections: number;
   cachedOnly: boolean;
+  /** Route keys to leave out (bare, home, day, paper, api, feed). */
+  skip: string[];
 }
 
 function parseArgs(args: string[]): Options {
-  const options: Options = { duration: 8, connections: 50, cachedOnly: false };
+  const options: Options = { duration: 4, rounds: 3, connections: 50, cachedOnly: false, skip: [] };
   for (const a of args) {
     const [k, v] = a.replace(/^--/, '').split('=');
     if (k === 'duration') options.duration = Number(v);
+    else if (k === 'rounds') options.rounds = Number(v);
     else if (k === 'connections') options.connections = Number(v);
     else if (k === 'cached-only') options.cachedOnly = true;
-    else throw new Error(`unknown option ${a} (use --duration=SECONDS --connections=N --cached-only)`);
+    else if (k === 'skip') options.skip = (v ?? '').split(',');
+    else throw new Error(`unknown option ${a} (use --duration=SECONDS --rounds=N --connections=N --cached-only --skip=paper,feed)`);
   }
   return options;
 }
@@ -117,26 +125,51 @@ interface Measured {
   non2xx: number;
 }
 
-async function measure(url: string, name: string, route: string, o: Options): Promise<Measured> {
-  // A short warm-up fills caches (the page cache, SQLite's pages, V8's JIT) before the measured run.
-  await autocannon({ url: url + route, connections: o.connections, duration: 1 });
-  const r = await autocannon({ url: url + route, connections: o.connections, duration: o.duration });
-  return { name, path: route, rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+interface Sample {
+  rps: number;
+  p99: number;
+  non2xx: number;
 }
 
-async function pickRoutes(url: string): Promise<[string, string][]> {
+async function sample(url: string, route: string, o: Options): Promise<Sample> {
+  const r = await autocannon({ url: url + route, connections: o.connections, duration: o.duration });
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Measures every route `rounds` times, interleaved (bare, home, day, …, bare, home, …), so that load from
+ * elsewhere on the machine falls on all routes alike; reports the median of each.
+ */
+async function measureAll(url: string, routes: [string, string][], o: Options): Promise<Measured[]> {
+  // A short warm-up per route fills caches (the page cache, SQLite's pages, V8's JIT) before measuring.
+  for (const [, route] of routes) await autocannon({ url: url + route, connections: o.connections, duration: 1 });
+  const samples = new Map<string, Sample[]>(routes.map(([, route]) => [route, []]));
+  for (let round = 0; round < o.rounds; round++) {
+    for (const [, route] of routes) samples.get(route)!.push(await sample(url, route, o));
+  }
+  return routes.map(([name, route]) => {
+    const s = samples.get(route)!;
+    return { name, path: route, rps: median(s.map((x) => x.rps)), p99: median(s.map((x) => x.p99)), non2xx: s.reduce((n, x) => n + x.non2xx, 0) };
+  });
+}
+
+async function pickRoutes(url: string, skip: string[]): Promise<[string, string][]> {
   const list = await (await fetch(`${url}/api/daily_papers?limit=1`)).json();
   const paperId = list[0]?.paper?.id;
   const day = list[0]?.paper?.submittedOnDailyAt?.slice(0, 10);
   if (!paperId || !day) throw new Error('the store has no daily papers');
-  const routes: [string, string][] = [
-    ['bare route (constant string)', '/healthz'],
-    ['home page', '/'],
-    ['day page', `/papers/date/${day}`],
-    ['paper page', `/papers/${paperId}`],
-    ['API list', `/api/daily_papers?date=${day}`],
-    ['feed (RSS, daily)', '/feeds/daily/rss.xml'],
+  const all: [string, string, string][] = [
+    ['bare', 'bare route (constant string)', '/healthz'],
+    ['home', 'home page', '/'],
+    ['day', 'day page', `/papers/date/${day}`],
+    ['paper', 'paper page', `/papers/${paperId}`],
+    ['api', 'API list', `/api/daily_papers?date=${day}`],
+    ['feed', 'feed (RSS, daily)', '/feeds/daily/rss.xml'],
   ];
+  // The bare route is the baseline every ratio divides by, so it is never skipped.
+  const routes = all.filter(([key]) => key === 'bare' || !skip.includes(key)).map(([, name, route]) => [name, route] as [string, string]);
   // One request each before measuring: the first paper page starts the search index build (similar papers),
   // which runs once per process and is not what this benchmark measures.
   for (const [, route] of routes) await fetch(url + route, { signal: AbortSignal.timeout(600_000) });
@@ -156,15 +189,13 @@ function report(title: string, rows: Measured[]): void {
 export async function run(args: string[]): Promise<void> {
   const o = parseArgs(args);
   await prepareStore();
-  console.log(`autocannon: ${o.connections} connections, ${o.duration} s per route, ${os.cpus().length} CPUs`);
+  console.log(`autocannon: ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.duration} s per route (medians), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
   const modes: [string, number][] = [['page cache on (PAGE_CACHE_SECONDS=5)', 5]];
   if (!o.cachedOnly) modes.push(['page cache off (PAGE_CACHE_SECONDS=0)', 0]);
   for (const [title, seconds] of modes) {
     const { url, child } = await startServer(seconds);
     try {
-      const rows: Measured[] = [];
-      for (const [name, route] of await pickRoutes(url)) rows.push(await measure(url, name, route, o));
-      report(title, rows);
+      report(title, await measureAll(url, await pickRoutes(url, o.skip), o));
     } finally {
       await stopServer(child);
     }

@@ -129,5 +129,15 @@ export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions
 
   app.notFound((c) => notFoundResponse(c, config.baseUrl));
   app.onError((err, c) => handleError(err, c, ctx.logger, config.baseUrl));
+
+  // Cached pages and feeds are answered before routing: a hit then costs a map lookup and a socket write, which
+  // is what lets the home page keep up with a bare route. API paths still go through routing, so the per-address
+  // quota counts every call (the middleware above answers their hits).
+  if (config.PAGE_CACHE_SECONDS > 0) {
+    const route = app.fetch;
+    const isApi = (url: string) => url.startsWith('/api/', url.indexOf('/', url.indexOf('//') + 2));
+    app.fetch = (request, env, executionContext) =>
+      (!isApi(request.url) && pageCache.lookup(request)) || route(request, env, executionContext);
+  }
   return { app, pageCache };
 }

@@ -24,14 +24,14 @@ export function httpDate(iso: string): string {
 }
 
 /** True when the request's validators say the client already holds this representation. */
-export function isNotModified(c: Context, etag: string, lastModified: string | null): boolean {
-  const ifNoneMatch = c.req.header('if-none-match');
-  if (ifNoneMatch !== undefined) {
+export function isNotModified(request: Request, etag: string, lastModified: string | null): boolean {
+  const ifNoneMatch = request.headers.get('if-none-match');
+  if (ifNoneMatch !== null) {
     if (ifNoneMatch.trim() === '*') return true;
     // Weak comparison: W/"x" matches "x" (a proxy may have weakened our tag).
     return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
   }
-  const ifModifiedSince = c.req.header('if-modified-since');
+  const ifModifiedSince = request.headers.get('if-modified-since');
   if (ifModifiedSince && lastModified) {
     const since = Date.parse(ifModifiedSince);
     return !Number.isNaN(since) && Date.parse(lastModified) <= since;
@@ -50,7 +50,7 @@ export function represent(c: Context, rep: Representation): Response {
   };
   const lastModified = rep.lastModified ? httpDate(rep.lastModified) : null;
   if (lastModified) headers['Last-Modified'] = lastModified;
-  if ((rep.status ?? 200) === 200 && isNotModified(c, etag, lastModified)) {
+  if ((rep.status ?? 200) === 200 && isNotModified(c.req.raw, etag, lastModified)) {
     delete headers['Content-Type'];
     return new Response(null, { status: 304, headers });
   }

@@ -27,10 +27,14 @@ interface Entry {
   lastModified: string | null;
 }
 
-export function isPersonalRequest(c: Context): boolean {
-  if (c.req.header('authorization')) return true;
-  const cookie = c.req.header('cookie');
+export function isPersonal(request: Request): boolean {
+  if (request.headers.has('authorization')) return true;
+  const cookie = request.headers.get('cookie');
   return !!cookie && cookie.split(';').some((part) => part.trim().startsWith(`${SESSION_COOKIE_NAME}=`));
+}
+
+export function isPersonalRequest(c: Context): boolean {
+  return isPersonal(c.req.raw);
 }
 
 /** Only responses built as cacheable representations (they carry an ETag) are kept; health checks and redirects are not. */
@@ -47,7 +51,10 @@ function headerObject(headers: Headers): Record<string, string> {
 }
 
 export interface PageCache {
+  /** Stores what the routes below it render, and answers from the cache when it can. */
   middleware: MiddlewareHandler;
+  /** The stored response for a request, or null: lets the server answer before routing at all. */
+  lookup(request: Request): Response | null;
   clear(): void;
   size(): number;
 }
@@ -56,16 +63,26 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
 
+  function cacheable(request: Request): boolean {
+    return (request.method === 'GET' || request.method === 'HEAD') && !isPersonal(request);
+  }
+
+  function lookup(request: Request): Response | null {
+    if (!cacheable(request)) return null;
+    const hit = entries.get(request.url);
+    if (!hit || now() - hit.storedAt >= options.ttlMs) return null;
+    if (hit.etag && isNotModified(request, hit.etag, hit.lastModified)) {
+      return new Response(null, { status: 304, headers: hit.notModifiedHeaders });
+    }
+    return new Response(request.method === 'HEAD' ? null : hit.body, { status: hit.status, headers: hit.headers });
+  }
+
   const middleware: MiddlewareHandler = async (c, next) => {
-    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || isPersonalRequest(c)) return next();
+    if (!cacheable(c.req.raw)) return next();
     const key = c.req.url;
-    const hit = entries.get(key);
-    if (hit && now() - hit.storedAt < options.ttlMs) {
-      if (hit.etag && isNotModified(c, hit.etag, hit.lastModified)) {
-        c.res = new Response(null, { status: 304, headers: hit.notModifiedHeaders });
-        return;
-      }
-      c.res = new Response(c.req.method === 'HEAD' ? null : hit.body, { status: hit.status, headers: hit.headers });
+    const hit = lookup(c.req.raw);
+    if (hit) {
+      c.res = hit;
       return;
     }
     await next();
@@ -87,5 +104,5 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     });
   };
 
-  return { middleware, clear: () => entries.clear(), size: () => entries.size };
+  return { middleware, lookup, clear: () => entries.clear(), size: () => entries.size };
 }
