@@ -133,6 +133,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     expect(await copy.isVisible()).toBe(true);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     await copy.click();
+    await page.waitForFunction(() => /Copied|Selected/.test(document.querySelector('button[data-copy=bibtex]')?.textContent ?? ''));
     expect(await copy.innerText()).toMatch(/Copied|Selected/);
 
     const xss = await open(`/papers/${XSS_ID}`);

@@ -27,7 +27,8 @@ describe('HTTP headers, validators and caching', () => {
 
   it('sends security headers and a strict CSP on every kind of response', async () => {
     const { app } = testApp(db, { now: FIXED_NOW });
-    for (const url of [...Object.values(URLS), '/no/such/page', '/api/papers/2506.99999']) {
+    // Twice each: the second answer of a cacheable URL comes from the page cache and must carry the same headers.
+    for (const url of [...Object.values(URLS), ...Object.values(URLS), '/no/such/page', '/api/papers/2506.99999']) {
       const res = await app.request(url);
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp, url).toContain("default-src 'none'");
