@@ -15,6 +15,7 @@ import { createPageCache, isPersonalRequest, type PageCache } from './http/page-
 import { listingHandlers } from './routes/listings.tsx';
 import { searchHandlers, similarIdsFor } from './routes/search.tsx';
 import { paperHandlers, type PaperPageExtensions } from './routes/paper.tsx';
+import { searchFeedHandler } from './routes/search-feed.ts';
 import { siteHandlers } from './routes/site.tsx';
 import { sessionMiddleware } from './security/auth.ts';
 import { csrfProtection } from './security/csrf.ts';
@@ -110,6 +111,7 @@ export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions
   app.get('/api/papers/search', search.api);
   app.get(`/api/papers/${NEW_ID}/similar`, search.similar);
   app.get(`/api/papers/${OLD_ID}/similar`, search.similar);
+  feedRoutes(app, '/search', searchFeedHandler(ctx));
 
   // ── Operations: scheduler status (admins only) ──
   app.get('/api/admin/status', ...adminStatus(ctx));

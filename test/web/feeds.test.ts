@@ -126,6 +126,23 @@ describe('feeds', () => {
     expect(rolling.items.map((i) => i.guid).sort()).toEqual(atom.items.map((i) => i.guid).sort());
   });
 
+  it('turns any search into a feed in all three formats', async () => {
+    // Lexical search only (EMBEDDER=none): the feed is what is tested here, not the ranking.
+    const { app: searchApp } = testApp(db, { now: FIXED_NOW, env: { EMBEDDER: 'none' } });
+    const rss = await searchApp.request('/search/rss.xml?q=old-style%20strings');
+    expect(rss.status).toBe(200);
+    const { meta, items } = await parseWithFeedparser(await rss.text());
+    expect(meta.title).toBe('Paperfeed · search: old-style strings');
+    expect(items[0].guid).toBe('http://paperfeed.test/papers/hep-th/9901001');
+    const atom = await parseWithFeedparser(await (await searchApp.request('/search/atom.xml?q=strings')).text());
+    expect(atom.items.map((i) => i.guid)).toContain('http://paperfeed.test/papers/hep-th/9901001');
+    const json = await (await searchApp.request('/search/feed.json?q=strings')).json();
+    expect(jsonFeedProblems(json)).toEqual([]);
+    expect(json.home_page_url).toBe('http://paperfeed.test/search?q=strings');
+    expect((await searchApp.request('/search/rss.xml')).status).toBe(400);
+    expect((await searchApp.request('/search/rss.xml?q=%20')).status).toBe(400);
+  });
+
   it('filters feeds by category and validates the category', async () => {
     const { items } = await parseWithFeedparser(await (await app.request('/papers/date/2025-06-03/rss.xml?category=cs.CL')).text());
     expect(items.length).toBeGreaterThan(0);

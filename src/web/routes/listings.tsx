@@ -1,7 +1,7 @@
 // Handlers for the period listings (home, day, week, month) and trending, in each representation: the HTML page,
 // and the RSS/Atom/JSON feeds. Each parses and validates its input, calls one loader, and renders.
 import type { Context } from 'hono';
-import { categoryCounts } from '../../db/listings.ts';
+import { categoryCounts, type ListedPaper } from '../../db/listings.ts';
 import {
   nextPeriod,
   parseDay,
@@ -11,7 +11,7 @@ import {
   type Period,
   type PeriodKind,
 } from '../../domain/periods.ts';
-import { feedLinks, feedResponse, type FeedDocument, type FeedFormat } from '../feeds/render.ts';
+import { feedLinks, feedResponse, type FeedDocument, type FeedFormat, type FeedItem } from '../feeds/render.ts';
 import { htmlDocument, type FeedLink } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import { represent } from '../http/conditional.ts';
@@ -200,7 +200,25 @@ export function listingHandlers(ctx: AppContext) {
   };
 }
 
-/** A listing as a feed document; item ids are the papers' canonical URLs. */
+/** A paper as a feed item; its id is the paper's canonical URL, the same in every feed. */
+export function feedItem(ctx: AppContext, { paper, signals }: ListedPaper): FeedItem {
+  const url = ctx.config.baseUrl + paperPath(paper.id);
+  const published = new Date(paper.submittedAt ?? signals.submittedAt ?? `${signals.day ?? paper.announcedOn ?? '1970-01-01'}T00:00:00Z`).toISOString();
+  return {
+    id: url,
+    url,
+    title: paper.title,
+    summary: paper.abstract,
+    authors: paper.authors,
+    published,
+    // A new arXiv version updates the entry; never earlier than its publication.
+    updated: paper.updatedAt && paper.updatedAt > published ? paper.updatedAt : published,
+    categories: paper.categories,
+    externalUrl: `https://arxiv.org/abs/${paper.id}`,
+  };
+}
+
+/** A listing as a feed document. */
 export function listingFeed(ctx: AppContext, listing: Listing, title: string, homePageUrl: string): FeedDocument {
   return {
     title,
@@ -212,22 +230,6 @@ export function listingFeed(ctx: AppContext, listing: Listing, title: string, ho
           : 'Papers announced on arXiv, ranked by trending score.',
     homePageUrl,
     updated: listing.lastModified,
-    items: listing.items.map(({ paper, signals }) => {
-      const url = ctx.config.baseUrl + paperPath(paper.id);
-      const published = new Date(paper.submittedAt ?? signals.submittedAt ?? `${signals.day ?? paper.announcedOn ?? '1970-01-01'}T00:00:00Z`).toISOString();
-      return {
-        id: url,
-        url,
-        title: paper.title,
-        summary: paper.abstract,
-        authors: paper.authors,
-        published,
-        // A new arXiv version updates the entry; never earlier than its publication.
-        updated: paper.updatedAt && paper.updatedAt > published ? paper.updatedAt : published,
-        categories: paper.categories,
-        externalUrl: `https://arxiv.org/abs/${paper.id}`,
-      };
-    }),
+    items: listing.items.map((item) => feedItem(ctx, item)),
   };
 }
-
