@@ -20,6 +20,11 @@ export function FeedsPage(props: { canonical: string; groups: FeedGroup[]; categ
       <p>Every list on this site is also a feed. Each listing page links its own feeds too, so a feed reader finds them from the page address.</p>
       <h2>Lists</h2>
       <ul>{props.groups.map(row)}</ul>
+      <h2>Searches</h2>
+      <p>
+        Any search is a feed too: <code>/search/rss.xml?q=your+words</code> (or <code>atom.xml</code>, <code>feed.json</code>), optionally with{' '}
+        <code>&amp;category=cs.CL</code>.
+      </p>
       <h2>Categories</h2>
       <ul>{props.categories.map((category) => row({ title: category, path: `/feeds/category/${category}` }))}</ul>
     </Layout>
