@@ -2,7 +2,7 @@
 // nearest neighbours, hybrid rerank), no I/O. The service builds one from the database; eval and the benchmark
 // build one from files.
 import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
-import { conjunction, countMatches, disjunction, topKMaxScore, type QueryTerm, type TopK } from './lexical/topk.ts';
+import { conjunction, countMatches, disjunction, topK, type QueryTerm, type TopK } from './lexical/topk.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
 import { dot } from './semantic/embedder.ts';
 import type { VectorIndex } from './semantic/vector-index.ts';
@@ -127,7 +127,7 @@ export class SearchEngine {
 
   lexicalTopK(parsed: ParsedQuery, k: number, allowed: Uint8Array | null): TopK & { total: number } {
     const q = this.queryTerms(parsed);
-    const top = topKMaxScore(this.lexical, q, k, allowed);
+    const top = topK(this.lexical, q, k, allowed);
     const unigramIds = [...parsed.terms.keys()].map((t) => this.lexical.termIds.get(t)).filter((x): x is number => x !== undefined);
     const total = countMatches(this.lexical, unigramIds, allowed).count;
     return { ...top, total };
@@ -269,10 +269,15 @@ export function zScores(xs: number[]): number[] {
 }
 
 /**
- * Keeps the `maxTerms` terms with the highest upper bound (query weight × largest impact), which are the
- * selective ones; bigrams compete on the same footing. Short queries are returned unchanged.
+ * Long queries (a pasted abstract) keep their `maxTerms` most selective terms (highest largest impact, i.e. the
+ * rarest), with repetition damped to 1 + ln(count): common words repeated in an abstract would otherwise bring
+ * their long posting lists back in and dominate the cost while adding little to the ranking
+ * (docs/decisions/0004-search-topk.md). Short queries are returned unchanged.
  */
 export function pruneLongQuery(ix: LexicalIndex, q: QueryTerm[], maxTerms: number): QueryTerm[] {
   if (q.length <= maxTerms) return q;
-  return [...q].sort((a, b) => b.weight * ix.maxImpact[b.term] - a.weight * ix.maxImpact[a.term] || a.term - b.term).slice(0, maxTerms);
+  return [...q]
+    .sort((a, b) => ix.maxImpact[b.term] - ix.maxImpact[a.term] || a.term - b.term)
+    .slice(0, maxTerms)
+    .map((t) => ({ term: t.term, weight: 1 + Math.log(t.weight) }));
 }

@@ -167,6 +167,55 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
   return heap.sorted(index.impactScale);
 }
 
+/** Up to this many postings in all, accumulating every posting beats MaxScore's per-document bookkeeping. */
+export const ACCUMULATE_MAX_POSTINGS = 50_000;
+
+/**
+ * The k best documents: term-at-a-time accumulation when the query's posting lists are short in total (rare
+ * words, pruned long queries), MaxScore otherwise (common words, where skipping pays). Same results either way.
+ */
+export function topK(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
+  let postings = 0;
+  for (const q of query) postings += index.offsets[q.term + 1] - index.offsets[q.term];
+  return postings <= ACCUMULATE_MAX_POSTINGS ? topKAccumulate(index, query, k, allowed) : topKMaxScore(index, query, k, allowed);
+}
+
+// Scratch for accumulation, reused across queries (JavaScript runs one query at a time) and cleaned after use.
+const scratch = new WeakMap<LexicalIndex, { acc: Float64Array; seen: Uint8Array; touched: Int32Array }>();
+
+/** Term-at-a-time: adds every posting into an accumulator, then keeps the k best touched documents. */
+export function topKAccumulate(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
+  if (k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
+  let s = scratch.get(index);
+  if (!s) scratch.set(index, (s = { acc: new Float64Array(index.docCount), seen: new Uint8Array(index.docCount), touched: new Int32Array(0) }));
+  let total = 0;
+  for (const q of query) total += index.offsets[q.term + 1] - index.offsets[q.term];
+  if (s.touched.length < total) s.touched = new Int32Array(total);
+  const { acc, seen, touched } = s;
+  let count = 0;
+  for (const q of query) {
+    if (!(q.weight > 0)) continue;
+    for (let p = index.offsets[q.term]; p < index.offsets[q.term + 1]; p++) {
+      const d = index.docs[p];
+      if (seen[d] === 0) {
+        seen[d] = 1;
+        touched[count++] = d;
+      }
+      acc[d] += q.weight * index.impacts[p];
+    }
+  }
+  const heap = new TopKHeap(k);
+  // Offer in document order so ties resolve exactly as in MaxScore (lower document first).
+  const docs = touched.subarray(0, count).sort();
+  for (let i = 0; i < count; i++) {
+    const d = docs[i];
+    if (allowed === null || allowed[d] !== 0) heap.offer(d, acc[d]);
+    acc[d] = 0;
+    seen[d] = 0;
+  }
+  return heap.sorted(index.impactScale);
+}
+
 /** Reference implementation: scores every posting of every query term, then sorts. For tests and baselines. */
 export function topKExhaustive(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
   const acc = new Float64Array(index.docCount);

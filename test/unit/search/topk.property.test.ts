@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLexicalIndex, DEFAULT_BM25, type IndexDoc } from '../../../src/search/lexical/index.ts';
-import { topKExhaustive, topKMaxScore, type QueryTerm } from '../../../src/search/lexical/topk.ts';
+import { topKAccumulate, topKExhaustive, topKMaxScore, type QueryTerm } from '../../../src/search/lexical/topk.ts';
 
 const VOCAB = ['graph', 'neural', 'network', 'diffusion', 'model', 'language', 'vision', 'robot', 'policy', 'learning', 'sparse', 'attention', 'token', 'image', 'gpt-4', '3d'];
 
@@ -23,9 +23,12 @@ function expectSameTopK(index: ReturnType<typeof buildLexicalIndex>, query: Quer
   // exactly, ties included (lower document first).
   expect([...fast.docs]).toEqual([...slow.docs]);
   expect([...fast.scores]).toEqual([...slow.scores]);
+  const acc = topKAccumulate(index, query, k, allowed);
+  expect([...acc.docs]).toEqual([...slow.docs]);
+  expect([...acc.scores]).toEqual([...slow.scores]);
 }
 
-describe('MaxScore top-k equals brute-force BM25F', () => {
+describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
   it('on random corpora, queries, weights and k', () => {
     fc.assert(
       fc.property(
