@@ -276,11 +276,6 @@ export async function recordBounce(database: Database, id: string, threshold: nu
   return { disabled: Number(disabled.numUpdatedRows) === 1 };
 }
 
-/** A delivered digest shows the address works again: bounces are counted consecutively. */
-export async function clearBounces(database: Database, id: string): Promise<void> {
-  await database.db.updateTable('subscriptions').set({ bounce_count: 0 }).where('id', '=', id).where('bounce_count', '>', 0).execute();
-}
-
 // Deliveries -----------------------------------------------------------------------------------------
 
 export type DeliveryStatus = 'pending' | 'sending' | 'handed_off' | 'sent' | 'failed' | 'skipped';
@@ -377,26 +372,46 @@ export async function nextPendingAttempt(database: Database): Promise<string | n
 }
 
 /**
- * Takes a delivery for sending: succeeds only if the row is still exactly as the runner saw it (same status,
- * same holder, same attempt count), so of two runners racing for one job exactly one gets it.
+ * Takes deliveries for sending in one statement: only rows that are still due (pending and their time has
+ * come, or 'sending' under an expired lease or a holder known to be dead) change hands, so of two runners
+ * racing for a row exactly one gets it. Returns the rows this runner now holds, attempts already counted.
  */
-export async function claimDelivery(database: Database, seen: Delivery, holder: string, now: Date, leaseMs: number): Promise<boolean> {
+export async function claimDeliveries(
+  database: Database,
+  keys: string[],
+  holder: string,
+  now: Date,
+  leaseMs: number,
+  deadHolders: string[] = [],
+): Promise<Delivery[]> {
+  if (!keys.length) return [];
   const nowIso = now.toISOString();
-  let q = database.db
+  await database.db
     .updateTable('digest_deliveries')
-    .set({
+    .set((eb) => ({
       status: 'sending',
       claimed_by: holder,
       lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
-      attempts: Number(seen.attempts) + 1,
+      attempts: eb('attempts', '+', 1),
       updated_at: nowIso,
-    })
-    .where('idempotency_key', '=', seen.idempotency_key)
-    .where('status', '=', seen.status)
-    .where('attempts', '=', Number(seen.attempts));
-  q = seen.claimed_by === null ? q.where('claimed_by', 'is', null) : q.where('claimed_by', '=', seen.claimed_by);
-  const result = await q.executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+    }))
+    .where('idempotency_key', 'in', keys)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
+        eb.and([eb('status', '=', 'sending'), eb('lease_expires_at', '<=', nowIso)]),
+        ...(deadHolders.length ? [eb.and([eb('status', '=', 'sending'), eb('claimed_by', 'in', deadHolders)])] : []),
+      ]),
+    )
+    .execute();
+  return database.db
+    .selectFrom('digest_deliveries')
+    .selectAll()
+    .where('idempotency_key', 'in', keys)
+    .where('claimed_by', '=', holder)
+    .where('status', '=', 'sending')
+    .orderBy('idempotency_key')
+    .execute();
 }
 
 async function transition(
@@ -417,21 +432,58 @@ async function transition(
 }
 
 /**
- * The point of no return: written after the whole message reached the mail server and before the end-of-data
- * marker that makes the server accept it. A runner that dies after this never sends the message again.
+ * Folds a hand-off found in a dead runner's journal (src/mail/handoff-journal.ts) into the database: that
+ * attempt's end-of-data marker was written, so the digest is never sent again. Only the journaled attempt
+ * counts: a row claimed again since then is left alone.
  */
-export const markHandedOff = (database: Database, key: string, holder: string, now: Date) =>
-  transition(database, key, holder, ['sending'], { status: 'handed_off', handed_off_at: now.toISOString() });
+export async function recordHandOff(database: Database, key: string, holder: string, attempt: number, now: Date): Promise<boolean> {
+  const result = await database.db
+    .updateTable('digest_deliveries')
+    .set({ status: 'handed_off', handed_off_at: now.toISOString(), lease_expires_at: null, updated_at: now.toISOString() })
+    .where('idempotency_key', '=', key)
+    .where('claimed_by', '=', holder)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', attempt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
 
-export const markSent = (database: Database, key: string, holder: string, now: Date, response: string, paperCount: number) =>
-  transition(database, key, holder, ['sending', 'handed_off'], {
-    status: 'sent',
-    sent_at: now.toISOString(),
-    smtp_response: response.slice(0, 300),
-    paper_count: paperCount,
-    lease_expires_at: null,
-    last_error: null,
+export interface SentRecord {
+  key: string;
+  sentAt: Date;
+  response: string;
+  paperCount: number;
+  /** The subscription's bounce count goes back to 0 (only needed when it was above 0). */
+  clearBouncesOf: string | null;
+}
+
+/**
+ * Records accepted digests, several in one transaction. Not on the exactly-once path (the hand-off is): a row
+ * whose record is lost in a crash stays 'handed_off', which is never sent again.
+ */
+export async function markSentMany(database: Database, holder: string, records: SentRecord[]): Promise<void> {
+  if (!records.length) return;
+  await database.db.transaction().execute(async (trx) => {
+    for (const r of records) {
+      await trx
+        .updateTable('digest_deliveries')
+        .set({
+          status: 'sent',
+          sent_at: r.sentAt.toISOString(),
+          smtp_response: r.response.slice(0, 300),
+          paper_count: r.paperCount,
+          lease_expires_at: null,
+          last_error: null,
+          updated_at: new Date().toISOString(),
+        })
+        .where('idempotency_key', '=', r.key)
+        .where('claimed_by', '=', holder)
+        .where('status', 'in', ['sending', 'handed_off'])
+        .execute();
+      if (r.clearBouncesOf) await trx.updateTable('subscriptions').set({ bounce_count: 0 }).where('id', '=', r.clearBouncesOf).execute();
+    }
   });
+}
 
 /** The server answered with a refusal, so nothing was accepted: back to pending for a later attempt. */
 export const markRetry = (database: Database, key: string, holder: string, nextAttempt: Date, error: string) =>
@@ -449,9 +501,14 @@ export const markFailed = (database: Database, key: string, holder: string, erro
 export const markSkipped = (database: Database, key: string, holder: string, reason: string) =>
   transition(database, key, holder, ['sending'], { status: 'skipped', lease_expires_at: null, last_error: reason.slice(0, 500) });
 
-/** Connection lost after the hand-off: the server may have the message. Recorded as sent without a reply. */
-export const markHandedOffUnconfirmed = (database: Database, key: string, holder: string, error: string) =>
-  transition(database, key, holder, ['handed_off'], { lease_expires_at: null, last_error: `unconfirmed: ${error}`.slice(0, 500) });
+/** Connection lost after the hand-off: the server may have the message. Recorded as handed off, never resent. */
+export const markHandedOffUnconfirmed = (database: Database, key: string, holder: string, now: Date, error: string) =>
+  transition(database, key, holder, ['sending', 'handed_off'], {
+    status: 'handed_off',
+    handed_off_at: now.toISOString(),
+    lease_expires_at: null,
+    last_error: `unconfirmed: ${error}`.slice(0, 500),
+  });
 
 export async function deliveryStatusCounts(database: Database, periodKey?: string): Promise<Record<string, number>> {
   let q = database.db.selectFrom('digest_deliveries').select(['status', sql<number>`COUNT(*)`.as('n')]).groupBy('status');

@@ -1,5 +1,6 @@
 // One digest run with everything taken from the configuration: what `paperfeed digest` and the server's
 // scheduler both call.
+import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import type { Logger } from '../log.ts';
@@ -27,7 +28,8 @@ export async function runConfiguredDigests(
   const transport = createMailTransport(config, { maxConnections: config.SMTP_MAX_CONNECTIONS });
   try {
     const signer = await mailLinkSigner(config, database);
-    const summary = await runDigests({ database, transport, baseUrl: config.baseUrl, signer, logger, settings: digestSettings(config) }, request);
+    const journalDir = path.join(config.dataDir, 'digest-journal');
+    const summary = await runDigests({ database, transport, journalDir, baseUrl: config.baseUrl, signer, logger, settings: digestSettings(config) }, request);
     return { ...summary, transport: transport.kind };
   } finally {
     await transport.close();
@@ -47,6 +49,7 @@ export async function runDigestJob(ctx: { config: Config; database: Database; lo
     skipped: s.skipped,
     unconfirmed: s.unconfirmed,
     recovered: s.recovered,
+    journaled: s.journaled,
     waiting: s.waiting,
   };
 }

@@ -1,25 +1,20 @@
 // Sends the digests that are due, exactly once per subscriber and period, across crashes and restarts.
 //
 // Every digest is a row in digest_deliveries keyed by (subscription, period), inserted before anything is sent.
-// A runner moves a row through
-//
-//   pending ──claim──▶ sending ──body streamed, marker held──▶ handed_off ──250 reply──▶ sent
-//      ▲                  │                                        │
-//      └──── 4xx/5xx reply or connection lost before hand-off ─────┘ (a reply after hand-off also returns it)
-//
-// and every move is a compare-and-set, so two runners never send one row. The "handed_off" write happens after
-// the whole message is on the connection and BEFORE the end-of-data marker is released (src/mail/smtp-pool.ts).
-// Hence after a crash (SIGKILL, power loss) at any instant:
-//   - row 'sending'    → the marker never left, the server discarded the partial message: resend (safe);
-//   - row 'handed_off' → the server has it, or will, unless the crash fell between the hand-off commit and
-//                        the marker's write a few microseconds later: never resent.
-// So delivery is exactly-once except for that microsecond window, where it is at-most-once (docs/digests.md).
-// The deterministic Message-ID (<digest.SUBSCRIPTION.PERIOD@host>) lets receivers drop a copy in any case.
+// A runner claims rows (pending → sending, compare-and-set, so two runners never send one row), streams each
+// message, and holds back the end-of-data marker that makes the server accept it. Immediately before the marker
+// (same tick), it appends the hand-off to a local journal with a synchronous write (src/mail/handoff-journal.ts);
+// after the server's 250 the row becomes 'sent'. After a crash (SIGKILL, power cut of the process) at any instant:
+//   - no journal line → the marker never left, the server discarded the partial message: the next run resends;
+//   - journal line    → the marker was being written: the next run records 'handed_off' and never resends.
+// The only uncertain moment is between the journal write() returning and the marker's write() in the same tick:
+// microseconds with no I/O or other work in between; a crash there loses that digest (at-most-once). Everything
+// else is exactly-once. The deterministic Message-ID (<digest.SUBSCRIPTION.PERIOD@host>) lets receivers drop a
+// copy in any case. docs/digests.md has the full table, including a host lost for good (at-least-once).
 import os from 'node:os';
 import type { Database } from '../db/connect.ts';
 import {
-  claimDelivery,
-  clearBounces,
+  claimDeliveries,
   deliveriesByKeys,
   deliveryKey,
   deliveryStatusCounts,
@@ -27,22 +22,24 @@ import {
   expireUnconfirmed,
   listActiveSubscribers,
   markFailed,
-  markHandedOff,
   markHandedOffUnconfirmed,
   markRetry,
-  markSent,
+  markSentMany,
   markSkipped,
   nextPendingAttempt,
   planDeliveries,
   recordBounce,
+  recordHandOff,
   sendingHolders,
   subscriptionsByIds,
   type Delivery,
   type PlannedDelivery,
+  type SentRecord,
   type Subscription,
 } from '../db/subscriptions.ts';
 import type { Logger } from '../log.ts';
 import { loadPeriodPapers, type DigestPaper } from './digest-content.ts';
+import { HandOffJournal } from './handoff-journal.ts';
 import type { LinkSigner } from './links.ts';
 import { mailLinks } from './links.ts';
 import type { Frequency, Preferences } from './preferences.ts';
@@ -79,6 +76,8 @@ export const DEFAULT_RUN_SETTINGS: DigestRunSettings = {
 export interface DigestRunContext {
   database: Database;
   transport: MailTransport;
+  /** Folder for the hand-off journals of runners on this host (<data dir>/digest-journal). */
+  journalDir: string;
   baseUrl: string;
   signer: LinkSigner;
   logger?: Logger;
@@ -112,8 +111,13 @@ export interface DigestRunSummary {
   skipped: number;
   /** Rows found 'sending' under a dead runner and sent again (their message never completed). */
   recovered: number;
+  /** Hand-offs found in dead runners' journals and recorded, so those digests are not sent again. */
+  journaled: number;
   /** Digests (of any period) still waiting for a retry when the run returned. */
   waiting: number;
+  /** Milliseconds spent planning (listing due subscribers, inserting delivery rows) and sending. */
+  planMs: number;
+  sendMs: number;
   dryRun: DryRunItem[];
 }
 
@@ -191,7 +195,7 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
   const now = ctx.now ?? (() => new Date());
   const host = messageIdHost(ctx.baseUrl);
   const links = mailLinks(ctx.baseUrl, ctx.signer);
-  const summary: DigestRunSummary = { planned: 0, sent: 0, unconfirmed: 0, retried: 0, failed: 0, bounced: 0, disabled: 0, skipped: 0, recovered: 0, waiting: 0, dryRun: [] };
+  const summary: DigestRunSummary = { planned: 0, sent: 0, unconfirmed: 0, retried: 0, failed: 0, bounced: 0, disabled: 0, skipped: 0, recovered: 0, journaled: 0, waiting: 0, planMs: 0, sendMs: 0, dryRun: [] };
   const contents = new Map<string, Promise<PeriodContent>>();
   const contentFor = (period: DigestPeriod) => {
     const key = `${period.frequency}/${period.key}`;
@@ -203,6 +207,7 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     return c;
   };
 
+  const started = performance.now();
   if (!request.dryRun) await expireUnconfirmed(ctx.database, now());
 
   // 1. Plan: one row per due (subscriber, period), written before anything is sent.
@@ -225,13 +230,44 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     return summary;
   }
   summary.planned = await planDeliveries(ctx.database, planned, now());
+  summary.planMs = Math.round(performance.now() - started);
+  const sendStarted = performance.now();
 
-  // 2. Send everything due, including retries and rows a dead runner left behind.
+  // Acceptances are written in small batches, off the hand-off path: the hand-off row already guarantees the
+  // digest is never sent again, so 'sent' only adds the server's reply.
+  let sentQueue: SentRecord[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  function recordSent(record: SentRecord): void {
+    sentQueue.push(record);
+    if (sentQueue.length >= 50) void flushSent();
+  }
+  function flushSent(): Promise<void> {
+    const batch = sentQueue;
+    sentQueue = [];
+    flushing = flushing
+      .then(() => markSentMany(ctx.database, holder, batch))
+      .catch((e) => {
+        // Those rows stay 'sending': the journal is kept so that the next runner records them as handed off.
+        journalNeeded = true;
+        ctx.logger?.error({ err: (e as Error).message, count: batch.length }, 'could not record accepted digests');
+      });
+    return flushing;
+  }
+
+  // 2. Send everything due, including retries and rows a dead runner left behind. First, hand-offs that dead
+  // runners on this host journaled but did not get into the database: those digests must never go out again.
   const holder = runnerId();
+  const journal = new HandOffJournal(ctx.journalDir, holder);
+  for (const other of HandOffJournal.others(ctx.journalDir, holder)) {
+    if (!deadLocalHolders([other.holder], holder).length) continue;
+    for (const e of other.entries) if (await recordHandOff(ctx.database, e.key, other.holder, e.attempt, now())) summary.journaled++;
+    other.discard();
+  }
+  let journalNeeded = false;
   const deadline = now().getTime() + settings.maxWaitMs;
   for (;;) {
     const dead = deadLocalHolders(await sendingHolders(ctx.database), holder);
-    const due = await dueDeliveries(ctx.database, now(), 1000, dead);
+    const due = await dueDeliveries(ctx.database, now(), CLAIM_BATCH, dead);
     if (!due.length) {
       const next = await nextPendingAttempt(ctx.database);
       if (!next) break;
@@ -241,40 +277,44 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
       await sleep(Math.min(Math.max(wait, 50), 1000));
       continue;
     }
-    const subs = await subscriptionsByIds(ctx.database, due.map((d) => d.subscription_id));
+    const wasSending = new Set(due.filter((d) => d.status === 'sending').map((d) => d.idempotency_key));
+    const claimed = await claimDeliveries(ctx.database, due.map((d) => d.idempotency_key), holder, now(), settings.leaseMs, dead);
+    summary.recovered += claimed.filter((d) => wasSending.has(d.idempotency_key)).length;
+    const subs = await subscriptionsByIds(ctx.database, claimed.map((d) => d.subscription_id));
     let cursor = 0;
     const worker = async () => {
-      while (cursor < due.length) {
-        const row = due[cursor++];
+      while (cursor < claimed.length) {
+        const row = claimed[cursor++];
         await deliver(row, subs.get(row.subscription_id));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, due.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, claimed.length) }, worker));
+    await flushSent();
   }
+  await flushSent();
+  if (!journalNeeded) journal.close();
   summary.waiting = (await deliveryStatusCounts(ctx.database)).pending ?? 0;
+  summary.sendMs = Math.round(performance.now() - sendStarted);
   return summary;
 
   async function deliver(row: Delivery, sub: Subscription | undefined): Promise<void> {
-    if (!(await claimDelivery(ctx.database, row, holder, now(), settings.leaseMs))) return;
     const key = row.idempotency_key;
-    if (row.status === 'sending') summary.recovered++;
     if (!sub || sub.status !== 'active') {
       await markSkipped(ctx.database, key, holder, sub ? `subscription ${sub.status}` : 'subscription deleted');
       summary.skipped++;
       return;
     }
-    const attempts = Number(row.attempts) + 1;
+    const attempts = Number(row.attempts);
     try {
       const content = await contentFor(periodFromKey(row.frequency as Frequency, row.period_key));
+      // Composing is the heavy part. Doing it in a macrotask of its own keeps it out of the microtask queue, where
+      // it would sit between another digest's hand-off commit and that digest's end-of-data write (the window).
+      await new Promise((resolve) => setImmediate(resolve));
       const { mail, paperIds } = composeDigest(content, sub, links, ctx.baseUrl, host);
       mail.messageId = row.message_id;
-      const result = await ctx.transport.send(mail, {
-        onHandOff: async () => {
-          if (!(await markHandedOff(ctx.database, key, holder, now()))) throw new Error('lost the claim on this delivery');
-        },
-      });
-      await markSent(ctx.database, key, holder, now(), result.response, paperIds.length);
-      await clearBounces(ctx.database, sub.id);
+      const result = await ctx.transport.send(mail, { onHandOff: () => journal.record({ key, attempt: attempts }) });
+      // A delivered digest shows the address works again: bounces are counted consecutively.
+      recordSent({ key, sentAt: now(), response: result.response, paperCount: paperIds.length, clearBouncesOf: sub.bounceCount > 0 ? sub.id : null });
       summary.sent++;
     } catch (e) {
       await recordFailure(key, sub, attempts, e);
@@ -286,7 +326,7 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     const message = (e as Error)?.message ?? String(e);
     if (err?.handedOff && err.responseCode === null) {
       // The connection died after the message was complete: the server may well have it. Never resent.
-      await markHandedOffUnconfirmed(ctx.database, key, holder, message);
+      await markHandedOffUnconfirmed(ctx.database, key, holder, now(), message);
       summary.unconfirmed++;
       ctx.logger?.warn({ key, err: message }, 'digest handed off but not confirmed by the server');
       return;
@@ -315,3 +355,6 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Deliveries claimed at once: enough to keep every connection busy, few enough that a crash strands little. */
+const CLAIM_BATCH = 200;

@@ -32,11 +32,11 @@ export interface SentMail {
 
 export interface SendOptions {
   /**
-   * Called once the message is complete on the server's side of the connection and before the end-of-data
-   * marker that makes the server accept it (for the outbox: right after the file is in place). Record the
-   * hand-off here; if it rejects, the message is abandoned unaccepted.
+   * Called once the whole message is on the connection, immediately before the end-of-data marker that makes
+   * the server accept it (for the outbox: right after the file is in place). Synchronous, so the marker follows
+   * in the same tick; record the hand-off here. If it throws, the message is abandoned unaccepted.
    */
-  onHandOff?: () => Promise<void>;
+  onHandOff?: () => void;
 }
 
 export interface MailTransport {
@@ -135,7 +135,7 @@ function outboxTransport(dir: string, compose: Composer): MailTransport {
         ready = null;
         throw classifyFailure(e);
       }
-      await sendOptions.onHandOff?.();
+      sendOptions.onHandOff?.();
       return { messageId: mail.messageId, response: `written to outbox as ${name}` };
     },
     async close() {},

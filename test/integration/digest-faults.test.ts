@@ -1,6 +1,7 @@
 // Crash and outage tests: the sender is a real `paperfeed digest` child process killed with SIGKILL in the middle
 // of a run, and a real SMTP server that goes away and comes back. What counts is what the server received.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryStatusCounts } from '../../src/db/subscriptions.ts';
@@ -60,8 +61,11 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
   it('SIGKILL in the middle of a run, twice, then a rerun: every subscriber gets exactly one digest', async () => {
     // A relay that takes 10 ms per message keeps the run going long enough to be killed in the middle.
     smtp.acceptDelayMs = 10;
+    // SQLite's env already names the data dir (the store is in it); PostgreSQL's gets one, so no journal lands in the repository.
+    const dataDir = database.env.PAPERFEED_DATA_DIR ?? tempDir();
     const env = {
       ...database.env,
+      PAPERFEED_DATA_DIR: dataDir,
       SMTP_URL: smtp.url,
       SECRET_KEY,
       BASE_URL,
@@ -78,11 +82,15 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
       expect(exit.signal).toBe('SIGKILL');
       expect(smtp.received.length).toBeLessThan(SUBSCRIBERS);
     }
+    // The killed runs left hand-off journals behind.
+    const journals = () => (fs.existsSync(path.join(dataDir, 'digest-journal')) ? fs.readdirSync(path.join(dataDir, 'digest-journal')) : []);
+    expect(journals().length).toBeGreaterThan(0);
     const final = startDigest(env);
     const exit = await final.done;
     expect(exit.code).toBe(0);
     // The rerun found claims of the dead processes and sent those digests again (their data never completed).
     expect(exit.stdout).toMatch(/planned 0, sent \d+/);
+    expect(journals()).toEqual([]);
     await new Promise((r) => setTimeout(r, 200));
     expectExactlyOnce(smtp, emails);
     const counts = await deliveryStatusCounts(database, '2025-06-04');
@@ -113,7 +121,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
     })();
     try {
       const summary = await runDigests(
-        { database, transport, baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), settings: { retryBaseMs: 400, maxWaitMs: 30_000, maxAttempts: 20 } },
+        { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), settings: { retryBaseMs: 400, maxWaitMs: 30_000, maxAttempts: 20 } },
         { date: '2025-06-04' },
       );
       await restart;
@@ -138,7 +146,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
     });
     try {
       const summary = await runDigests(
-        { database, transport, baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), settings: { retryBaseMs: 300, maxWaitMs: 30_000, maxAttempts: 20 } },
+        { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), settings: { retryBaseMs: 300, maxWaitMs: 30_000, maxAttempts: 20 } },
         { date: '2025-06-04' },
       );
       await outage;

@@ -116,13 +116,13 @@ describe('SMTP transport', () => {
     let seenAtHandOff = -1;
     const sent = await transport.send(
       { to: 'h@example.org', subject: 'held', text: 'x'.repeat(100_000) },
-      { onHandOff: async () => { seenAtHandOff = smtp.received.length; } },
+      { onHandOff: () => { seenAtHandOff = smtp.received.length; } },
     );
     await smtp.waitFor(before + 1);
     expect(seenAtHandOff).toBe(before);
     expect(sent.response).toMatch(/^250/);
     const err = await transport
-      .send({ to: 'h@example.org', subject: 'abandoned', text: 'y' }, { onHandOff: async () => { throw new Error('database down'); } })
+      .send({ to: 'h@example.org', subject: 'abandoned', text: 'y' }, { onHandOff: () => { throw new Error('journal not writable'); } })
       .catch((e) => e);
     expect(err).toBeInstanceOf(MailDeliveryError);
     expect(err.handedOff).toBe(false);

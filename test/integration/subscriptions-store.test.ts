@@ -2,16 +2,16 @@
 // window, expiry, bounces, and the delivery rows' compare-and-set claims.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  claimDelivery,
+  claimDeliveries,
   confirmSubscription,
   dueDeliveries,
   expireUnconfirmed,
   getDelivery,
   getSubscription,
   listActiveSubscribers,
-  markHandedOff,
+  recordHandOff,
   markRetry,
-  markSent,
+  markSentMany,
   planDeliveries,
   recordBounce,
   requestSubscription,
@@ -117,15 +117,21 @@ describe.each(databaseKinds)('subscriptions store on %s', (kind) => {
     expect(await planDeliveries(database, [plan, plan], t0)).toBe(1);
     expect(await planDeliveries(database, [plan], t0)).toBe(0);
     const [row] = await dueDeliveries(database, t0, 10);
-    const claims = await Promise.all([claimDelivery(database, row, 'runner-a', t0, 60_000), claimDelivery(database, row, 'runner-b', t0, 60_000)]);
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    const winner = claims[0] ? 'runner-a' : 'runner-b';
-    const loser = claims[0] ? 'runner-b' : 'runner-a';
-    expect(await markHandedOff(database, row.idempotency_key, loser, t0)).toBe(false);
-    expect(await markHandedOff(database, row.idempotency_key, winner, t0)).toBe(true);
+    const claims = await Promise.all([
+      claimDeliveries(database, [row.idempotency_key], 'runner-a', t0, 60_000),
+      claimDeliveries(database, [row.idempotency_key], 'runner-b', t0, 60_000),
+    ]);
+    expect(claims.map((c) => c.length).sort()).toEqual([0, 1]);
+    const winner = claims[0].length ? 'runner-a' : 'runner-b';
+    const loser = claims[0].length ? 'runner-b' : 'runner-a';
+    expect(await recordHandOff(database, row.idempotency_key, loser, 1, t0)).toBe(false);
+    // A journaled hand-off counts only for the attempt it names.
+    expect(await recordHandOff(database, row.idempotency_key, winner, 2, t0)).toBe(false);
+    expect(await recordHandOff(database, row.idempotency_key, winner, 1, t0)).toBe(true);
     // Handed off: no runner sees it as due again, even after its lease would have expired.
     expect(await dueDeliveries(database, at(HOUR), 10)).toEqual([]);
-    expect(await markSent(database, row.idempotency_key, winner, t0, '250 OK', 10)).toBe(true);
+    await markSentMany(database, loser, [{ key: row.idempotency_key, sentAt: t0, response: '250 loser', paperCount: 1, clearBouncesOf: null }]);
+    await markSentMany(database, winner, [{ key: row.idempotency_key, sentAt: t0, response: '250 OK', paperCount: 10, clearBouncesOf: null }]);
     expect(await getDelivery(database, row.idempotency_key)).toMatchObject({ status: 'sent', smtp_response: '250 OK', attempts: 1 });
   });
 
@@ -133,12 +139,14 @@ describe.each(databaseKinds)('subscriptions store on %s', (kind) => {
     const { subscription } = await signUp(database, 'c@example.org');
     await planDeliveries(database, [{ subscriptionId: subscription.id, periodKey: '2026-W10', frequency: 'weekly', messageId: '<w@x.org>' }], t0);
     const [row] = await dueDeliveries(database, t0, 10);
-    expect(await claimDelivery(database, row, 'dead-runner', t0, 60_000)).toBe(true);
+    expect(await claimDeliveries(database, [row.idempotency_key], 'dead-runner', t0, 60_000)).toHaveLength(1);
     expect(await dueDeliveries(database, at(1000), 10)).toEqual([]);
+    expect(await claimDeliveries(database, [row.idempotency_key], 'runner-2', at(1000), 60_000)).toEqual([]);
     expect(await dueDeliveries(database, at(1000), 10, ['dead-runner'])).toHaveLength(1);
     const [expired] = await dueDeliveries(database, at(61_000), 10);
     expect(expired.status).toBe('sending');
-    expect(await claimDelivery(database, expired, 'runner-2', at(61_000), 60_000)).toBe(true);
+    const [taken] = await claimDeliveries(database, [row.idempotency_key], 'runner-2', at(61_000), 60_000);
+    expect(taken).toMatchObject({ claimed_by: 'runner-2', attempts: 2 });
     expect(await markRetry(database, row.idempotency_key, 'runner-2', at(5 * 60_000), '451 later')).toBe(true);
     expect(await dueDeliveries(database, at(4 * 60_000), 10)).toEqual([]);
     expect(await dueDeliveries(database, at(5 * 60_000), 10)).toHaveLength(1);
