@@ -1,0 +1,73 @@
+// `paperfeed index` on a real store: builds the index, trains and saves the corpus embedder, caches vectors,
+// and fills keyphrases only where a paper has none.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPaper, upsertDailyEntries, upsertPapers } from '../../../src/db/papers.ts';
+import type { Paper } from '../../../src/domain/paper.ts';
+import { main } from '../../../src/main.ts';
+import { buildLexicalIndex } from '../../../src/search/lexical/index.ts';
+import { keyphrases } from '../../../src/search/keyphrases.ts';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../helpers/db.ts';
+
+const TOPICS = [
+  ['Diffusion models for image synthesis', 'Score-based diffusion models synthesise images; classifier-free guidance trades diversity for fidelity.'],
+  ['Graph neural networks for molecules', 'Message passing graph neural networks predict molecular properties.'],
+  ['Speculative decoding for language models', 'Speculative decoding accelerates language model inference with a draft model.'],
+];
+
+function paper(i: number): Paper {
+  const [title, abstract] = TOPICS[i % TOPICS.length];
+  return {
+    id: `2502.${String(20000 + i)}`, version: 1, title, abstract: `${abstract} Study ${i}.`, authors: ['A. Author'], categories: ['cs.LG'],
+    submittedAt: null, updatedAt: null, announcedOn: '2025-02-03', versions: [], comments: null, journalRef: null, doi: null,
+    license: null, codeUrl: null, projectUrl: null,
+  };
+}
+
+describe('keyphrases', () => {
+  it('prefers distinctive phrases in their original spelling', () => {
+    const docs = Array.from({ length: 30 }, (_, i) => ({ title: TOPICS[i % 3][0], abstract: TOPICS[i % 3][1], authors: [], categories: [] }));
+    const index = buildLexicalIndex(docs);
+    const k = keyphrases(index, TOPICS[2][0], TOPICS[2][1]);
+    expect(k.length).toBeGreaterThan(0);
+    expect(k.length).toBeLessThanOrEqual(5);
+    expect(k.some((p) => /speculative decoding/i.test(p))).toBe(true);
+    expect(k.every((p) => !/\b(for|with|a)\b/.test(p))).toBe(true);
+  });
+});
+
+describe.each(databaseKinds)('paperfeed index (%s)', (kind) => {
+  let database: TestDatabase;
+  let dataDir: string;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    dataDir = database.env.PAPERFEED_DATA_DIR ?? fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'pf-index-'));
+    await upsertPapers(database, Array.from({ length: 30 }, (_, i) => paper(i)));
+    await upsertDailyEntries(database, [
+      { paperId: '2502.20000', day: '2025-02-03', submittedAt: null, submittedBy: null, upvotes: 1, numComments: 0, githubRepo: null, githubStars: null, projectPage: null, keywords: ['imported keyword'], aiSummary: null, source: 'hf' },
+    ]);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('builds, trains, caches and fills missing keyphrases', async () => {
+    let out = '';
+    const io = { stdout: { write: (s: string) => ((out += s), true) } as never, stderr: { write: () => true } as never, env: { ...database.env, PAPERFEED_DATA_DIR: dataDir, LOG_LEVEL: 'silent' } };
+    expect(await main(['index'], io)).toBe(0);
+    expect(out).toMatch(/indexed 30 papers/);
+    expect(out).toMatch(/embedder: corpus-lsa-/);
+    expect(out).toMatch(/keyphrases: filled 29 papers/);
+    for (const f of ['corpus-model.bin', 'vectors.bin']) expect(fs.existsSync(path.join(dataDir, 'search', f))).toBe(true);
+    expect((await getPaper(database, '2502.20000'))!.keywords).toEqual(['imported keyword']);
+    expect((await getPaper(database, '2502.20002'))!.keywords.join(' ')).toMatch(/decoding/i);
+    // A second run reuses the saved model and vectors and fills nothing new.
+    out = '';
+    expect(await main(['index'], io)).toBe(0);
+    expect(out).not.toMatch(/trained/);
+    expect(out).not.toMatch(/embedded/);
+    expect(out).toMatch(/filled 0 papers/);
+    expect(await main(['index', '--bogus'], io)).toBe(2);
+  });
+});
