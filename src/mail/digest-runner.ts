@@ -233,7 +233,17 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
   summary.planMs = Math.round(performance.now() - started);
   const sendStarted = performance.now();
 
-  // Acceptances are written in small batches, off the hand-off path: the hand-off row already guarantees the
+  // 2. Send everything due, including retries and rows a dead runner left behind. First, hand-offs that dead
+  // runners on this host journaled but did not get into the database: those digests must never go out again.
+  const holder = runnerId();
+  const journal = new HandOffJournal(ctx.journalDir, holder);
+  for (const other of HandOffJournal.others(ctx.journalDir, holder)) {
+    if (!deadLocalHolders([other.holder], holder).length) continue;
+    for (const e of other.entries) if (await recordHandOff(ctx.database, e.key, other.holder, e.attempt, now())) summary.journaled++;
+    other.discard();
+  }
+  let journalNeeded = false;
+  // Acceptances are written in small batches, off the hand-off path: the journal line already guarantees the
   // digest is never sent again, so 'sent' only adds the server's reply.
   let sentQueue: SentRecord[] = [];
   let flushing: Promise<void> = Promise.resolve();
@@ -254,16 +264,6 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     return flushing;
   }
 
-  // 2. Send everything due, including retries and rows a dead runner left behind. First, hand-offs that dead
-  // runners on this host journaled but did not get into the database: those digests must never go out again.
-  const holder = runnerId();
-  const journal = new HandOffJournal(ctx.journalDir, holder);
-  for (const other of HandOffJournal.others(ctx.journalDir, holder)) {
-    if (!deadLocalHolders([other.holder], holder).length) continue;
-    for (const e of other.entries) if (await recordHandOff(ctx.database, e.key, other.holder, e.attempt, now())) summary.journaled++;
-    other.discard();
-  }
-  let journalNeeded = false;
   const deadline = now().getTime() + settings.maxWaitMs;
   for (;;) {
     const dead = deadLocalHolders(await sendingHolders(ctx.database), holder);
@@ -307,9 +307,6 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     const attempts = Number(row.attempts);
     try {
       const content = await contentFor(periodFromKey(row.frequency as Frequency, row.period_key));
-      // Composing is the heavy part. Doing it in a macrotask of its own keeps it out of the microtask queue, where
-      // it would sit between another digest's hand-off commit and that digest's end-of-data write (the window).
-      await new Promise((resolve) => setImmediate(resolve));
       const { mail, paperIds } = composeDigest(content, sub, links, ctx.baseUrl, host);
       mail.messageId = row.message_id;
       const result = await ctx.transport.send(mail, { onHandOff: () => journal.record({ key, attempt: attempts }) });

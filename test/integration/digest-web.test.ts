@@ -132,6 +132,9 @@ describe.skipIf(!hasSharedData)('digest pages', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example.com' },
     });
     expect(oneClick.status).toBe(200);
+    // This route runs before the CSRF middleware's body cap, so it has its own.
+    const huge = await app.request(unsubscribeUrl, { method: 'POST', body: 'x'.repeat(100_000), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(huge.status).toBe(413);
     expect((await getSubscriptionByEmail(database, 'ada@example.org'))?.status).toBe('unsubscribed');
     const next = await runConfiguredDigests({ ...config, DIGEST_RUN_MAX_WAIT_MS: 0 }, database, { date: '2025-06-05' });
     expect(next.planned).toBe(0);

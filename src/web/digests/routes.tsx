@@ -6,6 +6,7 @@
 // because mail scanners open links on their own.
 import type { Context, Handler } from 'hono';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { latestDayWithPapers } from '../../db/listings.ts';
 import {
   confirmSubscription,
@@ -13,7 +14,7 @@ import {
   getSubscriptionByEmail,
   releaseConfirmationWindow,
   requestSubscription,
-  unsubscribe,
+  unsubscribe as unsubscribeSubscription,
   updatePreferences,
   type Subscription,
 } from '../../db/subscriptions.ts';
@@ -290,7 +291,22 @@ export function digestRoutes(ctx: AppContext, services: DigestServices = digestS
  * signed token is the authentication; the button on the GET page posts to the same URL.
  */
 export function unsubscribeHandler(ctx: AppContext, services: DigestServices): Handler {
+  // This route runs before the CSRF middleware and its body cap, so it caps its own body: a one-click POST is 26 bytes.
+  const limit = bodyLimit({ maxSize: 4096, onError: (c) => c.text('request body too large', 413) });
   return async (c) => {
+    let response: Response | undefined;
+    const refused = await limit(c, async () => {
+      try {
+        response = await unsubscribe(c);
+      } catch (e) {
+        // A body without Content-Length fails while it is read, past the cap.
+        if ((e as Error).name !== 'BodyLimitError') throw e;
+      }
+    });
+    return refused ?? response ?? c.text('request body too large', 413);
+  };
+
+  async function unsubscribe(c: Context): Promise<Response> {
     const sub = await subscriptionFromToken(ctx, services, 'unsubscribe', c.req.query('token'));
     const oneClick = (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && str((await c.req.parseBody())['List-Unsubscribe']) === 'One-Click';
     c.header('Cache-Control', 'no-store');
@@ -298,7 +314,7 @@ export function unsubscribeHandler(ctx: AppContext, services: DigestServices): H
       if (oneClick) return c.text('unknown or invalid unsubscribe link', 400);
       throw new AppError(400, 'invalid_link', 'This unsubscribe link is not valid.');
     }
-    await unsubscribe(ctx.database, sub.id, new Date());
+    await unsubscribeSubscription(ctx.database, sub.id, new Date());
     ctx.logger.info({ subscription: sub.id, oneClick }, 'digest unsubscribed');
     if (oneClick) return c.text('unsubscribed');
     return c.html(
@@ -308,7 +324,7 @@ export function unsubscribeHandler(ctx: AppContext, services: DigestServices): H
         </Layout>,
       ),
     );
-  };
+  }
 }
 
 /** The digest date a preview shows: the one asked for, else the latest one with papers. */
