@@ -171,7 +171,7 @@ export async function run(args: string[]): Promise<void> {
       subscribers: { type: 'string', default: '100000' },
       send: { type: 'string', default: '5000' },
       date: { type: 'string', default: '2026-07-02' },
-      connections: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '10' },
     },
   });
   const total = Number(values.subscribers);

@@ -96,13 +96,13 @@ export const configSchema = z.object({
   // Mail
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('Paperfeed <paperfeed@localhost>'),
-  SMTP_MAX_CONNECTIONS: wholeNumber(1, 50).default('5'),
+  SMTP_MAX_CONNECTIONS: wholeNumber(1, 50).default('10'),
   /** Digest sign-up confirmation links stay valid this long; unconfirmed sign-ups are then forgotten. */
   SUBSCRIBE_CONFIRM_HOURS: wholeNumber(1, 720).default('48'),
   /** At most one confirmation mail per address within this many minutes, however often the form is sent. */
   SUBSCRIBE_MAIL_WINDOW_MINUTES: wholeNumber(1).default('60'),
   /** Digests sent in parallel (keep a little above SMTP_MAX_CONNECTIONS). */
-  DIGEST_CONCURRENCY: wholeNumber(1, 200).default('8'),
+  DIGEST_CONCURRENCY: wholeNumber(1, 200).default('20'),
   /** First retry delay after a temporary SMTP failure; doubles per attempt, capped at an hour. */
   DIGEST_RETRY_BASE_MS: wholeNumber(0).default('60000'),
   DIGEST_MAX_ATTEMPTS: wholeNumber(1, 50).default('8'),

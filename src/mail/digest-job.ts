@@ -25,7 +25,7 @@ export async function runConfiguredDigests(
   request: DigestRunRequest,
   logger?: Logger,
 ): Promise<DigestRunSummary & { transport: 'smtp' | 'outbox' }> {
-  const transport = createMailTransport(config, { maxConnections: config.SMTP_MAX_CONNECTIONS });
+  const transport = createMailTransport(config);
   try {
     const signer = await mailLinkSigner(config, database);
     const journalDir = path.join(config.dataDir, 'digest-journal');

@@ -65,7 +65,7 @@ export interface DigestRunSettings {
 }
 
 export const DEFAULT_RUN_SETTINGS: DigestRunSettings = {
-  concurrency: 8,
+  concurrency: 20,
   leaseMs: 5 * 60_000,
   retryBaseMs: 60_000,
   maxAttempts: 8,

@@ -68,10 +68,10 @@ export class MailDeliveryError extends Error {
   }
 }
 
-export type MailTransportConfig = Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'baseUrl'>;
+export type MailTransportConfig = Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'baseUrl'> & Partial<Pick<Config, 'SMTP_MAX_CONNECTIONS'>>;
 
 export interface MailTransportOptions {
-  /** Parallel SMTP connections in the pool (nodemailer's default is 5). */
+  /** Parallel SMTP connections in the pool; defaults to SMTP_MAX_CONNECTIONS, else 5. */
   maxConnections?: number;
   /** Outbox folder; defaults to <data dir>/outbox. */
   outboxDir?: string;
@@ -82,7 +82,7 @@ export function createMailTransport(config: MailTransportConfig, options: MailTr
   if (!from) throw new ConfigError(`MAIL_FROM: expected an address such as "Paperfeed <digest@example.org>", got "${config.MAIL_FROM}"`);
   const idHost = messageIdHost(config.baseUrl);
   const compose: Composer = (message) => composeMail(message, from, idHost);
-  if (config.SMTP_URL) return smtpTransport(config.SMTP_URL, compose, options);
+  if (config.SMTP_URL) return smtpTransport(config.SMTP_URL, compose, { maxConnections: config.SMTP_MAX_CONNECTIONS, ...options });
   return outboxTransport(options.outboxDir ?? path.join(config.dataDir, 'outbox'), compose);
 }
 

@@ -59,7 +59,7 @@ export function digestServices(ctx: AppContext): DigestServices {
   return {
     signer: getSigner,
     links: async () => mailLinks(ctx.config.baseUrl, await getSigner()),
-    transport: () => (transport ??= createMailTransport(ctx.config, { maxConnections: ctx.config.SMTP_MAX_CONNECTIONS })),
+    transport: () => (transport ??= createMailTransport(ctx.config)),
   };
 }
 
