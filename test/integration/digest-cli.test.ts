@@ -6,6 +6,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { deliveryStatusCounts } from '../../src/db/subscriptions.ts';
+import { loadConfig } from '../../src/config.ts';
+import { findJob } from '../../src/jobs/schedule.ts';
+import { createLogger } from '../../src/log.ts';
 import { main } from '../../src/main.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { addSubscriber, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
@@ -70,5 +73,17 @@ describe.skipIf(!hasSharedData)('paperfeed digest', () => {
     const mails = await Promise.all(files.map((f) => simpleParser(fs.readFileSync(path.join(outbox, f)))));
     expect(mails.map((m) => (m.to && 'value' in m.to ? m.to.value[0].address : '')).sort()).toEqual(['ada@example.org', 'bob@example.org']);
     expect(mails.every((m) => m.text && m.html && m.headerLines.some((h) => h.line === 'List-Unsubscribe-Post: List-Unsubscribe=One-Click'))).toBe(true);
+  });
+
+  it("the scheduler's digest job sends what is due now", async () => {
+    // Weekly from 00:00 UTC is due at any moment of any week, so this does not depend on the day the test runs.
+    await addSubscriber(database, 'cyd@example.org', { frequency: 'weekly', sendHour: 0 });
+    const job = findJob('digest')!;
+    const config = loadConfig({ ...database.env, SECRET_KEY });
+    expect(job.enabled(config)).toBe(true);
+    const counts = await job.run({ config, database, logger: createLogger('silent') });
+    expect(counts.planned).toBeGreaterThanOrEqual(1);
+    expect(counts).toMatchObject({ sent: counts.planned, failed: 0, waiting: 0 });
+    expect((await job.run({ config, database, logger: createLogger('silent') })).planned).toBe(0);
   });
 });
