@@ -21,12 +21,12 @@ import {
 import { addDays, dayOf, parseDay } from '../../domain/periods.ts';
 import { AppError, badRequest } from '../../errors.ts';
 import { composeDigest } from '../../mail/digest-runner.ts';
-import { loadPeriodPapers } from '../../mail/digest-content.ts';
+import { loadPeriodPapers, type DigestPaper } from '../../mail/digest-content.ts';
 import { normalizeAddress } from '../../mail/headers.ts';
 import { LinkSigner, mailLinks, mailLinkSigner, type MailLinks } from '../../mail/links.ts';
 import { DEFAULT_PREFERENCES, parsePreferences, type Preferences } from '../../mail/preferences.ts';
 import { renderConfirmation } from '../../mail/render.ts';
-import { periodForDate } from '../../mail/schedule.ts';
+import { periodForDate, type DigestPeriod } from '../../mail/schedule.ts';
 import { TopicIndex } from '../../mail/topics.ts';
 import { createMailTransport, messageIdHost, type MailTransport } from '../../mail/transport.ts';
 import { htmlDocument, Layout } from '../components/layout.tsx';
@@ -41,12 +41,17 @@ import { SubscriptionForm } from '../pages/digests/subscription-form.tsx';
 // no script, no forms, not framed.
 const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** What the digest routes share: lazily created mail transport and link signer. */
+/** What the digest routes share: lazily created mail transport and link signer, and recent periods' papers. */
 export interface DigestServices {
   links(): Promise<MailLinks>;
   signer(): Promise<LinkSigner>;
   transport(): MailTransport;
+  /** A period's papers and topic index, kept for a minute: previews are public and a period takes a few hundred ms to load. */
+  periodContent(period: DigestPeriod): Promise<{ period: DigestPeriod; trending: DigestPaper[]; index: TopicIndex }>;
 }
+
+const PERIOD_CACHE_MS = 60_000;
+const PERIOD_CACHE_ENTRIES = 16;
 
 export function digestServices(ctx: AppContext): DigestServices {
   let signer: Promise<LinkSigner> | null = null;
@@ -56,9 +61,21 @@ export function digestServices(ctx: AppContext): DigestServices {
       signer = null; // a failed first read (database briefly down) is retried by the next request
       throw e;
     }));
+  const periods = new Map<string, { at: number; content: ReturnType<DigestServices['periodContent']> }>();
   return {
     signer: getSigner,
     links: async () => mailLinks(ctx.config.baseUrl, await getSigner()),
+    periodContent(period) {
+      const key = `${period.frequency}/${period.key}`;
+      const hit = periods.get(key);
+      if (hit && Date.now() - hit.at < PERIOD_CACHE_MS) return hit.content;
+      if (periods.size >= PERIOD_CACHE_ENTRIES) periods.delete(periods.keys().next().value!);
+      const content = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending) }));
+      // A failed load is not kept.
+      content.catch(() => periods.delete(key));
+      periods.set(key, { at: Date.now(), content });
+      return content;
+    },
     transport: () => (transport ??= createMailTransport(ctx.config)),
   };
 }
@@ -269,10 +286,10 @@ export function digestRoutes(ctx: AppContext, services: DigestServices = digestS
     }
     const date = await previewDate(ctx, preferences, c.req.query('date'));
     const period = periodForDate(preferences.frequency, date)!;
-    const papers = await loadPeriodPapers(database, period);
+    const content = await services.periodContent(period);
     const links = await services.links();
     const who = sub ?? { id: '0000000000000000', email: 'you@example.org', linkKey: '', preferences };
-    const { rendered } = composeDigest({ period, trending: papers, index: new TopicIndex(papers) }, { ...who, preferences }, links, config.baseUrl, messageIdHost(config.baseUrl));
+    const { rendered } = composeDigest(content, { ...who, preferences }, links, config.baseUrl, messageIdHost(config.baseUrl));
     // An anonymous preview has no subscription to unsubscribe: its footer links lead to the sign-up page instead.
     const fix = (s: string) => (sub ? s : s.replace(/https?:\/\/[^"\s<>]*\/(unsubscribe|subscription)\?token=[^"\s<>]*/g, `${config.baseUrl}/subscribe`));
     c.header('Cache-Control', sub ? 'private, no-store' : 'public, max-age=60');
