@@ -187,7 +187,9 @@ export class SearchEngine {
   }
 
   /** Ranked documents for a parsed query: the best `k` (offset included by the caller). */
-  rank(parsed: ParsedQuery, mode: SearchMode, k: number, queryVector: Float32Array | null): RankedDocs {
+  rank(parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null): RankedDocs {
+    // A query with no known word embeds to the zero vector: it means nothing, not "everything equally".
+    const queryVector = vector && vector.some((x) => x !== 0) ? vector : null;
     const allowed = this.allowedDocs(parsed);
     const q = this.queryTerms(parsed);
     if (!q.length || (mode === 'semantic' && queryVector)) {

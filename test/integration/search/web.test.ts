@@ -109,6 +109,13 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
     expect(r.hits[0]?.id).toBe('2501.10200');
   });
 
+  it('words nobody used find nothing, in every mode', async () => {
+    for (const mode of ['hybrid', 'semantic', 'lexical']) {
+      const items = await (await get(`/api/papers/search?q=qwertyuiop%20zxcvbnm&mode=${mode}`)).json();
+      expect(items, mode).toEqual([]);
+    }
+  });
+
   const badQueries: [string, string][] = [
     ['empty', ''],
     ['only spaces', '%20%20%20'],
