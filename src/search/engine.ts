@@ -94,7 +94,14 @@ export class SearchEngine {
     const f = parsed.filters;
     if (f.categories.length) allowed = disjunction(ix, f.categories.map((c) => id(CATEGORY_PREFIX + c)), allowed);
     for (const words of f.authors) allowed = conjunction(ix, words.map((w) => id(AUTHOR_PREFIX + w)), allowed);
-    for (const phrase of parsed.phrases) allowed = conjunction(ix, phrase.map(id), allowed);
+    for (const phrase of parsed.phrases) {
+      // A pair without postings (a large corpus drops pairs seen once) is checked as its two words instead.
+      const need = phrase.flatMap((pair) => {
+        const p = id(pair);
+        return p >= 0 && ix.offsets[p + 1] > ix.offsets[p] ? [p] : pair.split(' ').map(id);
+      });
+      allowed = conjunction(ix, need, allowed);
+    }
     if (parsed.required.length) allowed = conjunction(ix, parsed.required.map(id), allowed);
     if (f.yearFrom !== undefined || f.yearTo !== undefined) {
       const from = f.yearFrom ?? 0;

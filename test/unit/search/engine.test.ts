@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { SearchEngine } from '../../../src/search/engine.ts';
+import { DEFAULT_BM25 } from '../../../src/search/lexical/index.ts';
+import { parseQuery } from '../../../src/search/query.ts';
+
+const docs = [
+  { id: 'a', title: 'Speculative decoding', abstract: 'Draft models speed up decoding.', authors: ['Ada Lovelace'], categories: ['cs.CL'], day: '2024-05-01' },
+  { id: 'b', title: 'Decoding speculative execution', abstract: 'CPU side channels.', authors: ['Alan Turing'], categories: ['cs.CR'], day: '2025-02-01' },
+  { id: 'c', title: 'Diffusion models', abstract: 'Score matching for images.', authors: ['Grace Hopper'], categories: ['cs.CV'], day: '2023-01-01' },
+];
+
+describe('SearchEngine', () => {
+  for (const minBigramDf of [1, 2] as const) {
+    it(`answers phrases in order, also when unique pairs are dropped (minBigramDf ${minBigramDf})`, () => {
+      const engine = SearchEngine.build(docs, { ...DEFAULT_BM25, minBigramDf });
+      const ranked = engine.rank(parseQuery('"speculative decoding"'), 'lexical', 10, null);
+      // With the pair dropped, the phrase degrades to "both words" (b matches too); with it, only a.
+      expect(ranked.docs.map((d) => engine.ids[d])).toEqual(minBigramDf === 1 ? ['a'] : ['a', 'b']);
+    });
+  }
+
+  it('applies category, author and year filters; filter-only queries list newest first', () => {
+    const engine = SearchEngine.build(docs);
+    const ids = (q: string) => engine.rank(parseQuery(q), 'lexical', 10, null).docs.map((d) => engine.ids[d]);
+    expect(ids('decoding cat:cs.CR')).toEqual(['b']);
+    expect(ids('decoding author:lovelace')).toEqual(['a']);
+    expect(ids('decoding year:2025')).toEqual(['b']);
+    expect(ids('year:2023-2025')).toEqual(['b', 'a', 'c']);
+    expect(ids('author:nobody')).toEqual([]);
+  });
+
+  it('without vectors, hybrid and semantic fall back to lexical or nothing', () => {
+    const engine = SearchEngine.build(docs);
+    const q = parseQuery('diffusion');
+    expect(engine.rank(q, 'hybrid', 10, null).docs.map((d) => engine.ids[d])).toEqual(['c']);
+    expect(engine.similar('a', 3)).toEqual([]);
+  });
+});
