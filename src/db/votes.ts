@@ -17,11 +17,17 @@ export interface VoteResult {
  */
 export async function setVote(database: Database, userId: string, paperId: string, want?: boolean): Promise<VoteResult> {
   return database.db.transaction().execute(async (trx) => {
-    const paper = await trx.selectFrom('papers').select(['id', 'hidden']).where('id', '=', paperId).executeTakeFirst();
-    if (!paper || Number(paper.hidden)) throw notFound(`no paper ${paperId}`);
-    let delta = 0;
-    const existing = await trx.selectFrom('votes').select('user_id').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
-    const target = want ?? !existing;
+    // One read gets everything the decision needs: the paper, its counts, and whether this person voted.
+    const row = await trx
+      .selectFrom('papers as p')
+      .leftJoin('daily_entries as d', 'd.paper_id', 'p.id')
+      .leftJoin('votes as v', (join) => join.onRef('v.paper_id', '=', 'p.id').on('v.user_id', '=', userId))
+      .select(['p.hidden', 'p.community_upvotes', 'd.upvotes as imported', 'v.user_id as voter'])
+      .where('p.id', '=', paperId)
+      .executeTakeFirst();
+    if (!row || Number(row.hidden)) throw notFound(`no paper ${paperId}`);
+    const target = want ?? row.voter === null;
+    let delta: number;
     if (target) {
       // ON CONFLICT DO NOTHING makes a concurrent duplicate a no-op instead of an error or a double count.
       const r = await trx
@@ -34,21 +40,17 @@ export async function setVote(database: Database, userId: string, paperId: strin
       const r = await trx.deleteFrom('votes').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
       delta = -Number(r.numDeletedRows);
     }
+    let community = Number(row.community_upvotes);
     if (delta !== 0) {
-      await trx
+      const updated = await trx
         .updateTable('papers')
         .set({ community_upvotes: sql`community_upvotes + ${delta}` })
         .where('id', '=', paperId)
-        .execute();
+        .returning('community_upvotes')
+        .executeTakeFirstOrThrow();
+      community = Number(updated.community_upvotes);
     }
-    const counts = await trx
-      .selectFrom('papers')
-      .leftJoin('daily_entries', 'daily_entries.paper_id', 'papers.id')
-      .select(['papers.community_upvotes', 'daily_entries.upvotes'])
-      .where('papers.id', '=', paperId)
-      .executeTakeFirstOrThrow();
-    const community = Number(counts.community_upvotes);
-    return { upvoted: target, communityUpvotes: community, upvotes: community + Number(counts.upvotes ?? 0) };
+    return { upvoted: target, communityUpvotes: community, upvotes: community + Number(row.imported ?? 0) };
   });
 }
 
