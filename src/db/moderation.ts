@@ -15,6 +15,7 @@ export type ModerationAction =
   | 'unfeature_paper'
   | 'hide_comment'
   | 'unhide_comment'
+  | 'dismiss_reports'
   | 'ban_user'
   | 'unban_user'
   | 'set_role';
@@ -70,6 +71,20 @@ export async function moderateComment(database: Database, actorId: string, comme
     await trx.updateTable('comment_reports').set({ resolved_at: new Date().toISOString() }).where('comment_id', '=', commentId).execute();
     await log(trx, actorId, hidden ? 'hide_comment' : 'unhide_comment', 'comment', commentId, reason);
     return paperId;
+  });
+}
+
+/** Closes a comment's open reports without hiding it (the reports were unfounded). */
+export async function dismissReports(database: Database, actorId: string, commentId: string, reason: string | null = null): Promise<void> {
+  await database.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('comment_reports')
+      .set({ resolved_at: new Date().toISOString() })
+      .where('comment_id', '=', commentId)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst();
+    if (!Number(r.numUpdatedRows)) throw notFound('no open reports on that comment');
+    await log(trx, actorId, 'dismiss_reports', 'comment', commentId, reason);
   });
 }
 

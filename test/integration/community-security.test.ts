@@ -196,7 +196,16 @@ describe('moderation desk', () => {
     expect((await mod.post('/mod/papers', { _csrf: token, paper: '2601.00002', action: 'feature' })).status).toBe(200);
     const featured = await database.db.selectFrom('papers').select('featured_at').where('id', '=', '2601.00002').executeTakeFirstOrThrow();
     expect(featured.featured_at).not.toBeNull();
+    const reported = await addComment(database, { paperId: '2601.00002', userId: alice.id, body: 'fine, really' });
+    const reporter = await signedIn(bob);
+    const reporterToken = await reporter.csrf('/submit');
+    expect((await reporter.post(`/comments/${reported.id}/report`, { _csrf: reporterToken, reason: 'I disagree' })).status).toBe(303);
+    expect(await (await mod.get('/mod')).text()).toContain(`/mod/comments/${reported.id}/dismiss`);
+    expect((await reporter.post(`/mod/comments/${reported.id}/dismiss`, { _csrf: reporterToken })).status).toBe(403);
+    expect((await mod.post(`/mod/comments/${reported.id}/dismiss`, { _csrf: token })).status).toBe(303);
+    expect(await (await mod.get('/mod')).text()).not.toContain(`/mod/comments/${reported.id}/dismiss`);
     const desk = await (await mod.get('/mod')).text();
+    expect(desk).toContain('dismiss_reports');
     expect(desk).toContain('ban_user');
     expect(desk).toContain('feature_paper');
     const rootClient = await signedIn(admin);

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { accountEmail, roleAllows, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain/accounts.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
 import { addComment, deleteComment, editComment, getComment, listOpenReports, listPaperComments, listUserComments, reportComment } from '../../db/comments.ts';
-import { listModerationLog, moderateComment, setPaperFeatured, setPaperHidden, setUserBanned, setUserRole } from '../../db/moderation.ts';
+import { dismissReports, listModerationLog, moderateComment, setPaperFeatured, setPaperHidden, setUserBanned, setUserRole } from '../../db/moderation.ts';
 import { createApiToken, createSession, listApiTokens, listSessions, revokeApiToken, revokeSession, revokeSessionByToken } from '../../db/sessions.ts';
 import { listUserSubmissions } from '../../db/submissions.ts';
 import { consumeLoginToken, createLoginToken, createUser, findUserByEmail, findUserById, findUserByUsername, passwordHashFor, peekLoginToken, setPasswordHash, type User } from '../../db/users.ts';
@@ -342,6 +342,12 @@ export function communityRoutes(ctx: AppContext): Hono {
     const form = await c.req.parseBody();
     const paperId = await moderateComment(database, userOrFail(c).id, c.req.param('id'), c.req.param('action') === 'hide', str(form.reason) || null);
     return c.redirect(safeLocalPath(form.back, discussionPath(paperId)), 303);
+  });
+
+  app.post('/mod/comments/:id/dismiss', async (c) => {
+    const form = await c.req.parseBody();
+    await dismissReports(database, userOrFail(c).id, c.req.param('id'), str(form.reason) || null);
+    return c.redirect('/mod', 303);
   });
 
   app.post('/mod/papers', async (c) => {

@@ -25,6 +25,10 @@ export function ModerationPage(props: { c: Context; user: CurrentUser; reports: 
                 <input type="hidden" name="back" value="/mod" />
                 <button type="submit">Hide comment</button>
               </form>
+              <form method="post" action={`/mod/comments/${r.commentId}/dismiss`} class="inline">
+                {csrfField(c)}
+                <button type="submit">Dismiss reports</button>
+              </form>
             </li>
           ))}
         </ul>
