@@ -379,6 +379,25 @@ describe('submissions', () => {
   });
 });
 
+describe('old-style arXiv ids', () => {
+  it('votes, comments and reads threads on papers whose id has a slash', async () => {
+    await seedPapers(database, ['hep-th/9901001']);
+    const client = await signedIn(alice);
+    const page = await client.get('/papers/hep-th/9901001');
+    expect(page.status).toBe(200);
+    const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const vote = await client.post('/papers/hep-th/9901001/upvote', { _csrf: token });
+    expect(vote.status).toBe(303);
+    expect(vote.headers.get('location')).toBe('/papers/hep-th/9901001');
+    const posted = await client.postJson('/api/papers/hep-th/9901001/comment', { comment: 'old but gold' }, { 'X-CSRF-Token': token });
+    expect(posted.status).toBe(201);
+    const thread = await (await client.get('/api/papers/hep-th/9901001/comments')).json();
+    expect(thread).toMatchObject({ paperId: 'hep-th/9901001', numComments: 1, comments: [{ body: 'old but gold' }] });
+    expect((await client.get('/papers/hep-th/9901001/discussion')).headers.get('location')).toBe('/papers/hep-th/9901001#discussion');
+    expect(await countVotes(database, 'hep-th/9901001')).toBe(1);
+  });
+});
+
 describe('settings', () => {
   it('lists sessions, signs another browser out, and issues an access token shown once', async () => {
     const laptop = await signedIn(alice);

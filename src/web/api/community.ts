@@ -1,7 +1,7 @@
 // The community API for scripts: upvote, comment, read a thread, submit a paper. Scripts authenticate with
 // a personal access token (`Authorization: Bearer pf_…`, no CSRF token needed); a browser session may call
 // the same routes with the `X-CSRF-Token` header.
-import type { Context } from 'hono';
+import type { Context, Handler } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { addComment, listPaperComments, type StoredComment } from '../../db/comments.ts';
@@ -10,6 +10,7 @@ import { roleAllows } from '../../domain/accounts.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import { AppError, badRequest, notFound } from '../../errors.ts';
 import type { CommunityLimits } from '../community/limits.ts';
+import { paperIdParam, PAPER_ID_PATTERNS } from '../community/paper-id.ts';
 import { submitPaper } from '../community/submit.ts';
 import type { AppContext } from '../context.ts';
 import { currentUser, requireUser, userOrFail } from '../security/auth.ts';
@@ -18,30 +19,36 @@ export function communityApi(ctx: AppContext, limits: CommunityLimits): Hono {
   const { database } = ctx;
   const app = new Hono();
 
-  app.post('/api/papers/:id/upvote', requireUser, limits.votes.middleware, async (c) => {
+  const upvote: Handler = async (c) => {
     const body = await jsonBody(c, z.object({ upvoted: z.boolean().optional() }).strict());
-    const paperId = c.req.param('id');
+    const paperId = paperIdParam(c);
     const result = await setVote(database, userOrFail(c).id, paperId, body.upvoted);
     return c.json({ paperId, upvoted: result.upvoted, upvotes: result.upvotes });
-  });
+  };
 
-  app.post('/api/papers/:id/comment', requireUser, limits.comments.middleware, async (c) => {
+  const comment: Handler = async (c) => {
     const body = await jsonBody(c, z.object({ comment: z.string(), parentCommentId: z.string().max(100).optional() }).strict());
-    const paperId = c.req.param('id');
-    const comment = await addComment(database, { paperId, userId: userOrFail(c).id, parentId: body.parentCommentId ?? null, body: body.comment });
+    const paperId = paperIdParam(c);
+    const added = await addComment(database, { paperId, userId: userOrFail(c).id, parentId: body.parentCommentId ?? null, body: body.comment });
     const counts = await paperCounts(database, paperId);
-    return c.json({ comment: commentJson(comment, false), numComments: counts?.numComments ?? 0 }, 201);
-  });
+    return c.json({ comment: commentJson(added, false), numComments: counts?.numComments ?? 0 }, 201);
+  };
 
-  app.get('/api/papers/:id/comments', async (c) => {
-    const paperId = c.req.param('id');
+  const thread: Handler = async (c) => {
+    const paperId = paperIdParam(c);
     const counts = await paperCounts(database, paperId);
     if (!counts || counts.hidden) throw notFound(`no paper ${paperId}`);
     const user = currentUser(c);
     const moderator = !!user && roleAllows(user.role, 'moderator');
     const comments = await listPaperComments(database, paperId);
     return c.json({ paperId, numComments: counts.numComments, comments: commentTree(comments, moderator) });
-  });
+  };
+
+  for (const id of PAPER_ID_PATTERNS) {
+    app.post(`/api/papers/${id}/upvote`, requireUser, limits.votes.middleware, upvote);
+    app.post(`/api/papers/${id}/comment`, requireUser, limits.comments.middleware, comment);
+    app.get(`/api/papers/${id}/comments`, thread);
+  }
 
   app.post('/api/papers/submit', requireUser, async (c) => {
     const body = await jsonBody(c, z.object({ paper: z.string().max(300) }).strict());

@@ -1,7 +1,7 @@
 // Community routes: accounts, settings, profiles, submissions, upvotes, comments and moderation pages, with
 // the script API (src/web/api/community.ts) mounted alongside. Handlers parse and validate, call src/db, and respond; every mutation is a POST that passed
 // csrfProtection (or carries an access token) and names the person it acts for.
-import type { Context } from 'hono';
+import type { Context, Handler } from 'hono';
 import { Hono } from 'hono';
 import { accountEmail, roleAllows, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain/accounts.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
@@ -28,6 +28,7 @@ import { sendSignInMail } from './sign-in-mail.ts';
 import { communityApi } from '../api/community.ts';
 import { DigestSettingsSection } from '../digests/routes.tsx';
 import { communityLimits } from './limits.ts';
+import { paperIdParam, PAPER_ID_PATTERNS } from './paper-id.ts';
 import { submitPaper } from './submit.ts';
 
 /** A paper's discussion is part of its page (see communityPanel). */
@@ -281,21 +282,25 @@ export function communityRoutes(ctx: AppContext): Hono {
 
   // Upvotes and comments (pages) ----------------------------------------------------------------------
 
-  app.post('/papers/:id/upvote', requireUser, voteLimit.middleware, async (c) => {
-    const paperId = c.req.param('id');
+  const upvote: Handler = async (c) => {
+    const paperId = paperIdParam(c);
     await setVote(database, userOrFail(c).id, paperId);
     return c.redirect(safeLocalPath((await c.req.parseBody()).back, discussionPath(paperId)), 303);
-  });
+  };
 
-  app.post('/papers/:id/comments', requireUser, commentLimit.middleware, async (c) => {
-    const paperId = c.req.param('id');
+  const comment: Handler = async (c) => {
+    const paperId = paperIdParam(c);
     const form = await c.req.parseBody();
-    const comment = await addComment(database, { paperId, userId: userOrFail(c).id, parentId: str(form.parent) || null, body: str(form.body) });
-    return c.redirect(`${safeLocalPath(form.back, discussionPath(paperId)).split('#')[0]}#comment-${comment.id}`, 303);
-  });
+    const added = await addComment(database, { paperId, userId: userOrFail(c).id, parentId: str(form.parent) || null, body: str(form.body) });
+    return c.redirect(`${safeLocalPath(form.back, discussionPath(paperId)).split('#')[0]}#comment-${added.id}`, 303);
+  };
 
-  // Older links and the paper page's comment count point here; the thread is on the paper page.
-  app.get('/papers/:id/discussion', (c) => c.redirect(`${discussionPath(c.req.param('id'))}#discussion`, 301));
+  for (const id of PAPER_ID_PATTERNS) {
+    app.post(`/papers/${id}/upvote`, requireUser, voteLimit.middleware, upvote);
+    app.post(`/papers/${id}/comments`, requireUser, commentLimit.middleware, comment);
+    // Older links and the paper page's comment count point here; the thread is on the paper page.
+    app.get(`/papers/${id}/discussion`, (c) => c.redirect(`${discussionPath(paperIdParam(c))}#discussion`, 301));
+  }
 
   app.get('/comments/:id/edit', requireUser, async (c) => {
     const comment = await getComment(database, c.req.param('id'));
