@@ -169,15 +169,19 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
 
 /** Up to this many postings in all, accumulating every posting beats MaxScore's per-document bookkeeping. */
 export const ACCUMULATE_MAX_POSTINGS = 50_000;
+/** With more terms than this, MaxScore's per-document candidate selection costs more than accumulating. */
+export const MAXSCORE_MAX_TERMS = 12;
 
 /**
  * The k best documents: term-at-a-time accumulation when the query's posting lists are short in total (rare
- * words, pruned long queries), MaxScore otherwise (common words, where skipping pays). Same results either way.
+ * words) or the query has many terms (a pruned pasted abstract), MaxScore otherwise (a few common words, where
+ * skipping pays). Same results either way. Figures in docs/decisions/0004-search-topk.md.
  */
 export function topK(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
   let postings = 0;
   for (const q of query) postings += index.offsets[q.term + 1] - index.offsets[q.term];
-  return postings <= ACCUMULATE_MAX_POSTINGS ? topKAccumulate(index, query, k, allowed) : topKMaxScore(index, query, k, allowed);
+  const accumulate = postings <= ACCUMULATE_MAX_POSTINGS || query.length > MAXSCORE_MAX_TERMS;
+  return accumulate ? topKAccumulate(index, query, k, allowed) : topKMaxScore(index, query, k, allowed);
 }
 
 // Scratch for accumulation, reused across queries (JavaScript runs one query at a time) and cleaned after use.
@@ -205,13 +209,18 @@ export function topKAccumulate(index: LexicalIndex, query: QueryTerm[], k: numbe
     }
   }
   const heap = new TopKHeap(k);
-  // Offer in document order so ties resolve exactly as in MaxScore (lower document first).
-  const docs = touched.subarray(0, count).sort();
-  for (let i = 0; i < count; i++) {
-    const d = docs[i];
+  // Offer in document order so ties resolve exactly as in MaxScore (lower document first): sort the touched
+  // documents, or, when they are a large share of the corpus, sweep the marks in order (cheaper than sorting).
+  const offer = (d: number) => {
     if (allowed === null || allowed[d] !== 0) heap.offer(d, acc[d]);
     acc[d] = 0;
     seen[d] = 0;
+  };
+  if (count * 16 > index.docCount) {
+    for (let d = 0; d < index.docCount; d++) if (seen[d]) offer(d);
+  } else {
+    const docs = touched.subarray(0, count).sort();
+    for (let i = 0; i < count; i++) offer(docs[i]);
   }
   return heap.sorted(index.impactScale);
 }
