@@ -186,6 +186,18 @@ export class DatabaseSearchService implements SearchService {
     };
   }
 
+  /**
+   * Similar papers only if the index is already built; otherwise starts building it in the background and
+   * answers null at once (a paper page must not wait for a cold index).
+   */
+  similarIfReady(id: string, k = 10): Promise<SimilarHit[]> | null {
+    if (!this.snapshot) {
+      void this.update(false).catch((e) => this.options.log?.(`search build failed: ${(e as Error).message}`));
+      return null;
+    }
+    return this.similar(id, k);
+  }
+
   async similar(id: string, k = 10): Promise<SimilarHit[]> {
     const engine = await this.engine();
     return engine.similar(String(id), clampInt(k, 1, MAX_LIMIT, 10));

@@ -248,11 +248,12 @@ export function searchHandlers(ctx: AppContext) {
   };
 }
 
-/** For the paper page's "similar papers" list. */
+/** For the paper page's "similar papers" list: null (no list) while the index is still being built. */
 export function similarIdsFor(ctx: AppContext) {
   return async (id: string, k: number): Promise<string[] | null> => {
     try {
-      return (await getSearchService(ctx).similar(id, k)).map((h) => h.id);
+      const pending = getSearchService(ctx).similarIfReady(id, k);
+      return pending ? (await pending).map((h) => h.id) : null;
     } catch {
       return null;
     }

@@ -48,7 +48,8 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
     database = await createTestDatabase(kind);
     await upsertPapers(database, Array.from({ length: 36 }, (_, i) => paper(i)));
     await upsertPapers(database, [paper(99, { title: 'Escaping <script>alert(1)</script> & friends', abstract: 'A title with markup & ampersands.' })]);
-    ({ app } = testApp(database, { env: { PAPERFEED_DATA_DIR: tempDir(), PAGE_CACHE_SECONDS: '0' } }));
+    // paper: {} keeps the app's own similar-papers wiring (the shared test helper stubs it out by default).
+    ({ app } = testApp(database, { env: { PAPERFEED_DATA_DIR: tempDir(), PAGE_CACHE_SECONDS: '0' }, paper: {} }));
   });
   afterAll(async () => {
     await database.drop();
@@ -99,6 +100,13 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
     expect((Number(items[0].paper.id.slice(5)) - 10000) % 6).toBe(0);
     expect((await get('/api/papers/2501.99999/similar')).status).toBe(404);
     expect((await get('/api/papers/2501.10000/similar?limit=0')).status).toBe(400);
+  });
+
+  it('the paper page lists similar papers from search once the index is built', async () => {
+    const html = await (await get('/papers/2501.10001')).text();
+    const section = html.slice(html.indexOf('id="similar"'));
+    expect(section).toContain('/papers/2501.10007');
+    expect(section).not.toContain('once the search index is built');
   });
 
   it('picks up new papers on refresh', async () => {
