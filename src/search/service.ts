@@ -47,6 +47,9 @@ export class DatabaseSearchService implements SearchService {
   embedder: Embedder | null = null;
   private embedderPromise: Promise<Embedder | null> | null = null;
 
+  private markLexicalReady: () => void = () => {};
+  private readonly lexicalReady = new Promise<void>((resolve) => (this.markLexicalReady = resolve));
+
   constructor(
     readonly database: Database,
     readonly options: SearchServiceOptions,
@@ -54,8 +57,10 @@ export class DatabaseSearchService implements SearchService {
 
   /** The current engine, building it on first use. */
   async engine(): Promise<SearchEngine> {
-    if (!this.snapshot) await this.refresh();
-    else if (Date.now() - this.checkedAt > this.options.refreshIntervalMs) {
+    if (!this.snapshot) {
+      // The first build answers as soon as the lexical index exists; vectors join when embedded.
+      await Promise.race([this.refresh(), this.lexicalReady]);
+    } else if (Date.now() - this.checkedAt > this.options.refreshIntervalMs) {
       this.checkedAt = Date.now();
       // Check and rebuild in the background; queries keep using the current snapshot meanwhile.
       void this.update(false).catch((e) => this.options.log?.(`search refresh failed: ${(e as Error).message}`));
@@ -93,6 +98,11 @@ export class DatabaseSearchService implements SearchService {
     for await (const page of streamIndexablePapers(this.database, null)) for (const p of page) if (!p.hidden) papers.push(p);
     const engine = SearchEngine.build(papers.map((p) => ({ ...p, abstract: p.abstract })));
     this.options.log?.(`search: lexical index over ${papers.length} papers in ${Date.now() - started} ms`);
+    if (!this.snapshot) {
+      // Nothing to answer from yet: serve lexical results while the embedder trains and papers are embedded.
+      this.snapshot = { engine, version: '' };
+      this.markLexicalReady();
+    }
     const embedder = await this.loadEmbedder(papers);
     if (embedder) {
       await attachVectors(engine, embedder, papers, this.options.dataDir, this.options.log);

@@ -49,7 +49,10 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
     await upsertPapers(database, Array.from({ length: 36 }, (_, i) => paper(i)));
     await upsertPapers(database, [paper(99, { title: 'Escaping <script>alert(1)</script> & friends', abstract: 'A title with markup & ampersands.' })]);
     // paper: {} keeps the app's own similar-papers wiring (the shared test helper stubs it out by default).
-    ({ app } = testApp(database, { env: { PAPERFEED_DATA_DIR: tempDir(), PAGE_CACHE_SECONDS: '0' }, paper: {} }));
+    let config;
+    ({ app, config } = testApp(database, { env: { PAPERFEED_DATA_DIR: tempDir(), PAGE_CACHE_SECONDS: '0' }, paper: {} }));
+    // Queries answer from the lexical index as soon as it exists; wait for vectors too, so every mode is ready.
+    await getSearchService({ config, database }).refresh();
   });
   afterAll(async () => {
     await database.drop();
