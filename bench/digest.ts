@@ -15,6 +15,7 @@ import nodemailer from 'nodemailer';
 import { connect, type Database } from '../src/db/connect.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { storeStats } from '../src/db/papers.ts';
+import { seededRandom } from '../src/domain/seeded-random.ts';
 import { importConfirmedSubscriptions, listActiveSubscribers, subscriptionsByIds } from '../src/db/subscriptions.ts';
 import { importPaths } from '../src/ingest/import.ts';
 import { loadPeriodPapers } from '../src/mail/digest-content.ts';
@@ -44,18 +45,6 @@ const INTERESTS = [
   'recommendation systems', 'state space models', 'transformer efficiency', 'long context', 'low-rank adaptation', 'world models',
 ];
 
-/** A small seeded PRNG (mulberry32) so every run draws the same subscribers. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick<T>(rand: () => number, from: T[], count: number): T[] {
   const out = new Set<T>();
   while (out.size < count) out.add(from[Math.floor(rand() * from.length)]);
@@ -63,7 +52,7 @@ function pick<T>(rand: () => number, from: T[], count: number): T[] {
 }
 
 function randomSubscribers(n: number, weekly: number): { email: string; preferences: Preferences }[] {
-  const rand = prng(20250604);
+  const rand = seededRandom(20250604);
   return Array.from({ length: n }, (_, i) => ({
     email: `reader${i}@bench.example.org`,
     preferences: {

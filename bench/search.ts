@@ -20,7 +20,7 @@ import { topKExhaustive, topKMaxScore } from '../src/search/lexical/topk.ts';
 import { parseQuery } from '../src/search/query.ts';
 import { CorpusEmbedder, trainCorpusModel } from '../src/search/semantic/corpus-embedder.ts';
 import { paperText } from '../src/search/semantic/embedder.ts';
-import { seededRandom } from '../src/search/semantic/linalg.ts';
+import { seededRandom } from '../src/domain/seeded-random.ts';
 import { HnswIndex } from '../src/search/semantic/vector-index.ts';
 import { STOPWORDS } from '../src/search/text/stopwords.ts';
 import type { SearchMode } from '../src/search/types.ts';

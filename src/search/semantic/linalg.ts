@@ -1,17 +1,6 @@
 // The little dense linear algebra the corpus embedder needs, in plain TypeScript on Float64Arrays (row-major).
 // Deterministic: the random test matrix comes from a seeded generator.
-
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../domain/seeded-random.ts';
 
 /** Standard normal samples by Box–Muller. */
 export function gaussianMatrix(rows: number, cols: number, seed: number): Float64Array {
