@@ -4,16 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { hashPassword } from '../../src/domain/credentials.ts';
 import { createUser, setPasswordHash } from '../../src/db/users.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { atomFor, startArxivServer, startServer, type RunningServer } from '../helpers/community.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`${CHROMIUM} is absent: community browser tests are skipped.`);
 
 // An id from this month, so the paper counts as recent whatever day the test runs.
 const now = new Date();
@@ -78,10 +76,7 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
       // Anonymous API reads below must see each change at once, not the page cache's few-second copy.
       PAGE_CACHE_SECONDS: '0',
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

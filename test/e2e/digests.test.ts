@@ -1,9 +1,9 @@
 // Digests as a reader uses them, in a real Chromium against a real `paperfeed serve` and a real SMTP server:
 // subscribe from the box on the front page, confirm with the link from the received mail, get a digest,
 // unsubscribe with the link from that digest.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { loadConfig } from '../../src/config.ts';
 import { getSubscriptionByEmail } from '../../src/db/subscriptions.ts';
 import { runConfiguredDigests } from '../../src/mail/digest-job.ts';
@@ -13,9 +13,6 @@ import { loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { hasSharedData } from '../helpers/shared-data.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`${CHROMIUM} is absent: digest browser tests are skipped.`);
 
 describe.skipIf(!hasChromium || !hasSharedData)('digests in Chromium', () => {
   let database: TestDatabase;
@@ -28,10 +25,7 @@ describe.skipIf(!hasChromium || !hasSharedData)('digests in Chromium', () => {
     await loadFixturePapers(database);
     smtp = await startSmtpServer();
     server = await startServer({ ...database.env, SMTP_URL: smtp.url, SECRET_KEY, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,16 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { FIXED_NOW, seedFixtures, XSS_ID } from '../web/fixtures.ts';
 import { startTestServer, type TestServer } from '../web/server.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-artifacts/screenshots');
 const AXE = fs.readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`${CHROMIUM} is absent: browser tests are skipped.`);
 
 let db: TestDatabase;
 let server: TestServer;
@@ -48,10 +46,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     await seedFixtures(db);
     // A fixed "today" (2025-06-07, which has no papers) makes the home page fall back to 2025-06-06.
     server = await startTestServer(db, { now: FIXED_NOW, env: { BASE_URL: 'http://127.0.0.1' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
