@@ -10,20 +10,25 @@ export interface VectorIndex {
   search(vector: Float32Array, k: number): number[];
 }
 
+/** The graph's settings, in one place: a saved index must be loaded with the settings it was built with. */
+function emptyIndex(dimensions: number): InstanceType<typeof usearch.Index> {
+  return new usearch.Index({
+    dimensions,
+    metric: usearch.MetricKind.Cos,
+    quantization: usearch.ScalarKind.F16,
+    connectivity: 16,
+    expansion_add: 128,
+    expansion_search: 96,
+    multi: false,
+  });
+}
+
 export class HnswIndex implements VectorIndex {
   private constructor(private readonly index: InstanceType<typeof usearch.Index>) {}
 
   static build(vectors: Float32Array, dimensions: number): HnswIndex {
     const count = dimensions ? vectors.length / dimensions : 0;
-    const index = new usearch.Index({
-      dimensions,
-      metric: usearch.MetricKind.Cos,
-      quantization: usearch.ScalarKind.F16,
-      connectivity: 16,
-      expansion_add: 128,
-      expansion_search: 96,
-      multi: false,
-    });
+    const index = emptyIndex(dimensions);
     if (count > 0) {
       const keys = new BigUint64Array(count);
       for (let i = 0; i < count; i++) keys[i] = BigInt(i);
@@ -36,15 +41,7 @@ export class HnswIndex implements VectorIndex {
   static load(file: string, dimensions: number, count: number): HnswIndex | null {
     if (!fs.existsSync(file)) return null;
     try {
-      const index = new usearch.Index({
-        dimensions,
-        metric: usearch.MetricKind.Cos,
-        quantization: usearch.ScalarKind.F16,
-        connectivity: 16,
-        expansion_add: 128,
-        expansion_search: 96,
-        multi: false,
-      });
+      const index = emptyIndex(dimensions);
       index.load(file);
       if (index.size() !== count || index.dimensions() !== dimensions) return null;
       return new HnswIndex(index);
