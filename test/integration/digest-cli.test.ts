@@ -2,7 +2,6 @@
 // nothing, and a real run into the .eml outbox when no SMTP_URL is configured.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { deliveryStatusCounts } from '../../src/db/subscriptions.ts';
@@ -13,17 +12,8 @@ import { main } from '../../src/main.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { addSubscriber, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { hasSharedData } from '../helpers/shared-data.ts';
+import { captureOutput } from '../helpers/capture.ts';
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk;
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe.skipIf(!hasSharedData)('paperfeed digest', () => {
   let database: TestDatabase;
@@ -38,8 +28,8 @@ describe.skipIf(!hasSharedData)('paperfeed digest', () => {
   });
 
   const run = async (args: string[]) => {
-    const out = capture();
-    const err = capture();
+    const out = captureOutput();
+    const err = captureOutput();
     const code = await main(['digest', ...args], { stdout: out.stream, stderr: err.stream, env: { ...database.env, SECRET_KEY, LOG_LEVEL: 'silent' } });
     return { code, stdout: out.text(), stderr: err.text() };
   };

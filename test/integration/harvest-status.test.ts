@@ -2,7 +2,6 @@
 // argument checking; and the Hugging Face daily-papers sync against recorded API responses.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { acquireLease } from '../../src/db/jobs.ts';
@@ -19,6 +18,7 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers
 import { harvestConfig, sourceContext, xml } from '../helpers/harvest-fixtures.ts';
 import { startReplayServer, type ReplayServer } from '../helpers/replay-server.ts';
 import { hasSharedData, sharedPath } from '../helpers/shared-data.ts';
+import { captureOutput } from '../helpers/capture.ts';
 
 let store: TestDatabase | undefined;
 let server: ReplayServer | undefined;
@@ -31,16 +31,6 @@ afterEach(async () => {
 
 const track = (s: TestDatabase) => (store = s);
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk;
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe.each(databaseKinds)('status on %s', (kind) => {
   it('GET /api/admin/status: 401 anonymous, 403 for a user, the jobs for an admin', async () => {
@@ -69,10 +59,10 @@ describe.each(databaseKinds)('status on %s', (kind) => {
     expect(body.jobs.map((j: { name: string }) => j.name)).toEqual(expect.arrayContaining(['harvest-oai', 'harvest-listing', 'github-stars', 'hf-sync', 'search-index']));
     expect(body.jobs.find((j: { name: string }) => j.name === 'hf-sync').schedule).toBeNull();
 
-    const out = capture();
+    const out = captureOutput();
     expect(await main(['status', '--json'], { stdout: out.stream, config: () => config })).toBe(0);
     expect(JSON.parse(out.text()).jobs[1].lastRun.status).toBe('failed');
-    const text = capture();
+    const text = captureOutput();
     expect(await main(['status'], { stdout: text.stream, config: () => config })).toBe(0);
     expect(text.text()).toMatch(/harvest-listing {2}\[15 5,11 \* \* \*\][^\n]*\n {2}last run: failed/);
     expect(text.text()).toMatch(/last error \([^)]+\): SourceError: arXiv listing sent an HTML page/);
@@ -85,7 +75,7 @@ describe('harvest --once while another process holds the lease', () => {
     track(store);
     await acquireLease(store, { name: 'arxiv', holder: 'busy-server', job: 'harvest-oai', ttlMs: 60_000 });
     const config = loadConfig({ ...store.env, JOB_LEASE_MS: '500', LOG_LEVEL: 'silent' });
-    const out = capture();
+    const out = captureOutput();
     expect(await main(['harvest', '--once', '--source', 'listing'], { stdout: out.stream, config: () => config })).toBe(75);
     expect(out.text()).toMatch(/harvest-listing: skipped: another process is running a job on the same source/);
     expect(await store.db.selectFrom('job_runs').selectAll().execute()).toEqual([]);
@@ -101,7 +91,7 @@ describe('harvest command arguments', () => {
       [['harvest', '--once', '--source', 'github', '--from', '2024-06-03'], /--from applies to the OAI-PMH harvest/],
     ];
     for (const [args, message] of cases) {
-      const err = capture();
+      const err = captureOutput();
       expect(await main(args, { stderr: err.stream, config: () => loadConfig({}) })).toBe(2);
       expect(err.text()).toMatch(message);
     }

@@ -7,13 +7,10 @@ import { readBeir } from '../../../src/search/eval/beir.ts';
 import { evaluateBeir } from '../../../src/search/eval/evaluate.ts';
 import { evaluateRun, mrrAt, ndcgAt, recallAt } from '../../../src/search/eval/metrics.ts';
 import { hasSharedData, sharedPath } from '../../helpers/shared-data.ts';
+import { captureOutput } from '../../helpers/capture.ts';
 
 const TINY = path.resolve(import.meta.dirname, '../../fixtures/beir-tiny');
 
-function capture() {
-  let out = '';
-  return { stream: { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream, text: () => out };
-}
 
 describe('metrics', () => {
   it('nDCG, recall and MRR match hand-computed values', () => {
@@ -40,8 +37,8 @@ describe('evaluateBeir on a tiny fixture', () => {
   });
 
   it('paperfeed eval prints the table; bad arguments exit 2', async () => {
-    const out = capture();
-    const err = capture();
+    const out = captureOutput();
+    const err = captureOutput();
     const io = { stdout: out.stream, stderr: err.stream, env: {} };
     expect(await main(['eval', TINY, '--mode', 'lexical'], io)).toBe(0);
     expect(out.text()).toMatch(/lexical\s+0\.7500/);
