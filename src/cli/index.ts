@@ -24,7 +24,7 @@ export const indexCommand: Command = {
       const service = new DatabaseSearchService(database, serviceOptionsFromConfig(config, { log, trainIfMissing: true }));
       const started = Date.now();
       const engine = await service.engine();
-      io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramIds.size} word pairs, ${engine.lexical.docs.length} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
+      io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramKeys.length} word pairs, ${engine.lexical.docs.length} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
       if (!values['no-keyphrases']) {
         const phrases = new Map<string, string[]>();
         for await (const page of streamIndexablePapers(database, null)) {

@@ -58,8 +58,13 @@ export interface LexicalIndex {
   docCount: number;
   /** Word and filter terms → term number. */
   termIds: Map<string, number>;
-  /** Bigram terms, keyed by bigramKey(first word's term number, second's). */
-  bigramIds: NumberIntMap;
+  /**
+   * Word pairs with postings, as bigramKey(first word's term number, second's), ascending: pair i is term
+   * firstBigram + i. A sorted array costs 8 bytes a pair where a hash map costs 25–50 (tens of millions of pairs
+   * at 1M papers), and a lookup is a 25-step binary search.
+   */
+  bigramKeys: Float64Array;
+  firstBigram: number;
   /** Postings of term t are docs[offsets[t] .. offsets[t+1]). */
   offsets: Uint32Array;
   docs: Int32Array;
@@ -83,7 +88,28 @@ export function lookupTerm(index: LexicalIndex, term: string): number | undefine
   if (space < 0) return index.termIds.get(term);
   const a = index.termIds.get(term.slice(0, space));
   const b = index.termIds.get(term.slice(space + 1));
-  return a === undefined || b === undefined ? undefined : index.bigramIds.get(bigramKey(a, b));
+  if (a === undefined || b === undefined) return undefined;
+  const key = bigramKey(a, b);
+  const keys = index.bigramKeys;
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < keys.length && keys[lo] === key ? index.firstBigram + lo : undefined;
+}
+
+/** Bytes held by the index's arrays and dictionaries (strings and Map entries estimated). */
+export function indexMemory(index: LexicalIndex): { postings: number; terms: number; pairs: number } {
+  let words = 0;
+  for (const w of index.termIds.keys()) words += 2 * w.length + 80; // string header + Map entry, roughly
+  return {
+    postings: index.docs.byteLength + index.impacts.byteLength,
+    terms: index.offsets.byteLength + index.maxImpact.byteLength + words,
+    pairs: index.bigramKeys.byteLength,
+  };
 }
 
 export function termCount(index: LexicalIndex): number {
@@ -204,8 +230,33 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   // Drop the postings of rare word pairs: their df becomes 0, pass 2 skips them.
   const minPairDf = params.minBigramDf === 'auto' ? (n > LARGE_CORPUS ? 2 : 1) : params.minBigramDf;
   for (let t = 0; t < termCount; t++) if (kinds[t] === KIND_BIGRAM && df[t] < minPairDf) df[t] = 0;
-  const offsets = new Uint32Array(termCount + 1);
-  for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t] + df[t];
+  // Renumber: words and filter terms first (in order of appearance), then the kept pairs in key order, so a
+  // pair's term number follows from its position in the sorted key array and dropped pairs take no space.
+  const newId = new Int32Array(termCount).fill(-1);
+  let kept = 0;
+  for (let t = 0; t < termCount; t++) if (kinds[t] !== KIND_BIGRAM) newId[t] = kept++;
+  const firstBigram = kept;
+  let pairCount = 0;
+  bigramIds.forEach((id) => {
+    if (df[id] > 0) pairCount++;
+  });
+  const bigramKeys = new Float64Array(pairCount);
+  pairCount = 0;
+  bigramIds.forEach((id, key) => {
+    if (df[id] > 0) bigramKeys[pairCount++] = key;
+  });
+  bigramKeys.sort();
+  for (let i = 0; i < bigramKeys.length; i++) {
+    const key = bigramKeys[i];
+    newId[bigramIds.get(key)!] = kept++;
+    // Re-key with the words' new numbers; words keep their relative order, so the keys stay sorted.
+    const first = Math.floor(key / BIGRAM_SHIFT);
+    bigramKeys[i] = bigramKey(newId[first], newId[key - first * BIGRAM_SHIFT]);
+  }
+  for (const [word, id] of termIds) termIds.set(word, newId[id]);
+  const offsets = new Uint32Array(kept + 1);
+  for (let t = 0; t < termCount; t++) if (newId[t] >= 0) offsets[newId[t] + 1] = df[t];
+  for (let t = 0; t < kept; t++) offsets[t + 1] += offsets[t];
 
   const avg = (g: GrowableInt32) => {
     let s = 0;
@@ -219,10 +270,10 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   const { k1, weights: w, b } = params;
 
   // Pass 2: place each posting (docs arrive in ascending order, so postings come out sorted).
-  const cursor = offsets.slice(0, termCount);
-  const postDocs = new Int32Array(offsets[termCount]);
-  const impacts = new Uint16Array(offsets[termCount]);
-  const maxImpact = new Uint16Array(termCount);
+  const cursor = offsets.slice(0, kept);
+  const postDocs = new Int32Array(offsets[kept]);
+  const impacts = new Uint16Array(offsets[kept]);
+  const maxImpact = new Uint16Array(kept);
   // One scale for every impact, from the largest impact possible (idf of a df-1 term, saturation reached), so
   // scores of different terms add up in the same units.
   const idfMax = Math.log(1 + (n - 1 + 0.5) / 1.5);
@@ -247,13 +298,14 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
         const tf = ((packed >>> 4) & 255) / nBg;
         impact = (params.bigramWeight * idf[t] * tf * (params.bigramK1 + 1)) / (params.bigramK1 + tf);
       }
-      const at = cursor[t]++;
+      const id = newId[t];
+      const at = cursor[id]++;
       postDocs[at] = d;
       // Words and pairs always count for something: at least one unit.
       const q = impact > 0 ? Math.max(1, Math.min(65535, Math.round(impact / impactScale))) : 0;
       impacts[at] = q;
-      if (q > maxImpact[t]) maxImpact[t] = q;
+      if (q > maxImpact[id]) maxImpact[id] = q;
     }
   }
-  return { docCount: n, termIds, bigramIds, offsets, docs: postDocs, impacts, impactScale, maxImpact, params };
+  return { docCount: n, termIds, bigramKeys, firstBigram, offsets, docs: postDocs, impacts, impactScale, maxImpact, params };
 }

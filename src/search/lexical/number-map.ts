@@ -41,6 +41,14 @@ export class NumberIntMap {
     this.values[i] = value;
   }
 
+  forEach(fn: (value: number, key: number) => void): void {
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== -1) fn(this.values[i], this.keys[i]);
+  }
+
+  get byteLength(): number {
+    return this.keys.byteLength + this.values.byteLength;
+  }
+
   private grow(): void {
     const oldKeys = this.keys;
     const oldValues = this.values;
