@@ -4,7 +4,7 @@
 import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
 import { conjunction, countMatches, disjunction, topK, type QueryTerm, type TopK } from './lexical/topk.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
-import { dot } from './semantic/embedder.ts';
+import type { QuantizedVectors } from './semantic/quantized.ts';
 import type { VectorIndex } from './semantic/vector-index.ts';
 import type { SearchMode } from './types.ts';
 
@@ -65,9 +65,8 @@ export class SearchEngine {
   constructor(
     readonly lexical: LexicalIndex,
     docs: { id: string; day: string | null }[],
-    /** docCount × dimensions unit vectors, or null when there is no embedder. */
-    public vectors: Float32Array | null,
-    public dimensions: number,
+    /** One unit vector per document, or null when there is no embedder. */
+    public vectors: QuantizedVectors | null,
     public vectorIndex: VectorIndex | null = null,
     readonly hybrid: HybridParams = DEFAULT_HYBRID,
   ) {
@@ -79,7 +78,7 @@ export class SearchEngine {
 
   static build(docs: EngineDoc[], params: Bm25Params = DEFAULT_BM25, hybrid: HybridParams = DEFAULT_HYBRID): SearchEngine {
     const index = buildLexicalIndex(docs, params);
-    return new SearchEngine(index, docs, null, 0, null, hybrid);
+    return new SearchEngine(index, docs, null, null, hybrid);
   }
 
   get docCount(): number {
@@ -158,7 +157,7 @@ export class SearchEngine {
   }
 
   cosine(query: Float32Array, doc: number): number {
-    return this.vectors ? dot(query, this.vectors, doc * this.dimensions) : 0;
+    return this.vectors ? this.vectors.dot(query, doc) : 0;
   }
 
   /**
@@ -253,7 +252,7 @@ export class SearchEngine {
   similar(id: string, k: number): { id: string; score: number }[] {
     const doc = this.idToDoc.get(id);
     if (doc === undefined || !this.vectors) return [];
-    const v = this.vectors.subarray(doc * this.dimensions, (doc + 1) * this.dimensions);
+    const v = this.vectors.vector(doc);
     const near = this.nearest(v, k, null, doc);
     return near.docs.map((d, i) => ({ id: this.ids[d], score: near.scores[i] }));
   }

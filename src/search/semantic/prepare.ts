@@ -6,6 +6,7 @@ import type { SearchEngine } from '../engine.ts';
 import { annFile, loadCorpusModel, loadVectors, saveCorpusModel, saveVectors, searchDir } from '../store.ts';
 import { CorpusEmbedder, trainCorpusModel, type CorpusModelOptions } from './corpus-embedder.ts';
 import { paperText, type Embedder } from './embedder.ts';
+import { QuantizedVectors } from './quantized.ts';
 import { HnswIndex } from './vector-index.ts';
 
 /** The corpus model is retrained once the corpus has grown by this factor since training. */
@@ -76,8 +77,7 @@ export async function attachVectors(engine: SearchEngine, embedder: Embedder, pa
     saveVectors(dir, embedder.id, dims, papers.map((p) => p.id), papers.map((p) => p.modifiedAt), vectors);
     log?.(`search: embedded ${missing.length} papers in ${Date.now() - started} ms`);
   }
-  engine.vectors = vectors;
-  engine.dimensions = dims;
+  engine.vectors = QuantizedVectors.from(vectors, dims);
   engine.vectorIndex = papers.length >= ANN_MIN_DOCS ? loadOrBuildAnn(dir, embedder.id, vectors, dims, missing.length > 0, log) : null;
 }
 

@@ -1,0 +1,52 @@
+// Paper vectors kept in memory as int8 codes with one scale per vector: a quarter of float32's memory (160 MB
+// instead of 640 MB for 1M papers of 160 dimensions). The error of a cosine is below half a code step times the
+// query's L1 norm, about 0.003 for unit vectors of 160 dimensions: far below the gaps the rerank acts on.
+
+export class QuantizedVectors {
+  private constructor(
+    readonly dimensions: number,
+    private readonly codes: Int8Array,
+    private readonly scales: Float32Array,
+  ) {}
+
+  /** Quantises count × dimensions float vectors, row-major. */
+  static from(vectors: Float32Array, dimensions: number): QuantizedVectors {
+    const count = dimensions ? vectors.length / dimensions : 0;
+    const codes = new Int8Array(count * dimensions);
+    const scales = new Float32Array(count);
+    for (let v = 0; v < count; v++) {
+      const at = v * dimensions;
+      let max = 0;
+      for (let i = 0; i < dimensions; i++) max = Math.max(max, Math.abs(vectors[at + i]));
+      const scale = max / 127;
+      scales[v] = scale;
+      if (scale > 0) for (let i = 0; i < dimensions; i++) codes[at + i] = Math.round(vectors[at + i] / scale);
+    }
+    return new QuantizedVectors(dimensions, codes, scales);
+  }
+
+  get count(): number {
+    return this.scales.length;
+  }
+
+  get byteLength(): number {
+    return this.codes.byteLength + this.scales.byteLength;
+  }
+
+  /** Dot product of a float query with stored vector `v`. */
+  dot(query: Float32Array, v: number): number {
+    const codes = this.codes;
+    const at = v * this.dimensions;
+    let s = 0;
+    for (let i = 0; i < this.dimensions; i++) s += query[i] * codes[at + i];
+    return s * this.scales[v];
+  }
+
+  /** Stored vector `v`, decoded. */
+  vector(v: number): Float32Array {
+    const out = new Float32Array(this.dimensions);
+    const at = v * this.dimensions;
+    for (let i = 0; i < this.dimensions; i++) out[i] = this.codes[at + i] * this.scales[v];
+    return out;
+  }
+}
