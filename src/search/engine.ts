@@ -27,6 +27,8 @@ export interface HybridParams {
   semanticWeight: number;
   /** Queries with more distinct words than this keep only their most selective ones, and half as many word pairs (see pruneLongQuery). */
   longQueryTerms: number;
+  /** ...and their words' postings stop at this share of the corpus (at least 8 words kept). */
+  longQueryPostings: number;
 }
 
 export const DEFAULT_HYBRID: HybridParams = {
@@ -34,6 +36,7 @@ export const DEFAULT_HYBRID: HybridParams = {
   semanticCandidates: 20,
   semanticWeight: 0.2,
   longQueryTerms: 24,
+  longQueryPostings: 0.3,
 };
 
 export interface RankedDocs {
@@ -127,8 +130,9 @@ export class SearchEngine {
       const id = lookupTerm(ix, t);
       if (id !== undefined) pairs.push({ term: id, weight: w });
     }
-    const max = this.hybrid.longQueryTerms;
-    return pruneLongQuery(ix, words, max).concat(pruneLongQuery(ix, pairs, Math.ceil(max / 2)));
+    const { longQueryTerms: max, longQueryPostings: share } = this.hybrid;
+    const budget = share * ix.docCount;
+    return pruneLongQuery(ix, words, max, budget).concat(pruneLongQuery(ix, pairs, Math.ceil(max / 2), budget));
   }
 
   lexicalTopK(parsed: ParsedQuery, k: number, allowed: Uint8Array | null): TopK & { total: number } {
@@ -276,16 +280,24 @@ export function zScores(xs: number[]): number[] {
   return xs.map((x) => (sd > 1e-12 ? (x - mean) / sd : 0));
 }
 
+const MIN_LONG_QUERY_TERMS = 8;
+
 /**
  * Long queries (a pasted abstract) keep their `maxTerms` most selective terms (highest largest impact, i.e. the
- * rarest), with repetition damped to 1 + ln(count): common words repeated in an abstract would otherwise bring
- * their long posting lists back in and dominate the cost while adding little to the ranking
- * (docs/decisions/0004-search-topk.md). Short queries are returned unchanged.
+ * rarest), and stop earlier once the kept terms' postings reach `maxPostings` (but keep at least 8), with
+ * repetition damped to 1 + ln(count): common words repeated in an abstract would otherwise bring their long posting
+ * lists back in and dominate the cost while adding little to the ranking (docs/decisions/0004-search-topk.md).
+ * Short queries are returned unchanged.
  */
-export function pruneLongQuery(ix: LexicalIndex, q: QueryTerm[], maxTerms: number): QueryTerm[] {
+export function pruneLongQuery(ix: LexicalIndex, q: QueryTerm[], maxTerms: number, maxPostings = Infinity): QueryTerm[] {
   if (q.length <= maxTerms) return q;
-  return [...q]
-    .sort((a, b) => ix.maxImpact[b.term] - ix.maxImpact[a.term] || a.term - b.term)
-    .slice(0, maxTerms)
-    .map((t) => ({ term: t.term, weight: 1 + Math.log(t.weight) }));
+  const kept: QueryTerm[] = [];
+  let postings = 0;
+  for (const t of [...q].sort((a, b) => ix.maxImpact[b.term] - ix.maxImpact[a.term] || a.term - b.term)) {
+    const df = ix.offsets[t.term + 1] - ix.offsets[t.term];
+    if (kept.length === maxTerms || (kept.length >= MIN_LONG_QUERY_TERMS && postings + df > maxPostings)) break;
+    postings += df;
+    kept.push({ term: t.term, weight: 1 + Math.log(t.weight) });
+  }
+  return kept;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SearchEngine } from '../../../src/search/engine.ts';
+import { pruneLongQuery, SearchEngine } from '../../../src/search/engine.ts';
 import { DEFAULT_BM25 } from '../../../src/search/lexical/index.ts';
 import { parseQuery } from '../../../src/search/query.ts';
 
@@ -34,5 +34,39 @@ describe('SearchEngine', () => {
     const q = parseQuery('diffusion');
     expect(engine.rank(q, 'hybrid', 10, null).docs.map((d) => engine.ids[d])).toEqual(['c']);
     expect(engine.similar('a', 3)).toEqual([]);
+  });
+});
+
+describe('pruneLongQuery', () => {
+  // Word i appears in i + 1 papers, so lower-numbered words are rarer (higher bound).
+  const words = Array.from({ length: 40 }, (_, i) => `w${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}x`);
+  const papers = Array.from({ length: 40 }, (_, d) => ({
+    id: `p${d}`,
+    title: 'paper',
+    abstract: words.filter((_, i) => d <= i).join(' '),
+    authors: [],
+    categories: [],
+    day: null,
+  }));
+  const engine = SearchEngine.build(papers);
+  const ix = engine.lexical;
+  const query = words.map((w) => ({ term: ix.termIds.get(parseQuery(w).terms.keys().next().value!)!, weight: 2 }));
+  const df = (t: number) => ix.offsets[t + 1] - ix.offsets[t];
+
+  it('keeps the rarest terms up to the term cap, damping repeated words', () => {
+    const kept = pruneLongQuery(ix, query, 24);
+    expect(kept).toHaveLength(24);
+    expect(kept.map((t) => df(t.term)).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(kept.every((t) => t.weight === 1 + Math.log(2))).toBe(true);
+  });
+
+  it('stops at the postings budget but keeps at least 8 terms', () => {
+    // The rarest words have 1, 2, 3, ... postings: 1+…+10 = 55 ≤ 60 < 66.
+    expect(pruneLongQuery(ix, query, 24, 60)).toHaveLength(10);
+    expect(pruneLongQuery(ix, query, 24, 1)).toHaveLength(8);
+  });
+
+  it('leaves short queries alone', () => {
+    expect(pruneLongQuery(ix, query.slice(0, 5), 24, 1)).toEqual(query.slice(0, 5));
   });
 });
