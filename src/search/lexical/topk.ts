@@ -315,6 +315,8 @@ export function disjunction(index: LexicalIndex, termIdsList: number[], into: Ui
   return out;
 }
 
+const matchMarks = new WeakMap<LexicalIndex, Uint8Array>();
+
 /**
  * How many documents match any of the terms and pass the filter. Exact when the postings are short enough to
  * walk cheaply; above that, estimated assuming terms occur independently (the UI shows "about N").
@@ -322,10 +324,22 @@ export function disjunction(index: LexicalIndex, termIdsList: number[], into: Ui
 export function countMatches(index: LexicalIndex, termIdsList: number[], allowed: DocFilter, exactBudget = 300_000): { count: number; exact: boolean } {
   let total = 0;
   for (const t of termIdsList) total += index.offsets[t + 1] - index.offsets[t];
+  if (termIdsList.length === 1 && allowed === null) return { count: total, exact: true };
   if (total <= exactBudget) {
-    const seen = disjunction(index, termIdsList, allowed);
+    // Mark each matching document once, then clear the marks: cost in postings, not in corpus size.
+    let marks = matchMarks.get(index);
+    if (!marks) matchMarks.set(index, (marks = new Uint8Array(index.docCount)));
     let c = 0;
-    for (let d = 0; d < seen.length; d++) c += seen[d];
+    for (const t of termIdsList) {
+      for (let p = index.offsets[t]; p < index.offsets[t + 1]; p++) {
+        const d = index.docs[p];
+        if (marks[d] === 0 && (allowed === null || allowed[d] !== 0)) {
+          marks[d] = 1;
+          c++;
+        }
+      }
+    }
+    for (const t of termIdsList) for (let p = index.offsets[t]; p < index.offsets[t + 1]; p++) marks[index.docs[p]] = 0;
     return { count: c, exact: true };
   }
   let none = 1;

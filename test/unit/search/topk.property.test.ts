@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLexicalIndex, DEFAULT_BM25, termCount, type IndexDoc } from '../../../src/search/lexical/index.ts';
-import { topKAccumulate, topKExhaustive, topKMaxScore, type QueryTerm } from '../../../src/search/lexical/topk.ts';
+import { countMatches, topKAccumulate, topKExhaustive, topKMaxScore, type QueryTerm } from '../../../src/search/lexical/topk.ts';
 
 const VOCAB = ['graph', 'neural', 'network', 'diffusion', 'model', 'language', 'vision', 'robot', 'policy', 'learning', 'sparse', 'attention', 'token', 'image', 'gpt-4', '3d'];
 
@@ -73,6 +73,27 @@ describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
         }
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('match counts are exact below the budget, twice in a row (marks are cleared)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(doc, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat(400), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), { nil: null }),
+        (docs, rawTerms, mask) => {
+          const index = buildLexicalIndex(docs, DEFAULT_BM25);
+          const terms = [...new Set(rawTerms.map((t) => t % termCount(index)))];
+          const allowed = mask ? Uint8Array.from(mask.slice(0, index.docCount), Number) : null;
+          const matching = new Set<number>();
+          for (const t of terms) for (let p = index.offsets[t]; p < index.offsets[t + 1]; p++) matching.add(index.docs[p]);
+          const expected = [...matching].filter((d) => allowed === null || allowed[d] === 1).length;
+          expect(countMatches(index, terms, allowed)).toEqual({ count: expected, exact: true });
+          expect(countMatches(index, terms, allowed)).toEqual({ count: expected, exact: true });
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });
