@@ -46,10 +46,13 @@ function readBlob(file: string): { header: any; floats: Float32Array } | null {
   }
 }
 
+/** Bumped when the corpus model's training changes: a model saved by older code is retrained, not reused. */
+export const CORPUS_MODEL_FORMAT = 2;
+
 export function saveCorpusModel(dir: string, model: CorpusModel): void {
   writeBlob(
     path.join(dir, 'corpus-model.bin'),
-    { vocabulary: model.vocabulary, dimensions: model.dimensions, trainedOnDocs: model.trainedOnDocs },
+    { format: CORPUS_MODEL_FORMAT, vocabulary: model.vocabulary, dimensions: model.dimensions, trainedOnDocs: model.trainedOnDocs },
     [model.idf, model.wordVectors],
   );
 }
@@ -57,7 +60,8 @@ export function saveCorpusModel(dir: string, model: CorpusModel): void {
 export function loadCorpusModel(dir: string): CorpusModel | null {
   const blob = readBlob(path.join(dir, 'corpus-model.bin'));
   if (!blob) return null;
-  const { vocabulary, dimensions, trainedOnDocs } = blob.header;
+  const { format, vocabulary, dimensions, trainedOnDocs } = blob.header;
+  if (format !== CORPUS_MODEL_FORMAT) return null;
   const v = vocabulary?.length ?? 0;
   if (!Array.isArray(vocabulary) || !(dimensions > 0) || blob.floats.length !== v + v * dimensions) return null;
   return finishModel(vocabulary, blob.floats.slice(0, v), blob.floats.slice(v), dimensions, Number(trainedOnDocs) || 0);

@@ -10,6 +10,8 @@ import crypto from 'node:crypto';
 import { terms } from '../text/analyze.ts';
 import { type Embedder, normalizeInPlace } from './embedder.ts';
 import { randomizedSvd, type Csr } from './linalg.ts';
+import { trainContrastive, type ContrastiveOptions, type SparseText } from './contrastive.ts';
+import { seededRandom } from '../../domain/seeded-random.ts';
 
 export interface CorpusModelOptions {
   dimensions: number;
@@ -21,6 +23,16 @@ export interface CorpusModelOptions {
   powerIterations: number;
   /** Rows of the training matrix are windows of this many consecutive terms (0: whole papers). */
   windowSize: number;
+  /** Epochs of contrastive title→abstract refinement of the LSA vectors (0: plain LSA). */
+  contrastiveEpochs: number;
+  contrastive: Partial<ContrastiveOptions>;
+  /** Also train on (one sentence of the abstract → title and the other sentences) pairs. */
+  sentencePairs: boolean;
+  /**
+   * Bound on contrastive training work: epochs are cut so that epochs × pairs stays near this many pair
+   * visits (at least one epoch), so training time stays bounded on a large corpus.
+   */
+  maxPairVisits: number;
 }
 
 export const DEFAULT_CORPUS_MODEL: CorpusModelOptions = {
@@ -31,6 +43,10 @@ export const DEFAULT_CORPUS_MODEL: CorpusModelOptions = {
   alpha: 0,
   powerIterations: 1,
   windowSize: 0,
+  contrastiveEpochs: 20,
+  contrastive: { learningRate: 0.1, temperature: 0.1 },
+  sentencePairs: true,
+  maxPairVisits: 300_000,
 };
 
 export interface CorpusModel {
@@ -97,7 +113,55 @@ export function trainCorpusModel(texts: string[], options: Partial<CorpusModelOp
       wordVectors[w * dims + c] = svd.rightVectors[w * dims + c] * Math.pow(svd.singularValues[c], o.alpha);
     }
   }
+  if (o.contrastiveEpochs > 0) {
+    // Row norms about 1, so the learning rate means the same thing whatever the vocabulary size.
+    let ss = 0;
+    for (let i = 0; i < wordVectors.length; i++) ss += wordVectors[i] * wordVectors[i];
+    const scale = Math.sqrt(vocabulary.length / (ss || 1));
+    for (let i = 0; i < wordVectors.length; i++) wordVectors[i] *= scale;
+    const pairs = trainingPairs(texts, step, index, idf, o.sentencePairs);
+    const epochs = Math.max(1, Math.min(o.contrastiveEpochs, Math.round(o.maxPairVisits / Math.max(1, pairs.length))));
+    if (pairs.length >= 2) trainContrastive(wordVectors, dims, pairs, { ...o.contrastive, epochs });
+  }
   return finishModel(vocabulary, idf, wordVectors, dims, texts.length);
+}
+
+/** Splits a paper's embedding text ("title. abstract") back into its two parts. */
+export function splitPaperText(text: string): { title: string; abstract: string } {
+  const at = text.indexOf('. ');
+  return at < 0 ? { title: text, abstract: '' } : { title: text.slice(0, at), abstract: text.slice(at + 2) };
+}
+
+export function sparseText(termList: string[], index: Map<string, number>, idf: Float32Array): SparseText {
+  const tf = new Map<number, number>();
+  for (const t of termList) {
+    const i = index.get(t);
+    if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
+  }
+  const entries = [...tf].sort((a, b) => a[0] - b[0]);
+  return { ids: Int32Array.from(entries, ([i]) => i), weights: Float32Array.from(entries, ([i, n]) => (1 + Math.log(n)) * idf[i]) };
+}
+
+const SENTENCE_END = /(?<=[.!?])\s+(?=[A-Z0-9(])/;
+
+function trainingPairs(texts: string[], step: number, index: Map<string, number>, idf: Float32Array, sentences: boolean): { query: SparseText; doc: SparseText }[] {
+  const pairs: { query: SparseText; doc: SparseText }[] = [];
+  const rand = seededRandom(23);
+  for (let i = 0; i < texts.length; i += step) {
+    const { title, abstract } = splitPaperText(texts[i]);
+    const titleTerms = terms(title);
+    const query = sparseText(titleTerms, index, idf);
+    const doc = sparseText(terms(abstract), index, idf);
+    if (query.ids.length >= 2 && doc.ids.length >= 5) pairs.push({ query, doc });
+    if (!sentences) continue;
+    const parts = abstract.split(SENTENCE_END);
+    if (parts.length < 3) continue;
+    const pick = Math.floor(rand() * parts.length);
+    const sentence = sparseText(terms(parts[pick]), index, idf);
+    const rest = sparseText(titleTerms.concat(terms(parts.filter((_, j) => j !== pick).join(' '))), index, idf);
+    if (sentence.ids.length >= 3 && rest.ids.length >= 5) pairs.push({ query: sentence, doc: rest });
+  }
+  return pairs;
 }
 
 export function finishModel(vocabulary: string[], idf: Float32Array, wordVectors: Float32Array, dimensions: number, trainedOnDocs: number): CorpusModel {
