@@ -155,7 +155,7 @@ export class SearchEngine {
         if (ix.docs[mid] < doc) lo = mid + 1;
         else hi = mid;
       }
-      if (lo < ix.offsets[term + 1] && ix.docs[lo] === doc) s += weight * ix.impacts[lo];
+      if (lo < ix.offsets[term + 1] && ix.docs[lo] === doc) s += weight * ix.impactLevels[ix.impacts[lo]];
     }
     return s * ix.impactScale;
   }

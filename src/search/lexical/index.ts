@@ -68,8 +68,12 @@ export interface LexicalIndex {
   /** Postings of term t are docs[offsets[t] .. offsets[t+1]). */
   offsets: Uint32Array;
   docs: Int32Array;
-  /** BM25F impacts quantised to 16 bits: the real impact is impacts[p] · impactScale. */
-  impacts: Uint16Array;
+  /**
+   * BM25F impacts as 8-bit codes into impactLevels: the real impact is impactLevels[impacts[p]] · impactScale.
+   * Levels are integers on a 16-bit scale, so sums of levels times integer weights are exact in any order.
+   */
+  impacts: Uint8Array;
+  impactLevels: Float64Array;
   impactScale: number;
   /** Largest quantised impact of each term: the MaxScore upper bound. */
   maxImpact: Uint16Array;
@@ -106,7 +110,7 @@ export function indexMemory(index: LexicalIndex): { postings: number; terms: num
   let words = 0;
   for (const w of index.termIds.keys()) words += 2 * w.length + 80; // string header + Map entry, roughly
   return {
-    postings: index.docs.byteLength + index.impacts.byteLength,
+    postings: index.docs.byteLength + index.impacts.byteLength + index.impactLevels.byteLength,
     terms: index.offsets.byteLength + index.maxImpact.byteLength + words,
     pairs: index.bigramKeys.byteLength,
   };
@@ -272,7 +276,7 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   // Pass 2: place each posting (docs arrive in ascending order, so postings come out sorted).
   const cursor = offsets.slice(0, kept);
   const postDocs = new Int32Array(offsets[kept]);
-  const impacts = new Uint16Array(offsets[kept]);
+  const wide = new Uint16Array(offsets[kept]);
   const maxImpact = new Uint16Array(kept);
   // One scale for every impact, from the largest impact possible (idf of a df-1 term, saturation reached), so
   // scores of different terms add up in the same units.
@@ -303,9 +307,65 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
       postDocs[at] = d;
       // Words and pairs always count for something: at least one unit.
       const q = impact > 0 ? Math.max(1, Math.min(65535, Math.round(impact / impactScale))) : 0;
-      impacts[at] = q;
-      if (q > maxImpact[id]) maxImpact[id] = q;
+      wide[at] = q;
     }
   }
-  return { docCount: n, termIds, bigramKeys, firstBigram, offsets, docs: postDocs, impacts, impactScale, maxImpact, params };
+  const { codes, levels } = quantizeImpacts(wide);
+  for (let t = 0; t < kept; t++) {
+    for (let p = offsets[t]; p < offsets[t + 1]; p++) if (levels[codes[p]] > maxImpact[t]) maxImpact[t] = levels[codes[p]];
+  }
+  return { docCount: n, termIds, bigramKeys, firstBigram, offsets, docs: postDocs, impacts: codes, impactLevels: levels, impactScale, maxImpact, params };
+}
+
+/**
+ * 16-bit impacts to 8-bit codes with 255 positive levels placed by Lloyd's algorithm on the impacts' histogram
+ * (least squared error): most impacts crowd into a narrow band (mid-frequency words in abstracts), where evenly
+ * spaced levels would be several percent apart. Code 0 is impact 0 (filter terms). Halves the postings' impact
+ * bytes (277 MB at 1M papers).
+ */
+export function quantizeImpacts(wide: Uint16Array): { codes: Uint8Array; levels: Float64Array } {
+  const hist = new Float64Array(65536);
+  for (let p = 0; p < wide.length; p++) hist[wide[p]]++;
+  const values: number[] = [];
+  for (let v = 1; v < 65536; v++) if (hist[v] > 0) values.push(v);
+  const levels = new Float64Array(256);
+  const code = new Uint8Array(65536);
+  if (values.length <= 255) {
+    values.forEach((v, i) => {
+      levels[i + 1] = v;
+      code[v] = i + 1;
+    });
+  } else {
+    // Start from quantiles, then alternate: assign each value to its nearest level, move levels to their means.
+    let total = 0;
+    for (const v of values) total += hist[v];
+    const centres = new Float64Array(255);
+    let seen = 0;
+    let c = 0;
+    for (const v of values) {
+      seen += hist[v];
+      while (c < 255 && seen >= ((c + 0.5) / 255) * total) centres[c++] = v;
+    }
+    for (; c < 255; c++) centres[c] = values[values.length - 1];
+    for (let iteration = 0; iteration < 30; iteration++) {
+      const sum = new Float64Array(255);
+      const weight = new Float64Array(255);
+      let j = 0;
+      for (const v of values) {
+        while (j < 254 && Math.abs(centres[j + 1] - v) <= Math.abs(centres[j] - v)) j++;
+        sum[j] += v * hist[v];
+        weight[j] += hist[v];
+      }
+      for (let k = 0; k < 255; k++) if (weight[k] > 0) centres[k] = sum[k] / weight[k];
+    }
+    let j = 0;
+    for (const v of values) {
+      while (j < 254 && Math.abs(centres[j + 1] - v) <= Math.abs(centres[j] - v)) j++;
+      code[v] = j + 1;
+    }
+    for (let k = 0; k < 255; k++) levels[k + 1] = Math.max(1, Math.round(centres[k]));
+  }
+  const codes = new Uint8Array(wide.length);
+  for (let p = 0; p < wide.length; p++) codes[p] = code[wide[p]];
+  return { codes, levels };
 }

@@ -123,6 +123,7 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
   if (!n || k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
   const docs = index.docs;
   const impacts = index.impacts;
+  const levels = index.impactLevels;
   const pos = new Uint32Array(n);
   const end = new Uint32Array(n);
   const weight = new Float64Array(n);
@@ -144,7 +145,7 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
     let score = 0;
     for (let i = firstEssential; i < n; i++) {
       if (pos[i] < end[i] && docs[pos[i]] === doc) {
-        score += weight[i] * impacts[pos[i]];
+        score += weight[i] * levels[impacts[pos[i]]];
         pos[i]++;
       }
     }
@@ -153,7 +154,7 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
       if (score + prefix[i] <= threshold) break;
       const p = seek(docs, pos[i], end[i], doc);
       pos[i] = p;
-      if (p < end[i] && docs[p] === doc) score += weight[i] * impacts[p];
+      if (p < end[i] && docs[p] === doc) score += weight[i] * levels[impacts[p]];
     }
     if (score > threshold || !heap.full) {
       heap.offer(doc, score);
@@ -215,6 +216,7 @@ export function topKAccumulate(index: LexicalIndex, query: QueryTerm[], k: numbe
   const { acc, touched } = scratch;
   const docs = index.docs;
   const impacts = index.impacts;
+  const levels = index.impactLevels;
   const heap = new TopKHeap(k);
   for (let base = 0; base < index.docCount; base += block) {
     let count = 0;
@@ -226,14 +228,14 @@ export function topKAccumulate(index: LexicalIndex, query: QueryTerm[], k: numbe
         for (; p < e; p++) {
           const o = docs[p] - base;
           if (o >= block) break;
-          acc[o] += w * impacts[p];
+          acc[o] += w * levels[impacts[p]];
         }
       } else {
         for (; p < e; p++) {
           const o = docs[p] - base;
           if (o >= block) break;
           if (acc[o] === 0) touched[count++] = o;
-          acc[o] += w * impacts[p];
+          acc[o] += w * levels[impacts[p]];
         }
       }
       pos[i] = p;
@@ -270,7 +272,7 @@ export function topKExhaustive(index: LexicalIndex, query: QueryTerm[], k: numbe
   for (const q of scoringTerms(index, query)) {
     for (let p = index.offsets[q.term]; p < index.offsets[q.term + 1]; p++) {
       const d = index.docs[p];
-      acc[d] += q.weight * index.impacts[p];
+      acc[d] += q.weight * index.impactLevels[index.impacts[p]];
       seen[d] = 1;
     }
   }
