@@ -34,7 +34,7 @@ export interface HybridParams {
 export const DEFAULT_HYBRID: HybridParams = {
   poolSize: 100,
   semanticCandidates: 20,
-  semanticWeight: 0.2,
+  semanticWeight: 0.5,
   longQueryTerms: 24,
   longQueryPostings: 0.3,
 };
