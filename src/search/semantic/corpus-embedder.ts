@@ -46,7 +46,7 @@ export const DEFAULT_CORPUS_MODEL: CorpusModelOptions = {
   contrastiveEpochs: 20,
   contrastive: { learningRate: 0.1, temperature: 0.1 },
   sentencePairs: true,
-  maxPairVisits: 300_000,
+  maxPairVisits: 200_000,
 };
 
 export interface CorpusModel {
