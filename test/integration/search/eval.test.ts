@@ -49,15 +49,16 @@ describe('evaluateBeir on a tiny fixture', () => {
 });
 
 describe.skipIf(!hasSharedData)('SciFact (BEIR test split, 300 queries)', () => {
-  it('lexical nDCG@10 ≥ 0.69 and hybrid above lexical', { timeout: 240_000 }, async () => {
+  it('lexical nDCG@10 ≥ 0.69 and hybrid above lexical', { timeout: 480_000 }, async () => {
     const dataset = readBeir(sharedPath('beir-scifact'));
     const reports = await evaluateBeir(dataset, { modes: ['lexical', 'hybrid'] });
     const by = Object.fromEntries(reports.map((r) => [r.mode, r.scores]));
     console.log('SciFact nDCG@10', JSON.stringify(by));
     expect(by.lexical.queries).toBe(300);
     expect(by.lexical.ndcg10).toBeGreaterThanOrEqual(0.69);
-    // The hybrid target is 0.72; the corpus-trained LSA side reaches about 0.71 (see docs/search.md).
-    expect(by.hybrid.ndcg10).toBeGreaterThanOrEqual(0.705);
+    // The hybrid target is 0.72; the corpus-trained side (LSA refined contrastively) reaches 0.711
+    // (see docs/search.md).
+    expect(by.hybrid.ndcg10).toBeGreaterThanOrEqual(0.708);
     expect(by.hybrid.recall100).toBeGreaterThanOrEqual(0.9);
   });
 });
