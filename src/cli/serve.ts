@@ -3,6 +3,7 @@ import type { Database } from '../db/connect.ts';
 import { appliedVersions, assertSchemaCurrent, migrate } from '../db/migrate.ts';
 import { startBackgroundJobs } from '../jobs/background.ts';
 import { createLogger } from '../log.ts';
+import { getSearchService, workerConnection } from '../search/service.ts';
 import { createApp } from '../web/app.tsx';
 import type { Command } from './command.ts';
 import { openDatabase } from './open.ts';
@@ -16,6 +17,9 @@ export const serveCommand: Command = {
     const logger = createLogger(config.LOG_LEVEL);
     const database = await openDatabase(config, { requireCurrentSchema: false });
     await prepareSchema(database, config.databaseKind);
+    // Search index builds run in a worker thread so requests keep being answered meanwhile; created before the app
+    // so its routes get this same service.
+    const search = getSearchService({ config, database, logger }, { buildWorker: workerConnection(config) });
     const app = createApp({ config, database, logger });
     const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
       logger.info({ url: config.baseUrl, port: info.port, database: config.databaseKind }, 'paperfeed is serving');
@@ -25,6 +29,8 @@ export const serveCommand: Command = {
     await new Promise<void>((resolve) => {
       const stop = () => {
         logger.info('shutting down');
+        // A running index build is derived work: stop it now rather than wait for it.
+        void search.close();
         server.close(() => resolve());
       };
       process.once('SIGINT', stop);

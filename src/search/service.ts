@@ -1,15 +1,17 @@
 // SearchService over the system of record: a per-process in-memory engine derived from the papers table
 // (SQLite or PostgreSQL alike), rebuilt when papers change (papers.modified_at / count), with vectors and the
 // ANN graph cached under <data dir>/search. Lexical search is available as soon as the lexical index is built;
-// the semantic side joins when the embedder and vectors are ready.
+// the semantic side joins when the embedder and vectors are ready. With `buildWorker` set (serve), builds run in a
+// worker thread (worker-build.ts) so the app keeps answering while they run.
 import type { Config } from '../config.ts';
-import type { Database } from '../db/connect.ts';
+import type { ConnectOptions, Database } from '../db/connect.ts';
 import { attentionSignals, papersByIds, papersVersion, streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
 import { SearchEngine, type RankedDocs } from './engine.ts';
 import { highlight, snippet } from './highlight.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
 import { type Embedder, paperText } from './semantic/embedder.ts';
 import { attachVectors, loadEmbedder } from './semantic/prepare.ts';
+import { startWorkerBuild, type WorkerBuild, type WorkerBuildRequest } from './worker-build.ts';
 import type { HighlightPart, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
 
 export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart } from './types.ts';
@@ -27,6 +29,13 @@ export interface SearchServiceOptions {
   /** Train the corpus embedder when no saved model exists (the CLI `index` does it eagerly). */
   trainIfMissing: boolean;
   log?: (message: string) => void;
+  /**
+   * Build snapshots in a worker thread that opens its own connection with these options (the same store as
+   * `database`), keeping this thread's event loop free. Unset: build in this thread (CLI `index`, eval, tests).
+   */
+  buildWorker?: ConnectOptions;
+  /** Tests only: passed to the build worker to make it fail after the lexical index. */
+  buildWorkerFault?: WorkerBuildRequest['fault'];
 }
 
 const MAX_LIMIT = 100;
@@ -46,6 +55,8 @@ export class DatabaseSearchService implements SearchService {
   private builtAt = 0;
   embedder: Embedder | null = null;
   private embedderPromise: Promise<Embedder | null> | null = null;
+  private worker: WorkerBuild | null = null;
+  private closed = false;
 
   private markLexicalReady: () => void = () => {};
   private readonly lexicalReady = new Promise<void>((resolve) => (this.markLexicalReady = resolve));
@@ -60,6 +71,7 @@ export class DatabaseSearchService implements SearchService {
     if (!this.snapshot) {
       // The first build answers as soon as the lexical index exists; vectors join when embedded.
       await Promise.race([this.refresh(), this.lexicalReady]);
+      if (!this.snapshot) throw new Error('search index unavailable (the service is closed)');
     } else if (Date.now() - this.checkedAt > this.options.refreshIntervalMs) {
       this.checkedAt = Date.now();
       // Check and rebuild in the background; queries keep using the current snapshot meanwhile.
@@ -76,6 +88,7 @@ export class DatabaseSearchService implements SearchService {
   /** Rebuilds when papers changed since the current snapshot; unless forced, no more often than minRebuildIntervalMs. */
   private async update(force: boolean): Promise<void> {
     if (this.building) return this.building;
+    if (this.closed) return;
     this.building = (async () => {
       try {
         const v = await papersVersion(this.database);
@@ -92,7 +105,72 @@ export class DatabaseSearchService implements SearchService {
     return this.building;
   }
 
-  private async rebuild(version: string): Promise<void> {
+  private rebuild(version: string): Promise<void> {
+    return this.options.buildWorker ? this.rebuildInWorker(version, this.options.buildWorker) : this.rebuildInProcess(version);
+  }
+
+  /**
+   * The build runs in a worker thread; this thread only reassembles what it posts (typed arrays moved, not copied).
+   * On any worker error or crash the promise rejects and the current snapshot keeps answering; the next refresh retries.
+   */
+  private async rebuildInWorker(version: string, connection: ConnectOptions): Promise<void> {
+    const o = this.options;
+    const request: WorkerBuildRequest = {
+      connection,
+      embedder: { dataDir: o.dataDir, embedder: o.embedder, onnxModelDir: o.onnxModelDir, onnxAllowRemote: o.onnxAllowRemote, trainIfMissing: o.trainIfMissing },
+      fault: o.buildWorkerFault,
+    };
+    const build = startWorkerBuild(request, {
+      log: o.log,
+      onLexical: (engine) => {
+        if (this.snapshot) return;
+        // Nothing to answer from yet: serve lexical results while the worker trains the embedder and embeds.
+        this.snapshot = { engine, version: '' };
+        this.markLexicalReady();
+      },
+    });
+    this.worker = build;
+    try {
+      const { engine, semantic } = await build.done;
+      const embedder = semantic ? await this.queryEmbedder(semantic.embedderId) : null;
+      if (semantic && embedder) {
+        engine.vectors = semantic.vectors;
+        engine.vectorIndex = semantic.vectorIndex;
+        this.embedder = embedder;
+        this.embedderPromise = Promise.resolve(embedder);
+      }
+      this.snapshot = { engine, version };
+    } catch (e) {
+      if (!this.closed) o.log?.(`search: index build failed (${(e as Error).message}); still answering from the previous index`);
+      throw e;
+    } finally {
+      this.worker = null;
+    }
+  }
+
+  /** The embedder for queries, matching the one the worker embedded papers with (loaded from what it saved). */
+  private async queryEmbedder(id: string): Promise<Embedder | null> {
+    if (this.embedder?.id === id) return this.embedder;
+    let loaded: Embedder | null = null;
+    try {
+      loaded = await loadEmbedder({ ...this.options, trainIfMissing: false, retrain: false }, []);
+    } catch (e) {
+      this.options.log?.(`search: embedder unavailable (${(e as Error).message}); lexical only`);
+    }
+    if (loaded?.id !== id) {
+      this.options.log?.(`search: the saved embedder is not the one the papers were embedded with (${loaded?.id ?? 'none'}, not ${id}); lexical only until the next build`);
+      return null;
+    }
+    return loaded;
+  }
+
+  /** Stops a running build worker and any later build (graceful shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker?.terminate();
+  }
+
+  private async rebuildInProcess(version: string): Promise<void> {
     const started = Date.now();
     const papers: IndexablePaper[] = [];
     for await (const page of streamIndexablePapers(this.database, null)) for (const p of page) if (!p.hidden) papers.push(p);
@@ -233,13 +311,24 @@ export function serviceOptionsFromConfig(config: Config, overrides: Partial<Sear
   };
 }
 
+/** How a build worker reaches the configured store: the same settings `openDatabase` connects with. */
+export function workerConnection(config: Config): ConnectOptions {
+  return { databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath };
+}
+
 const services = new WeakMap<Database, DatabaseSearchService>();
 
-/** The per-process search service for a store (one index per database handle). */
-export function getSearchService(ctx: { config: Config; database: Database; logger?: { info(msg: string): void } }): DatabaseSearchService {
+/**
+ * The per-process search service for a store (one index per database handle). `overrides` apply when this call
+ * creates it: serve creates it first with `buildWorker`, so the routes' later calls get the same service.
+ */
+export function getSearchService(
+  ctx: { config: Config; database: Database; logger?: { info(msg: string): void } },
+  overrides: Partial<SearchServiceOptions> = {},
+): DatabaseSearchService {
   let s = services.get(ctx.database);
   if (!s) {
-    s = new DatabaseSearchService(ctx.database, serviceOptionsFromConfig(ctx.config, { log: ctx.logger ? (m) => ctx.logger!.info(m) : undefined }));
+    s = new DatabaseSearchService(ctx.database, serviceOptionsFromConfig(ctx.config, { log: ctx.logger ? (m) => ctx.logger!.info(m) : undefined, ...overrides }));
     services.set(ctx.database, s);
   }
   return s;
