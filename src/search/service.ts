@@ -114,6 +114,7 @@ export class DatabaseSearchService implements SearchService {
    * On any worker error or crash the promise rejects and the current snapshot keeps answering; the next refresh retries.
    */
   private async rebuildInWorker(version: string, connection: ConnectOptions): Promise<void> {
+    if (this.closed) throw new Error('search service is closed');
     const o = this.options;
     const request: WorkerBuildRequest = {
       connection,
