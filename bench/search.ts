@@ -63,27 +63,63 @@ export function loadRealPapers(): RealPaper[] {
 
 /** Synthetic paper i: fragments of real titles and abstracts chosen by a generator seeded with i. */
 export function syntheticFactory(real: RealPaper[]) {
-  const titleWords = real.map((p) => p.title.split(' '));
-  const abstractWords = real.map((p) => p.abstract.split(' '));
-  const fragment = (source: string[][], rand: () => number, min: number, max: number) => {
-    const words = source[Math.floor(rand() * source.length)];
+  const titles = wordTable(real.map((p) => p.title));
+  const abstracts = wordTable(real.map((p) => p.abstract));
+  const fragment = (source: WordTable, rand: () => number, min: number, max: number) => {
+    const text = Math.floor(rand() * source.texts.length);
+    const words = source.first[text + 1] - source.first[text];
     const len = min + Math.floor(rand() * (max - min + 1));
-    const start = Math.floor(rand() * Math.max(1, words.length - len));
-    return words.slice(start, start + len).join(' ');
+    const start = Math.floor(rand() * Math.max(1, words - len));
+    return source.words(text, start, Math.min(words, start + len));
   };
   return (i: number): RealPaper => {
     const rand = seededRandom(i * 2654435761);
     const model = real[Math.floor(rand() * real.length)];
-    const title = [fragment(titleWords, rand, 3, 6), fragment(titleWords, rand, 2, 5)].join(' ');
+    const title = [fragment(titles, rand, 3, 6), fragment(titles, rand, 2, 5)].join(' ');
     const parts: string[] = [];
     const target = 120 + Math.floor(rand() * 100);
     let words = 0;
     while (words < target) {
-      const f = fragment(abstractWords, rand, 6, 14);
+      const f = fragment(abstracts, rand, 6, 14);
       parts.push(f);
       words += f.split(' ').length;
     }
     return { id: `syn.${i}`, title, abstract: parts.join(' '), authors: model.authors, categories: model.categories, day: model.day };
+  };
+}
+
+/**
+ * Texts with the character offset of every word (texts are single-spaced), so a run of words is one substring:
+ * 4 bytes a word where arrays of split words cost about 30 (half a gigabyte for the 74k abstracts, which the
+ * resident-memory figure would otherwise carry).
+ */
+interface WordTable {
+  texts: string[];
+  /** Words of text t are starts[first[t] .. first[t + 1]). */
+  first: Uint32Array;
+  starts: Uint32Array;
+  /** Words [from, to) of text t, joined by single spaces. */
+  words(t: number, from: number, to: number): string;
+}
+
+function wordTable(texts: string[]): WordTable {
+  const first = new Uint32Array(texts.length + 1);
+  const starts: number[] = [];
+  texts.forEach((text, t) => {
+    starts.push(0);
+    for (let i = text.indexOf(' '); i >= 0; i = text.indexOf(' ', i + 1)) starts.push(i + 1);
+    first[t + 1] = starts.length;
+  });
+  const offsets = Uint32Array.from(starts);
+  return {
+    texts,
+    first,
+    starts: offsets,
+    words(t, from, to) {
+      const base = first[t];
+      const end = base + to < first[t + 1] ? offsets[base + to] - 1 : texts[t].length;
+      return texts[t].slice(offsets[base + from], end);
+    },
   };
 }
 
@@ -162,9 +198,8 @@ export async function run(args: string[]): Promise<void> {
   function* docs(): Generator<EngineDoc> {
     for (let i = 0; i < corpusSize; i++) yield paperAt(i);
   }
-  const meta = synthetic ? Array.from({ length: corpusSize }, (_, i) => ({ id: `syn.${i}`, day: real[i % real.length].day })) : real;
   const [lexical, buildMs] = time(() => buildLexicalIndex(docs(), DEFAULT_BM25));
-  const engine = new SearchEngine(lexical, meta, null);
+  const engine = new SearchEngine(lexical, synthetic ? Array.from({ length: corpusSize }, (_, i) => ({ id: `syn.${i}`, day: real[i % real.length].day })) : real, null);
   const lexicalMemory = indexMemory(lexical);
   console.log(
     `lexical index: ${Math.round(buildMs)} ms, ${lexical.termIds.size.toLocaleString('en-US')} words + ${lexical.bigramKeys.length.toLocaleString('en-US')} word pairs, ${lexical.docs.length.toLocaleString('en-US')} postings ` +
