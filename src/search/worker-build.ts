@@ -165,10 +165,13 @@ export function startWorkerBuild(
           handlers.log?.(m.message);
           return;
         case 'lexical': {
+          const started = performance.now();
           const index = await unpackLexical(m.index);
           const ids = unpackStrings(m.ids);
           const days = unpackStrings(m.days);
+          await yieldToLoop();
           engine = new SearchEngine(index, ids.map((id, i) => ({ id, day: days[i] || null })), null);
+          handlers.log?.(`search: lexical index received from the build worker (${Math.round(performance.now() - started)} ms on this thread)`);
           handlers.onLexical?.(engine);
           return;
         }
@@ -177,11 +180,16 @@ export function startWorkerBuild(
           const s = m.semantic;
           let semantic: WorkerBuildResult['semantic'] = null;
           if (s) {
+            const started = performance.now();
             const count = s.dimensions ? s.vectors.length / s.dimensions : 0;
             if (count !== engine.docCount) throw new Error(`search build worker sent ${count} vectors for ${engine.docCount} papers`);
+            // Quantising and loading the graph take a few hundred ms each at 1M papers: separate turns of the event loop.
+            const vectors = QuantizedVectors.from(s.vectors, s.dimensions);
+            await yieldToLoop();
             const vectorIndex = s.annFile ? HnswIndex.load(s.annFile, s.dimensions, count) : null;
             if (s.annFile && !vectorIndex) handlers.log?.('search: the ANN graph the build saved could not be loaded; semantic search scans exactly until the next build');
-            semantic = { embedderId: s.embedderId, vectors: QuantizedVectors.from(s.vectors, s.dimensions), vectorIndex };
+            semantic = { embedderId: s.embedderId, vectors, vectorIndex };
+            handlers.log?.(`search: vectors${vectorIndex ? ' and ANN graph' : ''} received from the build worker (${Math.round(performance.now() - started)} ms on this thread)`);
           }
           finished = true;
           resolve({ engine, semantic });
