@@ -57,6 +57,7 @@ export class DatabaseSearchService implements SearchService {
   private embedderPromise: Promise<Embedder | null> | null = null;
   private worker: WorkerBuild | null = null;
   private closed = false;
+  private onnxNoticeShown = false;
 
   private markLexicalReady: () => void = () => {};
   private readonly lexicalReady = new Promise<void>((resolve) => (this.markLexicalReady = resolve));
@@ -106,7 +107,12 @@ export class DatabaseSearchService implements SearchService {
   }
 
   private rebuild(version: string): Promise<void> {
-    return this.options.buildWorker ? this.rebuildInWorker(version, this.options.buildWorker) : this.rebuildInProcess(version);
+    const { buildWorker, embedder } = this.options;
+    if (buildWorker && embedder === 'onnx' && !this.onnxNoticeShown) {
+      this.onnxNoticeShown = true;
+      this.options.log?.('search: EMBEDDER=onnx builds the index in the app thread (onnxruntime-node loads in one thread per process only)');
+    }
+    return buildWorker && embedder !== 'onnx' ? this.rebuildInWorker(version, buildWorker) : this.rebuildInProcess(version);
   }
 
   /**
