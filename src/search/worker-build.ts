@@ -145,8 +145,6 @@ export function startWorkerBuild(
   // execArgv: [] so the parent's loader flags (vitest's, `--import tsx`) are not inherited: the entry registers tsx
   // itself, the same way under bin/paperfeed.js, `node --import tsx` and vitest.
   const worker = new Worker(ENTRY, { workerData: request, execArgv: [], stdout: false, stderr: false });
-  // Never keep the process alive just for a build (shutdown terminates it anyway).
-  worker.unref();
   let engine: SearchEngine | null = null;
   let finished = false;
   // Messages are handled one at a time, in order: unpacking the index yields to the event loop.
