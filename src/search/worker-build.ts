@@ -45,8 +45,8 @@ export interface SemanticPart {
 export type WorkerMessage =
   | { type: 'log'; message: string }
   | { type: 'lexical'; index: PackedLexical; ids: PackedStrings; days: PackedStrings; ms: number }
+  /** The last message of a successful build. */
   | { type: 'semantic'; semantic: SemanticPart | null }
-  | { type: 'done' }
   | { type: 'error'; message: string; stack?: string };
 
 export function packStrings(list: readonly string[]): PackedStrings {
@@ -125,7 +125,7 @@ export interface WorkerBuildResult {
 }
 
 export interface WorkerBuild {
-  /** Resolves once the worker has posted everything and exited its work; rejects on any error or crash. */
+  /** Resolves once the worker has posted its last part (then it is stopped); rejects on any error or crash. */
   done: Promise<WorkerBuildResult>;
   /** Stops the worker (shutdown); `done` then rejects. */
   terminate(): Promise<void>;
@@ -144,7 +144,7 @@ export function startWorkerBuild(
 ): WorkerBuild {
   // execArgv: [] so the parent's loader flags (vitest's, `--import tsx`) are not inherited: the entry registers tsx
   // itself, the same way under bin/paperfeed.js, `node --import tsx` and vitest.
-  const worker = new Worker(ENTRY, { workerData: request, execArgv: [], stdout: false, stderr: false });
+  const worker = new Worker(ENTRY, { workerData: request, execArgv: [] });
   let engine: SearchEngine | null = null;
   let finished = false;
   // Messages are handled one at a time, in order: unpacking the index yields to the event loop.
@@ -194,8 +194,6 @@ export function startWorkerBuild(
           void worker.terminate();
           return;
         }
-        case 'done':
-          return;
         case 'error': {
           const e = new Error(m.message);
           if (m.stack) e.stack = m.stack;
