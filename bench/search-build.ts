@@ -1,4 +1,4 @@
-// `node --import tsx bench/search-build.ts [--dir DIR] [--modes worker,inprocess] [--embedder corpus|none]`
+// `npm run bench -- search-build [--dir DIR] [--modes worker,inprocess] [--embedder corpus|none]`
 // How long the app's event loop stalls while the search index is (re)built: the service's build in a worker thread
 // against the same build in the app's thread (the baseline), over the 74k real papers of
 // ../shared/data/arxiv-daily-listings imported into a SQLite store under DIR (imported on first use, then reused).
@@ -67,7 +67,5 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await database.close();
   }
-  console.log(`\nreproduce: node --import tsx bench/search-build.ts --dir ${dir} --modes ${values.modes} --embedder ${values.embedder}`);
+  console.log(`\nreproduce: npm run bench -- search-build --dir ${dir} --modes ${values.modes} --embedder ${values.embedder}`);
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) await run(process.argv.slice(2));
