@@ -20,7 +20,7 @@ import { terms } from '../../../src/search/text/analyze.ts';
 import { createTestDatabase, databaseKinds, PG_URL, tempDir, type TestDatabase } from '../../helpers/db.ts';
 
 // Above ANN_MIN_DOCS, so the worker builds and saves an HNSW graph and the app loads it.
-const PAPERS = 5_200;
+const PAPERS = 10_200;
 const QUERIES = ['quorvex lanti', 'delsa', '"quorvex lanti" renbo', 'author:hopper tessin', 'year:2024 mirak zulen'];
 
 /** Deterministic synthetic papers: words from a 400-word vocabulary with a skewed (Zipf-like) frequency. */

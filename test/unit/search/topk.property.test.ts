@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLexicalIndex, DEFAULT_BM25, termCount, type IndexDoc } from '../../../src/search/lexical/index.ts';
-import { countMatches, topKAccumulate, topKExhaustive, topKMaxScore, type QueryTerm } from '../../../src/search/lexical/topk.ts';
+import { conjunction, countMatches, topK, topKAccumulate, topKCandidates, topKExhaustive, topKMaxScore, type QueryTerm } from '../../../src/search/lexical/topk.ts';
 
 const VOCAB = ['graph', 'neural', 'network', 'diffusion', 'model', 'language', 'vision', 'robot', 'policy', 'learning', 'sparse', 'attention', 'token', 'image', 'gpt-4', '3d'];
 
@@ -23,6 +23,12 @@ function expectSameTopK(index: ReturnType<typeof buildLexicalIndex>, query: Quer
   // exactly, ties included (lower document first).
   expect([...fast.docs]).toEqual([...slow.docs]);
   expect([...fast.scores]).toEqual([...slow.scores]);
+  const candidates = Int32Array.from({ length: index.docCount }, (_, d) => d).filter((d) => allowed === null || allowed[d] !== 0);
+  const probed = topKCandidates(index, query, k, candidates);
+  expect([...probed.docs]).toEqual([...slow.docs]);
+  expect([...probed.scores]).toEqual([...slow.scores]);
+  const chosen = topK(index, query, k, allowed);
+  expect([...chosen.docs]).toEqual([...slow.docs]);
   for (const block of [undefined, 1, 7]) {
     const acc = topKAccumulate(index, query, k, allowed, block);
     expect([...acc.docs]).toEqual([...slow.docs]);
@@ -91,6 +97,25 @@ describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
           const expected = [...matching].filter((d) => allowed === null || allowed[d] === 1).length;
           expect(countMatches(index, terms, allowed)).toEqual({ count: expected, exact: true });
           expect(countMatches(index, terms, allowed)).toEqual({ count: expected, exact: true });
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('conjunctions keep exactly the documents holding every term (within the filter)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(doc, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat(400), { minLength: 1, maxLength: 4 }),
+        fc.option(fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), { nil: null }),
+        (docs, rawTerms, mask) => {
+          const index = buildLexicalIndex(docs, DEFAULT_BM25);
+          const terms = rawTerms.map((t) => t % termCount(index));
+          const into = mask ? Uint8Array.from(mask.slice(0, index.docCount), Number) : null;
+          const has = (t: number, d: number) => index.docs.subarray(index.offsets[t], index.offsets[t + 1]).includes(d);
+          const expected = Array.from({ length: index.docCount }, (_, d) => Number((into === null || into[d] === 1) && terms.every((t) => has(t, d))));
+          expect([...conjunction(index, terms, into)]).toEqual(expected);
         },
       ),
       { numRuns: 100 },
