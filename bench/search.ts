@@ -169,10 +169,21 @@ function time<T>(fn: () => T): [T, number] {
 
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 
-/** Resident memory once build garbage is collected (`npm run bench` runs node with --expose-gc). */
-function residentAfterGc(): number {
+/**
+ * Resident memory once build garbage is collected (`npm run bench` runs node with --expose-gc). V8 frees the
+ * backing stores of collected typed arrays on a background thread, so read after it has had time to.
+ */
+async function residentAfterGc(): Promise<number> {
+  global.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   global.gc?.();
   return process.memoryUsage().rss;
+}
+
+/** Where resident memory sits: the JS heap, typed arrays, and the rest (native code, allocator slack, usearch). */
+function memoryParts(): string {
+  const m = process.memoryUsage();
+  return `JS heap ${mb(m.heapUsed)} used of ${mb(m.heapTotal)}, typed arrays ${mb(m.arrayBuffers)}, other ${mb(m.rss - m.heapTotal - m.arrayBuffers)}`;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -203,7 +214,7 @@ export async function run(args: string[]): Promise<void> {
   const lexicalMemory = indexMemory(lexical);
   console.log(
     `lexical index: ${Math.round(buildMs)} ms, ${lexical.termIds.size.toLocaleString('en-US')} words + ${lexical.bigramKeys.length.toLocaleString('en-US')} word pairs, ${lexical.docs.length.toLocaleString('en-US')} postings ` +
-      `(${mb(lexicalMemory.postings)} postings, ${mb(lexicalMemory.terms)} term tables, ${mb(lexicalMemory.pairs)} pair keys), RSS ${mb(residentAfterGc())}`,
+      `(${mb(lexicalMemory.postings)} postings, ${mb(lexicalMemory.terms)} term tables, ${mb(lexicalMemory.pairs)} pair keys), RSS ${mb(await residentAfterGc())}`,
   );
 
   // Semantic side: model trained on the real papers, every corpus paper embedded, HNSW graph.
@@ -226,7 +237,8 @@ export async function run(args: string[]): Promise<void> {
       `semantic: trained ${model.vocabulary.length} words × ${dims} in ${Math.round(trainMs)} ms; embedded in ${Math.round(embedMs)} ms (int8 vectors ${mb(engine.vectors.byteLength)}); HNSW built in ${Math.round(annMs)} ms`,
     );
   }
-  const rss = residentAfterGc();
+  const rss = await residentAfterGc();
+  const rssParts = memoryParts();
 
   const queries = makeQueries(real, perClass);
   const modes: SearchMode[] = embedder ? ['lexical', 'semantic', 'hybrid'] : ['lexical'];
@@ -333,7 +345,7 @@ export async function run(args: string[]): Promise<void> {
   }
 
   const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1)).padStart(8);
-  console.log(`\nlatency in ms (p50 / p95 / p99), top 10 with highlights; resident memory after build: ${mb(rss)} (${mb(rss - rssStart)} more than before building; the process also holds the 74k source papers)`);
+  console.log(`\nlatency in ms (p50 / p95 / p99), top 10 with highlights; resident memory after build: ${mb(rss)} (${mb(rss - rssStart)} more than before building; the process also holds the 74k source papers; ${rssParts})`);
   console.log(`${'engine'.padEnd(14)}${CLASSES.map((c) => c.padStart(27)).join('')}`);
   for (const [name, r] of [...Object.entries(results), ...Object.entries(baselines)]) {
     console.log(`${name.padEnd(14)}${CLASSES.map((c) => (r[c] ? `${fmt(r[c].p50)} /${fmt(r[c].p95)} /${fmt(r[c].p99)}` : ' '.repeat(27))).join('')}`);
