@@ -56,9 +56,9 @@ describe.skipIf(!hasSharedData)('SciFact (BEIR test split, 300 queries)', () => 
     console.log('SciFact nDCG@10', JSON.stringify(by));
     expect(by.lexical.queries).toBe(300);
     expect(by.lexical.ndcg10).toBeGreaterThanOrEqual(0.69);
-    // The hybrid target is 0.72; the corpus-trained side (LSA refined contrastively) reaches 0.710–0.711
-    // (runs differ by about 0.001: the HNSW graph is built in parallel); see docs/search.md.
-    expect(by.hybrid.ndcg10).toBeGreaterThanOrEqual(0.706);
+    // The hybrid target is 0.72; the corpus-trained side (LSA refined contrastively) reaches 0.7128, the
+    // same every run (below 10,000 papers neighbours come from an exact scan); see docs/search.md.
+    expect(by.hybrid.ndcg10).toBeGreaterThanOrEqual(0.711);
     expect(by.hybrid.recall100).toBeGreaterThanOrEqual(0.9);
   });
 });
