@@ -160,6 +160,8 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to content');
     await page.keyboard.press('Enter');
+    // Following the link is asynchronous: wait for it rather than read the URL at once (a race under load).
+    await page.waitForURL(/#content$/, { timeout: 5_000 });
     expect(page.url()).toMatch(/#content$/);
     await page.keyboard.press('Tab');
     // Focus continues inside the main content, on a visible element.
