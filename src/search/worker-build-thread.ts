@@ -8,7 +8,7 @@ import { streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
 import { SearchEngine } from './engine.ts';
 import { paperText, type Embedder } from './semantic/embedder.ts';
 import { attachVectors, loadEmbedder } from './semantic/prepare.ts';
-import { annFile, loadVectors, searchDir } from './store.ts';
+import { annFile, searchDir } from './store.ts';
 import { packLexical, packStrings, type WorkerBuildRequest, type WorkerMessage } from './worker-build.ts';
 
 function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
@@ -50,34 +50,12 @@ async function build(request: WorkerBuildRequest): Promise<void> {
     return;
   }
   await attachVectors(engine, embedder, papers, choice.dataDir, log);
-  const dims = embedder.dimensions;
-  const vectors = embeddedVectors(papers, embedder.id, dims, choice.dataDir) ?? decoded(engine, papers.length, dims);
+  const vectors = engine.vectors!.parts();
   const ann = engine.vectorIndex ? annFile(searchDir(choice.dataDir), embedder.id) : null;
-  post({ type: 'semantic', semantic: { embedderId: embedder.id, dimensions: dims, vectors, annFile: ann } }, [vectors.buffer as ArrayBuffer]);
-}
-
-/**
- * The float vectors attachVectors used, read back from the vectors file it keeps current (it quantises them for
- * the engine and does not hand them out), so the app quantises exactly the same numbers. Null if the file no longer
- * matches these papers (another process wrote it meanwhile).
- */
-function embeddedVectors(papers: IndexablePaper[], embedderId: string, dims: number, dataDir: string): Float32Array | null {
-  const stored = loadVectors(searchDir(dataDir));
-  if (!stored || stored.embedderId !== embedderId || stored.dimensions !== dims) return null;
-  const out = new Float32Array(papers.length * dims);
-  for (let i = 0; i < papers.length; i++) {
-    const row = stored.rows.get(papers[i].id);
-    if (!row || row[0] !== papers[i].modifiedAt) return null;
-    out.set(stored.vectors.subarray(row[1] * dims, (row[1] + 1) * dims), i * dims);
-  }
-  return out;
-}
-
-/** Fallback: the engine's int8 vectors decoded (re-quantised by the app to the same codes, scales within a rounding). */
-function decoded(engine: SearchEngine, count: number, dims: number): Float32Array {
-  const out = new Float32Array(count * dims);
-  for (let v = 0; v < count; v++) out.set(engine.vectors!.vector(v), v * dims);
-  return out;
+  post({ type: 'semantic', semantic: { embedderId: embedder.id, dimensions: embedder.dimensions, vectors, annFile: ann } }, [
+    vectors.codes.buffer as ArrayBuffer,
+    vectors.scales.buffer as ArrayBuffer,
+  ]);
 }
 
 build(workerData as WorkerBuildRequest).catch((e: Error) => {

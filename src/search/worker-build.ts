@@ -36,8 +36,8 @@ export type PackedLexical = Record<string, unknown>;
 export interface SemanticPart {
   embedderId: string;
   dimensions: number;
-  /** count × dimensions, row-major, as the worker embedded them. */
-  vectors: Float32Array;
+  /** The worker engine's int8 vectors (QuantizedVectors.parts), moved rather than copied or re-quantised. */
+  vectors: { codes: Int8Array; scales: Float32Array };
   /** The ANN graph the worker saved, or null below ANN_MIN_DOCS. */
   annFile: string | null;
 }
@@ -179,11 +179,9 @@ export function startWorkerBuild(
           let semantic: WorkerBuildResult['semantic'] = null;
           if (s) {
             const started = performance.now();
-            const count = s.dimensions ? s.vectors.length / s.dimensions : 0;
+            const vectors = QuantizedVectors.fromParts(s.dimensions, s.vectors);
+            const count = vectors.count;
             if (count !== engine.docCount) throw new Error(`search build worker sent ${count} vectors for ${engine.docCount} papers`);
-            // Quantising and loading the graph take a few hundred ms each at 1M papers: separate turns of the event loop.
-            const vectors = QuantizedVectors.from(s.vectors, s.dimensions);
-            await yieldToLoop();
             const vectorIndex = s.annFile ? HnswIndex.load(s.annFile, s.dimensions, count) : null;
             if (s.annFile && !vectorIndex) handlers.log?.('search: the ANN graph the build saved could not be loaded; semantic search scans exactly until the next build');
             semantic = { embedderId: s.embedderId, vectors, vectorIndex };

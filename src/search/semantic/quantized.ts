@@ -25,6 +25,17 @@ export class QuantizedVectors {
     return new QuantizedVectors(dimensions, codes, scales);
   }
 
+  /** Rebuilds vectors from the parts of another instance (e.g. sent by the build worker). */
+  static fromParts(dimensions: number, parts: { codes: Int8Array; scales: Float32Array }): QuantizedVectors {
+    if (parts.codes.length !== parts.scales.length * dimensions) throw new RangeError(`${parts.codes.length} codes do not make ${parts.scales.length} vectors of ${dimensions}`);
+    return new QuantizedVectors(dimensions, parts.codes, parts.scales);
+  }
+
+  /** The arrays behind the vectors, to send to another thread. */
+  parts(): { codes: Int8Array; scales: Float32Array } {
+    return { codes: this.codes, scales: this.scales };
+  }
+
   get count(): number {
     return this.scales.length;
   }
