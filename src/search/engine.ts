@@ -136,8 +136,8 @@ export class SearchEngine {
     return pruneLongQuery(ix, words, max, budget).concat(pruneLongQuery(ix, pairs, Math.ceil(max / 2), budget));
   }
 
-  lexicalTopK(parsed: ParsedQuery, k: number, allowed: Uint8Array | null): TopK & { total: number } {
-    const q = this.queryTerms(parsed);
+  /** The k best for the query's terms (from queryTerms), with the number of papers matching any of its words. */
+  lexicalTopK(parsed: ParsedQuery, q: QueryTerm[], k: number, allowed: Uint8Array | null): TopK & { total: number } {
     const top = topK(this.lexical, q, k, allowed);
     const unigramIds = [...parsed.terms.keys()].map((t) => this.lexical.termIds.get(t)).filter((x): x is number => x !== undefined);
     const total = countMatches(this.lexical, unigramIds, allowed).count;
@@ -213,7 +213,7 @@ export class SearchEngine {
       return EMPTY;
     }
     const useSemantic = mode === 'hybrid' && queryVector !== null && this.vectors !== null;
-    const lexical = this.lexicalTopK(parsed, useSemantic ? Math.max(k, this.hybrid.poolSize) : k, allowed);
+    const lexical = this.lexicalTopK(parsed, q, useSemantic ? Math.max(k, this.hybrid.poolSize) : k, allowed);
     if (!useSemantic) {
       const docs = [...lexical.docs].slice(0, k);
       const scores = [...lexical.scores].slice(0, k);

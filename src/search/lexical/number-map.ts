@@ -45,10 +45,6 @@ export class NumberIntMap {
     for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== -1) fn(this.values[i], this.keys[i]);
   }
 
-  get byteLength(): number {
-    return this.keys.byteLength + this.values.byteLength;
-  }
-
   private grow(): void {
     const oldKeys = this.keys;
     const oldValues = this.values;

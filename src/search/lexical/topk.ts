@@ -181,7 +181,7 @@ export function topK(index: LexicalIndex, query: QueryTerm[], k: number, allowed
   let postings = 0;
   for (const q of query) postings += index.offsets[q.term + 1] - index.offsets[q.term];
   if (allowed !== null) {
-    const candidates = allowedDocs(allowed, postings / CANDIDATE_RATIO);
+    const candidates = allowedList(allowed, postings / CANDIDATE_RATIO);
     if (candidates !== null) return topKCandidates(index, query, k, candidates);
   }
   const accumulate = postings <= ACCUMULATE_MAX_POSTINGS || query.length > MAXSCORE_MAX_TERMS;
@@ -192,7 +192,7 @@ export function topK(index: LexicalIndex, query: QueryTerm[], k: number, allowed
 const CANDIDATE_RATIO = 16;
 
 /** The allowed documents in ascending order, or null when there are more than `max`. */
-function allowedDocs(allowed: Uint8Array, max: number): Int32Array | null {
+function allowedList(allowed: Uint8Array, max: number): Int32Array | null {
   const out: number[] = [];
   for (let d = 0; d < allowed.length; d++) {
     if (allowed[d] === 0) continue;
