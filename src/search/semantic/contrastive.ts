@@ -100,22 +100,8 @@ export function trainContrastive(
       // dL/dS for the symmetric loss: rows (query → its document) and columns (document → its query).
       gs.fill(0);
       let loss = 0;
-      for (let i = 0; i < B; i++) {
-        let max = -Infinity;
-        for (let j = 0; j < B; j++) max = Math.max(max, s[i * B + j]);
-        let z = 0;
-        for (let j = 0; j < B; j++) z += Math.exp(s[i * B + j] - max);
-        loss -= s[i * B + i] - max - Math.log(z);
-        for (let j = 0; j < B; j++) gs[i * B + j] += Math.exp(s[i * B + j] - max) / z - (i === j ? 1 : 0);
-      }
-      for (let j = 0; j < B; j++) {
-        let max = -Infinity;
-        for (let i = 0; i < B; i++) max = Math.max(max, s[i * B + j]);
-        let z = 0;
-        for (let i = 0; i < B; i++) z += Math.exp(s[i * B + j] - max);
-        loss -= s[j * B + j] - max - Math.log(z);
-        for (let i = 0; i < B; i++) gs[i * B + j] += Math.exp(s[i * B + j] - max) / z - (i === j ? 1 : 0);
-      }
+      for (let i = 0; i < B; i++) loss += softmaxCrossEntropy(s, gs, i * B, 1, B, i);
+      for (let j = 0; j < B; j++) loss += softmaxCrossEntropy(s, gs, j, B, B, j);
       lossSum += loss / (2 * B);
       batches++;
       // Gradients on the normalised vectors, then through the normalisation: (g − (g·v)v)/|u|.
@@ -175,4 +161,18 @@ export function trainContrastive(
     lastLoss = batches ? lossSum / batches : 0;
   }
   return lastLoss;
+}
+
+/**
+ * Cross-entropy of a softmax over the n scores s[at], s[at + step], … whose correct entry is number `target`;
+ * adds its gradient into gs at the same places and returns the loss. Rows (step 1) and columns (step n) of the
+ * batch's score matrix alike.
+ */
+function softmaxCrossEntropy(s: Float64Array, gs: Float64Array, at: number, step: number, n: number, target: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < n; k++) max = Math.max(max, s[at + k * step]);
+  let z = 0;
+  for (let k = 0; k < n; k++) z += Math.exp(s[at + k * step] - max);
+  for (let k = 0; k < n; k++) gs[at + k * step] += Math.exp(s[at + k * step] - max) / z - (k === target ? 1 : 0);
+  return -(s[at + target * step] - max - Math.log(z));
 }
