@@ -4,6 +4,7 @@ import { fillMissingKeywords, streamIndexablePapers } from '../db/search.ts';
 import { keyphrases } from '../search/keyphrases.ts';
 import { DatabaseSearchService, serviceOptionsFromConfig } from '../search/service.ts';
 import { searchDir } from '../search/store.ts';
+import { postingCount } from '../search/lexical/index.ts';
 import type { Command } from './command.ts';
 import { openDatabase } from './open.ts';
 
@@ -24,7 +25,7 @@ export const indexCommand: Command = {
       const service = new DatabaseSearchService(database, serviceOptionsFromConfig(config, { log, trainIfMissing: true }));
       const started = Date.now();
       const engine = await service.engine();
-      io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramKeys.length} word pairs, ${engine.lexical.docs.length} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
+      io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramKeys.length} word pairs, ${postingCount(engine.lexical)} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
       if (!values['no-keyphrases']) {
         const phrases = new Map<string, string[]>();
         for await (const page of streamIndexablePapers(database, null)) {

@@ -2,6 +2,7 @@
 // nearest neighbours, hybrid rerank), no I/O. The service builds one from the database; eval and the benchmark
 // build one from files.
 import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
+import { DocCursor } from './lexical/postings.ts';
 import { conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
 import { ANN_MIN_DOCS } from './semantic/prepare.ts';
@@ -147,16 +148,11 @@ export class SearchEngine {
   /** BM25F of one document for the query (for semantic candidates outside the lexical pool). */
   scoreDoc(q: QueryTerm[], doc: number): number {
     const ix = this.lexical;
+    const cursor = new DocCursor(ix);
     let s = 0;
     for (const { term, weight } of q) {
-      let lo = ix.offsets[term];
-      let hi = ix.offsets[term + 1];
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (ix.docs[mid] < doc) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < ix.offsets[term + 1] && ix.docs[lo] === doc) s += weight * ix.impactLevels[ix.impacts[lo]];
+      cursor.open(term).seek(doc);
+      if (cursor.doc === doc) s += weight * ix.impactLevels[ix.impacts[cursor.pos]];
     }
     return s * ix.impactScale;
   }

@@ -9,6 +9,7 @@
 import { analyze, nameWords } from '../text/analyze.ts';
 import { GrowableInt32, GrowableUint16 } from './growable.ts';
 import { NumberIntMap } from './number-map.ts';
+import { packDocs, type PackedDocs } from './postings.ts';
 
 export interface IndexDoc {
   title: string;
@@ -54,7 +55,8 @@ const KIND_FILTER = 2;
 export const AUTHOR_PREFIX = 'a:';
 export const CATEGORY_PREFIX = 'c:';
 
-export interface LexicalIndex {
+/** Postings: term t's documents (packed, see postings.ts) and their impacts at positions offsets[t] .. offsets[t+1]. */
+export interface LexicalIndex extends PackedDocs {
   docCount: number;
   /** Word and filter terms → term number. */
   termIds: Map<string, number>;
@@ -65,9 +67,6 @@ export interface LexicalIndex {
    */
   bigramKeys: Float64Array;
   firstBigram: number;
-  /** Postings of term t are docs[offsets[t] .. offsets[t+1]). */
-  offsets: Uint32Array;
-  docs: Int32Array;
   /**
    * BM25F impacts as 8-bit codes into impactLevels: the real impact is impactLevels[impacts[p]] · impactScale.
    * Levels are integers on a 16-bit scale, so sums of levels times integer weights are exact in any order.
@@ -110,14 +109,18 @@ export function indexMemory(index: LexicalIndex): { postings: number; terms: num
   let words = 0;
   for (const w of index.termIds.keys()) words += 2 * w.length + 80; // string header + Map entry, roughly
   return {
-    postings: index.docs.byteLength + index.impacts.byteLength + index.impactLevels.byteLength,
-    terms: index.offsets.byteLength + index.maxImpact.byteLength + words,
+    postings: index.blockFirst.byteLength + index.blockWords.byteLength + index.blockBits.byteLength + index.packedGaps.byteLength + index.impacts.byteLength + index.impactLevels.byteLength,
+    terms: index.offsets.byteLength + index.termBlocks.byteLength + index.maxImpact.byteLength + words,
     pairs: index.bigramKeys.byteLength,
   };
 }
 
 export function termCount(index: LexicalIndex): number {
   return index.offsets.length - 1;
+}
+
+export function postingCount(index: LexicalIndex): number {
+  return index.offsets[index.offsets.length - 1];
 }
 
 export function documentFrequency(index: LexicalIndex, term: number): number {
@@ -314,7 +317,7 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   for (let t = 0; t < kept; t++) {
     for (let p = offsets[t]; p < offsets[t + 1]; p++) if (levels[codes[p]] > maxImpact[t]) maxImpact[t] = levels[codes[p]];
   }
-  return { docCount: n, termIds, bigramKeys, firstBigram, offsets, docs: postDocs, impacts: codes, impactLevels: levels, impactScale, maxImpact, params };
+  return { docCount: n, termIds, bigramKeys, firstBigram, offsets, ...packDocs(postDocs, offsets), impacts: codes, impactLevels: levels, impactScale, maxImpact, params };
 }
 
 /**

@@ -7,6 +7,7 @@
 //
 // Ties are broken by lower document number, in this and in the brute-force reference, so both agree exactly.
 import type { LexicalIndex } from './index.ts';
+import { DocCursor, END_OF_LIST } from './postings.ts';
 
 export interface QueryTerm {
   term: number;
@@ -92,27 +93,6 @@ export class TopKHeap {
   }
 }
 
-/** First position p in [from, end) with docs[p] >= target (end when none), by galloping then binary search. */
-function seek(docs: Int32Array, from: number, end: number, target: number): number {
-  if (from >= end || docs[from] >= target) return from;
-  let step = 1;
-  let lo = from;
-  let hi = from + 1;
-  while (hi < end && docs[hi] < target) {
-    lo = hi;
-    step <<= 1;
-    hi = lo + step;
-  }
-  if (hi > end) hi = end;
-  // invariant: docs[lo] < target, and docs[hi] >= target or hi === end
-  while (lo + 1 < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (docs[mid] < target) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
-
 /** The k best documents for a weighted OR of terms, by MaxScore. */
 export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
   const heap = new TopKHeap(Math.max(1, k));
@@ -121,17 +101,13 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
     .sort((a, b) => a.bound - b.bound || a.term - b.term);
   const n = terms.length;
   if (!n || k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
-  const docs = index.docs;
   const impacts = index.impacts;
   const levels = index.impactLevels;
-  const pos = new Uint32Array(n);
-  const end = new Uint32Array(n);
+  const cursors = terms.map((q) => new DocCursor(index).open(q.term));
   const weight = new Float64Array(n);
   // prefix[i] = bound of terms 0..i together
   const prefix = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    pos[i] = index.offsets[terms[i].term];
-    end[i] = index.offsets[terms[i].term + 1];
     weight[i] = terms[i].weight;
     prefix[i] = (i ? prefix[i - 1] : 0) + terms[i].bound;
   }
@@ -139,22 +115,23 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
   let threshold = -Infinity;
   for (;;) {
     // Next candidate: the smallest current doc among the essential lists.
-    let doc = 0x7fffffff;
-    for (let i = firstEssential; i < n; i++) if (pos[i] < end[i] && docs[pos[i]] < doc) doc = docs[pos[i]];
-    if (doc === 0x7fffffff) break;
+    let doc = END_OF_LIST;
+    for (let i = firstEssential; i < n; i++) if (cursors[i].doc < doc) doc = cursors[i].doc;
+    if (doc === END_OF_LIST) break;
     let score = 0;
     for (let i = firstEssential; i < n; i++) {
-      if (pos[i] < end[i] && docs[pos[i]] === doc) {
-        score += weight[i] * levels[impacts[pos[i]]];
-        pos[i]++;
+      const c = cursors[i];
+      if (c.doc === doc) {
+        score += weight[i] * levels[impacts[c.pos]];
+        c.next();
       }
     }
     if (allowed !== null && allowed[doc] === 0) continue;
     for (let i = firstEssential - 1; i >= 0; i--) {
       if (score + prefix[i] <= threshold) break;
-      const p = seek(docs, pos[i], end[i], doc);
-      pos[i] = p;
-      if (p < end[i] && docs[p] === doc) score += weight[i] * levels[impacts[p]];
+      const c = cursors[i];
+      c.seek(doc);
+      if (c.doc === doc) score += weight[i] * levels[impacts[c.pos]];
     }
     if (score > threshold || !heap.full) {
       heap.offer(doc, score);
@@ -211,21 +188,19 @@ export function topKCandidates(index: LexicalIndex, query: QueryTerm[], k: numbe
   if (k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
   const terms = scoringTerms(index, query);
   const n = terms.length;
-  const pos = Uint32Array.from(terms, (q) => index.offsets[q.term]);
-  const end = Uint32Array.from(terms, (q) => index.offsets[q.term + 1]);
-  const docs = index.docs;
+  const cursors = terms.map((q) => new DocCursor(index).open(q.term));
   const impacts = index.impacts;
   const levels = index.impactLevels;
   const heap = new TopKHeap(k);
-  for (let c = 0; c < candidates.length; c++) {
-    const d = candidates[c];
+  for (let j = 0; j < candidates.length; j++) {
+    const d = candidates[j];
     let score = 0;
     let matched = false;
     for (let i = 0; i < n; i++) {
-      const p = seek(docs, pos[i], end[i], d);
-      pos[i] = p;
-      if (p < end[i] && docs[p] === d) {
-        score += terms[i].weight * levels[impacts[p]];
+      const c = cursors[i];
+      c.seek(d);
+      if (c.doc === d) {
+        score += terms[i].weight * levels[impacts[c.pos]];
         matched = true;
       }
     }
@@ -257,38 +232,30 @@ export function topKAccumulate(index: LexicalIndex, query: QueryTerm[], k: numbe
   if (block > BLOCK) throw new RangeError(`block ${block} is larger than the scratch (${BLOCK})`);
   const terms = scoringTerms(index, query);
   const n = terms.length;
-  const pos = Uint32Array.from(terms, (q) => index.offsets[q.term]);
-  const end = Uint32Array.from(terms, (q) => index.offsets[q.term + 1]);
+  const cursors = terms.map((q) => new DocCursor(index).open(q.term));
   const weight = Float64Array.from(terms, (q) => q.weight);
   let postings = 0;
-  for (let i = 0; i < n; i++) postings += end[i] - pos[i];
+  for (let i = 0; i < n; i++) postings += cursors[i].remaining;
   const sweep = postings * 8 > index.docCount;
   const { acc, touched } = scratch;
-  const docs = index.docs;
   const impacts = index.impacts;
   const levels = index.impactLevels;
   const heap = new TopKHeap(k);
   for (let base = 0; base < index.docCount; base += block) {
     let count = 0;
+    const limit = base + block;
     for (let i = 0; i < n; i++) {
       const w = weight[i];
-      const e = end[i];
-      let p = pos[i];
+      const c = cursors[i];
       if (sweep) {
-        for (; p < e; p++) {
-          const o = docs[p] - base;
-          if (o >= block) break;
-          acc[o] += w * levels[impacts[p]];
-        }
+        for (; c.doc < limit; c.next()) acc[c.doc - base] += w * levels[impacts[c.pos]];
       } else {
-        for (; p < e; p++) {
-          const o = docs[p] - base;
-          if (o >= block) break;
+        for (; c.doc < limit; c.next()) {
+          const o = c.doc - base;
           if (acc[o] === 0) touched[count++] = o;
-          acc[o] += w * levels[impacts[p]];
+          acc[o] += w * levels[impacts[c.pos]];
         }
       }
-      pos[i] = p;
     }
     // Offer in document order; most documents score below the current k-th best and are dropped without a call.
     const offsets = sweep ? null : touched.subarray(0, count).sort();
@@ -320,10 +287,9 @@ export function topKExhaustive(index: LexicalIndex, query: QueryTerm[], k: numbe
   const seen = new Uint8Array(index.docCount);
   // Quantised impacts times small integer weights sum exactly in float64, in any order.
   for (const q of scoringTerms(index, query)) {
-    for (let p = index.offsets[q.term]; p < index.offsets[q.term + 1]; p++) {
-      const d = index.docs[p];
-      acc[d] += q.weight * index.impactLevels[index.impacts[p]];
-      seen[d] = 1;
+    for (const c = new DocCursor(index).open(q.term); c.doc !== END_OF_LIST; c.next()) {
+      acc[c.doc] += q.weight * index.impactLevels[index.impacts[c.pos]];
+      seen[c.doc] = 1;
     }
   }
   const heap = new TopKHeap(Math.max(1, k));
@@ -343,17 +309,14 @@ export function conjunction(index: LexicalIndex, termIdsList: number[], into: Ui
   if (!termIdsList.length || termIdsList.some((t) => t < 0)) return out;
   const df = (t: number) => index.offsets[t + 1] - index.offsets[t];
   const [first, ...rest] = [...termIdsList].sort((a, b) => df(a) - df(b));
-  const pos = Uint32Array.from(rest, (t) => index.offsets[t]);
-  const end = Uint32Array.from(rest, (t) => index.offsets[t + 1]);
-  const docs = index.docs;
-  for (let p = index.offsets[first]; p < index.offsets[first + 1]; p++) {
-    const d = docs[p];
+  const others = rest.map((t) => new DocCursor(index).open(t));
+  for (const c = new DocCursor(index).open(first); c.doc !== END_OF_LIST; c.next()) {
+    const d = c.doc;
     if (into !== null && into[d] === 0) continue;
     let all = true;
-    for (let i = 0; i < rest.length && all; i++) {
-      const q = seek(docs, pos[i], end[i], d);
-      pos[i] = q;
-      all = q < end[i] && docs[q] === d;
+    for (let i = 0; i < others.length && all; i++) {
+      others[i].seek(d);
+      all = others[i].doc === d;
     }
     if (all) out[d] = 1;
   }
@@ -365,10 +328,7 @@ export function disjunction(index: LexicalIndex, termIdsList: number[], into: Ui
   const out = new Uint8Array(index.docCount);
   for (const t of termIdsList) {
     if (t < 0) continue;
-    for (let p = index.offsets[t]; p < index.offsets[t + 1]; p++) {
-      const d = index.docs[p];
-      if (into === null || into[d]) out[d] = 1;
-    }
+    for (const c = new DocCursor(index).open(t); c.doc !== END_OF_LIST; c.next()) if (into === null || into[c.doc]) out[c.doc] = 1;
   }
   return out;
 }
@@ -388,16 +348,17 @@ export function countMatches(index: LexicalIndex, termIdsList: number[], allowed
     let marks = matchMarks.get(index);
     if (!marks) matchMarks.set(index, (marks = new Uint8Array(index.docCount)));
     let c = 0;
+    const cursor = new DocCursor(index);
     for (const t of termIdsList) {
-      for (let p = index.offsets[t]; p < index.offsets[t + 1]; p++) {
-        const d = index.docs[p];
+      for (cursor.open(t); cursor.doc !== END_OF_LIST; cursor.next()) {
+        const d = cursor.doc;
         if (marks[d] === 0 && (allowed === null || allowed[d] !== 0)) {
           marks[d] = 1;
           c++;
         }
       }
     }
-    for (const t of termIdsList) for (let p = index.offsets[t]; p < index.offsets[t + 1]; p++) marks[index.docs[p]] = 0;
+    for (const t of termIdsList) for (cursor.open(t); cursor.doc !== END_OF_LIST; cursor.next()) marks[cursor.doc] = 0;
     return { count: c, exact: true };
   }
   let none = 1;

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLexicalIndex, DEFAULT_BM25, termCount, type IndexDoc } from '../../../src/search/lexical/index.ts';
 import { conjunction, countMatches, topK, topKAccumulate, topKCandidates, topKExhaustive, topKMaxScore, type QueryTerm } from '../../../src/search/lexical/topk.ts';
+import { termDocs } from '../../../src/search/lexical/postings.ts';
 
 const VOCAB = ['graph', 'neural', 'network', 'diffusion', 'model', 'language', 'vision', 'robot', 'policy', 'learning', 'sparse', 'attention', 'token', 'image', 'gpt-4', '3d'];
 
@@ -74,7 +75,8 @@ describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
       fc.property(fc.array(doc, { minLength: 1, maxLength: 40 }), (docs) => {
         const index = buildLexicalIndex(docs, DEFAULT_BM25);
         for (const [term, id] of index.termIds) {
-          for (let p = index.offsets[id] + 1; p < index.offsets[id + 1]; p++) expect(index.docs[p]).toBeGreaterThan(index.docs[p - 1]);
+          const docs = termDocs(index, id);
+          for (let i = 1; i < docs.length; i++) expect(docs[i]).toBeGreaterThan(docs[i - 1]);
           if (!term.includes(':')) for (let p = index.offsets[id]; p < index.offsets[id + 1]; p++) expect(index.impacts[p]).toBeGreaterThan(0);
         }
       }),
@@ -93,7 +95,7 @@ describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
           const terms = [...new Set(rawTerms.map((t) => t % termCount(index)))];
           const allowed = mask ? Uint8Array.from(mask.slice(0, index.docCount), Number) : null;
           const matching = new Set<number>();
-          for (const t of terms) for (let p = index.offsets[t]; p < index.offsets[t + 1]; p++) matching.add(index.docs[p]);
+          for (const t of terms) for (const d of termDocs(index, t)) matching.add(d);
           const expected = [...matching].filter((d) => allowed === null || allowed[d] === 1).length;
           expect(countMatches(index, terms, allowed)).toEqual({ count: expected, exact: true });
           expect(countMatches(index, terms, allowed)).toEqual({ count: expected, exact: true });
@@ -113,7 +115,7 @@ describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
           const index = buildLexicalIndex(docs, DEFAULT_BM25);
           const terms = rawTerms.map((t) => t % termCount(index));
           const into = mask ? Uint8Array.from(mask.slice(0, index.docCount), Number) : null;
-          const has = (t: number, d: number) => index.docs.subarray(index.offsets[t], index.offsets[t + 1]).includes(d);
+          const has = (t: number, d: number) => termDocs(index, t).includes(d);
           const expected = Array.from({ length: index.docCount }, (_, d) => Number((into === null || into[d] === 1) && terms.every((t) => has(t, d))));
           expect([...conjunction(index, terms, into)]).toEqual(expected);
         },
