@@ -3,7 +3,7 @@
 // build one from files.
 import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
 import { DocCursor } from './lexical/postings.ts';
-import { conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
+import { allowedCount, conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
 import { ANN_MIN_DOCS } from './semantic/prepare.ts';
 import type { QuantizedVectors } from './semantic/quantized.ts';
@@ -168,8 +168,8 @@ export class SearchEngine {
    */
   nearest(query: Float32Array, k: number, allowed: Uint8Array | null, exclude = -1): { docs: number[]; scores: number[] } {
     if (!this.vectors || k <= 0) return { docs: [], scores: [] };
-    const allowedCount = allowed ? count(allowed) : this.docCount;
-    if (this.vectorIndex && this.vectorIndex.size() === this.docCount && allowedCount > EXACT_SCAN_MAX) {
+    const allowedTotal = allowed ? allowedCount(allowed) : this.docCount;
+    if (this.vectorIndex && this.vectorIndex.size() === this.docCount && allowedTotal > EXACT_SCAN_MAX) {
       for (const factor of [4, 32]) {
         const found = this.vectorIndex.search(query, Math.min(this.docCount, k * factor + 1));
         const docs: number[] = [];
@@ -202,7 +202,7 @@ export class SearchEngine {
     if (!q.length || (mode === 'semantic' && queryVector)) {
       if (mode !== 'lexical' && queryVector && parsed.text) {
         const near = this.nearest(queryVector, k, allowed);
-        const total = allowed ? count(allowed) : this.docCount;
+        const total = allowed ? allowedCount(allowed) : this.docCount;
         return { docs: near.docs, scores: near.scores, lexical: near.docs.map(() => undefined), semantic: near.scores, total };
       }
       if (!q.length && allowed && hasFilters(parsed)) return this.newestAllowed(allowed, k);
@@ -259,11 +259,6 @@ export class SearchEngine {
   }
 }
 
-function count(a: Uint8Array): number {
-  let c = 0;
-  for (let i = 0; i < a.length; i++) c += a[i];
-  return c;
-}
 
 function sortBy(docs: number[], scores: number[]): { docs: number[]; scores: number[] } {
   const order = docs.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || docs[a] - docs[b]);

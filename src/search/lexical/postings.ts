@@ -176,13 +176,23 @@ export class DocCursor {
       for (let j = 1; j < n; j++) out[j] = ++doc;
     } else {
       const mask = (2 ** bits - 1) | 0; // gaps are below 2^31: at most 31 bits
-      let bit = blockWords[b] * 32;
-      for (let j = 1; j < n; j++, bit += bits) {
-        const word = bit >>> 5;
-        const shift = bit & 31;
-        let gap = packedGaps[word] >>> shift;
-        if (shift + bits > 32) gap |= packedGaps[word + 1] << (32 - shift);
-        doc += (gap & mask) + 1;
+      // `word` holds the `free` bits of the current 32-bit word not yet read, lowest first.
+      let at = blockWords[b];
+      let word = packedGaps[at++];
+      let free = 32;
+      for (let j = 1; j < n; j++) {
+        let gap: number;
+        if (free >= bits) {
+          gap = word & mask;
+          word >>>= bits;
+          free -= bits;
+        } else {
+          const next = packedGaps[at++];
+          gap = (word | (next << free)) & mask;
+          word = next >>> (bits - free);
+          free += 32 - bits;
+        }
+        doc += gap + 1;
         out[j] = doc;
       }
     }
