@@ -60,7 +60,7 @@ export async function run(args: string[]): Promise<void> {
       let r10 = 0;
       let r100 = 0;
       for (const q of queries) {
-        const ranked = e.rank(q.parsed, mode, 100, embedder.embedOne(q.parsed.text)).docs.map((d) => e.ids[d]);
+        const ranked = e.rank(q.parsed, mode, 100, embedder.embedOne(q.parsed.text)).docs.map((d) => e.ids.id(d));
         const rel = new Map([[q.id, 1]]);
         mrr += mrrAt(ranked, rel, 10);
         r10 += recallAt(ranked, rel, 10);

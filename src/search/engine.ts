@@ -4,6 +4,7 @@
 import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
 import { DocCursor } from './lexical/postings.ts';
 import { allowedCount, conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
+import { PaperIds } from './paper-ids.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
 import { ANN_MIN_DOCS } from './semantic/prepare.ts';
 import type { QuantizedVectors } from './semantic/quantized.ts';
@@ -62,8 +63,7 @@ function dayNumber(day: string | null): number {
 }
 
 export class SearchEngine {
-  readonly ids: string[];
-  readonly idToDoc: Map<string, number>;
+  readonly ids: PaperIds;
   readonly days: Int32Array;
   readonly years: Int16Array;
 
@@ -75,8 +75,7 @@ export class SearchEngine {
     public vectorIndex: VectorIndex | null = null,
     readonly hybrid: HybridParams = DEFAULT_HYBRID,
   ) {
-    this.ids = docs.map((d) => d.id);
-    this.idToDoc = new Map(this.ids.map((id, i) => [id, i]));
+    this.ids = PaperIds.from(docs.map((d) => d.id));
     this.days = Int32Array.from(docs, (d) => dayNumber(d.day));
     this.years = Int16Array.from(docs, (d) => (d.day && /^\d{4}/.test(d.day) ? Number(d.day.slice(0, 4)) : 0));
   }
@@ -87,7 +86,7 @@ export class SearchEngine {
   }
 
   get docCount(): number {
-    return this.ids.length;
+    return this.ids.count;
   }
 
   /** Documents passing the query's filters and phrases, or null when it has none. Empty (all zero) when none pass. */
@@ -251,11 +250,11 @@ export class SearchEngine {
 
   /** Papers nearest in meaning to a stored paper. */
   similar(id: string, k: number): { id: string; score: number }[] {
-    const doc = this.idToDoc.get(id);
+    const doc = this.ids.doc(id);
     if (doc === undefined || !this.vectors) return [];
     const v = this.vectors.vector(doc);
     const near = this.nearest(v, k, null, doc);
-    return near.docs.map((d, i) => ({ id: this.ids[d], score: near.scores[i] }));
+    return near.docs.map((d, i) => ({ id: this.ids.id(d), score: near.scores[i] }));
   }
 }
 

@@ -237,10 +237,10 @@ export class DatabaseSearchService implements SearchService {
     if (sort === 'date') {
       idx.sort((a, b) => engine.days[ranked.docs[b]] - engine.days[ranked.docs[a]] || a - b);
     } else {
-      const signals = await attentionSignals(this.database, ranked.docs.map((d) => engine.ids[d]));
+      const signals = await attentionSignals(this.database, ranked.docs.map((d) => engine.ids.id(d)));
       const now = Math.max(0, ...ranked.docs.map((d) => engine.days[d]));
       const heat = ranked.docs.map((d) => {
-        const s = signals.get(engine.ids[d]);
+        const s = signals.get(engine.ids.id(d));
         const attention = s ? s.upvotes + 2 * s.comments + Math.log10(1 + (s.stars ?? 0)) : 0;
         const age = engine.days[d] >= 0 ? now - engine.days[d] : 365;
         return attention / Math.pow(age + 1, 1.5);
@@ -258,13 +258,13 @@ export class DatabaseSearchService implements SearchService {
 
   private async hits(engine: SearchEngine, parsed: ParsedQuery, ranked: RankedDocs, offset: number, limit: number): Promise<SearchResult> {
     const page = ranked.docs.slice(offset, offset + limit);
-    const rows = await papersByIds(this.database, page.map((d) => engine.ids[d]));
+    const rows = await papersByIds(this.database, page.map((d) => engine.ids.id(d)));
     const byId = new Map(rows.map((r) => [r.id, r]));
     const wanted = new Set(parsed.terms.keys());
     const hits: SearchHit[] = [];
     page.forEach((d, j) => {
       const i = offset + j;
-      const row = byId.get(engine.ids[d]);
+      const row = byId.get(engine.ids.id(d));
       if (!row) return; // hidden or deleted since the index was built
       hits.push({
         id: row.id,

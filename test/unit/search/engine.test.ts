@@ -15,13 +15,13 @@ describe('SearchEngine', () => {
       const engine = SearchEngine.build(docs, { ...DEFAULT_BM25, minBigramDf });
       const ranked = engine.rank(parseQuery('"speculative decoding"'), 'lexical', 10, null);
       // With the pair dropped, the phrase degrades to "both words" (b matches too); with it, only a.
-      expect(ranked.docs.map((d) => engine.ids[d])).toEqual(minBigramDf === 1 ? ['a'] : ['a', 'b']);
+      expect(ranked.docs.map((d) => engine.ids.id(d))).toEqual(minBigramDf === 1 ? ['a'] : ['a', 'b']);
     });
   }
 
   it('applies category, author and year filters; filter-only queries list newest first', () => {
     const engine = SearchEngine.build(docs);
-    const ids = (q: string) => engine.rank(parseQuery(q), 'lexical', 10, null).docs.map((d) => engine.ids[d]);
+    const ids = (q: string) => engine.rank(parseQuery(q), 'lexical', 10, null).docs.map((d) => engine.ids.id(d));
     expect(ids('decoding cat:cs.CR')).toEqual(['b']);
     expect(ids('decoding author:lovelace')).toEqual(['a']);
     expect(ids('decoding year:2025')).toEqual(['b']);
@@ -32,7 +32,7 @@ describe('SearchEngine', () => {
   it('without vectors, hybrid and semantic fall back to lexical or nothing', () => {
     const engine = SearchEngine.build(docs);
     const q = parseQuery('diffusion');
-    expect(engine.rank(q, 'hybrid', 10, null).docs.map((d) => engine.ids[d])).toEqual(['c']);
+    expect(engine.rank(q, 'hybrid', 10, null).docs.map((d) => engine.ids.id(d))).toEqual(['c']);
     expect(engine.similar('a', 3)).toEqual([]);
   });
 });
