@@ -1,12 +1,30 @@
 // Highlights and snippets: the words of a field whose terms the query asked for, as Hugging Face's
 // `highlightedTitle` / `highlightedSummary` arrays. Works on the raw text (no offsets to map back): each word
 // is analysed like the index analyses it and marked when one of its terms is wanted.
-import { normalizeText, WORD_PATTERN, wordTerms } from './text/analyze.ts';
+import { normalizeText, WORD_PATTERN, wordTerms, type WordTerms } from './text/analyze.ts';
 import type { HighlightPart } from './types.ts';
 
+/**
+ * Terms of a word as it appears in the text. Memoised by the raw word: results show the same words over and over,
+ * and normalising each occurrence anew was most of a query's garbage (a fresh lowercase string per word).
+ */
+function rawWordTerms(word: string): WordTerms {
+  let terms = rawWordCache.get(word);
+  if (terms === undefined) {
+    terms = wordTerms(normalizeText(word));
+    if (rawWordCache.size >= RAW_WORD_CACHE_LIMIT) rawWordCache.clear();
+    rawWordCache.set(word, terms);
+  }
+  return terms;
+}
+
+const RAW_WORD_CACHE_LIMIT = 200_000;
+const rawWordCache = new Map<string, WordTerms>();
+
 function isWanted(word: string, wanted: ReadonlySet<string>): boolean {
-  const { parts, glued } = wordTerms(normalizeText(word));
-  return parts.some((p) => wanted.has(p)) || (glued !== null && wanted.has(glued));
+  const { parts, glued } = rawWordTerms(word);
+  for (const p of parts) if (wanted.has(p)) return true;
+  return glued !== null && wanted.has(glued);
 }
 
 /** The text split into plain and highlighted parts; adjacent parts of one kind are merged. */
