@@ -139,6 +139,8 @@ export class SearchEngine {
   /** The k best for the query's terms (from queryTerms), with the number of papers matching any of its words. */
   lexicalTopK(parsed: ParsedQuery, q: QueryTerm[], k: number, allowed: Uint8Array | null): TopK & { total: number } {
     const top = topK(this.lexical, q, k, allowed);
+    // A quoted word that is also a query word is in every paper the filter allows: they all match, no need to look.
+    if (allowed !== null && parsed.phraseTerms.some((words) => words.some((w) => parsed.terms.has(w)))) return { ...top, total: allowedCount(allowed) };
     const unigramIds = [...parsed.terms.keys()].map((t) => this.lexical.termIds.get(t)).filter((x): x is number => x !== undefined);
     const total = countMatches(this.lexical, unigramIds, allowed).count;
     return { ...top, total };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pruneLongQuery, SearchEngine } from '../../../src/search/engine.ts';
 import { DEFAULT_BM25 } from '../../../src/search/lexical/index.ts';
 import { parseQuery } from '../../../src/search/query.ts';
+import { seededRandom } from '../../../src/domain/seeded-random.ts';
 
 const docs = [
   { id: 'a', title: 'Speculative decoding', abstract: 'Draft models speed up decoding.', authors: ['Ada Lovelace'], categories: ['cs.CL'], day: '2024-05-01' },
@@ -27,6 +28,28 @@ describe('SearchEngine', () => {
     expect(ids('decoding year:2025')).toEqual(['b']);
     expect(ids('year:2023-2025')).toEqual(['b', 'a', 'c']);
     expect(ids('author:nobody')).toEqual([]);
+  });
+
+  it('counts the papers matching any query word within the filter, phrases and categories included', () => {
+    const VOCAB = ['graph', 'neural', 'network', 'diffusion', 'model', 'sparse', 'token', 'image'];
+    const rand = seededRandom(7);
+    const words = (n: number) => Array.from({ length: n }, () => VOCAB[Math.floor(rand() * VOCAB.length)]).join(' ');
+    const corpus = Array.from({ length: 300 }, (_, i) => ({ id: `p${i}`, title: words(3), abstract: words(12), authors: [], categories: [i % 3 ? 'cs.LG' : 'cs.CV'], day: '2024-01-01' }));
+    const engine = SearchEngine.build(corpus);
+    for (let q = 0; q < 40; q++) {
+      const [a, b, c] = [words(1), words(1), words(1)];
+      const text = [`"${a} ${b}" ${c}`, `${c} "${a}"`, `"${a} ${b}" cat:cs.CV`, `${a} ${c} cat:cs.CV`][q % 4];
+      const parsed = parseQuery(text);
+      const quoted = [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1].split(' '));
+      const free = text.replace(/cat:\S+/, '').replace(/"/g, ' ').split(/\s+/).filter(Boolean);
+      const expected = corpus.filter(
+        (doc) =>
+          (!text.includes('cat:') || doc.categories[0] === 'cs.CV') &&
+          quoted.every((phrase) => [doc.title, doc.abstract].some((f) => ` ${f} `.includes(` ${phrase.join(' ')} `))) &&
+          free.some((w) => `${doc.title} ${doc.abstract}`.split(' ').includes(w)),
+      ).length;
+      expect(engine.rank(parsed, 'lexical', 10, null).total).toBe(expected);
+    }
   });
 
   it('without vectors, hybrid and semantic fall back to lexical or nothing', () => {
