@@ -5,8 +5,9 @@
 // over four query classes: common words, rare words, quoted phrases and pasted abstracts. Reports p50/p95/p99
 // for lexical, semantic and hybrid (parse + embed + rank + highlights/snippets of the 10 shown hits, after one
 // untimed warm-up pass over every query), index build times and resident memory, against SQLite FTS5
-// `ORDER BY bm25` and MiniSearch over the same papers in the same run (MiniSearch is skipped above 200k papers: it needs several GB there), and against two variants of our
-// own lexical path: scoring every posting (no top-k pruning) and MaxScore without long-query pruning (rank only).
+// `ORDER BY bm25` and MiniSearch over the same papers in the same run (MiniSearch is skipped above 200k papers:
+// it needs several GB there), and against two variants of our own lexical path: scoring every posting (no top-k
+// pruning) and MaxScore without long-query pruning (rank only).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
