@@ -260,7 +260,6 @@ export class SearchEngine {
   }
 }
 
-
 function sortBy(docs: number[], scores: number[]): { docs: number[]; scores: number[] } {
   const order = docs.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || docs[a] - docs[b]);
   return { docs: order.map((i) => docs[i]), scores: order.map((i) => scores[i]) };

@@ -32,9 +32,9 @@ export class PaperIds {
     while (size < ends.length * 2) size *= 2;
     const ids = new PaperIds(text, ends, new Int32Array(size));
     for (let d = 0; d < ends.length; d++) {
-      let slot = ids.hash(text, d === 0 ? 0 : ends[d - 1], ends[d]);
+      let slot = ids.hash(text, ids.start(d), ends[d]);
       // A repeated id keeps its first document, as lookups find the first.
-      while (ids.table[slot] !== 0 && !ids.equals(ids.table[slot] - 1, text, d === 0 ? 0 : ends[d - 1], ends[d])) slot = (slot + 1) & (size - 1);
+      while (ids.table[slot] !== 0 && !ids.equals(ids.table[slot] - 1, text, ids.start(d), ends[d])) slot = (slot + 1) & (size - 1);
       if (ids.table[slot] === 0) ids.table[slot] = d + 1;
     }
     return ids;
@@ -46,7 +46,7 @@ export class PaperIds {
 
   /** The id of document `doc`. */
   id(doc: number): string {
-    return this.text.slice(doc === 0 ? 0 : this.ends[doc - 1], this.ends[doc]);
+    return this.text.slice(this.start(doc), this.ends[doc]);
   }
 
   /** The document number of `id`, or undefined. */
@@ -59,6 +59,11 @@ export class PaperIds {
     return undefined;
   }
 
+  /** Where document `doc`'s id starts in the text. */
+  private start(doc: number): number {
+    return doc === 0 ? 0 : this.ends[doc - 1];
+  }
+
   /** FNV-1a over the UTF-16 code units of s[from .. to), reduced to a slot. */
   private hash(s: string, from: number, to: number): number {
     let h = 0x811c9dc5;
@@ -68,7 +73,7 @@ export class PaperIds {
 
   /** Whether document `doc`'s id equals s[from .. to), compared in place. */
   private equals(doc: number, s: string, from: number, to: number): boolean {
-    const start = doc === 0 ? 0 : this.ends[doc - 1];
+    const start = this.start(doc);
     if (this.ends[doc] - start !== to - from) return false;
     for (let i = 0; i < to - from; i++) if (this.text.charCodeAt(start + i) !== s.charCodeAt(from + i)) return false;
     return true;
