@@ -7,6 +7,7 @@
 // GPT-4 → gpt, 4, gpt4; X-ray → x, ray, xray) so "GPT4" and "GPT-4" meet. Alphabetic parts are Porter-stemmed,
 // stopwords dropped.
 import { porterStem } from './porter.ts';
+import { americanSpelling } from './spelling.ts';
 import { STOPWORDS } from './stopwords.ts';
 
 const GREEK = new Set(
@@ -43,7 +44,7 @@ const SPLIT_JOINERS = /['’\-‐‑–]/;
 function termOf(part: string): string | null {
   if (!part) return null;
   if (STOPWORDS.has(part)) return null;
-  if (ASCII_WORD.test(part)) return porterStem(part);
+  if (ASCII_WORD.test(part)) return porterStem(americanSpelling(part));
   return part;
 }
 

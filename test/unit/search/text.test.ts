@@ -49,6 +49,33 @@ describe('analyze', () => {
     expect(normalizeText('ﬁne-tuning Ｂｅｒｔ Schrödinger café')).toBe('fine-tuning bert schrodinger cafe');
     expect(terms('Schrödinger')).toEqual(terms('Schrodinger'));
   });
+  it('folds British spellings into American ones', () => {
+    const pairs = [
+      ['tumour', 'tumor'],
+      ['behavioural', 'behavioral'],
+      ['ischaemia', 'ischemia'],
+      ['haemoglobin', 'hemoglobin'],
+      ['aetiology', 'etiology'],
+      ['oedema', 'edema'],
+      ['foetal', 'fetal'],
+      ['diarrhoea', 'diarrhea'],
+      ['randomised', 'randomized'],
+      ['characterisation', 'characterization'],
+      ['recognises', 'recognizes'],
+      ['analysed', 'analyzed'],
+    ];
+    for (const [british, american] of pairs) expect(terms(british), british).toEqual(terms(american));
+  });
+  it('leaves words alone where folding would merge or split meanings', () => {
+    // Each stays apart from its look-alike, or keeps sharing a stem with its own family.
+    expect(terms('hour')).not.toEqual(terms('hor'));
+    expect(terms('poem')).toEqual(['poem']);
+    expect(terms('Michael Boeing')).toEqual(['michael', 'boe']);
+    expect(terms('supervised')).toEqual(terms('supervision'));
+    expect(terms('precise')).toEqual(terms('precision'));
+    expect(terms('revised')).toEqual(terms('revision'));
+    expect(terms('algae')).toEqual(['alga']);
+  });
   it('drops possessives and survives empty or symbol-only input', () => {
     expect(terms("Alzheimer's disease")).toEqual(['alzheim', 'diseas']);
     expect(terms('')).toEqual([]);
