@@ -256,7 +256,7 @@ export async function run(args: string[]): Promise<void> {
     const parsed = parseQuery(q);
     const [ranked, rankMs] = time(() => {
       const qv = mode !== 'lexical' && embedder ? embedder.embedOne(parsed.text) : null;
-      return engine.rank(parseQuery(q), mode, 10, qv);
+      return engine.rank(parseQuery(q), mode, 10, qv, embedder ? (t) => embedder.relatedTerms(t) : undefined);
     });
     // Fetching the shown papers stands in for the database read and is not timed (at 1M it regenerates them).
     const shown = ranked.docs.map(paperAt);

@@ -3,6 +3,7 @@
 // build one from files.
 import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
 import { DocCursor } from './lexical/postings.ts';
+import type { RelatedTerm } from './semantic/embedder.ts';
 import { allowedCount, conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
 import { PaperIds } from './paper-ids.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
@@ -28,6 +29,11 @@ export interface HybridParams {
   semanticCandidates: number;
   /** Weight of the z-scored semantic similarity against the z-scored lexical score (1). */
   semanticWeight: number;
+  /**
+   * What a related word is worth when the embedder has word neighbours: the lexical score gains this times
+   * relatedWordMatch before the z-scores (2: a relative of similarity 0.71 counts about as one occurrence of itself).
+   */
+  relatedWeight: number;
   /** Queries with more distinct words than this keep only their most selective ones, and half as many word pairs (see pruneLongQuery). */
   longQueryTerms: number;
   /** ...and their words' postings stop at this share of the corpus (at least 8 words kept). */
@@ -38,6 +44,7 @@ export const DEFAULT_HYBRID: HybridParams = {
   poolSize: 100,
   semanticCandidates: 20,
   semanticWeight: 0.5,
+  relatedWeight: 2,
   longQueryTerms: 24,
   longQueryPostings: 0.3,
 };
@@ -194,8 +201,11 @@ export class SearchEngine {
     return { docs: Array.from(top.docs), scores: Array.from(top.scores) };
   }
 
-  /** Ranked documents for a parsed query: the best `k` (offset included by the caller). */
-  rank(parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null): RankedDocs {
+  /**
+   * Ranked documents for a parsed query: the best `k` (offset included by the caller). `related` gives a query
+   * word's close relatives (the embedder's word neighbours) for the hybrid rerank.
+   */
+  rank(parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null, related?: RelatedTerms): RankedDocs {
     // A query with no known word embeds to the zero vector: it means nothing, not "everything equally".
     const queryVector = vector && vector.some((x) => x !== 0) ? vector : null;
     const allowed = this.allowedDocs(parsed);
@@ -227,7 +237,10 @@ export class SearchEngine {
     const docs = [...pool.keys()];
     const lex = docs.map((d) => pool.get(d)!);
     const sem = docs.map((d) => this.cosine(queryVector!, d));
-    const zl = zScores(lex);
+    // A query word the paper lacks but says otherwise counts as part of an occurrence (relatedWordMatch).
+    const u = this.hybrid.relatedWeight;
+    const credited = related && u > 0 ? this.relatedWordMatch(parsed, q, docs, related).map((x, i) => lex[i] + u * x) : lex;
+    const zl = zScores(credited);
     const zs = zScores(sem);
     const w = this.hybrid.semanticWeight;
     const blended = docs.map((_, i) => zl[i] + w * zs[i]);
@@ -239,6 +252,43 @@ export class SearchEngine {
       semantic: order.map((i) => sem[i]),
       total: Math.max(lexical.total, pool.size),
     };
+  }
+
+  /**
+   * For each document, the query words it lacks but says in other words: for every query word (of those
+   * queryTerms kept) that the document does not contain, the best s² · idf(r) over the word's relatives r that it
+   * does contain, s being their similarity. The relative counts as an occurrence of itself, discounted by s², so a
+   * common stand-in ("cancer" for "carcinoma") earns little and a document containing every query word earns
+   * nothing here (BM25 already counts those). Squaring keeps loose relatives from adding up to a match.
+   */
+  relatedWordMatch(parsed: ParsedQuery, q: QueryTerm[], docs: number[], related: RelatedTerms): number[] {
+    const ix = this.lexical;
+    const order = docs.map((_, i) => i).sort((a, b) => docs[a] - docs[b]);
+    const scores = new Array<number>(docs.length).fill(0);
+    const has = new Uint8Array(docs.length);
+    const best = new Float64Array(docs.length);
+    const cursor = new DocCursor(ix);
+    const kept = new Set(q.map((t) => t.term));
+    for (const text of parsed.terms.keys()) {
+      const term = ix.termIds.get(text);
+      if (term === undefined || !kept.has(term)) continue;
+      markPresent(cursor.open(term), docs, order, has);
+      best.fill(0);
+      for (const r of related(text)) {
+        const id = ix.termIds.get(r.term);
+        if (id === undefined) continue;
+        const df = ix.offsets[id + 1] - ix.offsets[id];
+        const credit = r.similarity * r.similarity * Math.log(1 + (ix.docCount - df + 0.5) / (df + 0.5));
+        cursor.open(id);
+        for (const i of order) {
+          if (has[i] || credit <= best[i]) continue;
+          cursor.seek(docs[i]);
+          if (cursor.doc === docs[i]) best[i] = credit;
+        }
+      }
+      for (let i = 0; i < docs.length; i++) if (!has[i]) scores[i] += best[i];
+    }
+    return scores;
   }
 
   /** Filter-only queries (author:…, category:…): the matching papers, newest first. */
@@ -263,6 +313,17 @@ export class SearchEngine {
 function sortBy(docs: number[], scores: number[]): { docs: number[]; scores: number[] } {
   const order = docs.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || docs[a] - docs[b]);
   return { docs: order.map((i) => docs[i]), scores: order.map((i) => scores[i]) };
+}
+
+/** A query word's related index terms, closest first. */
+export type RelatedTerms = (term: string) => readonly RelatedTerm[];
+
+/** has[i] = 1 when docs[i] is in the cursor's list; `order` visits docs in ascending document order. */
+function markPresent(cursor: DocCursor, docs: number[], order: number[], has: Uint8Array): void {
+  for (const i of order) {
+    cursor.seek(docs[i]);
+    has[i] = cursor.doc === docs[i] ? 1 : 0;
+  }
 }
 
 export function zScores(xs: number[]): number[] {

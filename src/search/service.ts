@@ -6,7 +6,7 @@
 import type { Config } from '../config.ts';
 import type { ConnectOptions, Database } from '../db/connect.ts';
 import { attentionSignals, papersByIds, papersVersion, streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
-import { SearchEngine, type RankedDocs } from './engine.ts';
+import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
 import { highlight, snippet } from './highlight.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
 import { type Embedder, paperText } from './semantic/embedder.ts';
@@ -224,11 +224,17 @@ export class DatabaseSearchService implements SearchService {
       const wantVector = mode !== 'lexical' && this.embedder && engine.vectors && parsed.text;
       const qv = wantVector ? (await this.embedder!.embed([parsed.text]))[0] : null;
       const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
-      let ranked = engine.rank(parsed, mode, k, qv);
+      let ranked = engine.rank(parsed, mode, k, qv, this.relatedTerms());
       if (sort !== 'relevance') ranked = await this.resort(engine, ranked, sort);
       out.push(await this.hits(engine, parsed, ranked, offset, limit));
     }
     return out;
+  }
+
+  /** The embedder's related words for the hybrid rerank, when it has word neighbours (the corpus model does). */
+  private relatedTerms(): RelatedTerms | undefined {
+    const embedder = this.embedder;
+    return embedder?.relatedTerms ? (term) => embedder.relatedTerms!(term) : undefined;
   }
 
   /** Re-sorts relevance candidates by date (newest first) or by trending attention. */

@@ -22,8 +22,8 @@ function writeAtomic(file: string, parts: (Uint8Array | string)[]): void {
   fs.renameSync(tmp, file);
 }
 
-/** Layout: "PFS1" + uint32 header length + JSON header + 4-byte aligned float32 arrays. */
-function writeBlob(file: string, header: object, arrays: Float32Array[]): void {
+/** Layout: "PFS1" + uint32 header length + JSON header + 4-byte aligned float32 (or int32) arrays. */
+function writeBlob(file: string, header: object, arrays: (Float32Array | Int32Array)[]): void {
   const json = Buffer.from(JSON.stringify(header));
   const pad = (4 - ((8 + json.length) % 4)) % 4;
   const head = Buffer.alloc(8);
@@ -46,25 +46,36 @@ function readBlob(file: string): { header: any; floats: Float32Array } | null {
   }
 }
 
-/** Bumped when the corpus model's training changes: a model saved by older code is retrained, not reused. */
-export const CORPUS_MODEL_FORMAT = 2;
+/**
+ * Bumped when the corpus model's training or its terms change: a model saved by older code is retrained, not
+ * reused (3: British spellings folded into American ones, and word neighbours saved with the model).
+ */
+export const CORPUS_MODEL_FORMAT = 3;
 
 export function saveCorpusModel(dir: string, model: CorpusModel): void {
+  const { vocabulary, dimensions, trainedOnDocs, neighbours } = model;
   writeBlob(
     path.join(dir, 'corpus-model.bin'),
-    { format: CORPUS_MODEL_FORMAT, vocabulary: model.vocabulary, dimensions: model.dimensions, trainedOnDocs: model.trainedOnDocs },
-    [model.idf, model.wordVectors],
+    { format: CORPUS_MODEL_FORMAT, vocabulary, dimensions, trainedOnDocs, neighboursPerWord: neighbours.k },
+    [model.idf, model.wordVectors, neighbours.similarities, neighbours.ids],
   );
 }
 
 export function loadCorpusModel(dir: string): CorpusModel | null {
   const blob = readBlob(path.join(dir, 'corpus-model.bin'));
   if (!blob) return null;
-  const { format, vocabulary, dimensions, trainedOnDocs } = blob.header;
+  const { format, vocabulary, dimensions, trainedOnDocs, neighboursPerWord: k } = blob.header;
   if (format !== CORPUS_MODEL_FORMAT) return null;
   const v = vocabulary?.length ?? 0;
-  if (!Array.isArray(vocabulary) || !(dimensions > 0) || blob.floats.length !== v + v * dimensions) return null;
-  return finishModel(vocabulary, blob.floats.slice(0, v), blob.floats.slice(v), dimensions, Number(trainedOnDocs) || 0);
+  if (!Array.isArray(vocabulary) || !(dimensions > 0) || !(k >= 0) || blob.floats.length !== v + v * dimensions + 2 * v * k) return null;
+  const f = blob.floats;
+  const at = v + v * dimensions;
+  const neighbours = {
+    k,
+    similarities: f.slice(at, at + v * k),
+    ids: new Int32Array(f.buffer, f.byteOffset + (at + v * k) * 4, v * k).slice(),
+  };
+  return finishModel(vocabulary, f.slice(0, v), f.slice(v, at), dimensions, Number(trainedOnDocs) || 0, neighbours);
 }
 
 export interface StoredVectors {

@@ -8,10 +8,11 @@
 // a deterministic sample of at most `maxDocs` papers, so retraining on a large corpus stays bounded.
 import crypto from 'node:crypto';
 import { terms } from '../text/analyze.ts';
-import { type Embedder, normalizeInPlace } from './embedder.ts';
+import { type Embedder, normalizeInPlace, type RelatedTerm } from './embedder.ts';
 import { randomizedSvd, type Csr } from './linalg.ts';
 import { trainContrastive, type ContrastiveOptions, type SparseText } from './contrastive.ts';
 import { seededRandom } from '../../domain/seeded-random.ts';
+import { nearestWords, type WordNeighbours } from './word-neighbours.ts';
 
 export interface CorpusModelOptions {
   dimensions: number;
@@ -57,6 +58,8 @@ export interface CorpusModel {
   dimensions: number;
   /** Papers the model was trained on (to decide when the corpus has drifted). */
   trainedOnDocs: number;
+  /** Each word's closest words (for the hybrid ranker's related-word evidence). */
+  neighbours: WordNeighbours;
   /** Hash of vocabulary and vectors: the embedder id. */
   fingerprint: string;
 }
@@ -164,12 +167,22 @@ function trainingPairs(texts: string[], step: number, index: Map<string, number>
   return pairs;
 }
 
-export function finishModel(vocabulary: string[], idf: Float32Array, wordVectors: Float32Array, dimensions: number, trainedOnDocs: number): CorpusModel {
+/** The model from its parts; word neighbours are found here unless a saved model brings them. */
+export function finishModel(
+  vocabulary: string[],
+  idf: Float32Array,
+  wordVectors: Float32Array,
+  dimensions: number,
+  trainedOnDocs: number,
+  neighbours: WordNeighbours = nearestWords(wordVectors, dimensions),
+): CorpusModel {
   const hash = crypto.createHash('sha256');
   hash.update(vocabulary.join('\n'));
   hash.update(new Uint8Array(wordVectors.buffer, wordVectors.byteOffset, wordVectors.byteLength));
-  return { vocabulary, idf, wordVectors, dimensions, trainedOnDocs, fingerprint: hash.digest('hex').slice(0, 16) };
+  return { vocabulary, idf, wordVectors, dimensions, trainedOnDocs, neighbours, fingerprint: hash.digest('hex').slice(0, 16) };
 }
+
+const HAS_LETTER = /\p{L}/u;
 
 export class CorpusEmbedder implements Embedder {
   readonly id: string;
@@ -201,5 +214,19 @@ export class CorpusEmbedder implements Embedder {
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     return texts.map((t) => this.embedOne(t));
+  }
+
+  relatedTerms(term: string): RelatedTerm[] {
+    const i = this.index.get(term);
+    if (i === undefined) return [];
+    const { k, ids, similarities } = this.model.neighbours;
+    const out: RelatedTerm[] = [];
+    for (let j = i * k; j < (i + 1) * k; j++) {
+      if (ids[j] < 0 || !(similarities[j] > 0)) continue;
+      const related = this.model.vocabulary[ids[j]];
+      // A rare number lands near whatever words it happened to appear with: it says nothing about meaning.
+      if (HAS_LETTER.test(related)) out.push({ term: related, similarity: similarities[j] });
+    }
+    return out;
   }
 }

@@ -7,6 +7,14 @@ export interface Embedder {
   readonly dimensions: number;
   /** Unit-length vectors, one per text (a paper is embedded as "title. abstract"). */
   embed(texts: string[]): Promise<Float32Array[]>;
+  /** Index terms close in meaning to an index term, closest first (models with word vectors only). */
+  relatedTerms?(term: string): RelatedTerm[];
+}
+
+export interface RelatedTerm {
+  term: string;
+  /** Cosine similarity, in (0, 1]. */
+  similarity: number;
 }
 
 /** Text a paper is embedded from. */

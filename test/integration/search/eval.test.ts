@@ -49,16 +49,16 @@ describe('evaluateBeir on a tiny fixture', () => {
 });
 
 describe.skipIf(!hasSharedData)('SciFact (BEIR test split, 300 queries)', () => {
-  it('lexical nDCG@10 ≥ 0.69 and hybrid above lexical', { timeout: 480_000 }, async () => {
+  it('lexical nDCG@10 ≥ 0.69 and hybrid ≥ 0.72 (the issue’s targets)', { timeout: 480_000 }, async () => {
     const dataset = readBeir(sharedPath('beir-scifact'));
     const reports = await evaluateBeir(dataset, { modes: ['lexical', 'hybrid'] });
     const by = Object.fromEntries(reports.map((r) => [r.mode, r.scores]));
     console.log('SciFact nDCG@10', JSON.stringify(by));
     expect(by.lexical.queries).toBe(300);
     expect(by.lexical.ndcg10).toBeGreaterThanOrEqual(0.69);
-    // The hybrid target is 0.72; the corpus-trained side (LSA refined contrastively) reaches 0.7128, the
-    // same every run (below 10,000 papers neighbours come from an exact scan); see docs/search.md.
-    expect(by.hybrid.ndcg10).toBeGreaterThanOrEqual(0.711);
+    // Measured 0.7243, the same every run: training is seeded, word neighbours come from a one-thread graph, and
+    // below 10,000 papers nearest papers come from an exact scan; see docs/search.md.
+    expect(by.hybrid.ndcg10).toBeGreaterThanOrEqual(0.72);
     expect(by.hybrid.recall100).toBeGreaterThanOrEqual(0.9);
   });
 });

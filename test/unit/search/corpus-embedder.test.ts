@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../src/domain/seeded-random.ts';
 import { loadCorpusModel, saveCorpusModel } from '../../../src/search/store.ts';
-import { CorpusEmbedder, splitPaperText, trainCorpusModel } from '../../../src/search/semantic/corpus-embedder.ts';
+import { CorpusEmbedder, finishModel, splitPaperText, trainCorpusModel } from '../../../src/search/semantic/corpus-embedder.ts';
+import { nearestWords } from '../../../src/search/semantic/word-neighbours.ts';
 import { trainContrastive, type SparseText } from '../../../src/search/semantic/contrastive.ts';
 import { dot, paperText } from '../../../src/search/semantic/embedder.ts';
 
@@ -82,7 +83,10 @@ describe('corpus embedder', () => {
     try {
       const model = trainCorpusModel(texts, { dimensions: 8, contrastiveEpochs: 1 });
       saveCorpusModel(dir, model);
-      expect(loadCorpusModel(dir)?.fingerprint).toBe(model.fingerprint);
+      const loaded = loadCorpusModel(dir);
+      expect(loaded?.fingerprint).toBe(model.fingerprint);
+      expect(loaded?.neighbours.ids).toEqual(model.neighbours.ids);
+      expect(loaded?.neighbours.similarities).toEqual(model.neighbours.similarities);
       // An older file: same layout, no format number in the header.
       const file = path.join(dir, 'corpus-model.bin');
       const buf = fs.readFileSync(file);
@@ -99,6 +103,45 @@ describe('corpus embedder', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('word neighbours', () => {
+  it('finds each word’s closest words as an exact scan does, the same on every run', () => {
+    const dims = 12;
+    const count = 300;
+    const rand = seededRandom(3);
+    const vectors = Float32Array.from({ length: count * dims }, () => rand() - 0.5);
+    const found = nearestWords(vectors, dims, 5);
+    const cosine = (a: number, b: number) => {
+      let ab = 0, aa = 0, bb = 0;
+      for (let c = 0; c < dims; c++) {
+        ab += vectors[a * dims + c] * vectors[b * dims + c];
+        aa += vectors[a * dims + c] ** 2;
+        bb += vectors[b * dims + c] ** 2;
+      }
+      return ab / Math.sqrt(aa * bb);
+    };
+    let agree = 0;
+    for (let w = 0; w < count; w++) {
+      const exact = Array.from({ length: count }, (_, o) => o).filter((o) => o !== w).sort((a, b) => cosine(w, b) - cosine(w, a)).slice(0, 5);
+      const got = Array.from(found.ids.subarray(w * 5, w * 5 + 5));
+      if (got.join() === exact.join()) agree++;
+      expect(found.similarities[w * 5]).toBeCloseTo(cosine(w, got[0]), 4);
+    }
+    // The graph search is approximate; on 300 words it should miss next to nothing.
+    expect(agree / count).toBeGreaterThan(0.97);
+    expect(nearestWords(vectors, dims, 5).ids).toEqual(found.ids);
+  });
+
+  it('relates a word to close words only: not itself, not numbers, not words at a right angle', () => {
+    const vocabulary = ['car', 'automobil', '42', 'banana'];
+    const vectors = Float32Array.from([1, 0, 0.9, 0.1, 0.95, 0.05, 0, 1]);
+    const embedder = new CorpusEmbedder(finishModel(vocabulary, new Float32Array(4).fill(1), vectors, 2, 4));
+    const related = embedder.relatedTerms('car');
+    expect(related.map((r) => r.term)).toEqual(['automobil']);
+    expect(related[0].similarity).toBeCloseTo(0.9 / Math.hypot(0.9, 0.1), 5);
+    expect(embedder.relatedTerms('unknown')).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import { pruneLongQuery, SearchEngine } from '../../../src/search/engine.ts';
 import { DEFAULT_BM25 } from '../../../src/search/lexical/index.ts';
 import { parseQuery } from '../../../src/search/query.ts';
 import { seededRandom } from '../../../src/domain/seeded-random.ts';
+import { QuantizedVectors } from '../../../src/search/semantic/quantized.ts';
 
 const docs = [
   { id: 'a', title: 'Speculative decoding', abstract: 'Draft models speed up decoding.', authors: ['Ada Lovelace'], categories: ['cs.CL'], day: '2024-05-01' },
@@ -91,5 +92,36 @@ describe('pruneLongQuery', () => {
 
   it('leaves short queries alone', () => {
     expect(pruneLongQuery(ix, query.slice(0, 5), 24, 1)).toEqual(query.slice(0, 5));
+  });
+});
+
+describe('related words in the hybrid rerank', () => {
+  const paper = (id: string, title: string, abstract: string) => ({ id, title, abstract, authors: [], categories: [], day: null });
+  // "ships" comes before "automobiles" in document order, so on a BM25 tie it ranks first.
+  const papers = [paper('p1', 'Car engines', 'Engines of cars.'), paper('p2', 'Ship engines', 'Engines of ships.'), paper('p3', 'Automobile engines', 'Engines of automobiles.'), paper('p4', 'Banana bread', 'Baking.')];
+  const base = SearchEngine.build(papers);
+  // Every paper has the same vector, so the semantic side cannot tell them apart.
+  const engine = new SearchEngine(base.lexical, papers, QuantizedVectors.from(Float32Array.from(papers.flatMap(() => [1, 0])), 2));
+  const related = (term: string) => (term === 'car' ? [{ term: 'automobil', similarity: 0.8 }] : []);
+
+  it('credits a paper for a query word it says in other words: similarity² · the relative’s idf', () => {
+    // "automobile" in two papers and "car" in one, so the two idfs differ: the relative's counts.
+    const more = [...papers, paper('p5', 'Automobile history', 'Old automobiles.')];
+    const five = SearchEngine.build(more);
+    const parsed = parseQuery('car engines');
+    const credit = five.relatedWordMatch(parsed, five.queryTerms(parsed), [4, 3, 2, 1, 0], related);
+    const automobileIdf = Math.log(1 + (5 - 2 + 0.5) / (2 + 0.5));
+    expect(credit[0]).toBeCloseTo(0.64 * automobileIdf, 12);
+    expect(credit[1]).toBe(0);
+    expect(credit[2]).toBeCloseTo(0.64 * automobileIdf, 12);
+    expect(credit[3]).toBe(0);
+    expect(credit[4]).toBe(0); // has "car" itself: BM25 already counts it
+  });
+
+  it('lifts the paper that says the query word differently above one that lacks it', () => {
+    const parsed = parseQuery('car engines');
+    const ids = (r: { docs: number[] }) => r.docs.map((d) => engine.ids.id(d));
+    expect(ids(engine.rank(parsed, 'hybrid', 3, Float32Array.from([1, 0])))).toEqual(['p1', 'p2', 'p3']);
+    expect(ids(engine.rank(parsed, 'hybrid', 3, Float32Array.from([1, 0]), related))).toEqual(['p1', 'p3', 'p2']);
   });
 });
