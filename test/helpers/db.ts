@@ -19,8 +19,9 @@ if (!PG_URL && !process.env.PAPERFEED_PG_NOTICE_SHOWN) {
 
 let templatePath: string | null = null;
 
+/** A new directory inside the test run's folder (test/global-setup.ts), which goes when the run ends. */
 export function tempDir(prefix = 'paperfeed-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return fs.mkdtempSync(path.join(process.env.PAPERFEED_TEST_TMP ?? os.tmpdir(), prefix));
 }
 
 async function sqliteTemplate(): Promise<string> {
