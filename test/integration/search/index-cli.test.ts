@@ -8,7 +8,7 @@ import type { Paper } from '../../../src/domain/paper.ts';
 import { main } from '../../../src/main.ts';
 import { buildLexicalIndex } from '../../../src/search/lexical/index.ts';
 import { keyphrases } from '../../../src/search/keyphrases.ts';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../helpers/db.ts';
+import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../../helpers/db.ts';
 
 const TOPICS = [
   ['Diffusion models for image synthesis', 'Score-based diffusion models synthesise images; classifier-free guidance trades diversity for fidelity.'],
@@ -42,7 +42,7 @@ describe.each(databaseKinds)('paperfeed index (%s)', (kind) => {
   let dataDir: string;
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    dataDir = database.env.PAPERFEED_DATA_DIR ?? fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'pf-index-'));
+    dataDir = database.env.PAPERFEED_DATA_DIR ?? tempDir('pf-index-');
     await upsertPapers(database, Array.from({ length: 30 }, (_, i) => paper(i)));
     await upsertDailyEntries(database, [
       { paperId: '2502.20000', day: '2025-02-03', submittedAt: null, submittedBy: null, upvotes: 1, numComments: 0, githubRepo: null, githubStars: null, projectPage: null, keywords: ['imported keyword'], aiSummary: null, source: 'hf' },
