@@ -3,6 +3,7 @@
 // higher. The index covers only the period (hundreds to a few thousand papers), so it is built per run in
 // milliseconds, and every distinct topic is matched once however many subscribers share it. Pure: no I/O.
 import type { DigestPaper } from './digest-content.ts';
+import { bm25Idf } from '../search/lexical/index.ts';
 
 const STOPWORDS = new Set(
   'a an and are as at be by for from has have in into is it its of on or that the their this to was were which with we our via using based towards toward new'.split(' '),
@@ -80,7 +81,7 @@ export class TopicIndex {
     for (const term of terms) {
       const list = this.postings.get(term);
       if (!list) continue;
-      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+      const idf = bm25Idf(n, list.length);
       for (const { doc, tf } of list) {
         const norm = tf * (K1 + 1) / (tf + K1 * (1 - B + (B * this.lengths[doc]) / this.avgLength));
         const s = scores.get(doc) ?? { score: 0, matched: 0 };

@@ -1,7 +1,7 @@
 // The search engine over one snapshot of the papers: pure in-memory retrieval (lexical top-k, semantic
 // nearest neighbours, hybrid rerank), no I/O. The service builds one from the database; eval and the benchmark
 // build one from files.
-import { buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
+import { bm25Idf, buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, documentFrequency, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
 import { DocCursor } from './lexical/postings.ts';
 import type { RelatedTerm } from './semantic/embedder.ts';
 import { allowedCount, conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
@@ -277,8 +277,7 @@ export class SearchEngine {
       for (const r of related(text)) {
         const id = ix.termIds.get(r.term);
         if (id === undefined) continue;
-        const df = ix.offsets[id + 1] - ix.offsets[id];
-        const credit = r.similarity * r.similarity * Math.log(1 + (ix.docCount - df + 0.5) / (df + 0.5));
+        const credit = r.similarity * r.similarity * bm25Idf(ix.docCount, documentFrequency(ix, id));
         cursor.open(id);
         for (const i of order) {
           if (has[i] || credit <= best[i]) continue;

@@ -123,6 +123,11 @@ export function postingCount(index: LexicalIndex): number {
   return index.offsets[index.offsets.length - 1];
 }
 
+/** BM25's idf (the Robertson–Spärck Jones weight plus one, so it never goes negative). */
+export function bm25Idf(docCount: number, df: number): number {
+  return Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
+}
+
 export function documentFrequency(index: LexicalIndex, term: number): number {
   return index.offsets[term + 1] - index.offsets[term];
 }
@@ -287,7 +292,7 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   const bound = Math.max(idfMax * (k1 + 1), params.bigramWeight * idfMax * (params.bigramK1 + 1), 1e-9);
   const impactScale = bound / 65535;
   const idf = new Float64Array(termCount);
-  for (let t = 0; t < termCount; t++) idf[t] = Math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5));
+  for (let t = 0; t < termCount; t++) idf[t] = bm25Idf(n, df[t]);
   for (let d = 0; d < n; d++) {
     const nT = 1 - b.title + (b.title * lenTitle.data[d]) / avgT;
     const nA = 1 - b.abstract + (b.abstract * lenAbstract.data[d]) / avgA;
