@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
+import { loadConfig } from '../src/config.ts';
 import { connect, type Database } from '../src/db/connect.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { storeStats } from '../src/db/papers.ts';
@@ -27,11 +28,13 @@ import { periodForDate, type DigestPeriod } from '../src/mail/schedule.ts';
 import { selectDigest } from '../src/mail/select.ts';
 import { TopicIndex } from '../src/mail/topics.ts';
 import { createMailTransport, messageIdHost } from '../src/mail/transport.ts';
+import { createServices } from '../src/services.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SHARED = path.resolve(ROOT, '../shared/data');
 const STORE_DIR = path.join(os.tmpdir(), 'paperfeed-bench-digest');
 const BASE_URL = 'https://papers.example.org';
+const BENCH_SECRET = 'bench-secret-0123456789-0123456789';
 
 const CATEGORIES = ['cs.CV', 'cs.AI', 'cs.CL', 'cs.LG', 'cs.GR', 'cs.RO', 'cs.MM', 'cs.HC', 'cs.IR', 'eess.IV', 'stat.ML', 'cs.CR', 'cs.SD', 'eess.AS', 'cs.NE', 'cs.MA'];
 const INTERESTS = [
@@ -182,7 +185,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`subscribers: ${total} (${sendCount} weekly, ${total - sendCount} daily) stored in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     // 1. Compose every digest.
-    const signer = new LinkSigner('bench-secret-0123456789-0123456789');
+    const signer = new LinkSigner(BENCH_SECRET);
     const links = mailLinks(BASE_URL, signer);
     const host = messageIdHost(BASE_URL);
     t = performance.now();
@@ -246,14 +249,22 @@ export async function run(args: string[]): Promise<void> {
       await ours.close();
 
       const before = await sink.count();
-      const transport = createMailTransport({ SMTP_URL: sink.url, MAIL_FROM: 'Paperfeed <digest@papers.example.org>', dataDir: runDir, baseUrl: BASE_URL }, { maxConnections: connections });
+      const config = loadConfig({
+        PAPERFEED_DATA_DIR: runDir,
+        SMTP_URL: sink.url,
+        MAIL_FROM: 'Paperfeed <digest@papers.example.org>',
+        BASE_URL,
+        SECRET_KEY: BENCH_SECRET,
+        SMTP_MAX_CONNECTIONS: String(connections),
+        DIGEST_CONCURRENCY: String(inFlight),
+        DIGEST_RUN_MAX_WAIT_MS: '0',
+        LOG_LEVEL: 'silent',
+      });
+      const services = await createServices(config, { database });
       t = performance.now();
-      const summary = await runDigests(
-        { database, transport, journalDir: path.join(runDir, 'digest-journal'), baseUrl: BASE_URL, signer, settings: { concurrency: inFlight, maxWaitMs: 0 } },
-        { date, frequency: 'weekly' },
-      );
+      const summary = await runDigests(services, { date, frequency: 'weekly' });
       const runS = (performance.now() - t) / 1000;
-      await transport.close();
+      await services.close();
       const arrived = (await sink.count()) - before;
       console.log('');
       console.log(`send (${sendCount} messages of ~${Math.round((sample.html!.length + sample.text.length) / 1024)} KiB, ${connections} SMTP connections, ${inFlight} in flight, server in its own process)`);

@@ -40,7 +40,7 @@ export async function run(args: string[]): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       const store = await createTestDatabase(kind);
       const server = await startReplayServer(oaiHandler(pages));
-      const ctx = sourceContext(harvestConfig(server.url, { ARXIV_CATEGORIES: 'cs.AI' }), store);
+      const ctx = await sourceContext(harvestConfig(server.url, { ARXIV_CATEGORIES: 'cs.AI' }), store);
       let t = performance.now();
       await harvestOai(ctx, { from: '2023-03-07' });
       fresh.push(performance.now() - t);
@@ -48,6 +48,7 @@ export async function run(args: string[]): Promise<void> {
       await harvestOai(ctx, { from: '2023-03-07' });
       again.push(performance.now() - t);
       ctx.http.close();
+      await ctx.close();
       await server.close();
       await store.drop();
     }
@@ -61,12 +62,13 @@ export async function run(args: string[]): Promise<void> {
   // Pacing: 10 requests fired at once over three arXiv "hosts" with a 100 ms interval.
   const servers = await Promise.all([0, 1, 2].map(() => startReplayServer(() => ({ status: 200, body: 'ok' }))));
   const store = await createTestDatabase('sqlite');
-  const ctx = sourceContext(harvestConfig(servers[0].url, { ARXIV_MIN_INTERVAL_MS: '100' }), store);
+  const ctx = await sourceContext(harvestConfig(servers[0].url, { ARXIV_MIN_INTERVAL_MS: '100' }), store);
   const t = performance.now();
   await Promise.all(Array.from({ length: 10 }, (_, i) => ctx.http.get('arxiv', `${servers[i % 3].url}/r${i}`)));
   const elapsed = performance.now() - t;
   console.log(`pacing    10 requests, 100 ms interval    ${elapsed.toFixed(0).padStart(6)} ms  floor 900 ms  ratio ${(elapsed / 900).toFixed(2)}`);
   ctx.http.close();
+  await ctx.close();
   await Promise.all(servers.map((s) => s.close()));
   await store.drop();
   console.log(`reproduce: ${PG_URL ? `PAPERFEED_TEST_PG_URL=${PG_URL} ` : ''}npm run bench -- harvest --rounds ${rounds}`);

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { parseDay } from '../domain/periods.ts';
-import { createLogger } from '../log.ts';
-import { runConfiguredDigests } from '../mail/digest-job.ts';
+import { runDigests } from '../mail/digest-runner.ts';
+import { createServices } from '../services.ts';
 import { UsageError, type Command } from './command.ts';
-import { openDatabase } from './open.ts';
 
 /** Exit status when some digests wait for a retry (EX_TEMPFAIL), so cron can tell "all done" from "try later". */
 const EXIT_RETRY_PENDING = 75;
@@ -31,16 +30,9 @@ export const digestCommand: Command = {
     if (values.frequency !== undefined && values.frequency !== 'daily' && values.frequency !== 'weekly') {
       throw new UsageError('--frequency must be daily or weekly');
     }
-    const config = io.config();
-    const logger = createLogger(config.LOG_LEVEL);
-    const database = await openDatabase(config);
+    const services = await createServices(io.config());
     try {
-      const s = await runConfiguredDigests(
-        config,
-        database,
-        { date: values.date, frequency: values.frequency as 'daily' | 'weekly' | undefined, dryRun: values['dry-run'] },
-        logger,
-      );
+      const s = await runDigests(services, { date: values.date, frequency: values.frequency as 'daily' | 'weekly' | undefined, dryRun: values['dry-run'] });
       if (values['dry-run']) {
         for (const item of s.dryRun) {
           io.stdout.write(`${item.state}\t${item.period}\t${item.email}\t${item.subject}\t${item.paperIds.length} papers: ${item.paperIds.join(' ')}\n`);
@@ -54,7 +46,7 @@ export const digestCommand: Command = {
       );
       return s.waiting > 0 ? EXIT_RETRY_PENDING : 0;
     } finally {
-      await database.close();
+      await services.close();
     }
   },
 };

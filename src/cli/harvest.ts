@@ -1,11 +1,10 @@
 // `paperfeed harvest --once`: runs harvest jobs now, through the same runner (leases, run records) as the
 // server's scheduler, so it can be driven from cron with SCHEDULER=false on the servers.
 import { parseArgs } from 'node:util';
-import { createLogger } from '../log.ts';
 import { newHolderId, runJob, type RunOutcome } from '../jobs/runner.ts';
 import { findJob, type JobDefinition } from '../jobs/schedule.ts';
+import { createServices } from '../services.ts';
 import { UsageError, type Command } from './command.ts';
-import { openDatabase } from './open.ts';
 
 const SOURCES: Record<string, string[]> = {
   oai: ['harvest-oai'],
@@ -36,15 +35,14 @@ export const harvestCommand: Command = {
       if (!names.includes('harvest-oai')) throw new UsageError('--from applies to the OAI-PMH harvest (--source oai, arxiv or all)');
     }
     const config = io.config();
-    const logger = createLogger(config.LOG_LEVEL);
-    const database = await openDatabase(config);
+    const services = await createServices(config);
     const holder = newHolderId();
     let exitCode = 0;
     try {
       const selected = names.map((n) => findJob(n) as JobDefinition).filter((j) => j.enabled(config) || values.source !== 'all');
       for (const job of selected) {
         const outcome = await runWhenLeaseFree(() =>
-          runJob({ config, database, logger }, { job, slot: `manual:${new Date().toISOString()}`, trigger: 'manual', holder, from: job.name === 'harvest-oai' ? values.from : undefined }),
+          runJob(services, { job, slot: `manual:${new Date().toISOString()}`, trigger: 'manual', holder, from: job.name === 'harvest-oai' ? values.from : undefined }),
           config.JOB_LEASE_MS + 5_000,
         );
         io.stdout.write(`${job.name}: ${describe(outcome)}\n`);
@@ -52,7 +50,7 @@ export const harvestCommand: Command = {
         if (outcome.status === 'skipped') exitCode = EXIT_TEMPFAIL;
       }
     } finally {
-      await database.close();
+      await services.close();
     }
     return exitCode;
   },

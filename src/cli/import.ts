@@ -5,8 +5,8 @@ import { AppError } from '../errors.ts';
 import { FORMATS, isFormatName } from '../ingest/detect.ts';
 import { UnusableInputError } from '../ingest/formats/errors.ts';
 import { importedAnything, importPaths, type ImportProgress, type ImportSummary } from '../ingest/import.ts';
+import { createServices } from '../services.ts';
 import { UsageError, type Command, type CommandIO } from './command.ts';
-import { openDatabase } from './open.ts';
 
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -30,17 +30,17 @@ export const importCommand: Command = {
     }
     const maxErrorDetails = Number(values.errors);
     if (!Number.isInteger(maxErrorDetails) || maxErrorDetails < 0) throw new UsageError('--errors takes a whole number');
-    const database = await openDatabase(io.config());
+    const services = await createServices(io.config());
     const progress = io.stderr.isTTY ? progressLine(io) : null;
     let summary: ImportSummary;
     try {
-      summary = await importPaths(database, positionals, { format: values.format as never, maxErrorDetails, onProgress: progress?.update });
+      summary = await importPaths(services.database, positionals, { format: values.format as never, maxErrorDetails, onProgress: progress?.update });
     } catch (e) {
       if (e instanceof UnusableInputError) throw new AppError(400, 'unusable_input', e.message);
       throw e;
     } finally {
       progress?.clear();
-      await database.close();
+      await services.close();
     }
     const ok = importedAnything(summary);
     if (values.json) io.stdout.write(JSON.stringify({ ok, ...summary }, null, 2) + '\n');

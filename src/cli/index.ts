@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fillMissingKeywords, streamIndexablePapers } from '../db/search.ts';
 import { keyphrases } from '../search/keyphrases.ts';
-import { DatabaseSearchService, serviceOptionsFromConfig } from '../search/service.ts';
 import { searchDir } from '../search/store.ts';
 import { postingCount } from '../search/lexical/index.ts';
+import { createServices } from '../services.ts';
 import type { Command } from './command.ts';
-import { openDatabase } from './open.ts';
 
 export const indexCommand: Command = {
   name: 'index',
@@ -19,10 +18,9 @@ export const indexCommand: Command = {
     });
     const config = io.config();
     if (values.rebuild) fs.rmSync(searchDir(config.dataDir), { recursive: true, force: true });
-    const database = await openDatabase(config);
+    const services = await createServices(config, { search: { log: (m) => io.stdout.write(m + '\n') } });
+    const { database, search: service } = services;
     try {
-      const log = (m: string) => io.stdout.write(m + '\n');
-      const service = new DatabaseSearchService(database, serviceOptionsFromConfig(config, { log, trainIfMissing: true }));
       const started = Date.now();
       const engine = await service.engine();
       io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramKeys.length} word pairs, ${postingCount(engine.lexical)} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
@@ -36,7 +34,7 @@ export const indexCommand: Command = {
       }
       return 0;
     } finally {
-      await database.close();
+      await services.close();
     }
   },
 };

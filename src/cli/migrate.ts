@@ -1,6 +1,6 @@
 import { migrate } from '../db/migrate.ts';
+import { createServices } from '../services.ts';
 import type { Command } from './command.ts';
-import { openDatabase } from './open.ts';
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -8,9 +8,9 @@ export const migrateCommand: Command = {
   usage: 'paperfeed migrate',
   async run(_args, io) {
     const config = io.config();
-    const database = await openDatabase(config, { requireCurrentSchema: false });
+    const services = await createServices(config, { requireCurrentSchema: false });
     try {
-      const result = await migrate(database, (m) => io.stdout.write(`applied ${String(m.version).padStart(3, '0')} ${m.name}\n`));
+      const result = await migrate(services.database, (m) => io.stdout.write(`applied ${String(m.version).padStart(3, '0')} ${m.name}\n`));
       io.stdout.write(
         result.applied.length
           ? `schema is now at version ${result.current} (${config.databaseKind})\n`
@@ -18,7 +18,7 @@ export const migrateCommand: Command = {
       );
       return 0;
     } finally {
-      await database.close();
+      await services.close();
     }
   },
 };

@@ -2,11 +2,10 @@ import { serve } from '@hono/node-server';
 import type { Database } from '../db/connect.ts';
 import { appliedVersions, assertSchemaCurrent, migrate } from '../db/migrate.ts';
 import { startBackgroundJobs } from '../jobs/background.ts';
-import { createLogger } from '../log.ts';
-import { getSearchService, workerConnection } from '../search/service.ts';
+import { workerConnection } from '../search/service.ts';
+import { createServices } from '../services.ts';
 import { createApp } from '../web/app.tsx';
 import type { Command } from './command.ts';
-import { openDatabase } from './open.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -14,30 +13,33 @@ export const serveCommand: Command = {
   usage: 'paperfeed serve',
   async run(_args, io) {
     const config = io.config();
-    const logger = createLogger(config.LOG_LEVEL);
-    const database = await openDatabase(config, { requireCurrentSchema: false });
-    await prepareSchema(database, config.databaseKind);
-    // Search index builds run in a worker thread so requests keep being answered meanwhile; created before the app
-    // so its routes get this same service.
-    const search = getSearchService({ config, database, logger }, { buildWorker: workerConnection(config) });
-    const app = createApp({ config, database, logger });
+    // Search index builds run in a worker thread so requests keep being answered meanwhile.
+    const services = await createServices(config, { requireCurrentSchema: false, search: { buildWorker: workerConnection(config) } });
+    const { logger } = services;
+    try {
+      await prepareSchema(services.database, config.databaseKind);
+    } catch (e) {
+      await services.close();
+      throw e;
+    }
+    const app = createApp(services);
     const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
       logger.info({ url: config.baseUrl, port: info.port, database: config.databaseKind }, 'paperfeed is serving');
       io.stdout.write(`Paperfeed is serving on ${config.baseUrl} (listening on ${config.HOST}:${info.port})\n`);
     });
-    const scheduler = await startBackgroundJobs({ config, database, logger });
+    const scheduler = await startBackgroundJobs(services);
     await new Promise<void>((resolve) => {
       const stop = () => {
         logger.info('shutting down');
         // A running index build is derived work: stop it now rather than wait for it.
-        void search.close();
+        void services.search.close();
         server.close(() => resolve());
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
     await scheduler?.stop();
-    await database.close();
+    await services.close();
     return 0;
   },
 };

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { storeStats } from '../db/papers.ts';
+import { createServices } from '../services.ts';
 import type { Command } from './command.ts';
-import { openDatabase } from './open.ts';
 
 export const statsCommand: Command = {
   name: 'stats',
@@ -9,14 +9,14 @@ export const statsCommand: Command = {
   usage: 'paperfeed stats [--json]',
   async run(args, io) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-    const database = await openDatabase(io.config());
+    const services = await createServices(io.config());
     try {
-      const stats = await storeStats(database);
+      const stats = await storeStats(services.database);
       if (values.json) io.stdout.write(JSON.stringify(stats, null, 2) + '\n');
       else for (const [k, v] of Object.entries(stats)) io.stdout.write(`${k.padEnd(16)} ${v ?? '-'}\n`);
       return 0;
     } finally {
-      await database.close();
+      await services.close();
     }
   },
 };

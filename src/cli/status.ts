@@ -1,8 +1,8 @@
 // `paperfeed status`: each job's last run, next run and last error, harvest cursors and paused services.
 import { parseArgs } from 'node:util';
 import { schedulerStatus, type JobStatus } from '../jobs/status.ts';
+import { createServices } from '../services.ts';
 import type { Command } from './command.ts';
-import { openDatabase } from './open.ts';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -10,10 +10,9 @@ export const statusCommand: Command = {
   usage: 'paperfeed status [--json]',
   async run(args, io) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-    const config = io.config();
-    const database = await openDatabase(config);
+    const services = await createServices(io.config());
     try {
-      const status = await schedulerStatus(database, config);
+      const status = await schedulerStatus(services.database, services.config, services.clock());
       if (values.json) {
         io.stdout.write(JSON.stringify(status, null, 2) + '\n');
         return 0;
@@ -23,7 +22,7 @@ export const statusCommand: Command = {
       for (const p of status.pausedServices) io.stdout.write(`PAUSED ${p.service} until ${p.until}: ${p.reason ?? ''}\n`);
       return 0;
     } finally {
-      await database.close();
+      await services.close();
     }
   },
 };

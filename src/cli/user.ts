@@ -5,8 +5,8 @@ import { accountEmail, SIGN_IN_LINK_TTL_MS, signInLinkUrl, usernameProblem } fro
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/credentials.ts';
 import { createLoginToken, createUser, findUserByEmail, setPasswordHash, setRole } from '../db/users.ts';
 import { normalizeAddress } from '../mail/headers.ts';
+import { createServices } from '../services.ts';
 import { UsageError, type Command } from './command.ts';
-import { openDatabase } from './open.ts';
 
 export const userCommand: Command = {
   name: 'user',
@@ -26,8 +26,8 @@ export const userCommand: Command = {
     const username = values.username ?? email.split('@')[0].replace(/[^A-Za-z0-9_-]/g, '').slice(0, 30);
     const password = values['password-stdin'] ? await readPassword() : null;
 
-    const config = io.config();
-    const database = await openDatabase(config);
+    const services = await createServices(io.config());
+    const { config, database } = services;
     try {
       let user = await findUserByEmail(database, email);
       if (user) {
@@ -48,7 +48,7 @@ export const userCommand: Command = {
       }
       return 0;
     } finally {
-      await database.close();
+      await services.close();
     }
   },
 };

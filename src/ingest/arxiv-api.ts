@@ -5,7 +5,7 @@ import { normalizePaper, type Paper } from '../domain/paper.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { parseAtomFeed } from './formats/arxiv-atom.ts';
 import { UnusableInputError } from './formats/errors.ts';
-import { describeResponse, httpOf, HttpError, ServicePausedError, type SourceContext } from './http.ts';
+import { describeResponse, HttpError, ServicePausedError, type SourceContext } from './http.ts';
 
 /** Ids per request: keeps the URL short and one response small. */
 const IDS_PER_REQUEST = 50;
@@ -40,7 +40,7 @@ function validId(id: string): string {
 async function fetchBatch(ctx: Pick<SourceContext, 'config' | 'database' | 'logger' | 'http' | 'signal'>, url: string): Promise<Paper[]> {
   let res;
   try {
-    res = await httpOf(ctx).get('arxiv', url, { signal: ctx.signal, headers: { accept: 'application/atom+xml' } });
+    res = await ctx.http.get('arxiv', url, { signal: ctx.signal, headers: { accept: 'application/atom+xml' } });
   } catch (e) {
     if (e instanceof ServicePausedError) throw new AppError(503, 'arxiv_paused', `arXiv asked us to slow down; try again after ${new Date(e.until).toISOString()}`);
     if (e instanceof HttpError) throw new AppError(503, 'arxiv_unreachable', `arXiv could not be reached: ${e.message}`);

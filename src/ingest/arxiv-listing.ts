@@ -5,12 +5,12 @@ import { upsertPapers } from '../db/papers.ts';
 import { normalizePaper, type Paper } from '../domain/paper.ts';
 import { UnusableInputError } from './formats/errors.ts';
 import { parseArxivRss } from './formats/arxiv-rss.ts';
-import { describeResponse, httpOf, SourceError, type SourceContext } from './http.ts';
+import { describeResponse, SourceError, type SourceContext } from './http.ts';
 
 export async function harvestListing(ctx: SourceContext): Promise<Record<string, number>> {
   const categories = ctx.config.ARXIV_CATEGORIES;
   const url = `${ctx.config.ARXIV_LISTING_URL.replace(/\/+$/, '')}/${categories.map(encodeURIComponent).join('+')}`;
-  const res = await httpOf(ctx).get('arxiv', url, { signal: ctx.signal, headers: { accept: 'application/rss+xml, application/xml' } });
+  const res = await ctx.http.get('arxiv', url, { signal: ctx.signal, headers: { accept: 'application/rss+xml, application/xml' } });
   if (res.status !== 200) throw new SourceError(`arXiv listing request failed: ${describeResponse(res)}`);
   let feed;
   try {

@@ -5,7 +5,7 @@ import { commitHarvestPage, getCursor } from '../db/harvest.ts';
 import { normalizePaper, type Paper } from '../domain/paper.ts';
 import { UnusableInputError } from './formats/errors.ts';
 import { parseOaiPmhResponse, type OaiPmhResponse } from './formats/oai-pmh.ts';
-import { describeResponse, httpOf, SourceError, type HttpResponse, type SourceContext } from './http.ts';
+import { describeResponse, SourceError, type HttpResponse, type SourceContext } from './http.ts';
 
 /** Where one set's harvest stands. `token` is set while a token chain is in progress. */
 export interface OaiCursor {
@@ -68,7 +68,7 @@ async function harvestSet(ctx: SourceContext, set: string, fromOverride: string 
   let restartedAfterBadToken = false;
   for (;;) {
     const url = listRecordsUrl(ctx, cursor);
-    const res = await httpOf(ctx).get('arxiv', url, { signal: ctx.signal });
+    const res = await ctx.http.get('arxiv', url, { signal: ctx.signal });
     const page = parsePage(res);
     if (page.error?.code === 'badResumptionToken' && cursor.token && !restartedAfterBadToken) {
       // Tokens expire (arXiv keeps them for hours): restart the same window; upserts make the overlap harmless.

@@ -2,7 +2,7 @@
 // ETag) make an unchanged repository cost nothing against the rate limit, which the shared client honours
 // (X-RateLimit-Remaining/Reset pause the service). Every observation adds a point to the star time series.
 import { recordStarObservation, reposToRefresh } from '../db/harvest.ts';
-import { httpOf, HttpError, ServicePausedError, type SourceContext } from './http.ts';
+import { HttpError, ServicePausedError, type SourceContext } from './http.ts';
 
 export async function refreshGithubStars(ctx: SourceContext, limit = ctx.config.GITHUB_STARS_PER_RUN): Promise<Record<string, number>> {
   const counts = { repos: 0, changed: 0, notModified: 0, missing: 0, errors: 0 };
@@ -13,7 +13,7 @@ export async function refreshGithubStars(ctx: SourceContext, limit = ctx.config.
     if (etag && known !== null) headers['if-none-match'] = etag;
     let res;
     try {
-      res = await httpOf(ctx).get('github', `${ctx.config.GITHUB_API_URL.replace(/\/+$/, '')}/repos/${repo}`, { headers, signal: ctx.signal });
+      res = await ctx.http.get('github', `${ctx.config.GITHUB_API_URL.replace(/\/+$/, '')}/repos/${repo}`, { headers, signal: ctx.signal });
     } catch (e) {
       // A pause or an unreachable GitHub ends the run (the next slot resumes with the stalest repositories);
       // a server error on one repository does not.

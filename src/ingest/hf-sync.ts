@@ -4,14 +4,14 @@ import { storeImportBatch } from '../db/papers.ts';
 import { normalizePaper, type DailyEntry, type Paper } from '../domain/paper.ts';
 import { UnusableInputError } from './formats/errors.ts';
 import { parseHfDailyResponse } from './formats/hf-daily.ts';
-import { describeResponse, httpOf, SourceError, type SourceContext } from './http.ts';
+import { describeResponse, SourceError, type SourceContext } from './http.ts';
 
 export async function syncHfDailyPapers(ctx: SourceContext, days = ctx.config.HF_SYNC_DAYS): Promise<Record<string, number>> {
   const counts = { days: 0, entries: 0, inserted: 0, skipped: 0, unusableDays: 0 };
   for (let back = 0; back < days; back++) {
     const day = new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
     const url = `${ctx.config.HF_API_URL.replace(/\/+$/, '')}/api/daily_papers?date=${day}`;
-    const res = await httpOf(ctx).get('hf', url, { signal: ctx.signal, headers: { accept: 'application/json' } });
+    const res = await ctx.http.get('hf', url, { signal: ctx.signal, headers: { accept: 'application/json' } });
     if (res.status !== 200) throw new SourceError(`Hugging Face daily papers for ${day}: ${describeResponse(res)}`);
     let items;
     try {

@@ -13,6 +13,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { pauseService, reserveServiceSlot, type ServiceReservation } from '../db/jobs.ts';
 import type { Logger } from '../log.ts';
+import type { Services } from '../services.ts';
 
 /** The outside services we talk to; each has its own request budget. */
 export type Service = 'arxiv' | 'github' | 'hf';
@@ -401,36 +402,12 @@ export function httpClientOptions(config: Config, pacing: PacingStore, logger?: 
   };
 }
 
-const shared = new WeakMap<object, HttpClient>();
-
-/**
- * The process's client for a store: every caller in the process shares its queues and connection, and
- * the database holds the budget shared with other processes. Without a store, pacing stays in memory.
- */
-export function sharedHttpClient(config: Config, database?: Database, logger?: Logger): HttpClient {
-  const key: object = database ?? config;
-  let client = shared.get(key);
-  if (!client) {
-    client = new HttpClient(httpClientOptions(config, database ? databasePacingStore(database) : memoryPacingStore(), logger));
-    shared.set(key, client);
-  }
-  return client;
-}
-
-/** What a source needs to run: configuration, the store, a logger, and optionally a client and a stop signal. */
-export interface SourceContext {
-  config: Config;
-  database: Database;
-  logger: Logger;
-  http?: HttpClient;
+/** What a source needs to run: the services it uses, and optionally a stop signal and a progress reporter. */
+export type SourceContext = Pick<Services, 'config' | 'database' | 'logger' | 'http'> & {
   signal?: AbortSignal;
   /** Reports counts so far, so that status shows a long harvest's progress. */
   progress?: (counts: Record<string, number>) => void;
-}
-
-export function httpOf(ctx: Pick<SourceContext, 'config' | 'database' | 'logger' | 'http'>): HttpClient {
-  return ctx.http ?? sharedHttpClient(ctx.config, ctx.database, ctx.logger);
-}
+};
 
 /** A source answered something unusable (HTML instead of XML, an error status, a protocol error). */
 export class SourceError extends Error {

@@ -2,10 +2,10 @@
 // starting and where to watch it; the web server serves whatever is stored meanwhile.
 import { hasAnyPaper } from '../db/harvest.ts';
 import { oaiSetsFor } from '../ingest/arxiv-oai.ts';
-import type { JobEnvironment } from './runner.ts';
+import type { JobServices } from './schedule.ts';
 import { Scheduler } from './scheduler.ts';
 
-export async function startBackgroundJobs(env: JobEnvironment): Promise<Scheduler | null> {
+export async function startBackgroundJobs(env: JobServices): Promise<Scheduler | null> {
   const { config, logger } = env;
   if (!config.SCHEDULER) {
     logger.info('scheduler off (SCHEDULER=false): run `paperfeed harvest --once` from cron');

@@ -3,7 +3,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Config } from '../config.ts';
-import type { Database } from '../db/connect.ts';
 import {
   acquireLease,
   finishRun,
@@ -16,16 +15,7 @@ import {
   type JobCounts,
 } from '../db/jobs.ts';
 import { HttpError } from '../ingest/http.ts';
-import type { HttpClient } from '../ingest/http.ts';
-import type { Logger } from '../log.ts';
-import { jobs as allJobs, type JobDefinition } from './schedule.ts';
-
-export interface JobEnvironment {
-  config: Config;
-  database: Database;
-  logger: Logger;
-  http?: HttpClient;
-}
+import { jobs as allJobs, type JobDefinition, type JobServices } from './schedule.ts';
 
 export interface RunRequest {
   job: JobDefinition;
@@ -51,8 +41,8 @@ export function retryDelayMs(config: Config, failedAttempts: number): number {
   return Math.min(3_600_000, config.JOB_RETRY_BASE_MS * 2 ** Math.max(0, failedAttempts - 1));
 }
 
-export async function runJob(env: JobEnvironment, req: RunRequest): Promise<RunOutcome> {
-  const { config, database, logger } = env;
+export async function runJob(services: JobServices, req: RunRequest): Promise<RunOutcome> {
+  const { config, database, logger } = services;
   const { job, holder } = req;
   const leaseMs = config.JOB_LEASE_MS;
   if (!(await acquireLease(database, { name: job.lease, holder, job: job.name, ttlMs: leaseMs }))) {
@@ -105,7 +95,7 @@ export async function runJob(env: JobEnvironment, req: RunRequest): Promise<RunO
     logger.info({ job: job.name, slot: req.slot, attempt, trigger: req.trigger }, 'job started');
     let counts: JobCounts = {};
     try {
-      counts = await job.run({ config, database, logger, http: env.http, signal: controller.signal, progress, from: req.from });
+      counts = await job.run({ ...services, signal: controller.signal, progress, from: req.from });
     } catch (e) {
       await progressWrite;
       const error = controller.signal.aborted ? `interrupted (the process is stopping or lost its lease): ${describeFailure(e)}` : describeFailure(e);

@@ -8,11 +8,18 @@ import { harvestListing } from '../ingest/arxiv-listing.ts';
 import { harvestOai } from '../ingest/arxiv-oai.ts';
 import { refreshGithubStars } from '../ingest/github.ts';
 import { syncHfDailyPapers } from '../ingest/hf-sync.ts';
-import type { SourceContext } from '../ingest/http.ts';
 import { runDigestJob } from '../mail/digest-job.ts';
+import type { Services } from '../services.ts';
 import { parseScheduleOverrides } from './slots.ts';
 
-export interface JobContext extends SourceContext {
+/** The services jobs run with. */
+export type JobServices = Pick<Services, 'config' | 'database' | 'logger' | 'clock' | 'http' | 'mail'>;
+
+/** What a job gets: the services, this run's stop signal and progress reporter, and `harvest --from`. */
+export interface JobContext extends JobServices {
+  signal?: AbortSignal;
+  /** Reports counts so far, so that status shows a long harvest's progress. */
+  progress?: (counts: JobCounts) => void;
   /** `paperfeed harvest --from DAY`: re-harvest from this day instead of resuming. */
   from?: string;
 }
@@ -61,15 +68,6 @@ export const jobs: JobDefinition[] = [
     lease: 'hf',
     enabled: (config) => config.HF_SYNC,
     run: (ctx) => syncHfDailyPapers(ctx),
-  },
-  {
-    name: 'search-index',
-    summary: 'search index refresh (wired by the search area)',
-    schedule: '*/15 * * * *',
-    lease: 'search-index',
-    // Placeholder until src/search provides the refresh: replace `enabled` and `run` with the real call.
-    enabled: () => false,
-    run: async () => ({}),
   },
   {
     name: 'digest',

@@ -2,9 +2,8 @@
 // under its lease. Several processes may run a scheduler on one PostgreSQL database: the lease decides who
 // runs a job, and the run history decides whether its slot is already done.
 import { pruneJobRuns } from '../db/jobs.ts';
-import type { JobEnvironment } from './runner.ts';
 import { newHolderId, runJob } from './runner.ts';
-import { effectiveSchedules, jobs as allJobs, type JobDefinition } from './schedule.ts';
+import { effectiveSchedules, jobs as allJobs, type JobDefinition, type JobServices } from './schedule.ts';
 import { latestSlot } from './slots.ts';
 
 /** Finished runs are kept this long (pruned when a scheduler starts). */
@@ -35,7 +34,7 @@ export class Scheduler {
   private ticks = 0;
 
   constructor(
-    private readonly env: JobEnvironment,
+    private readonly env: JobServices,
     private readonly options: SchedulerOptions = {},
   ) {
     this.holder = options.holder ?? newHolderId();

@@ -12,7 +12,8 @@
 // else is exactly-once. The deterministic Message-ID (<digest.SUBSCRIPTION.PERIOD@host>) lets receivers drop a
 // copy in any case. docs/digests.md has the full table, including a host lost for good (at-least-once).
 import os from 'node:os';
-import type { Database } from '../db/connect.ts';
+import path from 'node:path';
+import type { Config } from '../config.ts';
 import {
   claimDeliveries,
   deliveriesByKeys,
@@ -37,19 +38,21 @@ import {
   type SentRecord,
   type Subscription,
 } from '../db/subscriptions.ts';
-import type { Logger } from '../log.ts';
+import type { Services } from '../services.ts';
 import { loadPeriodPapers, type DigestPaper } from './digest-content.ts';
 import { HandOffJournal } from './handoff-journal.ts';
-import type { LinkSigner } from './links.ts';
-import { mailLinks } from './links.ts';
+import { mailLinks, mailLinkSigner } from './links.ts';
 import type { Frequency, Preferences } from './preferences.ts';
 import { renderDigest, type RenderedMail } from './render.ts';
 import { duePeriod, periodForDate, periodFromKey, type DigestPeriod } from './schedule.ts';
-import { paperTotal, selectDigest } from './select.ts';
+import { selectDigest } from './select.ts';
 import { TopicIndex } from './topics.ts';
 import { MailDeliveryError, messageIdHost, type MailTransport, type OutgoingMail } from './transport.ts';
 
-export interface DigestRunSettings {
+/** What a digest run uses: its settings (DIGEST_*), BASE_URL, the data dir and the secret come from the configuration. */
+export type DigestRunServices = Pick<Services, 'config' | 'database' | 'mail' | 'logger' | 'clock'>;
+
+interface DigestRunSettings {
   /** Parallel sends (a little above the SMTP pool size keeps every connection busy). */
   concurrency: number;
   /** How long a claim protects a row from other runners; a crashed runner's rows are free after it. */
@@ -64,25 +67,15 @@ export interface DigestRunSettings {
   bounceLimit: number;
 }
 
-export const DEFAULT_RUN_SETTINGS: DigestRunSettings = {
-  concurrency: 20,
-  leaseMs: 5 * 60_000,
-  retryBaseMs: 60_000,
-  maxAttempts: 8,
-  maxWaitMs: 2 * 60_000,
-  bounceLimit: 3,
-};
-
-export interface DigestRunContext {
-  database: Database;
-  transport: MailTransport;
-  /** Folder for the hand-off journals of runners on this host (<data dir>/digest-journal). */
-  journalDir: string;
-  baseUrl: string;
-  signer: LinkSigner;
-  logger?: Logger;
-  settings?: Partial<DigestRunSettings>;
-  now?: () => Date;
+function digestSettings(config: Config): DigestRunSettings {
+  return {
+    concurrency: config.DIGEST_CONCURRENCY,
+    leaseMs: config.DIGEST_LEASE_MS,
+    retryBaseMs: config.DIGEST_RETRY_BASE_MS,
+    maxAttempts: config.DIGEST_MAX_ATTEMPTS,
+    maxWaitMs: config.DIGEST_RUN_MAX_WAIT_MS,
+    bounceLimit: config.DIGEST_BOUNCE_LIMIT,
+  };
 }
 
 export interface DigestRunRequest {
@@ -119,6 +112,8 @@ export interface DigestRunSummary {
   planMs: number;
   sendMs: number;
   dryRun: DryRunItem[];
+  /** How the mail left: 'smtp' or 'outbox'. */
+  transport: MailTransport['kind'];
 }
 
 /** The runner's identity in claims: host, pid and start time, so a dead process on this host is recognisable. */
@@ -190,12 +185,15 @@ export function composeDigest(
   };
 }
 
-export async function runDigests(ctx: DigestRunContext, request: DigestRunRequest = {}): Promise<DigestRunSummary> {
-  const settings = { ...DEFAULT_RUN_SETTINGS, ...ctx.settings };
-  const now = ctx.now ?? (() => new Date());
-  const host = messageIdHost(ctx.baseUrl);
-  const links = mailLinks(ctx.baseUrl, ctx.signer);
-  const summary: DigestRunSummary = { planned: 0, sent: 0, unconfirmed: 0, retried: 0, failed: 0, bounced: 0, disabled: 0, skipped: 0, recovered: 0, journaled: 0, waiting: 0, planMs: 0, sendMs: 0, dryRun: [] };
+/** Sends the digests due now (or those of `request.date`); `paperfeed digest` and the scheduler's digest job call it. */
+export async function runDigests(ctx: DigestRunServices, request: DigestRunRequest = {}): Promise<DigestRunSummary> {
+  const settings = digestSettings(ctx.config);
+  const now = ctx.clock;
+  const baseUrl = ctx.config.baseUrl;
+  const journalDir = path.join(ctx.config.dataDir, 'digest-journal');
+  const host = messageIdHost(baseUrl);
+  const links = mailLinks(baseUrl, await mailLinkSigner(ctx.config, ctx.database));
+  const summary: DigestRunSummary = { planned: 0, sent: 0, unconfirmed: 0, retried: 0, failed: 0, bounced: 0, disabled: 0, skipped: 0, recovered: 0, journaled: 0, waiting: 0, planMs: 0, sendMs: 0, dryRun: [], transport: ctx.mail.kind };
   const contents = new Map<string, Promise<PeriodContent>>();
   const contentFor = (period: DigestPeriod) => {
     const key = `${period.frequency}/${period.key}`;
@@ -223,7 +221,7 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     const subs = await subscriptionsByIds(ctx.database, planned.map((p) => p.subscriptionId));
     for (const p of planned) {
       const sub = subs.get(p.subscriptionId)!;
-      const { rendered, paperIds } = composeDigest(await contentFor(p.period), sub, links, ctx.baseUrl, host);
+      const { rendered, paperIds } = composeDigest(await contentFor(p.period), sub, links, baseUrl, host);
       const row = existing.get(deliveryKey(p.subscriptionId, p.periodKey));
       summary.dryRun.push({ email: sub.email, period: p.periodKey, subject: rendered.subject, paperIds, state: row ? `already ${row.status}` : 'would send' });
     }
@@ -236,8 +234,8 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
   // 2. Send everything due, including retries and rows a dead runner left behind. First, hand-offs that dead
   // runners on this host journaled but did not get into the database: those digests must never go out again.
   const holder = runnerId();
-  const journal = new HandOffJournal(ctx.journalDir, holder);
-  for (const other of HandOffJournal.others(ctx.journalDir, holder)) {
+  const journal = new HandOffJournal(journalDir, holder);
+  for (const other of HandOffJournal.others(journalDir, holder)) {
     if (!deadLocalHolders([other.holder], holder).length) continue;
     for (const e of other.entries) if (await recordHandOff(ctx.database, e.key, other.holder, e.attempt, now())) summary.journaled++;
     other.discard();
@@ -259,7 +257,7 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
       .catch((e) => {
         // Those rows stay 'sending': the journal is kept so that the next runner records them as handed off.
         journalNeeded = true;
-        ctx.logger?.error({ err: (e as Error).message, count: batch.length }, 'could not record accepted digests');
+        ctx.logger.error({ err: (e as Error).message, count: batch.length }, 'could not record accepted digests');
       });
     return flushing;
   }
@@ -307,9 +305,9 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     const attempts = Number(row.attempts);
     try {
       const content = await contentFor(periodFromKey(row.frequency as Frequency, row.period_key));
-      const { mail, paperIds } = composeDigest(content, sub, links, ctx.baseUrl, host);
+      const { mail, paperIds } = composeDigest(content, sub, links, baseUrl, host);
       mail.messageId = row.message_id;
-      const result = await ctx.transport.send(mail, { onHandOff: () => journal.record({ key, attempt: attempts }) });
+      const result = await ctx.mail.send(mail, { onHandOff: () => journal.record({ key, attempt: attempts }) });
       // A delivered digest shows the address works again: bounces are counted consecutively.
       recordSent({ key, sentAt: now(), response: result.response, paperCount: paperIds.length, clearBouncesOf: sub.bounceCount > 0 ? sub.id : null });
       summary.sent++;
@@ -325,7 +323,7 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
       // The connection died after the message was complete: the server may well have it. Never resent.
       await markHandedOffUnconfirmed(ctx.database, key, holder, now(), message);
       summary.unconfirmed++;
-      ctx.logger?.warn({ key, err: message }, 'digest handed off but not confirmed by the server');
+      ctx.logger.warn({ key, err: message }, 'digest handed off but not confirmed by the server');
       return;
     }
     if (err && !err.temporary && err.bounce) {
@@ -334,20 +332,20 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
       summary.failed++;
       summary.bounced++;
       if (disabled) summary.disabled++;
-      ctx.logger?.warn({ key, code: err.responseCode, disabled }, 'digest bounced');
+      ctx.logger.warn({ key, code: err.responseCode, disabled }, 'digest bounced');
       return;
     }
     if (attempts >= settings.maxAttempts) {
       await markFailed(ctx.database, key, holder, message);
       summary.failed++;
-      ctx.logger?.error({ key, attempts, err: message }, 'digest given up after repeated temporary failures');
+      ctx.logger.error({ key, attempts, err: message }, 'digest given up after repeated temporary failures');
       return;
     }
     // Temporary failures, server-side misconfiguration (authentication) and our own errors: try again later.
     const delay = Math.min(settings.retryBaseMs * 2 ** (attempts - 1), 3_600_000) * (0.8 + Math.random() * 0.4);
     await markRetry(ctx.database, key, holder, new Date(now().getTime() + delay), message);
     summary.retried++;
-    ctx.logger?.info({ key, attempts, delayMs: Math.round(delay), err: message }, 'digest will be retried');
+    ctx.logger.info({ key, attempts, delayMs: Math.round(delay), err: message }, 'digest will be retried');
   }
 }
 

@@ -2,7 +2,8 @@
 // (SQLite or PostgreSQL alike), rebuilt when papers change (papers.modified_at / count), with vectors and the
 // ANN graph cached under <data dir>/search. Lexical search is available as soon as the lexical index is built;
 // the semantic side joins when the embedder and vectors are ready. With `buildWorker` set (serve), builds run in a
-// worker thread (worker-build.ts) so the app keeps answering while they run.
+// worker thread (worker-build.ts) so the app keeps answering while they run. src/services.ts creates one per
+// process.
 import type { Config } from '../config.ts';
 import type { ConnectOptions, Database } from '../db/connect.ts';
 import { attentionSignals, papersByIds, papersVersion, streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
@@ -34,9 +35,10 @@ export interface SearchServiceOptions {
    * `database`), keeping this thread's event loop free. Unset: build in this thread (CLI `index`, eval, tests).
    */
   buildWorker?: ConnectOptions;
-  /** Tests only: passed to the build worker to make it fail after the lexical index. */
-  buildWorkerFault?: WorkerBuildRequest['fault'];
 }
+
+/** Starts a build worker; tests inject one whose worker fails on purpose. */
+export type StartWorkerBuild = typeof startWorkerBuild;
 
 const MAX_LIMIT = 100;
 const MAX_OFFSET = 1_000;
@@ -65,6 +67,7 @@ export class DatabaseSearchService implements SearchService {
   constructor(
     readonly database: Database,
     readonly options: SearchServiceOptions,
+    private readonly startBuild: StartWorkerBuild = startWorkerBuild,
   ) {}
 
   /** The current engine, building it on first use. */
@@ -125,9 +128,8 @@ export class DatabaseSearchService implements SearchService {
     const request: WorkerBuildRequest = {
       connection,
       embedder: { dataDir: o.dataDir, embedder: o.embedder, onnxModelDir: o.onnxModelDir, onnxAllowRemote: o.onnxAllowRemote, trainIfMissing: o.trainIfMissing },
-      fault: o.buildWorkerFault,
     };
-    const build = startWorkerBuild(request, {
+    const build = this.startBuild(request, {
       log: o.log,
       onLexical: (engine) => {
         if (this.snapshot) return;
@@ -328,22 +330,3 @@ export function serviceOptionsFromConfig(config: Config, overrides: Partial<Sear
 export function workerConnection(config: Config): ConnectOptions {
   return { databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath };
 }
-
-const services = new WeakMap<Database, DatabaseSearchService>();
-
-/**
- * The per-process search service for a store (one index per database handle). `overrides` apply when this call
- * creates it: serve creates it first with `buildWorker`, so the routes' later calls get the same service.
- */
-export function getSearchService(
-  ctx: { config: Config; database: Database; logger?: { info(msg: string): void } },
-  overrides: Partial<SearchServiceOptions> = {},
-): DatabaseSearchService {
-  let s = services.get(ctx.database);
-  if (!s) {
-    s = new DatabaseSearchService(ctx.database, serviceOptionsFromConfig(ctx.config, { log: ctx.logger ? (m) => ctx.logger!.info(m) : undefined, ...overrides }));
-    services.set(ctx.database, s);
-  }
-  return s;
-}
-

@@ -35,9 +35,6 @@ async function build(request: WorkerBuildRequest): Promise<void> {
   post({ type: 'lexical', index: packed, ids, days, ms }, [...transfer, ids.lengths.buffer as ArrayBuffer, days.lengths.buffer as ArrayBuffer]);
   // From here on `engine` has no lexical arrays (they moved to the app); attachVectors only sets its vectors.
 
-  if (request.fault === 'throw') throw new Error('search build worker: forced failure (test)');
-  if (request.fault === 'exit') process.exit(3);
-
   const choice = { ...request.embedder, log };
   let embedder: Embedder | null = null;
   try {

@@ -20,8 +20,6 @@ export interface WorkerBuildRequest {
     onnxAllowRemote?: boolean;
     trainIfMissing: boolean;
   };
-  /** Tests only: make the worker fail ('throw') or die ('exit') right after it posted the lexical index. */
-  fault?: 'throw' | 'exit';
 }
 
 /** A string list as one string plus lengths: one flat copy instead of a structured clone per element. */
@@ -141,10 +139,11 @@ const ENTRY = new URL('./worker-build-entry.mjs', import.meta.url);
 export function startWorkerBuild(
   request: WorkerBuildRequest,
   handlers: { log?: (message: string) => void; onLexical?: (engine: SearchEngine) => void },
+  entry: URL = ENTRY,
 ): WorkerBuild {
   // execArgv: [] so the parent's loader flags (vitest's, `--import tsx`) are not inherited: the entry registers tsx
   // itself, the same way under bin/paperfeed.js, `node --import tsx` and vitest.
-  const worker = new Worker(ENTRY, { workerData: request, execArgv: [] });
+  const worker = new Worker(entry, { workerData: request, execArgv: [] });
   let engine: SearchEngine | null = null;
   let finished = false;
   // Messages are handled one at a time, in order: unpacking the index yields to the event loop.

@@ -6,7 +6,7 @@ import { serveAsset } from './assets.ts';
 import { adminStatus } from './api/admin-status.ts';
 import { apiHandlers } from './api/papers.ts';
 import { openApiDocument } from './api/openapi.ts';
-import type { AppContext } from './context.ts';
+import type { Services } from '../services.ts';
 import { communityPanel, communityRoutes } from './community/routes.tsx';
 import { digestRoutes, digestServices, unsubscribeHandler } from './digests/routes.tsx';
 import { handleError, notFoundResponse } from './errors.tsx';
@@ -36,11 +36,11 @@ export interface App {
   pageCache: PageCache;
 }
 
-export function createApp(ctx: AppContext, options: { paper?: PaperPageExtensions } = {}): Hono {
+export function createApp(ctx: Services, options: { paper?: PaperPageExtensions } = {}): Hono {
   return buildApp(ctx, options).app;
 }
 
-export function buildApp(ctx: AppContext, options: { paper?: PaperPageExtensions } = {}): App {
+export function buildApp(ctx: Services, options: { paper?: PaperPageExtensions } = {}): App {
   const app = new Hono();
   const { config } = ctx;
   const pageCache = createPageCache({ ttlMs: config.PAGE_CACHE_SECONDS * 1000, maxEntries: 2_000 });

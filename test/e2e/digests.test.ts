@@ -6,12 +6,13 @@ import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { loadConfig } from '../../src/config.ts';
 import { getSubscriptionByEmail } from '../../src/db/subscriptions.ts';
-import { runConfiguredDigests } from '../../src/mail/digest-job.ts';
+import { runDigests } from '../../src/mail/digest-runner.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/community.ts';
 import { loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { hasSharedData } from '../helpers/shared-data.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
+import { testServices } from '../helpers/services.ts';
 
 
 describe.skipIf(!hasChromium || !hasSharedData)('digests in Chromium', () => {
@@ -71,7 +72,12 @@ describe.skipIf(!hasChromium || !hasSharedData)('digests in Chromium', () => {
 
     // A digest arrives; its unsubscribe link opens a page whose button unsubscribes.
     const config = loadConfig({ ...database.env, SMTP_URL: smtp.url, SECRET_KEY, BASE_URL: server.baseUrl, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', DIGEST_RUN_MAX_WAIT_MS: '0' });
-    expect(await runConfiguredDigests(config, database, { date: '2025-06-04' })).toMatchObject({ sent: 1 });
+    const services = await testServices(config, database);
+    try {
+      expect(await runDigests(services, { date: '2025-06-04' })).toMatchObject({ sent: 1 });
+    } finally {
+      await services.close();
+    }
     const [, digest] = await smtp.waitFor(2);
     const html = String(digest.parsed.html);
     const unsubscribeUrl = /href="(http:\/\/127\.0\.0\.1:\d+\/unsubscribe\?token=[^"]+)"/.exec(html)![1].replace(/&amp;/g, '&');

@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { HttpClient, httpClientOptions, memoryPacingStore, type SourceContext } from '../../src/ingest/http.ts';
-import { createLogger } from '../../src/log.ts';
+import { HttpClient, httpClientOptions, memoryPacingStore } from '../../src/ingest/http.ts';
 import type { Database } from '../../src/db/connect.ts';
+import type { Services } from '../../src/services.ts';
 import type { ReplayHandler, ReplayResponse } from './replay-server.ts';
+import { testServices } from './services.ts';
 import { sharedPath } from './shared-data.ts';
 
 export const OAI_TOKENS = ['6511260|1001', '6511260|2001'];
@@ -76,8 +77,9 @@ export function harvestConfig(baseUrl: string, env: Record<string, string> = {})
   });
 }
 
-export function sourceContext(config: Config, database: Database): SourceContext & { http: HttpClient } {
-  return { config, database, logger: createLogger('silent'), http: new HttpClient(httpClientOptions(config, memoryPacingStore())) };
+/** Services for a source under test; its request budget is kept in memory, so each test starts unpaced. */
+export function sourceContext(config: Config, database: Database): Promise<Services> {
+  return testServices(config, database, { http: new HttpClient(httpClientOptions(config, memoryPacingStore())) });
 }
 
 export interface ListingRow {

@@ -102,7 +102,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('arXiv listing harvest on %s
     const announced = rows.map((r, i) => ({ ...r, announceType: i < 5 ? 'replace' : r.categories.includes('cs.CL') && r.categories[0] !== 'cs.CL' ? 'cross' : 'new' }));
     store = await createTestDatabase(kind);
     server = await startReplayServer((req) => (req.path === '/rss/cs.AI+cs.CL' ? xml(arxivRss(announced, '2026-07-01', 'cs.AI+cs.CL')) : { status: 404 }));
-    const ctx = sourceContext(harvestConfig(server.url, { ARXIV_CATEGORIES: 'cs.AI,cs.CL' }), store);
+    const ctx = await sourceContext(harvestConfig(server.url, { ARXIV_CATEGORIES: 'cs.AI,cs.CL' }), store);
     const counts = await harvestListing(ctx);
     expect(server.requests).toHaveLength(1);
     expect(counts).toMatchObject({ items: rows.length, inserted: rows.length, skipped: 0 });
@@ -118,7 +118,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('arXiv listing harvest on %s
   it('an HTML page instead of the feed fails clearly', async () => {
     store = await createTestDatabase(kind);
     server = await startReplayServer(() => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><html><body>maintenance</body></html>' }));
-    const ctx = sourceContext(harvestConfig(server.url), store);
+    const ctx = await sourceContext(harvestConfig(server.url), store);
     await expect(harvestListing(ctx)).rejects.toThrow(/an HTML page \(HTTP 200, text\/html\) instead of RSS/);
   });
 });

@@ -7,12 +7,13 @@ import { createApiToken, createSession } from '../../src/db/sessions.ts';
 import { createLoginToken, findUserByEmail, type User } from '../../src/db/users.ts';
 import { countVotes } from '../../src/db/votes.ts';
 import { upsertPapers } from '../../src/db/papers.ts';
-import { createLogger } from '../../src/log.ts';
+import type { Services } from '../../src/services.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { atomFor, paper, seedPapers, seedUser, startArxivServer } from '../helpers/community.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { WebClient } from '../helpers/web-client.ts';
+import { testServices } from '../helpers/services.ts';
 
 let database: TestDatabase;
 let smtp: TestSmtpServer;
@@ -21,10 +22,11 @@ let alice: User;
 let bob: User;
 let moderator: User;
 let arxiv: Awaited<ReturnType<typeof startArxivServer>>;
+const opened: Services[] = [];
 const FRESH_ID = '2601.07777';
 const STALE_ID = '2601.08888';
 
-function appWith(env: Record<string, string>) {
+async function appWith(env: Record<string, string>) {
   const config = loadConfig({
     ...database.env,
     SMTP_URL: smtp.url,
@@ -36,7 +38,9 @@ function appWith(env: Record<string, string>) {
     SUBMISSIONS_PER_DAY: '2',
     ...env,
   });
-  return createApp({ config, database, logger: createLogger('silent') });
+  const services = await testServices(config, database);
+  opened.push(services);
+  return createApp(services);
 }
 
 async function signedIn(user: User, target = app): Promise<WebClient> {
@@ -62,13 +66,14 @@ beforeAll(async () => {
   arxiv = await startArxivServer(new Map([[FRESH_ID, atomFor(FRESH_ID, 'A fresh paper', 3)], [STALE_ID, atomFor(STALE_ID, 'A stale paper', 30)]]));
   database = await createTestDatabase('sqlite');
   await seedPapers(database, ['2601.00001', '2601.00002']);
-  app = appWith({ SIGNIN_RATE_LIMIT: '1000', MAGIC_LINKS_PER_HOUR: '1000' });
+  app = await appWith({ SIGNIN_RATE_LIMIT: '1000', MAGIC_LINKS_PER_HOUR: '1000' });
   alice = await seedUser(database, 'user', 'alice');
   bob = await seedUser(database, 'user', 'bob');
   moderator = await seedUser(database, 'moderator', 'mia');
 });
 
 afterAll(async () => {
+  for (const services of opened) await services.close();
   await database.drop();
   await smtp.stop();
   await arxiv.close();
@@ -266,7 +271,7 @@ describe('sign-in links', () => {
   });
 
   it('sets Secure cookies when the public URL is https', async () => {
-    const https = appWith({ BASE_URL: 'https://papers.example.org' });
+    const https = await appWith({ BASE_URL: 'https://papers.example.org' });
     const token = await createLoginToken(database, { email: 'alice@example.org', ttlMs: 60_000 });
     const client = new WebClient(https, 'https://papers.example.org');
     const csrf = await client.csrf('/signin');
@@ -426,7 +431,7 @@ describe('settings', () => {
 
 describe('rate limits', () => {
   it('limits sign-in attempts per address and votes per person', async () => {
-    const limited = appWith({ SIGNIN_RATE_LIMIT: '3', VOTE_RATE_LIMIT_PER_MINUTE: '2' });
+    const limited = await appWith({ SIGNIN_RATE_LIMIT: '3', VOTE_RATE_LIMIT_PER_MINUTE: '2' });
     const client = new WebClient(limited);
     const token = await client.csrf('/signin');
     const statuses = [];

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryStatusCounts } from '../../src/db/subscriptions.ts';
+import { loadConfig } from '../../src/config.ts';
 import { runDigests } from '../../src/mail/digest-runner.ts';
-import { LinkSigner } from '../../src/mail/links.ts';
-import { createMailTransport } from '../../src/mail/transport.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../helpers/db.ts';
 import { addSubscriber, BASE_URL, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
+import { testServices } from '../helpers/services.ts';
 import { hasSharedData } from '../helpers/shared-data.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 
@@ -58,6 +58,23 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
     await database.drop();
   });
 
+  /** An in-process runner on 4 SMTP connections that waits up to 30 s for retries, 20 attempts each. */
+  const runnerServices = (smtpUrl: string, env: Record<string, string>) =>
+    testServices(
+      loadConfig({
+        PAPERFEED_DATA_DIR: tempDir(),
+        SMTP_URL: smtpUrl,
+        MAIL_FROM: 'Paperfeed <digest@paperfeed.test>',
+        BASE_URL,
+        SECRET_KEY,
+        SMTP_MAX_CONNECTIONS: '4',
+        DIGEST_RUN_MAX_WAIT_MS: '30000',
+        DIGEST_MAX_ATTEMPTS: '20',
+        ...env,
+      }),
+      database,
+    );
+
   it('SIGKILL in the middle of a run, twice, then a rerun: every subscriber gets exactly one digest', async () => {
     // A relay that takes 10 ms per message keeps the run going long enough to be killed in the middle.
     smtp.acceptDelayMs = 10;
@@ -101,10 +118,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
   it('SMTP server down, then back during the run: all delivered, none twice', async () => {
     const port = smtp.port;
     await smtp.stop();
-    const transport = createMailTransport(
-      { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', dataDir: tempDir(), baseUrl: BASE_URL },
-      { maxConnections: 4 },
-    );
+    const services = await runnerServices(`smtp://127.0.0.1:${port}`, { DIGEST_RETRY_BASE_MS: '400' });
     // The server comes back once every digest has failed its first attempt.
     const restart = (async () => {
       for (;;) {
@@ -120,35 +134,26 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
       await smtp.start();
     })();
     try {
-      const summary = await runDigests(
-        { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), settings: { retryBaseMs: 400, maxWaitMs: 30_000, maxAttempts: 20 } },
-        { date: '2025-06-04' },
-      );
+      const summary = await runDigests(services, { date: '2025-06-04' });
       await restart;
       expect(summary.retried).toBeGreaterThanOrEqual(SUBSCRIBERS);
       expect(summary).toMatchObject({ planned: SUBSCRIBERS, sent: SUBSCRIBERS, failed: 0, waiting: 0 });
       expectExactlyOnce(smtp, emails);
     } finally {
-      await transport.close();
+      await services.close();
     }
   });
 
   it('SMTP server stopped in the middle of a run and started again: all delivered, none twice', async () => {
     smtp.acceptDelayMs = 5;
-    const transport = createMailTransport(
-      { SMTP_URL: smtp.url, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', dataDir: tempDir(), baseUrl: BASE_URL },
-      { maxConnections: 4 },
-    );
+    const services = await runnerServices(smtp.url, { DIGEST_RETRY_BASE_MS: '300' });
     const outage = smtp.waitFor(30, 60_000).then(async () => {
       await smtp.stop();
       await new Promise((r) => setTimeout(r, 1000));
       await smtp.start();
     });
     try {
-      const summary = await runDigests(
-        { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), settings: { retryBaseMs: 300, maxWaitMs: 30_000, maxAttempts: 20 } },
-        { date: '2025-06-04' },
-      );
+      const summary = await runDigests(services, { date: '2025-06-04' });
       await outage;
       expect(summary.retried).toBeGreaterThan(0);
       expect(summary.failed).toBe(0);
@@ -156,7 +161,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
       await new Promise((r) => setTimeout(r, 200));
       expectExactlyOnce(smtp, emails);
     } finally {
-      await transport.close();
+      await services.close();
     }
   });
 });

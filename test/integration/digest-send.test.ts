@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { getPaper } from '../../src/db/papers.ts';
 import { deliveryStatusCounts, getSubscription, requestSubscription, unsubscribe } from '../../src/db/subscriptions.ts';
-import { runDigests, type DigestRunContext } from '../../src/mail/digest-runner.ts';
+import { loadConfig } from '../../src/config.ts';
+import { runDigests } from '../../src/mail/digest-runner.ts';
 import { LinkSigner } from '../../src/mail/links.ts';
 import { DEFAULT_PREFERENCES } from '../../src/mail/preferences.ts';
-import { createMailTransport, type MailTransport } from '../../src/mail/transport.ts';
+import type { Services } from '../../src/services.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../helpers/db.ts';
 import { addSubscriber, BASE_URL, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
+import { testServices } from '../helpers/services.ts';
 import { hasSharedData } from '../helpers/shared-data.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 
@@ -23,8 +25,7 @@ const mailTo = (smtp: TestSmtpServer, address: string) => smtp.received.filter((
 describe.skipIf(!hasSharedData).each(databaseKinds)('digest sending on %s', (kind) => {
   let database: TestDatabase;
   let smtp: TestSmtpServer;
-  let transport: MailTransport;
-  let ctx: DigestRunContext;
+  let ctx: Services;
   const signer = new LinkSigner(SECRET_KEY);
   const ids: Record<string, string> = {};
 
@@ -32,9 +33,17 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest sending on %s', (kin
     database = await createTestDatabase(kind);
     await loadFixturePapers(database);
     smtp = await startSmtpServer();
-    transport = createMailTransport({ SMTP_URL: smtp.url, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', dataDir: tempDir(), baseUrl: BASE_URL });
+    const config = loadConfig({
+      PAPERFEED_DATA_DIR: tempDir(),
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Paperfeed <digest@paperfeed.test>',
+      BASE_URL,
+      SECRET_KEY,
+      DIGEST_RETRY_BASE_MS: '60000',
+      DIGEST_RUN_MAX_WAIT_MS: '0',
+    });
     // A fixed clock on a Saturday: runs without --date then plan no daily digest, and this week's weekly exists.
-    ctx = { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer, settings: { retryBaseMs: 60_000, maxWaitMs: 0 }, now: () => new Date('2025-06-07T12:00:00Z') };
+    ctx = await testServices(config, database, { now: new Date('2025-06-07T12:00:00Z') });
     ids.ada = await addSubscriber(database, 'ada@example.org', { interests: ['diffusion models'], categories: ['cs.CL'], paperCount: 10 });
     ids.bob = await addSubscriber(database, 'bob@example.org', { paperCount: 5 });
     ids.cyd = await addSubscriber(database, 'cyd@example.org', { frequency: 'weekly', categories: ['cs.CV'] });
@@ -49,7 +58,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest sending on %s', (kin
     });
   });
   afterAll(async () => {
-    await transport?.close();
+    await ctx?.close();
     await smtp?.stop();
     await database?.drop();
   });
@@ -128,7 +137,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest sending on %s', (kin
   it('counts a permanent refusal as a bounce and disables the address at the limit', async () => {
     smtp.refuse.set('bob@example.org', 550);
     const before = smtp.received.length;
-    const summary = await runDigests({ ...ctx, settings: { ...ctx.settings, bounceLimit: 1 } }, { date: '2025-06-05', frequency: 'daily' });
+    const summary = await runDigests({ ...ctx, config: { ...ctx.config, DIGEST_BOUNCE_LIMIT: 1 } }, { date: '2025-06-05', frequency: 'daily' });
     smtp.refuse.delete('bob@example.org');
     expect(summary).toMatchObject({ planned: 2, sent: 1, failed: 1, bounced: 1, disabled: 1 });
     expect((await getSubscription(database, ids.bob))?.status).toBe('disabled');
@@ -143,7 +152,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest sending on %s', (kin
     const before = smtp.received.length;
     // Nothing is due before the backoff has passed; five minutes later the retry goes out.
     expect(await runDigests(ctx, {})).toMatchObject({ sent: 0, waiting: 1 });
-    const second = await runDigests({ ...ctx, now: () => new Date('2025-06-07T12:05:00Z') }, {});
+    const second = await runDigests({ ...ctx, clock: () => new Date('2025-06-07T12:05:00Z') }, {});
     expect(second).toMatchObject({ sent: 1, waiting: 0 });
     const delivered = smtp.received.slice(before);
     expect(delivered.map((m) => m.parsed.messageId)).toEqual([`<digest.${ids.ada}.2025-06-06@127.0.0.1>`]);

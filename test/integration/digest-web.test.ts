@@ -5,14 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { loadConfig } from '../../src/config.ts';
 import { getSubscriptionByEmail } from '../../src/db/subscriptions.ts';
-import { createLogger } from '../../src/log.ts';
-import { runConfiguredDigests } from '../../src/mail/digest-job.ts';
+import { runDigests } from '../../src/mail/digest-runner.ts';
+import type { Services } from '../../src/services.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { BASE_URL, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { hasSharedData } from '../helpers/shared-data.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { WebClient } from '../helpers/web-client.ts';
+import { testServices } from '../helpers/services.ts';
 
 const linkIn = (mail: ParsedMail, path: string): string => {
   const m = new RegExp(`${BASE_URL.replace(/\./g, '\\.')}${path}\\?token=[A-Za-z0-9._%-]+`).exec(mail.text ?? '');
@@ -25,16 +26,18 @@ describe.skipIf(!hasSharedData)('digest pages', () => {
   let database: TestDatabase;
   let smtp: TestSmtpServer;
   let app: ReturnType<typeof createApp>;
-  let config: ReturnType<typeof loadConfig>;
+  let services: Services;
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     await loadFixturePapers(database);
     smtp = await startSmtpServer();
-    config = loadConfig({ ...database.env, SMTP_URL: smtp.url, BASE_URL, SECRET_KEY, PAGE_CACHE_SECONDS: '0', MAIL_FROM: 'Paperfeed <digest@paperfeed.test>' });
-    app = createApp({ config, database, logger: createLogger('silent') });
+    const config = loadConfig({ ...database.env, SMTP_URL: smtp.url, BASE_URL, SECRET_KEY, PAGE_CACHE_SECONDS: '0', MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', DIGEST_RUN_MAX_WAIT_MS: '0' });
+    services = await testServices(config, database);
+    app = createApp(services);
   });
   afterAll(async () => {
+    await services.close();
     await smtp.stop();
     await database.drop();
   });
@@ -97,7 +100,7 @@ describe.skipIf(!hasSharedData)('digest pages', () => {
 
   it('sends the digest with neutralised topic text in its subject, and one-click unsubscribe works without cookies or token', async () => {
     const before = smtp.received.length;
-    const summary = await runConfiguredDigests({ ...config, DIGEST_RUN_MAX_WAIT_MS: 0 }, database, { date: '2025-06-04' });
+    const summary = await runDigests(services, { date: '2025-06-04' });
     expect(summary).toMatchObject({ sent: 1 });
     const [digest] = (await smtp.waitFor(before + 1)).slice(before);
     expect(digest.envelopeTo).toEqual(['ada@example.org']);
@@ -136,7 +139,7 @@ describe.skipIf(!hasSharedData)('digest pages', () => {
     const huge = await app.request(unsubscribeUrl, { method: 'POST', body: 'x'.repeat(100_000), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(huge.status).toBe(413);
     expect((await getSubscriptionByEmail(database, 'ada@example.org'))?.status).toBe('unsubscribed');
-    const next = await runConfiguredDigests({ ...config, DIGEST_RUN_MAX_WAIT_MS: 0 }, database, { date: '2025-06-05' });
+    const next = await runDigests(services, { date: '2025-06-05' });
     expect(next.planned).toBe(0);
   });
 

@@ -38,7 +38,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('GitHub stars on %s', (kind)
       const { 'content-length': _length, connection: _connection, ...headers } = recorded!.headers;
       return { status: recorded!.status, headers: { ...headers, 'x-ratelimit-used': String(headers['x-ratelimit-used']), etag: etag() }, body: JSON.stringify({ ...(recorded!.response as object), stargazers_count: stars }) };
     });
-    const ctx = sourceContext(harvestConfig(server.url, { GITHUB_TOKEN: 'ghp_testtoken' }), store);
+    const ctx = await sourceContext(harvestConfig(server.url, { GITHUB_TOKEN: 'ghp_testtoken' }), store);
 
     expect(await refreshGithubStars(ctx)).toMatchObject({ repos: 2, changed: 1, missing: 1, notModified: 0 });
     expect(server.requests[0].headers.authorization).toBe('Bearer ghp_testtoken');
@@ -69,7 +69,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('GitHub stars on %s', (kind)
       headers: { 'content-type': 'application/json', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
       body: '{"message":"API rate limit exceeded"}',
     }));
-    const ctx = sourceContext(harvestConfig(server.url), store);
+    const ctx = await sourceContext(harvestConfig(server.url), store);
     await expect(refreshGithubStars(ctx)).rejects.toBeInstanceOf(ServicePausedError);
     await expect(refreshGithubStars(ctx)).rejects.toBeInstanceOf(ServicePausedError);
     expect(server.requests).toHaveLength(1);

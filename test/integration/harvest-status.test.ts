@@ -11,7 +11,6 @@ import { getPaper } from '../../src/db/papers.ts';
 import { syncHfDailyPapers } from '../../src/ingest/hf-sync.ts';
 import { runJob } from '../../src/jobs/runner.ts';
 import { findJob } from '../../src/jobs/schedule.ts';
-import { createLogger } from '../../src/log.ts';
 import { main } from '../../src/main.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
@@ -19,6 +18,7 @@ import { harvestConfig, sourceContext, xml } from '../helpers/harvest-fixtures.t
 import { startReplayServer, type ReplayServer } from '../helpers/replay-server.ts';
 import { hasSharedData, sharedPath } from '../helpers/shared-data.ts';
 import { captureOutput } from '../helpers/capture.ts';
+import { testServices } from '../helpers/services.ts';
 
 let store: TestDatabase | undefined;
 let server: ReplayServer | undefined;
@@ -38,11 +38,11 @@ describe.each(databaseKinds)('status on %s', (kind) => {
     track(store);
     server = await startReplayServer(() => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' }));
     const config = harvestConfig(server.url, { ...store.env, ARXIV_CATEGORIES: 'cs.AI' });
-    const logger = createLogger('silent');
-    const outcome = await runJob({ config, database: store, logger }, { job: findJob('harvest-listing')!, slot: 'manual:1', trigger: 'manual', holder: 'test' });
+    const services = await testServices(config, store);
+    const outcome = await runJob(services, { job: findJob('harvest-listing')!, slot: 'manual:1', trigger: 'manual', holder: 'test' });
     expect(outcome.status).toBe('failed');
 
-    const app = createApp({ config, database: store, logger });
+    const app = createApp(services);
     expect((await app.request('/api/admin/status')).status).toBe(401);
     const user = await createUser(store, { email: 'u@example.org', username: 'reader' });
     const admin = await createUser(store, { email: 'a@example.org', username: 'admin', role: 'admin' });
@@ -56,7 +56,7 @@ describe.each(databaseKinds)('status on %s', (kind) => {
     const listing = body.jobs.find((j: { name: string }) => j.name === 'harvest-listing');
     expect(listing).toMatchObject({ schedule: '15 5,11 * * *', lastRun: { status: 'failed', trigger: 'manual' }, lastError: { error: expect.stringMatching(/HTML page/) } });
     expect(Date.parse(listing.nextRun)).toBeGreaterThan(Date.now());
-    expect(body.jobs.map((j: { name: string }) => j.name)).toEqual(expect.arrayContaining(['harvest-oai', 'harvest-listing', 'github-stars', 'hf-sync', 'search-index']));
+    expect(body.jobs.map((j: { name: string }) => j.name)).toEqual(expect.arrayContaining(['harvest-oai', 'harvest-listing', 'github-stars', 'hf-sync', 'digest']));
     expect(body.jobs.find((j: { name: string }) => j.name === 'hf-sync').schedule).toBeNull();
 
     const out = captureOutput();
@@ -109,7 +109,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('Hugging Face daily papers s
     server = await startReplayServer((req) =>
       req.path === '/hf/api/daily_papers' ? { status: 200, headers: { 'content-type': 'application/json' }, body: req.query.get('date') === today ? good : broken } : xml('', 404),
     );
-    const ctx = sourceContext(harvestConfig(server.url, { HF_SYNC: 'true' }), store);
+    const ctx = await sourceContext(harvestConfig(server.url, { HF_SYNC: 'true' }), store);
     const counts = await syncHfDailyPapers(ctx, 2);
     const expected = (JSON.parse(good) as { paper: { id: string; upvotes: number } }[]);
     expect(counts).toMatchObject({ days: 1, unusableDays: 1, entries: expected.length });

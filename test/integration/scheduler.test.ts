@@ -4,13 +4,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { acquireLease, pruneJobRuns, startRun } from '../../src/db/jobs.ts';
-import { createLogger } from '../../src/log.ts';
-import { runJob, type JobEnvironment } from '../../src/jobs/runner.ts';
+import { runJob } from '../../src/jobs/runner.ts';
 import type { JobDefinition } from '../../src/jobs/schedule.ts';
+import type { Services } from '../../src/services.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import { latestSlot, nextSlot, parseScheduleOverrides } from '../../src/jobs/slots.ts';
 import { schedulerStatus } from '../../src/jobs/status.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
+import { testServices } from '../helpers/services.ts';
 
 describe('slots', () => {
   it('finds the latest occurrence at or before now, and the next one, in UTC', () => {
@@ -35,10 +36,10 @@ describe.each(databaseKinds)('job runner on %s', (kind) => {
   let store: TestDatabase;
   afterEach(async () => store?.drop());
 
-  async function setup(env: Record<string, string> = {}): Promise<JobEnvironment> {
+  async function setup(env: Record<string, string> = {}): Promise<Services> {
     store = await createTestDatabase(kind);
     const config = loadConfig({ JOB_LEASE_MS: '600', JOB_RETRY_BASE_MS: '100', JOB_MAX_ATTEMPTS: '3', ...env });
-    return { config, database: store, logger: createLogger('silent') };
+    return testServices(config, store);
   }
 
   function job(run: JobDefinition['run'], name = 'test-job'): JobDefinition & { calls: number } {

@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { hasSharedData, sharedPath } from '../helpers/shared-data.ts';
 import { FIXED_NOW, HIDDEN_ID, OLD_STYLE_ID, seedFixtures } from './fixtures.ts';
-import { startTestServer, testApp } from './server.ts';
+import { startTestServer, testApp, type TestApp } from './server.ts';
 
 function compileSchemas(doc: any) {
   const ajv = new (Ajv2020 as any)({ strict: false, allErrors: true });
@@ -41,7 +41,7 @@ const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'arra
 describe('OpenAPI document and real Hugging Face responses', () => {
   it.skipIf(!hasSharedData)('every real daily_papers response since the current shape validates against our schemas', async () => {
     const db = await createTestDatabase('sqlite');
-    const { app } = testApp(db);
+    const { app } = await testApp(db);
     const doc = await (await app.request('/api/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');
     const schemas = compileSchemas(doc);
@@ -57,13 +57,13 @@ describe('OpenAPI document and real Hugging Face responses', () => {
 for (const kind of databaseKinds) {
   describe(`JSON API on ${kind}`, () => {
     let db: TestDatabase;
-    let app: ReturnType<typeof testApp>['app'];
+    let app: TestApp['app'];
     let schemas: ReturnType<typeof compileSchemas>;
 
     beforeAll(async () => {
       db = await createTestDatabase(kind);
       await seedFixtures(db);
-      ({ app } = testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } }));
+      ({ app } = await testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } }));
       schemas = compileSchemas(await (await app.request('/api/openapi.json')).json());
     });
     afterAll(() => db.drop());

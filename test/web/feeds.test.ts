@@ -7,7 +7,7 @@ import FeedParser from 'feedparser';
 import { XMLValidator } from 'fast-xml-parser';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { FIXED_NOW, HIDDEN_ID, seedFixtures, XSS_ID, XSS_TITLE } from './fixtures.ts';
-import { testApp } from './server.ts';
+import { testApp, type TestApp } from './server.ts';
 
 interface Parsed {
   meta: any;
@@ -67,11 +67,11 @@ const FEEDS = [
 
 describe('feeds', () => {
   let db: TestDatabase;
-  let app: ReturnType<typeof testApp>['app'];
+  let app: TestApp['app'];
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
     await seedFixtures(db);
-    ({ app } = testApp(db, { now: FIXED_NOW }));
+    ({ app } = await testApp(db, { now: FIXED_NOW }));
   });
   afterAll(() => db.drop());
 
@@ -128,7 +128,7 @@ describe('feeds', () => {
 
   it('turns any search into a feed in all three formats', async () => {
     // Lexical search only (EMBEDDER=none): the feed is what is tested here, not the ranking.
-    const { app: searchApp } = testApp(db, { now: FIXED_NOW, env: { EMBEDDER: 'none' } });
+    const { app: searchApp } = await testApp(db, { now: FIXED_NOW, env: { EMBEDDER: 'none' } });
     const rss = await searchApp.request('/search/rss.xml?q=old-style%20strings');
     expect(rss.status).toBe(200);
     const { meta, items } = await parseWithFeedparser(await rss.text());

@@ -26,7 +26,7 @@ describe('HTTP headers, validators and caching', () => {
   afterAll(() => db.drop());
 
   it('sends security headers and a strict CSP on every kind of response', async () => {
-    const { app } = testApp(db, { now: FIXED_NOW });
+    const { app } = await testApp(db, { now: FIXED_NOW });
     // Twice each: the second answer of a cacheable URL comes from the page cache and must carry the same headers.
     for (const url of [...Object.values(URLS), ...Object.values(URLS), '/no/such/page', '/api/papers/2506.99999']) {
       const res = await app.request(url);
@@ -41,12 +41,12 @@ describe('HTTP headers, validators and caching', () => {
     }
     // HSTS only when the site is served over HTTPS.
     expect((await app.request('/')).headers.get('strict-transport-security')).toBeNull();
-    const https = testApp(db, { now: FIXED_NOW, env: { BASE_URL: 'https://papers.example' } }).app;
+    const https = (await testApp(db, { now: FIXED_NOW, env: { BASE_URL: 'https://papers.example' } })).app;
     expect((await https.request('/')).headers.get('strict-transport-security')).toContain('max-age=');
   });
 
   it('pages carry no inline script and no inline style', async () => {
-    const { app } = testApp(db, { now: FIXED_NOW });
+    const { app } = await testApp(db, { now: FIXED_NOW });
     for (const url of ['/', URLS.paper, '/papers/trending']) {
       const html = await (await app.request(url)).text();
       // The only script element without src is the JSON-LD data block, which CSP does not execute.
@@ -56,7 +56,7 @@ describe('HTTP headers, validators and caching', () => {
   });
 
   it('answers 304 to If-None-Match and If-Modified-Since, and 200 when the validator is stale', async () => {
-    const { app } = testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } });
+    const { app } = await testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } });
     for (const [name, url] of Object.entries(URLS)) {
       const first = await app.request(url);
       expect(first.status, name).toBe(200);
@@ -77,7 +77,7 @@ describe('HTTP headers, validators and caching', () => {
   });
 
   it('uses public caching for anonymous pages and private caching for signed-in ones', async () => {
-    const { app } = testApp(db, { now: FIXED_NOW });
+    const { app } = await testApp(db, { now: FIXED_NOW });
     expect((await app.request('/')).headers.get('cache-control')).toBe('public, max-age=5');
     const personal = await app.request('/', { headers: { Cookie: 'pf_session=abc' } });
     expect(personal.headers.get('cache-control')).toBe('private, no-cache');
@@ -86,7 +86,7 @@ describe('HTTP headers, validators and caching', () => {
   });
 
   it('serves a new upvote within the cache lifetime, and at once to signed-in visitors', async () => {
-    const { app } = testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '1' } });
+    const { app } = await testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '1' } });
     const upvotesOf = async (headers: Record<string, string> = {}) => {
       const items = await (await app.request('/api/daily_papers?date=2025-06-02', { headers })).json();
       return items.find((i: any) => i.paper.id === '2506.02000').paper.upvotes;
@@ -103,7 +103,7 @@ describe('HTTP headers, validators and caching', () => {
   });
 
   it('shows a signed-in person their name, never from the shared cache, while anonymous visitors keep the cached page', async () => {
-    const { app } = testApp(db, { now: FIXED_NOW });
+    const { app } = await testApp(db, { now: FIXED_NOW });
     const user = await seedUser(db, 'user', 'ada_lovelace');
     const { token } = await createSession(db, user.id, { ttlMs: 60_000 });
     for (const url of ['/', '/papers/trending', '/papers/2506.06001', '/feeds']) {

@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { FIXED_NOW, HIDDEN_ID, OLD_STYLE_ID, seedFixtures, XSS_ID } from './fixtures.ts';
-import { testApp } from './server.ts';
+import { testApp, type TestApp } from './server.ts';
 
 for (const kind of databaseKinds) describe(`pages on ${kind}`, () => {
   let db: TestDatabase;
-  let app: ReturnType<typeof testApp>['app'];
+  let app: TestApp['app'];
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     await seedFixtures(db);
-    ({ app } = testApp(db, { now: FIXED_NOW, paper: { similarIds: async () => ['2506.03001', HIDDEN_ID, XSS_ID, '2506.03002'] } }));
+    ({ app } = await testApp(db, { now: FIXED_NOW, paper: { similarIds: async () => ['2506.03001', HIDDEN_ID, XSS_ID, '2506.03002'] } }));
   });
   afterAll(() => db.drop());
 

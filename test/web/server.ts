@@ -2,43 +2,51 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import type { Database } from '../../src/db/connect.ts';
+import type { Services } from '../../src/services.ts';
 import { buildApp, type App } from '../../src/web/app.tsx';
 import type { PaperPageExtensions } from '../../src/web/routes/paper.tsx';
-import type { Database } from '../../src/db/connect.ts';
 import { tempDir } from '../helpers/db.ts';
+import { testServices } from '../helpers/services.ts';
 
-export interface TestServer extends App {
-  url: string;
+export interface TestApp extends App {
   config: Config;
+  services: Services;
+}
+
+export interface TestServer extends TestApp {
+  url: string;
   close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  now?: Date;
+  paper?: PaperPageExtensions;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ BASE_URL: 'http://paperfeed.test', LOG_LEVEL: 'silent', PAPERFEED_DATA_DIR: tempDir('paperfeed-web-'), ...env });
 }
 
-export function testApp(database: Database, options: { env?: Record<string, string>; now?: Date; paper?: PaperPageExtensions } = {}) {
-  const config = testConfig(options.env);
-  const built = buildApp(
-    { config, database, logger: createLogger('silent'), clock: options.now ? () => options.now! : undefined },
-    // Search's similar papers are search's to test; pages get a fixed answer (or none) unless a test gives one.
-    { paper: options.paper ?? { similarIds: async () => null } },
-  );
-  return { ...built, config };
+export async function testApp(database: Database, options: TestAppOptions = {}): Promise<TestApp> {
+  const services = await testServices(testConfig(options.env), database, { now: options.now });
+  // Search's similar papers are search's to test; pages get a fixed answer (or none) unless a test gives one.
+  const built = buildApp(services, { paper: options.paper ?? { similarIds: async () => null } });
+  return { ...built, config: services.config, services };
 }
 
-export async function startTestServer(
-  database: Database,
-  options: { env?: Record<string, string>; now?: Date; paper?: PaperPageExtensions } = {},
-): Promise<TestServer> {
-  const built = testApp(database, options);
+export async function startTestServer(database: Database, options: TestAppOptions = {}): Promise<TestServer> {
+  const built = await testApp(database, options);
   const server = serve({ fetch: built.app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const port = (server.address() as AddressInfo).port;
   return {
     ...built,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await built.services.close();
+    },
   };
 }

@@ -9,7 +9,7 @@ import { testApp } from './server.ts';
 const STARRED = '2506.05100'; // announced 2025-06-05, repository github.com/example/starred, 1,200 stars
 
 async function trendingItems(db: TestDatabase) {
-  const { app } = testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } });
+  const { app } = await testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } });
   return (await (await app.request('/api/daily_papers?date=2025-06-05&sort=trending')).json()) as any[];
 }
 
@@ -34,7 +34,7 @@ for (const kind of databaseKinds) {
       // 800 stars in 2 days = 400 per day; 3 × log2(401).
       expect(after.paper.trending.parts.starVelocity).toBeCloseTo(3 * Math.log2(401), 6);
       expect(after.paper.trending.score).toBeGreaterThan(before.paper.trending.score);
-      const { app } = testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } });
+      const { app } = await testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } });
       expect(await (await app.request('/papers/date/2025-06-05')).text()).toContain('from GitHub star growth');
     });
 

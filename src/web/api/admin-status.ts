@@ -2,10 +2,10 @@
 // cursors and paused services, as JSON for operators and monitoring. Admins only.
 import type { Context } from 'hono';
 import { schedulerStatus } from '../../jobs/status.ts';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { requireRole } from '../security/auth.ts';
 
-export function adminStatusHandler(ctx: AppContext) {
+export function adminStatusHandler(ctx: Services) {
   return async (c: Context) => {
     c.header('Cache-Control', 'no-store');
     return c.json(await schedulerStatus(ctx.database, ctx.config));
@@ -13,6 +13,6 @@ export function adminStatusHandler(ctx: AppContext) {
 }
 
 /** The guard and the handler, for the route table: app.get('/api/admin/status', ...adminStatus(ctx)). */
-export function adminStatus(ctx: AppContext) {
+export function adminStatus(ctx: Services) {
   return [requireRole('admin'), adminStatusHandler(ctx)] as const;
 }

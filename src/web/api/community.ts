@@ -12,10 +12,10 @@ import { AppError, badRequest, notFound } from '../../errors.ts';
 import type { CommunityLimits } from '../community/limits.ts';
 import { paperIdParam, PAPER_ID_PATTERNS } from '../community/paper-id.ts';
 import { submitPaper } from '../community/submit.ts';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { currentUser, requireUser, userOrFail } from '../security/auth.ts';
 
-export function communityApi(ctx: AppContext, limits: CommunityLimits): Hono {
+export function communityApi(ctx: Services, limits: CommunityLimits): Hono {
   const { database } = ctx;
   const app = new Hono();
 

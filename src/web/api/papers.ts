@@ -6,7 +6,7 @@ import { represent } from '../http/conditional.ts';
 import { homeDay, loadPeriodListing, type ListingSort } from '../loaders.ts';
 import { dailyPapersQuerySchema, parseQuery } from '../params.ts';
 import { loadPaperOr404, routeArxivId } from '../routes/paper.tsx';
-import { now, type AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { hfDailyItem, hfPaper } from './shapes.ts';
 
 export const API_DEFAULT_LIMIT = 50;
@@ -25,8 +25,8 @@ export function jsonResponse(c: Context, value: unknown, lastModified: string | 
   });
 }
 
-export function apiHandlers(ctx: AppContext) {
-  const clock = () => now(ctx);
+export function apiHandlers(ctx: Services) {
+  const clock = () => ctx.clock();
   return {
     dailyPapers: async (c: Context) => {
       const q = parseQuery(c, dailyPapersQuerySchema);

@@ -13,9 +13,8 @@ import { consumeLoginToken, createLoginToken, createUser, findUserByEmail, findU
 import { hasUpvoted, paperCounts, setVote } from '../../db/votes.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../errors.ts';
 import { normalizeAddress } from '../../mail/headers.ts';
-import { createMailTransport, type MailTransport } from '../../mail/transport.ts';
 import { htmlDocument, Layout, type NavKey } from '../components/layout.tsx';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { currentUser, requireRole, requireUser, userOrFail, type CurrentUser } from '../security/auth.ts';
 import { clearSessionCookie, readSessionCookie, SESSION_TTL_MS, setSessionCookie } from '../security/session.ts';
 import { CheckInboxPage, ConfirmLinkPage, InvalidLinkPage, SignInPage, SignUpPage } from '../pages/community/account-pages.tsx';
@@ -41,11 +40,9 @@ export function safeLocalPath(value: unknown, fallback = '/'): string {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export function communityRoutes(ctx: AppContext): Hono {
+export function communityRoutes(ctx: Services): Hono {
   const { config, database, logger } = ctx;
   const app = new Hono();
-  let transport: MailTransport | null = null;
-  const mail = () => (transport ??= createMailTransport(config));
   const editWindowMs = config.COMMENT_EDIT_WINDOW_MINUTES * 60_000;
 
   const limits = communityLimits(config);
@@ -129,7 +126,7 @@ export function communityRoutes(ctx: AppContext): Hono {
     }
     const token = await createLoginToken(database, { email, username: o.username, passwordHash: o.passwordHash, nextPath: o.nextPath, ttlMs: SIGN_IN_LINK_TTL_MS });
     try {
-      await sendSignInMail(mail(), config.baseUrl, email, token, o.signUp);
+      await sendSignInMail(ctx.mail, config.baseUrl, email, token, o.signUp);
     } catch (err) {
       logger.error({ err }, 'could not send a sign-in link');
       throw new AppError(503, 'mail_unavailable', 'the sign-in mail could not be sent right now; try again in a few minutes');
@@ -398,7 +395,7 @@ export function communityRoutes(ctx: AppContext): Hono {
  * The upvote button and discussion for the paper page (its `community` extension). Anonymous visitors get
  * no forms and so no token: their copy of the page stays cacheable.
  */
-export function communityPanel(ctx: AppContext) {
+export function communityPanel(ctx: Services) {
   const editWindowMs = ctx.config.COMMENT_EDIT_WINDOW_MINUTES * 60_000;
   return async (c: Context, paperId: string) => {
     const counts = await paperCounts(ctx.database, paperId);

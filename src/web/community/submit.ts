@@ -6,14 +6,14 @@ import { recordSubmission } from '../../db/submissions.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { fetchArxivPapers } from '../../ingest/arxiv-api.ts';
 import type { CurrentUser } from '../security/auth.ts';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 
 export interface Submitted {
   paper: StoredPaper;
   day: string;
 }
 
-export async function submitPaper(ctx: AppContext, user: CurrentUser, input: string, now = new Date()): Promise<Submitted> {
+export async function submitPaper(ctx: Services, user: CurrentUser, input: string, now = new Date()): Promise<Submitted> {
   const parsed = tryParseArxivId(String(input ?? ''));
   if (!parsed) throw badRequest('enter an arXiv id such as 2406.01234 or an arxiv.org / huggingface.co/papers URL', 'bad_arxiv_id');
   let paper = await getPaper(ctx.database, parsed.id);

@@ -28,9 +28,9 @@ import { DEFAULT_PREFERENCES, parsePreferences, type Preferences } from '../../m
 import { renderConfirmation } from '../../mail/render.ts';
 import { periodForDate, type DigestPeriod } from '../../mail/schedule.ts';
 import { TopicIndex } from '../../mail/topics.ts';
-import { createMailTransport, messageIdHost, type MailTransport } from '../../mail/transport.ts';
+import { messageIdHost } from '../../mail/transport.ts';
 import { htmlDocument, Layout } from '../components/layout.tsx';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { currentUser } from '../security/auth.ts';
 import { csrfField } from '../security/csrf.ts';
 import { clientAddress, createRateLimiter } from '../security/rate-limit.ts';
@@ -41,11 +41,10 @@ import { SubscriptionForm } from '../pages/digests/subscription-form.tsx';
 // no script, no forms, not framed.
 const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** What the digest routes share: lazily created mail transport and link signer, and recent periods' papers. */
+/** What the digest routes share: the link signer (its secret is read once) and recent periods' papers. */
 export interface DigestServices {
   links(): Promise<MailLinks>;
   signer(): Promise<LinkSigner>;
-  transport(): MailTransport;
   /** A period's papers and topic index, kept for a minute: previews are public and a period takes a few hundred ms to load. */
   periodContent(period: DigestPeriod): Promise<{ period: DigestPeriod; trending: DigestPaper[]; index: TopicIndex }>;
 }
@@ -53,9 +52,8 @@ export interface DigestServices {
 const PERIOD_CACHE_MS = 60_000;
 const PERIOD_CACHE_ENTRIES = 16;
 
-export function digestServices(ctx: AppContext): DigestServices {
+export function digestServices(ctx: Services): DigestServices {
   let signer: Promise<LinkSigner> | null = null;
-  let transport: MailTransport | null = null;
   const getSigner = () =>
     (signer ??= mailLinkSigner(ctx.config, ctx.database).catch((e) => {
       signer = null; // a failed first read (database briefly down) is retried by the next request
@@ -76,7 +74,6 @@ export function digestServices(ctx: AppContext): DigestServices {
       periods.set(key, { at: Date.now(), content });
       return content;
     },
-    transport: () => (transport ??= createMailTransport(ctx.config)),
   };
 }
 
@@ -97,7 +94,7 @@ async function readForm(c: Context): Promise<Record<string, unknown>> {
 }
 
 /** A subscription named by a signed unsubscribe/manage token, or null for a token that does not verify. */
-async function subscriptionFromToken(ctx: AppContext, services: DigestServices, purpose: 'unsubscribe' | 'manage', token: unknown): Promise<Subscription | null> {
+async function subscriptionFromToken(ctx: Services, services: DigestServices, purpose: 'unsubscribe' | 'manage', token: unknown): Promise<Subscription | null> {
   const parsed = LinkSigner.parse(token);
   if (!parsed || parsed.nonce !== null) return null;
   const sub = await getSubscription(ctx.database, parsed.id);
@@ -105,7 +102,7 @@ async function subscriptionFromToken(ctx: AppContext, services: DigestServices, 
   return (await services.signer()).verifySubscription(purpose, parsed, sub.linkKey) ? sub : null;
 }
 
-export function digestRoutes(ctx: AppContext, services: DigestServices = digestServices(ctx)): Hono {
+export function digestRoutes(ctx: Services, services: DigestServices = digestServices(ctx)): Hono {
   const { config, database, logger } = ctx;
   const app = new Hono();
   // Sign-ups per client address: the per-address mail window protects inboxes, this protects the server.
@@ -177,7 +174,7 @@ export function digestRoutes(ctx: AppContext, services: DigestServices = digestS
       const links = await services.links();
       const mail = renderConfirmation(outcome.kind, outcome.kind === 'change' ? parsed.preferences : sub.preferences, links.confirm(sub.id, sub.confirmNonce!), config.SUBSCRIBE_CONFIRM_HOURS);
       try {
-        await services.transport().send({ to: email, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'Auto-Submitted': 'auto-generated' } });
+        await ctx.mail.send({ to: email, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'Auto-Submitted': 'auto-generated' } });
       } catch (e) {
         await releaseConfirmationWindow(database, sub.id, now);
         logger.error({ err: (e as Error).message }, 'could not send a digest confirmation mail');
@@ -307,7 +304,7 @@ export function digestRoutes(ctx: AppContext, services: DigestServices = digestS
  * (RFC 8058) posts `List-Unsubscribe=One-Click` from its own servers with no cookie and no CSRF token. The
  * signed token is the authentication; the button on the GET page posts to the same URL.
  */
-export function unsubscribeHandler(ctx: AppContext, services: DigestServices): Handler {
+export function unsubscribeHandler(ctx: Services, services: DigestServices): Handler {
   // This route runs before the CSRF middleware and its body cap, so it caps its own body: a one-click POST is 26 bytes.
   const limit = bodyLimit({ maxSize: 4096, onError: (c) => c.text('request body too large', 413) });
   return async (c) => {
@@ -345,7 +342,7 @@ export function unsubscribeHandler(ctx: AppContext, services: DigestServices): H
 }
 
 /** The digest date a preview shows: the one asked for, else the latest one with papers. */
-async function previewDate(ctx: AppContext, preferences: Preferences, asked: string | undefined): Promise<string> {
+async function previewDate(ctx: Services, preferences: Preferences, asked: string | undefined): Promise<string> {
   if (asked) {
     try {
       parseDay(asked);
@@ -364,7 +361,7 @@ async function previewDate(ctx: AppContext, preferences: Preferences, asked: str
 }
 
 /** For account settings (H5): the digest section of a signed-in person's settings page. */
-export async function DigestSettingsSection(props: { c: Context; ctx: AppContext; email: string | null }) {
+export async function DigestSettingsSection(props: { c: Context; ctx: Services; email: string | null }) {
   const { c, ctx, email } = props;
   const sub = email ? await getSubscriptionByEmail(ctx.database, email) : null;
   const active = sub?.status === 'active';

@@ -19,7 +19,7 @@ import { isPersonalRequest } from '../http/page-cache.ts';
 import { homeDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from '../loaders.ts';
 import { ListingPage, type PeriodLinks } from '../pages/listing.tsx';
 import { dayParam, monthParam, pageQuerySchema, parseParam, parseQuery, weekParam } from '../params.ts';
-import { now, type AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { currentUser } from '../security/auth.ts';
 
 /** Papers per page on listing pages and in feeds. */
@@ -72,7 +72,7 @@ function periodLinks(p: Period, latestDay: string): PeriodLinks {
   };
 }
 
-async function filterChips(ctx: AppContext, l: Listing) {
+async function filterChips(ctx: Services, l: Listing) {
   if (!l.period) return [];
   const source = l.kind === 'announcements' ? 'announcements' : 'submissions';
   const chips = await categoryCounts(ctx.database, { start: l.period.start, end: l.period.end }, source);
@@ -87,7 +87,7 @@ function feedsFor(path: string, title: string, category: string | undefined, api
   return links;
 }
 
-function canonicalOf(ctx: AppContext, path: string, category: string | undefined, page: number): string {
+function canonicalOf(ctx: Services, path: string, category: string | undefined, page: number): string {
   const q = new URLSearchParams();
   if (category) q.set('category', category);
   if (page > 0) q.set('p', String(page));
@@ -95,7 +95,7 @@ function canonicalOf(ctx: AppContext, path: string, category: string | undefined
   return ctx.config.baseUrl + path + (s ? `?${s}` : '');
 }
 
-async function renderPeriodPage(c: Context, ctx: AppContext, period: Period, path: string, latest: string, isHome: boolean): Promise<Response> {
+async function renderPeriodPage(c: Context, ctx: Services, period: Period, path: string, latest: string, isHome: boolean): Promise<Response> {
   const query = parseQuery(c, pageQuerySchema);
   const page = query.p ?? 0;
   const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page, limit: PAGE_SIZE });
@@ -120,8 +120,8 @@ async function renderPeriodPage(c: Context, ctx: AppContext, period: Period, pat
   return htmlResponse(c, html, listing.lastModified);
 }
 
-export function listingHandlers(ctx: AppContext) {
-  const clock = () => now(ctx);
+export function listingHandlers(ctx: Services) {
+  const clock = () => ctx.clock();
 
   function periodFrom(c: Context, kind: PeriodKind): Period {
     return parseParam(kind === 'day' ? 'date' : kind, c.req.param('key'), PARAM_OF[kind]);
@@ -201,7 +201,7 @@ export function listingHandlers(ctx: AppContext) {
 }
 
 /** A paper as a feed item; its id is the paper's canonical URL, the same in every feed. */
-export function feedItem(ctx: AppContext, { paper, signals }: ListedPaper): FeedItem {
+export function feedItem(ctx: Services, { paper, signals }: ListedPaper): FeedItem {
   const url = ctx.config.baseUrl + paperPath(paper.id);
   const published = new Date(paper.submittedAt ?? signals.submittedAt ?? `${signals.day ?? paper.announcedOn ?? '1970-01-01'}T00:00:00Z`).toISOString();
   return {
@@ -219,7 +219,7 @@ export function feedItem(ctx: AppContext, { paper, signals }: ListedPaper): Feed
 }
 
 /** A listing as a feed document. */
-export function listingFeed(ctx: AppContext, listing: Listing, title: string, homePageUrl: string): FeedDocument {
+export function listingFeed(ctx: Services, listing: Listing, title: string, homePageUrl: string): FeedDocument {
   return {
     title,
     description:

@@ -10,7 +10,7 @@ import { paperPath } from '../components/paper-card.tsx';
 import { represent } from '../http/conditional.ts';
 import { PaperPage } from '../pages/paper.tsx';
 import { xmlEscape } from '../feeds/render.ts';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { accountOf, htmlResponse } from './listings.tsx';
 
 /** What the paper page needs from other parts of the product; each is optional so the page works alone. */
@@ -44,7 +44,7 @@ export function routeArxivId(c: Context): string {
   return archive ? `${archive}/${c.req.param('num')}` : (c.req.param('id') ?? '');
 }
 
-export async function loadPaperOr404(ctx: AppContext, raw: string): Promise<{ item: ListedPaper; canonicalId: string; requestedVersion: boolean }> {
+export async function loadPaperOr404(ctx: Services, raw: string): Promise<{ item: ListedPaper; canonicalId: string; requestedVersion: boolean }> {
   const parsed = tryParseArxivId(raw);
   if (!parsed) throw notFound(`${raw} is not an arXiv id`);
   const item = await getListedPaper(ctx.database, parsed.id);
@@ -52,7 +52,7 @@ export async function loadPaperOr404(ctx: AppContext, raw: string): Promise<{ it
   return { item, canonicalId: parsed.id, requestedVersion: parsed.version !== null };
 }
 
-export function paperHandlers(ctx: AppContext, extensions: PaperPageExtensions = {}) {
+export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {}) {
   return {
     page: async (c: Context) => {
       const raw = routeArxivId(c);

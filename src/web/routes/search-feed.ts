@@ -3,8 +3,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { listedPapersByIds } from '../../db/listings.ts';
-import { getSearchService } from '../../search/service.ts';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { feedResponse, type FeedFormat } from '../feeds/render.ts';
 import { categoryParam, parseQuery } from '../params.ts';
 import { feedItem, PAGE_SIZE } from './listings.tsx';
@@ -14,10 +13,10 @@ const searchFeedQuery = z.object({
   category: categoryParam.optional(),
 });
 
-export function searchFeedHandler(ctx: AppContext) {
+export function searchFeedHandler(ctx: Services) {
   return async (c: Context, format: FeedFormat): Promise<Response> => {
     const query = parseQuery(c, searchFeedQuery);
-    const result = await getSearchService(ctx).search(query.q, {
+    const result = await ctx.search.search(query.q, {
       limit: PAGE_SIZE,
       filters: query.category ? { categories: [query.category] } : undefined,
     });

@@ -6,13 +6,12 @@ import { listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
 import { tryParseArxivId } from '../../domain/arxiv-id.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { highlight } from '../../search/highlight.ts';
-import { getSearchService } from '../../search/service.ts';
 import type { HighlightPart, SearchResult } from '../../search/types.ts';
 import { hfPaper, type HfPaper } from '../api/shapes.ts';
 import { htmlDocument, Layout } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import { Pager } from '../components/pager.tsx';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { currentUser } from '../security/auth.ts';
 
 /** Longer input is refused with 400 (a pasted abstract is far shorter). */
@@ -53,10 +52,9 @@ function parseSearchQuery(c: Context): SearchQuery {
   return parsed.data;
 }
 
-async function runSearch(ctx: AppContext, q: SearchQuery, limit: number) {
-  const service = getSearchService(ctx);
+async function runSearch(ctx: Services, q: SearchQuery, limit: number) {
   const page = q.p ?? 0;
-  const result = await service.search(q.q, {
+  const result = await ctx.search.search(q.q, {
     limit,
     offset: page * limit,
     sort: q.sort,
@@ -203,7 +201,7 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
   );
 }
 
-export function searchHandlers(ctx: AppContext) {
+export function searchHandlers(ctx: Services) {
   return {
     page: async (c: Context) => {
       const q = parseSearchQuery(c);
@@ -235,8 +233,7 @@ export function searchHandlers(ctx: AppContext) {
       if (!parsed) throw notFound(`${raw} is not an arXiv id`);
       const k = Number(c.req.query('limit') ?? 10);
       if (!Number.isInteger(k) || k < 1 || k > 100) throw badRequest('limit: expected a whole number from 1 to 100', 'bad_query');
-      const service = getSearchService(ctx);
-      const hits = await service.similar(parsed.id, k);
+      const hits = await ctx.search.similar(parsed.id, k);
       if (!hits.length && !(await listedPapersByIds(ctx.database, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
       const listed = await listedPapersByIds(ctx.database, hits.map((h) => h.id));
       const byId = new Map(listed.map((l) => [l.paper.id, l]));
@@ -249,10 +246,10 @@ export function searchHandlers(ctx: AppContext) {
 }
 
 /** For the paper page's "similar papers" list: null (no list) while the index is still being built. */
-export function similarIdsFor(ctx: AppContext) {
+export function similarIdsFor(ctx: Services) {
   return async (id: string, k: number): Promise<string[] | null> => {
     try {
-      const pending = getSearchService(ctx).similarIfReady(id, k);
+      const pending = ctx.search.similarIfReady(id, k);
       return pending ? (await pending).map((h) => h.id) : null;
     } catch {
       return null;

@@ -8,18 +8,18 @@ import { xmlEscape } from '../feeds/render.ts';
 import { represent } from '../http/conditional.ts';
 import { homeDay } from '../loaders.ts';
 import { FeedsPage } from '../pages/feeds.tsx';
-import { now, type AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { accountOf, htmlResponse } from './listings.tsx';
 
 /** The sitemap protocol allows 50,000 URLs per file; the newest papers fill what the listings leave. */
 const SITEMAP_MAX_URLS = 50_000;
 const SITEMAP_DAYS = 1_000;
 
-export function siteHandlers(ctx: AppContext) {
+export function siteHandlers(ctx: Services) {
   const base = ctx.config.baseUrl;
   return {
     feeds: async (c: Context) => {
-      const latest = await homeDay(ctx.database, () => now(ctx));
+      const latest = await homeDay(ctx.database, () => ctx.clock());
       const categories = await categoryCounts(ctx.database, { start: addDays(latest, -30), end: latest }, 'announcements', 40);
       const groups = [
         { title: 'Daily Papers (latest day)', path: '/feeds/daily' },

@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { roleAllows, type Role } from '../../domain/accounts.ts';
 import { findApiTokenUser, findSessionUser } from '../../db/sessions.ts';
 import { AppError, forbidden, unauthorized } from '../../errors.ts';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { clearSessionCookie, readSessionCookie } from './session.ts';
 
 export interface CurrentUser {
@@ -24,7 +24,7 @@ declare module 'hono' {
 }
 
 /** Resolves the session cookie or access token once per request; app.use('*', sessionMiddleware(ctx)). */
-export function sessionMiddleware(ctx: AppContext): MiddlewareHandler {
+export function sessionMiddleware(ctx: Services): MiddlewareHandler {
   return async (c, next) => {
     c.set('currentUser', null);
     // Only our own tokens are looked at: other Authorization schemes (a proxy's Basic auth) fall through to the cookie.

@@ -13,7 +13,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import { loadOrCreateSecret } from '../../db/sessions.ts';
 import { AppError, forbidden } from '../../errors.ts';
-import type { AppContext } from '../context.ts';
+import type { Services } from '../../services.ts';
 import { currentUser } from './auth.ts';
 import { secureCookies } from './session.ts';
 
@@ -37,7 +37,7 @@ function sign(secret: string, cookie: string, sessionId: string | null): string 
 }
 
 /** app.use('*', csrfProtection(ctx)) after sessionMiddleware. Refuses unsafe requests without a valid token (403). */
-export function csrfProtection(ctx: AppContext): MiddlewareHandler {
+export function csrfProtection(ctx: Services): MiddlewareHandler {
   let secret: Promise<string> | null = null;
   const loadSecret = () => {
     secret ??= (ctx.config.SECRET_KEY ? Promise.resolve(ctx.config.SECRET_KEY) : loadOrCreateSecret(ctx.database, 'csrf')).catch((e) => {

@@ -3,9 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertPapers } from '../../../src/db/papers.ts';
 import type { Paper } from '../../../src/domain/paper.ts';
-import { getSearchService } from '../../../src/search/service.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../../helpers/db.ts';
-import { testApp } from '../../web/server.ts';
+import { testApp, type TestApp } from '../../web/server.ts';
 
 const TOPICS = [
   ['Diffusion models for image generation', 'Denoising diffusion probabilistic models synthesise images by reversing a noising process.'],
@@ -41,7 +40,8 @@ function paper(i: number, overrides: Partial<Paper> = {}): Paper {
 
 describe.each(databaseKinds)('search web (%s)', (kind) => {
   let database: TestDatabase;
-  let app: ReturnType<typeof testApp>['app'];
+  let app: TestApp['app'];
+  let services: TestApp['services'];
   const get = (path: string) => app.request(path);
 
   beforeAll(async () => {
@@ -49,12 +49,12 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
     await upsertPapers(database, Array.from({ length: 36 }, (_, i) => paper(i)));
     await upsertPapers(database, [paper(99, { title: 'Escaping <script>alert(1)</script> & friends', abstract: 'A title with markup & ampersands.' })]);
     // paper: {} keeps the app's own similar-papers wiring (the shared test helper stubs it out by default).
-    let config;
-    ({ app, config } = testApp(database, { env: { PAPERFEED_DATA_DIR: tempDir(), PAGE_CACHE_SECONDS: '0' }, paper: {} }));
+    ({ app, services } = await testApp(database, { env: { PAPERFEED_DATA_DIR: tempDir(), PAGE_CACHE_SECONDS: '0' }, paper: {} }));
     // Queries answer from the lexical index as soon as it exists; wait for vectors too, so every mode is ready.
-    await getSearchService({ config, database }).refresh();
+    await services.search.refresh();
   });
   afterAll(async () => {
+    await services.close();
     await database.drop();
   });
 
@@ -114,7 +114,7 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
 
   it('picks up new papers on refresh', async () => {
     await upsertPapers(database, [paper(200, { title: 'Quantum annealing schedules', abstract: 'Annealing on quantum hardware.' })]);
-    const service = getSearchService({ config: { dataDir: tempDir() } as never, database });
+    const service = services.search;
     await service.refresh();
     const r = await service.search('quantum annealing', { mode: 'lexical' });
     expect(r.hits[0]?.id).toBe('2501.10200');

@@ -14,7 +14,8 @@ import { SearchEngine } from '../../../src/search/engine.ts';
 import { parseQuery } from '../../../src/search/query.ts';
 import { finishModel } from '../../../src/search/semantic/corpus-embedder.ts';
 import { ANN_MIN_DOCS } from '../../../src/search/semantic/prepare.ts';
-import { DatabaseSearchService, type SearchServiceOptions } from '../../../src/search/service.ts';
+import { DatabaseSearchService, type SearchServiceOptions, type StartWorkerBuild } from '../../../src/search/service.ts';
+import { startWorkerBuild } from '../../../src/search/worker-build.ts';
 import { saveCorpusModel, searchDir } from '../../../src/search/store.ts';
 import { terms } from '../../../src/search/text/analyze.ts';
 import { createTestDatabase, databaseKinds, PG_URL, tempDir, type TestDatabase } from '../../helpers/db.ts';
@@ -188,7 +189,12 @@ describe.each(databaseKinds)('search builds in a worker thread (%s)', (kind) => 
   });
 
   it('answers lexically when the worker dies after the lexical index, and the next refresh completes the index', async () => {
-    const dying = new DatabaseSearchService(database, options({ buildWorkerFault: 'exit' }));
+    // The worker runs the real build and then throws or exits, as the test says.
+    let fault: 'exit' | 'throw' | null = 'exit';
+    const failingEntry = new URL('../../helpers/failing-build-entry.mjs', import.meta.url);
+    const startBuild: StartWorkerBuild = (request, handlers) =>
+      fault ? startWorkerBuild(Object.assign({}, request, { fault }), handlers, failingEntry) : startWorkerBuild(request, handlers);
+    const dying = new DatabaseSearchService(database, options(), startBuild);
     logs.length = 0;
     const refreshed = dying.refresh();
     refreshed.catch(() => {});
@@ -200,13 +206,13 @@ describe.each(databaseKinds)('search builds in a worker thread (%s)', (kind) => 
     expect(logs.join('\n')).toMatch(/index build failed/);
     expect(dying.embedder).toBeNull();
 
-    dying.options.buildWorkerFault = 'throw';
+    fault = 'throw';
     await expect(dying.refresh()).rejects.toThrow(/forced failure/);
     expect((await dying.search('quorvex lanti', { mode: 'lexical', limit: 5 })).hits).toEqual(
       (await service.search('quorvex lanti', { mode: 'lexical', limit: 5 })).hits,
     );
 
-    dying.options.buildWorkerFault = undefined;
+    fault = null;
     await dying.refresh();
     expect(dying.embedder?.id).toBe(service.embedder?.id);
     expect((await dying.search('quorvex lanti', { mode: 'hybrid', limit: 5 })).hits).toEqual(

@@ -1,7 +1,7 @@
-// Opens the configured store for a command or the server.
+// Opens the configured store (src/services.ts does, for the server and every command).
 import type { Config } from '../config.ts';
-import { connect, type Database } from '../db/connect.ts';
-import { assertSchemaCurrent } from '../db/migrate.ts';
+import { connect, type Database } from './connect.ts';
+import { assertSchemaCurrent } from './migrate.ts';
 
 export async function openDatabase(config: Config, options: { requireCurrentSchema?: boolean } = {}): Promise<Database> {
   const database = connect({ databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath });
