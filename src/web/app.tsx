@@ -1,34 +1,29 @@
-// The route table: every page, API route and feed in one readable place. A listing's HTML page, its JSON
-// (Hugging Face-shaped API) and its RSS/Atom/JSON feeds sit side by side and share one loader.
-// Other areas add their route lines in the marked sections; handlers live in their own modules.
+// The app: middleware in order, then every route, one table per area. A reader finds any route in two steps:
+// the list of areas below, then that area's routes.ts (method, path, handlers; one line each).
 import { Hono } from 'hono';
-import { serveAsset } from './assets.ts';
-import { adminStatus } from './api/admin-status.ts';
-import { apiHandlers } from './api/papers.ts';
-import { openApiDocument } from './api/openapi.ts';
 import type { Services } from '../services.ts';
-import { communityPanel, communityRoutes } from './community/routes.tsx';
-import { digestRoutes, digestServices, unsubscribeHandler } from './digests/routes.tsx';
-import { handleError, notFoundResponse } from './errors.tsx';
-import { feedRoutes } from './feeds/render.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { apiRoutes } from './api/routes.ts';
+import { digestRoutes } from './digests/routes.ts';
+import { digestShared, unsubscribeHandler } from './digests/handlers.tsx';
+import { discussionPanel } from './discussion/handlers.tsx';
+import { discussionRoutes } from './discussion/routes.ts';
+import { handleError, notFoundResponse } from './http/errors.tsx';
 import { createPageCache, isPersonalRequest, type PageCache } from './http/page-cache.ts';
-import { listingHandlers } from './routes/listings.tsx';
-import { searchHandlers, similarIdsFor } from './routes/search.tsx';
-import { paperHandlers, type PaperPageExtensions } from './routes/paper.tsx';
-import { searchFeedHandler } from './routes/search-feed.ts';
-import { siteHandlers } from './routes/site.tsx';
+import { register } from './http/routes.ts';
+import { listingRoutes } from './listings/routes.ts';
+import { moderationRoutes } from './moderation/routes.ts';
+import type { PaperPageExtensions } from './papers/handlers.tsx';
+import { paperRoutes } from './papers/routes.ts';
+import { similarIdsFor } from './search/handlers.tsx';
+import { searchRoutes } from './search/routes.ts';
 import { sessionMiddleware } from './security/auth.ts';
+import { communityLimits } from './security/community-limits.ts';
 import { csrfProtection } from './security/csrf.ts';
 import { securityHeaders } from './security/headers.ts';
 import { clientAddress, createRateLimiter } from './security/rate-limit.ts';
-
-// Path patterns for arXiv ids: new style (2506.03569, optionally v2) and old style, whose slash needs two segments.
-const NEW_ID = ':id{\\d+\\.\\d+(?:v\\d+)?}';
-const OLD_ID = ':archive{[a-z-]+(?:\\.[A-Z]+)?}/:num{\\d+(?:v\\d+)?}';
-// Periods: loose patterns (Hono's param regexes cannot hold {n} counts); zod validates and answers 400 with a reason.
-const DAY = ':key{[0-9]+-[0-9]+-[0-9]+}';
-const WEEK = ':key{[0-9]+-W[0-9]+}';
-const MONTH = ':key{[0-9]+-[0-9]+}';
+import { siteRoutes } from './site/routes.ts';
+import { submissionRoutes } from './submissions/routes.ts';
 
 export interface App {
   app: Hono;
@@ -36,13 +31,13 @@ export interface App {
   pageCache: PageCache;
 }
 
-export function createApp(ctx: Services, options: { paper?: PaperPageExtensions } = {}): Hono {
-  return buildApp(ctx, options).app;
+export function createApp(services: Services, options: { paper?: PaperPageExtensions } = {}): Hono {
+  return buildApp(services, options).app;
 }
 
-export function buildApp(ctx: Services, options: { paper?: PaperPageExtensions } = {}): App {
+export function buildApp(services: Services, options: { paper?: PaperPageExtensions } = {}): App {
   const app = new Hono();
-  const { config } = ctx;
+  const { config } = services;
   const pageCache = createPageCache({ ttlMs: config.PAGE_CACHE_SECONDS * 1000, maxEntries: 2_000 });
   const apiRateLimit = createRateLimiter({
     name: 'api',
@@ -52,6 +47,10 @@ export function buildApp(ctx: Services, options: { paper?: PaperPageExtensions }
     // Signed-in clients are limited by their own account's quotas (votes, comments), not by address.
     skip: isPersonalRequest,
   });
+  // Pages and the script API draw from the same community quotas; digest pages and the one-click unsubscribe
+  // share the link signer and the cached period content.
+  const limits = communityLimits(config);
+  const digests = digestShared(services);
 
   // Health check first, before any middleware: load balancers poll it, and the http benchmark uses it as the
   // bare baseline (a constant string with nothing else running).
@@ -63,74 +62,30 @@ export function buildApp(ctx: Services, options: { paper?: PaperPageExtensions }
   app.use('/api/*', apiRateLimit.middleware);
   if (config.PAGE_CACHE_SECONDS > 0) app.use('*', pageCache.middleware);
   app.use('*', securityHeaders({ https: config.baseUrl.startsWith('https:') }));
-  // RFC 8058 one-click unsubscribe (H6): mail providers POST without cookies or CSRF token; the signed token in the
+  // RFC 8058 one-click unsubscribe: mail providers POST without cookies or CSRF token; the signed token in the
   // URL authenticates it, so it is answered before the session and CSRF middleware.
-  const digests = digestServices(ctx);
-  app.post('/unsubscribe', unsubscribeHandler(ctx, digests));
+  app.post('/unsubscribe', unsubscribeHandler(services, digests));
   // Who is asking (session cookie or access token), then CSRF checks on every POST/PUT/PATCH/DELETE.
-  app.use('*', sessionMiddleware(ctx));
-  app.use('*', csrfProtection(ctx));
+  app.use('*', sessionMiddleware(services));
+  app.use('*', csrfProtection(services));
 
-  const listings = listingHandlers(ctx);
-  const papers = paperHandlers(ctx, { similarIds: similarIdsFor(ctx), community: communityPanel(ctx), ...options.paper });
-  const api = apiHandlers(ctx);
-  const site = siteHandlers(ctx);
-
-  // ── Infrastructure ───────────────────────────────────────────────────────────────────────────────────────
-  app.get('/assets/:file', serveAsset);
-  app.get('/sitemap.xml', site.sitemap);
-  app.get('/robots.txt', (c) => c.text(`User-agent: *\nDisallow: /api/\nSitemap: ${config.baseUrl}/sitemap.xml\n`));
-
-  // ── Daily Papers: page · JSON · feeds ────────────────────────────────────────────────────────────────────
-  app.get('/', listings.home);
-  app.get('/papers/date', listings.pick('day'));
-  app.get(`/papers/date/${DAY}`, listings.period('day'));
-  feedRoutes(app, `/papers/date/${DAY}`, listings.periodFeed('day'));
-  app.get('/papers/week', listings.pick('week'));
-  app.get(`/papers/week/${WEEK}`, listings.period('week'));
-  feedRoutes(app, `/papers/week/${WEEK}`, listings.periodFeed('week'));
-  app.get('/papers/month', listings.pick('month'));
-  app.get(`/papers/month/${MONTH}`, listings.period('month'));
-  feedRoutes(app, `/papers/month/${MONTH}`, listings.periodFeed('month'));
-  app.get('/api/daily_papers', api.dailyPapers);
-
-  // ── Trending ─────────────────────────────────────────────────────────────────────────────────────────────
-  app.get('/papers/trending', listings.trendingPage);
-  feedRoutes(app, '/papers/trending', listings.trendingFeed);
-
-  // ── Feeds that follow the latest period, and per category ─────────────────────────────────────────────────
-  app.get('/feeds', site.feeds);
-  feedRoutes(app, '/feeds/daily', listings.rollingFeed('day'));
-  feedRoutes(app, '/feeds/weekly', listings.rollingFeed('week'));
-  feedRoutes(app, '/feeds/monthly', listings.rollingFeed('month'));
-  feedRoutes(app, '/feeds/category/:category', listings.categoryFeed);
-
-  // ── Search (H4): /search page, /api/papers/search, /api/papers/{id}/similar — register before paper routes ──
-  const search = searchHandlers(ctx);
-  app.get('/search', search.page);
-  app.get('/api/papers/search', search.api);
-  app.get(`/api/papers/${NEW_ID}/similar`, search.similar);
-  app.get(`/api/papers/${OLD_ID}/similar`, search.similar);
-  feedRoutes(app, '/search', searchFeedHandler(ctx));
-
-  // ── Operations: scheduler status (admins only) ──
-  app.get('/api/admin/status', ...adminStatus(ctx));
-
-  // ── Community (H5) and digests (H6) ──────────────────────────────────────────────────────────────────────
-  app.route('/', communityRoutes(ctx));
-  app.route('/', digestRoutes(ctx, digests));
-
-  // ── Papers: page · JSON · share image (keep last: the id patterns are broad) ─────────────────────────────
-  app.get(`/papers/${NEW_ID}`, papers.page);
-  app.get(`/papers/${OLD_ID}`, papers.page);
-  app.get(`/papers/${NEW_ID}/thumbnail.svg`, papers.thumbnail);
-  app.get(`/papers/${OLD_ID}/thumbnail.svg`, papers.thumbnail);
-  app.get(`/api/papers/${NEW_ID}`, api.paper);
-  app.get(`/api/papers/${OLD_ID}`, api.paper);
-  app.get('/api/openapi.json', (c) => c.json(openApiDocument(config.baseUrl)));
+  // ── Routes, one table per area ───────────────────────────────────────────────────────────────────────────
+  register(app, [
+    ...siteRoutes(services), //                  assets, sitemap, robots.txt
+    ...listingRoutes(services), //               Daily Papers, trending, their JSON and feeds
+    ...searchRoutes(services), //                /search, its feeds and API, similar papers
+    ...accountRoutes(services, limits), //       sign in and up, settings, profiles
+    ...submissionRoutes(services), //            /submit
+    ...discussionRoutes(services, limits), //    upvotes and comments from the pages
+    ...moderationRoutes(services), //            /mod
+    ...digestRoutes(services, digests), //       subscribe, confirm, manage, unsubscribe, preview
+    ...apiRoutes(services, limits), //           the script API, admin status, OpenAPI
+    // A paper id may follow any /papers/ path, so the paper's own routes come last.
+    ...paperRoutes(services, { similarIds: similarIdsFor(services), community: discussionPanel(services), ...options.paper }),
+  ]);
 
   app.notFound((c) => notFoundResponse(c, config.baseUrl));
-  app.onError((err, c) => handleError(err, c, ctx.logger, config.baseUrl));
+  app.onError((err, c) => handleError(err, c, services.logger, config.baseUrl));
 
   // Cached pages and feeds are answered before routing: a hit then costs a map lookup and a socket write, which
   // is what lets the home page keep up with a bare route. API paths still go through routing, so the per-address

@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/connect.ts';
 import type { Services } from '../../src/services.ts';
 import { buildApp, type App } from '../../src/web/app.tsx';
-import type { PaperPageExtensions } from '../../src/web/routes/paper.tsx';
+import type { PaperPageExtensions } from '../../src/web/papers/handlers.tsx';
 import { tempDir } from '../helpers/db.ts';
 import { testServices } from '../helpers/services.ts';
 

@@ -1,41 +1,38 @@
 // The community API for scripts: upvote, comment, read a thread, submit a paper. Scripts authenticate with
 // a personal access token (`Authorization: Bearer pf_…`, no CSRF token needed); a browser session may call
 // the same routes with the `X-CSRF-Token` header.
-import type { Context, Handler } from 'hono';
-import { Hono } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { addComment, listPaperComments, type StoredComment } from '../../db/comments.ts';
 import { paperCounts, setVote } from '../../db/votes.ts';
 import { roleAllows } from '../../domain/accounts.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import { AppError, badRequest, notFound } from '../../errors.ts';
-import type { CommunityLimits } from '../community/limits.ts';
-import { paperIdParam, PAPER_ID_PATTERNS } from '../community/paper-id.ts';
-import { submitPaper } from '../community/submit.ts';
+import { submitPaper } from '../../ingest/submit.ts';
 import type { Services } from '../../services.ts';
-import { currentUser, requireUser, userOrFail } from '../security/auth.ts';
+import { arxivIdInPath } from '../input.ts';
+import { currentUser, userOrFail } from '../security/auth.ts';
 
-export function communityApi(ctx: Services, limits: CommunityLimits): Hono {
+export function communityApiHandlers(ctx: Services) {
   const { database } = ctx;
-  const app = new Hono();
 
-  const upvote: Handler = async (c) => {
+  const upvote = async (c: Context) => {
     const body = await jsonBody(c, z.object({ upvoted: z.boolean().optional() }).strict());
-    const paperId = paperIdParam(c);
+    const paperId = arxivIdInPath(c).id;
     const result = await setVote(database, userOrFail(c).id, paperId, body.upvoted);
     return c.json({ paperId, upvoted: result.upvoted, upvotes: result.upvotes });
   };
 
-  const comment: Handler = async (c) => {
+  const comment = async (c: Context) => {
     const body = await jsonBody(c, z.object({ comment: z.string(), parentCommentId: z.string().max(100).optional() }).strict());
-    const paperId = paperIdParam(c);
+    const paperId = arxivIdInPath(c).id;
     const added = await addComment(database, { paperId, userId: userOrFail(c).id, parentId: body.parentCommentId ?? null, body: body.comment });
     const counts = await paperCounts(database, paperId);
     return c.json({ comment: commentJson(added, false), numComments: counts?.numComments ?? 0 }, 201);
   };
 
-  const thread: Handler = async (c) => {
-    const paperId = paperIdParam(c);
+  const thread = async (c: Context) => {
+    const paperId = arxivIdInPath(c).id;
     const counts = await paperCounts(database, paperId);
     if (!counts || counts.hidden) throw notFound(`no paper ${paperId}`);
     const user = currentUser(c);
@@ -44,20 +41,14 @@ export function communityApi(ctx: Services, limits: CommunityLimits): Hono {
     return c.json({ paperId, numComments: counts.numComments, comments: commentTree(comments, moderator) });
   };
 
-  for (const id of PAPER_ID_PATTERNS) {
-    app.post(`/api/papers/${id}/upvote`, requireUser, limits.votes.middleware, upvote);
-    app.post(`/api/papers/${id}/comment`, requireUser, limits.comments.middleware, comment);
-    app.get(`/api/papers/${id}/comments`, thread);
-  }
-
-  app.post('/api/papers/submit', requireUser, async (c) => {
+  const submit = async (c: Context) => {
     const body = await jsonBody(c, z.object({ paper: z.string().max(300) }).strict());
     const user = userOrFail(c);
     const { paper, day } = await submitPaper(ctx, user, body.paper);
     return c.json({ paper: { id: paper.id, title: paper.title }, day, submittedBy: user.username }, 201);
-  });
+  };
 
-  return app;
+  return { upvote, comment, thread, submit };
 }
 
 async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {

@@ -2,7 +2,7 @@
 // with its navigation, the subscribe box, the main content and the footer. Pages pass what varies.
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { assetUrl } from '../assets.ts';
+import { assetUrl } from './assets.ts';
 import { SubscribeSlot } from './subscribe-slot.tsx';
 
 export type NavKey = 'daily' | 'weekly' | 'monthly' | 'trending' | 'search' | 'submit' | 'signin' | null;

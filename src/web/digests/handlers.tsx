@@ -1,0 +1,348 @@
+// Digest pages: sign up (double opt-in), confirm, manage through a signed link, unsubscribe (also RFC 8058
+// one-click), and a browser preview of a digest. Handlers parse, validate, call src/db and src/mail, respond.
+//
+// Links in mails carry signed tokens (src/mail/links.ts). Pages reached through them are personal: never cached,
+// never indexed. GET never changes anything: a confirmation or unsubscribe link opens a page with a button,
+// because mail scanners open links on their own.
+import type { Context, Handler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Child } from 'hono/jsx';
+import { latestDayWithPapers } from '../../db/listings.ts';
+import {
+  confirmSubscription,
+  getSubscription,
+  releaseConfirmationWindow,
+  requestSubscription,
+  unsubscribe as unsubscribeSubscription,
+  updatePreferences,
+  type Subscription,
+} from '../../db/subscriptions.ts';
+import { addDays, dayOf, parseDay } from '../../domain/periods.ts';
+import { AppError, badRequest } from '../../errors.ts';
+import { composeDigest } from '../../mail/digest-runner.ts';
+import { loadPeriodPapers, type DigestPaper } from '../../mail/digest-content.ts';
+import { normalizeAddress } from '../../mail/headers.ts';
+import { LinkSigner, mailLinks, mailLinkSigner, type MailLinks } from '../../mail/links.ts';
+import { parsePreferences, type Preferences } from '../../mail/preferences.ts';
+import { renderConfirmation } from '../../mail/render.ts';
+import { periodForDate, type DigestPeriod } from '../../mail/schedule.ts';
+import { TopicIndex } from '../../mail/topics.ts';
+import { messageIdHost } from '../../mail/transport.ts';
+import type { Services } from '../../services.ts';
+import { htmlDocument, Layout } from '../components/layout.tsx';
+import { privatePage } from '../http/responses.tsx';
+import { formText } from '../input.ts';
+import { currentUser } from '../security/auth.ts';
+import { csrfField } from '../security/csrf.ts';
+import { clientAddress, createRateLimiter } from '../security/rate-limit.ts';
+import { CheckInboxPage, ConfirmedPage, ConfirmPage, InvalidLinkPage, SavedPage, UnsubscribedPage, UnsubscribePage } from './pages.tsx';
+import { SubscriptionForm } from './subscription-form.tsx';
+
+// The email preview is the mail's own HTML, inline styles included, so it gets a CSP of its own: styles only,
+// no script, no forms, not framed.
+const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** What the digest routes share: the link signer (its secret is read once) and recent periods' papers. */
+export interface DigestShared {
+  links(): Promise<MailLinks>;
+  signer(): Promise<LinkSigner>;
+  /** A period's papers and topic index, kept for a minute: previews are public and a period takes a few hundred ms to load. */
+  periodContent(period: DigestPeriod): Promise<{ period: DigestPeriod; trending: DigestPaper[]; index: TopicIndex }>;
+}
+
+const PERIOD_CACHE_MS = 60_000;
+const PERIOD_CACHE_ENTRIES = 16;
+
+export function digestShared(ctx: Services): DigestShared {
+  let signer: Promise<LinkSigner> | null = null;
+  const getSigner = () =>
+    (signer ??= mailLinkSigner(ctx.config, ctx.database).catch((e) => {
+      signer = null; // a failed first read (database briefly down) is retried by the next request
+      throw e;
+    }));
+  const periods = new Map<string, { at: number; content: ReturnType<DigestShared['periodContent']> }>();
+  return {
+    signer: getSigner,
+    links: async () => mailLinks(ctx.config.baseUrl, await getSigner()),
+    periodContent(period) {
+      const key = `${period.frequency}/${period.key}`;
+      const hit = periods.get(key);
+      if (hit && Date.now() - hit.at < PERIOD_CACHE_MS) return hit.content;
+      if (periods.size >= PERIOD_CACHE_ENTRIES) periods.delete(periods.keys().next().value!);
+      const content = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending) }));
+      // A failed load is not kept.
+      content.catch(() => periods.delete(key));
+      periods.set(key, { at: Date.now(), content });
+      return content;
+    },
+  };
+}
+
+/**
+ * Form fields as the preference parser expects them; repeated fields (checkboxes) arrive as arrays. Read from
+ * the FormData rather than parseBody(): the CSRF middleware's earlier parseBody() is cached without `all`,
+ * which keeps only the last of repeated fields.
+ */
+async function readForm(c: Context): Promise<Record<string, unknown>> {
+  const data = await c.req.formData();
+  const fields = new Map<string, string[]>();
+  data.forEach((value, key) => {
+    if (typeof value === 'string') fields.set(key, [...(fields.get(key) ?? []), value]);
+  });
+  return Object.fromEntries([...fields].map(([key, values]) => [key, values.length > 1 ? values : values[0]]));
+}
+
+/** A subscription named by a signed unsubscribe/manage token, or null for a token that does not verify. */
+async function subscriptionFromToken(ctx: Services, shared: DigestShared, purpose: 'unsubscribe' | 'manage', token: unknown): Promise<Subscription | null> {
+  const parsed = LinkSigner.parse(token);
+  if (!parsed || parsed.nonce !== null) return null;
+  const sub = await getSubscription(ctx.database, parsed.id);
+  if (!sub) return null;
+  return (await shared.signer()).verifySubscription(purpose, parsed, sub.linkKey) ? sub : null;
+}
+
+export function digestHandlers(ctx: Services, shared: DigestShared) {
+  const { config, database, logger } = ctx;
+  // Sign-ups per client address: the per-address mail window protects inboxes, this protects the server.
+  const signUpLimit = createRateLimiter({ name: 'subscribe', limit: 20, windowSeconds: 600, key: (c) => clientAddress(c, config.TRUST_PROXY) });
+
+  const render = (c: Context, title: string, body: Child, status = 200) => privatePage(c, config.baseUrl, title, body, { status });
+
+  const form = (c: Context, props: { email: string; preferences?: Preferences; errors?: string[] }) => (
+    <section>
+      <h1>Get trending papers in your email inbox</h1>
+      <p>
+        The day's (or week's) trending papers plus the best new papers on your topics. You confirm by mail first; every digest has a one-click
+        unsubscribe link.
+      </p>
+      <SubscriptionForm
+        action="/subscribe"
+        csrf={csrfField(c)}
+        email={props.email}
+        emailEditable
+        preferences={props.preferences}
+        suggestedCategories={config.ARXIV_CATEGORIES}
+        errors={props.errors}
+        submitLabel="Subscribe"
+      />
+      <p class="muted">
+        <a href="/digest/preview">See an example digest</a>
+      </p>
+    </section>
+  );
+
+  const subscribePage = (c: Context) => {
+    const email = formText(c.req.query('email')).slice(0, 254);
+    return render(c, 'Subscribe to paper digests', form(c, { email }));
+  };
+
+  const subscribe = async (c: Context) => {
+    const body = await readForm(c);
+    const rawEmail = formText(body.email);
+    const email = normalizeAddress(rawEmail);
+    const parsed = parsePreferences(body);
+    const errors = [...(email ? [] : ['Enter a valid email address.']), ...(parsed.ok ? [] : parsed.errors)];
+    if (!email || !parsed.ok) {
+      return render(c, 'Subscribe to paper digests', form(c, { email: rawEmail.slice(0, 254), errors }), 400);
+    }
+    const now = new Date();
+    const user = currentUser(c);
+    const outcome = await requestSubscription(database, {
+      email,
+      preferences: parsed.preferences,
+      userId: user && user.email?.toLowerCase() === email.toLowerCase() ? user.id : null,
+      now,
+      confirmTtlMs: config.SUBSCRIBE_CONFIRM_HOURS * 3_600_000,
+      mailWindowMs: config.SUBSCRIBE_MAIL_WINDOW_MINUTES * 60_000,
+    });
+    // The page is the same whether or not a mail went out, so the form tells nobody whether an address is subscribed.
+    if (outcome.sendConfirmation) {
+      const sub = outcome.subscription;
+      const links = await shared.links();
+      const mail = renderConfirmation(outcome.kind, outcome.kind === 'change' ? parsed.preferences : sub.preferences, links.confirm(sub.id, sub.confirmNonce!), config.SUBSCRIBE_CONFIRM_HOURS);
+      try {
+        await ctx.mail.send({ to: email, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'Auto-Submitted': 'auto-generated' } });
+      } catch (e) {
+        await releaseConfirmationWindow(database, sub.id, now);
+        logger.error({ err: (e as Error).message }, 'could not send a digest confirmation mail');
+        throw new AppError(503, 'mail_unavailable', 'We could not send the confirmation mail just now. Please try again in a few minutes.');
+      }
+    }
+    return render(c, 'Check your inbox', <CheckInboxPage kind={outcome.kind} />);
+  };
+
+  const confirmPage = async (c: Context) => {
+    const token = formText(c.req.query('token'));
+    const parsed = LinkSigner.parse(token);
+    if (!parsed || !(await shared.signer()).verifyConfirm(parsed)) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    return render(c, 'Confirm your digest', <ConfirmPage token={token} csrf={csrfField(c)} />);
+  };
+
+  const confirm = async (c: Context) => {
+    const body = await readForm(c);
+    const parsed = LinkSigner.parse(body.token);
+    if (!parsed || !(await shared.signer()).verifyConfirm(parsed)) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    const outcome = await confirmSubscription(database, parsed.id, parsed.nonce!, new Date());
+    if (outcome === 'invalid') return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    const sub = (await getSubscription(database, parsed.id))!;
+    const links = await shared.links();
+    const manageUrl = links.manage(sub.id, sub.linkKey);
+    return render(
+      c,
+      outcome === 'confirmed' ? 'Subscribed' : 'Digest updated',
+      <ConfirmedPage outcome={outcome} manageUrl={manageUrl} previewUrl={`/digest/preview?token=${encodeURIComponent(new URL(manageUrl).searchParams.get('token')!)}`} />,
+    );
+  };
+
+  const unsubscribePage = async (c: Context) => {
+    const token = c.req.query('token');
+    const sub = await subscriptionFromToken(ctx, shared, 'unsubscribe', token);
+    if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    if (sub.status === 'unsubscribed') return render(c, 'Unsubscribed', <UnsubscribedPage email={sub.email} />);
+    return render(c, 'Unsubscribe', <UnsubscribePage email={sub.email} action={`/unsubscribe?token=${encodeURIComponent(String(token))}`} />);
+  };
+
+  const managePage = async (c: Context, sub: Subscription, token: string, errors?: string[], status = 200) => {
+    const links = await shared.links();
+    return render(
+      c,
+      'Your digest',
+      <section>
+        <h1>Your paper digest</h1>
+        {sub.status !== 'active' && (
+          <p class="notice">This address gets no digests at the moment ({sub.status}). Saving these settings does not restart them: subscribe again for that.</p>
+        )}
+        <SubscriptionForm
+          action="/subscription"
+          csrf={csrfField(c)}
+          email={sub.email}
+          emailEditable={false}
+          preferences={sub.preferences}
+          suggestedCategories={config.ARXIV_CATEGORIES}
+          errors={errors}
+          submitLabel="Save"
+          token={token}
+        />
+        <p>
+          <a href={`/digest/preview?token=${encodeURIComponent(token)}`}>Preview your next digest</a> ·{' '}
+          <a href={links.unsubscribe(sub.id, sub.linkKey)}>Unsubscribe</a>
+        </p>
+      </section>,
+      status,
+    );
+  };
+
+  const managePageFromLink = async (c: Context) => {
+    const token = formText(c.req.query('token'));
+    const sub = await subscriptionFromToken(ctx, shared, 'manage', token);
+    if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    return managePage(c, sub, token);
+  };
+
+  const savePreferences = async (c: Context) => {
+    const body = await readForm(c);
+    const token = formText(body.token);
+    const sub = await subscriptionFromToken(ctx, shared, 'manage', token);
+    if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+    const parsed = parsePreferences(body);
+    if (!parsed.ok) return managePage(c, sub, token, parsed.errors, 400);
+    await updatePreferences(database, sub.id, parsed.preferences, new Date());
+    return render(c, 'Saved', <SavedPage manageUrl={`/subscription?token=${encodeURIComponent(token)}`} previewUrl={`/digest/preview?token=${encodeURIComponent(token)}`} />);
+  };
+
+  const preview = async (c: Context) => {
+    const token = c.req.query('token');
+    let preferences: Preferences;
+    let sub: Subscription | null = null;
+    if (token !== undefined) {
+      sub = await subscriptionFromToken(ctx, shared, 'manage', token);
+      if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
+      preferences = sub.preferences;
+    } else {
+      const parsed = parsePreferences({
+        frequency: c.req.query('frequency'),
+        categories: c.req.queries('categories'),
+        interests: c.req.queries('interests'),
+        paperCount: c.req.query('paperCount'),
+      });
+      if (!parsed.ok) throw badRequest(parsed.errors.join('; '));
+      preferences = parsed.preferences;
+    }
+    const date = await previewDate(ctx, preferences, c.req.query('date'));
+    const period = periodForDate(preferences.frequency, date)!;
+    const content = await shared.periodContent(period);
+    const links = await shared.links();
+    const who = sub ?? { id: '0000000000000000', email: 'you@example.org', linkKey: '', preferences };
+    const { rendered } = composeDigest(content, { ...who, preferences }, links, config.baseUrl, messageIdHost(config.baseUrl));
+    // An anonymous preview has no subscription to unsubscribe: its footer links lead to the sign-up page instead.
+    const fix = (s: string) => (sub ? s : s.replace(/https?:\/\/[^"\s<>]*\/(unsubscribe|subscription)\?token=[^"\s<>]*/g, `${config.baseUrl}/subscribe`));
+    c.header('Cache-Control', sub ? 'private, no-store' : 'public, max-age=60');
+    if (c.req.query('format') === 'text') return c.text(fix(rendered.text));
+    c.header('Content-Security-Policy', PREVIEW_CSP);
+    if (sub) c.header('X-Robots-Tag', 'noindex');
+    return c.html(fix(rendered.html));
+  };
+
+  return { signUpLimit, subscribePage, subscribe, confirmPage, confirm, unsubscribePage, managePage: managePageFromLink, savePreferences, preview };
+}
+
+/**
+ * POST /unsubscribe?token=…, registered before the CSRF middleware: a mail provider's one-click unsubscribe
+ * (RFC 8058) posts `List-Unsubscribe=One-Click` from its own servers with no cookie and no CSRF token. The
+ * signed token is the authentication; the button on the GET page posts to the same URL.
+ */
+export function unsubscribeHandler(ctx: Services, shared: DigestShared): Handler {
+  // This route runs before the CSRF middleware and its body cap, so it caps its own body: a one-click POST is 26 bytes.
+  const limit = bodyLimit({ maxSize: 4096, onError: (c) => c.text('request body too large', 413) });
+  return async (c) => {
+    let response: Response | undefined;
+    const refused = await limit(c, async () => {
+      try {
+        response = await unsubscribe(c);
+      } catch (e) {
+        // A body without Content-Length fails while it is read, past the cap.
+        if ((e as Error).name !== 'BodyLimitError') throw e;
+      }
+    });
+    return refused ?? response ?? c.text('request body too large', 413);
+  };
+
+  async function unsubscribe(c: Context): Promise<Response> {
+    const sub = await subscriptionFromToken(ctx, shared, 'unsubscribe', c.req.query('token'));
+    const oneClick = (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && formText((await c.req.parseBody())['List-Unsubscribe']) === 'One-Click';
+    c.header('Cache-Control', 'no-store');
+    if (!sub) {
+      if (oneClick) return c.text('unknown or invalid unsubscribe link', 400);
+      throw new AppError(400, 'invalid_link', 'This unsubscribe link is not valid.');
+    }
+    await unsubscribeSubscription(ctx.database, sub.id, new Date());
+    ctx.logger.info({ subscription: sub.id, oneClick }, 'digest unsubscribed');
+    if (oneClick) return c.text('unsubscribed');
+    return c.html(
+      htmlDocument(
+        <Layout title="Unsubscribed" canonical={`${ctx.config.baseUrl}/unsubscribe`} noindex>
+          <UnsubscribedPage email={sub.email} />
+        </Layout>,
+      ),
+    );
+  }
+}
+
+/** The digest date a preview shows: the one asked for, else the latest one with papers. */
+async function previewDate(ctx: Services, preferences: Preferences, asked: string | undefined): Promise<string> {
+  if (asked) {
+    try {
+      parseDay(asked);
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    let d = asked;
+    while (!periodForDate(preferences.frequency, d)) d = addDays(d, 1);
+    return d;
+  }
+  const latest = (await latestDayWithPapers(ctx.database, dayOf(new Date()))) ?? dayOf(new Date());
+  // The digest sent the day after the latest papers covers them (Monday's covers the weekend).
+  let d = addDays(latest, 1);
+  while (!periodForDate(preferences.frequency, d)) d = addDays(d, 1);
+  return d;
+}

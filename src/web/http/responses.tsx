@@ -1,0 +1,55 @@
+// How pages and API answers are sent: HTML and JSON with validators (ETag, Last-Modified, 304) and the
+// Cache-Control the audience allows, and personal pages that are never cached or indexed.
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { htmlDocument, Layout, type NavKey } from '../components/layout.tsx';
+import { currentUser } from '../security/auth.ts';
+import { represent } from './conditional.ts';
+import { isPersonalRequest } from './page-cache.ts';
+
+/** The API may be cached by clients and proxies for as long as the server's own page cache keeps it. */
+const API_CACHE_CONTROL = 'public, max-age=5';
+
+/** Cache-Control for HTML: shared caches may keep anonymous pages a few seconds; personal pages stay private. */
+export function pageCacheControl(c: Context): string {
+  return isPersonalRequest(c) ? 'private, no-cache' : 'public, max-age=5';
+}
+
+/** The signed-in person for the header, or null. Pages for signed-in people are never cached, so this is safe. */
+export function accountOf(c: Context): { username: string } | null {
+  const user = currentUser(c);
+  return user ? { username: user.username } : null;
+}
+
+export function htmlResponse(c: Context, html: string, lastModified: string | null): Response {
+  return represent(c, {
+    body: html,
+    contentType: 'text/html; charset=utf-8',
+    cacheControl: pageCacheControl(c),
+    lastModified,
+    headers: { Vary: 'Cookie' },
+  });
+}
+
+export function jsonResponse(c: Context, value: unknown, lastModified: string | null, headers: Record<string, string> = {}): Response {
+  return represent(c, {
+    body: JSON.stringify(value),
+    contentType: 'application/json; charset=utf-8',
+    cacheControl: API_CACHE_CONTROL,
+    lastModified,
+    headers,
+  });
+}
+
+/** A page for one person (forms, account, moderation, links from mails): in the site's frame, never cached, never indexed. */
+export function privatePage(c: Context, baseUrl: string, title: string, body: Child, options: { status?: number; current?: NavKey } = {}): Response | Promise<Response> {
+  c.header('Cache-Control', 'private, no-store');
+  return c.html(
+    htmlDocument(
+      <Layout title={title} canonical={baseUrl + c.req.path} current={options.current ?? null} account={accountOf(c)} noindex>
+        {body}
+      </Layout>,
+    ),
+    (options.status ?? 200) as 200,
+  );
+}

@@ -1,0 +1,45 @@
+// GET /api/daily_papers: Hugging Face's Daily Papers API, served from our store. The same loader as the pages and
+// feeds, so the JSON and the page for a day always agree.
+import type { Context } from 'hono';
+import { dayOf, parseDay, type Period } from '../../domain/periods.ts';
+import type { Services } from '../../services.ts';
+import { hfDailyItem } from '../api/shapes.ts';
+import { jsonResponse } from '../http/responses.tsx';
+import { dailyPapersQuerySchema, parseQuery } from '../input.ts';
+import { homeDay, loadPeriodListing, type ListingSort } from './loaders.ts';
+
+const API_DEFAULT_LIMIT = 50;
+/** The earliest arXiv day; a submitter's papers are searched from here when no period is given. */
+const FIRST_ARXIV_DAY = '1991-08-14';
+
+export function dailyPapersHandler(ctx: Services) {
+  return async (c: Context) => {
+    const q = parseQuery(c, dailyPapersQuerySchema);
+    let period: Period | undefined = q.date ?? q.week ?? q.month;
+    if (!period && q.submitter) {
+      // Everything a submitter ever submitted, as Hugging Face answers ?submitter= alone.
+      period = { kind: 'day', key: 'all', start: FIRST_ARXIV_DAY, end: dayOf(ctx.clock()) };
+    }
+    period ??= parseDay(await homeDay(ctx.database, ctx.clock));
+    const sort: ListingSort = q.sort === 'trending' ? 'trending' : q.sort === 'publishedAt' ? 'publishedAt' : 'upvotes';
+    const limit = q.limit ?? API_DEFAULT_LIMIT;
+    const listing = await loadPeriodListing(ctx.database, {
+      period,
+      category: q.category,
+      submitter: q.submitter,
+      page: q.p ?? 0,
+      limit,
+      sort,
+    });
+    return jsonResponse(
+      c,
+      listing.items.map((i) => hfDailyItem(i, ctx.config.baseUrl)),
+      listing.lastModified,
+      {
+        // What the list holds (community submissions or arXiv announcements) and how many there are in all.
+        'X-Listing-Kind': listing.kind,
+        'X-Total-Count': String(listing.total),
+      },
+    );
+  };
+}

@@ -1,0 +1,206 @@
+// Handlers for the period listings (home, day, week, month) and trending, in each representation: the HTML page,
+// and the RSS/Atom/JSON feeds. Each parses and validates its input, calls one loader, and renders.
+import type { Context } from 'hono';
+import { categoryCounts } from '../../db/listings.ts';
+import {
+  addDays,
+  nextPeriod,
+  parseDay,
+  periodContaining,
+  periodLabel,
+  previousPeriod,
+  type Period,
+  type PeriodKind,
+} from '../../domain/periods.ts';
+import type { Services } from '../../services.ts';
+import { feedItem } from '../components/feed-item.ts';
+import { htmlDocument, type FeedLink } from '../components/layout.tsx';
+import { feedLinks, feedResponse, type FeedDocument, type FeedFormat } from '../http/feeds.ts';
+import { accountOf, htmlResponse } from '../http/responses.tsx';
+import { dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseParam, parseQuery, weekParam } from '../input.ts';
+import { FeedsPage } from './feeds-page.tsx';
+import { ListingPage, type PeriodLinks } from './listing-page.tsx';
+import { homeDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from './loaders.ts';
+
+const PATH_OF: Record<PeriodKind, string> = { day: '/papers/date', week: '/papers/week', month: '/papers/month' };
+const PARAM_OF: Record<PeriodKind, typeof dayParam> = { day: dayParam, week: weekParam, month: monthParam };
+const NAV_OF = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
+const NOUN_OF = { day: 'Daily', week: 'Weekly', month: 'Monthly' } as const;
+
+function periodPath(p: Period): string {
+  return `${PATH_OF[p.kind]}/${p.key}`;
+}
+
+function periodLinks(p: Period, latestDay: string): PeriodLinks {
+  const prev = previousPeriod(p);
+  const next = nextPeriod(p);
+  const noun = { day: 'day', week: 'week', month: 'month' }[p.kind];
+  // A day inside the period anchors the granularity tabs: the period's start, or the latest day if that is earlier.
+  const anchor = p.start <= latestDay && latestDay <= p.end ? latestDay : p.start;
+  return {
+    previous: { href: periodPath(prev), label: `Previous ${noun}` },
+    next: next.start <= latestDay ? { href: periodPath(next), label: `Next ${noun}` } : null,
+    granularity: (['day', 'week', 'month'] as const).map((kind) => ({
+      kind,
+      href: periodPath(periodContaining(kind, anchor)),
+      label: kind === 'day' ? 'Day' : kind === 'week' ? 'Week' : 'Month',
+    })),
+  };
+}
+
+async function filterChips(ctx: Services, l: Listing) {
+  if (!l.period) return [];
+  const source = l.kind === 'announcements' ? 'announcements' : 'submissions';
+  const chips = await categoryCounts(ctx.database, { start: l.period.start, end: l.period.end }, source);
+  if (l.category && !chips.some((c) => c.category === l.category)) chips.push({ category: l.category, count: l.total });
+  return chips;
+}
+
+function feedsFor(path: string, title: string, category: string | undefined, apiQuery: string | null): FeedLink[] {
+  const query = category ? `?category=${encodeURIComponent(category)}` : '';
+  const links: FeedLink[] = feedLinks(path, title, query);
+  if (apiQuery !== null) links.push({ title: `${title} (JSON API)`, href: `/api/daily_papers?${apiQuery}`, type: 'application/json' });
+  return links;
+}
+
+function canonicalOf(ctx: Services, path: string, category: string | undefined, page: number): string {
+  const q = new URLSearchParams();
+  if (category) q.set('category', category);
+  if (page > 0) q.set('p', String(page));
+  const s = q.toString();
+  return ctx.config.baseUrl + path + (s ? `?${s}` : '');
+}
+
+async function renderPeriodPage(c: Context, ctx: Services, period: Period, path: string, latest: string, isHome: boolean): Promise<Response> {
+  const query = parseQuery(c, pageQuerySchema);
+  const page = query.p ?? 0;
+  const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page, limit: PAGE_SIZE });
+  const label = periodLabel(period);
+  const heading = isHome ? `Daily Papers · ${label}` : `${NOUN_OF[period.kind]} Papers · ${label}`;
+  const apiParam = { day: 'date', week: 'week', month: 'month' }[period.kind];
+  const html = htmlDocument(
+    <ListingPage
+      listing={listing}
+      title={isHome ? 'Daily Papers' : `${NOUN_OF[period.kind]} Papers · ${label}`}
+      heading={heading}
+      description={`Research papers ${listing.kind === 'submissions' ? 'picked by the community' : 'announced on arXiv'} for ${label}${query.category ? ` in ${query.category}` : ''}.`}
+      canonical={canonicalOf(ctx, path, query.category, page)}
+      path={path}
+      current={NAV_OF[period.kind]}
+      feeds={feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, `${apiParam}=${period.key}`)}
+      categories={await filterChips(ctx, listing)}
+      periodLinks={periodLinks(period, latest)}
+      account={accountOf(c)}
+    />,
+  );
+  return htmlResponse(c, html, listing.lastModified);
+}
+
+export function listingHandlers(ctx: Services) {
+  const { clock } = ctx;
+
+  function periodFrom(c: Context, kind: PeriodKind): Period {
+    return parseParam(kind === 'day' ? 'date' : kind, c.req.param('key'), PARAM_OF[kind]);
+  }
+
+  async function periodFeed(c: Context, format: FeedFormat, period: Period, rolling: boolean): Promise<Response> {
+    const query = parseQuery(c, pageQuerySchema);
+    const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page: query.p ?? 0, limit: PAGE_SIZE });
+    const noun = NOUN_OF[period.kind];
+    const title = rolling ? `Paperfeed · ${noun} Papers${query.category ? ` · ${query.category}` : ''}` : `Paperfeed · ${noun} Papers · ${periodLabel(period)}${query.category ? ` · ${query.category}` : ''}`;
+    return feedResponse(c, format, listingFeed(ctx, listing, title, ctx.config.baseUrl + periodPath(period)), ctx.config.baseUrl);
+  }
+
+  return {
+    home: async (c: Context) => {
+      const latest = await homeDay(ctx.database, clock);
+      return renderPeriodPage(c, ctx, parseDay(latest), '/', latest, true);
+    },
+    period: (kind: PeriodKind) => async (c: Context) => {
+      const p = periodFrom(c, kind);
+      return renderPeriodPage(c, ctx, p, periodPath(p), await homeDay(ctx.database, clock), false);
+    },
+    /**
+     * /papers/date?date=…, /papers/week?week=… and /papers/month?month=…: the picker's plain GET form, and the
+     * nav's "Weekly"/"Monthly" (no parameter: the period holding the latest day with papers). Redirects to the
+     * canonical path.
+     */
+    pick: (kind: PeriodKind) => async (c: Context) => {
+      const name = kind === 'day' ? 'date' : kind;
+      const value = c.req.query(name);
+      const period = value ? parseParam(name, value, PARAM_OF[kind]) : periodContaining(kind, await homeDay(ctx.database, clock));
+      return c.redirect(periodPath(period), value ? 303 : 302);
+    },
+    periodFeed: (kind: PeriodKind) => (c: Context, format: FeedFormat) => periodFeed(c, format, periodFrom(c, kind), false),
+    /** /feeds/daily, /feeds/weekly, /feeds/monthly: always the latest period. */
+    rollingFeed: (kind: PeriodKind) => async (c: Context, format: FeedFormat) =>
+      periodFeed(c, format, periodContaining(kind, await homeDay(ctx.database, clock)), true),
+
+    trendingPage: async (c: Context) => {
+      const query = parseQuery(c, pageQuerySchema);
+      const page = query.p ?? 0;
+      const listing = await loadTrending(ctx.database, clock, { category: query.category, page, limit: PAGE_SIZE });
+      const html = htmlDocument(
+        <ListingPage
+          listing={listing}
+          title="Trending papers"
+          heading="Trending papers"
+          description="Research papers getting attention now: upvotes, comments and GitHub stars, discounted by age."
+          canonical={canonicalOf(ctx, '/papers/trending', query.category, page)}
+          path="/papers/trending"
+          current="trending"
+          feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, 'sort=trending')}
+          categories={await filterChips(ctx, listing)}
+          account={accountOf(c)}
+        />,
+      );
+      return htmlResponse(c, html, listing.lastModified);
+    },
+    trendingFeed: async (c: Context, format: FeedFormat) => {
+      const query = parseQuery(c, pageQuerySchema);
+      const listing = await loadTrending(ctx.database, clock, { category: query.category, page: query.p ?? 0, limit: PAGE_SIZE });
+      const title = `Paperfeed · Trending${query.category ? ` · ${query.category}` : ''}`;
+      return feedResponse(c, format, listingFeed(ctx, listing, title, `${ctx.config.baseUrl}/papers/trending`), ctx.config.baseUrl);
+    },
+    /** /feeds: every feed, for readers that do not autodiscover. */
+    feedsIndex: async (c: Context) => {
+      const latest = await homeDay(ctx.database, clock);
+      const categories = await categoryCounts(ctx.database, { start: addDays(latest, -30), end: latest }, 'announcements', 40);
+      const groups = [
+        { title: 'Daily Papers (latest day)', path: '/feeds/daily' },
+        { title: 'Weekly Papers (latest week)', path: '/feeds/weekly' },
+        { title: 'Monthly Papers (latest month)', path: '/feeds/monthly' },
+        { title: 'Trending', path: '/papers/trending' },
+      ];
+      const html = htmlDocument(<FeedsPage canonical={`${ctx.config.baseUrl}/feeds`} groups={groups} categories={categories.map((x) => x.category).sort()} account={accountOf(c)} />);
+      return htmlResponse(c, html, null);
+    },
+    /** /feeds/category/:category/…: the category's papers of its latest week, trending first. */
+    categoryFeed: async (c: Context, format: FeedFormat) => {
+      const category = parseParam('category', c.req.param('category'), pageQuerySchema.shape.category.unwrap());
+      const listing = await loadCategoryTrending(ctx.database, clock, category, PAGE_SIZE);
+      return feedResponse(
+        c,
+        format,
+        listingFeed(ctx, listing, `Paperfeed · ${category}`, `${ctx.config.baseUrl}/papers/trending?category=${encodeURIComponent(category)}`),
+        ctx.config.baseUrl,
+      );
+    },
+  };
+}
+
+/** A listing as a feed document. */
+function listingFeed(ctx: Services, listing: Listing, title: string, homePageUrl: string): FeedDocument {
+  return {
+    title,
+    description:
+      listing.kind === 'submissions'
+        ? 'Papers submitted by the research community, ranked by upvotes.'
+        : listing.kind === 'trending'
+          ? 'Papers getting attention now, ranked by trending score.'
+          : 'Papers announced on arXiv, ranked by trending score.',
+    homePageUrl,
+    updated: listing.lastModified,
+    items: listing.items.map((item) => feedItem(ctx.config.baseUrl, item)),
+  };
+}

@@ -1,0 +1,97 @@
+// The moderators' desk: open reports, actions on papers and accounts, and the audit log.
+import type { Context } from 'hono';
+import type { OpenReport } from '../../db/comments.ts';
+import type { ModerationEntry } from '../../db/moderation.ts';
+import type { CurrentUser } from '../security/auth.ts';
+import { csrfField } from '../security/csrf.ts';
+import { FormError } from '../components/form-error.tsx';
+
+export function ModerationPage(props: { c: Context; user: CurrentUser; reports: OpenReport[]; log: ModerationEntry[]; error?: string | null; notice?: string | null }) {
+  const { c } = props;
+  return (
+    <section class="moderation">
+      <h1>Moderation</h1>
+      <FormError message={props.error} />
+      {props.notice && <p class="notice">{props.notice}</p>}
+      <h2>Reported comments</h2>
+      {props.reports.length ? (
+        <ul>
+          {props.reports.map((r) => (
+            <li>
+              <a href={`/papers/${r.paperId}#comment-${r.commentId}`}>Comment by {r.author}</a> reported by {r.reportedBy}: “{r.reason}”
+              <blockquote>{r.body.slice(0, 300)}</blockquote>
+              <form method="post" action={`/mod/comments/${r.commentId}/hide`} class="inline">
+                {csrfField(c)}
+                <input type="hidden" name="back" value="/mod" />
+                <button type="submit">Hide comment</button>
+              </form>
+              <form method="post" action={`/mod/comments/${r.commentId}/dismiss`} class="inline">
+                {csrfField(c)}
+                <button type="submit">Dismiss reports</button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>No open reports.</p>
+      )}
+      <h2>Papers</h2>
+      <form method="post" action="/mod/papers">
+        {csrfField(c)}
+        <label>
+          arXiv id <input type="text" name="paper" required />
+        </label>
+        <label>
+          Reason <input type="text" name="reason" maxlength={500} />
+        </label>
+        <button type="submit" name="action" value="hide">Hide</button>
+        <button type="submit" name="action" value="unhide">Unhide</button>
+        <button type="submit" name="action" value="feature">Feature</button>
+        <button type="submit" name="action" value="unfeature">Unfeature</button>
+      </form>
+      <h2>Accounts</h2>
+      <form method="post" action="/mod/users">
+        {csrfField(c)}
+        <label>
+          Username <input type="text" name="username" required />
+        </label>
+        <label>
+          Reason <input type="text" name="reason" maxlength={500} />
+        </label>
+        <button type="submit" name="action" value="ban">Ban</button>
+        <button type="submit" name="action" value="unban">Unban</button>
+        {props.user.role === 'admin' && (
+          <>
+            <button type="submit" name="action" value="role:moderator">Make moderator</button>
+            <button type="submit" name="action" value="role:user">Remove moderator</button>
+          </>
+        )}
+      </form>
+      <h2>Audit log</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>Action</th>
+            <th>Target</th>
+            <th>Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.log.map((e) => (
+            <tr>
+              <td>{e.createdAt.slice(0, 16).replace('T', ' ')}</td>
+              <td>{e.actor}</td>
+              <td>{e.action}</td>
+              <td>
+                {e.targetType} {e.targetId}
+              </td>
+              <td>{e.reason ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

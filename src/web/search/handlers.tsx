@@ -1,0 +1,254 @@
+// Search: the /search page, GET /api/papers/search (Hugging Face-shaped results with highlightedTitle /
+// highlightedSummary) and GET /api/papers/{id}/similar. Parse and validate here; ranking lives in src/search.
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
+import { badRequest, notFound } from '../../errors.ts';
+import { highlight } from '../../search/highlight.ts';
+import type { HighlightPart, SearchResult } from '../../search/types.ts';
+import { hfPaper, type HfPaper } from '../api/shapes.ts';
+import { htmlDocument, Layout } from '../components/layout.tsx';
+import { paperPath } from '../components/paper-card.tsx';
+import { Pager } from '../components/pager.tsx';
+import type { Services } from '../../services.ts';
+import { accountOf } from '../http/responses.tsx';
+import { arxivIdInPath } from '../input.ts';
+
+/** Longer input is refused with 400 (a pasted abstract is far shorter). */
+const MAX_QUERY_LENGTH = 20_000;
+const PAGE_SIZE = 20;
+
+const optionalInt = (min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+    .pipe(z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional());
+
+const searchQuerySchema = z.object({
+  q: z.string().max(MAX_QUERY_LENGTH, `query longer than ${MAX_QUERY_LENGTH} characters`).optional().default(''),
+  category: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .pipe(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'expected an arXiv category such as cs.CL').optional()),
+  author: z.string().max(200, 'author longer than 200 characters').optional(),
+  yearFrom: optionalInt(1900, 2200),
+  yearTo: optionalInt(1900, 2200),
+  sort: z.enum(['relevance', 'date', 'trending']).optional().default('relevance'),
+  mode: z.enum(['hybrid', 'lexical', 'semantic']).optional().default('hybrid'),
+  limit: optionalInt(1, 100),
+  p: optionalInt(0, 49),
+});
+
+type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+function parseSearchQuery(c: Context): SearchQuery {
+  const parsed = searchQuerySchema.safeParse(c.req.query());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badRequest(`${issue.path.join('.') || 'query'}: ${issue.message}`, 'bad_query');
+  }
+  return parsed.data;
+}
+
+async function runSearch(ctx: Services, q: SearchQuery, limit: number) {
+  const page = q.p ?? 0;
+  const result = await ctx.search.search(q.q, {
+    limit,
+    offset: page * limit,
+    sort: q.sort,
+    mode: q.mode,
+    filters: { categories: q.category ? [q.category] : undefined, author: q.author || undefined, yearFrom: q.yearFrom, yearTo: q.yearTo },
+  });
+  const listed = await listedPapersByIds(ctx.database, result.hits.map((h) => h.id));
+  const byId = new Map(listed.map((l) => [l.paper.id, l]));
+  return { result, byId, page };
+}
+
+export interface HfSearchItem {
+  paper: HfPaper;
+  title: string;
+  summary: string;
+  publishedAt: string;
+  highlightedTitle: HighlightPart[];
+  highlightedSummary: HighlightPart[];
+  /** Paperfeed additions. */
+  snippet: string;
+  score: number;
+  scoreParts: { lexical?: number; semantic?: number };
+}
+
+function apiItems(result: SearchResult, byId: Map<string, ListedPaper>): HfSearchItem[] {
+  const items: HfSearchItem[] = [];
+  for (const hit of result.hits) {
+    const listed = byId.get(hit.id);
+    if (!listed) continue;
+    const paper = hfPaper(listed);
+    items.push({
+      paper,
+      title: paper.title,
+      summary: paper.summary,
+      publishedAt: paper.publishedAt,
+      highlightedTitle: hit.highlights.title,
+      highlightedSummary: hit.highlights.summary,
+      snippet: hit.snippet,
+      score: hit.score,
+      scoreParts: hit.parts,
+    });
+  }
+  return items;
+}
+
+function Highlighted(props: { parts: HighlightPart[] }) {
+  return <>{props.parts.map((p) => (p.type === 'highlight' ? <mark>{p.text}</mark> : p.text))}</>;
+}
+
+function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: Map<string, ListedPaper>; page: number; canonical: string; account: { username: string } | null }) {
+  const { q, result } = props;
+  const wanted = new Set(result?.parsed.terms ?? []);
+  const params: Record<string, string | undefined> = {
+    q: q.q,
+    category: q.category,
+    author: q.author,
+    yearFrom: q.yearFrom?.toString(),
+    yearTo: q.yearTo?.toString(),
+    sort: q.sort === 'relevance' ? undefined : q.sort,
+    mode: q.mode === 'hybrid' ? undefined : q.mode,
+  };
+  return (
+    <Layout title={q.q ? `Search: ${q.q.slice(0, 80)}` : 'Search'} canonical={props.canonical} current="search" account={props.account} noindex={Boolean(q.q)}>
+      <h1>Search papers</h1>
+      <form class="search-form" method="get" action="/search" role="search">
+        <label>
+          Query <input type="search" name="q" value={q.q} maxlength={MAX_QUERY_LENGTH} placeholder='diffusion models, "vision transformer", author:hinton, year:2024-2025' />
+        </label>
+        <label>
+          Category <input type="text" name="category" value={q.category ?? ''} placeholder="cs.CL" size={8} />
+        </label>
+        <label>
+          Author <input type="text" name="author" value={q.author ?? ''} size={14} />
+        </label>
+        <label>
+          From <input type="number" name="yearFrom" value={q.yearFrom?.toString() ?? ''} min="1900" max="2200" />
+        </label>
+        <label>
+          To <input type="number" name="yearTo" value={q.yearTo?.toString() ?? ''} min="1900" max="2200" />
+        </label>
+        <label>
+          Sort{' '}
+          <select name="sort">
+            {(['relevance', 'date', 'trending'] as const).map((s) => (
+              <option value={s} selected={q.sort === s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Mode{' '}
+          <select name="mode">
+            {(['hybrid', 'lexical', 'semantic'] as const).map((m) => (
+              <option value={m} selected={q.mode === m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      {result && (
+        <section aria-label="Results">
+          <p class="search-total">
+            {result.total === 0 ? 'No papers found.' : `${result.total.toLocaleString('en-US')} papers`}
+          </p>
+          <ol class="search-results" start={props.page * PAGE_SIZE + 1}>
+            {result.hits.map((hit) => {
+              const listed = props.byId.get(hit.id);
+              if (!listed) return null;
+              const p = listed.paper;
+              return (
+                <li class="search-hit">
+                  <h2>
+                    <a href={paperPath(p.id)}>
+                      <Highlighted parts={hit.highlights.title} />
+                    </a>
+                  </h2>
+                  <p class="meta">
+                    {p.authors.slice(0, 4).join(', ')}
+                    {p.authors.length > 4 ? ' et al.' : ''} · {p.categories[0] ?? ''} · {p.announcedOn ?? p.submittedAt?.slice(0, 10) ?? ''}
+                  </p>
+                  <p class="snippet">
+                    <Highlighted parts={highlight(hit.snippet, wanted)} />
+                  </p>
+                  {p.keywords.length > 0 && (
+                    <p class="tags">
+                      {p.keywords.slice(0, 5).map((k) => (
+                        <a class="tag" href={`/search?q=${encodeURIComponent(`"${k}"`)}`}>
+                          {k}
+                        </a>
+                      ))}
+                    </p>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
+          <Pager path="/search" params={params} page={props.page} limit={PAGE_SIZE} total={Math.min(result.total, 50 * PAGE_SIZE)} />
+        </section>
+      )}
+    </Layout>
+  );
+}
+
+export function searchHandlers(ctx: Services) {
+  return {
+    page: async (c: Context) => {
+      const q = parseSearchQuery(c);
+      const hasQuery = q.q.trim() !== '' || q.category || q.author || q.yearFrom !== undefined || q.yearTo !== undefined;
+      const found = hasQuery ? await runSearch(ctx, q, PAGE_SIZE) : null;
+      const html = htmlDocument(
+        <SearchPage
+          q={q}
+          result={found?.result ?? null}
+          byId={found?.byId ?? new Map()}
+          page={found?.page ?? 0}
+          canonical={`${ctx.config.baseUrl}/search`}
+          account={accountOf(c)}
+        />,
+      );
+      return c.html(html, 200, { 'Cache-Control': 'no-store' });
+    },
+    api: async (c: Context) => {
+      const q = parseSearchQuery(c);
+      const limit = q.limit ?? PAGE_SIZE;
+      const { result, byId } = await runSearch(ctx, q, limit);
+      return c.json(apiItems(result, byId), 200, { 'X-Total-Count': String(result.total) });
+    },
+    similar: async (c: Context) => {
+      const parsed = arxivIdInPath(c);
+      const k = Number(c.req.query('limit') ?? 10);
+      if (!Number.isInteger(k) || k < 1 || k > 100) throw badRequest('limit: expected a whole number from 1 to 100', 'bad_query');
+      const hits = await ctx.search.similar(parsed.id, k);
+      if (!hits.length && !(await listedPapersByIds(ctx.database, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
+      const listed = await listedPapersByIds(ctx.database, hits.map((h) => h.id));
+      const byId = new Map(listed.map((l) => [l.paper.id, l]));
+      return c.json(
+        hits.filter((h) => byId.has(h.id)).map((h) => ({ paper: hfPaper(byId.get(h.id)!), score: h.score })),
+        200,
+      );
+    },
+  };
+}
+
+/** For the paper page's "similar papers" list: null (no list) while the index is still being built. */
+export function similarIdsFor(ctx: Services) {
+  return async (id: string, k: number): Promise<string[] | null> => {
+    try {
+      const pending = ctx.search.similarIfReady(id, k);
+      return pending ? (await pending).map((h) => h.id) : null;
+    } catch {
+      return null;
+    }
+  };
+}
