@@ -2,6 +2,7 @@
 // default that runs the whole product on one machine with no configuration at all.
 import path from 'node:path';
 import { z } from 'zod';
+import { isArxivCategory } from './domain/arxiv-category.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
@@ -32,7 +33,7 @@ const wholeNumber = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
 const categoryList = z
   .string()
   .transform((v) => v.split(/[\s,]+/).filter(Boolean))
-  .refine((list) => list.every((c) => /^[a-z-]+(\.[A-Za-z-]+)?$/.test(c)), {
+  .refine((list) => list.every(isArxivCategory), {
     message: 'expected arXiv categories separated by commas, such as cs.AI,cs.CL',
   });
 

@@ -1,6 +1,7 @@
 // What a subscriber chooses, validated once for the compact form, the full form, the manage page and the
 // settings page. Pure: no I/O.
 import { z } from 'zod';
+import { isArxivCategory } from '../domain/arxiv-category.ts';
 import { headerText } from './headers.ts';
 
 export type Frequency = 'daily' | 'weekly';
@@ -31,8 +32,6 @@ export const DEFAULT_PREFERENCES: Preferences = {
 
 export const LIMITS = { categories: 12, interests: 8, interestLength: 80, minPapers: 3, maxPapers: 50 } as const;
 
-const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
-
 export function isTimeZone(tz: string): boolean {
   if (!tz || tz.length > 64) return false;
   try {
@@ -55,7 +54,7 @@ const preferencesInput = z.object({
     .unknown()
     .transform(list)
     .refine((cs) => cs.length <= LIMITS.categories, `at most ${LIMITS.categories} categories`)
-    .refine((cs) => cs.every((c) => CATEGORY.test(c)), 'categories look like cs.CL or math.PR'),
+    .refine((cs) => cs.every(isArxivCategory), 'categories look like cs.CL or math.PR'),
   interests: z
     .unknown()
     .transform((v) => list(v).map((i) => headerText(i, 200)))

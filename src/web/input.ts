@@ -3,6 +3,7 @@
 // accept exactly the same inputs.
 import { z } from 'zod';
 import type { Context } from 'hono';
+import { isArxivCategory } from '../domain/arxiv-category.ts';
 import { tryParseArxivId, type ArxivId } from '../domain/arxiv-id.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { InvalidPeriodError, parseDay, parseMonth, parseWeek, type Period } from '../domain/periods.ts';
@@ -30,8 +31,7 @@ export function arxivIdInPath(c: Context): ArxivId {
   return parsed;
 }
 
-/** arXiv categories look like cs.CV, math.AG, hep-th, q-bio.NC. */
-export const CATEGORY_PATTERN = /^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?$/;
+// ── Values ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 const period = (parse: (s: string) => Period) =>
   z.string().transform((s, ctx) => {
@@ -43,70 +43,91 @@ const period = (parse: (s: string) => Period) =>
     }
   });
 
+/** A day, YYYY-MM-DD. */
 export const dayParam = period(parseDay);
+/** An ISO week, YYYY-Www. */
 export const weekParam = period(parseWeek);
+/** A month, YYYY-MM. */
 export const monthParam = period(parseMonth);
 
-const wholeNumber = (min: number, max: number) =>
+/** A whole number written in decimal, between min and max. */
+export const wholeNumber = (min: number, max: number) =>
   z
     .string()
+    .trim()
     .regex(/^\d{1,9}$/, `expected a whole number from ${min} to ${max}`)
     .transform(Number)
     .pipe(z.number().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`));
 
-export const categoryParam = z
-  .string()
-  .max(40, 'expected an arXiv category such as cs.CV')
-  .regex(CATEGORY_PATTERN, 'expected an arXiv category such as cs.CV');
+/** An arXiv category such as cs.CV (src/domain/arxiv-category.ts). */
+export const categoryParam = z.string().trim().refine(isArxivCategory, 'expected an arXiv category such as cs.CV');
 
 /** Zero-based page index, as Hugging Face's `p`. Deep pages are pointless and costly, so there is a ceiling. */
 export const pageParam = wholeNumber(0, 10_000);
 
+/** Page size of the API's lists. */
+export const limitParam = wholeNumber(1, 100);
+
 /** Papers per page on listing pages, and per feed. */
 export const PAGE_SIZE = 30;
 
-/** Parameters of listing pages: ?category=cs.CV&p=1. Other parameters (utm_source…) are ignored on pages. */
+/** Parameters of listing pages and feeds: ?category=cs.CV&p=1. */
 export const pageQuerySchema = z.object({
   category: categoryParam.optional(),
   p: pageParam.optional(),
 });
 
-/** Parameters of GET /api/daily_papers, as on Hugging Face, plus category. */
-export const dailyPapersQuerySchema = z
-  .object({
-    p: pageParam.optional(),
-    limit: wholeNumber(1, 100).optional(),
-    date: dayParam.optional(),
-    week: weekParam.optional(),
-    month: monthParam.optional(),
-    submitter: z.string().min(1).max(100).regex(/^[\w.-]+$/, 'expected a user name (letters, digits, . _ -)').optional(),
-    sort: z.enum(['publishedAt', 'trending'], { errorMap: () => ({ message: 'expected publishedAt or trending' }) }).optional(),
-    category: categoryParam.optional(),
-  })
-  .strict()
-  .refine((q) => [q.date, q.week, q.month].filter(Boolean).length <= 1, {
-    message: 'give at most one of date, week and month',
-  });
+// ── The query-string rule ────────────────────────────────────────────────────────────────────────────────────
 
-/** Validates a query string against a schema; unknown parameters are rejected so typos do not pass silently. */
-export function parseQuery<T extends z.ZodTypeAny>(c: Context, schema: T): z.infer<T> {
-  const raw: Record<string, string> = {};
-  const url = new URL(c.req.url);
-  for (const [key, value] of url.searchParams) {
-    if (key in raw) throw badRequest(`parameter ${key} given more than once`);
-    raw[key] = value;
+/** A query string's parameters: a zod object (refinements allowed) whose fields are the known names. */
+type QuerySchema = z.AnyZodObject | z.ZodEffects<z.AnyZodObject>;
+
+/**
+ * Reads the query string against a schema. The rule, the same for every page, API route and feed:
+ *  - unknown parameters are ignored (cache-busters such as `_=`, `utm_*` tracking);
+ *  - an empty or blank value is the same as leaving the parameter out (forms send their empty fields);
+ *  - a known parameter given more than once is a 400 naming it, unless its schema is a list (z.array);
+ *  - a bad value is a 400 naming the parameter and what was expected.
+ * Errors have the code `bad_query`.
+ */
+export function parseQuery<S extends QuerySchema>(c: Context, schema: S): z.infer<S> {
+  const fields: z.ZodRawShape = schema instanceof z.ZodEffects ? schema.innerType().shape : schema.shape;
+  // No prototype, so that ?constructor=1 or ?__proto__=1 are just names.
+  const raw: Record<string, string | string[]> = Object.create(null);
+  const seen = new Set<string>();
+  for (const [key, value] of new URL(c.req.url).searchParams) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const list = takesList(fields[key]);
+    if (seen.has(key) && !list) throw badRequest(`parameter ${key} given more than once`, 'bad_query');
+    seen.add(key);
+    if (value.trim() === '') continue;
+    if (list) raw[key] = [...((raw[key] as string[] | undefined) ?? []), value];
+    else raw[key] = value;
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    const message = issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : `${where}${issue.message}`;
-    throw badRequest(message);
+    throw badRequest(`${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`, 'bad_query');
   }
   return parsed.data;
 }
 
-/** Validates one path parameter. */
+/** One free-text query parameter under the same rule: '' when absent or empty. */
+export function queryText(c: Context, name: string): string {
+  return parseQuery(c, z.object({ [name]: z.string().optional() }))[name] ?? '';
+}
+
+function takesList(field: z.ZodTypeAny): boolean {
+  let f = field;
+  while (f instanceof z.ZodOptional || f instanceof z.ZodDefault || f instanceof z.ZodEffects) {
+    f = f instanceof z.ZodEffects ? f.innerType() : f._def.innerType;
+  }
+  return f instanceof z.ZodArray;
+}
+
+// ── Path parameters ──────────────────────────────────────────────────────────────────────────────────────────
+
+/** Validates one path parameter; a bad value is a 400 naming it. */
 export function parseParam<T extends z.ZodTypeAny>(name: string, value: string | undefined, schema: T): z.infer<T> {
   const parsed = schema.safeParse(value ?? '');
   if (!parsed.success) throw badRequest(`${name}: ${parsed.error.issues[0].message}`);

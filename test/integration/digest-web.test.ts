@@ -153,5 +153,10 @@ describe.skipIf(!hasSharedData)('digest pages', () => {
     const text = await (await app.request(`${BASE_URL}/digest/preview?format=text&date=2025-06-04`)).text();
     expect(text).toMatch(/^Your daily papers — Wednesday, 4 June 2025/);
     expect((await app.request(`${BASE_URL}/digest/preview?paperCount=999`)).status).toBe(400);
+    // Categories and interests are lists (checkboxes repeat them); any other parameter given twice is refused.
+    const two = await (await app.request(`${BASE_URL}/digest/preview?frequency=weekly&categories=cs.CV&categories=cs.CL&date=2025-06-09`)).text();
+    expect(two).toContain('In cs.CV');
+    expect(two).toContain('In cs.CL');
+    expect((await app.request(`${BASE_URL}/digest/preview?frequency=weekly&frequency=daily`)).status).toBe(400);
   });
 });

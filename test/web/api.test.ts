@@ -178,17 +178,40 @@ for (const kind of databaseKinds) {
         ['sort=votes', /sort: expected publishedAt or trending/],
         ['submitter=%3Cscript%3E', /submitter/],
         ['category=not%20a%20category', /category/],
-        ['colour=blue', /unknown parameter colour/],
         ['date=2025-06-05&week=2025-W23', /at most one of date, week and month/],
-        ['p=1&p=2', /p given more than once/],
+        ['p=1&p=2', /parameter p given more than once/],
+        ['p=&p=1', /parameter p given more than once/],
+        ['date=2025-06-05&utm_source=x&date=2025-06-06', /parameter date given more than once/],
       ];
       for (const [query, message] of cases) {
         const res = await get(`/api/daily_papers?${query}`);
         expect(res.status, query).toBe(400);
         const body = await res.json();
         expect(schemas.error(body), query).toBe(true);
+        expect(body.error.code, query).toBe('bad_query');
         expect(body.error.message, query).toMatch(message);
       }
+    });
+
+    it('ignores unknown parameters (cache-busters, tracking, names of Object.prototype) and treats empty ones as absent', async () => {
+      const plain = await (await get('/api/daily_papers?date=2025-06-06')).json();
+      for (const extra of ['_=1717171717', 'utm_source=newsletter&utm_medium=email', 'colour=blue&colour=red', 'constructor=1', '__proto__=1&toString=2', 'hasOwnProperty=x']) {
+        const res = await get(`/api/daily_papers?date=2025-06-06&${extra}`);
+        expect(res.status, extra).toBe(200);
+        expect(await res.json(), extra).toEqual(plain);
+      }
+      // The rule is the same on pages and feeds: an unknown parameter changes nothing, a repeated known one is a 400.
+      expect((await get('/papers/date/2025-06-06?_=1&utm_campaign=x')).status).toBe(200);
+      expect((await get('/papers/date/2025-06-06?p=0&p=1')).status).toBe(400);
+      expect((await get('/papers/trending/feed.json?category=cs.CV&category=cs.CL')).status).toBe(400);
+      expect(await (await get('/api/daily_papers?date=2025-06-06&category=&p=&limit=')).json()).toEqual(plain);
+    });
+
+    it('refuses a search query given twice, naming it', async () => {
+      const res = await get('/api/papers/search?q=a&q=b');
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body.error).toEqual({ code: 'bad_query', message: 'parameter q given more than once' });
     });
   });
 }

@@ -10,7 +10,7 @@ import { normalizeAddress } from '../../mail/headers.ts';
 import type { Services } from '../../services.ts';
 import type { Child } from 'hono/jsx';
 import { privatePage } from '../http/responses.tsx';
-import { formText, safeLocalPath } from '../input.ts';
+import { formText, queryText, safeLocalPath } from '../input.ts';
 import type { CommunityLimits } from '../security/community-limits.ts';
 import { currentUser } from '../security/auth.ts';
 import { clearSessionCookie, readSessionCookie, SESSION_TTL_MS, setSessionCookie } from '../security/session.ts';
@@ -44,7 +44,7 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
 
   return {
     page: (c: Context) => {
-      const next = safeLocalPath(c.req.query('next'));
+      const next = safeLocalPath(queryText(c, 'next'));
       if (currentUser(c)) return c.redirect(next, 303);
       return render(c, 'Sign in', <SignInPage c={c} next={next} />, { current: 'signin' });
     },
@@ -61,7 +61,7 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
       return render(c, 'Check your inbox', <CheckInboxPage email={email} />);
     },
 
-    signUpPage: (c: Context) => render(c, 'Create an account', <SignUpPage c={c} next={safeLocalPath(c.req.query('next'))} />, { current: 'signin' }),
+    signUpPage: (c: Context) => render(c, 'Create an account', <SignUpPage c={c} next={safeLocalPath(queryText(c, 'next'))} />, { current: 'signin' }),
 
     signUp: async (c: Context) => {
       const form = await c.req.parseBody();
@@ -88,7 +88,7 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
 
     linkPage: async (c: Context) => {
       c.header('Referrer-Policy', 'no-referrer');
-      const token = c.req.query('token') ?? '';
+      const token = queryText(c, 'token');
       const row = token ? await peekLoginToken(database, token) : null;
       if (!row) return render(c, 'Link expired', <InvalidLinkPage />, { status: 400 });
       const existing = await findUserByEmail(database, row.email);

@@ -6,6 +6,7 @@
 // because mail scanners open links on their own.
 import type { Context, Handler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
 import type { Child } from 'hono/jsx';
 import { latestDayWithPapers } from '../../db/listings.ts';
 import {
@@ -17,7 +18,7 @@ import {
   updatePreferences,
   type Subscription,
 } from '../../db/subscriptions.ts';
-import { addDays, dayOf, parseDay } from '../../domain/periods.ts';
+import { addDays, dayOf, type Period } from '../../domain/periods.ts';
 import { AppError, badRequest } from '../../errors.ts';
 import { composeDigest } from '../../mail/digest-runner.ts';
 import { loadPeriodPapers, type DigestPaper } from '../../mail/digest-content.ts';
@@ -31,7 +32,7 @@ import { messageIdHost } from '../../mail/transport.ts';
 import type { Services } from '../../services.ts';
 import { htmlDocument, Layout } from '../components/layout.tsx';
 import { privatePage } from '../http/responses.tsx';
-import { formText } from '../input.ts';
+import { dayParam, formText, parseQuery, queryText } from '../input.ts';
 import { currentUser } from '../security/auth.ts';
 import { csrfField } from '../security/csrf.ts';
 import { clientAddress, createRateLimiter } from '../security/rate-limit.ts';
@@ -49,6 +50,20 @@ export interface DigestShared {
   /** A period's papers and topic index, kept for a minute: previews are public and a period takes a few hundred ms to load. */
   periodContent(period: DigestPeriod): Promise<{ period: DigestPeriod; trending: DigestPaper[]; index: TopicIndex }>;
 }
+
+/**
+ * /digest/preview: a subscriber's next digest (token), or an anonymous one for the topics given (categories and
+ * interests may repeat, as checkboxes send them), for a date or the next one due.
+ */
+const previewQuerySchema = z.object({
+  token: z.string().optional(),
+  date: dayParam.optional(),
+  format: z.enum(['html', 'text']).optional(),
+  frequency: z.string().optional(),
+  categories: z.array(z.string()).optional(),
+  interests: z.array(z.string()).optional(),
+  paperCount: z.string().optional(),
+});
 
 const PERIOD_CACHE_MS = 60_000;
 const PERIOD_CACHE_ENTRIES = 16;
@@ -132,7 +147,7 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
   );
 
   const subscribePage = (c: Context) => {
-    const email = formText(c.req.query('email')).slice(0, 254);
+    const email = queryText(c, 'email').slice(0, 254);
     return render(c, 'Subscribe to paper digests', form(c, { email }));
   };
 
@@ -172,7 +187,7 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
   };
 
   const confirmPage = async (c: Context) => {
-    const token = formText(c.req.query('token'));
+    const token = queryText(c, 'token');
     const parsed = LinkSigner.parse(token);
     if (!parsed || !(await shared.signer()).verifyConfirm(parsed)) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
     return render(c, 'Confirm your digest', <ConfirmPage token={token} csrf={csrfField(c)} />);
@@ -195,11 +210,11 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
   };
 
   const unsubscribePage = async (c: Context) => {
-    const token = c.req.query('token');
+    const token = queryText(c, 'token');
     const sub = await subscriptionFromToken(ctx, shared, 'unsubscribe', token);
     if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
     if (sub.status === 'unsubscribed') return render(c, 'Unsubscribed', <UnsubscribedPage email={sub.email} />);
-    return render(c, 'Unsubscribe', <UnsubscribePage email={sub.email} action={`/unsubscribe?token=${encodeURIComponent(String(token))}`} />);
+    return render(c, 'Unsubscribe', <UnsubscribePage email={sub.email} action={`/unsubscribe?token=${encodeURIComponent(token)}`} />);
   };
 
   const managePage = async (c: Context, sub: Subscription, token: string, errors?: string[], status = 200) => {
@@ -233,7 +248,7 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
   };
 
   const managePageFromLink = async (c: Context) => {
-    const token = formText(c.req.query('token'));
+    const token = queryText(c, 'token');
     const sub = await subscriptionFromToken(ctx, shared, 'manage', token);
     if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
     return managePage(c, sub, token);
@@ -251,7 +266,7 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
   };
 
   const preview = async (c: Context) => {
-    const token = c.req.query('token');
+    const { token, date: asked, format, ...chosen } = parseQuery(c, previewQuerySchema);
     let preferences: Preferences;
     let sub: Subscription | null = null;
     if (token !== undefined) {
@@ -259,16 +274,11 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
       if (!sub) return render(c, 'Link not valid', <InvalidLinkPage />, 400);
       preferences = sub.preferences;
     } else {
-      const parsed = parsePreferences({
-        frequency: c.req.query('frequency'),
-        categories: c.req.queries('categories'),
-        interests: c.req.queries('interests'),
-        paperCount: c.req.query('paperCount'),
-      });
+      const parsed = parsePreferences(chosen);
       if (!parsed.ok) throw badRequest(parsed.errors.join('; '));
       preferences = parsed.preferences;
     }
-    const date = await previewDate(ctx, preferences, c.req.query('date'));
+    const date = await previewDate(ctx, preferences, asked);
     const period = periodForDate(preferences.frequency, date)!;
     const content = await shared.periodContent(period);
     const links = await shared.links();
@@ -277,7 +287,7 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
     // An anonymous preview has no subscription to unsubscribe: its footer links lead to the sign-up page instead.
     const fix = (s: string) => (sub ? s : s.replace(/https?:\/\/[^"\s<>]*\/(unsubscribe|subscription)\?token=[^"\s<>]*/g, `${config.baseUrl}/subscribe`));
     c.header('Cache-Control', sub ? 'private, no-store' : 'public, max-age=60');
-    if (c.req.query('format') === 'text') return c.text(fix(rendered.text));
+    if (format === 'text') return c.text(fix(rendered.text));
     c.header('Content-Security-Policy', PREVIEW_CSP);
     if (sub) c.header('X-Robots-Tag', 'noindex');
     return c.html(fix(rendered.html));
@@ -308,7 +318,7 @@ export function unsubscribeHandler(ctx: Services, shared: DigestShared): Handler
   };
 
   async function unsubscribe(c: Context): Promise<Response> {
-    const sub = await subscriptionFromToken(ctx, shared, 'unsubscribe', c.req.query('token'));
+    const sub = await subscriptionFromToken(ctx, shared, 'unsubscribe', queryText(c, 'token'));
     const oneClick = (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && formText((await c.req.parseBody())['List-Unsubscribe']) === 'One-Click';
     c.header('Cache-Control', 'no-store');
     if (!sub) {
@@ -329,18 +339,14 @@ export function unsubscribeHandler(ctx: Services, shared: DigestShared): Handler
 }
 
 /** The digest date a preview shows: the one asked for, else the latest one with papers. */
-async function previewDate(ctx: Services, preferences: Preferences, asked: string | undefined): Promise<string> {
+async function previewDate(ctx: Services, preferences: Preferences, asked: Period | undefined): Promise<string> {
   if (asked) {
-    try {
-      parseDay(asked);
-    } catch (e) {
-      throw badRequest((e as Error).message);
-    }
-    let d = asked;
+    let d = asked.key;
     while (!periodForDate(preferences.frequency, d)) d = addDays(d, 1);
     return d;
   }
-  const latest = (await latestDayWithPapers(ctx.database, dayOf(new Date()))) ?? dayOf(new Date());
+  const today = dayOf(ctx.clock());
+  const latest = (await latestDayWithPapers(ctx.database, today)) ?? today;
   // The digest sent the day after the latest papers covers them (Monday's covers the weekend).
   let d = addDays(latest, 1);
   while (!periodForDate(preferences.frequency, d)) d = addDays(d, 1);

@@ -7,7 +7,7 @@ import { forbidden, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { paperPath } from '../components/paper-card.tsx';
 import { privatePage } from '../http/responses.tsx';
-import { arxivIdInPath, formText, safeLocalPath } from '../input.ts';
+import { arxivIdInPath, formText, queryText, safeLocalPath } from '../input.ts';
 import { currentUser, userOrFail } from '../security/auth.ts';
 import { EditCommentPage, PaperCommunity } from './paper-community.tsx';
 
@@ -39,7 +39,7 @@ export function discussionHandlers(ctx: Services) {
       const comment = await getComment(database, c.req.param('id'));
       if (!comment || comment.deleted) throw notFound('no such comment');
       if (comment.userId !== userOrFail(c).id) throw forbidden('you can only edit your own comments');
-      const back = safeLocalPath(c.req.query('back'), paperPath(comment.paperId));
+      const back = safeLocalPath(queryText(c, 'back'), paperPath(comment.paperId));
       return privatePage(c, config.baseUrl, 'Edit comment', <EditCommentPage c={c} comment={comment} back={back} />);
     },
 

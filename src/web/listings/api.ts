@@ -1,20 +1,37 @@
 // GET /api/daily_papers: Hugging Face's Daily Papers API, served from our store. The same loader as the pages and
 // feeds, so the JSON and the page for a day always agree.
 import type { Context } from 'hono';
+import { z } from 'zod';
 import { dayOf, parseDay, type Period } from '../../domain/periods.ts';
 import type { Services } from '../../services.ts';
 import { hfDailyItem } from '../api/shapes.ts';
 import { jsonResponse } from '../http/responses.tsx';
-import { dailyPapersQuerySchema, parseQuery } from '../input.ts';
+import { categoryParam, dayParam, limitParam, monthParam, pageParam, parseQuery, weekParam } from '../input.ts';
 import { homeDay, loadPeriodListing, type ListingSort } from './loaders.ts';
 
 const API_DEFAULT_LIMIT = 50;
 /** The earliest arXiv day; a submitter's papers are searched from here when no period is given. */
 const FIRST_ARXIV_DAY = '1991-08-14';
 
+/** Hugging Face's parameters, plus category. */
+const dailyPapersQuery = z
+  .object({
+    p: pageParam.optional(),
+    limit: limitParam.optional(),
+    date: dayParam.optional(),
+    week: weekParam.optional(),
+    month: monthParam.optional(),
+    submitter: z.string().max(100).regex(/^[\w.-]+$/, 'expected a user name (letters, digits, . _ -)').optional(),
+    sort: z.enum(['publishedAt', 'trending'], { errorMap: () => ({ message: 'expected publishedAt or trending' }) }).optional(),
+    category: categoryParam.optional(),
+  })
+  .refine((q) => [q.date, q.week, q.month].filter(Boolean).length <= 1, {
+    message: 'give at most one of date, week and month',
+  });
+
 export function dailyPapersHandler(ctx: Services) {
   return async (c: Context) => {
-    const q = parseQuery(c, dailyPapersQuerySchema);
+    const q = parseQuery(c, dailyPapersQuery);
     let period: Period | undefined = q.date ?? q.week ?? q.month;
     if (!period && q.submitter) {
       // Everything a submitter ever submitted, as Hugging Face answers ?submitter= alone.

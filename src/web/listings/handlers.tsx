@@ -1,6 +1,7 @@
 // Handlers for the period listings (home, day, week, month) and trending, in each representation: the HTML page,
 // and the RSS/Atom/JSON feeds. Each parses and validates its input, calls one loader, and renders.
 import type { Context } from 'hono';
+import { z } from 'zod';
 import { categoryCounts } from '../../db/listings.ts';
 import {
   addDays,
@@ -17,7 +18,7 @@ import { feedItem } from '../components/feed-item.ts';
 import { htmlDocument, type FeedLink } from '../components/layout.tsx';
 import { feedLinks, feedResponse, type FeedDocument, type FeedFormat } from '../http/feeds.ts';
 import { accountOf, htmlResponse } from '../http/responses.tsx';
-import { dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseParam, parseQuery, weekParam } from '../input.ts';
+import { categoryParam, dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseParam, parseQuery, weekParam } from '../input.ts';
 import { FeedsPage } from './feeds-page.tsx';
 import { ListingPage, type PeriodLinks } from './listing-page.tsx';
 import { homeDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from './loaders.ts';
@@ -127,9 +128,9 @@ export function listingHandlers(ctx: Services) {
      */
     pick: (kind: PeriodKind) => async (c: Context) => {
       const name = kind === 'day' ? 'date' : kind;
-      const value = c.req.query(name);
-      const period = value ? parseParam(name, value, PARAM_OF[kind]) : periodContaining(kind, await homeDay(ctx.database, clock));
-      return c.redirect(periodPath(period), value ? 303 : 302);
+      const asked: Period | undefined = parseQuery(c, z.object({ [name]: PARAM_OF[kind].optional() }))[name];
+      const period = asked ?? periodContaining(kind, await homeDay(ctx.database, clock));
+      return c.redirect(periodPath(period), asked ? 303 : 302);
     },
     periodFeed: (kind: PeriodKind) => (c: Context, format: FeedFormat) => periodFeed(c, format, periodFrom(c, kind), false),
     /** /feeds/daily, /feeds/weekly, /feeds/monthly: always the latest period. */
@@ -177,7 +178,7 @@ export function listingHandlers(ctx: Services) {
     },
     /** /feeds/category/:category/…: the category's papers of its latest week, trending first. */
     categoryFeed: async (c: Context, format: FeedFormat) => {
-      const category = parseParam('category', c.req.param('category'), pageQuerySchema.shape.category.unwrap());
+      const category = parseParam('category', c.req.param('category'), categoryParam);
       const listing = await loadCategoryTrending(ctx.database, clock, category, PAGE_SIZE);
       return feedResponse(
         c,

@@ -9,7 +9,7 @@ import { feedResponse, type FeedFormat } from '../http/feeds.ts';
 import { categoryParam, PAGE_SIZE, parseQuery } from '../input.ts';
 
 const searchFeedQuery = z.object({
-  q: z.string().trim().min(1, 'give the search as q=…').max(2_000, 'query longer than 2000 characters'),
+  q: z.string({ required_error: 'give the search as q=…' }).trim().max(2_000, 'query longer than 2000 characters'),
   category: categoryParam.optional(),
 });
 

@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
-import { badRequest, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
 import { highlight } from '../../search/highlight.ts';
 import type { HighlightPart, SearchResult } from '../../search/types.ts';
 import { hfPaper, type HfPaper } from '../api/shapes.ts';
@@ -12,45 +12,29 @@ import { paperPath } from '../components/paper-card.tsx';
 import { Pager } from '../components/pager.tsx';
 import type { Services } from '../../services.ts';
 import { accountOf } from '../http/responses.tsx';
-import { arxivIdInPath } from '../input.ts';
+import { arxivIdInPath, categoryParam, limitParam, parseQuery, wholeNumber } from '../input.ts';
 
 /** Longer input is refused with 400 (a pasted abstract is far shorter). */
 const MAX_QUERY_LENGTH = 20_000;
 const PAGE_SIZE = 20;
 
-const optionalInt = (min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
-    .pipe(z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional());
-
 const searchQuerySchema = z.object({
   q: z.string().max(MAX_QUERY_LENGTH, `query longer than ${MAX_QUERY_LENGTH} characters`).optional().default(''),
-  category: z
-    .string()
-    .optional()
-    .transform((v) => (v?.trim() ? v.trim() : undefined))
-    .pipe(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'expected an arXiv category such as cs.CL').optional()),
+  category: categoryParam.optional(),
   author: z.string().max(200, 'author longer than 200 characters').optional(),
-  yearFrom: optionalInt(1900, 2200),
-  yearTo: optionalInt(1900, 2200),
+  yearFrom: wholeNumber(1900, 2200).optional(),
+  yearTo: wholeNumber(1900, 2200).optional(),
   sort: z.enum(['relevance', 'date', 'trending']).optional().default('relevance'),
   mode: z.enum(['hybrid', 'lexical', 'semantic']).optional().default('hybrid'),
-  limit: optionalInt(1, 100),
-  p: optionalInt(0, 49),
+  limit: limitParam.optional(),
+  // Search answers at most 1,000 hits (src/search): 50 pages of 20.
+  p: wholeNumber(0, 49).optional(),
 });
 
 type SearchQuery = z.infer<typeof searchQuerySchema>;
 
-function parseSearchQuery(c: Context): SearchQuery {
-  const parsed = searchQuerySchema.safeParse(c.req.query());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw badRequest(`${issue.path.join('.') || 'query'}: ${issue.message}`, 'bad_query');
-  }
-  return parsed.data;
-}
+/** GET /api/papers/{id}/similar?limit= */
+const similarQuerySchema = z.object({ limit: limitParam.optional() });
 
 async function runSearch(ctx: Services, q: SearchQuery, limit: number) {
   const page = q.p ?? 0;
@@ -204,7 +188,7 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
 export function searchHandlers(ctx: Services) {
   return {
     page: async (c: Context) => {
-      const q = parseSearchQuery(c);
+      const q = parseQuery(c, searchQuerySchema);
       const hasQuery = q.q.trim() !== '' || q.category || q.author || q.yearFrom !== undefined || q.yearTo !== undefined;
       const found = hasQuery ? await runSearch(ctx, q, PAGE_SIZE) : null;
       const html = htmlDocument(
@@ -220,15 +204,14 @@ export function searchHandlers(ctx: Services) {
       return c.html(html, 200, { 'Cache-Control': 'no-store' });
     },
     api: async (c: Context) => {
-      const q = parseSearchQuery(c);
+      const q = parseQuery(c, searchQuerySchema);
       const limit = q.limit ?? PAGE_SIZE;
       const { result, byId } = await runSearch(ctx, q, limit);
       return c.json(apiItems(result, byId), 200, { 'X-Total-Count': String(result.total) });
     },
     similar: async (c: Context) => {
       const parsed = arxivIdInPath(c);
-      const k = Number(c.req.query('limit') ?? 10);
-      if (!Number.isInteger(k) || k < 1 || k > 100) throw badRequest('limit: expected a whole number from 1 to 100', 'bad_query');
+      const k = parseQuery(c, similarQuerySchema).limit ?? 10;
       const hits = await ctx.search.similar(parsed.id, k);
       if (!hits.length && !(await listedPapersByIds(ctx.database, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
       const listed = await listedPapersByIds(ctx.database, hits.map((h) => h.id));
