@@ -172,6 +172,15 @@ export async function trendingCandidateRows(database: Database, f: RangeFilter):
   return [...byId.values()];
 }
 
+/** Ranking rows for given papers (search's candidates for sort=trending). Hidden papers are left out. */
+export async function rankingRowsByIds(database: Database, ids: string[]): Promise<RankingRow[]> {
+  const out: RankingRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    out.push(...(await rankingSelect(database).where('p.id', 'in', ids.slice(i, i + 500)).execute()).map(toRankingRow));
+  }
+  return out;
+}
+
 /** Full records for ids, in the order given, with their daily signals. Hidden papers are left out. */
 export async function listedPapersByIds(database: Database, ids: string[]): Promise<ListedPaper[]> {
   if (!ids.length) return [];
@@ -267,11 +276,7 @@ export async function lastModifiedAt(database: Database): Promise<string | null>
   return all.length ? all.sort().at(-1)! : null;
 }
 
-/**
- * Star counts observed for repositories ("owner/repo") between two instants, oldest first per repo, from
- * github_star_snapshots (created by the harvesting migration). Until that table exists there is no history:
- * an empty map, so trending simply has no star-velocity part.
- */
+/** Star counts observed for repositories ("owner/repo") between two instants, oldest first per repo. */
 export async function starSnapshots(
   database: Database,
   repos: string[],
@@ -279,7 +284,6 @@ export async function starSnapshots(
   to: string,
 ): Promise<Map<string, { observedAt: string; stars: number }[]>> {
   const out = new Map<string, { observedAt: string; stars: number }[]>();
-  if (!repos.length || !(await hasTable(database, 'github_star_snapshots'))) return out;
   for (let i = 0; i < repos.length; i += 400) {
     const chunk = repos.slice(i, i + 400);
     const rows = await sql<{ repo: string; observed_at: string; stars: number }>`
@@ -293,16 +297,6 @@ export async function starSnapshots(
     }
   }
   return out;
-}
-
-async function hasTable(database: Database, name: string): Promise<boolean> {
-  const found =
-    database.kind === 'sqlite'
-      ? await sql`SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ${name}`.execute(database.db)
-      : await sql`SELECT 1 AS x FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ${name}`.execute(
-          database.db,
-        );
-  return found.rows.length > 0;
 }
 
 /** Every visible paper id with its last change, newest first, for the sitemap. */

@@ -62,46 +62,6 @@ export async function papersVersion(database: Database): Promise<{ count: number
   return { count: Number(row.n), lastModified: (row.last as string | null) ?? null };
 }
 
-export interface AttentionSignals {
-  id: string;
-  upvotes: number;
-  comments: number;
-  stars: number | null;
-  firstSeen: string | null;
-}
-
-/** Upvotes/comments (daily feed + community), stars and first-seen day for the given papers. */
-export async function attentionSignals(database: Database, ids: string[]): Promise<Map<string, AttentionSignals>> {
-  const out = new Map<string, AttentionSignals>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await database.db
-      .selectFrom('papers')
-      .leftJoin('daily_entries', 'daily_entries.paper_id', 'papers.id')
-      .select([
-        'papers.id as id',
-        'papers.community_upvotes as cu',
-        'papers.community_comments as cc',
-        'papers.github_stars as stars',
-        'papers.announced_on as announced',
-        'daily_entries.upvotes as du',
-        'daily_entries.num_comments as dc',
-        'daily_entries.day as day',
-      ])
-      .where('papers.id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) {
-      out.set(r.id, {
-        id: r.id,
-        upvotes: Number(r.cu ?? 0) + Number(r.du ?? 0),
-        comments: Number(r.cc ?? 0) + Number(r.dc ?? 0),
-        stars: r.stars === null ? null : Number(r.stars),
-        firstSeen: (r.day as string | null) ?? r.announced ?? null,
-      });
-    }
-  }
-  return out;
-}
-
 /**
  * Stores derived keyphrases for papers whose keywords are empty. Does not touch modified_at: derived data must
  * not make the paper look changed (which would re-trigger indexing). Returns how many papers were filled.

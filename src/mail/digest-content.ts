@@ -1,9 +1,9 @@
 // Loads a digest period's papers once, ranked by the site's trending score, for every subscriber of that
-// period to draw from. The ranking and the candidate query are the trending page's (src/domain/trending.ts,
-// src/db/listings.ts), so the digest and the site agree on what is trending.
+// period to draw from. The candidates and the ranking are the trending page's (src/db/listings.ts,
+// src/db/trending.ts): for the same papers and day, a digest lists them in the trending page's order.
 import type { Database } from '../db/connect.ts';
 import { listedPapersByIds, trendingCandidateRows } from '../db/listings.ts';
-import { compareTrending, trendingScore } from '../domain/trending.ts';
+import { rankTrending } from '../db/trending.ts';
 
 export interface DigestPaper {
   id: string;
@@ -26,12 +26,7 @@ const IDS_PER_QUERY = 500;
 /** The period's papers, most trending first. Hidden papers are never included. */
 export async function loadPeriodPapers(database: Database, range: { start: string; end: string }): Promise<DigestPaper[]> {
   const rows = await trendingCandidateRows(database, { start: range.start, end: range.end });
-  const scored = rows
-    .map((r) => ({
-      ...r,
-      score: trendingScore({ upvotes: r.upvotes, comments: r.comments, starsPerDay: null, stars: r.githubStars, firstSeen: r.firstSeen }, range.end).score,
-    }))
-    .sort(compareTrending);
+  const scored = await rankTrending(database, rows, range.end);
   const out: DigestPaper[] = [];
   for (let i = 0; i < scored.length; i += IDS_PER_QUERY) {
     const slice = scored.slice(i, i + IDS_PER_QUERY);

@@ -6,7 +6,9 @@
 // process.
 import type { Config } from '../config.ts';
 import type { ConnectOptions, Database } from '../db/connect.ts';
-import { attentionSignals, papersByIds, papersVersion, streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
+import { rankingRowsByIds } from '../db/listings.ts';
+import { papersByIds, papersVersion, streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
+import { rankTrending } from '../db/trending.ts';
 import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
 import { highlight, snippet } from './highlight.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
@@ -239,21 +241,20 @@ export class DatabaseSearchService implements SearchService {
     return embedder?.relatedTerms ? (term) => embedder.relatedTerms!(term) : undefined;
   }
 
-  /** Re-sorts relevance candidates by date (newest first) or by trending attention. */
+  /** Re-sorts relevance candidates by date (newest first) or by the site's trending ranking. */
   private async resort(engine: SearchEngine, ranked: RankedDocs, sort: 'date' | 'trending'): Promise<RankedDocs> {
     const idx = ranked.docs.map((_, i) => i);
     if (sort === 'date') {
       idx.sort((a, b) => engine.days[ranked.docs[b]] - engine.days[ranked.docs[a]] || a - b);
     } else {
-      const signals = await attentionSignals(this.database, ranked.docs.map((d) => engine.ids.id(d)));
-      const now = Math.max(0, ...ranked.docs.map((d) => engine.days[d]));
-      const heat = ranked.docs.map((d) => {
-        const s = signals.get(engine.ids.id(d));
-        const attention = s ? s.upvotes + 2 * s.comments + Math.log10(1 + (s.stars ?? 0)) : 0;
-        const age = engine.days[d] >= 0 ? now - engine.days[d] : 365;
-        return attention / Math.pow(age + 1, 1.5);
-      });
-      idx.sort((a, b) => heat[b] - heat[a] || a - b);
+      // The trending page's ranking (src/db/trending.ts), as of the newest candidate's day as the page ranks as of
+      // the latest day with activity. Papers without a date, or hidden since the index was built, go last.
+      const ids = ranked.docs.map((d) => engine.ids.id(d));
+      const rows = (await rankingRowsByIds(this.database, ids)).filter((r) => r.firstSeen);
+      const referenceDay = rows.reduce((latest, r) => (r.firstSeen > latest ? r.firstSeen : latest), '');
+      const rank = new Map(rows.length ? (await rankTrending(this.database, rows, referenceDay)).map((r, i) => [r.id, i]) : []);
+      const position = (i: number) => rank.get(ids[i]) ?? rows.length;
+      idx.sort((a, b) => position(a) - position(b) || a - b);
     }
     return {
       docs: idx.map((i) => ranked.docs[i]),

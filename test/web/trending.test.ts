@@ -1,7 +1,6 @@
 // Trending over a real store: GitHub star velocity from github_star_snapshots moves a paper up and is shown as a
-// part of its score; a store without the snapshots table (before the harvesting migration) still ranks.
+// part of its score.
 import { afterEach, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { FIXED_NOW, seedFixtures } from './fixtures.ts';
 import { testApp } from './server.ts';
@@ -36,16 +35,6 @@ for (const kind of databaseKinds) {
       expect(after.paper.trending.score).toBeGreaterThan(before.paper.trending.score);
       const { app } = await testApp(db, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } });
       expect(await (await app.request('/papers/date/2025-06-05')).text()).toContain('from GitHub star growth');
-    });
-
-    it('ranks without the snapshots table', async () => {
-      db = await createTestDatabase(kind);
-      await seedFixtures(db);
-      await sql`DROP TABLE github_star_snapshots`.execute(db.db);
-      const items = await trendingItems(db);
-      expect(items).toHaveLength(5);
-      expect(items[0].paper.id).toBe(STARRED);
-      expect(items[0].paper.trending.parts.starVelocity).toBe(0);
     });
   });
 }

@@ -1,5 +1,5 @@
 // One paper in a list: votes, title, authors, a short summary, links and — on trending lists — why it is there.
-import type { RankedPaper } from '../listings/loaders.ts';
+import type { RankedPaper } from '../../db/trending.ts';
 import type { TrendingScore } from '../../domain/trending.ts';
 import { MathText } from './math-text.tsx';
 

@@ -6,7 +6,6 @@ import {
   listSubmissions,
   latestDayInCategory,
   latestDayWithPapers,
-  starSnapshots,
   submissionRankingRows,
   trendingCandidateRows,
   type ListedPaper,
@@ -14,9 +13,9 @@ import {
   type RankingRow,
 } from '../../db/listings.ts';
 import type { Database } from '../../db/connect.ts';
-import { githubRepoName } from '../../domain/links.ts';
+import { rankTrending, type RankedPaper } from '../../db/trending.ts';
 import { addDays, dayOf, type Period } from '../../domain/periods.ts';
-import { compareTrending, starVelocity, trendingScore, WINDOW_DAYS, type TrendingScore } from '../../domain/trending.ts';
+import { WINDOW_DAYS } from '../../domain/trending.ts';
 
 export type ListingKind =
   /** Papers submitted to the daily feed (community or Hugging Face), ranked by upvotes. */
@@ -27,11 +26,6 @@ export type ListingKind =
   | 'trending';
 
 export type ListingSort = 'upvotes' | 'publishedAt' | 'trending';
-
-export interface RankedPaper extends ListedPaper {
-  /** Present when the listing is ordered by trending score: the score and its parts. */
-  trending?: TrendingScore;
-}
 
 export interface Listing {
   kind: ListingKind;
@@ -72,32 +66,9 @@ export async function homeDay(database: Database, clock: Clock): Promise<string>
   return (await latestDayWithPapers(database, today)) ?? today;
 }
 
-/** Scores ranking rows as of a day, star velocity measured over the trending window before it. */
-async function scoreRows(database: Database, rows: RankingRow[], referenceDay: string) {
-  const repoOf = new Map(rows.map((r) => [r.id, githubRepoName(r.githubRepo)]));
-  const repos = [...new Set([...repoOf.values()].filter((r): r is string => !!r))];
-  const history = await starSnapshots(database, repos, `${addDays(referenceDay, -WINDOW_DAYS)}T00:00:00.000Z`, `${referenceDay}T23:59:59.999Z`);
-  return rows
-    .map((r) => {
-      const repo = repoOf.get(r.id);
-      const trending = trendingScore(
-        {
-          upvotes: r.upvotes,
-          comments: r.comments,
-          starsPerDay: repo ? starVelocity(history.get(repo) ?? []) : null,
-          stars: r.githubStars,
-          firstSeen: r.firstSeen,
-        },
-        referenceDay,
-      );
-      return { id: r.id, firstSeen: r.firstSeen, score: trending.score, trending };
-    })
-    .sort(compareTrending);
-}
-
 /** One page of rows ranked by trending score, with full records. */
 async function rankedPage(database: Database, rows: RankingRow[], referenceDay: string, page: number, limit: number) {
-  const scored = await scoreRows(database, rows, referenceDay);
+  const scored = await rankTrending(database, rows, referenceDay);
   const slice = scored.slice(page * limit, page * limit + limit);
   const papers = await listedPapersByIds(database, slice.map((s) => s.id));
   const scoreById = new Map(slice.map((s) => [s.id, s.trending]));
