@@ -3,7 +3,7 @@
 // still in the state we read), so two processes — a cron run and the server's scheduler — never both win.
 import crypto from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
-import type { Preferences } from '../mail/preferences.ts';
+import type { Preferences } from '../domain/preferences.ts';
 import type { Database } from './connect.ts';
 import type { DigestDeliveriesTable, SubscriptionsTable } from './schema.ts';
 

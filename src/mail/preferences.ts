@@ -2,24 +2,10 @@
 // settings page. Pure: no I/O.
 import { z } from 'zod';
 import { isArxivCategory } from '../domain/arxiv-category.ts';
+import type { Preferences } from '../domain/preferences.ts';
 import { headerText } from './headers.ts';
 
-export type Frequency = 'daily' | 'weekly';
-
-export interface Preferences {
-  /** daily = every weekday (Monday to Friday); weekly = Mondays, about the week before. */
-  frequency: Frequency;
-  /** arXiv categories such as cs.CL. */
-  categories: string[];
-  /** Free-text interests such as "diffusion models". */
-  interests: string[];
-  /** Papers in one digest, all sections together. */
-  paperCount: number;
-  /** IANA time zone, such as Europe/Berlin. */
-  timeZone: string;
-  /** Local hour (0–23) from which the digest may be sent. */
-  sendHour: number;
-}
+export type { Frequency, Preferences } from '../domain/preferences.ts';
 
 export const DEFAULT_PREFERENCES: Preferences = {
   frequency: 'daily',
