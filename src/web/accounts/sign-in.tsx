@@ -1,6 +1,7 @@
 // Signing in and up: by a one-time link mailed to the address, or with a password. Handlers parse and validate,
 // call src/db, and respond; every mutation is a POST that passed csrfProtection.
 import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import { accountEmail, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain/accounts.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
 import { createSession, revokeSessionByToken } from '../../db/sessions.ts';
@@ -8,7 +9,6 @@ import { consumeLoginToken, createLoginToken, createUser, findUserByEmail, findU
 import { AppError, forbidden } from '../../errors.ts';
 import { normalizeAddress } from '../../mail/headers.ts';
 import type { Services } from '../../services.ts';
-import type { Child } from 'hono/jsx';
 import { privatePage } from '../http/responses.tsx';
 import { formText, queryText, safeLocalPath } from '../input.ts';
 import type { CommunityLimits } from '../security/community-limits.ts';
