@@ -8,7 +8,7 @@ import { evaluateBeir } from '../../src/search/eval/evaluate.ts';
 import { hasSharedData, sharedPath } from '../helpers/shared-data.ts';
 
 describe('SciFact (BEIR test split, 300 queries)', () => {
-  it('lexical nDCG@10 ≥ 0.69 and hybrid ≥ 0.72 (the issue’s targets)', async () => {
+  it('lexical nDCG@10 ≥ 0.69 and hybrid ≥ 0.72 (the quality targets)', async () => {
     if (!hasSharedData) throw new Error(`the SciFact dataset is not available at ${sharedPath('beir-scifact')} (../shared/data, or PAPERFEED_SHARED_DATA)`);
     const dataset = readBeir(sharedPath('beir-scifact'));
     const reports = await evaluateBeir(dataset, { modes: ['lexical', 'hybrid'] });
