@@ -8,7 +8,8 @@ import { normalizePaper } from '../src/domain/paper.ts';
 import { harvestOai } from '../src/ingest/arxiv-oai.ts';
 import { parseOaiPmhResponse } from '../src/ingest/formats/oai-pmh.ts';
 import { createTestDatabase, PG_URL } from '../test/helpers/db.ts';
-import { harvestConfig, oaiHandler, oaiPages, sourceContext } from '../test/helpers/harvest-fixtures.ts';
+import { SHARED } from '../test/helpers/corpus.ts';
+import { harvestConfig, oaiChain, oaiHandler, sourceContext } from '../test/helpers/harvest-fixtures.ts';
 import { startReplayServer } from '../test/helpers/replay-server.ts';
 import { hasSharedData } from '../test/helpers/shared-data.ts';
 
@@ -21,8 +22,9 @@ export async function run(args: string[]): Promise<void> {
     console.log('../shared/data is absent: the harvest benchmark needs the recorded OAI-PMH pages.');
     return;
   }
-  const pages = oaiPages();
-  const records = 2265;
+  const chain = oaiChain(SHARED);
+  const { pages } = chain;
+  const records = chain.records.reduce((a, b) => a + b, 0);
 
   const parseMs: number[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import type { Database, DatabaseKind } from '../src/db/connect.ts';
 import { createApiToken } from '../src/db/sessions.ts';
 import { createTestDatabase, PG_URL } from '../test/helpers/db.ts';
-import { seedPapers, seedUser, startServer } from '../test/helpers/community.ts';
+import { seedPapers, startServer } from '../test/helpers/community.ts';
+import { makeUser } from '../test/helpers/factory.ts';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -111,7 +112,7 @@ export async function prepareLoadStore(kind: DatabaseKind, people: number, paper
   await seedPapers(database, paperIds);
   const tokens: string[] = [];
   for (let i = 0; i < people; i++) {
-    const user = await seedUser(database, 'user', `loaduser${i}`);
+    const user = await makeUser(database, { username: `loaduser${i}` });
     tokens.push((await createApiToken(database, user.id, 'load')).token);
   }
   return { database, paperIds, tokens };

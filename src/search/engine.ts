@@ -123,8 +123,8 @@ export class SearchEngine {
   }
 
   /**
-   * Query terms with weights. Long queries (a pasted abstract) keep only their `longQueryTerms` most
-   * selective terms: the common ones add little to the ranking but dominate the cost (docs/decisions/001).
+   * Query terms with weights. Long queries (a pasted abstract) keep only their `longQueryTerms` most selective
+   * terms: the common ones add little to the ranking but dominate the cost (docs/decisions/0004-search-topk.md).
    */
   queryTerms(parsed: ParsedQuery): QueryTerm[] {
     const ix = this.lexical;

@@ -9,13 +9,13 @@ import { getSubscriptionByEmail } from '../../src/db/subscriptions.ts';
 import { runDigests } from '../../src/mail/digest-runner.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/community.ts';
-import { loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
-import { hasSharedData } from '../helpers/shared-data.ts';
+import { DATA_SOURCES } from '../helpers/corpus.ts';
+import { loadDigestPapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { testServices } from '../helpers/services.ts';
 
 
-describe.skipIf(!hasChromium || !hasSharedData)('digests in Chromium', () => {
+for (const source of DATA_SOURCES) describe.skipIf(!hasChromium || !source.available)(`digests in Chromium on ${source.label}`, () => {
   let database: TestDatabase;
   let smtp: TestSmtpServer;
   let server: RunningServer;
@@ -23,7 +23,7 @@ describe.skipIf(!hasChromium || !hasSharedData)('digests in Chromium', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
-    await loadFixturePapers(database);
+    await loadDigestPapers(database, source);
     smtp = await startSmtpServer();
     server = await startServer({ ...database.env, SMTP_URL: smtp.url, SECRET_KEY, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>' });
     browser = await launchChromium();

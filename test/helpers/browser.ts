@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM);
 
-if (!hasChromium) console.warn(`${CHROMIUM} is absent: browser tests are skipped (apt-get install chromium).`);
+if (!hasChromium) console.warn(`${CHROMIUM} is absent: browser tests are skipped (apt-get install chromium); with CI=true the run fails instead.`);
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -7,45 +7,14 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Database } from '../../src/db/connect.ts';
 import { upsertPapers } from '../../src/db/papers.ts';
-import { createUser, type User } from '../../src/db/users.ts';
-import type { Role } from '../../src/domain/accounts.ts';
-import type { Paper } from '../../src/domain/paper.ts';
+import { daysAgo, makePaper } from './factory.ts';
 import { hasSharedData, sharedPath } from './shared-data.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 
-export function paper(id: string, overrides: Partial<Paper> = {}): Paper {
-  const published = new Date(Date.now() - 2 * 86_400_000).toISOString();
-  return {
-    id,
-    version: 1,
-    title: `Paper ${id}`,
-    abstract: 'An abstract with <b>markup</b> & LaTeX $x<y$.',
-    authors: ['Ada Lovelace', 'Alan Turing'],
-    categories: ['cs.CL'],
-    submittedAt: published,
-    updatedAt: published,
-    announcedOn: published.slice(0, 10),
-    versions: [{ version: 1, created: published }],
-    comments: null,
-    journalRef: null,
-    doi: null,
-    license: null,
-    codeUrl: null,
-    projectUrl: null,
-    ...overrides,
-  };
-}
-
+/** Papers submitted two days ago, recent enough for every list, vote and comment. */
 export async function seedPapers(database: Database, ids: string[]): Promise<void> {
-  await upsertPapers(database, ids.map((id) => paper(id)));
-}
-
-let userCounter = 0;
-export async function seedUser(database: Database, role: Role = 'user', username?: string): Promise<User> {
-  userCounter++;
-  const name = username ?? `person${userCounter}x${Math.floor(Math.random() * 1e6)}`;
-  return createUser(database, { email: `${name.toLowerCase()}@example.org`, username: name, role });
+  await upsertPapers(database, ids.map((id) => makePaper({ id, submittedAt: daysAgo(2) })));
 }
 
 /**

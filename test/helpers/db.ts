@@ -14,7 +14,7 @@ export const PG_URL = process.env.PAPERFEED_TEST_PG_URL;
 export const databaseKinds: DatabaseKind[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 if (!PG_URL && !process.env.PAPERFEED_PG_NOTICE_SHOWN) {
   process.env.PAPERFEED_PG_NOTICE_SHOWN = '1';
-  console.warn('PAPERFEED_TEST_PG_URL is not set: PostgreSQL variants of storage tests are skipped (CI sets it).');
+  console.warn('PAPERFEED_TEST_PG_URL is not set: PostgreSQL variants of storage tests are skipped (with CI=true the run fails instead).');
 }
 
 let templatePath: string | null = null;

@@ -1,5 +1,5 @@
-// The arXiv API lookup (recorded Atom responses, including arXiv's HTTP 400) and the daily announcement
-// listing (RSS shaped like rss.arxiv.org, built from a real day of the listing crawl).
+// The arXiv API lookup (Atom responses, recorded or written from the fixture corpus, including arXiv's HTTP 400)
+// and the daily announcement listing (RSS shaped like rss.arxiv.org, built from a day of the listings).
 import { afterEach, describe, expect, it } from 'vitest';
 import { getCursor } from '../../src/db/harvest.ts';
 import { getPaper, storeStats } from '../../src/db/papers.ts';
@@ -7,9 +7,9 @@ import { fetchArxivPapers } from '../../src/ingest/arxiv-api.ts';
 import { harvestListing } from '../../src/ingest/arxiv-listing.ts';
 import { parseArxivRss } from '../../src/ingest/formats/arxiv-rss.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
-import { arxivRss, atomRecording, harvestConfig, listingDay, sourceContext, xml } from '../helpers/harvest-fixtures.ts';
+import { DATA_SOURCES, listingDay } from '../helpers/corpus.ts';
+import { arxivLookups, arxivRss, harvestConfig, sourceContext, xml } from '../helpers/harvest-fixtures.ts';
 import { startReplayServer, type ReplayServer } from '../helpers/replay-server.ts';
-import { hasSharedData } from '../helpers/shared-data.ts';
 
 let server: ReplayServer;
 let store: TestDatabase;
@@ -18,7 +18,8 @@ afterEach(async () => {
   await store?.drop();
 });
 
-describe.skipIf(!hasSharedData)('arXiv API lookups (fetchArxivPapers)', () => {
+for (const source of DATA_SOURCES) describe.skipIf(!source.available)(`arXiv API lookups (fetchArxivPapers), ${source.label}`, () => {
+  const answers = () => arxivLookups(source);
   async function setup(handler: Parameters<typeof startReplayServer>[0]) {
     store = await createTestDatabase('sqlite');
     server = await startReplayServer(handler);
@@ -26,29 +27,28 @@ describe.skipIf(!hasSharedData)('arXiv API lookups (fetchArxivPapers)', () => {
   }
 
   it('looks up several ids in one request and returns the papers arXiv knows', async () => {
-    const two = atomRecording('id_0808.05394_1707.08567');
-    const ctx = await setup(() => xml(two.body));
+    const { asked: [unknown, known], body, title } = answers().pair;
+    const ctx = await setup(() => xml(body));
     // 0808.05394 is not a well-formed id (five digits before 2015): it is refused before any request.
     await expect(fetchArxivPapers(ctx, ['0808.05394'])).rejects.toMatchObject({ status: 400 });
-    const papers = await fetchArxivPapers(ctx, ['1605.08386', '1707.08567v1', '1707.08567']);
-    expect(papers.map((p) => p.id)).toEqual(['1707.08567']);
-    expect(papers[0].title).toMatch(/AEW10/);
+    const papers = await fetchArxivPapers(ctx, [unknown, `${known}v1`, known]);
+    expect(papers.map((p) => p.id)).toEqual([known]);
+    expect(papers[0].title).toMatch(title);
     expect(server.requests).toHaveLength(1);
-    expect(server.requests[0].query.get('id_list')).toBe('1605.08386,1707.08567');
+    expect(server.requests[0].query.get('id_list')).toBe(`${unknown},${known}`);
     expect(server.requests[0].path).toBe('/api/query');
   });
 
   it('an unknown id comes back empty; old-style ids work', async () => {
-    const empty = atomRecording('id_0000.0000');
-    const old = atomRecording('id_astro-ph_0601001');
-    const ctx = await setup((req) => xml(req.query.get('id_list') === 'astro-ph/0601001' ? old.body : empty.body));
+    const { empty, oldStyle } = answers();
+    const ctx = await setup((req) => xml(req.query.get('id_list') === oldStyle.id ? oldStyle.body : empty));
     expect(await fetchArxivPapers(ctx, ['0801.0001'])).toEqual([]);
-    const [paper] = await fetchArxivPapers(ctx, ['astro-ph/0601001']);
-    expect(paper.id).toBe('astro-ph/0601001');
+    const [paper] = await fetchArxivPapers(ctx, [oldStyle.id]);
+    expect(paper.id).toBe(oldStyle.id);
   });
 
   it("arXiv's HTTP 400 becomes a 400 with arXiv's message; malformed ids never leave the process", async () => {
-    const rejected = atomRecording('id_abc');
+    const { rejected } = answers();
     expect(rejected.status_code).toBe(400);
     const ctx = await setup(() => xml(rejected.body, 400));
     await expect(fetchArxivPapers(ctx, ['0801.0001'])).rejects.toMatchObject({ status: 400, code: 'bad_arxiv_id', message: /incorrect id format for abc/ });
@@ -57,16 +57,16 @@ describe.skipIf(!hasSharedData)('arXiv API lookups (fetchArxivPapers)', () => {
   });
 
   it('an HTML page or malformed XML is a 502; an unreachable arXiv a 503', async () => {
-    const good = atomRecording('id_1605.08386');
+    const { single } = answers();
     const ctx = await setup((req) =>
-      req.query.get('id_list') === '1605.08386'
-        ? xml(good.body.slice(0, good.body.length - 40))
+      req.query.get('id_list') === single.id
+        ? xml(single.body.slice(0, single.body.length - 40))
         : { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>Oops</body></html>' },
     );
-    await expect(fetchArxivPapers(ctx, ['1605.08386'])).rejects.toMatchObject({ status: 502, message: /malformed XML/ });
+    await expect(fetchArxivPapers(ctx, [single.id])).rejects.toMatchObject({ status: 502, message: /malformed XML/ });
     await expect(fetchArxivPapers(ctx, ['1605.08387'])).rejects.toMatchObject({ status: 502, message: /HTML page/ });
     await server.close();
-    await expect(fetchArxivPapers(ctx, ['1605.08386'])).rejects.toMatchObject({ status: 503, code: 'arxiv_unreachable' });
+    await expect(fetchArxivPapers(ctx, [single.id])).rejects.toMatchObject({ status: 503, code: 'arxiv_unreachable' });
   });
 });
 
@@ -96,21 +96,25 @@ describe('arXiv RSS parser', () => {
   });
 });
 
-describe.skipIf(!hasSharedData).each(databaseKinds)('arXiv listing harvest on %s', (kind) => {
-  it('stores a real day of announcements with its announced date; replacements keep their original date', async () => {
-    const rows = listingDay('2026-07-01');
+/** The listing day replayed: a day of the real crawl, or the corpus's busiest day. */
+const LISTING_DAY = { fixtures: '2025-06-03', shared: '2026-07-01' };
+
+describe.each(databaseKinds)('arXiv listing harvest on %s', (kind) => {
+  for (const source of DATA_SOURCES) it.skipIf(!source.available)(`stores a day of announcements with its announced date; replacements keep their original date (${source.label})`, async () => {
+    const day = LISTING_DAY[source.name];
+    const rows = listingDay(source, day);
     const announced = rows.map((r, i) => ({ ...r, announceType: i < 5 ? 'replace' : r.categories.includes('cs.CL') && r.categories[0] !== 'cs.CL' ? 'cross' : 'new' }));
     store = await createTestDatabase(kind);
-    server = await startReplayServer((req) => (req.path === '/rss/cs.AI+cs.CL' ? xml(arxivRss(announced, '2026-07-01', 'cs.AI+cs.CL')) : { status: 404 }));
+    server = await startReplayServer((req) => (req.path === '/rss/cs.AI+cs.CL' ? xml(arxivRss(announced, day, 'cs.AI+cs.CL')) : { status: 404 }));
     const ctx = await sourceContext(harvestConfig(server.url, { ARXIV_CATEGORIES: 'cs.AI,cs.CL' }), store);
     const counts = await harvestListing(ctx);
     expect(server.requests).toHaveLength(1);
     expect(counts).toMatchObject({ items: rows.length, inserted: rows.length, skipped: 0 });
     expect((await storeStats(store)).papers).toBe(rows.length);
     const fresh = await getPaper(store, rows[10].id);
-    expect(fresh).toMatchObject({ announcedOn: '2026-07-01', title: rows[10].title.replace(/\s+/g, ' ').trim(), authors: rows[10].authors });
+    expect(fresh).toMatchObject({ announcedOn: day, title: rows[10].title.replace(/\s+/g, ' ').trim(), authors: rows[10].authors });
     expect((await getPaper(store, rows[0].id))?.announcedOn).toBeNull();
-    expect(await getCursor(store, 'arxiv-listing')).toMatchObject({ lastAnnouncedOn: '2026-07-01' });
+    expect(await getCursor(store, 'arxiv-listing')).toMatchObject({ lastAnnouncedOn: day });
     // The same listing again changes nothing.
     expect(await harvestListing(ctx)).toMatchObject({ inserted: 0, updated: 0 });
   });

@@ -10,7 +10,8 @@ import { upsertPapers } from '../../src/db/papers.ts';
 import type { Services } from '../../src/services.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { atomFor, paper, seedPapers, seedUser, startArxivServer } from '../helpers/community.ts';
+import { atomFor, seedPapers, startArxivServer } from '../helpers/community.ts';
+import { daysAgo, makePaper, makeUser } from '../helpers/factory.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { WebClient } from '../helpers/web-client.ts';
 import { testServices } from '../helpers/services.ts';
@@ -67,9 +68,9 @@ beforeAll(async () => {
   database = await createTestDatabase('sqlite');
   await seedPapers(database, ['2601.00001', '2601.00002']);
   app = await appWith({ SIGNIN_RATE_LIMIT: '1000', MAGIC_LINKS_PER_HOUR: '1000' });
-  alice = await seedUser(database, 'user', 'alice');
-  bob = await seedUser(database, 'user', 'bob');
-  moderator = await seedUser(database, 'moderator', 'mia');
+  alice = await makeUser(database, { username: 'alice' });
+  bob = await makeUser(database, { username: 'bob' });
+  moderator = await makeUser(database, { role: 'moderator', username: 'mia' });
 });
 
 afterAll(async () => {
@@ -189,9 +190,9 @@ describe('authorisation', () => {
 
 describe('moderation desk', () => {
   it('bans and features through the desk with an audit trail; staff accounts are out of a moderator\'s reach', async () => {
-    const victim = await seedUser(database, 'user', 'spammer');
+    const victim = await makeUser(database, { username: 'spammer' });
     const victimClient = await signedIn(victim);
-    const admin = await seedUser(database, 'admin', 'root');
+    const admin = await makeUser(database, { role: 'admin', username: 'root' });
     const mod = await signedIn(moderator);
     const token = await mod.csrf('/mod');
     expect((await mod.post('/mod/users', { _csrf: token, username: 'spammer', action: 'ban', reason: 'spam' })).status).toBe(200);
@@ -310,7 +311,7 @@ describe('sign-in links', () => {
 
 describe('user content renders inert', () => {
   it('escapes script and HTML in comments, usernames and paper titles', async () => {
-    await upsertPapers(database, [paper('2601.00066', { title: '<script>alert("title")</script><img src=x onerror=alert(1)>' })]);
+    await upsertPapers(database, [makePaper({ id: '2601.00066', submittedAt: daysAgo(2), title: '<script>alert("title")</script><img src=x onerror=alert(1)>' })]);
     // The sign-up form refuses markup in usernames; one stored before the rule (or by another tool) still renders inert.
     const client = new WebClient(app);
     const token = await client.csrf('/signup');
@@ -359,7 +360,7 @@ describe('paper page panel', () => {
 
 describe('submissions', () => {
   it('fetches unknown papers from arXiv and applies the rules: recent, no duplicates, a daily cap', async () => {
-    const user = await seedUser(database);
+    const user = await makeUser(database);
     const { token: pat } = await createApiToken(database, user.id, 'submit');
     const script = new WebClient(app);
     const submit = (value: string) => script.postJson('/api/papers/submit', { paper: value }, { authorization: `Bearer ${pat}` });

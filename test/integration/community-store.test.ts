@@ -9,7 +9,8 @@ import { consumeLoginToken, createLoginToken, createUser, peekLoginToken } from 
 import { countVotes, paperCounts, setVote } from '../../src/db/votes.ts';
 import { AppError } from '../../src/errors.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
-import { seedPapers, seedUser } from '../helpers/community.ts';
+import { seedPapers } from '../helpers/community.ts';
+import { makeUser } from '../helpers/factory.ts';
 
 async function rejects(p: Promise<unknown>, status: number, code?: string): Promise<void> {
   const err = await p.then(
@@ -55,8 +56,8 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
   });
 
   it('finds sessions and tokens by their secret, lists and revokes them, and drops them on a ban', async () => {
-    const user = await seedUser(database);
-    const admin = await seedUser(database, 'admin');
+    const user = await makeUser(database);
+    const admin = await makeUser(database, { role: 'admin' });
     const s = await createSession(database, user.id, { ttlMs: 60_000, userAgent: 'test' });
     expect((await findSessionUser(database, s.token))?.user.id).toBe(user.id);
     expect(await findSessionUser(database, s.token, new Date(Date.now() + 120_000))).toBeNull();
@@ -85,7 +86,7 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
   });
 
   it('toggles one vote per person and keeps the counter equal to the votes under concurrency', async () => {
-    const users = await Promise.all(Array.from({ length: 12 }, () => seedUser(database)));
+    const users = await Promise.all(Array.from({ length: 12 }, () => makeUser(database)));
     // Every person toggles several times at once: the final state is whatever each sequence ends with.
     await Promise.all(users.map(async (u, i) => {
       for (let k = 0; k <= i % 3; k++) await setVote(database, u.id, '2601.00001');
@@ -105,7 +106,7 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
       .insertInto('daily_entries')
       .values({ paper_id: '2601.00001', day: '2026-01-02', submitted_at: null, submitted_by: 'akhaliq', upvotes: 40, num_comments: 3, source: 'hf', modified_at: 'x' })
       .execute();
-    const u = await seedUser(database);
+    const u = await makeUser(database);
     const r = await setVote(database, u.id, '2601.00001', true);
     expect(r).toMatchObject({ upvoted: true, upvotes: 41, communityUpvotes: 1 });
     await addComment(database, { paperId: '2601.00001', userId: u.id, body: 'hi' });
@@ -113,7 +114,7 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
   });
 
   it('threads comments, counts only visible ones, and enforces authorship and the edit window', async () => {
-    const [author, other, mod] = [await seedUser(database), await seedUser(database), await seedUser(database, 'moderator')];
+    const [author, other, mod] = [await makeUser(database), await makeUser(database), await makeUser(database, { role: 'moderator' })];
     const root = await addComment(database, { paperId: '2601.00001', userId: author.id, body: 'root' });
     const reply = await addComment(database, { paperId: '2601.00001', userId: other.id, parentId: root.id, body: 'reply' });
     await rejects(addComment(database, { paperId: '2601.00002', userId: other.id, parentId: root.id, body: 'x' }), 400, 'bad_parent');
@@ -141,8 +142,8 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
 
   it('records a submission into the Daily Papers once, within the daily cap, and logs moderation', async () => {
     await seedPapers(database, ['2601.00003', '2601.00004']);
-    const u = await seedUser(database);
-    const admin = await seedUser(database, 'admin');
+    const u = await makeUser(database);
+    const admin = await makeUser(database, { role: 'admin' });
     const day = new Date().toISOString().slice(0, 10);
     await recordSubmission(database, { userId: u.id, username: u.username, paperId: '2601.00001', day, maxPerDay: 2 });
     await rejects(recordSubmission(database, { userId: admin.id, username: admin.username, paperId: '2601.00001', day, maxPerDay: 2 }), 409, 'duplicate_submission');

@@ -10,16 +10,16 @@ import { findJob } from '../../src/jobs/schedule.ts';
 import { testServices } from '../helpers/services.ts';
 import { main } from '../../src/main.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { addSubscriber, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
-import { hasSharedData } from '../helpers/shared-data.ts';
+import { DATA_SOURCES } from '../helpers/corpus.ts';
+import { addSubscriber, loadDigestPapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { captureOutput } from '../helpers/capture.ts';
 
 
-describe.skipIf(!hasSharedData)('paperfeed digest', () => {
+for (const source of DATA_SOURCES) describe.skipIf(!source.available)(`paperfeed digest on ${source.label}`, () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
-    await loadFixturePapers(database);
+    await loadDigestPapers(database, source);
     await addSubscriber(database, 'ada@example.org', { interests: ['diffusion models'] });
     await addSubscriber(database, 'bob@example.org', { frequency: 'weekly' });
   });

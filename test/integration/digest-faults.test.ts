@@ -8,9 +8,9 @@ import { deliveryStatusCounts } from '../../src/db/subscriptions.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runDigests } from '../../src/mail/digest-runner.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../helpers/db.ts';
-import { addSubscriber, BASE_URL, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
+import { DATA_SOURCES } from '../helpers/corpus.ts';
+import { addSubscriber, BASE_URL, loadDigestPapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { testServices } from '../helpers/services.ts';
-import { hasSharedData } from '../helpers/shared-data.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/paperfeed.js');
@@ -40,14 +40,14 @@ function expectExactlyOnce(smtp: TestSmtpServer, emails: string[]): void {
   expect(new Set(smtp.received.map((m) => m.parsed.messageId)).size).toBe(emails.length);
 }
 
-describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind) => {
+for (const source of DATA_SOURCES) describe.skipIf(!source.available).each(databaseKinds)(`digest faults on %s, ${source.label}`, (kind) => {
   let database: TestDatabase;
   let smtp: TestSmtpServer;
   const emails = Array.from({ length: SUBSCRIBERS }, (_, i) => `reader${String(i).padStart(3, '0')}@example.org`);
 
   beforeEach(async () => {
     database = await createTestDatabase(kind);
-    await loadFixturePapers(database);
+    await loadDigestPapers(database, source);
     for (const [i, email] of emails.entries()) {
       await addSubscriber(database, email, { interests: i % 2 ? ['diffusion models'] : [], categories: i % 3 ? ['cs.CL'] : ['cs.CV'] });
     }

@@ -10,9 +10,9 @@ import { LinkSigner } from '../../src/mail/links.ts';
 import { DEFAULT_PREFERENCES } from '../../src/mail/preferences.ts';
 import type { Services } from '../../src/services.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../helpers/db.ts';
-import { addSubscriber, BASE_URL, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
+import { DATA_SOURCES } from '../helpers/corpus.ts';
+import { addSubscriber, BASE_URL, loadDigestPapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { testServices } from '../helpers/services.ts';
-import { hasSharedData } from '../helpers/shared-data.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 
 function headerValue(parsed: ParsedMail, name: string): string | undefined {
@@ -22,7 +22,7 @@ function headerValue(parsed: ParsedMail, name: string): string | undefined {
 
 const mailTo = (smtp: TestSmtpServer, address: string) => smtp.received.filter((m) => m.envelopeTo.includes(address));
 
-describe.skipIf(!hasSharedData).each(databaseKinds)('digest sending on %s', (kind) => {
+for (const source of DATA_SOURCES) describe.skipIf(!source.available).each(databaseKinds)(`digest sending on %s, ${source.label}`, (kind) => {
   let database: TestDatabase;
   let smtp: TestSmtpServer;
   let ctx: Services;
@@ -31,7 +31,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest sending on %s', (kin
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    await loadFixturePapers(database);
+    await loadDigestPapers(database, source);
     smtp = await startSmtpServer();
     const config = loadConfig({
       PAPERFEED_DATA_DIR: tempDir(),

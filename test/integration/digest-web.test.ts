@@ -9,8 +9,8 @@ import { runDigests } from '../../src/mail/digest-runner.ts';
 import type { Services } from '../../src/services.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { BASE_URL, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
-import { hasSharedData } from '../helpers/shared-data.ts';
+import { DATA_SOURCES } from '../helpers/corpus.ts';
+import { BASE_URL, loadDigestPapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { WebClient } from '../helpers/web-client.ts';
 import { testServices } from '../helpers/services.ts';
@@ -22,7 +22,7 @@ const linkIn = (mail: ParsedMail, path: string): string => {
 };
 const tokenOf = (pathWithQuery: string) => new URL(`http://x${pathWithQuery}`).searchParams.get('token')!;
 
-describe.skipIf(!hasSharedData)('digest pages', () => {
+for (const source of DATA_SOURCES) describe.skipIf(!source.available)(`digest pages on ${source.label}`, () => {
   let database: TestDatabase;
   let smtp: TestSmtpServer;
   let app: ReturnType<typeof createApp>;
@@ -30,7 +30,7 @@ describe.skipIf(!hasSharedData)('digest pages', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
-    await loadFixturePapers(database);
+    await loadDigestPapers(database, source);
     smtp = await startSmtpServer();
     const config = loadConfig({ ...database.env, SMTP_URL: smtp.url, BASE_URL, SECRET_KEY, PAGE_CACHE_SECONDS: '0', MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', DIGEST_RUN_MAX_WAIT_MS: '0' });
     services = await testServices(config, database);

@@ -1,5 +1,5 @@
-// GitHub star counts against a local server replaying octokit's recorded `GET /repos/{owner}/{repo}`:
-// first fetch, conditional refetch (304 costs nothing), a change, a missing repository, the token, and an
+// GitHub star counts against a local server replaying `GET /repos/{owner}/{repo}` (octokit's recording, or the
+// fixture's answer of the same shape): first fetch, conditional refetch (304 costs nothing), a change, a missing repository, the token, and an
 // exhausted rate limit.
 import { afterEach, describe, expect, it } from 'vitest';
 import { starSnapshots } from '../../src/db/harvest.ts';
@@ -8,11 +8,11 @@ import { normalizePaper } from '../../src/domain/paper.ts';
 import { refreshGithubStars } from '../../src/ingest/github.ts';
 import { ServicePausedError } from '../../src/ingest/http.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
-import { githubRecordings, harvestConfig, sourceContext } from '../helpers/harvest-fixtures.ts';
+import { githubRepository, harvestConfig, sourceContext } from '../helpers/harvest-fixtures.ts';
 import { startReplayServer, type ReplayResponse, type ReplayServer } from '../helpers/replay-server.ts';
-import { hasSharedData } from '../helpers/shared-data.ts';
+import { DATA_SOURCES } from '../helpers/corpus.ts';
 
-describe.skipIf(!hasSharedData).each(databaseKinds)('GitHub stars on %s', (kind) => {
+describe.each(databaseKinds)('GitHub stars on %s', (kind) => {
   let store: TestDatabase;
   let server: ReplayServer;
   afterEach(async () => {
@@ -20,42 +20,43 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('GitHub stars on %s', (kind)
     await store?.drop();
   });
 
-  const recorded = hasSharedData ? githubRecordings('get-repository').find((r) => r.path === '/repos/octokit-fixture-org/hello-world')! : null;
-
-  it('records a time series, answers 304s from the stored count, and follows changes', async () => {
+  for (const source of DATA_SOURCES) it.skipIf(!source.available)(`records a time series, answers 304s from the stored count, and follows changes (${source.label})`, async () => {
+    const recorded = githubRepository(source);
+    const repo = recorded.path.replace('/repos/', '');
+    const recordedStars = (recorded.response as { stargazers_count: number }).stargazers_count;
     store = await createTestDatabase(kind);
     await upsertPapers(store, [
-      normalizePaper({ id: '2406.00001', title: 'With code', abstract: 'Code: https://github.com/octokit-fixture-org/hello-world', categories: ['cs.LG'] }),
-      normalizePaper({ id: '2406.00002', title: 'Same repo', codeUrl: 'https://github.com/octokit-fixture-org/hello-world', categories: ['cs.LG'] }),
+      normalizePaper({ id: '2406.00001', title: 'With code', abstract: `Code: https://github.com/${repo}`, categories: ['cs.LG'] }),
+      normalizePaper({ id: '2406.00002', title: 'Same repo', codeUrl: `https://github.com/${repo}`, categories: ['cs.LG'] }),
       normalizePaper({ id: '2406.00003', title: 'Gone', codeUrl: 'https://github.com/someone/deleted-repo', categories: ['cs.LG'] }),
       normalizePaper({ id: '2406.00004', title: 'No code', categories: ['cs.LG'] }),
     ]);
-    let stars = (recorded!.response as { stargazers_count: number }).stargazers_count;
+    let stars = recordedStars;
     const etag = () => `"etag-${stars}"`;
     server = await startReplayServer((req): ReplayResponse => {
-      if (req.path !== '/github/repos/octokit-fixture-org/hello-world') return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' };
+      if (req.path !== `/github${recorded.path}`) return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' };
       if (req.headers['if-none-match'] === etag()) return { status: 304, headers: { etag: etag() } };
-      const { 'content-length': _length, connection: _connection, ...headers } = recorded!.headers;
-      return { status: recorded!.status, headers: { ...headers, 'x-ratelimit-used': String(headers['x-ratelimit-used']), etag: etag() }, body: JSON.stringify({ ...(recorded!.response as object), stargazers_count: stars }) };
+      const { 'content-length': _length, connection: _connection, ...headers } = recorded.headers;
+      return { status: recorded.status, headers: { ...headers, 'x-ratelimit-used': String(headers['x-ratelimit-used']), etag: etag() }, body: JSON.stringify({ ...(recorded.response as object), stargazers_count: stars }) };
     });
     const ctx = await sourceContext(harvestConfig(server.url, { GITHUB_TOKEN: 'ghp_testtoken' }), store);
 
     expect(await refreshGithubStars(ctx)).toMatchObject({ repos: 2, changed: 1, missing: 1, notModified: 0 });
     expect(server.requests[0].headers.authorization).toBe('Bearer ghp_testtoken');
-    expect((await getPaper(store, '2406.00001'))?.githubStars).toBe(42);
-    expect((await getPaper(store, '2406.00002'))?.githubStars).toBe(42);
+    expect((await getPaper(store, '2406.00001'))?.githubStars).toBe(recordedStars);
+    expect((await getPaper(store, '2406.00002'))?.githubStars).toBe(recordedStars);
 
     // Unchanged: a conditional request, answered 304, still adds a point to the series.
     await new Promise((r) => setTimeout(r, 5));
     expect(await refreshGithubStars(ctx)).toMatchObject({ repos: 1, notModified: 1 });
     const conditional = server.requests.at(-1)!;
-    expect(conditional.headers['if-none-match']).toBe('"etag-42"');
+    expect(conditional.headers['if-none-match']).toBe(`"etag-${recordedStars}"`);
 
-    stars = 57;
+    stars = recordedStars + 15;
     await new Promise((r) => setTimeout(r, 5));
     expect(await refreshGithubStars(ctx)).toMatchObject({ repos: 1, changed: 1 });
-    expect((await getPaper(store, '2406.00001'))?.githubStars).toBe(57);
-    expect((await starSnapshots(store, 'octokit-fixture-org/hello-world')).map((s) => s.stars)).toEqual([42, 42, 57]);
+    expect((await getPaper(store, '2406.00001'))?.githubStars).toBe(stars);
+    expect((await starSnapshots(store, repo)).map((s) => s.stars)).toEqual([recordedStars, recordedStars, stars]);
     // The missing repository is not asked about again this week.
     expect(server.requests.filter((r) => r.path.endsWith('deleted-repo'))).toHaveLength(1);
   });

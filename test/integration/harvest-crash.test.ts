@@ -7,9 +7,9 @@ import { sql } from 'kysely';
 import { getCursor } from '../../src/db/harvest.ts';
 import { oaiCursorKey, type OaiCursor } from '../../src/ingest/arxiv-oai.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
-import { oaiHandler, oaiPages, OAI_TOKENS } from '../helpers/harvest-fixtures.ts';
+import { oaiChain, oaiHandler, OAI_TOKENS } from '../helpers/harvest-fixtures.ts';
 import { startReplayServer, type ReplayServer } from '../helpers/replay-server.ts';
-import { hasSharedData } from '../helpers/shared-data.ts';
+import { DATA_SOURCES } from '../helpers/corpus.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/paperfeed.js');
 
@@ -28,7 +28,7 @@ function harvestChild(env: Record<string, string>): { child: ChildProcess; done:
   return { child, done };
 }
 
-describe.skipIf(!hasSharedData).each(databaseKinds)('harvest killed mid-chain on %s', (kind) => {
+for (const source of DATA_SOURCES) describe.skipIf(!source.available).each(databaseKinds)(`harvest killed mid-chain on %s, ${source.label}`, (kind) => {
   let store: TestDatabase;
   let server: ReplayServer;
   let child: ChildProcess | undefined;
@@ -39,7 +39,8 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('harvest killed mid-chain on
   });
 
   it('resumes where it stopped and stores every record exactly once', async () => {
-    const pages = oaiPages();
+    const { pages, records } = oaiChain(source);
+    const total = records[0] + records[1] + records[2];
     store = await createTestDatabase(kind);
     let killed: () => void = () => undefined;
     const killedNow = new Promise<void>((resolve) => (killed = resolve));
@@ -69,7 +70,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('harvest killed mid-chain on
 
     const count = async () =>
       Number((await sql<{ n: number; d: number }>`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM papers`.execute(store.db)).rows[0].n);
-    expect(await count()).toBe(1000);
+    expect(await count()).toBe(records[0]);
     expect(await getCursor<OaiCursor>(store, oaiCursorKey('cs'))).toMatchObject({ token: OAI_TOKENS[0] });
 
     // Second run, same command: arXiv answers normally now.
@@ -83,8 +84,8 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('harvest killed mid-chain on
     // Resumed at the token it had reached: page one was not fetched again.
     expect(server.requests.slice(before).map((r) => r.query.get('resumptionToken'))).toEqual(OAI_TOKENS);
     const rows = (await sql<{ n: number; d: number }>`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM papers`.execute(store.db)).rows[0];
-    expect(Number(rows.n)).toBe(2265);
-    expect(Number(rows.d)).toBe(2265);
+    expect(Number(rows.n)).toBe(total);
+    expect(Number(rows.d)).toBe(total);
     const authorDupes = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM (SELECT paper_id, position FROM paper_authors GROUP BY paper_id, position HAVING COUNT(*) > 1) x`.execute(store.db);
     expect(Number(authorDupes.rows[0].n)).toBe(0);
     const runs = await store.db.selectFrom('job_runs').select(['status', 'attempt']).orderBy('started_at').execute();

@@ -1,6 +1,7 @@
 // What operators see and type: GET /api/admin/status (admins only), `paperfeed status`, `paperfeed harvest`
-// argument checking; and the Hugging Face daily-papers sync against recorded API responses.
+// argument checking; and the Hugging Face daily-papers sync against API responses (recorded, or the fixture corpus's).
 import fs from 'node:fs';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -16,7 +17,7 @@ import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { harvestConfig, sourceContext, xml } from '../helpers/harvest-fixtures.ts';
 import { startReplayServer, type ReplayServer } from '../helpers/replay-server.ts';
-import { hasSharedData, sharedPath } from '../helpers/shared-data.ts';
+import { DATA_SOURCES, sourcePath, type DataSource } from '../helpers/corpus.ts';
 import { captureOutput } from '../helpers/capture.ts';
 import { testServices } from '../helpers/services.ts';
 
@@ -98,13 +99,23 @@ describe('harvest command arguments', () => {
   });
 });
 
-describe.skipIf(!hasSharedData).each(databaseKinds)('Hugging Face daily papers sync on %s', (kind) => {
-  it('stores the recent days with their upvotes and skips a day that is not API JSON', async () => {
+/** A good day of the API and one the crawl saved as Python reprs instead of JSON. */
+function hfDays(source: DataSource): { good: string; broken: string } {
+  if (source.name === 'fixtures') {
+    return {
+      good: fs.readFileSync(sourcePath(source, 'hf-daily-papers-api', 'days', '2025-06-03.json'), 'utf8'),
+      broken: fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/ingest/hf/2024-12-11.json'), 'utf8'),
+    };
+  }
+  const day = (name: string) => zlib.gunzipSync(fs.readFileSync(sourcePath(source, 'hf-daily-papers-api', 'days', `${name}.json.gz`))).toString('utf8');
+  return { good: day('2025-07-23'), broken: day('2024-12-11') };
+}
+
+describe.each(databaseKinds)('Hugging Face daily papers sync on %s', (kind) => {
+  for (const source of DATA_SOURCES) it.skipIf(!source.available)(`stores the recent days with their upvotes and skips a day that is not API JSON (${source.label})`, async () => {
     const store = await createTestDatabase(kind);
     track(store);
-    const day = (name: string) => zlib.gunzipSync(fs.readFileSync(sharedPath('hf-daily-papers-api', 'days', `${name}.json.gz`))).toString('utf8');
-    const good = day('2025-07-23');
-    const broken = day('2024-12-11');
+    const { good, broken } = hfDays(source);
     const today = new Date().toISOString().slice(0, 10);
     server = await startReplayServer((req) =>
       req.path === '/hf/api/daily_papers' ? { status: 200, headers: { 'content-type': 'application/json' }, body: req.query.get('date') === today ? good : broken } : xml('', 404),

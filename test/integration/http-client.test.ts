@@ -16,7 +16,7 @@ import {
 } from '../../src/ingest/http.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { startReplayServer, type ReplayServer } from '../helpers/replay-server.ts';
-import { hasSharedData, sharedPath } from '../helpers/shared-data.ts';
+import { DATA_SOURCES, sourcePath } from '../helpers/corpus.ts';
 
 const servers: ReplayServer[] = [];
 const clients: HttpClient[] = [];
@@ -116,8 +116,8 @@ describe('flow control and retries', () => {
     expect((await http.get('github', `${s.url}/other`)).status).toBe(200);
   });
 
-  it.skipIf(!hasSharedData)("honours arXiv's 503 Retry-After, then succeeds", async () => {
-    const body503 = fs.readFileSync(sharedPath('arxiv-oai-pmh-2023-03-07', 'retry_after_503_body.html'), 'utf8');
+  for (const source of DATA_SOURCES) it.skipIf(!source.available)(`honours arXiv's 503 Retry-After, then succeeds (${source.label})`, async () => {
+    const body503 = source.name === 'shared' ? fs.readFileSync(sourcePath(source, 'arxiv-oai-pmh-2023-03-07', 'retry_after_503_body.html'), 'utf8') : '<html><body>\n<h1>Retry after 1 seconds</h1>\n</body></html>';
     let calls = 0;
     const s = await server(() => (++calls === 1 ? { status: 503, headers: { 'retry-after': '1', 'content-type': 'text/html' }, body: body503 } : ok()));
     const http = client({ retryBaseMs: 0 });

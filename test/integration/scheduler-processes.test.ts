@@ -3,10 +3,10 @@
 // retries with backoff, keeps serving, and catches up once the source is back.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, PG_URL, type TestDatabase } from '../helpers/db.ts';
-import { arxivRss, oaiHandler, oaiPages, xml } from '../helpers/harvest-fixtures.ts';
+import { arxivRss, oaiChain, oaiHandler, xml } from '../helpers/harvest-fixtures.ts';
 import { startPaperfeed, type PaperfeedProcess } from '../helpers/paperfeed-process.ts';
 import { startReplayServer, type ReplayServer } from '../helpers/replay-server.ts';
-import { hasSharedData } from '../helpers/shared-data.ts';
+import { DATA_SOURCES } from '../helpers/corpus.ts';
 
 let store: TestDatabase | undefined;
 let servers: ReplayServer[] = [];
@@ -74,7 +74,7 @@ describe.skipIf(!PG_URL)('two scheduler processes on one PostgreSQL database', (
   }, 120_000);
 });
 
-describe.skipIf(!hasSharedData)('first start on an empty store', () => {
+for (const source of DATA_SOURCES) describe.skipIf(!source.available)(`first start on an empty store, ${source.label}`, () => {
   it('harvests in the background, says when there is no network, retries with backoff and serves meanwhile', async () => {
     store = await createTestDatabase('sqlite', { migrated: false });
     // A port with nothing listening: "no network" for the harvester.
@@ -108,11 +108,12 @@ describe.skipIf(!hasSharedData)('first start on an empty store', () => {
     expect(health.status).toBe(200);
 
     // The source comes back: the next retry harvests the whole token chain.
-    const oai = await startReplayServer(oaiHandler(oaiPages()), port);
+    const { pages, records } = oaiChain(source);
+    const oai = await startReplayServer(oaiHandler(pages), port);
     servers.push(oai);
     await serve.waitFor(/"job":"harvest-oai","ms":\d+[^\n]*"msg":"job finished"/, 60_000);
     const papers = await store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(papers.n)).toBe(2265);
+    expect(Number(papers.n)).toBe(records[0] + records[1] + records[2]);
     const runs = await store.db.selectFrom('job_runs').select(['job', 'status', 'trigger', 'attempt', 'error']).where('job', '=', 'harvest-oai').orderBy('attempt').execute();
     expect(runs.at(-1), JSON.stringify(runs)).toMatchObject({ status: 'ok' });
     expect(runs.length).toBeGreaterThanOrEqual(2);

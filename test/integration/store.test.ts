@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { normalizePaper } from '../../src/domain/paper.ts';
+import type { Paper } from '../../src/domain/paper.ts';
 import { getPaper, storeStats, upsertDailyEntries, upsertPapers } from '../../src/db/papers.ts';
 import { assertSchemaCurrent, migrate } from '../../src/db/migrate.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
+import { makeDailyEntry, makePaper } from '../helpers/factory.ts';
 
-const paper = (id: string, extra: Record<string, unknown> = {}) =>
-  normalizePaper({ id, title: `Paper ${id}`, abstract: 'About <b> & things', authors: ['A. One', 'B. Two'], categories: ['cs.CL', 'cs.AI'], ...extra });
+const paper = (id: string, extra: Partial<Paper> = {}) => makePaper({ id, submittedAt: null, categories: ['cs.CL', 'cs.AI'], ...extra });
 
 describe.each(databaseKinds)('paper store on %s', (kind) => {
   let store: TestDatabase;
@@ -35,7 +35,7 @@ describe.each(databaseKinds)('paper store on %s', (kind) => {
     expect(p?.title).toBe('Revised');
     expect(p?.version).toBe(2);
     expect(p?.authors).toEqual(['C. Three']);
-    expect(p?.abstract).toBe('About <b> & things');
+    expect(p?.abstract).toBe(paper('2406.00001').abstract);
     const older = await upsertPapers(store, [paper('2406.00001v1', { title: 'Stale' })]);
     expect(older.updated + older.unchanged).toBe(1);
     expect((await getPaper(store, '2406.00001'))?.title).toBe('Revised');
@@ -54,10 +54,7 @@ describe.each(databaseKinds)('paper store on %s', (kind) => {
   it('keeps the first daily-feed day and the newest counts', async () => {
     store = await createTestDatabase(kind);
     await upsertPapers(store, [paper('2406.00004')]);
-    const entry = {
-      paperId: '2406.00004', day: '2024-06-05', submittedAt: '2024-06-05T10:00:00.000Z', submittedBy: 'akhaliq', upvotes: 3, numComments: 1,
-      githubRepo: 'https://github.com/a/b', githubStars: 10, projectPage: null, keywords: ['llm'], aiSummary: null, source: 'hf' as const,
-    };
+    const entry = makeDailyEntry({ paperId: '2406.00004', day: '2024-06-05', upvotes: 3, numComments: 1, githubRepo: 'https://github.com/a/b', githubStars: 10, keywords: ['llm'] });
     await upsertDailyEntries(store, [entry]);
     await upsertDailyEntries(store, [{ ...entry, day: '2024-06-06', upvotes: 9 }]);
     const row = await store.db.selectFrom('daily_entries').selectAll().executeTakeFirstOrThrow();

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { peekLoginToken, findUserByEmail, passwordHashFor } from '../../src/db/users.ts';
 import { verifyPassword } from '../../src/domain/credentials.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
-import { REPO, seedUser } from '../helpers/community.ts';
+import { REPO } from '../helpers/community.ts';
+import { makeUser } from '../helpers/factory.ts';
 
 function paperfeed(database: TestDatabase, args: string[], input = '') {
   return spawnSync(process.execPath, [path.join(REPO, 'bin/paperfeed.js'), ...args], {
@@ -35,7 +36,7 @@ describe.each(databaseKinds)('paperfeed user create-admin on %s', (kind) => {
   });
 
   it('promotes an existing account and sets a password from standard input', async () => {
-    const user = await seedUser(database, 'user', 'existing');
+    const user = await makeUser(database, { username: 'existing' });
     const run = paperfeed(database, ['user', 'create-admin', '--email', user.email, '--password-stdin'], 'a long enough secret\n');
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).not.toContain('a long enough secret');

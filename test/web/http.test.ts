@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { createPageCache } from '../../src/web/http/page-cache.ts';
 import { createSession } from '../../src/db/sessions.ts';
-import { seedUser } from '../helpers/community.ts';
+import { makeUser } from '../helpers/factory.ts';
 import { FIXED_NOW, seedFixtures } from './fixtures.ts';
 import { testApp } from './server.ts';
 
@@ -104,7 +104,7 @@ describe('HTTP headers, validators and caching', () => {
 
   it('shows a signed-in person their name, never from the shared cache, while anonymous visitors keep the cached page', async () => {
     const { app } = await testApp(db, { now: FIXED_NOW });
-    const user = await seedUser(db, 'user', 'ada_lovelace');
+    const user = await makeUser(db, { username: 'ada_lovelace' });
     const { token } = await createSession(db, user.id, { ttlMs: 60_000 });
     for (const url of ['/', '/papers/trending', '/papers/2506.06001', '/feeds']) {
       const anonymous = await (await app.request(url)).text();

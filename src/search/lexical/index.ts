@@ -34,7 +34,7 @@ export interface Bm25Params {
   minBigramDf: number | 'auto';
 }
 
-/** Chosen on SciFact's train queries (docs/decisions/001-search-topk.md and docs/search.md say how). */
+/** Chosen on SciFact's train queries (docs/search.md says how; docs/benchmarks.md has the runs). */
 export const DEFAULT_BM25: Bm25Params = {
   k1: 1.2,
   weights: { title: 3, abstract: 1, authors: 1 },

@@ -3,7 +3,7 @@
 // term's largest impact). Once the k-th best score θ exceeds the summed bounds of the weakest terms, those
 // terms can no longer bring a document into the top k on their own: they stop driving the traversal and are
 // only probed (by galloping search) for documents the strong terms propose, and a probe sequence stops as soon
-// as the remaining bounds cannot lift the document above θ. docs/decisions/001-search-topk.md has the figures.
+// as the remaining bounds cannot lift the document above θ. docs/decisions/0004-search-topk.md says why.
 //
 // Ties are broken by lower document number, in this and in the brute-force reference, so both agree exactly.
 import type { LexicalIndex } from './index.ts';
@@ -152,7 +152,7 @@ export const MAXSCORE_MAX_TERMS = 12;
 /**
  * The k best documents: accumulation when the query's posting lists are short in total (rare words) or the query
  * has many terms (a pruned pasted abstract), document-at-a-time MaxScore otherwise (a few common words, where
- * skipping pays). Same results either way. Figures in docs/decisions/0004-search-topk.md.
+ * skipping pays). Same results either way; docs/decisions/0004-search-topk.md says why.
  */
 export function topK(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
   let postings = 0;

@@ -9,6 +9,7 @@ import { main } from '../../../src/main.ts';
 import { buildLexicalIndex } from '../../../src/search/lexical/index.ts';
 import { keyphrases } from '../../../src/search/keyphrases.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../../helpers/db.ts';
+import { makeDailyEntry, makePaper } from '../../helpers/factory.ts';
 
 const TOPICS = [
   ['Diffusion models for image synthesis', 'Score-based diffusion models synthesise images; classifier-free guidance trades diversity for fidelity.'],
@@ -18,11 +19,7 @@ const TOPICS = [
 
 function paper(i: number): Paper {
   const [title, abstract] = TOPICS[i % TOPICS.length];
-  return {
-    id: `2502.${String(20000 + i)}`, version: 1, title, abstract: `${abstract} Study ${i}.`, authors: ['A. Author'], categories: ['cs.LG'],
-    submittedAt: null, updatedAt: null, announcedOn: '2025-02-03', versions: [], comments: null, journalRef: null, doi: null,
-    license: null, codeUrl: null, projectUrl: null,
-  };
+  return makePaper({ id: `2502.${String(20000 + i)}`, title, abstract: `${abstract} Study ${i}.`, categories: ['cs.LG'], announcedOn: '2025-02-03' });
 }
 
 describe('keyphrases', () => {
@@ -45,7 +42,7 @@ describe.each(databaseKinds)('paperfeed index (%s)', (kind) => {
     dataDir = database.env.PAPERFEED_DATA_DIR ?? tempDir('pf-index-');
     await upsertPapers(database, Array.from({ length: 30 }, (_, i) => paper(i)));
     await upsertDailyEntries(database, [
-      { paperId: '2502.20000', day: '2025-02-03', submittedAt: null, submittedBy: null, upvotes: 1, numComments: 0, githubRepo: null, githubStars: null, projectPage: null, keywords: ['imported keyword'], aiSummary: null, source: 'hf' },
+      makeDailyEntry({ paperId: '2502.20000', day: '2025-02-03', upvotes: 1, keywords: ['imported keyword'] }),
     ]);
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertPapers } from '../../../src/db/papers.ts';
 import type { Paper } from '../../../src/domain/paper.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../../helpers/db.ts';
+import { makePaper } from '../../helpers/factory.ts';
 import { testApp, type TestApp } from '../../web/server.ts';
 
 const TOPICS = [
@@ -17,25 +18,16 @@ const TOPICS = [
 
 function paper(i: number, overrides: Partial<Paper> = {}): Paper {
   const [title, abstract] = TOPICS[i % TOPICS.length];
-  return {
+  const day = `${i % 2 ? 2024 : 2025}-01-${String((i % 27) + 1).padStart(2, '0')}`;
+  return makePaper({
     id: `2501.${String(10000 + i)}`,
-    version: 1,
     title: `${title} (${i})`,
     abstract: `${abstract} Variant ${i} with $\\mathcal{O}(n)$ cost.`,
     authors: [i % 2 ? 'Ada Lovelace' : 'Alan Turing', 'Grace Hopper'],
     categories: [i % 3 ? 'cs.CV' : 'cs.CL'],
-    submittedAt: `${i % 2 ? 2024 : 2025}-01-${String((i % 27) + 1).padStart(2, '0')}T00:00:00.000Z`,
-    updatedAt: null,
-    announcedOn: `${i % 2 ? 2024 : 2025}-01-${String((i % 27) + 1).padStart(2, '0')}`,
-    versions: [],
-    comments: null,
-    journalRef: null,
-    doi: null,
-    license: null,
-    codeUrl: null,
-    projectUrl: null,
+    submittedAt: `${day}T00:00:00.000Z`,
     ...overrides,
-  };
+  });
 }
 
 describe.each(databaseKinds)('search web (%s)', (kind) => {

@@ -19,6 +19,7 @@ import { startWorkerBuild } from '../../../src/search/worker-build.ts';
 import { saveCorpusModel, searchDir } from '../../../src/search/store.ts';
 import { terms } from '../../../src/search/text/analyze.ts';
 import { createTestDatabase, databaseKinds, PG_URL, tempDir, type TestDatabase } from '../../helpers/db.ts';
+import { makePaper } from '../../helpers/factory.ts';
 
 // Above ANN_MIN_DOCS, so the worker builds and saves an HNSW graph and the app loads it.
 const PAPERS = 10_200;
@@ -33,24 +34,17 @@ function syntheticPapers(n: number): Paper[] {
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   const word = () => words[Math.floor(words.length * rnd() ** 2.5)];
   const text = (k: number) => Array.from({ length: k }, word).join(' ');
-  return Array.from({ length: n }, (_, i) => ({
-    id: `2401.${String(10000 + i)}`,
-    version: 1,
-    title: text(8),
-    abstract: `${text(40)}. ${text(30)}.`,
-    authors: [i % 3 ? 'Grace Hopper' : 'Alan Turing', `Author ${i % 50}`],
-    categories: [i % 2 ? 'cs.CL' : 'cs.LG'],
-    submittedAt: `${2023 + (i % 3)}-0${1 + (i % 9)}-1${i % 10}T00:00:00.000Z`,
-    updatedAt: null,
-    announcedOn: null,
-    versions: [],
-    comments: null,
-    journalRef: null,
-    doi: null,
-    license: null,
-    codeUrl: null,
-    projectUrl: null,
-  }));
+  return Array.from({ length: n }, (_, i) =>
+    makePaper({
+      id: `2401.${String(10000 + i)}`,
+      title: text(8),
+      abstract: `${text(40)}. ${text(30)}.`,
+      authors: [i % 3 ? 'Grace Hopper' : 'Alan Turing', `Author ${i % 50}`],
+      categories: [i % 2 ? 'cs.CL' : 'cs.LG'],
+      submittedAt: `${2023 + (i % 3)}-0${1 + (i % 9)}-1${i % 10}T00:00:00.000Z`,
+      announcedOn: null,
+    }),
+  );
 }
 
 /**
