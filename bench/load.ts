@@ -16,6 +16,11 @@ export interface LoadOptions {
   tokens: string[];
   paperIds: string[];
   durationMs: number;
+  /**
+   * Keep going past durationMs until this many requests completed, so a check under a busy machine still
+   * exercises the same amount of concurrent writing instead of asserting on throughput.
+   */
+  minRequests?: number;
   /** Share of requests that are comments; the rest are vote toggles. */
   commentShare?: number;
 }
@@ -51,7 +56,7 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(
     o.tokens.map(async (token, person) => {
       let n = person;
-      while (Date.now() < end) {
+      while (Date.now() < end || latencies.length < (o.minRequests ?? 0)) {
         const paperId = o.paperIds[(n = (n * 1103515245 + 12345) % 2147483648) % o.paperIds.length];
         const comment = (n >> 8) % 1000 < commentShare * 1000;
         const t0 = performance.now();
@@ -134,7 +139,7 @@ async function baseline(baseUrl: string, concurrency: number, durationMs: number
   const end = Date.now() + durationMs;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
+      while (Date.now() < end || latencies.length < (o.minRequests ?? 0)) {
         const t0 = performance.now();
         await (await fetch(`${baseUrl}/healthz`)).text();
         latencies.push(performance.now() - t0);
