@@ -10,12 +10,12 @@ import { openDatabase } from './open.ts';
 
 export const indexCommand: Command = {
   name: 'index',
-  summary: 'build the search index, train the corpus embedder, embed papers and fill missing keyphrases',
-  usage: 'paperfeed index [--rebuild] [--no-keyphrases]',
+  summary: 'build a new search index snapshot (training the corpus embedder if needed, or with --retrain), embed papers and fill missing keyphrases',
+  usage: 'paperfeed index [--retrain] [--rebuild] [--no-keyphrases]',
   async run(args, io) {
     const { values } = parseArgs({
       args,
-      options: { rebuild: { type: 'boolean', default: false }, 'no-keyphrases': { type: 'boolean', default: false } },
+      options: { rebuild: { type: 'boolean', default: false }, retrain: { type: 'boolean', default: false }, 'no-keyphrases': { type: 'boolean', default: false } },
     });
     const config = io.config();
     if (values.rebuild) fs.rmSync(searchDir(config.dataDir), { recursive: true, force: true });
@@ -24,6 +24,8 @@ export const indexCommand: Command = {
       const log = (m: string) => io.stdout.write(m + '\n');
       const service = new DatabaseSearchService(database, serviceOptionsFromConfig(config, { log, trainIfMissing: true }));
       const started = Date.now();
+      // A new snapshot generation: serve processes sharing this data dir load it at their next check.
+      await service.rebuild({ retrain: values.retrain });
       const engine = await service.engine();
       io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramKeys.length} word pairs, ${postingCount(engine.lexical)} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
       if (!values['no-keyphrases']) {

@@ -13,7 +13,7 @@ import { packDocs, type PackedDocs } from './postings.ts';
 import { StringTable } from '../string-table.ts';
 
 /** The words and filter terms of an index, packed (no JS Map to rebuild when a snapshot is loaded). */
-export class TermDictionary extends StringTable {}
+export type TermDictionary = StringTable;
 
 export interface IndexDoc {
   title: string;
@@ -360,7 +360,7 @@ export class LexicalIndexBuilder {
     }
     const wordList = new Array<string>(firstBigram);
     for (let t = 0; t < termCount; t++) if (kinds[t] !== KIND_BIGRAM) wordList[newId[t]] = words[t];
-    const termIds = TermDictionary.from(wordList);
+    const termIds = StringTable.from(wordList);
     const offsets = new Uint32Array(kept + 1);
     for (let t = 0; t < termCount; t++) if (newId[t] >= 0) offsets[newId[t] + 1] = df[t];
     for (let t = 0; t < kept; t++) offsets[t + 1] += offsets[t];
