@@ -1,8 +1,9 @@
 // The papers added, changed or hidden since the base snapshot was built, searched together with it. New and
 // changed papers become documents of a small delta segment (analysed once, as they arrive); the base documents
-// they replace, and hidden papers, are tombstoned (a live mask over the base). The delta is built with the base's
-// statistics (N, document frequencies, average field lengths; a word the base never saw counts its own delta
-// papers), so its scores are in the base's units; the next merge (a new base) makes the statistics current again.
+// they replace, and hidden papers, are tombstoned (a live mask over the base). Both are scored with the
+// collection's statistics: N and df are the base's plus the delta's (tombstoned base documents keep counting until
+// the next merge), the delta's impacts are computed with them, and the base's (made with its own build's idf) are
+// rescaled per query term; average field lengths stay the base's.
 // docs/search.md ("Persistence and incremental updates") states what is exact and what is approximate.
 import zlib from 'node:zlib';
 import type { IndexablePaper } from '../db/search.ts';
@@ -154,14 +155,22 @@ export class Delta {
     const engine = new SearchEngine(lexical, table, vectors, null, this.base.engine.hybrid);
     const baseEngine = this.base.engine;
     const live = dead.map((x) => 1 - x);
+    // The collection's statistics: base plus delta (tombstoned base documents keep counting until the merge).
+    const docCount = baseEngine.lexical.docCount + this.byId.size;
+    const df = (index: typeof lexical, term: string) => {
+      const id = lookupTerm(index, term);
+      return id === undefined ? 0 : documentFrequency(index, id);
+    };
     const idf = (term: string) => {
+      const n = df(baseEngine.lexical, term) + df(lexical, term);
+      return n ? bm25Idf(docCount, n) : undefined;
+    };
+    const weightScale = (term: string) => {
       const own = baseEngine.idf(term);
-      if (own !== undefined) return own;
-      const id = lookupTerm(lexical, term);
-      return id === undefined ? undefined : bm25Idf(baseEngine.lexical.docCount, documentFrequency(lexical, id));
+      return own ? idf(term)! / own : 1;
     };
     const delta: Segment = { engine, offset: baseEngine.docCount, live, idf };
-    return (this.cached = [base, delta]);
+    return (this.cached = [{ ...base, idf, weightScale }, delta]);
   }
 }
 

@@ -116,8 +116,12 @@ export class SearchEngine {
     return this.ids.count;
   }
 
-  /** Documents passing the query's filters and phrases, or null when it has none. Empty (all zero) when none pass. */
-  allowedDocs(parsed: ParsedQuery): Uint8Array | null {
+  /**
+   * Documents passing the query's filters and phrases, or null when it has none. Empty (all zero) when none pass.
+   * `pairKnown` says whether the collection has a phrase's word pair (default: whether this index has postings for
+   * it); an unknown pair is checked as its two words.
+   */
+  allowedDocs(parsed: ParsedQuery, pairKnown?: (pair: string) => boolean): Uint8Array | null {
     const ix = this.lexical;
     const id = (t: string) => lookupTerm(ix, t) ?? -1;
     let allowed: Uint8Array | null = null;
@@ -128,7 +132,8 @@ export class SearchEngine {
       // A pair without postings (a large corpus drops pairs seen once) is checked as its two words instead.
       const need = phrase.flatMap((pair) => {
         const p = id(pair);
-        return p >= 0 && ix.offsets[p + 1] > ix.offsets[p] ? [p] : pair.split(' ').map(id);
+        const known = pairKnown ? pairKnown(pair) : p >= 0 && ix.offsets[p + 1] > ix.offsets[p];
+        return known ? [p] : pair.split(' ').map(id);
       });
       allowed = conjunction(ix, need, allowed);
     }

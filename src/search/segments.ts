@@ -12,6 +12,8 @@
 // the single-engine ranking it replaced.
 import type { QueryTerm } from './lexical/topk.ts';
 import { allowedCount } from './lexical/topk.ts';
+import { DocCursor, END_OF_LIST } from './lexical/postings.ts';
+import { lookupTerm } from './lexical/index.ts';
 import type { RankedDocs, RelatedTerms, SearchEngine } from './engine.ts';
 import { pruneTerms, zScores } from './engine.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
@@ -23,8 +25,13 @@ export interface Segment {
   offset: number;
   /** live[d] = 0 for a superseded or hidden document; null when every document is live. */
   live: Uint8Array | null;
-  /** The idf a word's impacts were computed with here (default: the engine's own statistics). */
+  /** The collection's idf of a word or pair, for the related-word credit (default: the engine's own statistics). */
   idf?: (term: string) => number | undefined;
+  /**
+   * Query weight multiplier per word or pair: the base's impacts carry the idf of its own build, rescaled to the
+   * collection's current idf (default 1).
+   */
+  weightScale?: (term: string) => number;
 }
 
 const EMPTY: RankedDocs = { docs: [], scores: [], lexical: [], semantic: [], total: 0 };
@@ -88,23 +95,32 @@ function queryTerms(segments: Segment[], parsed: ParsedQuery): GlobalTerms {
   const perSegment: QueryTerm[][] = segments.map(() => []);
   let keptWordSet = new Set<string>();
   for (const kind of ['words', 'pairs'] as const) {
-    const byText = new Map<string, { text: string; weight: number; bound: number; df: number; tie: number; terms: (number | undefined)[] }>();
+    const byText = new Map<string, { text: string; weight: number; bound: number; df: number; tie: number; terms: (number | undefined)[]; scales: number[] }>();
     candidates.forEach((c, s) => {
       const ix = segments[s].engine.lexical;
       for (const { text, term, weight } of c[kind]) {
         let entry = byText.get(text);
-        if (!entry) byText.set(text, (entry = { text, weight, bound: 0, df: 0, tie: s * 2 ** 32 + term, terms: segments.map(() => undefined) }));
+        if (!entry) byText.set(text, (entry = { text, weight, bound: 0, df: 0, tie: s * 2 ** 32 + term, terms: segments.map(() => undefined), scales: segments.map(() => 1) }));
         entry.terms[s] = term;
-        entry.bound = Math.max(entry.bound, ix.maxImpact[term]);
+        entry.scales[s] = segments[s].weightScale?.(text) ?? 1;
+        entry.bound = Math.max(entry.bound, ix.maxImpact[term] * entry.scales[s]);
         entry.df += ix.offsets[term + 1] - ix.offsets[term];
       }
     });
     const max = kind === 'words' ? hybrid.longQueryTerms : Math.ceil(hybrid.longQueryTerms / 2);
     const kept = pruneTerms([...byText.values()], max, budget, (t) => t.bound, (t) => t.df, (a, b) => a.tie - b.tie);
-    for (const t of kept) t.terms.forEach((term, s) => term !== undefined && perSegment[s].push({ term, weight: t.weight }));
+    for (const t of kept) t.terms.forEach((term, s) => term !== undefined && perSegment[s].push({ term, weight: t.weight * t.scales[s] }));
     if (kind === 'words') keptWordSet = new Set(kept.map((t) => t.text));
   }
-  return { perSegment, keptWords: [...parsed.terms.keys()].filter((w) => keptWordSet.has(w)), any: perSegment.some((q) => q.length > 0) };
+  // A word only tombstoned or superseded papers contain is unknown, as it is to a fresh build.
+  const any = perSegment.some((q, s) => q.some((t) => hasLivePosting(segments[s], t.term)));
+  return { perSegment, keptWords: [...parsed.terms.keys()].filter((w) => keptWordSet.has(w)), any };
+}
+
+function hasLivePosting({ engine, live }: Segment, term: number): boolean {
+  const cursor = new DocCursor(engine.lexical).open(term);
+  while (cursor.doc !== END_OF_LIST && live && !live[cursor.doc]) cursor.next();
+  return cursor.doc !== END_OF_LIST;
 }
 
 /** Nearest documents over all segments (global numbers), best first. */
@@ -117,7 +133,12 @@ function nearest(segments: Segment[], vector: Float32Array, k: number, allowed: 
 export function rankSegments(segments: Segment[], parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null, related?: RelatedTerms): RankedDocs {
   // A query with no known word embeds to the zero vector: it means nothing, not "everything equally".
   const queryVector = vector && vector.some((x) => x !== 0) ? vector : null;
-  const filters = segments.map((s) => s.engine.allowedDocs(parsed));
+  // A phrase's word pair is checked as a pair in every segment when any live paper has it (else as its two words).
+  const pairs = new Set(parsed.phrases.flat().filter((pair) => segments.some((s) => {
+    const term = lookupTerm(s.engine.lexical, pair);
+    return term !== undefined && hasLivePosting(s, term);
+  })));
+  const filters = segments.map((s) => s.engine.allowedDocs(parsed, (pair) => pairs.has(pair)));
   const filtered = filters[0] !== null;
   const allowed = filters.map((f, i) => restrict(f, segments[i].live));
   const offsets = segments.map((s) => s.offset);

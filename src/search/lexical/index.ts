@@ -152,8 +152,9 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
 }
 
 /**
- * The statistics another index was built with (a base segment), for building a small index (a delta) whose
- * impacts must be in the same units: its documents are scored as if they were in the base's build.
+ * Another index's statistics (a base segment), for building a small index (a delta) scored as one collection with
+ * it: N and every document frequency are the base's plus the delta's own, and lengths are normalised by the base's
+ * averages.
  */
 export interface BaseStatistics {
   docCount: number;
@@ -175,7 +176,7 @@ export function baseStatistics(index: LexicalIndex): BaseStatistics {
 }
 
 export interface BuildOptions {
-  /** Score with these statistics instead of the documents' own (terms they do not know use the documents' df). */
+  /** Score as one collection with a base index: its N and df added to these documents' own, its average lengths. */
   statistics?: BaseStatistics;
   /** Documents left out (dead[d] = 1): they keep their number but get no postings. */
   dead?: Uint8Array;
@@ -304,10 +305,10 @@ export class LexicalIndexBuilder {
     for (const [word, id] of this.termIds) words[id] = word;
     const df = new Uint32Array(termCount);
     for (let d = 0; d < n; d++) if (live(d)) for (let i = docStart[d]; i < docStart[d + 1]; i++) df[entryTerm.data[i]]++;
-    // The statistics scored with: the documents' own, or the base's (a word the base never saw keeps its df here).
+    // The statistics scored with: the documents' own, plus the base's when building a delta.
     let liveDocs = 0;
     for (let d = 0; d < n; d++) if (live(d)) liveDocs++;
-    const docCount = stats ? stats.docCount : liveDocs;
+    const docCount = (stats?.docCount ?? 0) + liveDocs;
     const pairWords = (key: number) => {
       const first = Math.floor(key / BIGRAM_SHIFT);
       return `${words[first]} ${words[key - first * BIGRAM_SHIFT]}`;
@@ -319,7 +320,7 @@ export class LexicalIndexBuilder {
         if (kinds[t] === KIND_BIGRAM) continue;
         const base = stats.documentFrequency(words[t]);
         if (base !== undefined) {
-          scoringDf[t] = base;
+          scoringDf[t] += base;
           knownToBase[t] = 1;
         }
       }
@@ -327,7 +328,7 @@ export class LexicalIndexBuilder {
         if (df[id] === 0) return;
         const base = stats.documentFrequency(pairWords(key));
         if (base !== undefined) {
-          scoringDf[id] = base;
+          scoringDf[id] += base;
           knownToBase[id] = 1;
         }
       });
