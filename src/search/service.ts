@@ -49,6 +49,8 @@ export interface SearchServiceOptions {
   buildWorker?: ConnectOptions;
   /** Tests only: passed to the build worker to make it fail after the lexical index. */
   buildWorkerFault?: WorkerBuildRequest['fault'];
+  /** The merge threshold's floor (default MERGE_MIN; tests lower it). */
+  mergeMinDocs?: number;
 }
 
 const MAX_LIMIT = 100;
@@ -66,8 +68,8 @@ export const MERGE_SHARE = 0.01;
 /** The build lease: held while building, renewed a third of the way through, taken over once it expires. */
 const LEASE_MS = 60_000;
 
-export function mergeThreshold(baseDocs: number): number {
-  return Math.max(MERGE_MIN, Math.ceil(MERGE_SHARE * baseDocs));
+export function mergeThreshold(baseDocs: number, floor = MERGE_MIN): number {
+  return Math.max(floor, Math.ceil(MERGE_SHARE * baseDocs));
 }
 
 /** The base snapshot in use and its delta. */
@@ -117,6 +119,17 @@ export class DatabaseSearchService implements SearchService {
       void this.update().catch((e) => this.log(`search refresh failed: ${(e as Error).message}`));
     }
     return this.live!.delta.segments();
+  }
+
+  private threshold(live: Live): number {
+    return mergeThreshold(live.delta.base.engine.docCount, this.options.mergeMinDocs);
+  }
+
+  /** What is loaded: the snapshot generation, its papers, and the delta (null before the first load). */
+  status(): { generation: string; baseDocs: number; deltaSize: number; liveDocs: number; semantic: boolean } | null {
+    const live = this.live;
+    if (!live) return null;
+    return { generation: live.generation, baseDocs: live.delta.base.engine.docCount, deltaSize: live.delta.size, liveDocs: live.delta.liveCount, semantic: live.embedder !== null };
   }
 
   /** The base engine (CLI `index` reports its size and derives keyphrases from it). */
@@ -208,7 +221,7 @@ export class DatabaseSearchService implements SearchService {
       const vectors = embedder ? await embedder.embed(rows.map((p) => paperText(p.title, p.abstract))) : [];
       const counts = live.delta.apply(rows, vectors);
       if (counts.added + counts.changed + counts.removed) {
-        this.log(`search: ${counts.added} papers added, ${counts.changed} changed, ${counts.removed} removed since the snapshot (delta ${live.delta.size} of ${mergeThreshold(live.delta.base.engine.docCount)} before a merge)`);
+        this.log(`search: ${counts.added} papers added, ${counts.changed} changed, ${counts.removed} removed since the snapshot (delta ${live.delta.size} of ${this.threshold(live)} before a merge)`);
       }
     }
     for (const s of stamps) live.highWater = Math.max(live.highWater, Date.parse(s.modifiedAt));
@@ -226,7 +239,7 @@ export class DatabaseSearchService implements SearchService {
   private maybeMerge(): void {
     const live = this.live;
     if (!live || this.building || this.closed) return;
-    const due = live.delta.size >= mergeThreshold(live.delta.base.engine.docCount) && Date.now() - this.builtAt >= this.options.minRebuildIntervalMs;
+    const due = live.delta.size >= this.threshold(live) && Date.now() - this.builtAt >= this.options.minRebuildIntervalMs;
     if (!due && !this.needsBuild) return;
     void this.startBuild({ lexicalFirst: false }).catch(() => undefined);
   }
@@ -268,13 +281,13 @@ export class DatabaseSearchService implements SearchService {
           const now = currentGeneration(indexDir(this.options.dataDir));
           if (!o.alwaysBuild && now && now !== before) {
             await this.loadCurrent();
-            if (this.live?.generation === now && this.live.complete && this.live.delta.size < mergeThreshold(this.live.delta.base.engine.docCount)) {
+            if (this.live?.generation === now && this.live.complete && this.live.delta.size < this.threshold(this.live)) {
               o.onLoaded?.();
               return;
             }
           }
-          this.needsBuild = false;
           await this.build(o);
+          this.needsBuild = false;
           this.builtAt = Date.now();
         } finally {
           clearInterval(renew);
@@ -291,6 +304,7 @@ export class DatabaseSearchService implements SearchService {
   }
 
   private async build(o: { lexicalFirst: boolean; retrain?: boolean; onLoaded?: () => void }): Promise<void> {
+    if (this.closed) throw new Error('search service is closed');
     const opts = this.options;
     const choice = { dataDir: opts.dataDir, embedder: opts.embedder, onnxModelDir: opts.onnxModelDir, onnxAllowRemote: opts.onnxAllowRemote, trainIfMissing: opts.trainIfMissing, retrain: o.retrain };
     const load = async (generation: string) => {
@@ -459,7 +473,7 @@ export function serviceOptionsFromConfig(config: Config, overrides: Partial<Sear
     embedder: config.EMBEDDER,
     onnxModelDir: config.ONNX_MODEL_DIR,
     onnxAllowRemote: false,
-    refreshIntervalMs: 30_000,
+    refreshIntervalMs: config.SEARCH_POLL_SECONDS * 1000,
     minRebuildIntervalMs: config.SEARCH_REBUILD_SECONDS * 1000,
     trainIfMissing: true,
     ...overrides,
