@@ -73,15 +73,6 @@ function safeJsonArray(s: string): string[] {
   }
 }
 
-/** The newest modification stamp and the paper count: a cheap "has anything changed?" probe. */
-export async function papersVersion(database: Database): Promise<{ count: number; lastModified: string | null }> {
-  const row = await database.db
-    .selectFrom('papers')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('modified_at').as('last')])
-    .executeTakeFirstOrThrow();
-  return { count: Number(row.n), lastModified: (row.last as string | null) ?? null };
-}
-
 export interface AttentionSignals {
   id: string;
   upvotes: number;
