@@ -169,7 +169,7 @@ export class DatabaseSearchService implements SearchService {
   /** Loads the current snapshot generation; an unusable one is logged and left for a rebuild. */
   private async loadCurrent(): Promise<void> {
     const generation = currentGeneration(indexDir(this.options.dataDir));
-    if (!generation || generation === this.live?.generation) return;
+    if (!generation || generation === this.live?.generation || generation === this.unusable) return;
     const started = Date.now();
     let loaded;
     try {
@@ -177,6 +177,7 @@ export class DatabaseSearchService implements SearchService {
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
       this.log(`search: snapshot ${generation} is unusable (${e.message}); rebuilding it`);
+      this.unusable = generation;
       this.needsBuild = true;
       return;
     }
@@ -186,6 +187,8 @@ export class DatabaseSearchService implements SearchService {
   }
 
   private needsBuild = false;
+  /** A generation that failed to load: not read again (a build replaces it). */
+  private unusable: string | null = null;
 
   /** Makes a snapshot (loaded or just built) the base, with a delta caught up to the papers table. */
   private async install(generation: string, content: SnapshotContent): Promise<void> {
