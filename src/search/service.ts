@@ -242,8 +242,9 @@ export class DatabaseSearchService implements SearchService {
   private maybeMerge(): void {
     const live = this.live;
     if (!live || this.building || this.closed) return;
-    const due = live.delta.size >= this.threshold(live) && Date.now() - this.builtAt >= this.options.minRebuildIntervalMs;
-    if (!due && !this.needsBuild) return;
+    // At most one build per minRebuildIntervalMs, also when the snapshot lacks vectors (too few papers to train on).
+    if (Date.now() - this.builtAt < this.options.minRebuildIntervalMs) return;
+    if (live.delta.size < this.threshold(live) && !this.needsBuild) return;
     void this.startBuild({ lexicalFirst: false }).catch(() => undefined);
   }
 
