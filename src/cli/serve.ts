@@ -20,8 +20,8 @@ export const serveCommand: Command = {
     // Search index builds run in a worker thread so requests keep being answered meanwhile; created before the app
     // so its routes get this same service.
     const search = getSearchService({ config, database, logger }, { buildWorker: workerConnection(config), pollInBackground: true });
-    // Load (or start building) the index now, so the first search does not wait for it.
-    void search.refresh().catch((e) => logger.error({ error: String(e) }, 'search index unavailable'));
+    // Load a saved index now, so the first search does not wait for it.
+    void search.loadIfSaved().catch((e) => logger.error({ error: String(e) }, 'search index unavailable'));
     const app = createApp({ config, database, logger });
     const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
       logger.info({ url: config.baseUrl, port: info.port, database: config.databaseKind }, 'paperfeed is serving');

@@ -100,9 +100,19 @@ export class DatabaseSearchService implements SearchService {
     readonly options: SearchServiceOptions,
   ) {
     if (options.pollInBackground) {
-      this.timer = setInterval(() => void this.update().catch((e) => this.log(`search refresh failed: ${(e as Error).message}`)), options.refreshIntervalMs);
+      // Only once an index is in use: a process nobody has searched yet builds nothing on its own.
+      const poll = () => this.live && void this.update().catch((e) => this.log(`search refresh failed: ${(e as Error).message}`));
+      this.timer = setInterval(poll, options.refreshIntervalMs);
       this.timer.unref();
     }
+  }
+
+  /**
+   * Loads the saved snapshot now if there is one, so the first search does not wait for it (serve calls this at
+   * start). Without one, nothing is built until the first search or paper page asks, as before there were snapshots.
+   */
+  async loadIfSaved(): Promise<void> {
+    if (currentGeneration(indexDir(this.options.dataDir))) await this.update();
   }
 
   private log(message: string): void {

@@ -40,6 +40,9 @@ describe.each(databaseKinds)('search across two serve processes (%s)', (kind) =>
     const first = startPaperfeed(['serve'], env);
     processes.push(first);
     await first.waitFor(/Paperfeed is serving/, 60_000);
+    // Nothing is built until the first search asks for it.
+    expect(first.output().stderr).not.toMatch(/lexical index over/);
+    expect(await searchIds(first, 'molecules')).toHaveLength(20);
     await first.waitFor(/search: snapshot \S+ written/, 120_000);
     const second = startPaperfeed(['serve'], env);
     processes.push(second);
