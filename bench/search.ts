@@ -26,10 +26,12 @@ import { QuantizedVectors } from '../src/search/semantic/quantized.ts';
 import { HnswIndex } from '../src/search/semantic/vector-index.ts';
 import { STOPWORDS } from '../src/search/text/stopwords.ts';
 import type { SearchMode } from '../src/search/types.ts';
+import { indexDir, writeSnapshot } from '../src/search/snapshot.ts';
+import { saveCorpusModel, searchDir } from '../src/search/store.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data/arxiv-daily-listings/days');
-type QueryClass = 'common' | 'rare' | 'phrase' | 'long';
-const CLASSES: QueryClass[] = ['common', 'rare', 'phrase', 'long'];
+export type QueryClass = 'common' | 'rare' | 'phrase' | 'long';
+export const CLASSES: QueryClass[] = ['common', 'rare', 'phrase', 'long'];
 
 interface RealPaper {
   id: string;
@@ -39,6 +41,8 @@ interface RealPaper {
   categories: string[];
   day: string;
 }
+
+export type { RealPaper };
 
 export function loadRealPapers(): RealPaper[] {
   if (!fs.existsSync(DATA)) throw new Error(`${DATA} is missing: the search benchmark needs ../shared/data`);
@@ -168,13 +172,13 @@ function time<T>(fn: () => T): [T, number] {
   return [r, performance.now() - t];
 }
 
-const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+export const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 
 /**
  * Resident memory once build garbage is collected (`npm run bench` runs node with --expose-gc). V8 frees the
  * backing stores of collected typed arrays on a background thread, so read after it has had time to.
  */
-async function residentAfterGc(): Promise<number> {
+export async function residentAfterGc(): Promise<number> {
   global.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   global.gc?.();
@@ -182,7 +186,7 @@ async function residentAfterGc(): Promise<number> {
 }
 
 /** Where resident memory sits: the JS heap, typed arrays, and the rest (native code, allocator slack, usearch). */
-function memoryParts(): string {
+export function memoryParts(): string {
   const m = process.memoryUsage();
   return `JS heap ${mb(m.heapUsed)} used of ${mb(m.heapTotal)}, typed arrays ${mb(m.arrayBuffers)}, other ${mb(m.rss - m.heapTotal - m.arrayBuffers)}`;
 }
@@ -221,6 +225,7 @@ export async function run(args: string[]): Promise<void> {
       queries: { type: 'string', default: '60' },
       'no-baselines': { type: 'boolean', default: false },
       'no-semantic': { type: 'boolean', default: false },
+      snapshot: { type: 'string' },
     },
   });
   const perClass = Number(values.queries);
@@ -236,6 +241,7 @@ export async function run(args: string[]): Promise<void> {
   function* docs(): Generator<EngineDoc> {
     for (let i = 0; i < corpusSize; i++) yield paperAt(i);
   }
+  const coldStart = performance.now();
   const [lexical, buildMs] = time(() => buildLexicalIndex(docs(), DEFAULT_BM25));
   const engine = new SearchEngine(lexical, synthetic ? Array.from({ length: corpusSize }, (_, i) => ({ id: `syn.${i}`, day: real[i % real.length].day })) : real, null);
   const lexicalMemory = indexMemory(lexical);
@@ -245,37 +251,13 @@ export async function run(args: string[]): Promise<void> {
   );
 
   const embedder = values['no-semantic'] ? null : buildSemantic(real, corpusSize, paperAt, engine);
+  console.log(`cold build (lexical index + embedder training + embedding + HNSW): ${((performance.now() - coldStart) / 1000).toFixed(1)} s`);
   const rss = await residentAfterGc();
   const rssParts = memoryParts();
 
   const queries = makeQueries(real, perClass);
-  const modes: SearchMode[] = embedder ? ['lexical', 'semantic', 'hybrid'] : ['lexical'];
-  const results: Record<string, Record<QueryClass, ReturnType<typeof percentiles>>> = {};
-  /** One search as a user sees it: rank (with the query's embedding) plus highlights of the shown hits, in ms. */
-  const searchOnce = (mode: SearchMode, q: string): number => {
-    const parsed = parseQuery(q);
-    const [ranked, rankMs] = time(() => {
-      const qv = mode !== 'lexical' && embedder ? embedder.embedOne(parsed.text) : null;
-      return engine.rank(parseQuery(q), mode, 10, qv, embedder ? (t) => embedder.relatedTerms(t) : undefined);
-    });
-    // Fetching the shown papers stands in for the database read and is not timed (at 1M it regenerates them).
-    const shown = ranked.docs.map(paperAt);
-    const [, highlightMs] = time(() => {
-      const wanted = new Set(parsed.terms.keys());
-      for (const p of shown) {
-        highlight(p.title, wanted);
-        snippet(p.abstract, wanted);
-      }
-    });
-    return rankMs + highlightMs;
-  };
-  // Warm-up: every query once in every mode, untimed, as a serving process has long since compiled these paths
-  // (timing from a cold start charged the JIT's work to whichever class came first).
-  for (const mode of modes) for (const cls of CLASSES) for (const q of queries[cls]) searchOnce(mode, q);
-  for (const mode of modes) {
-    results[mode] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
-    for (const cls of CLASSES) results[mode][cls] = percentiles(queries[cls].map((q) => searchOnce(mode, q)));
-  }
+  if (values.snapshot) saveBenchSnapshot(path.resolve(values.snapshot), engine, embedder, { synthetic, perClass, queries });
+  const results = measureLatencies(engine, embedder, queries, paperAt);
 
   const baselines: Record<string, Record<QueryClass, ReturnType<typeof percentiles>>> = {};
   // The top-k decision (docs/decisions/0004-search-topk.md): the same index and queries, scoring every posting,
@@ -353,15 +335,84 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1)).padStart(8);
   console.log(`\nlatency in ms (p50 / p95 / p99), top 10 with highlights; resident memory after build: ${mb(rss)} (${mb(rss - rssStart)} more than before building; the process also holds the 74k source papers; ${rssParts})`);
-  console.log(`${'engine'.padEnd(14)}${CLASSES.map((c) => c.padStart(27)).join('')}`);
-  for (const [name, r] of [...Object.entries(results), ...Object.entries(baselines)]) {
-    console.log(`${name.padEnd(14)}${CLASSES.map((c) => (r[c] ? `${fmt(r[c].p50)} /${fmt(r[c].p95)} /${fmt(r[c].p99)}` : ' '.repeat(27))).join('')}`);
-  }
+  printLatencies({ ...results, ...baselines });
   for (const base of Object.keys(baselines)) {
     const ratios = CLASSES.map((c) => `${c} ${(baselines[base][c].p95 / results.lexical[c].p95).toFixed(1)}×`).join(', ');
     console.log(`p95 speed-up of lexical over ${base}: ${ratios}`);
   }
-  console.log(`\nreproduce: npm run bench -- search${synthetic ? ` --synthetic ${synthetic}` : ''} --queries ${perClass}${values['no-baselines'] ? ' --no-baselines' : ''}${values['no-semantic'] ? ' --no-semantic' : ''}`);
+  console.log(
+    `\nreproduce: npm run bench -- search${synthetic ? ` --synthetic ${synthetic}` : ''} --queries ${perClass}${values['no-baselines'] ? ' --no-baselines' : ''}${values['no-semantic'] ? ' --no-semantic' : ''}${values.snapshot ? ` --snapshot ${values.snapshot}` : ''}`,
+  );
+}
+
+export type Latencies = Record<string, Record<QueryClass, ReturnType<typeof percentiles>>>;
+
+/**
+ * p50/p95/p99 per mode and query class for one search as a user sees it: rank (with the query's embedding) plus
+ * highlights of the 10 shown hits, after one untimed warm-up pass over every query (a serving process has long since
+ * compiled these paths; timing from a cold start charged the JIT's work to whichever class came first).
+ */
+export function measureLatencies(engine: SearchEngine, embedder: CorpusEmbedder | null, queries: Record<QueryClass, string[]>, paperAt: (doc: number) => RealPaper): Latencies {
+  const modes: SearchMode[] = embedder ? ['lexical', 'semantic', 'hybrid'] : ['lexical'];
+  const searchOnce = (mode: SearchMode, q: string): number => {
+    const parsed = parseQuery(q);
+    const [ranked, rankMs] = time(() => {
+      const qv = mode !== 'lexical' && embedder ? embedder.embedOne(parsed.text) : null;
+      return engine.rank(parseQuery(q), mode, 10, qv, embedder ? (t) => embedder.relatedTerms(t) : undefined);
+    });
+    // Fetching the shown papers stands in for the database read and is not timed (at 1M it regenerates them).
+    const shown = ranked.docs.map(paperAt);
+    const [, highlightMs] = time(() => {
+      const wanted = new Set(parsed.terms.keys());
+      for (const p of shown) {
+        highlight(p.title, wanted);
+        snippet(p.abstract, wanted);
+      }
+    });
+    return rankMs + highlightMs;
+  };
+  for (const mode of modes) for (const cls of CLASSES) for (const q of queries[cls]) searchOnce(mode, q);
+  const results: Latencies = {};
+  for (const mode of modes) {
+    results[mode] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
+    for (const cls of CLASSES) results[mode][cls] = percentiles(queries[cls].map((q) => searchOnce(mode, q)));
+  }
+  return results;
+}
+
+export function printLatencies(results: Latencies): void {
+  const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1)).padStart(8);
+  console.log(`${'engine'.padEnd(14)}${CLASSES.map((c) => c.padStart(27)).join('')}`);
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`${name.padEnd(14)}${CLASSES.map((c) => (r[c] ? `${fmt(r[c].p50)} /${fmt(r[c].p95)} /${fmt(r[c].p99)}` : ' '.repeat(27))).join('')}`);
+  }
+}
+
+export interface BenchSnapshotInfo {
+  synthetic: number;
+  perClass: number;
+  queries: Record<QueryClass, string[]>;
+}
+
+/**
+ * Writes the engine as the service's snapshot format under DIR (as <DIR>/search/index), with the trained model
+ * beside it and the queries, so `npm run bench -- search-start --dir DIR` can time a start from it.
+ */
+function saveBenchSnapshot(dir: string, engine: SearchEngine, embedder: CorpusEmbedder | null, info: BenchSnapshotInfo): void {
+  const started = performance.now();
+  const n = engine.docCount;
+  writeSnapshot(dir, {
+    lexical: engine.lexical,
+    docs: { ids: engine.ids, days: engine.days, years: engine.years, modified: new Float64Array(n), hashes: new Uint32Array(n) },
+    vectors: engine.vectors,
+    ann: engine.vectorIndex instanceof HnswIndex ? engine.vectorIndex : null,
+    annFile: null,
+    papers: { count: n, highWater: null },
+    embedder: embedder ? { id: embedder.id, dimensions: embedder.dimensions } : null,
+  });
+  if (embedder) saveCorpusModel(searchDir(dir), embedder.model);
+  fs.writeFileSync(path.join(dir, 'bench-queries.json'), JSON.stringify(info));
+  const bytes = fs.readdirSync(indexDir(dir), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((sum, e) => sum + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
+  console.log(`snapshot: written to ${indexDir(dir)} in ${((performance.now() - started) / 1000).toFixed(1)} s (${mb(bytes)})`);
 }

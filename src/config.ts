@@ -120,6 +120,8 @@ export const configSchema = z.object({
   ONNX_MODEL_DIR: z.string().optional(),
   /** Minimum seconds between two rebuilds of the in-memory search index when papers keep changing. */
   SEARCH_REBUILD_SECONDS: wholeNumber(0).default('300'),
+  /** How often each process looks for changed papers and for a newer index snapshot (serve). */
+  SEARCH_POLL_SECONDS: wholeNumber(1, 3600).default('10'),
 
   // Community
   SUBMISSION_MAX_AGE_DAYS: wholeNumber(1).default('14'),

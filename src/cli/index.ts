@@ -9,12 +9,12 @@ import type { Command } from './command.ts';
 
 export const indexCommand: Command = {
   name: 'index',
-  summary: 'build the search index, train the corpus embedder, embed papers and fill missing keyphrases',
-  usage: 'paperfeed index [--rebuild] [--no-keyphrases]',
+  summary: 'build a new search index snapshot (training the corpus embedder if needed, or with --retrain), embed papers and fill missing keyphrases',
+  usage: 'paperfeed index [--retrain] [--rebuild] [--no-keyphrases]',
   async run(args, io) {
     const { values } = parseArgs({
       args,
-      options: { rebuild: { type: 'boolean', default: false }, 'no-keyphrases': { type: 'boolean', default: false } },
+      options: { rebuild: { type: 'boolean', default: false }, retrain: { type: 'boolean', default: false }, 'no-keyphrases': { type: 'boolean', default: false } },
     });
     const config = io.config();
     if (values.rebuild) fs.rmSync(searchDir(config.dataDir), { recursive: true, force: true });
@@ -22,6 +22,8 @@ export const indexCommand: Command = {
     const { database, search: service } = services;
     try {
       const started = Date.now();
+      // A new snapshot generation: serve processes sharing this data dir load it at their next check.
+      await service.rebuild({ retrain: values.retrain });
       const engine = await service.engine();
       io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramKeys.length} word pairs, ${postingCount(engine.lexical)} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
       if (!values['no-keyphrases']) {

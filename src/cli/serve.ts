@@ -14,7 +14,7 @@ export const serveCommand: Command = {
   async run(_args, io) {
     const config = io.config();
     // Search index builds run in a worker thread so requests keep being answered meanwhile.
-    const services = await createServices(config, { requireCurrentSchema: false, search: { buildWorker: workerConnection(config) } });
+    const services = await createServices(config, { requireCurrentSchema: false, search: { buildWorker: workerConnection(config), pollInBackground: true } });
     const { logger } = services;
     try {
       await prepareSchema(services.database, config.databaseKind);
@@ -22,6 +22,8 @@ export const serveCommand: Command = {
       await services.close();
       throw e;
     }
+    // Load a saved index now, so the first search does not wait for it.
+    void services.search.loadIfSaved().catch((e) => logger.error({ error: String(e) }, 'search index unavailable'));
     const app = createApp(services);
     const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
       logger.info({ url: config.baseUrl, port: info.port, database: config.databaseKind }, 'paperfeed is serving');

@@ -16,32 +16,52 @@ export interface IndexablePaper {
   modifiedAt: string;
 }
 
+const INDEXABLE = ['id', 'title', 'abstract', 'authors', 'categories', 'announced_on', 'submitted_at', 'hidden', 'modified_at'] as const;
+
+function indexable(r: { id: string; title: string; abstract: string; authors: string; categories: string | null; announced_on: string | null; submitted_at: string | null; hidden: number; modified_at: string }): IndexablePaper {
+  return {
+    id: r.id,
+    title: r.title,
+    abstract: r.abstract,
+    authors: safeJsonArray(r.authors),
+    categories: r.categories ? r.categories.split(' ').filter(Boolean) : [],
+    day: r.announced_on ?? (r.submitted_at ? r.submitted_at.slice(0, 10) : null),
+    hidden: Number(r.hidden) === 1,
+    modifiedAt: r.modified_at,
+  };
+}
+
 /** Papers changed after `since` (all when null), in a stable order, streamed in pages to bound memory. */
 export async function* streamIndexablePapers(database: Database, since: string | null, pageSize = 5_000): AsyncGenerator<IndexablePaper[]> {
   let afterId = '';
   for (;;) {
-    let q = database.db
-      .selectFrom('papers')
-      .select(['id', 'title', 'abstract', 'authors', 'categories', 'announced_on', 'submitted_at', 'hidden', 'modified_at'])
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(pageSize);
+    let q = database.db.selectFrom('papers').select(INDEXABLE).where('id', '>', afterId).orderBy('id').limit(pageSize);
     if (since) q = q.where('modified_at', '>', since);
     const rows = await q.execute();
     if (!rows.length) return;
-    yield rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      abstract: r.abstract,
-      authors: safeJsonArray(r.authors),
-      categories: r.categories ? r.categories.split(' ').filter(Boolean) : [],
-      day: r.announced_on ?? (r.submitted_at ? r.submitted_at.slice(0, 10) : null),
-      hidden: Number(r.hidden) === 1,
-      modifiedAt: r.modified_at,
-    }));
+    yield rows.map(indexable);
     afterId = rows[rows.length - 1].id;
     if (rows.length < pageSize) return;
   }
+}
+
+/**
+ * Every paper's id and modification stamp after `since` (hidden papers included): the cheap first step of change
+ * detection, answered from the modified_at index; the full rows of what changed are read with indexablePapersByIds.
+ */
+export async function paperStampsSince(database: Database, since: string): Promise<{ id: string; modifiedAt: string }[]> {
+  const rows = await database.db.selectFrom('papers').select(['id', 'modified_at']).where('modified_at', '>', since).orderBy('modified_at').execute();
+  return rows.map((r) => ({ id: r.id, modifiedAt: r.modified_at }));
+}
+
+/** The indexable rows of these papers, hidden ones included (in no particular order). */
+export async function indexablePapersByIds(database: Database, ids: string[]): Promise<IndexablePaper[]> {
+  const out: IndexablePaper[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await database.db.selectFrom('papers').select(INDEXABLE).where('id', 'in', ids.slice(i, i + 500)).execute();
+    out.push(...rows.map(indexable));
+  }
+  return out;
 }
 
 function safeJsonArray(s: string): string[] {
@@ -51,15 +71,6 @@ function safeJsonArray(s: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** The newest modification stamp and the paper count: a cheap "has anything changed?" probe. */
-export async function papersVersion(database: Database): Promise<{ count: number; lastModified: string | null }> {
-  const row = await database.db
-    .selectFrom('papers')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('modified_at').as('last')])
-    .executeTakeFirstOrThrow();
-  return { count: Number(row.n), lastModified: (row.last as string | null) ?? null };
 }
 
 /**

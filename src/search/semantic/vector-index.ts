@@ -50,6 +50,24 @@ export class HnswIndex implements VectorIndex {
     }
   }
 
+  /**
+   * Maps a saved index into memory instead of reading it (usearch's view): pages are read as searches touch them
+   * and are shared with every process that maps the same file. Null when the file does not hold `count` vectors
+   * of `dimensions`. The file must not change while mapped: snapshot files never do (a new build writes a new
+   * generation).
+   */
+  static view(file: string, dimensions: number, count: number): HnswIndex | null {
+    if (!fs.existsSync(file)) return null;
+    try {
+      const index = emptyIndex(dimensions);
+      index.view(file);
+      if (index.size() !== count || index.dimensions() !== dimensions) return null;
+      return new HnswIndex(index);
+    } catch {
+      return null;
+    }
+  }
+
   save(file: string): void {
     this.index.save(file);
   }
