@@ -5,8 +5,11 @@
 // Wall-clock and CPU time are both reported: on a shared machine CPU time is the steadier ratio. On Linux
 // the import's CPU is also split by thread (the store writes on the main thread while a worker parses), the
 // busiest thread bounding the wall time an idle two-core machine would see.
+// Then the 580 Hugging Face days (read as a stream of records) against gunzip + JSON.parse of each whole file,
+// and one crafted day of twenty million `{}` (58 KB gzipped): its import time and the process's peak RSS.
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import type { DatabaseKind } from '../src/db/connect.ts';
 import { readLineChunks } from '../src/ingest/files.ts';
@@ -160,5 +163,61 @@ export async function run(args: string[]): Promise<void> {
       );
     }
   }
+  await hfDays(createTestDatabase);
   console.log(`reproduce: npm run bench -- import${values.rounds ? ` --rounds ${rounds}` : ''}${values.files ? ` --files ${values.files}` : ''}`);
+}
+
+async function hfDays(createTestDatabase: (kind: DatabaseKind) => Promise<import('../test/helpers/db.ts').TestDatabase>): Promise<void> {
+  const folder = sharedPath('hf-daily-papers-api', 'days');
+  const files = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));
+  const baselines: Timing[] = [];
+  for (let i = 0; i < 3; i++) {
+    baselines.push(
+      await timed(async () => {
+        for (const file of files) {
+          try {
+            JSON.parse(zlib.gunzipSync(fs.readFileSync(file)).toString('utf8'));
+          } catch {
+            // The crawls that are not JSON cost their parse attempt, as in the import.
+          }
+        }
+      }),
+    );
+  }
+  const baseline = medianTiming(baselines);
+  const store = await createTestDatabase('sqlite');
+  try {
+    let records = 0;
+    const t = await timed(async () => {
+      records = (await importPaths(store, files, { parallel: false })).read;
+    });
+    console.log(
+      `hf-daily  ${files.length} days, ${records.toLocaleString('en-US')} records: gunzip + JSON.parse ${(baseline.wallMs / 1000).toFixed(2)} s; ` +
+        `import ${(t.wallMs / 1000).toFixed(2)} s (${(t.wallMs / baseline.wallMs).toFixed(1)}× the baseline wall time, CPU ${(t.cpuMs / 1000).toFixed(2)} s)`,
+    );
+  } finally {
+    await store.drop();
+  }
+  const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'paperfeed-bench-import-'));
+  const hostileStore = await createTestDatabase('sqlite');
+  try {
+    const file = path.join(dir, '2025-06-01.json.gz');
+    const block = '{},'.repeat(100_000);
+    fs.writeFileSync(file, zlib.gzipSync(`[${block.repeat(199)}${block.slice(0, -1)}]`));
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    let summary: Awaited<ReturnType<typeof importPaths>> | null = null;
+    const t = await timed(async () => {
+      summary = await importPaths(hostileStore, [file], { parallel: false });
+    });
+    clearInterval(sampler);
+    const s = summary!;
+    console.log(
+      `hostile   20,000,000 × {} in ${fs.statSync(file).size.toLocaleString('en-US')} gzipped bytes: ${(t.wallMs / 1000).toFixed(2)} s, peak RSS ${Math.round(peak / 2 ** 20)} MB, ` +
+        `${s.read.toLocaleString('en-US')} records read, unusable: ${s.unusableFiles.map((f) => f.reason).join('; ') || 'no'}`,
+    );
+  } finally {
+    await hostileStore.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
