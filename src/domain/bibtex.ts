@@ -1,0 +1,186 @@
+// A BibTeX entry for an arXiv paper, in the @misc form arXiv suggests (eprint, archivePrefix, primaryClass).
+// Written here rather than with citation-js: measured on the cases below, its name parser gives "Roberto M.
+// Cesar Jr." the surname "Jr." and "Xiaomi LLM-Core Team" the surname "Team", it escapes title math into
+// literal text (`\textdollar{}\textbackslash{}alpha`), and it writes no eprint fields for arXiv
+// (docs/decisions/0006-bibtex-without-citation-js.md).
+//
+// arXiv's fields are TeX-flavoured plain text, so each is first read as such (accents, escapes, formatting
+// commands, grouping braces) into Unicode, then written back as BibTeX: every special character escaped,
+// math kept as math, words with capitals braced so styles that lower-case titles keep them.
+import { arxivIdMonth } from './arxiv-id.ts';
+import type { Paper } from './paper.ts';
+import { publicationDate } from './paper.ts';
+import { decodeLatexAccents, isTypesettableMath, splitMath } from './tex.ts';
+
+export type BibtexPaper = Pick<Paper, 'id' | 'title' | 'authors' | 'categories' | 'doi' | 'submittedAt' | 'announcedOn' | 'versions'>;
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+export function bibtexFor(p: BibtexPaper): string {
+  const published = publicationDate(p);
+  const idMonth = arxivIdMonth(p.id);
+  const year = published ? published.slice(0, 4) : String(idMonth?.year ?? '');
+  const month = published ? MONTHS[Number(published.slice(5, 7)) - 1] : null;
+  const authors = p.authors.map(bibtexName).filter((a): a is BibtexName => a !== null);
+  const fields: [string, string][] = [
+    ['title', `{${bibtexTitle(p.title)}}`],
+    ...(authors.length ? [['author', `{${authors.map((a) => a.field).join(' and ')}}`] as [string, string]] : []),
+    ['year', `{${year}}`],
+    ...(month ? [['month', month] as [string, string]] : []),
+    ['eprint', `{${p.id}}`],
+    ['archivePrefix', '{arXiv}'],
+    ...(p.categories[0] ? [['primaryClass', `{${verbatim(p.categories[0])}}`] as [string, string]] : []),
+    ...(p.doi && /^10\.\S+$/.test(p.doi) ? [['doi', `{${verbatim(p.doi)}}`] as [string, string]] : []),
+    ['url', `{https://arxiv.org/abs/${p.id}}`],
+  ];
+  const key = citationKey(authors[0]?.keyName ?? 'anonymous', year, p.title);
+  return [`@misc{${key},`, fields.map(([name, value]) => `  ${name} = ${value}`).join(',\n'), '}'].join('\n');
+}
+
+function citationKey(name: string, year: string, title: string): string {
+  const ascii = (s: string) => s.normalize('NFKD').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+  const word = plainText(title).trim().split(/\s+/).find((w) => ascii(w).replace(/[0-9]/g, '').length > 3) ?? 'paper';
+  return `${ascii(name) || 'anonymous'}${year}${ascii(word)}`;
+}
+
+/**
+ * The Unicode text a TeX-flavoured string stands for: accents decoded, escaped specials (`\%`) made literal,
+ * `\\` a space, formatting commands (`\emph`) and grouping braces dropped, any other command reduced to its
+ * name, so that a stray `\Ajinkya` in a crawled author list reads "Ajinkya" instead of breaking LaTeX.
+ * Whitespace is collapsed, not trimmed (a piece of a title keeps its spaces).
+ */
+export function plainText(tex: string): string {
+  const s = decodeLatexAccents(tex);
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '{' || ch === '}') continue;
+    if (ch !== '\\') {
+      out += ch;
+      continue;
+    }
+    const next = s[i + 1] ?? '';
+    if (/[A-Za-z]/.test(next)) {
+      const name = /^[A-Za-z]+/.exec(s.slice(i + 1))![0];
+      i += name.length;
+      out += TEXT_COMMANDS[name] ?? (FORMATTING_COMMANDS.has(name) ? '' : name);
+    } else if (next === '\\') {
+      out += ' ';
+      i++;
+    } else if (next) {
+      // \% \& \# \_ \$ \{ \} \, \  and any other escaped symbol stand for the symbol (or a space).
+      out += /[,;: ]/.test(next) ? ' ' : next;
+      i++;
+    }
+  }
+  return out.replace(/\s+/g, ' ');
+}
+
+// Commands arXiv titles use for words and symbols, and the text they print.
+const TEXT_COMMANDS: Record<string, string> = {
+  LaTeX: 'LaTeX', TeX: 'TeX', ldots: '…', dots: '…', textendash: '–', textemdash: '—', textquoteright: '’',
+  textquoteleft: '‘', textasciitilde: '~', textbackslash: '\\', textbar: '|', textless: '<', textgreater: '>',
+  textregistered: '®', texttrademark: '™', textcopyright: '©', textdegree: '°', S: '§', P: '¶', ss: 'ß',
+};
+// Commands whose only effect is on the look of their argument, which stays.
+const FORMATTING_COMMANDS = new Set([
+  'emph', 'textit', 'textbf', 'texttt', 'textsc', 'textsf', 'textrm', 'textup', 'textsl', 'textnormal', 'underline',
+  'em', 'it', 'bf', 'sc', 'tt', 'rm', 'sf', 'sl', 'bfseries', 'itshape', 'scshape', 'mbox', 'text', 'url', 'href',
+]);
+
+// Each special character escaped and braced: a bare `\#` followed by a space makes some readers (citation-js)
+// glue the next word to it, " and " included.
+const SPECIALS: Record<string, string> = {
+  '\\': '{\\textbackslash}', '{': '{\\{}', '}': '{\\}}', '%': '{\\%}', '&': '{\\&}', '#': '{\\#}', _: '{\\_}', $: '{\\$}',
+  '~': '{\\textasciitilde}', '^': '{\\textasciicircum}',
+};
+
+/**
+ * Plain text written as BibTeX: specials escaped; other characters as UTF-8 (what biber, BibTeX under LaTeX's
+ * default UTF-8 input, Zotero and JabRef read), because TeX accents at the start of a name (`{\'E}mile`) make
+ * citation-js take the word for a particle.
+ */
+export function escapeBibtex(text: string): string {
+  return text.normalize('NFC').replace(/[\\{}%&#_$~^]/g, (ch) => SPECIALS[ch]);
+}
+
+/**
+ * Math as written, braced so styles do not change its case; a comment or alignment character inside is
+ * escaped so it cannot cut the entry. Math that would not typeset is not math to hand on: null.
+ */
+function bibtexMath(tex: string, display: boolean): string | null {
+  const safe = tex.replace(/(?<!\\)([%&#])/g, '\\$1');
+  if (!isTypesettableMath(safe, display)) return null;
+  return display ? `{$$${safe}$$}` : `{$${safe}$}`;
+}
+
+/** A title: math kept, everything else read as plain text and escaped, each word with a capital braced. */
+export function bibtexTitle(title: string): string {
+  return splitMath(title)
+    .map((segment) => {
+      if ('text' in segment) return plainText(segment.text).split(/( )/).map(protectCase).join('');
+      const source = segment.display ? `$$${segment.math}$$` : `$${segment.math}$`;
+      return bibtexMath(segment.math, segment.display) ?? `{${escapeBibtex(source)}}`;
+    })
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function protectCase(word: string): string {
+  const escaped = escapeBibtex(word);
+  return /\p{Lu}/u.test(word) ? `{${escaped}}` : escaped;
+}
+
+/** A value BibTeX styles print verbatim (a DOI, a category): braces dropped so the field stays closed. */
+function verbatim(value: string): string {
+  return value.replace(/[{}\\]/g, '');
+}
+
+export interface BibtexName {
+  /** The name as the author field carries it. */
+  field: string;
+  /** The family name (or an organisation's first word), for the citation key. */
+  keyName: string;
+}
+
+const SUFFIX = /^(?:Jr\.?|Sr\.?|II|III|IV|2nd|3rd)$/;
+// Organisations in author lists end with, or contain, one of these words ("Xiaomi LLM-Core Team",
+// "The ATLAS Collaboration", "Shanghai AI Lab"). Capitalised forms only: "Ai Chen" is a person.
+const ORGANISATION = /(?:^|\s)(?:Team|Teams|Group|Collaboration|Consortium|Community|Committee|Council|Laboratory|Laboratories|Lab|Labs|Institute|University|Inc\.?|Ltd\.?|Corporation|Corp\.?|Company|Foundation|Project|Initiative|Association|Society|Organization|Organisation|Department|Center|Centre|Research|Academy|Alliance|AI)(?=$|[\s.,])/;
+
+/**
+ * One author for the author field. BibTeX splits "First von Last" by itself, but reads the last word as the
+ * surname and " and " as the next author: a suffix needs the "Last, Jr., First" form, and an organisation
+ * (or any name with "and" in it) must be braced whole so it is never split.
+ */
+export function bibtexName(name: string): BibtexName | null {
+  const plain = plainText(name).trim().replace(/,\s*$/, '');
+  // A name has a letter in it; crawl debris ("%", "2)") is left out rather than passed to BibTeX as a person.
+  if (!/\p{L}/u.test(plain)) return null;
+  const words = plain.split(' ');
+  if ((words.length > 1 && ORGANISATION.test(plain)) || /\band\b/i.test(plain)) {
+    return { field: `{${escapeBibtex(plain.replace(/,/g, ''))}}`, keyName: words[0] };
+  }
+  const parts = plain.split(/\s*,\s*/).filter(Boolean);
+  if (parts.length === 2 && SUFFIX.test(parts[1])) {
+    // "Martin Luther King, Jr."
+    return withSuffix(parts[0].split(' '), parts[1]);
+  }
+  if (parts.length >= 2) {
+    // Already "Last, First" (a comma BibTeX reads the same way); extra commas would start a "Jr" part.
+    const [last, ...first] = parts;
+    return { field: `${escapeBibtex(last)}, ${escapeBibtex(first.join(' '))}`, keyName: last };
+  }
+  if (words.length > 2 && SUFFIX.test(words.at(-1)!)) return withSuffix(words.slice(0, -1), words.at(-1)!);
+  return { field: escapeBibtex(plain), keyName: words.at(-1)! };
+}
+
+function withSuffix(words: string[], suffix: string): BibtexName {
+  // The surname is the last word with any lower-case particles before it ("van Beethoven").
+  let start = words.length - 1;
+  while (start > 1 && /^\p{Ll}/u.test(words[start - 1])) start--;
+  const last = words.slice(start).join(' ');
+  const first = words.slice(0, start).join(' ');
+  return { field: `${escapeBibtex(last)}, ${escapeBibtex(suffix)}, ${escapeBibtex(first)}`, keyName: words.at(-1)! };
+}

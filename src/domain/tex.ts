@@ -1,0 +1,53 @@
+// arXiv's text fields (titles, abstracts, author names) are plain text in TeX's clothes: math between $…$,
+// $$…$$ or \(…\), accents typed as TeX (Bal\'azs, M{\"u}ller). These pure helpers read that convention for
+// every renderer (pages, BibTeX, Markdown).
+import temml from 'temml';
+
+// $$…$$ first so it is not read as two empty $…$; spans stay on one line and are short, so a stray
+// dollar sign ("$5 million") cannot swallow a paragraph; an escaped dollar (\$) never opens or closes one.
+const MATH = /(?<!\\)\$\$([^$\n]{1,400})\$\$|(?<!\\)\$([^$\n]{1,400})(?<!\\)\$|\\\(([^\n]{1,400}?)\\\)/g;
+
+export type Segment = { text: string } | { math: string; display: boolean };
+
+export function splitMath(input: string): Segment[] {
+  const out: Segment[] = [];
+  let last = 0;
+  for (const m of input.matchAll(MATH)) {
+    const tex = (m[1] ?? m[2] ?? m[3]).trim();
+    // "$ 5 and $ 10": a span that opens or closes on a space is prose, not math.
+    if (!tex || (m[2] !== undefined && (/^\s/.test(m[2]) || /\s$/.test(m[2])))) continue;
+    if (m.index > last) out.push({ text: input.slice(last, m.index) });
+    out.push({ math: tex, display: m[1] !== undefined });
+    last = m.index + m[0].length;
+  }
+  if (last < input.length) out.push({ text: input.slice(last) });
+  return out;
+}
+
+/**
+ * Whether a math span is TeX that typesets (temml parses it as LaTeX would, near enough): "$^$" or
+ * "$\frac{a}$" in a title is not math to hand on to LaTeX, but text.
+ */
+export function isTypesettableMath(tex: string, display = false): boolean {
+  try {
+    temml.renderToString(tex, { displayMode: display, throwOnError: true, trust: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// TeX accent commands as arXiv authors type them (Bal\'azs, M{\"u}ller, \v{S}koda) and their combining marks.
+const SYMBOL_ACCENTS: Record<string, string> = { "'": '\u0301', '`': '\u0300', '"': '\u0308', '^': '\u0302', '~': '\u0303', '=': '\u0304', '.': '\u0307' };
+const LETTER_ACCENTS: Record<string, string> = { u: '\u0306', v: '\u030C', H: '\u030B', c: '\u0327', k: '\u0328' };
+const SPECIAL_LETTERS: Record<string, string> = { ss: 'ß', o: 'ø', O: 'Ø', l: 'ł', L: 'Ł', ae: 'æ', AE: 'Æ', oe: 'œ', aa: 'å', AA: 'Å', i: 'ı' };
+
+/** Turns TeX accents in a name into Unicode ("Bal\\'azs" → "Balázs"); anything unrecognised is left as typed. */
+export function decodeLatexAccents(name: string): string {
+  if (!name.includes('\\')) return name;
+  return name
+    .replace(/\{?\\(['`"^~=.])\s*\{?([A-Za-z]|\\i)\}?\}?/g, (_, accent: string, letter: string) => (letter === '\\i' ? 'i' : letter) + SYMBOL_ACCENTS[accent])
+    .replace(/\{?\\([uvHck])(?:\s+|\{)([A-Za-z])\}?\}?/g, (_, accent: string, letter: string) => letter + LETTER_ACCENTS[accent])
+    .replace(/\{?\\(ss|ae|AE|oe|aa|AA|o|O|l|L|i)(?![A-Za-z])(?:\{\})?\}?\s?/g, (_, letter: string) => SPECIAL_LETTERS[letter])
+    .normalize('NFC');
+}
