@@ -10,7 +10,7 @@
 import { arxivIdMonth } from './arxiv-id.ts';
 import type { Paper } from './paper.ts';
 import { publicationDate } from './paper.ts';
-import { decodeLatexAccents, isTypesettableMath, splitMath } from './tex.ts';
+import { isTypesettableMath, splitMath, texToPlainText } from './tex.ts';
 
 export type BibtexPaper = Pick<Paper, 'id' | 'title' | 'authors' | 'categories' | 'doi' | 'submittedAt' | 'announcedOn' | 'versions'>;
 
@@ -39,60 +39,15 @@ export function bibtexFor(p: BibtexPaper): string {
 
 function citationKey(name: string, year: string, title: string): string {
   const ascii = (s: string) => s.normalize('NFKD').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
-  const word = plainText(title).trim().split(/\s+/).find((w) => ascii(w).replace(/[0-9]/g, '').length > 3) ?? 'paper';
+  const word = texToPlainText(title).trim().split(/\s+/).find((w) => ascii(w).replace(/[0-9]/g, '').length > 3) ?? 'paper';
   return `${ascii(name) || 'anonymous'}${year}${ascii(word)}`;
 }
 
-/**
- * The Unicode text a TeX-flavoured string stands for: accents decoded, escaped specials (`\%`) made literal,
- * `\\` a space, formatting commands (`\emph`) and grouping braces dropped, any other command reduced to its
- * name, so that a stray `\Ajinkya` in a crawled author list reads "Ajinkya" instead of breaking LaTeX.
- * Whitespace is collapsed, not trimmed (a piece of a title keeps its spaces).
- */
-export function plainText(tex: string): string {
-  const s = decodeLatexAccents(tex);
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch === '{' || ch === '}') continue;
-    if (ch !== '\\') {
-      out += ch;
-      continue;
-    }
-    const next = s[i + 1] ?? '';
-    if (/[A-Za-z]/.test(next)) {
-      const name = /^[A-Za-z]+/.exec(s.slice(i + 1))![0];
-      i += name.length;
-      out += TEXT_COMMANDS[name] ?? (FORMATTING_COMMANDS.has(name) ? '' : name);
-    } else if (next === '\\') {
-      out += ' ';
-      i++;
-    } else if (next) {
-      // \% \& \# \_ \$ \{ \} \, \  and any other escaped symbol stand for the symbol (or a space).
-      out += /[,;: ]/.test(next) ? ' ' : next;
-      i++;
-    }
-  }
-  return out.replace(/\s+/g, ' ');
-}
-
-// Commands arXiv titles use for words and symbols, and the text they print.
-const TEXT_COMMANDS: Record<string, string> = {
-  LaTeX: 'LaTeX', TeX: 'TeX', ldots: '…', dots: '…', textendash: '–', textemdash: '—', textquoteright: '’',
-  textquoteleft: '‘', textasciitilde: '~', textbackslash: '\\', textbar: '|', textless: '<', textgreater: '>',
-  textregistered: '®', texttrademark: '™', textcopyright: '©', textdegree: '°', S: '§', P: '¶', ss: 'ß',
-};
-// Commands whose only effect is on the look of their argument, which stays.
-const FORMATTING_COMMANDS = new Set([
-  'emph', 'textit', 'textbf', 'texttt', 'textsc', 'textsf', 'textrm', 'textup', 'textsl', 'textnormal', 'underline',
-  'em', 'it', 'bf', 'sc', 'tt', 'rm', 'sf', 'sl', 'bfseries', 'itshape', 'scshape', 'mbox', 'text', 'url', 'href',
-]);
-
 // Each special character escaped and braced: a bare `\#` followed by a space makes some readers (citation-js)
-// glue the next word to it, " and " included.
+// glue the next word to it, " and " included. `<` and `>` print as ¡ and ¿ in LaTeX's default font encoding.
 const SPECIALS: Record<string, string> = {
   '\\': '{\\textbackslash}', '{': '{\\{}', '}': '{\\}}', '%': '{\\%}', '&': '{\\&}', '#': '{\\#}', _: '{\\_}', $: '{\\$}',
-  '~': '{\\textasciitilde}', '^': '{\\textasciicircum}',
+  '~': '{\\textasciitilde}', '^': '{\\textasciicircum}', '<': '{\\textless}', '>': '{\\textgreater}',
 };
 
 /**
@@ -101,7 +56,7 @@ const SPECIALS: Record<string, string> = {
  * citation-js take the word for a particle.
  */
 export function escapeBibtex(text: string): string {
-  return text.normalize('NFC').replace(/[\\{}%&#_$~^]/g, (ch) => SPECIALS[ch]);
+  return text.normalize('NFC').replace(/[\\{}%&#_$~^<>]/g, (ch) => SPECIALS[ch]);
 }
 
 /**
@@ -118,7 +73,7 @@ function bibtexMath(tex: string, display: boolean): string | null {
 export function bibtexTitle(title: string): string {
   return splitMath(title)
     .map((segment) => {
-      if ('text' in segment) return plainText(segment.text).split(/( )/).map(protectCase).join('');
+      if ('text' in segment) return texToPlainText(segment.text).split(/( )/).map(protectCase).join('');
       const source = segment.display ? `$$${segment.math}$$` : `$${segment.math}$`;
       return bibtexMath(segment.math, segment.display) ?? `{${escapeBibtex(source)}}`;
     })
@@ -155,7 +110,7 @@ const ORGANISATION = /(?:^|\s)(?:Team|Teams|Group|Collaboration|Consortium|Commu
  * (or any name with "and" in it) must be braced whole so it is never split.
  */
 export function bibtexName(name: string): BibtexName | null {
-  const plain = plainText(name).trim().replace(/,\s*$/, '');
+  const plain = texToPlainText(name).trim().replace(/,\s*$/, '');
   // A name has a letter in it; crawl debris ("%", "2)") is left out rather than passed to BibTeX as a person.
   if (!/\p{L}/u.test(plain)) return null;
   const words = plain.split(' ');
@@ -170,10 +125,26 @@ export function bibtexName(name: string): BibtexName | null {
   if (parts.length >= 2) {
     // Already "Last, First" (a comma BibTeX reads the same way); extra commas would start a "Jr" part.
     const [last, ...first] = parts;
-    return { field: `${escapeBibtex(last)}, ${escapeBibtex(first.join(' '))}`, keyName: last };
+    return { field: `${nameWords(last)}, ${nameWords(first.join(' '))}`, keyName: last };
   }
   if (words.length > 2 && SUFFIX.test(words.at(-1)!)) return withSuffix(words.slice(0, -1), words.at(-1)!);
-  return { field: escapeBibtex(plain), keyName: words.at(-1)! };
+  return { field: nameWords(plain), keyName: words.at(-1)! };
+}
+
+/**
+ * Name words escaped, and braced where BibTeX would misread them: it splits words at hyphens too and takes a
+ * lower-case piece for a particle, so "Jean-bastien Grill", "Pérez-del-Pulgar" or "de-Dios-Flores" must stay
+ * whole, and a word that starts with a hyphen ("S. -M. Niemi") would lose it.
+ */
+function nameWords(text: string): string {
+  return text
+    .split(' ')
+    .map((word) => (misreadAtHyphens(word) ? `{${escapeBibtex(word)}}` : escapeBibtex(word)))
+    .join(' ');
+}
+
+function misreadAtHyphens(word: string): boolean {
+  return word.startsWith('-') || (word.includes('-') && word.split('-').some((piece) => /^\p{Ll}/u.test(piece)));
 }
 
 function withSuffix(words: string[], suffix: string): BibtexName {
@@ -182,5 +153,5 @@ function withSuffix(words: string[], suffix: string): BibtexName {
   while (start > 1 && /^\p{Ll}/u.test(words[start - 1])) start--;
   const last = words.slice(start).join(' ');
   const first = words.slice(0, start).join(' ');
-  return { field: `${escapeBibtex(last)}, ${escapeBibtex(suffix)}, ${escapeBibtex(first)}`, keyName: words.at(-1)! };
+  return { field: `${nameWords(last)}, ${escapeBibtex(suffix)}, ${nameWords(first)}`, keyName: words.at(-1)! };
 }

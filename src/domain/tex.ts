@@ -51,3 +51,52 @@ export function decodeLatexAccents(name: string): string {
     .replace(/\{?\\(ss|ae|AE|oe|aa|AA|o|O|l|L|i)(?![A-Za-z])(?:\{\})?\}?\s?/g, (_, letter: string) => SPECIAL_LETTERS[letter])
     .normalize('NFC');
 }
+
+/**
+ * The Unicode text a TeX-flavoured string stands for: accents decoded, escaped specials (`\%`) made literal,
+ * `\\` a space, formatting commands (`\emph`) and grouping braces dropped, any other command reduced to its
+ * name, so that a stray `\Ajinkya` in a crawled author list reads "Ajinkya" instead of breaking LaTeX.
+ * Quotes typed as `` and '' become “ ”. Whitespace is collapsed, not trimmed (a piece of a title keeps its spaces).
+ */
+const COMMAND_NAME = /[A-Za-z]+/y;
+
+export function texToPlainText(tex: string): string {
+  const s = decodeLatexAccents(tex);
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '{' || ch === '}') continue;
+    if (ch !== '\\') {
+      out += ch;
+      continue;
+    }
+    const next = s[i + 1] ?? '';
+    if (/[A-Za-z]/.test(next)) {
+      COMMAND_NAME.lastIndex = i + 1;
+      const name = COMMAND_NAME.exec(s)![0];
+      i += name.length;
+      out += TEXT_COMMANDS[name] ?? (FORMATTING_COMMANDS.has(name) ? '' : name);
+    } else if (next === '\\') {
+      out += ' ';
+      i++;
+    } else if (next) {
+      // \% \& \# \_ \$ \{ \} \, \  and any other escaped symbol stand for the symbol (or a space).
+      out += /[,;: ]/.test(next) ? ' ' : next;
+      i++;
+    }
+  }
+  // TeX's quote ligatures; its dash ligatures stay, as `--` also occurs in URLs.
+  return out.replace(/``/g, '“').replace(/''/g, '”').replace(/\s+/g, ' ');
+}
+
+// Commands arXiv titles use for words and symbols, and the text they print.
+const TEXT_COMMANDS: Record<string, string> = {
+  LaTeX: 'LaTeX', TeX: 'TeX', ldots: '…', dots: '…', textendash: '–', textemdash: '—', textquoteright: '’',
+  textquoteleft: '‘', textasciitilde: '~', textbackslash: '\\', textbar: '|', textless: '<', textgreater: '>',
+  textregistered: '®', texttrademark: '™', textcopyright: '©', textdegree: '°', S: '§', P: '¶', ss: 'ß',
+};
+// Commands whose only effect is on the look of their argument, which stays.
+const FORMATTING_COMMANDS = new Set([
+  'emph', 'textit', 'textbf', 'texttt', 'textsc', 'textsf', 'textrm', 'textup', 'textsl', 'textnormal', 'underline',
+  'em', 'it', 'bf', 'sc', 'tt', 'rm', 'sf', 'sl', 'bfseries', 'itshape', 'scshape', 'mbox', 'text', 'url', 'href',
+]);
