@@ -41,7 +41,7 @@ export function paperMarkdown(p: MarkdownPaper, options: PaperMarkdownOptions = 
     links.join(' · '),
     ...(p.comments ? [`**Comments:** ${markdownWithMath(p.comments)}`] : []),
     '## Abstract',
-    markdownWithMath(p.abstract) || '_No abstract._',
+    markdownWithMath(p.abstract) || 'No abstract.',
     '## Citation',
     `${fence}bibtex\n${bibtex}\n${fence}`,
   ].join('\n\n') + '\n';
