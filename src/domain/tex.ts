@@ -2,6 +2,7 @@
 // $$…$$ or \(…\), accents typed as TeX (Bal\'azs, M{\"u}ller). These pure helpers read that convention for
 // every renderer (pages, BibTeX, Markdown).
 import temml from 'temml';
+import { latex2unicode } from 'unicode2latex';
 
 // $$…$$ first so it is not read as two empty $…$; spans stay on one line and are short, so a stray
 // dollar sign ("$5 million") cannot swallow a paragraph; an escaped dollar (\$) never opens or closes one.
@@ -100,3 +101,49 @@ const FORMATTING_COMMANDS = new Set([
   'emph', 'textit', 'textbf', 'texttt', 'textsc', 'textsf', 'textrm', 'textup', 'textsl', 'textnormal', 'underline',
   'em', 'it', 'bf', 'sc', 'tt', 'rm', 'sf', 'sl', 'bfseries', 'itshape', 'scshape', 'mbox', 'text', 'url', 'href',
 ]);
+
+// Math commands whose argument is shown as it is (\mathrm{Adam} → Adam).
+const MATH_STYLES = new Set(['mathcal', 'mathbb', 'mathfrak', 'mathscr', 'mathrm', 'mathbf', 'mathit', 'mathsf', 'mathtt', 'text', 'textrm', 'textbf', 'textit', 'operatorname', 'boldsymbol', 'bm', 'bf', 'rm', 'it']);
+const MATH_TOKEN = /\\([A-Za-z]+)(?:\s*(\{[^{}]*\}))?|\\(.)|([\^_])(\{[^{}]*\}|\\[A-Za-z]+|.)|([{}])|(\s+)|(.)/gsy;
+
+function unicodeFor(tex: string): string | null {
+  const found = (latex2unicode as Record<string, string | { math?: string; text?: string }>)[tex];
+  if (found === undefined) return null;
+  return typeof found === 'string' ? found : (found.math ?? found.text ?? null);
+}
+
+/**
+ * A math span as readable Unicode text, for places that cannot typeset it (an image, a plain-text line):
+ * symbols from unicode2latex's table (\alpha → α, \leq → ≤, ^{2} → ², \mathcal{X} → 𝒳), style commands
+ * reduced to their argument, \\frac{a}{b} to a/b, anything else to its name; braces dropped.
+ */
+export function mathToUnicode(tex: string): string {
+  let out = '';
+  const flat = tex.replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, (_, a: string, b: string) => `${a.length > 1 ? `(${a})` : a}/${b.length > 1 ? `(${b})` : b}`);
+  for (const m of flat.matchAll(MATH_TOKEN)) {
+    const [whole, command, argument, symbol, script, scripted, brace, space, other] = m;
+    if (command !== undefined) {
+      const inner = argument?.slice(1, -1) ?? '';
+      const withArgument = argument !== undefined ? unicodeFor(`\\${command}${argument}`) : null;
+      if (withArgument !== null) out += withArgument;
+      else if (MATH_STYLES.has(command)) out += mathToUnicode(inner);
+      else out += (unicodeFor(`\\${command}`) ?? command) + (argument !== undefined ? mathToUnicode(inner) : '');
+    } else if (symbol !== undefined) out += unicodeFor(`\\${symbol}`) ?? symbol;
+    else if (script !== undefined) {
+      const body = scripted.startsWith('{') ? scripted.slice(1, -1) : scripted;
+      const each = [...body].map((c) => unicodeFor(`${script}{${c}}`));
+      out += each.every((c) => c !== null) ? each.join('') : `${script}(${mathToUnicode(body)})`;
+    } else if (brace !== undefined) continue;
+    else out += space !== undefined ? ' ' : (other ?? whole);
+  }
+  return out;
+}
+
+/** TeX-flavoured text as one line of plain Unicode: text as texToPlainText reads it, math as mathToUnicode. */
+export function texToUnicodeLine(tex: string): string {
+  return splitMath(tex)
+    .map((s) => ('math' in s ? mathToUnicode(s.math) : texToPlainText(s.text)))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
