@@ -11,7 +11,7 @@ import { normalizePaper, type Paper, type PaperInput } from '../../src/domain/pa
 import { splitMath, texToPlainText } from '../../src/domain/tex.ts';
 import { parseListingLine } from '../../src/ingest/formats/daily-listing.ts';
 import { parseHfDailyResponse } from '../../src/ingest/formats/hf-daily.ts';
-import { authorWords, readWithCitationJs, readWithRetorquere, type ReadEntry } from '../helpers/bibtex-readers.ts';
+import { readWithCitationJs, readWithRetorquere, type ReadEntry } from '../helpers/bibtex-readers.ts';
 import { hasSharedData, sharedPath } from '../helpers/shared-data.ts';
 
 const EVERY_PAPER = process.env.PAPERFEED_BIBTEX_EVERY_PAPER === '1';
@@ -84,14 +84,14 @@ function titleProblem(read: ReadEntry, title: string): string | null {
 
 // Readers differ on `--` in a name (one prints the TeX en dash, one a hyphen), and on a hyphen before a space
 // ("García- Tejedor", a typo in the data: one joins the words as BibTeX does); any dash is a dash, joined here.
-const dashes = (words: string[]) =>
-  ligatures(words.join(' ')).replace(/–/g, '-').replace(/-\s+/g, '-').split(' ').sort();
+const words = (name: string) =>
+  ligatures(name).replace(/–/g, '-').replace(/-\s+/g, '-').split(/\s+/).filter(Boolean).sort().join(' ');
 
 function authorsProblem(read: ReadEntry, authors: string[]): string | null {
-  const expected = authors.flatMap((a) => (bibtexName(a) ? [texToPlainText(a).replace(/,/g, ' ').split(/\s+/).filter(Boolean).sort()] : []));
+  const expected = authors.flatMap((a) => (bibtexName(a) ? [words(texToPlainText(a).replace(/,/g, ' '))] : []));
   if (read.authors.length !== expected.length) return `${read.authors.length} authors read, ${expected.length} written`;
   for (const [i, a] of read.authors.entries()) {
-    if (dashes(authorWords(a)).join(' ') !== dashes(expected[i]).join(' ')) return `author ${i + 1}: ${JSON.stringify(a)} for ${JSON.stringify(authors[i])}`;
+    if (words([a.given, a.family, a.suffix, a.literal].join(' ')) !== expected[i]) return `author ${i + 1}: ${JSON.stringify(a)} for ${JSON.stringify(authors[i])}`;
   }
   return null;
 }
