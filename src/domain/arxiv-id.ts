@@ -71,6 +71,18 @@ function parseVersion(v: string, input: string): number {
   return n;
 }
 
+/**
+ * The year and month in an id (YYMM in both schemes), or null for what is not an arXiv id. arXiv assigns the id
+ * when it announces version 1, so version 1 was submitted in that month or before it, never after.
+ */
+export function arxivIdMonth(input: string): { year: number; month: number } | null {
+  const parsed = tryParseArxivId(input);
+  if (!parsed) return null;
+  const yymm = parsed.scheme === 'new' ? parsed.id.slice(0, 4) : parsed.id.split('/')[1].slice(0, 4);
+  const yy = Number(yymm.slice(0, 2));
+  return { year: yy >= 91 ? 1900 + yy : 2000 + yy, month: Number(yymm.slice(2, 4)) };
+}
+
 /** Like parseArxivId, but null instead of an error. */
 export function tryParseArxivId(input: string): ArxivId | null {
   try {
