@@ -9,7 +9,7 @@ import { attentionSignals, papersByIds, papersVersion, streamIndexablePapers, ty
 import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
 import { highlight, snippet } from './highlight.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
-import { type Embedder, paperText } from './semantic/embedder.ts';
+import { type Embedder, embedQueries, paperText } from './semantic/embedder.ts';
 import { attachVectors, loadEmbedder } from './semantic/prepare.ts';
 import { startWorkerBuild, type WorkerBuild, type WorkerBuildRequest } from './worker-build.ts';
 import type { HighlightPart, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
@@ -222,7 +222,7 @@ export class DatabaseSearchService implements SearchService {
     for (const query of queries) {
       const parsed = parseQuery(typeof query === 'string' ? query : '', options.filters ?? {});
       const wantVector = mode !== 'lexical' && this.embedder && engine.vectors && parsed.text;
-      const qv = wantVector ? (await this.embedder!.embed([parsed.text]))[0] : null;
+      const qv = wantVector ? (await embedQueries(this.embedder!, [parsed.text]))[0] : null;
       const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
       let ranked = engine.rank(parsed, mode, k, qv, this.relatedTerms());
       if (sort !== 'relevance') ranked = await this.resort(engine, ranked, sort);
