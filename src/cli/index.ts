@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fillMissingKeywords, streamIndexablePapers } from '../db/search.ts';
-import { keyphrases } from '../search/keyphrases.ts';
 import { DatabaseSearchService, serviceOptionsFromConfig } from '../search/service.ts';
 import { searchDir } from '../search/store.ts';
 import { postingCount } from '../search/lexical/index.ts';
@@ -10,7 +8,7 @@ import { openDatabase } from './open.ts';
 
 export const indexCommand: Command = {
   name: 'index',
-  summary: 'build the search index, train the corpus embedder, embed papers and fill missing keyphrases',
+  summary: 'build the search index, train the corpus embedder, embed papers and derive keyphrases and TL;DRs',
   usage: 'paperfeed index [--rebuild] [--no-keyphrases]',
   async run(args, io) {
     const { values } = parseArgs({
@@ -22,18 +20,12 @@ export const indexCommand: Command = {
     const database = await openDatabase(config);
     try {
       const log = (m: string) => io.stdout.write(m + '\n');
-      const service = new DatabaseSearchService(database, serviceOptionsFromConfig(config, { log, trainIfMissing: true }));
+      const service = new DatabaseSearchService(database, serviceOptionsFromConfig(config, { log, trainIfMissing: true, deriveText: !values['no-keyphrases'] }));
       const started = Date.now();
+      // The whole build (lexical index, keyphrases and TL;DRs, embedder, vectors), not just its first answerable part.
+      await service.refresh();
       const engine = await service.engine();
       io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramKeys.length} word pairs, ${postingCount(engine.lexical)} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
-      if (!values['no-keyphrases']) {
-        const phrases = new Map<string, string[]>();
-        for await (const page of streamIndexablePapers(database, null)) {
-          for (const p of page) phrases.set(p.id, keyphrases(engine.lexical, p.title, p.abstract));
-        }
-        const filled = await fillMissingKeywords(database, phrases);
-        io.stdout.write(`keyphrases: filled ${filled} papers that had none\n`);
-      }
       return 0;
     } finally {
       await database.close();

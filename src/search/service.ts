@@ -6,7 +6,9 @@
 import type { Config } from '../config.ts';
 import type { ConnectOptions, Database } from '../db/connect.ts';
 import { attentionSignals, papersByIds, papersVersion, streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
+import { deriveMissingText } from './derive.ts';
 import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
+import { indexStatistics } from './keyphrases.ts';
 import { highlight, snippet } from './highlight.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
 import { type Embedder, embedQueries, paperText } from './semantic/embedder.ts';
@@ -28,6 +30,8 @@ export interface SearchServiceOptions {
   minRebuildIntervalMs: number;
   /** Train the corpus embedder when no saved model exists (the CLI `index` does it eagerly). */
   trainIfMissing: boolean;
+  /** Derive missing keyphrases and TL;DRs into the store after each lexical build (serve and `paperfeed index`). */
+  deriveText?: boolean;
   log?: (message: string) => void;
   /**
    * Build snapshots in a worker thread that opens its own connection with these options (the same store as
@@ -125,6 +129,7 @@ export class DatabaseSearchService implements SearchService {
     const request: WorkerBuildRequest = {
       connection,
       embedder: { dataDir: o.dataDir, embedder: o.embedder, onnxModelDir: o.onnxModelDir, onnxAllowRemote: o.onnxAllowRemote, trainIfMissing: o.trainIfMissing },
+      deriveText: o.deriveText,
       fault: o.buildWorkerFault,
     };
     const build = startWorkerBuild(request, {
@@ -188,11 +193,21 @@ export class DatabaseSearchService implements SearchService {
       this.snapshot = { engine, version: '' };
       this.markLexicalReady();
     }
+    if (this.options.deriveText) await this.deriveText(engine);
     const embedder = await this.loadEmbedder(papers);
     if (embedder) {
       await attachVectors(engine, embedder, papers, this.options.dataDir, this.options.log);
     }
     this.snapshot = { engine, version };
+  }
+
+  /** Keyphrases and TL;DRs for new or changed papers; a failure is logged and the build goes on without them. */
+  private async deriveText(engine: SearchEngine): Promise<void> {
+    try {
+      await deriveMissingText(this.database, indexStatistics(engine.lexical), this.options.log);
+    } catch (e) {
+      this.options.log?.(`search: deriving keyphrases and TL;DRs failed (${(e as Error).message}); the next build retries`);
+    }
   }
 
   private async loadEmbedder(papers: IndexablePaper[]): Promise<Embedder | null> {
@@ -320,6 +335,7 @@ export function serviceOptionsFromConfig(config: Config, overrides: Partial<Sear
     refreshIntervalMs: 30_000,
     minRebuildIntervalMs: config.SEARCH_REBUILD_SECONDS * 1000,
     trainIfMissing: true,
+    deriveText: true,
     ...overrides,
   };
 }

@@ -5,7 +5,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '../db/connect.ts';
 import { streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
+import { deriveMissingText } from './derive.ts';
 import { SearchEngine } from './engine.ts';
+import { detachedStatistics, type PhraseStatistics } from './keyphrases.ts';
 import { paperText, type Embedder } from './semantic/embedder.ts';
 import { attachVectors, loadEmbedder } from './semantic/prepare.ts';
 import { annFile, searchDir } from './store.ts';
@@ -29,6 +31,8 @@ async function build(request: WorkerBuildRequest): Promise<void> {
   const engine = SearchEngine.build(papers);
   const ms = Date.now() - started;
   log(`search: lexical index over ${papers.length} papers in ${ms} ms`);
+  // Word and pair counts for deriving text, copied: the index's arrays move to the app below.
+  const stats = request.deriveText ? detachedStatistics(engine.lexical) : null;
   const { packed, transfer } = packLexical(engine.lexical);
   const ids = packStrings(papers.map((p) => p.id));
   const days = packStrings(papers.map((p) => p.day ?? ''));
@@ -37,6 +41,8 @@ async function build(request: WorkerBuildRequest): Promise<void> {
 
   if (request.fault === 'throw') throw new Error('search build worker: forced failure (test)');
   if (request.fault === 'exit') process.exit(3);
+
+  if (stats) await deriveText(request, stats);
 
   const choice = { ...request.embedder, log };
   let embedder: Embedder | null = null;
@@ -56,6 +62,18 @@ async function build(request: WorkerBuildRequest): Promise<void> {
     vectors.codes.buffer as ArrayBuffer,
     vectors.scales.buffer as ArrayBuffer,
   ]);
+}
+
+/** Keyphrases and TL;DRs for new or changed papers; a failure is logged and the build goes on without them. */
+async function deriveText(request: WorkerBuildRequest, stats: PhraseStatistics): Promise<void> {
+  const database = connect({ ...request.connection, poolSize: 1 });
+  try {
+    await deriveMissingText(database, stats, log);
+  } catch (e) {
+    log(`search: deriving keyphrases and TL;DRs failed (${(e as Error).message}); the next build retries`);
+  } finally {
+    await database.close();
+  }
 }
 
 build(workerData as WorkerBuildRequest).catch((e: Error) => {

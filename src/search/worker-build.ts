@@ -20,6 +20,8 @@ export interface WorkerBuildRequest {
     onnxAllowRemote?: boolean;
     trainIfMissing: boolean;
   };
+  /** Derive missing keyphrases and TL;DRs (derive.ts) after the lexical index, before the embedder. */
+  deriveText?: boolean;
   /** Tests only: make the worker fail ('throw') or die ('exit') right after it posted the lexical index. */
   fault?: 'throw' | 'exit';
 }
