@@ -3,6 +3,7 @@
 const benches: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
   http: { summary: 'pages, API and feeds under 50 connections vs a bare route, 74k real papers', load: () => import('./http.ts') },
   'search-build': { summary: 'longest app-thread stall during a search index build, worker thread vs in-process, 74k real papers', load: () => import('./search-build.ts') },
+  keyphrases: { summary: 'keyphrase precision@5 vs Hugging Face ai_keywords and TL;DR ROUGE vs ai_summary, against the previous extractor and the first sentence', load: () => import('./keyphrases.ts') },
   'search-quality': { summary: 'paraphrase and arXiv-title known-item sets over the real papers and SciFact, lexical vs semantic vs hybrid', load: () => import('./search-quality.ts') },
   search: { summary: 'search latency by query class (lexical/semantic/hybrid) vs FTS5 and MiniSearch, 74k real or N synthetic papers', load: () => import('./search.ts') },
   load: { summary: 'people voting and commenting at once, SQLite and PostgreSQL', load: () => import('./load.ts') },
