@@ -8,9 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertPapers } from '../../../src/db/papers.ts';
+import type { Paper } from '../../../src/domain/paper.ts';
+import { DatabaseSearchService } from '../../../src/search/service.ts';
 import { OnnxEmbedder, readSentenceTransformerFolder } from '../../../src/search/semantic/onnx-embedder.ts';
 import { loadEmbedder } from '../../../src/search/semantic/prepare.ts';
-import { tempDir } from '../../helpers/db.ts';
+import { createTestDatabase, tempDir } from '../../helpers/db.ts';
 
 // ── A minimal protobuf writer: just the wire types ONNX's ModelProto needs ──────────────────────────────────
 function varint(n: number | bigint): number[] {
@@ -215,5 +218,30 @@ describe('OnnxEmbedder on a sentence-transformers folder', () => {
     const noTokenizer = writeModelFolder(path.join(root, 'no-tokenizer'), { pooling: 'cls' });
     fs.rmSync(path.join(noTokenizer, 'tokenizer.json'));
     await expect(load(noTokenizer)).rejects.toThrow(/no tokenizer\.json/);
+  });
+
+  it('serves semantic search through the search service with EMBEDDER=onnx, queries prompted as the folder says', async () => {
+    const database = await createTestDatabase('sqlite');
+    const paper = (id: string, title: string, abstract: string): Paper => ({
+      id, version: 1, title, abstract, authors: [], categories: ['cs.LG'], submittedAt: null, updatedAt: null, announcedOn: '2025-02-03',
+      versions: [], comments: null, journalRef: null, doi: null, license: null, codeUrl: null, projectUrl: null,
+    });
+    await upsertPapers(database, [paper('2502.00001', 'graph', 'graph graph'), paper('2502.00002', 'diffusion', 'diffusion'), paper('2502.00003', 'image', 'image image')]);
+    const service = new DatabaseSearchService(database, { dataDir: tempDir(), embedder: 'onnx', onnxModelDir: bge, refreshIntervalMs: Number.MAX_SAFE_INTEGER, minRebuildIntervalMs: 0, trainIfMissing: false });
+    try {
+      await service.refresh();
+      expect(service.embedder?.id).toMatch(/tiny-bge.*cls/);
+      // The query prompt "image " is put before the query: "neural" alone would be nearest to no paper in particular.
+      const { hits } = await service.search('neural', { mode: 'semantic', limit: 3 });
+      const [prompted] = await (service.embedder as OnnxEmbedder).embedQueries(['neural']);
+      const papers = await service.embedder!.embed(['graph. graph graph', 'diffusion. diffusion', 'image. image image']);
+      const cosines = papers.map((v) => v.reduce((a, x, i) => a + x * prompted[i], 0));
+      const expectedOrder = ['2502.00001', '2502.00002', '2502.00003'].map((id, i) => [id, cosines[i]] as const).sort((a, b) => b[1] - a[1]).map(([id]) => id);
+      expect(hits.map((h) => h.id)).toEqual(expectedOrder);
+      expect(hits[0].id).toBe('2502.00003');
+    } finally {
+      await service.close();
+      await database.drop();
+    }
   });
 });
