@@ -24,7 +24,8 @@ export async function deriveMissingText(database: Database, stats: PhraseStatist
   let done = 0;
   const started = Date.now();
   let reported = started;
-  for await (const page of streamPapersToDerive(database, DERIVED_TEXT_VERSION)) {
+  // Small pages: an in-process build (EMBEDDER=onnx, the CLI) gives the event loop a turn between them.
+  for await (const page of streamPapersToDerive(database, DERIVED_TEXT_VERSION, 250)) {
     const rows: DerivedText[] = page.map((p) => ({ id: p.id, ...deriveText(stats, p), from: p.modifiedAt }));
     await saveDerivedText(database, rows, DERIVED_TEXT_VERSION);
     done += rows.length;
