@@ -24,9 +24,16 @@ export interface PapersTable {
   code_url: string | null;
   project_url: string | null;
   github_stars: number | null;
-  /** JSON array of keyphrases from a source (Hugging Face ai_keywords) or derived from the corpus. */
+  /** JSON array of keyphrases from a source (Hugging Face ai_keywords). */
   keywords: string | null;
   ai_summary: string | null;
+  /** Derived at index time (search/derive.ts): an extractive one-sentence summary, null where ai_summary exists. */
+  tldr: string | null;
+  /** Derived at index time: JSON array of keyphrases extracted from title and abstract. */
+  derived_keywords: string | null;
+  /** The extractor version and the paper's modified_at the derived columns were computed from (null: not yet). */
+  derived_version: number | null;
+  derived_from: string | null;
   /** Counters kept in step with the votes and comments tables (community issue), in the same transaction. */
   community_upvotes: Generated<number>;
   community_comments: Generated<number>;

@@ -6,6 +6,7 @@ import type { Database } from '../db/connect.ts';
 import { streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
 import { contentHash } from './delta.ts';
 import { SearchEngine } from './engine.ts';
+import type { LexicalIndex } from './lexical/index.ts';
 import { paperText, type Embedder } from './semantic/embedder.ts';
 import { attachVectors, loadEmbedder, type EmbedderChoice } from './semantic/prepare.ts';
 import { HnswIndex } from './semantic/vector-index.ts';
@@ -19,6 +20,11 @@ export interface BuildHooks {
    */
   lexicalFirst?: boolean;
   onSnapshot?: (generation: string, complete: boolean) => void | Promise<void>;
+  /**
+   * Derives and stores per-paper text (keyphrases, TL;DRs: derive.ts) from the new lexical index, before the
+   * embedder trains; a failure is logged and the build goes on without it.
+   */
+  deriveText?: (lexical: LexicalIndex) => Promise<void>;
 }
 
 export interface BuiltSnapshot {
@@ -56,6 +62,13 @@ export async function buildSnapshot(papers: IndexablePaper[], highWater: string,
     embedder: null,
   };
   if (hooks.lexicalFirst) await hooks.onSnapshot?.(writeSnapshot(choice.dataDir, content), false);
+  if (hooks.deriveText) {
+    try {
+      await hooks.deriveText(engine.lexical);
+    } catch (e) {
+      log?.(`search: deriving keyphrases and TL;DRs failed (${(e as Error).message}); the next build retries`);
+    }
+  }
   let embedder: Embedder | null = null;
   try {
     embedder = await loadEmbedder(choice, papers.map((p) => paperText(p.title, p.abstract)));

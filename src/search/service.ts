@@ -16,11 +16,13 @@ import { indexablePapersByIds, paperStampsSince, papersByIds } from '../db/searc
 import { rankTrending } from '../db/trending.ts';
 import { buildSnapshot, readIndexablePapers } from './build.ts';
 import { Delta } from './delta.ts';
+import { deriveMissingText } from './derive.ts';
 import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
+import { indexStatistics } from './keyphrases.ts';
 import { highlight, snippet } from './highlight.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
 import { rankSegments, similarInSegments, type Segment } from './segments.ts';
-import { type Embedder, paperText } from './semantic/embedder.ts';
+import { type Embedder, embedQueries, paperText } from './semantic/embedder.ts';
 import { loadEmbedder } from './semantic/prepare.ts';
 import { HnswIndex } from './semantic/vector-index.ts';
 import { currentGeneration, indexDir, readSnapshot, SnapshotError, type SnapshotContent } from './snapshot.ts';
@@ -43,6 +45,8 @@ export interface SearchServiceOptions {
   minRebuildIntervalMs: number;
   /** Train the corpus embedder when no saved model exists (the CLI `index` does it eagerly). */
   trainIfMissing: boolean;
+  /** Derive missing keyphrases and TL;DRs into the store after each lexical build (serve and `paperfeed index`). */
+  deriveText?: boolean;
   log?: (message: string) => void;
   /**
    * Build snapshots in a worker thread that opens its own connection with these options (the same store as
@@ -55,6 +59,9 @@ export interface SearchServiceOptions {
 
 /** Starts a build worker; tests inject one whose worker fails on purpose. */
 export type StartWorkerBuild = typeof startWorkerBuild;
+
+/** Changed papers a poll derives keyphrases and TL;DRs for itself; more wait for the merge. */
+const DERIVE_IN_POLL_MAX = 200;
 
 const MAX_LIMIT = 100;
 const MAX_OFFSET = 1_000;
@@ -240,6 +247,13 @@ export class DatabaseSearchService implements SearchService {
       if (counts.added + counts.changed + counts.removed) {
         this.log(`search: ${counts.added} papers added, ${counts.changed} changed, ${counts.removed} removed since the snapshot (delta ${live.delta.size} of ${this.threshold(live)} before a merge)`);
       }
+      // New and changed papers get their keyphrases and TL;DR now, from the base's statistics; a bulk change (an
+      // import) is left to the merge it brings about, to keep this thread free.
+      if (this.options.deriveText && changed.length <= DERIVE_IN_POLL_MAX) {
+        await deriveMissingText(this.database, indexStatistics(live.delta.base.engine.lexical), undefined, changed).catch((e) =>
+          this.log(`search: deriving keyphrases and TL;DRs failed (${(e as Error).message}); the next build retries`),
+        );
+      }
     }
     for (const s of stamps) live.highWater = Math.max(live.highWater, Date.parse(s.modifiedAt));
   }
@@ -330,7 +344,7 @@ export class DatabaseSearchService implements SearchService {
       o.onLoaded?.();
     };
     if (opts.buildWorker && opts.embedder !== 'onnx') {
-      const build = this.startWorker({ connection: opts.buildWorker, embedder: choice, lexicalFirst: o.lexicalFirst }, { log: opts.log, onSnapshot: load });
+      const build = this.startWorker({ connection: opts.buildWorker, embedder: choice, lexicalFirst: o.lexicalFirst, deriveText: opts.deriveText }, { log: opts.log, onSnapshot: load });
       this.worker = build;
       try {
         await build.done;
@@ -341,7 +355,12 @@ export class DatabaseSearchService implements SearchService {
     }
     if (opts.buildWorker && opts.embedder === 'onnx') this.log('search: EMBEDDER=onnx builds the index in the app thread (onnxruntime-node loads in one thread per process only)');
     const { papers, highWater } = await readIndexablePapers(this.database);
-    const built = await buildSnapshot(papers, highWater, { ...choice, log: opts.log }, { log: opts.log, lexicalFirst: o.lexicalFirst, onSnapshot: (g, complete) => (complete ? undefined : load(g)) });
+    const built = await buildSnapshot(papers, highWater, { ...choice, log: opts.log }, {
+      log: opts.log,
+      lexicalFirst: o.lexicalFirst,
+      onSnapshot: (g, complete) => (complete ? undefined : load(g)),
+      deriveText: opts.deriveText ? (lexical) => deriveMissingText(this.database, indexStatistics(lexical), opts.log).then(() => undefined) : undefined,
+    });
     if (built.embedder) this.embedder = built.embedder;
     await this.install(built.generation, built.content);
     o.onLoaded?.();
@@ -393,7 +412,7 @@ export class DatabaseSearchService implements SearchService {
     for (const query of queries) {
       const parsed = parseQuery(typeof query === 'string' ? query : '', options.filters ?? {});
       const wantVector = mode !== 'lexical' && this.embedder && vectors && parsed.text;
-      const qv = wantVector ? (await this.embedder!.embed([parsed.text]))[0] : null;
+      const qv = wantVector ? (await embedQueries(this.embedder!, [parsed.text]))[0] : null;
       const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
       let ranked = rankSegments(segments, parsed, mode, k, qv, this.relatedTerms());
       if (sort !== 'relevance') ranked = await this.resort(segments, ranked, sort);
@@ -492,6 +511,7 @@ export function serviceOptionsFromConfig(config: Config, overrides: Partial<Sear
     refreshIntervalMs: config.SEARCH_POLL_SECONDS * 1000,
     minRebuildIntervalMs: config.SEARCH_REBUILD_SECONDS * 1000,
     trainIfMissing: true,
+    deriveText: true,
     ...overrides,
   };
 }

@@ -6,6 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '../db/connect.ts';
 import { buildSnapshot, readIndexablePapers } from './build.ts';
 import type { WorkerBuildRequest, WorkerMessage } from './worker-build.ts';
+import { deriveMissingText } from './derive.ts';
+import { indexStatistics } from './keyphrases.ts';
+import type { LexicalIndex } from './lexical/index.ts';
 
 function post(message: WorkerMessage): void {
   parentPort!.postMessage(message);
@@ -25,7 +28,18 @@ async function build(request: WorkerBuildRequest): Promise<void> {
     log,
     lexicalFirst: request.lexicalFirst,
     onSnapshot: (generation, complete) => post({ type: 'snapshot', generation, complete }),
+    deriveText: request.deriveText ? (lexical) => deriveWith(request, lexical) : undefined,
   });
+}
+
+/** Keyphrases and TL;DRs for new or changed papers, over a connection of its own (the reading one is closed). */
+async function deriveWith(request: WorkerBuildRequest, lexical: LexicalIndex): Promise<void> {
+  const database = connect({ ...request.connection, poolSize: 1 });
+  try {
+    await deriveMissingText(database, indexStatistics(lexical), log);
+  } finally {
+    await database.close();
+  }
 }
 
 build(workerData as WorkerBuildRequest).catch((e: Error) => {

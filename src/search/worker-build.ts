@@ -19,6 +19,8 @@ export interface WorkerBuildRequest {
   };
   /** Write a lexical-only generation first (nothing answers yet). */
   lexicalFirst: boolean;
+  /** Derive missing keyphrases and TL;DRs (derive.ts) after the lexical index, before the embedder. */
+  deriveText?: boolean;
 }
 
 export type WorkerMessage =

@@ -26,13 +26,14 @@ function emptyIndex(dimensions: number): InstanceType<typeof usearch.Index> {
 export class HnswIndex implements VectorIndex {
   private constructor(private readonly index: InstanceType<typeof usearch.Index>) {}
 
-  static build(vectors: Float32Array, dimensions: number): HnswIndex {
+  /** `threads` 1 builds the same graph on every run (parallel inserts shape it by their order); 0 uses every core. */
+  static build(vectors: Float32Array, dimensions: number, threads = 0): HnswIndex {
     const count = dimensions ? vectors.length / dimensions : 0;
     const index = emptyIndex(dimensions);
     if (count > 0) {
       const keys = new BigUint64Array(count);
       for (let i = 0; i < count; i++) keys[i] = BigInt(i);
-      index.add(keys, vectors);
+      index.add(keys, vectors, threads);
     }
     return new HnswIndex(index);
   }
