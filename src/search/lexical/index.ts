@@ -6,6 +6,9 @@
 //   tf~ = Σ_f w_f · tf_f / (1 − b_f + b_f · len_f / avglen_f),   impact = idf · tf~ · (k1 + 1) / (k1 + tf~)
 // Adjacent-term bigrams (title and abstract) form a fourth, separately saturated field that rewards word order
 // and answers "quoted phrases". Filter terms (author words, categories) are stored with impact 0.
+import { AuthorIndexBuilder, type AuthorIndexData } from '../names/author-index.ts';
+import { buildSpellingData, type SpellingData } from '../spelling/dictionary.ts';
+import { SurfaceWordCounter } from '../spelling/surface-words.ts';
 import { analyze, nameWords } from '../text/analyze.ts';
 import { GrowableInt32, GrowableUint16 } from './growable.ts';
 import { NumberIntMap } from './number-map.ts';
@@ -77,6 +80,15 @@ export interface LexicalIndex extends PackedDocs {
   /** Largest quantised impact of each term: the MaxScore upper bound. */
   maxImpact: Uint16Array;
   params: Bm25Params;
+  /** Surface words of titles and abstracts with their paper counts, for spelling suggestions (spelling/). */
+  spelling: SpellingData;
+  /** Author names as units → the papers they sign (names/). */
+  authorNames: AuthorIndexData;
+}
+
+/** Words seen in fewer papers than this are not offered as spelling corrections (more on very large corpora). */
+export function spellingMinDf(docCount: number): number {
+  return Math.max(3, Math.ceil(docCount / 200_000));
 }
 
 const BIGRAM_SHIFT = 2 ** 26;
@@ -189,6 +201,8 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
     return id;
   };
   let n = 0;
+  const surfaceWords = new SurfaceWordCounter();
+  const authorNames = new AuthorIndexBuilder();
   const bump = (id: number, field: 0 | 1 | 2) => {
     if (stamp[id] !== n) {
       stamp[id] = n;
@@ -206,8 +220,10 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   for (const doc of docs) {
     touched.length = 0;
     docStart.push(entryTerm.length);
-    const title = analyze(doc.title);
-    const abstract = analyze(doc.abstract);
+    const title = analyze(doc.title, surfaceWords.add);
+    const abstract = analyze(doc.abstract, surfaceWords.add);
+    surfaceWords.nextPaper();
+    authorNames.add(n, doc.authors);
     const authors = analyze(doc.authors.join(' , '));
     const titleIds = title.sequence.map((t) => wordId(t, KIND_WORD));
     const abstractIds = abstract.sequence.map((t) => wordId(t, KIND_WORD));
@@ -322,7 +338,21 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
   for (let t = 0; t < kept; t++) {
     for (let p = offsets[t]; p < offsets[t + 1]; p++) if (levels[codes[p]] > maxImpact[t]) maxImpact[t] = levels[codes[p]];
   }
-  return { docCount: n, termIds, bigramKeys, firstBigram, offsets, ...packDocs(postDocs, offsets), impacts: codes, impactLevels: levels, impactScale, maxImpact, params };
+  return {
+    docCount: n,
+    termIds,
+    bigramKeys,
+    firstBigram,
+    offsets,
+    ...packDocs(postDocs, offsets),
+    impacts: codes,
+    impactLevels: levels,
+    impactScale,
+    maxImpact,
+    params,
+    spelling: buildSpellingData(surfaceWords.entries(spellingMinDf(n))),
+    authorNames: authorNames.finish(),
+  };
 }
 
 /**
