@@ -5,7 +5,10 @@ import { bm25Idf, buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFI
 import { DocCursor } from './lexical/postings.ts';
 import type { RelatedTerm } from './semantic/embedder.ts';
 import { allowedCount, conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
+import { AuthorIndex } from './names/author-index.ts';
+import { docMask, nameDocs } from './names/query-names.ts';
 import { PaperIds } from './paper-ids.ts';
+import { SpellingDictionary } from './spelling/dictionary.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
 import { ANN_MIN_DOCS } from './semantic/prepare.ts';
 import type { QuantizedVectors } from './semantic/quantized.ts';
@@ -73,6 +76,10 @@ export class SearchEngine {
   readonly ids: PaperIds;
   readonly days: Int32Array;
   readonly years: Int16Array;
+  /** Author names as units (names/): free-text name lookups and `author:"Full Name"`. */
+  readonly authorNames: AuthorIndex;
+  /** The corpus's spelling dictionary (spelling/). */
+  readonly spelling: SpellingDictionary;
 
   constructor(
     readonly lexical: LexicalIndex,
@@ -85,6 +92,8 @@ export class SearchEngine {
     this.ids = PaperIds.from(docs.map((d) => d.id));
     this.days = Int32Array.from(docs, (d) => dayNumber(d.day));
     this.years = Int16Array.from(docs, (d) => (d.day && /^\d{4}/.test(d.day) ? Number(d.day.slice(0, 4)) : 0));
+    this.authorNames = new AuthorIndex(lexical.authorNames);
+    this.spelling = new SpellingDictionary(lexical.spelling);
   }
 
   static build(docs: EngineDoc[], params: Bm25Params = DEFAULT_BM25, hybrid: HybridParams = DEFAULT_HYBRID): SearchEngine {
@@ -96,14 +105,21 @@ export class SearchEngine {
     return this.ids.count;
   }
 
-  /** Documents passing the query's filters and phrases, or null when it has none. Empty (all zero) when none pass. */
-  allowedDocs(parsed: ParsedQuery): Uint8Array | null {
+  /**
+   * Documents passing the query's filters and phrases (and `within`, when given), or null when there is nothing to
+   * pass. Empty (all zero) when none pass.
+   */
+  allowedDocs(parsed: ParsedQuery, within: Uint8Array | null = null): Uint8Array | null {
     const ix = this.lexical;
     const id = (t: string) => lookupTerm(ix, t) ?? -1;
-    let allowed: Uint8Array | null = null;
+    let allowed: Uint8Array | null = within ? within.slice() : null;
     const f = parsed.filters;
     if (f.categories.length) allowed = disjunction(ix, f.categories.map((c) => id(CATEGORY_PREFIX + c)), allowed);
-    for (const words of f.authors) allowed = conjunction(ix, words.map((w) => id(AUTHOR_PREFIX + w)), allowed);
+    f.authors.forEach((words, i) => {
+      // A full name is matched as a unit ("Wei He" is not any Wei with any He); a single word as a word of a name.
+      const named = nameDocs(f.authorText[i] ?? '', this.authorNames);
+      allowed = named ? docMask(this.docCount, named.docs, allowed) : conjunction(ix, words.map((w) => id(AUTHOR_PREFIX + w)), allowed);
+    });
     for (const phrase of parsed.phrases) {
       // A pair without postings (a large corpus drops pairs seen once) is checked as its two words instead.
       const need = phrase.flatMap((pair) => {
@@ -205,10 +221,10 @@ export class SearchEngine {
    * Ranked documents for a parsed query: the best `k` (offset included by the caller). `related` gives a query
    * word's close relatives (the embedder's word neighbours) for the hybrid rerank.
    */
-  rank(parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null, related?: RelatedTerms): RankedDocs {
+  rank(parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null, related?: RelatedTerms, within: Uint8Array | null = null): RankedDocs {
     // A query with no known word embeds to the zero vector: it means nothing, not "everything equally".
     const queryVector = vector && vector.some((x) => x !== 0) ? vector : null;
-    const allowed = this.allowedDocs(parsed);
+    const allowed = this.allowedDocs(parsed, within);
     const q = this.queryTerms(parsed);
     if (!q.length || (mode === 'semantic' && queryVector)) {
       if (mode !== 'lexical' && queryVector && parsed.text) {
@@ -216,7 +232,7 @@ export class SearchEngine {
         const total = allowed ? allowedCount(allowed) : this.docCount;
         return { docs: near.docs, scores: near.scores, lexical: near.docs.map(() => undefined), semantic: near.scores, total };
       }
-      if (!q.length && allowed && hasFilters(parsed)) return this.newestAllowed(allowed, k);
+      if (!q.length && allowed && (hasFilters(parsed) || within)) return this.newestAllowed(allowed, k);
       return EMPTY;
     }
     const useSemantic = mode === 'hybrid' && queryVector !== null && this.vectors !== null;

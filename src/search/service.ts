@@ -7,14 +7,16 @@ import type { Config } from '../config.ts';
 import type { ConnectOptions, Database } from '../db/connect.ts';
 import { attentionSignals, papersByIds, papersVersion, streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
 import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
+import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
 import { highlight, snippet } from './highlight.ts';
-import { parseQuery, type ParsedQuery } from './query.ts';
+import { signsAs } from './names/query-names.ts';
+import { planQuery, rankPlan, type QueryPlan } from './pipeline.ts';
 import { type Embedder, paperText } from './semantic/embedder.ts';
 import { attachVectors, loadEmbedder } from './semantic/prepare.ts';
 import { startWorkerBuild, type WorkerBuild, type WorkerBuildRequest } from './worker-build.ts';
-import type { HighlightPart, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
+import type { AuthorMatch, HighlightPart, KnownItem, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
 
-export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart } from './types.ts';
+export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart, KnownItem, SpellingSuggestion, AuthorMatch } from './types.ts';
 
 export interface SearchServiceOptions {
   dataDir: string;
@@ -218,17 +220,43 @@ export class DatabaseSearchService implements SearchService {
     const offset = clampInt(options.offset, 0, MAX_OFFSET, 0);
     const mode = options.mode ?? 'hybrid';
     const sort = options.sort ?? 'relevance';
+    const within = options.filters?.ids ? docsOf(engine, options.filters.ids) : null;
     const out: SearchResult[] = [];
     for (const query of queries) {
-      const parsed = parseQuery(typeof query === 'string' ? query : '', options.filters ?? {});
+      const text = typeof query === 'string' ? query : '';
+      const known = await this.knownItem(text);
+      if (known) {
+        out.push(known);
+        continue;
+      }
+      const plan = planQuery(engine, text, options.filters ?? {}, options.correctSpelling !== false);
+      const parsed = plan.parsed;
       const wantVector = mode !== 'lexical' && this.embedder && engine.vectors && parsed.text;
       const qv = wantVector ? (await this.embedder!.embed([parsed.text]))[0] : null;
       const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
-      let ranked = engine.rank(parsed, mode, k, qv, this.relatedTerms());
+      let ranked = rankPlan(engine, plan, mode, k, qv, this.relatedTerms(), within);
       if (sort !== 'relevance') ranked = await this.resort(engine, ranked, sort);
-      out.push(await this.hits(engine, parsed, ranked, offset, limit));
+      out.push(await this.hits(engine, plan, ranked, offset, limit));
     }
     return out;
+  }
+
+  /**
+   * The result for a query that is one arXiv identifier: the stored paper as the only hit, or no hits and
+   * `stored: false`. Read from the papers table, so a paper stored since the index was built is found at once.
+   */
+  private async knownItem(query: string): Promise<SearchResult | null> {
+    const ref = tryParseArxivId(query);
+    if (!ref) return null;
+    const forms = storedIdForms(ref);
+    const rows = await papersByIds(this.database, forms);
+    const row = forms.map((id) => rows.find((r) => r.id === id)).find((r) => r !== undefined);
+    const knownItem: KnownItem = { id: row?.id ?? forms[0], version: ref.version, stored: row !== undefined };
+    const none = new Set<string>();
+    const hits: SearchHit[] = row
+      ? [{ id: row.id, score: 1, parts: {}, highlights: { title: highlight(row.title, none), summary: highlight(row.abstract, none) }, snippet: snippet(row.abstract, none) }]
+      : [];
+    return { total: hits.length, hits, parsed: { terms: [], phrases: [] }, knownItem, spelling: null, authors: [] };
   }
 
   /** The embedder's related words for the hybrid rerank, when it has word neighbours (the corpus model does). */
@@ -262,7 +290,8 @@ export class DatabaseSearchService implements SearchService {
     };
   }
 
-  private async hits(engine: SearchEngine, parsed: ParsedQuery, ranked: RankedDocs, offset: number, limit: number): Promise<SearchResult> {
+  private async hits(engine: SearchEngine, plan: QueryPlan, ranked: RankedDocs, offset: number, limit: number): Promise<SearchResult> {
+    const { parsed, correction } = plan;
     const page = ranked.docs.slice(offset, offset + limit);
     const rows = await papersByIds(this.database, page.map((d) => engine.ids.id(d)));
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -284,7 +313,22 @@ export class DatabaseSearchService implements SearchService {
       total: ranked.total,
       hits,
       parsed: { terms: [...parsed.terms.keys()], phrases: parsed.phraseTerms },
+      knownItem: null,
+      spelling: correction && { original: correction.original, corrected: correction.corrected, applied: plan.correctionApplied, words: correction.words.map(({ from, to }) => ({ from, to })) },
+      authors: await this.authorMatches(engine, plan),
     };
+  }
+
+  /** Each typed author name with the name as its newest paper writes it and the number of papers it signs. */
+  private async authorMatches(engine: SearchEngine, plan: QueryPlan): Promise<AuthorMatch[]> {
+    if (!plan.names.length) return [];
+    const newest = plan.names.map((n) => engine.ids.id(n.docs[n.docs.length - 1]));
+    const rows = await papersByIds(this.database, newest);
+    return plan.names.map((n, i) => {
+      const authors = safeNames(rows.find((r) => r.id === newest[i])?.authors);
+      const name = authors.find((a) => signsAs(a, n)) ?? n.text;
+      return { name, typed: n.text, papers: n.docs.length, query: `author:"${name.replace(/"/g, '')}"` };
+    });
   }
 
   /**
@@ -302,6 +346,25 @@ export class DatabaseSearchService implements SearchService {
   async similar(id: string, k = 10): Promise<SimilarHit[]> {
     const engine = await this.engine();
     return engine.similar(String(id), clampInt(k, 1, MAX_LIMIT, 10));
+  }
+}
+
+/** A document filter for the given paper ids (ids not in the snapshot are ignored). */
+function docsOf(engine: SearchEngine, ids: readonly string[]): Uint8Array {
+  const mask = new Uint8Array(engine.docCount);
+  for (const id of ids) {
+    const d = engine.ids.doc(String(id));
+    if (d !== undefined) mask[d] = 1;
+  }
+  return mask;
+}
+
+function safeNames(json: string | undefined): string[] {
+  try {
+    const v = JSON.parse(json ?? '[]');
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
   }
 }
 

@@ -43,6 +43,22 @@ export function findAuthorNames(freeText: string, index: AuthorIndex): NameMatch
   return out;
 }
 
+/** The papers of a whole value read as one name (`author:"Yann LeCun"`), or null when it reads as no known name. */
+export function nameDocs(value: string, index: AuthorIndex): NameMatch | null {
+  const words = typedWords(value.replace(/,/g, ' , '));
+  const comma = words.findIndex((w) => w.raw === ',');
+  const named = comma === 1 && words.length > 2 ? [...words.slice(2), words[0]] : words.filter((w) => w.raw !== ',');
+  if (named.length < 2 || named.length > MAX_NAME_WORDS) return null;
+  return lookup(value, queryKeyReadings(named), index);
+}
+
+/** A document filter holding the given documents (within `into` when given). */
+export function docMask(docCount: number, docs: Int32Array, into: Uint8Array | null): Uint8Array {
+  const out = new Uint8Array(docCount);
+  for (const d of docs) if (into === null || into[d]) out[d] = 1;
+  return out;
+}
+
 function lookup(text: string, readings: string[][], index: AuthorIndex): NameMatch | null {
   for (const keys of readings) {
     const found = keys.map((key) => ({ key, docs: index.docs(key) })).filter((x) => x.docs.length > 0);

@@ -1,0 +1,101 @@
+// From what a person types to ranked papers, over one engine snapshot: spelling correction against the corpus,
+// author names read as units, then ranking. Pure (no I/O): the service adds the known-item lookup by arXiv id (a
+// database read) and the hits' text; the benchmarks call these same functions.
+//
+// A query that names an author ranks in two tiers: first the papers that name signs, ranked by the rest of the query
+// (newest first when the name is all there is), then everything else, ranked by the whole query as before. So
+// "Yann LeCun" lists his papers, not Rui Yann's or abstracts citing LeCun, and "Yann LeCun world models" lists his
+// papers on world models first.
+import type { RankedDocs, RelatedTerms, SearchEngine } from './engine.ts';
+import { documentFrequency } from './lexical/index.ts';
+import { docMask, findAuthorNames, type NameMatch } from './names/query-names.ts';
+import { parseQuery, type ParsedQuery } from './query.ts';
+import { correctQuery, type SpellingCorrection } from './spelling/correct.ts';
+import { terms } from './text/analyze.ts';
+import type { SearchFilters, SearchMode } from './types.ts';
+
+export interface QueryPlan {
+  /** What is ranked: the query as typed, or corrected. */
+  parsed: ParsedQuery;
+  /** The spelling correction found (applied or not), or null. */
+  correction: SpellingCorrection | null;
+  correctionApplied: boolean;
+  /** Author names in the free text, each with the papers it signs. */
+  names: NameMatch[];
+  /** The query without the names' words: what ranks the named authors' papers. */
+  rest: ParsedQuery | null;
+}
+
+const FIELD_OR_QUOTE = /(^|\s)(?:author|au|category|cat|year):(?:"[^"]*"?|\S*)|"[^"]*"?/gi;
+
+export function planQuery(engine: SearchEngine, query: string, filters: SearchFilters = {}, correctSpelling = true): QueryPlan {
+  const correction = correctQuery(query, spellingContext(engine));
+  const applied = correction !== null && correctSpelling;
+  const text = applied ? correction.searched : query;
+  const parsed = parseQuery(text, filters);
+  // Names are read from the free words only: quoted phrases and field values mean what they say.
+  const free = text.replace(FIELD_OR_QUOTE, ' ');
+  const names = findAuthorNames(free, engine.authorNames);
+  let rest: ParsedQuery | null = null;
+  if (names.length) {
+    let remaining = text;
+    for (const n of names) remaining = remaining.replace(n.text, ' ');
+    rest = parseQuery(remaining, filters);
+  }
+  return { parsed, correction, correctionApplied: applied, names, rest };
+}
+
+function spellingContext(engine: SearchEngine) {
+  const ix = engine.lexical;
+  const termOf = (word: string) => terms(word)[0] ?? null;
+  return {
+    dictionary: engine.spelling,
+    docCount: engine.docCount,
+    termOf,
+    termDf(word: string) {
+      const term = termOf(word);
+      const id = term === null ? undefined : ix.termIds.get(term);
+      return id === undefined ? 0 : documentFrequency(ix, id);
+    },
+  };
+}
+
+/**
+ * The best `k` documents for a plan (within the `within` documents when given): the named authors' papers first when
+ * the query names any.
+ */
+export function rankPlan(
+  engine: SearchEngine,
+  plan: QueryPlan,
+  mode: SearchMode,
+  k: number,
+  vector: Float32Array | null,
+  related?: RelatedTerms,
+  within: Uint8Array | null = null,
+): RankedDocs {
+  if (!plan.names.length || !plan.rest) return engine.rank(plan.parsed, mode, k, vector, related, within);
+  const named = new Uint8Array(engine.docCount);
+  for (const n of plan.names) for (const d of n.docs) if (!within || within[d]) named[d] = 1;
+  // Tier 1: the named papers matching the rest of the query, best first; then the other named papers, newest first.
+  const bare = { ...plan.rest, text: '', terms: new Map(), bigrams: new Map(), phrases: [], required: [], phraseTerms: [] };
+  const matched = hasWords(plan.rest) ? engine.rank(plan.rest, mode, k, vector, related, named) : null;
+  const unmatched = named.slice();
+  for (const d of matched?.docs ?? []) unmatched[d] = 0;
+  const tail = engine.rank(bare, mode, Math.max(0, k - (matched?.docs.length ?? 0)), null, related, unmatched);
+  // Tier 2: every other paper, ranked by the whole query.
+  const others = named;
+  for (let d = 0; d < others.length; d++) others[d] = (within ? within[d] : 1) & (others[d] ^ 1);
+  const rest = engine.rank(plan.parsed, mode, Math.max(0, k - (matched?.docs.length ?? 0) - tail.docs.length), vector, related, others);
+  const parts = matched ? [matched, tail, rest] : [tail, rest];
+  return {
+    docs: parts.flatMap((p) => p.docs),
+    scores: parts.flatMap((p) => p.scores),
+    lexical: parts.flatMap((p) => p.lexical),
+    semantic: parts.flatMap((p) => p.semantic),
+    total: (matched?.docs.length ?? 0) + tail.total + rest.total,
+  };
+}
+
+function hasWords(q: ParsedQuery): boolean {
+  return q.terms.size > 0 || q.phrases.length > 0 || q.required.length > 0;
+}
