@@ -47,6 +47,8 @@ export function parsePersonName(name: string): PersonName | null {
 function fromWords(words: string[][]): PersonName | null {
   if (words.length < 2 || words.some((parts) => parts.some((p) => !NAME_WORD.test(p)))) return null;
   const surname = words.at(-1)!.join('');
+  // A one-letter "surname" is an initial the other way round ("k means" read backwards), not a name.
+  if (surname.length < 2) return null;
   const given = words
     .slice(0, -1)
     .flatMap((parts, i) => (i > 0 && parts.length === 1 && PARTICLES.has(parts[0]) ? [] : parts));
