@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import type { Logger } from '../log.ts';
+import { getSearchService } from '../search/service.ts';
 import { runDigests, type DigestRunRequest, type DigestRunSettings, type DigestRunSummary } from './digest-runner.ts';
 import { mailLinkSigner } from './links.ts';
 import { createMailTransport } from './transport.ts';
@@ -29,7 +30,9 @@ export async function runConfiguredDigests(
   try {
     const signer = await mailLinkSigner(config, database);
     const journalDir = path.join(config.dataDir, 'digest-journal');
-    const summary = await runDigests({ database, transport, journalDir, baseUrl: config.baseUrl, signer, logger, settings: digestSettings(config) }, request);
+    // Interests are ranked lexically: a process that only sends digests needs no embedder.
+    const search = getSearchService({ config, database, logger }, { embedder: 'none' });
+    const summary = await runDigests({ database, transport, journalDir, baseUrl: config.baseUrl, signer, search, logger, settings: digestSettings(config) }, request);
     return { ...summary, transport: transport.kind };
   } finally {
     await transport.close();

@@ -46,6 +46,7 @@ import type { Frequency, Preferences } from './preferences.ts';
 import { renderDigest, type RenderedMail } from './render.ts';
 import { duePeriod, periodForDate, periodFromKey, type DigestPeriod } from './schedule.ts';
 import { paperTotal, selectDigest } from './select.ts';
+import type { SearchService } from '../search/types.ts';
 import { TopicIndex } from './topics.ts';
 import { MailDeliveryError, messageIdHost, type MailTransport, type OutgoingMail } from './transport.ts';
 
@@ -80,6 +81,8 @@ export interface DigestRunContext {
   journalDir: string;
   baseUrl: string;
   signer: LinkSigner;
+  /** Ranks subscribers' free-text interests (the same service /search answers from). */
+  search: SearchService;
   logger?: Logger;
   settings?: Partial<DigestRunSettings>;
   now?: () => Date;
@@ -201,7 +204,12 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     const key = `${period.frequency}/${period.key}`;
     let c = contents.get(key);
     if (!c) {
-      c = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending) }));
+      c = loadPeriodPapers(ctx.database, period).then(async (trending) => {
+        const index = new TopicIndex(trending, ctx.search);
+        // Every interest of this run's subscribers in one search; a subscriber outside them is prepared on delivery.
+        await index.prepare(subscribers.flatMap((s) => s.preferences.interests));
+        return { period, trending, index };
+      });
       contents.set(key, c);
     }
     return c;
@@ -223,7 +231,9 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     const subs = await subscriptionsByIds(ctx.database, planned.map((p) => p.subscriptionId));
     for (const p of planned) {
       const sub = subs.get(p.subscriptionId)!;
-      const { rendered, paperIds } = composeDigest(await contentFor(p.period), sub, links, ctx.baseUrl, host);
+      const content = await contentFor(p.period);
+      await content.index.prepare(sub.preferences.interests);
+      const { rendered, paperIds } = composeDigest(content, sub, links, ctx.baseUrl, host);
       const row = existing.get(deliveryKey(p.subscriptionId, p.periodKey));
       summary.dryRun.push({ email: sub.email, period: p.periodKey, subject: rendered.subject, paperIds, state: row ? `already ${row.status}` : 'would send' });
     }
@@ -307,6 +317,7 @@ export async function runDigests(ctx: DigestRunContext, request: DigestRunReques
     const attempts = Number(row.attempts);
     try {
       const content = await contentFor(periodFromKey(row.frequency as Frequency, row.period_key));
+      await content.index.prepare(sub.preferences.interests);
       const { mail, paperIds } = composeDigest(content, sub, links, ctx.baseUrl, host);
       mail.messageId = row.message_id;
       const result = await ctx.transport.send(mail, { onHandOff: () => journal.record({ key, attempt: attempts }) });

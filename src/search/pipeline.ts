@@ -8,6 +8,7 @@
 // papers on world models first.
 import type { RankedDocs, RelatedTerms, SearchEngine } from './engine.ts';
 import { documentFrequency } from './lexical/index.ts';
+import { DocCursor, END_OF_LIST } from './lexical/postings.ts';
 import { docMask, findAuthorNames, type NameMatch } from './names/query-names.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
 import { correctQuery, type SpellingCorrection } from './spelling/correct.ts';
@@ -98,4 +99,23 @@ export function rankPlan(
 
 function hasWords(q: ParsedQuery): boolean {
   return q.terms.size > 0 || q.phrases.length > 0 || q.required.length > 0;
+}
+
+/**
+ * The documents (within `within`, when given) containing every word of a one- or two-word query and at least half
+ * the words of a longer one. A query word the index does not know counts as a word no document has.
+ */
+export function mostWordsMask(engine: SearchEngine, parsed: ParsedQuery, within: Uint8Array | null): Uint8Array {
+  const words = [...parsed.terms.keys()];
+  const needed = words.length <= 2 ? words.length : Math.ceil(words.length / 2);
+  const counts = new Uint16Array(engine.docCount);
+  const cursor = new DocCursor(engine.lexical);
+  for (const w of words) {
+    const term = engine.lexical.termIds.get(w);
+    if (term === undefined) continue;
+    for (cursor.open(term); cursor.doc !== END_OF_LIST; cursor.next()) if (!within || within[cursor.doc]) counts[cursor.doc]++;
+  }
+  const mask = new Uint8Array(engine.docCount);
+  if (needed > 0) for (let d = 0; d < counts.length; d++) mask[d] = counts[d] >= needed ? 1 : 0;
+  return mask;
 }

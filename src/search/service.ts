@@ -10,7 +10,7 @@ import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
 import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
 import { highlight, snippet } from './highlight.ts';
 import { signsAs } from './names/query-names.ts';
-import { planQuery, rankPlan, type QueryPlan } from './pipeline.ts';
+import { mostWordsMask, planQuery, rankPlan, type QueryPlan } from './pipeline.ts';
 import { type Embedder, paperText } from './semantic/embedder.ts';
 import { attachVectors, loadEmbedder } from './semantic/prepare.ts';
 import { startWorkerBuild, type WorkerBuild, type WorkerBuildRequest } from './worker-build.ts';
@@ -234,7 +234,8 @@ export class DatabaseSearchService implements SearchService {
       const wantVector = mode !== 'lexical' && this.embedder && engine.vectors && parsed.text;
       const qv = wantVector ? (await this.embedder!.embed([parsed.text]))[0] : null;
       const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
-      let ranked = rankPlan(engine, plan, mode, k, qv, this.relatedTerms(), within);
+      const scope = options.match === 'most' ? mostWordsMask(engine, parsed, within) : within;
+      let ranked = rankPlan(engine, plan, mode, k, qv, this.relatedTerms(), scope);
       if (sort !== 'relevance') ranked = await this.resort(engine, ranked, sort);
       out.push(await this.hits(engine, plan, ranked, offset, limit));
     }

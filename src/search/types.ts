@@ -31,6 +31,11 @@ export interface SearchOptions {
    * typed ("search instead for …"); the correction is still reported, with `applied: false`.
    */
   correctSpelling?: boolean;
+  /**
+   * 'any' (default): papers matching any query word are ranked. 'most': only papers containing every word of a one-
+   * or two-word query and at least half the words of a longer one (digest interests).
+   */
+  match?: 'any' | 'most';
 }
 
 /** One piece of a highlighted field, shaped like Hugging Face's `highlightedTitle` / `highlightedSummary`. */

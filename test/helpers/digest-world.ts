@@ -2,7 +2,8 @@
 // send and fault tests.
 import { confirmSubscription, requestSubscription } from '../../src/db/subscriptions.ts';
 import { DEFAULT_PREFERENCES, type Preferences } from '../../src/mail/preferences.ts';
-import type { TestDatabase } from './db.ts';
+import { DatabaseSearchService } from '../../src/search/service.ts';
+import { tempDir, type TestDatabase } from './db.ts';
 import { loadHfDays, loadListingDays } from './digest-fixtures.ts';
 
 export const FIXTURE_DAYS = ['2025-05-26', '2025-05-27', '2025-05-28', '2025-05-29', '2025-05-30', '2025-06-02', '2025-06-03', '2025-06-04', '2025-06-05'];
@@ -27,4 +28,9 @@ export async function addSubscriber(database: TestDatabase, email: string, prefe
   const outcome = await confirmSubscription(database, subscription.id, subscription.confirmNonce!, now);
   if (outcome !== 'confirmed') throw new Error(`could not confirm ${email}: ${outcome}`);
   return subscription.id;
+}
+
+/** The search service digests rank interests with: lexical only, as the digest job runs it. */
+export function digestSearch(database: TestDatabase): DatabaseSearchService {
+  return new DatabaseSearchService(database, { dataDir: tempDir(), embedder: 'none', refreshIntervalMs: 0, minRebuildIntervalMs: 0, trainIfMissing: false });
 }

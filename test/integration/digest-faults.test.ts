@@ -9,7 +9,7 @@ import { runDigests } from '../../src/mail/digest-runner.ts';
 import { LinkSigner } from '../../src/mail/links.ts';
 import { createMailTransport } from '../../src/mail/transport.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../helpers/db.ts';
-import { addSubscriber, BASE_URL, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
+import { addSubscriber, BASE_URL, digestSearch, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { hasSharedData } from '../helpers/shared-data.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 
@@ -121,7 +121,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
     })();
     try {
       const summary = await runDigests(
-        { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), settings: { retryBaseMs: 400, maxWaitMs: 30_000, maxAttempts: 20 } },
+        { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), search: digestSearch(database), settings: { retryBaseMs: 400, maxWaitMs: 30_000, maxAttempts: 20 } },
         { date: '2025-06-04' },
       );
       await restart;
@@ -146,7 +146,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest faults on %s', (kind
     });
     try {
       const summary = await runDigests(
-        { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), settings: { retryBaseMs: 300, maxWaitMs: 30_000, maxAttempts: 20 } },
+        { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer: new LinkSigner(SECRET_KEY), search: digestSearch(database), settings: { retryBaseMs: 300, maxWaitMs: 30_000, maxAttempts: 20 } },
         { date: '2025-06-04' },
       );
       await outage;

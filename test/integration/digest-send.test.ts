@@ -9,7 +9,7 @@ import { LinkSigner } from '../../src/mail/links.ts';
 import { DEFAULT_PREFERENCES } from '../../src/mail/preferences.ts';
 import { createMailTransport, type MailTransport } from '../../src/mail/transport.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../helpers/db.ts';
-import { addSubscriber, BASE_URL, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
+import { addSubscriber, BASE_URL, digestSearch, loadFixturePapers, SECRET_KEY } from '../helpers/digest-world.ts';
 import { hasSharedData } from '../helpers/shared-data.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 
@@ -34,7 +34,7 @@ describe.skipIf(!hasSharedData).each(databaseKinds)('digest sending on %s', (kin
     smtp = await startSmtpServer();
     transport = createMailTransport({ SMTP_URL: smtp.url, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', dataDir: tempDir(), baseUrl: BASE_URL });
     // A fixed clock on a Saturday: runs without --date then plan no daily digest, and this week's weekly exists.
-    ctx = { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer, settings: { retryBaseMs: 60_000, maxWaitMs: 0 }, now: () => new Date('2025-06-07T12:00:00Z') };
+    ctx = { database, transport, journalDir: tempDir(), baseUrl: BASE_URL, signer, search: digestSearch(database), settings: { retryBaseMs: 60_000, maxWaitMs: 0 }, now: () => new Date('2025-06-07T12:00:00Z') };
     ids.ada = await addSubscriber(database, 'ada@example.org', { interests: ['diffusion models'], categories: ['cs.CL'], paperCount: 10 });
     ids.bob = await addSubscriber(database, 'bob@example.org', { paperCount: 5 });
     ids.cyd = await addSubscriber(database, 'cyd@example.org', { frequency: 'weekly', categories: ['cs.CV'] });

@@ -28,6 +28,7 @@ import { DEFAULT_PREFERENCES, parsePreferences, type Preferences } from '../../m
 import { renderConfirmation } from '../../mail/render.ts';
 import { periodForDate, type DigestPeriod } from '../../mail/schedule.ts';
 import { TopicIndex } from '../../mail/topics.ts';
+import { getSearchService } from '../../search/service.ts';
 import { createMailTransport, messageIdHost, type MailTransport } from '../../mail/transport.ts';
 import { htmlDocument, Layout } from '../components/layout.tsx';
 import type { AppContext } from '../context.ts';
@@ -70,7 +71,7 @@ export function digestServices(ctx: AppContext): DigestServices {
       const hit = periods.get(key);
       if (hit && Date.now() - hit.at < PERIOD_CACHE_MS) return hit.content;
       if (periods.size >= PERIOD_CACHE_ENTRIES) periods.delete(periods.keys().next().value!);
-      const content = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending) }));
+      const content = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending, getSearchService(ctx)) }));
       // A failed load is not kept.
       content.catch(() => periods.delete(key));
       periods.set(key, { at: Date.now(), content });
@@ -287,6 +288,7 @@ export function digestRoutes(ctx: AppContext, services: DigestServices = digestS
     const date = await previewDate(ctx, preferences, c.req.query('date'));
     const period = periodForDate(preferences.frequency, date)!;
     const content = await services.periodContent(period);
+    await content.index.prepare(preferences.interests);
     const links = await services.links();
     const who = sub ?? { id: '0000000000000000', email: 'you@example.org', linkKey: '', preferences };
     const { rendered } = composeDigest(content, { ...who, preferences }, links, config.baseUrl, messageIdHost(config.baseUrl));
