@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { JobCounts } from '../db/jobs.ts';
 import { harvestListing } from '../ingest/arxiv-listing.ts';
 import { harvestOai } from '../ingest/arxiv-oai.ts';
+import { processIndexQueue } from '../ingest/index-queue.ts';
 import { refreshGithubStars } from '../ingest/github.ts';
 import { syncHfDailyPapers } from '../ingest/hf-sync.ts';
 import type { SourceContext } from '../ingest/http.ts';
@@ -45,6 +46,15 @@ export const jobs: JobDefinition[] = [
     lease: 'arxiv',
     enabled: () => true,
     run: (ctx) => harvestListing(ctx),
+  },
+  {
+    name: 'index-requests',
+    summary: 'papers people asked to index (and submissions of papers not stored yet): one arXiv API lookup per 50 queued ids',
+    // Every minute: the request page promises the paper within a minute or two of asking.
+    schedule: '* * * * *',
+    lease: 'index-requests',
+    enabled: () => true,
+    run: (ctx) => processIndexQueue(ctx),
   },
   {
     name: 'github-stars',

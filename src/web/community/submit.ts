@@ -1,6 +1,7 @@
 // Submitting a paper to the Daily Papers: resolve the id, fetch the paper from arXiv when it is not stored
 // yet, apply the rules (recent, not already in the feed, a daily cap per person) and record it.
 import { tryParseArxivId } from '../../domain/arxiv-id.ts';
+import { ageProblem } from '../../domain/submissions.ts';
 import { getPaper, upsertPapers, type StoredPaper } from '../../db/papers.ts';
 import { recordSubmission } from '../../db/submissions.ts';
 import { badRequest, notFound } from '../../errors.ts';
@@ -29,15 +30,4 @@ export async function submitPaper(ctx: AppContext, user: CurrentUser, input: str
   const day = now.toISOString().slice(0, 10);
   await recordSubmission(ctx.database, { userId: user.id, username: user.username, paperId: paper.id, day, maxPerDay: ctx.config.SUBMISSIONS_PER_DAY }, now);
   return { paper, day };
-}
-
-/** As on Hugging Face: only papers published on arXiv within the last N days can be submitted. */
-export function ageProblem(paper: Pick<StoredPaper, 'submittedAt' | 'versions'>, now: Date, maxAgeDays: number): string | null {
-  const published = paper.versions.find((v) => v.version === 1)?.created ?? paper.submittedAt;
-  if (!published || Number.isNaN(Date.parse(published))) return 'arXiv does not say when this paper was published, so it cannot be submitted';
-  const ageDays = (now.getTime() - Date.parse(published)) / 86_400_000;
-  if (ageDays > maxAgeDays) {
-    return `only papers published on arXiv in the last ${maxAgeDays} days can be submitted (this one is from ${published.slice(0, 10)})`;
-  }
-  return null;
 }
