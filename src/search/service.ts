@@ -9,6 +9,7 @@ import { attentionSignals, papersByIds, papersVersion, streamIndexablePapers, ty
 import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
 import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
 import { highlight, snippet } from './highlight.ts';
+import { parsePersonName } from './names/person-name.ts';
 import { signsAs } from './names/query-names.ts';
 import { mostWordsMask, planQuery, rankPlan, type QueryPlan } from './pipeline.ts';
 import { type Embedder, paperText } from './semantic/embedder.ts';
@@ -320,14 +321,22 @@ export class DatabaseSearchService implements SearchService {
     };
   }
 
-  /** Each typed author name with the name as its newest paper writes it and the number of papers it signs. */
+  /**
+   * Each typed author name with the name as the papers write it (the commonest form among its newest papers, full
+   * given names before initials) and the number of papers it signs.
+   */
   private async authorMatches(engine: SearchEngine, plan: QueryPlan): Promise<AuthorMatch[]> {
     if (!plan.names.length) return [];
-    const newest = plan.names.map((n) => engine.ids.id(n.docs[n.docs.length - 1]));
-    const rows = await papersByIds(this.database, newest);
+    const newest = plan.names.map((n) => Array.from(n.docs.slice(-5), (d) => engine.ids.id(d)));
+    const rows = await papersByIds(this.database, newest.flat());
     return plan.names.map((n, i) => {
-      const authors = safeNames(rows.find((r) => r.id === newest[i])?.authors);
-      const name = authors.find((a) => signsAs(a, n)) ?? n.text;
+      const forms = new Map<string, number>();
+      for (const row of rows) {
+        if (!newest[i].includes(row.id)) continue;
+        for (const author of safeNames(row.authors)) if (signsAs(author, n)) forms.set(author, (forms.get(author) ?? 0) + 1);
+      }
+      const full = (name: string) => (parsePersonName(name)?.given.some((g) => g.length > 1) ? 1 : 0);
+      const name = [...forms].sort((a, b) => full(b[0]) - full(a[0]) || b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? n.text;
       return { name, typed: n.text, papers: n.docs.length, query: `author:"${name.replace(/"/g, '')}"` };
     });
   }
