@@ -2,12 +2,15 @@
 // A seeded sample of papers is held out: they are indexed and embedded from their abstract only (no title), and
 // each one's title is a query whose single relevant paper is itself. The corpus embedder never sees a held-out
 // title, so nothing it learns from (title → abstract) pairs answers these queries by memory. Two embedders are
-// compared in the same run: the default (contrastive) one and the plain LSA baseline (contrastiveEpochs 0).
+// compared in the same run: the default (contrastive) one and the plain LSA baseline (contrastiveEpochs 0). Every row
+// is measured twice: the titles as typed (parse and rank) and through the query pipeline the service uses (spelling
+// correction and author names first, pipeline.ts), so what query understanding costs known-item search shows.
 //
 //   npm run bench -- search-quality [--papers 20000] [--queries 500] [--weights 0.2,0.5]
 import { parseArgs } from 'node:util';
 import { DEFAULT_HYBRID, SearchEngine } from '../src/search/engine.ts';
 import { mrrAt, recallAt } from '../src/search/eval/metrics.ts';
+import { planQuery, rankPlan } from '../src/search/pipeline.ts';
 import { parseQuery } from '../src/search/query.ts';
 import { CorpusEmbedder, trainCorpusModel, type CorpusModelOptions } from '../src/search/semantic/corpus-embedder.ts';
 import { paperText } from '../src/search/semantic/embedder.ts';
@@ -38,8 +41,10 @@ export async function run(args: string[]): Promise<void> {
   const docs = papers.map((p) => ({ ...p, title: heldOut.has(p.id) ? '' : p.title }));
   const engine = SearchEngine.build(docs);
   const texts = docs.map((d) => (d.title ? paperText(d.title, d.abstract) : d.abstract));
-  const queries = papers.filter((p) => heldOut.has(p.id)).map((p) => ({ id: p.id, parsed: parseQuery(p.title) }));
-  console.log(`${n} papers, ${queries.length} held-out titles as queries`);
+  const queries = papers.filter((p) => heldOut.has(p.id)).map((p) => ({ id: p.id, parsed: parseQuery(p.title), plan: planQuery(engine, p.title) }));
+  const corrected = queries.filter((q) => q.plan.correction).length;
+  const named = queries.filter((q) => q.plan.names.length).length;
+  console.log(`${n} papers, ${queries.length} held-out titles as queries (the pipeline corrected ${corrected} and read an author name in ${named})`);
 
   function measure(label: string, options: Partial<CorpusModelOptions>): void {
     const started = performance.now();
@@ -59,18 +64,25 @@ export async function run(args: string[]): Promise<void> {
     }
     for (const [name, mode, w, related] of runs) {
       const e = new SearchEngine(engine.lexical, docs, quantized, null, { ...DEFAULT_HYBRID, semanticWeight: w || DEFAULT_HYBRID.semanticWeight, relatedWeight: related });
-      let mrr = 0;
-      let r10 = 0;
-      let r100 = 0;
-      for (const q of queries) {
-        const ranked = e.rank(q.parsed, mode, 100, embedder.embedOne(q.parsed.text), (t) => embedder.relatedTerms(t)).docs.map((d) => e.ids.id(d));
-        const rel = new Map([[q.id, 1]]);
-        mrr += mrrAt(ranked, rel, 10);
-        r10 += recallAt(ranked, rel, 10);
-        r100 += recallAt(ranked, rel, 100);
+      for (const pipeline of [false, true]) {
+        let mrr = 0;
+        let r10 = 0;
+        let r100 = 0;
+        for (const q of queries) {
+          const related = (t: string) => embedder.relatedTerms(t);
+          const docs = pipeline
+            ? rankPlan(e, q.plan, mode, 100, embedder.embedOne(q.plan.parsed.text), related).docs
+            : e.rank(q.parsed, mode, 100, embedder.embedOne(q.parsed.text), related).docs;
+          const ranked = docs.map((d) => e.ids.id(d));
+          const rel = new Map([[q.id, 1]]);
+          mrr += mrrAt(ranked, rel, 10);
+          r10 += recallAt(ranked, rel, 10);
+          r100 += recallAt(ranked, rel, 100);
+        }
+        const k = queries.length;
+        const label = `${pipeline ? '+ pipeline' : name}`.padEnd(13);
+        rows.push(`  ${label} MRR@10 ${(mrr / k).toFixed(4)}  recall@10 ${(r10 / k).toFixed(4)}  recall@100 ${(r100 / k).toFixed(4)}`);
       }
-      const k = queries.length;
-      rows.push(`  ${name.padEnd(13)} MRR@10 ${(mrr / k).toFixed(4)}  recall@10 ${(r10 / k).toFixed(4)}  recall@100 ${(r100 / k).toFixed(4)}`);
     }
     console.log(`${label}: trained in ${(trainMs / 1000).toFixed(1)} s, embedded ${texts.length} papers in ${(embedMs / 1000).toFixed(1)} s (${((embedMs * 1000) / texts.length).toFixed(0)} µs each)`);
     console.log(rows.join('\n'));

@@ -2,9 +2,11 @@
 //
 // Search latency on the 74k real papers of ../shared/data/arxiv-daily-listings (or N synthetic papers made of
 // fragments of the real ones, so vocabulary, term frequencies and local word order follow the real corpus),
-// over four query classes: common words, rare words, quoted phrases and pasted abstracts. Reports p50/p95/p99
-// for lexical, semantic and hybrid (parse + embed + rank + highlights/snippets of the 10 shown hits, after one
-// untimed warm-up pass over every query), index build times and resident memory, against SQLite FTS5
+// over six query classes: common words, rare words, quoted phrases, pasted abstracts, author names (real full names
+// from the corpus) and typos (a title word with one letter changed, dropped, added or swapped). Reports p50/p95/p99
+// for lexical, semantic and hybrid (spelling correction and author names + embed + rank + highlights/snippets of
+// the 10 shown hits, the path the service takes, after one untimed warm-up pass over every query), what the query
+// planning alone costs, index build times and resident memory, against SQLite FTS5
 // `ORDER BY bm25` and MiniSearch over the same papers in the same run (MiniSearch is skipped above 200k papers:
 // it needs several GB there), and against two variants of our own lexical path: scoring every posting (no top-k
 // pruning) and MaxScore without long-query pruning (rank only).
@@ -18,6 +20,7 @@ import { SearchEngine, type EngineDoc } from '../src/search/engine.ts';
 import { highlight, snippet } from '../src/search/highlight.ts';
 import { buildLexicalIndex, DEFAULT_BM25, documentFrequency, indexMemory, lookupTerm, postingCount } from '../src/search/lexical/index.ts';
 import { topKExhaustive, topKMaxScore } from '../src/search/lexical/topk.ts';
+import { planQuery, rankPlan } from '../src/search/pipeline.ts';
 import { parseQuery } from '../src/search/query.ts';
 import { CorpusEmbedder, trainCorpusModel } from '../src/search/semantic/corpus-embedder.ts';
 import { paperText } from '../src/search/semantic/embedder.ts';
@@ -28,8 +31,8 @@ import { STOPWORDS } from '../src/search/text/stopwords.ts';
 import type { SearchMode } from '../src/search/types.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data/arxiv-daily-listings/days');
-type QueryClass = 'common' | 'rare' | 'phrase' | 'long';
-const CLASSES: QueryClass[] = ['common', 'rare', 'phrase', 'long'];
+type QueryClass = 'common' | 'rare' | 'phrase' | 'long' | 'name' | 'typo';
+const CLASSES: QueryClass[] = ['common', 'rare', 'phrase', 'long', 'name', 'typo'];
 
 interface RealPaper {
   id: string;
@@ -139,7 +142,17 @@ export function makeQueries(real: RealPaper[], perClass: number): Record<QueryCl
   const byDf = [...words.keys()].map((w) => [w, dfOf(w)] as const).sort((a, b) => b[1] - a[1]);
   const common = byDf.slice(0, 60).map(([w]) => w);
   const rare = byDf.filter(([, df]) => df >= 2 && df <= 10).map(([w]) => w);
-  const out: Record<QueryClass, string[]> = { common: [], rare: [], phrase: [], long: [] };
+  const out: Record<QueryClass, string[]> = { common: [], rare: [], phrase: [], long: [], name: [], typo: [] };
+  const authorCounts = new Map<string, number>();
+  for (const p of real.slice(0, 20_000)) for (const a of p.authors) authorCounts.set(a, (authorCounts.get(a) ?? 0) + 1);
+  const authors = [...authorCounts].filter(([a, n]) => n >= 3 && a.includes(' ')).map(([a]) => a);
+  const titleWords = [...words.keys()].filter((w) => w.length >= 6);
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const typo = (w: string) => {
+    const i = 1 + Math.floor(rand() * (w.length - 2));
+    const c = letters[Math.floor(rand() * 26)];
+    return [w.slice(0, i) + w.slice(i + 1), w.slice(0, i) + c + w.slice(i), w.slice(0, i) + c + w.slice(i + 1), w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)][Math.floor(rand() * 4)];
+  };
   for (let i = 0; i < perClass; i++) {
     out.common.push([pick(common), pick(common), pick(common)].slice(0, 2 + (i % 2)).join(' '));
     out.rare.push([pick(rare), pick(rare)].slice(0, 1 + (i % 2)).join(' '));
@@ -152,6 +165,8 @@ export function makeQueries(real: RealPaper[], perClass: number): Record<QueryCl
       }
     }
     out.long.push(pick(real).abstract);
+    out.name.push(pick(authors));
+    out.typo.push([typo(pick(titleWords)), pick(common)].slice(0, 1 + (i % 2)).join(' '));
   }
   return out;
 }
@@ -252,11 +267,15 @@ export async function run(args: string[]): Promise<void> {
   const modes: SearchMode[] = embedder ? ['lexical', 'semantic', 'hybrid'] : ['lexical'];
   const results: Record<string, Record<QueryClass, ReturnType<typeof percentiles>>> = {};
   /** One search as a user sees it: rank (with the query's embedding) plus highlights of the shown hits, in ms. */
-  const searchOnce = (mode: SearchMode, q: string): number => {
-    const parsed = parseQuery(q);
-    const [ranked, rankMs] = time(() => {
-      const qv = mode !== 'lexical' && embedder ? embedder.embedOne(parsed.text) : null;
-      return engine.rank(parseQuery(q), mode, 10, qv, embedder ? (t) => embedder.relatedTerms(t) : undefined);
+  const searchOnce = (mode: SearchMode, q: string, pipeline = true): number => {
+    const [{ ranked, parsed }, rankMs] = time(() => {
+      if (!pipeline) {
+        const p = parseQuery(q);
+        return { ranked: engine.rank(p, mode, 10, mode !== 'lexical' && embedder ? embedder.embedOne(p.text) : null, embedder ? (t) => embedder.relatedTerms(t) : undefined), parsed: p };
+      }
+      const plan = planQuery(engine, q);
+      const qv = mode !== 'lexical' && embedder ? embedder.embedOne(plan.parsed.text) : null;
+      return { ranked: rankPlan(engine, plan, mode, 10, qv, embedder ? (t) => embedder.relatedTerms(t) : undefined), parsed: plan.parsed };
     });
     // Fetching the shown papers stands in for the database read and is not timed (at 1M it regenerates them).
     const shown = ranked.docs.map(paperAt);
@@ -276,8 +295,21 @@ export async function run(args: string[]): Promise<void> {
     results[mode] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
     for (const cls of CLASSES) results[mode][cls] = percentiles(queries[cls].map((q) => searchOnce(mode, q)));
   }
+  // The same-run baseline for query understanding: each query ranked as typed, without the pipeline.
+  for (const mode of modes) {
+    const name = `${mode}, as typed`;
+    results[name] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
+    for (const cls of CLASSES) results[name][cls] = percentiles(queries[cls].map((q) => searchOnce(mode, q, false)));
+  }
 
   const baselines: Record<string, Record<QueryClass, ReturnType<typeof percentiles>>> = {};
+  // What query understanding costs on its own: spelling correction and author names (planQuery), per class.
+  baselines['planning only'] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
+  for (const cls of CLASSES) baselines['planning only'][cls] = percentiles(queries[cls].map((q) => time(() => planQuery(engine, q))[1]));
+  const corrected = CLASSES.map((c) => `${c} ${queries[c].filter((q) => planQuery(engine, q).correction).length}`).join(', ');
+  const named = CLASSES.map((c) => `${c} ${queries[c].filter((q) => planQuery(engine, q).names.length).length}`).join(', ');
+  console.log(`spelling dictionary ${engine.spelling.size.toLocaleString('en-US')} words, ${mb(engine.spelling.byteLength())}; author index ${mb(engine.authorNames.byteLength())}`);
+  console.log(`queries corrected: ${corrected}; queries read as author names: ${named}`);
   // The top-k decision (docs/decisions/0004-search-topk.md): the same index and queries, scoring every posting,
   // and MaxScore without the long-query pruning.
   const variants: [string, (q: string) => void][] = [
@@ -355,11 +387,12 @@ export async function run(args: string[]): Promise<void> {
 
   const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1)).padStart(8);
   console.log(`\nlatency in ms (p50 / p95 / p99), top 10 with highlights; resident memory after build: ${mb(rss)} (${mb(rss - rssStart)} more than before building; the process also holds the 74k source papers; ${rssParts})`);
-  console.log(`${'engine'.padEnd(14)}${CLASSES.map((c) => c.padStart(27)).join('')}`);
+  console.log(`${'engine'.padEnd(20)}${CLASSES.map((c) => c.padStart(27)).join('')}`);
   for (const [name, r] of [...Object.entries(results), ...Object.entries(baselines)]) {
-    console.log(`${name.padEnd(14)}${CLASSES.map((c) => (r[c] ? `${fmt(r[c].p50)} /${fmt(r[c].p95)} /${fmt(r[c].p99)}` : ' '.repeat(27))).join('')}`);
+    console.log(`${name.padEnd(20)}${CLASSES.map((c) => (r[c] ? `${fmt(r[c].p50)} /${fmt(r[c].p95)} /${fmt(r[c].p99)}` : ' '.repeat(27))).join('')}`);
   }
   for (const base of Object.keys(baselines)) {
+    if (base === 'planning only') continue;
     const ratios = CLASSES.map((c) => `${c} ${(baselines[base][c].p95 / results.lexical[c].p95).toFixed(1)}×`).join(', ');
     console.log(`p95 speed-up of lexical over ${base}: ${ratios}`);
   }

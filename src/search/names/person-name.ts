@@ -1,5 +1,5 @@
 // Person names → the keys under which a name is found, one pure function for the papers' author lists and for what
-// people type. Normalisation: case and accents off (Müller = Muller), apostrophes dropped (O'Brien = OBrien),
+// people type. Normalisation: case and accents off (Müller = Muller, Nießner = Niessner), apostrophes dropped (O'Brien = OBrien),
 // "Surname, Given" turned around, suffixes (Jr., III) dropped, particles between given names and surname
 // (van, von, de, der, da, di, du, la, le, …) dropped, hyphenated given names split (Jean-Pierre = Jean Pierre) and a
 // hyphenated surname glued (Smith-Jones = SmithJones). The surname is the last word, as the sources write names
@@ -24,6 +24,7 @@ export interface PersonName {
 /** Words of a name as written: whitespace-separated, each split into its letter runs (J.-P. → j, p). */
 function nameParts(text: string): string[][] {
   return normalizeText(text)
+    .replace(/ß/g, 'ss')
     .replace(/['’]/g, '')
     .split(/\s+/)
     .map((w) => w.split(/[^\p{L}\p{N}]+/u).filter(Boolean))

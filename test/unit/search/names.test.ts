@@ -11,6 +11,7 @@ describe('person names', () => {
     ['YANN LECUN', { surname: 'lecun', given: ['yann'] }],
     ['Bernhard Schölkopf', { surname: 'scholkopf', given: ['bernhard'] }],
     ['Thomas Müller', { surname: 'muller', given: ['thomas'] }],
+    ['Matthias Nießner', { surname: 'niessner', given: ['matthias'] }],
     ['Y. LeCun', { surname: 'lecun', given: ['y'] }],
     ['J.-P. Sartre', { surname: 'sartre', given: ['j', 'p'] }],
     ['Jean-Pierre Sartre', { surname: 'sartre', given: ['jean', 'pierre'] }],
