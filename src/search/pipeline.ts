@@ -29,10 +29,14 @@ export interface QueryPlan {
 
 const FIELD_OR_QUOTE = /(^|\s)(?:author|au|category|cat|year):(?:"[^"]*"?|\S*)|"[^"]*"?/gi;
 
-export function planQuery(engine: SearchEngine, query: string, filters: SearchFilters = {}, correctSpelling = true): QueryPlan {
+/**
+ * `keepTyped`: search a corrected word some paper uses next to its correction (the default); false searches the
+ * corrected query alone (digests, where every word of an interest must match).
+ */
+export function planQuery(engine: SearchEngine, query: string, filters: SearchFilters = {}, correctSpelling = true, keepTyped = true): QueryPlan {
   const correction = correctQuery(query, spellingContext(engine));
   const applied = correction !== null && correctSpelling;
-  const text = applied ? correction.searched : query;
+  const text = applied ? (keepTyped ? correction.searched : correction.corrected) : query;
   const parsed = parseQuery(text, filters);
   // Names are read from the free words only: quoted phrases and field values mean what they say.
   const free = text.replace(FIELD_OR_QUOTE, ' ');
@@ -40,10 +44,16 @@ export function planQuery(engine: SearchEngine, query: string, filters: SearchFi
   let rest: ParsedQuery | null = null;
   if (names.length) {
     let remaining = text;
-    for (const n of names) remaining = remaining.replace(n.text, ' ');
+    for (const n of names) remaining = remaining.replace(namePattern(n.text), ' ');
     rest = parseQuery(remaining, filters);
   }
   return { parsed, correction, correctionApplied: applied, names, rest };
+}
+
+/** The typed name, whatever spaces and commas separate its words. */
+function namePattern(typed: string): RegExp {
+  const words = typed.split(/[\s,]+/).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(words.join('[\\s,]+'));
 }
 
 function spellingContext(engine: SearchEngine) {

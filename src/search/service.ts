@@ -230,7 +230,7 @@ export class DatabaseSearchService implements SearchService {
         out.push(known);
         continue;
       }
-      const plan = planQuery(engine, text, options.filters ?? {}, options.correctSpelling !== false);
+      const plan = planQuery(engine, text, options.filters ?? {}, options.correctSpelling !== false, options.match !== 'most');
       const parsed = plan.parsed;
       const wantVector = mode !== 'lexical' && this.embedder && engine.vectors && parsed.text;
       const qv = wantVector ? (await this.embedder!.embed([parsed.text]))[0] : null;

@@ -76,8 +76,12 @@ export function correctWord(word: string, ctx: SpellingContext): SpellingFix | n
   return null;
 }
 
+/** Longer queries are not corrected: a pasted abstract is not typed, and its rare words are its point. */
+export const MAX_CORRECTED_WORDS = 24;
+
 /** The corrected query, or null when nothing needs correcting. */
 export function correctQuery(query: string, ctx: SpellingContext): SpellingCorrection | null {
+  if (query.length > MAX_CORRECTED_WORDS * 40 || (query.match(/\S+/g)?.length ?? 0) > MAX_CORRECTED_WORDS) return null;
   const protectedRanges: [number, number][] = [];
   for (const m of query.matchAll(FIELD_OR_QUOTE)) protectedRanges.push([m.index!, m.index! + m[0].length]);
   const isProtected = (at: number) => protectedRanges.some(([a, b]) => at >= a && at < b);

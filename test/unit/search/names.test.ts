@@ -85,6 +85,7 @@ describe('author names in queries', () => {
 
   it('ranks the named author\'s papers by the rest of the query', () => {
     expect(ids('Yann LeCun world models').slice(0, 3)).toEqual(['lecun2', 'lecun1', 'lecun3']);
+    expect(ids('LeCun,Yann  world models').slice(0, 3)).toEqual(['lecun2', 'lecun1', 'lecun3']);
   });
 
   it('matches names made of common words as a unit', () => {
