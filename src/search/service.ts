@@ -225,7 +225,7 @@ export class DatabaseSearchService implements SearchService {
     const out: SearchResult[] = [];
     for (const query of queries) {
       const text = typeof query === 'string' ? query : '';
-      const known = await this.knownItem(text);
+      const known = await this.knownItem(text, offset);
       if (known) {
         out.push(known);
         continue;
@@ -247,7 +247,7 @@ export class DatabaseSearchService implements SearchService {
    * The result for a query that is one arXiv identifier: the stored paper as the only hit, or no hits and
    * `stored: false`. Read from the papers table, so a paper stored since the index was built is found at once.
    */
-  private async knownItem(query: string): Promise<SearchResult | null> {
+  private async knownItem(query: string, offset: number): Promise<SearchResult | null> {
     const ref = tryParseArxivId(query);
     if (!ref) return null;
     const forms = storedIdForms(ref);
@@ -255,10 +255,10 @@ export class DatabaseSearchService implements SearchService {
     const row = forms.map((id) => rows.find((r) => r.id === id)).find((r) => r !== undefined);
     const knownItem: KnownItem = { id: row?.id ?? forms[0], version: ref.version, stored: row !== undefined };
     const none = new Set<string>();
-    const hits: SearchHit[] = row
+    const hits: SearchHit[] = row && offset === 0
       ? [{ id: row.id, score: 1, parts: {}, highlights: { title: highlight(row.title, none), summary: highlight(row.abstract, none) }, snippet: snippet(row.abstract, none) }]
       : [];
-    return { total: hits.length, hits, parsed: { terms: [], phrases: [] }, knownItem, spelling: null, authors: [] };
+    return { total: row ? 1 : 0, hits, parsed: { terms: [], phrases: [] }, knownItem, spelling: null, authors: [] };
   }
 
   /** The embedder's related words for the hybrid rerank, when it has word neighbours (the corpus model does). */

@@ -50,6 +50,10 @@ describe.each(databaseKinds)('search service: ids, names, spelling (%s)', (kind)
     expect(result.hits[0].snippet).toContain('Self-supervised');
   });
 
+  it('pages a known item like any result: one paper, on the first page only', async () => {
+    expect(await search.search('2506.00338', { offset: 20 })).toMatchObject({ total: 1, hits: [], knownItem: { stored: true } });
+  });
+
   it('finds an old-style id with a subject class under the id arXiv stores', async () => {
     const result = await search.search('math.AG/0101001v2');
     expect(result.knownItem).toEqual({ id: 'math/0101001', version: 2, stored: true });
