@@ -5,6 +5,7 @@ const benches: Record<string, { summary: string; load: () => Promise<{ run(args:
   'search-build': { summary: 'longest app-thread stall during a search index build, worker thread vs in-process, 74k real papers', load: () => import('./search-build.ts') },
   'search-quality': { summary: 'arXiv known-item check (held-out titles find their own abstracts), LSA vs the default embedder', load: () => import('./search-quality.ts') },
   'search-names': { summary: 'free-text author names (32 real ones, many of common words) on an imported store: success@5 and precision@5', load: () => import('./search-names.ts') },
+  'spelling-libraries': { summary: "the 74k papers' spelling dictionary in mnemonist's SymSpell vs ours: build, memory, lookups (needs mnemonist installed)", load: () => import('./spelling-libraries.ts') },
   search: { summary: 'search latency by query class (lexical/semantic/hybrid) vs FTS5 and MiniSearch, 74k real or N synthetic papers', load: () => import('./search.ts') },
   load: { summary: 'people voting and commenting at once, SQLite and PostgreSQL', load: () => import('./load.ts') },
   import: { summary: 'import the 410 daily listing files into a fresh store vs gunzip + JSON.parse alone, SQLite and PostgreSQL', load: () => import('./import.ts') },
