@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { SearchEngine } from '../src/search/engine.ts';
+import { DEFAULT_HYBRID, SearchEngine } from '../src/search/engine.ts';
 import { parseQuery } from '../src/search/query.ts';
 import { CorpusEmbedder } from '../src/search/semantic/corpus-embedder.ts';
 import { HnswIndex } from '../src/search/semantic/vector-index.ts';
@@ -33,7 +33,7 @@ export async function run(args: string[]): Promise<void> {
   const { content } = loaded;
   const dims = content.vectors?.dimensions ?? 0;
   const graph = await step('map HNSW graph', () => (content.annFile ? HnswIndex.view(content.annFile, dims, content.docs.ids.count) : null));
-  const engine = new SearchEngine(content.lexical, content.docs, content.vectors, graph);
+  const engine = new SearchEngine(content.lexical, content.docs, content.vectors, graph, DEFAULT_HYBRID, content.vocabulary);
   const model = await step('load corpus model', () => loadCorpusModel(searchDir(dir)));
   const embedder = model ? new CorpusEmbedder(model) : null;
   const first = info.queries.common[0];

@@ -126,6 +126,10 @@ export const configSchema = z.object({
   // Community
   SUBMISSION_MAX_AGE_DAYS: wholeNumber(1).default('14'),
   SUBMISSIONS_PER_DAY: wholeNumber(1).default('5'),
+  /** Papers one person (or client address) may ask to index per hour, failed lookups included. */
+  INDEX_REQUESTS_PER_HOUR: wholeNumber(1).default('10'),
+  /** Papers everyone together may ask to index per hour (each is one arXiv API lookup at most). */
+  INDEX_REQUESTS_PER_HOUR_TOTAL: wholeNumber(1).default('200'),
   /** How long after posting the author may still edit a comment. */
   COMMENT_EDIT_WINDOW_MINUTES: wholeNumber(0).default('30'),
   /** Password and sign-in link requests per client address per 15 minutes. */

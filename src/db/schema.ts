@@ -274,6 +274,38 @@ export interface DigestDeliveriesTable {
   updated_at: string;
 }
 
+/** "Index any arXiv paper" (migration 008): one row per accepted request. */
+export interface IndexRequestsTable {
+  id: string;
+  arxiv_id: string;
+  /** Who is counted for the per-person limit: "user:ID" or "ip:ADDRESS", as the caller says. */
+  requester: string;
+  /** index | submission */
+  purpose: string;
+  /** JSON the purpose needs once the paper is stored (a submission: the submitter). */
+  payload: string | null;
+  /** queued | stored | missing | failed | submitted | rejected */
+  status: string;
+  created_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+/** One arXiv lookup per id, however many requests name it (migration 008). */
+export interface IndexFetchesTable {
+  arxiv_id: string;
+  /** queued | fetched | missing | failed */
+  status: string;
+  queued_at: string;
+  attempts: number;
+  finished_at: string | null;
+  error: string | null;
+}
+
+export interface IndexRequestLockTable {
+  name: string;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
@@ -298,6 +330,9 @@ export interface DB {
   app_secrets: AppSecretsTable;
   subscriptions: SubscriptionsTable;
   digest_deliveries: DigestDeliveriesTable;
+  index_requests: IndexRequestsTable;
+  index_fetches: IndexFetchesTable;
+  index_request_lock: IndexRequestLockTable;
 }
 
 export type { Generated };

@@ -48,6 +48,7 @@ export async function buildSnapshot(papers: IndexablePaper[], highWater: string,
   log?.(`search: lexical index over ${papers.length} papers in ${Date.now() - started} ms`);
   const content: SnapshotContent = {
     lexical: engine.lexical,
+    vocabulary: engine.vocabulary,
     docs: {
       ids: engine.ids,
       days: engine.days,

@@ -1,12 +1,16 @@
 // The search engine over one snapshot of the papers: pure in-memory retrieval (lexical top-k, semantic
 // nearest neighbours, hybrid rerank), no I/O. The service builds one from the database; eval and the benchmark
 // build one from files.
-import { bm25Idf, buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, documentFrequency, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
+import { bm25Idf, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, documentFrequency, LexicalIndexBuilder, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
 import { rankSegments, similarInSegments } from './segments.ts';
 import { DocCursor } from './lexical/postings.ts';
 import type { RelatedTerm } from './semantic/embedder.ts';
 import { allowedCount, conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
+import { AuthorIndex, AuthorIndexBuilder, type AuthorIndexData } from './names/author-index.ts';
+import { docMask, nameDocs } from './names/query-names.ts';
 import { PaperIds } from './paper-ids.ts';
+import { buildSpellingData, SpellingDictionary, spellingMinDf, type SpellingData } from './spelling/dictionary.ts';
+import { SurfaceWordCounter } from './spelling/surface-words.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
 import { ANN_MIN_DOCS } from './semantic/prepare.ts';
 import type { QuantizedVectors } from './semantic/quantized.ts';
@@ -83,6 +87,34 @@ export function docTable(docs: readonly { id: string; day: string | null }[]): D
   };
 }
 
+/**
+ * What a build counts besides the postings: the surface words of titles and abstracts with their paper counts
+ * (the spelling dictionary, spelling/) and the author names as units (names/). Plain typed arrays and strings,
+ * stored in the snapshot as sections of their own.
+ */
+export interface Vocabulary {
+  spelling: SpellingData;
+  authorNames: AuthorIndexData;
+}
+
+/** The lexical index and the vocabulary of the same documents, each analysed once. */
+export function buildIndexes(docs: Iterable<EngineDoc>, params: Bm25Params = DEFAULT_BM25): { lexical: LexicalIndex; vocabulary: Vocabulary } {
+  const builder = new LexicalIndexBuilder(params);
+  const words = new SurfaceWordCounter();
+  const names = new AuthorIndexBuilder();
+  for (const doc of docs) {
+    names.add(builder.add(doc, words.add), doc.authors);
+    words.nextPaper();
+  }
+  const lexical = builder.build();
+  return { lexical, vocabulary: { spelling: buildSpellingData(words.entries(spellingMinDf(lexical.docCount))), authorNames: names.build() } };
+}
+
+const EMPTY_VOCABULARY: Vocabulary = {
+  spelling: buildSpellingData([]),
+  authorNames: { keys: new Float64Array(0), offsets: new Uint32Array(1), docs: new Int32Array(0) },
+};
+
 /** A query word or word pair as one index knows it: its term number there and its query weight. */
 export interface QueryCandidate extends QueryTerm {
   text: string;
@@ -92,6 +124,10 @@ export class SearchEngine {
   readonly ids: PaperIds;
   readonly days: Int32Array;
   readonly years: Int16Array;
+  /** Author names as units (names/): free-text name lookups and `author:"Full Name"`. */
+  readonly authorNames: AuthorIndex;
+  /** The spelling dictionary of these documents (spelling/). */
+  readonly spelling: SpellingDictionary;
 
   constructor(
     readonly lexical: LexicalIndex,
@@ -100,16 +136,20 @@ export class SearchEngine {
     public vectors: QuantizedVectors | null,
     public vectorIndex: VectorIndex | null = null,
     readonly hybrid: HybridParams = DEFAULT_HYBRID,
+    /** Left out for an engine that only ranks: no spelling words, no author names as units. */
+    readonly vocabulary: Vocabulary = EMPTY_VOCABULARY,
   ) {
     const table = 'ids' in docs ? docs : docTable(docs);
     this.ids = table.ids;
     this.days = table.days;
     this.years = table.years;
+    this.authorNames = new AuthorIndex(vocabulary.authorNames);
+    this.spelling = new SpellingDictionary(vocabulary.spelling);
   }
 
   static build(docs: EngineDoc[], params: Bm25Params = DEFAULT_BM25, hybrid: HybridParams = DEFAULT_HYBRID): SearchEngine {
-    const index = buildLexicalIndex(docs, params);
-    return new SearchEngine(index, docs, null, null, hybrid);
+    const { lexical, vocabulary } = buildIndexes(docs, params);
+    return new SearchEngine(lexical, docs, null, null, hybrid, vocabulary);
   }
 
   get docCount(): number {
@@ -117,17 +157,21 @@ export class SearchEngine {
   }
 
   /**
-   * Documents passing the query's filters and phrases, or null when it has none. Empty (all zero) when none pass.
-   * `pairKnown` says whether the collection has a phrase's word pair (default: whether this index has postings for
-   * it); an unknown pair is checked as its two words.
+   * Documents passing the query's filters and phrases (and `within`, when given), or null when there is nothing to
+   * pass. Empty (all zero) when none pass. `pairKnown` says whether the collection has a phrase's word pair
+   * (default: whether this index has postings for it); an unknown pair is checked as its two words.
    */
-  allowedDocs(parsed: ParsedQuery, pairKnown?: (pair: string) => boolean): Uint8Array | null {
+  allowedDocs(parsed: ParsedQuery, pairKnown?: (pair: string) => boolean, within: Uint8Array | null = null): Uint8Array | null {
     const ix = this.lexical;
     const id = (t: string) => lookupTerm(ix, t) ?? -1;
-    let allowed: Uint8Array | null = null;
+    let allowed: Uint8Array | null = within ? within.slice() : null;
     const f = parsed.filters;
     if (f.categories.length) allowed = disjunction(ix, f.categories.map((c) => id(CATEGORY_PREFIX + c)), allowed);
-    for (const words of f.authors) allowed = conjunction(ix, words.map((w) => id(AUTHOR_PREFIX + w)), allowed);
+    f.authors.forEach((words, i) => {
+      // A full name is matched as a unit ("Wei He" is not any Wei with any He); a single word as a word of a name.
+      const named = nameDocs(f.authorText[i] ?? '', this.authorNames);
+      allowed = named ? docMask(this.docCount, named.docs, allowed) : conjunction(ix, words.map((w) => id(AUTHOR_PREFIX + w)), allowed);
+    });
     for (const phrase of parsed.phrases) {
       // A pair without postings (a large corpus drops pairs seen once) is checked as its two words instead.
       const need = phrase.flatMap((pair) => {
@@ -248,12 +292,13 @@ export class SearchEngine {
   }
 
   /**
-   * Ranked documents for a parsed query: the best `k` (offset included by the caller). `related` gives a query
-   * word's close relatives (the embedder's word neighbours) for the hybrid rerank. The ranking itself is
-   * segments.ts's, over this engine alone (the service ranks a base and its delta together).
+   * Ranked documents for a parsed query (within the `within` documents, when given): the best `k` (offset included
+   * by the caller). `related` gives a query word's close relatives (the embedder's word neighbours) for the hybrid
+   * rerank. The ranking itself is segments.ts's, over this engine alone (the service ranks a base and its delta
+   * together).
    */
-  rank(parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null, related?: RelatedTerms): RankedDocs {
-    return rankSegments([{ engine: this, offset: 0, live: null }], parsed, mode, k, vector, related);
+  rank(parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null, related?: RelatedTerms, within: Uint8Array | null = null): RankedDocs {
+    return rankSegments([{ engine: this, offset: 0, live: null }], parsed, mode, k, vector, related, within);
   }
 
   /**

@@ -129,8 +129,25 @@ function nearest(segments: Segment[], vector: Float32Array, k: number, allowed: 
   return mergeSorted(lists, segments.map((s) => s.offset), k);
 }
 
-/** Ranked documents (global numbers) for a parsed query over the segments: the best `k`. */
-export function rankSegments(segments: Segment[], parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null, related?: RelatedTerms): RankedDocs {
+/** The number of global document numbers the segments use (superseded and hidden documents included). */
+export function documentSpace(segments: Segment[]): number {
+  const last = segments[segments.length - 1];
+  return last.offset + last.engine.docCount;
+}
+
+/**
+ * Ranked documents (global numbers) for a parsed query over the segments: the best `k`, within the `within`
+ * documents when given (a mask over global numbers, documentSpace long).
+ */
+export function rankSegments(
+  segments: Segment[],
+  parsed: ParsedQuery,
+  mode: SearchMode,
+  k: number,
+  vector: Float32Array | null,
+  related?: RelatedTerms,
+  within: Uint8Array | null = null,
+): RankedDocs {
   // A query with no known word embeds to the zero vector: it means nothing, not "everything equally".
   const queryVector = vector && vector.some((x) => x !== 0) ? vector : null;
   // A phrase's word pair is checked as a pair in every segment when any live paper has it (else as its two words).
@@ -138,7 +155,7 @@ export function rankSegments(segments: Segment[], parsed: ParsedQuery, mode: Sea
     const term = lookupTerm(s.engine.lexical, pair);
     return term !== undefined && hasLivePosting(s, term);
   })));
-  const filters = segments.map((s) => s.engine.allowedDocs(parsed, (pair) => pairs.has(pair)));
+  const filters = segments.map((s) => s.engine.allowedDocs(parsed, (pair) => pairs.has(pair), within && within.subarray(s.offset, s.offset + s.engine.docCount)));
   const filtered = filters[0] !== null;
   const allowed = filters.map((f, i) => restrict(f, segments[i].live));
   const offsets = segments.map((s) => s.offset);
@@ -149,7 +166,7 @@ export function rankSegments(segments: Segment[], parsed: ParsedQuery, mode: Sea
       const total = segments.reduce((n, s, i) => n + liveCount(s, allowed[i]), 0);
       return { docs: near.docs, scores: near.scores, lexical: near.docs.map(() => undefined), semantic: near.scores, total };
     }
-    if (!terms.any && filtered && hasFilters(parsed)) {
+    if (!terms.any && filtered && (hasFilters(parsed) || within)) {
       const lists = segments.map((s, i) => s.engine.newestAllowed(allowed[i]!, k));
       const all = lists.flatMap((l, s) => l.docs.map((d) => ({ doc: d + offsets[s], day: segments[s].engine.days[d] })));
       all.sort((a, b) => b.day - a.day || b.doc - a.doc);

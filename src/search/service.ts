@@ -14,22 +14,26 @@ import { acquireLease, releaseLease, renewLease } from '../db/jobs.ts';
 import { rankingRowsByIds } from '../db/listings.ts';
 import { indexablePapersByIds, paperStampsSince, papersByIds } from '../db/search.ts';
 import { rankTrending } from '../db/trending.ts';
+import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
 import { buildSnapshot, readIndexablePapers } from './build.ts';
+import type { Collection } from './collection.ts';
 import { Delta } from './delta.ts';
 import { deriveMissingText } from './derive.ts';
-import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
+import { DEFAULT_HYBRID, SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
 import { indexStatistics } from './keyphrases.ts';
 import { highlight, snippet } from './highlight.ts';
-import { parseQuery, type ParsedQuery } from './query.ts';
-import { rankSegments, similarInSegments, type Segment } from './segments.ts';
+import { parsePersonName } from './names/person-name.ts';
+import { signsAs } from './names/query-names.ts';
+import { mostWordsMask, planQuery, rankPlan, type QueryPlan } from './pipeline.ts';
+import { documentSpace, similarInSegments, type Segment } from './segments.ts';
 import { type Embedder, embedQueries, paperText } from './semantic/embedder.ts';
 import { loadEmbedder } from './semantic/prepare.ts';
 import { HnswIndex } from './semantic/vector-index.ts';
 import { currentGeneration, indexDir, readSnapshot, SnapshotError, type SnapshotContent } from './snapshot.ts';
 import { startWorkerBuild, type WorkerBuild, type WorkerBuildRequest } from './worker-build.ts';
-import type { HighlightPart, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
+import type { AuthorMatch, HighlightPart, KnownItem, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
 
-export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart } from './types.ts';
+export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart, KnownItem, SpellingSuggestion, AuthorMatch } from './types.ts';
 
 export interface SearchServiceOptions {
   dataDir: string;
@@ -130,8 +134,8 @@ export class DatabaseSearchService implements SearchService {
     this.options.log?.(message);
   }
 
-  /** The segments queries run over, loading or building the index on first use. */
-  private async segments(): Promise<Segment[]> {
+  /** The collection queries run over, loading or building the index on first use. */
+  private async collection(): Promise<Collection> {
     if (!this.live) {
       await this.update();
       if (!this.live) throw new Error('search index unavailable (the service is closed)');
@@ -139,7 +143,7 @@ export class DatabaseSearchService implements SearchService {
       // Look for changes in the background; queries keep using the current state meanwhile.
       void this.update().catch((e) => this.log(`search refresh failed: ${(e as Error).message}`));
     }
-    return this.live!.delta.segments();
+    return this.live!.delta.collection();
   }
 
   private threshold(live: Live): number {
@@ -155,7 +159,7 @@ export class DatabaseSearchService implements SearchService {
 
   /** The base engine (CLI `index` reports its size and derives keyphrases from it). */
   async engine(): Promise<SearchEngine> {
-    await this.segments();
+    await this.collection();
     return this.live!.delta.base.engine;
   }
 
@@ -217,7 +221,7 @@ export class DatabaseSearchService implements SearchService {
     const dims = content.vectors?.dimensions ?? 0;
     const graph = content.annFile ? HnswIndex.view(content.annFile, dims, count) : content.ann instanceof HnswIndex ? content.ann : null;
     if (content.annFile && !graph) this.log('search: the snapshot\'s ANN graph could not be mapped; nearest papers come from an exact scan');
-    const engine = new SearchEngine(content.lexical, content.docs, content.vectors, graph);
+    const engine = new SearchEngine(content.lexical, content.docs, content.vectors, graph, DEFAULT_HYBRID, content.vocabulary);
     const embedder = content.embedder ? await this.queryEmbedder(content.embedder.id) : null;
     if (!embedder) engine.vectors = null;
     const live: Live = {
@@ -402,23 +406,50 @@ export class DatabaseSearchService implements SearchService {
   }
 
   async searchMany(queries: string[], options: SearchOptions = {}): Promise<SearchResult[]> {
-    const segments = await this.segments();
+    const collection = await this.collection();
+    const { segments } = collection;
     const vectors = segments.some((s) => s.engine.vectors);
     const limit = clampInt(options.limit, 1, MAX_LIMIT, 20);
     const offset = clampInt(options.offset, 0, MAX_OFFSET, 0);
     const mode = options.mode ?? 'hybrid';
     const sort = options.sort ?? 'relevance';
+    const within = options.filters?.ids ? liveDocsOf(segments, options.filters.ids) : null;
     const out: SearchResult[] = [];
     for (const query of queries) {
-      const parsed = parseQuery(typeof query === 'string' ? query : '', options.filters ?? {});
+      const text = typeof query === 'string' ? query : '';
+      const known = await this.knownItem(text, offset);
+      if (known) {
+        out.push(known);
+        continue;
+      }
+      const plan = planQuery(collection, text, options.filters ?? {}, options.correctSpelling !== false, options.match !== 'most');
+      const parsed = plan.parsed;
       const wantVector = mode !== 'lexical' && this.embedder && vectors && parsed.text;
       const qv = wantVector ? (await embedQueries(this.embedder!, [parsed.text]))[0] : null;
       const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
-      let ranked = rankSegments(segments, parsed, mode, k, qv, this.relatedTerms());
+      const scope = options.match === 'most' ? mostWordsMask(collection, parsed, within) : within;
+      let ranked = rankPlan(collection, plan, mode, k, qv, this.relatedTerms(), scope);
       if (sort !== 'relevance') ranked = await this.resort(segments, ranked, sort);
-      out.push(await this.hits(segments, parsed, ranked, offset, limit));
+      out.push(await this.hits(segments, plan, ranked, offset, limit));
     }
     return out;
+  }
+
+  /**
+   * The result for a query that is one arXiv identifier: the stored paper as the only hit, or no hits and
+   * `stored: false`. Read from the papers table, so a paper stored since the index was built is found at once.
+   */
+  private async knownItem(query: string, offset: number): Promise<SearchResult | null> {
+    const ref = tryParseArxivId(query);
+    if (!ref) return null;
+    const forms = storedIdForms(ref);
+    const rows = await papersByIds(this.database, forms);
+    const row = forms.map((id) => rows.find((r) => r.id === id)).find((r) => r !== undefined);
+    const knownItem: KnownItem = { id: row?.id ?? forms[0], version: ref.version, stored: row !== undefined };
+    const none = new Set<string>();
+    const hits: SearchHit[] =
+      row && offset === 0 ? [{ id: row.id, score: 1, parts: {}, highlights: { title: highlight(row.title, none), summary: highlight(row.abstract, none) }, snippet: snippet(row.abstract, none) }] : [];
+    return { total: row ? 1 : 0, hits, parsed: { terms: [], phrases: [] }, knownItem, spelling: null, authors: [] };
   }
 
   /** The embedder's related words for the hybrid rerank, when it has word neighbours (the corpus model does). */
@@ -452,7 +483,8 @@ export class DatabaseSearchService implements SearchService {
     };
   }
 
-  private async hits(segments: Segment[], parsed: ParsedQuery, ranked: RankedDocs, offset: number, limit: number): Promise<SearchResult> {
+  private async hits(segments: Segment[], plan: QueryPlan, ranked: RankedDocs, offset: number, limit: number): Promise<SearchResult> {
+    const { parsed, correction } = plan;
     const page = ranked.docs.slice(offset, offset + limit);
     const ids = page.map((d) => paperIdOf(segments, d));
     const rows = await papersByIds(this.database, ids);
@@ -475,7 +507,30 @@ export class DatabaseSearchService implements SearchService {
       total: ranked.total,
       hits,
       parsed: { terms: [...parsed.terms.keys()], phrases: parsed.phraseTerms },
+      knownItem: null,
+      spelling: correction && { original: correction.original, corrected: correction.corrected, applied: plan.correctionApplied, words: correction.words.map(({ from, to }) => ({ from, to })) },
+      authors: await this.authorMatches(segments, plan),
     };
+  }
+
+  /**
+   * Each typed author name with the name as the papers write it (the commonest form among its newest papers, full
+   * given names before initials) and the number of live papers it signs.
+   */
+  private async authorMatches(segments: Segment[], plan: QueryPlan): Promise<AuthorMatch[]> {
+    if (!plan.names.length) return [];
+    const newest = plan.names.map((n) => Array.from(n.docs.slice(-5), (d) => paperIdOf(segments, d)));
+    const rows = await papersByIds(this.database, newest.flat());
+    return plan.names.map((n, i) => {
+      const forms = new Map<string, number>();
+      for (const row of rows) {
+        if (!newest[i].includes(row.id)) continue;
+        for (const author of safeNames(row.authors)) if (signsAs(author, n)) forms.set(author, (forms.get(author) ?? 0) + 1);
+      }
+      const full = (name: string) => (parsePersonName(name)?.given.some((g) => g.length > 1) ? 1 : 0);
+      const name = [...forms].sort((a, b) => full(b[0]) - full(a[0]) || b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? n.text;
+      return { name, typed: n.text, papers: n.docs.length, query: `author:"${name.replace(/"/g, '')}"` };
+    });
   }
 
   /**
@@ -491,8 +546,32 @@ export class DatabaseSearchService implements SearchService {
   }
 
   async similar(id: string, k = 10): Promise<SimilarHit[]> {
-    const segments = await this.segments();
+    const { segments } = await this.collection();
     return similarInSegments(segments, String(id), clampInt(k, 1, MAX_LIMIT, 10)).map(({ doc, score }) => ({ id: paperIdOf(segments, doc), score }));
+  }
+}
+
+/** A mask of the live documents of the given paper ids (ids not in the index are ignored). */
+function liveDocsOf(segments: Segment[], ids: readonly string[]): Uint8Array {
+  const mask = new Uint8Array(documentSpace(segments));
+  for (const id of ids) {
+    for (let s = segments.length - 1; s >= 0; s--) {
+      const { engine, offset, live } = segments[s];
+      const d = engine.ids.doc(String(id));
+      if (d === undefined || (live && !live[d])) continue;
+      mask[offset + d] = 1;
+      break;
+    }
+  }
+  return mask;
+}
+
+function safeNames(json: string | undefined): string[] {
+  try {
+    const v = JSON.parse(json ?? '[]');
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
   }
 }
 

@@ -12,18 +12,23 @@
 //
 // What goes in is a list of parts (SNAPSHOT_PARTS), each turning one component into named sections and small JSON
 // values and back; a component is added to the format with one entry there. Typed-array and string-table fields
-// of the lexical index are stored field by field, so a new field of the index needs no change here.
+// of the lexical index are stored field by field, so a new field of the index needs no change here. The vocabulary
+// part holds the spelling dictionary (one string, five typed arrays) and the author-name index (three typed
+// arrays), loaded as they were written: no word or name is hashed or parsed at load.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import type { Vocabulary } from './engine.ts';
 import type { LexicalIndex } from './lexical/index.ts';
+import type { AuthorIndexData } from './names/author-index.ts';
 import { PaperIds } from './paper-ids.ts';
 import { QuantizedVectors } from './semantic/quantized.ts';
+import type { SpellingData } from './spelling/dictionary.ts';
 import { StringTable } from './string-table.ts';
 
 export const SNAPSHOT_FORMAT = 'paperfeed-search-snapshot';
 /** Bumped whenever what a section means changes: a snapshot of another version is rebuilt, never misread. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 const TYPES = {
   Uint8Array,
@@ -64,6 +69,8 @@ export interface SnapshotManifest {
 /** Everything a snapshot holds, in memory. */
 export interface SnapshotContent {
   lexical: LexicalIndex;
+  /** The spelling dictionary and the author-name index of the same papers. */
+  vocabulary: Vocabulary;
   docs: SnapshotDocs;
   vectors: QuantizedVectors | null;
   /** The ANN graph: written into the generation by `save`; after loading, the file to map. */
@@ -154,8 +161,49 @@ const vectorsPart: Part = {
   },
 };
 
+const SPELLING_TYPES: Record<keyof SpellingData, TypeName> = {
+  words: 'utf16',
+  ends: 'Uint32Array',
+  df: 'Uint32Array',
+  deleteHashes: 'Uint32Array',
+  deleteOffsets: 'Uint32Array',
+  wordIds: 'Uint32Array',
+};
+const AUTHOR_NAMES_TYPES: Record<keyof AuthorIndexData, TypeName> = { keys: 'Float64Array', offsets: 'Uint32Array', docs: 'Int32Array' };
+
+/** The sections `prefix.name` of the given types, checked. */
+function typedSections<T>(sections: Record<string, SectionValue>, prefix: string, types: Record<string, TypeName>): T {
+  const out: Record<string, SectionValue> = {};
+  for (const [key, type] of Object.entries(types)) {
+    const value = sections[`${prefix}.${key}`];
+    const ok = type === 'utf16' ? typeof value === 'string' : value instanceof TYPES[type as keyof typeof TYPES];
+    if (!ok) throw new SnapshotError(`${prefix}.${key} missing or not a ${type}`);
+    out[key] = value;
+  }
+  return out as T;
+}
+
+/** The spelling dictionary and the author-name index, array by array. */
+const vocabularyPart: Part = {
+  name: 'vocabulary',
+  save({ vocabulary }) {
+    const sections: Record<string, SectionValue> = {};
+    for (const [prefix, data] of Object.entries(vocabulary)) for (const [key, value] of Object.entries(data)) sections[`${prefix}.${key}`] = value as SectionValue;
+    return { sections };
+  },
+  load(sections, _values, content) {
+    const spelling = typedSections<SpellingData>(sections, 'spelling', SPELLING_TYPES);
+    const authorNames = typedSections<AuthorIndexData>(sections, 'authorNames', AUTHOR_NAMES_TYPES);
+    if (spelling.ends.length !== spelling.df.length || spelling.deleteOffsets.length !== spelling.deleteHashes.length + 1) throw new SnapshotError('spelling arrays do not fit together');
+    if (authorNames.offsets.length !== authorNames.keys.length + 1 || authorNames.offsets[authorNames.keys.length] !== authorNames.docs.length) {
+      throw new SnapshotError('author-name arrays do not fit together');
+    }
+    content.vocabulary = { spelling, authorNames };
+  },
+};
+
 /** The parts of a snapshot, in the order they are written. A component joins the format with one entry here. */
-const SNAPSHOT_PARTS: Part[] = [lexicalPart, docsPart, vectorsPart];
+const SNAPSHOT_PARTS: Part[] = [lexicalPart, vocabularyPart, docsPart, vectorsPart];
 
 const ANN_SECTION = 'ann.graph';
 

@@ -6,6 +6,7 @@ import { migration as m001 } from './001_papers.ts';
 import { migration as m002 } from './002_jobs_and_harvest.ts';
 import { migration as m004 } from './004_community.ts';
 import { migration as m005 } from './005_subscriptions.ts';
+import { migration as m008 } from './008_index_requests.ts';
 import { migration as m011 } from './011_derived_text.ts';
 
 export interface Migration {
@@ -14,4 +15,4 @@ export interface Migration {
   up(db: Kysely<any>, kind: DatabaseKind): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m004, m005, m011];
+export const migrations: Migration[] = [m001, m002, m004, m005, m008, m011];

@@ -261,12 +261,15 @@ export class LexicalIndexBuilder {
     else this.tfAuthors[id]++;
   }
 
-  /** Analyses a document and keeps its (term, packed field frequencies); returns its document number. */
-  add(doc: IndexDoc): number {
+  /**
+   * Analyses a document and keeps its (term, packed field frequencies); returns its document number. `onWord` sees
+   * each word of the title and abstract as written (the spelling dictionary counts them: spelling/).
+   */
+  add(doc: IndexDoc, onWord?: (word: string) => void): number {
     const touched = this.touched;
     touched.length = 0;
-    const title = analyze(doc.title);
-    const abstract = analyze(doc.abstract);
+    const title = analyze(doc.title, onWord);
+    const abstract = analyze(doc.abstract, onWord);
     const authors = analyze(doc.authors.join(' , '));
     const titleIds = title.sequence.map((t) => this.wordId(t, KIND_WORD));
     const abstractIds = abstract.sequence.map((t) => this.wordId(t, KIND_WORD));

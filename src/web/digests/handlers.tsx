@@ -84,7 +84,7 @@ export function digestShared(ctx: Services): DigestShared {
       const hit = periods.get(key);
       if (hit && Date.now() - hit.at < PERIOD_CACHE_MS) return hit.content;
       if (periods.size >= PERIOD_CACHE_ENTRIES) periods.delete(periods.keys().next().value!);
-      const content = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending) }));
+      const content = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending, ctx.search) }));
       // A failed load is not kept.
       content.catch(() => periods.delete(key));
       periods.set(key, { at: Date.now(), content });
@@ -281,6 +281,7 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
     const date = await previewDate(ctx, preferences, asked);
     const period = periodForDate(preferences.frequency, date)!;
     const content = await shared.periodContent(period);
+    await content.index.prepare(preferences.interests);
     const links = await shared.links();
     const who = sub ?? { id: '0000000000000000', email: 'you@example.org', linkKey: '', preferences };
     const { rendered } = composeDigest(content, { ...who, preferences }, links, config.baseUrl, messageIdHost(config.baseUrl));

@@ -1,10 +1,13 @@
-// The snapshot on disk: a loaded snapshot is the index that was saved (every array, and the same rankings in every
-// mode), and a snapshot that is corrupt, truncated, incomplete or of another format version is refused with the
-// reason (the service then rebuilds it), never misread.
+// The snapshot on disk: a loaded snapshot is the index that was saved (every array, the same rankings in every mode,
+// the same author names and spelling corrections), and a snapshot that is corrupt, truncated, incomplete or of
+// another format version is refused with the reason (the service then rebuilds it), never misread.
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { SearchEngine } from '../../../src/search/engine.ts';
+import { engineCollection } from '../../../src/search/collection.ts';
+import { DEFAULT_HYBRID, SearchEngine } from '../../../src/search/engine.ts';
+import { planQuery, rankPlan } from '../../../src/search/pipeline.ts';
 import { parseQuery } from '../../../src/search/query.ts';
 import { QuantizedVectors } from '../../../src/search/semantic/quantized.ts';
 import { HnswIndex } from '../../../src/search/semantic/vector-index.ts';
@@ -19,13 +22,15 @@ const papers = Array.from({ length: 400 }, (_, i) => ({
   id: `2401.${String(i).padStart(5, '0')}`,
   title: words(4),
   abstract: words(30),
-  authors: [['Ada Lovelace', 'Alan Turing', 'Grace Hopper'][i % 3]],
+  authors: [['Ada Lovelace', 'Alan Turing', 'Grace Hopper'][i % 3], ...(i % 7 ? [] : ['Y. LeCun'])],
   categories: [['cs.LG', 'cs.CV', 'cs.CL'][i % 3]],
   day: `202${i % 5}-0${1 + (i % 9)}-15`,
 }));
 const DIMS = 6;
 const floats = Float32Array.from({ length: papers.length * DIMS }, () => rand() * 2 - 1);
 const QUERIES = ['graph neural', '"diffusion model" vision', 'token author:turing', 'sparse cat:cs.CV', 'year:2022-2023 policy', 'naïve ζ-function'];
+/** Queries the pipeline reads for names and corrects. */
+const UNDERSTOOD = ['Grace Hopper', 'yann lecun sparse', 'author:"Alan Turing" graph', 'nueral netwrok', 'difusion modle Ada Lovelace', 'grpah'];
 
 function built(): { engine: SearchEngine; content: SnapshotContent } {
   const engine = SearchEngine.build(papers);
@@ -34,6 +39,7 @@ function built(): { engine: SearchEngine; content: SnapshotContent } {
   engine.vectorIndex = graph;
   const content: SnapshotContent = {
     lexical: engine.lexical,
+    vocabulary: engine.vocabulary,
     docs: { ids: engine.ids, days: engine.days, years: engine.years, modified: Float64Array.from(papers, (_, i) => 1.7e12 + i), hashes: Uint32Array.from(papers, (_, i) => i * 7) },
     vectors: engine.vectors,
     ann: graph,
@@ -73,6 +79,25 @@ describe('search snapshot', () => {
     expect(again.similar(papers[3].id, 5)).toEqual(engine.similar(papers[3].id, 5));
   });
 
+  it('loads back the spelling dictionary and author names, which answer exactly as the in-memory build', async () => {
+    const dir = tempDir();
+    const { engine, content } = built();
+    writeSnapshot(dir, content);
+    const c = (await readSnapshot(dir))!.content;
+    expect(c.vocabulary).toEqual(engine.vocabulary);
+    expect(engine.spelling.size).toBeGreaterThan(10);
+    const again = new SearchEngine(c.lexical, c.docs, c.vectors, null, DEFAULT_HYBRID, c.vocabulary);
+    const [built_, loaded] = [engineCollection(engine), engineCollection(again)];
+    for (const q of UNDERSTOOD) {
+      const [want, got] = [planQuery(built_, q), planQuery(loaded, q)];
+      expect(got, q).toEqual(want);
+      expect(rankPlan(loaded, got, 'lexical', 20, null), q).toEqual(rankPlan(built_, want, 'lexical', 20, null));
+    }
+    // The queries exercised both: corrections and names.
+    expect(planQuery(loaded, 'nueral netwrok').correction?.corrected).toBe('neural network');
+    expect(planQuery(loaded, 'yann lecun sparse').names[0].docs.length).toBe(papers.filter((p) => p.authors.includes('Y. LeCun')).length);
+  });
+
   it('replaces the current generation atomically and keeps only the previous one', () => {
     const dir = tempDir();
     const { content } = built();
@@ -95,6 +120,10 @@ describe('search snapshot', () => {
     ['an unreadable manifest', (gen) => fs.writeFileSync(file(gen, 'manifest.json'), '{"format": "paperfe'), /manifest unreadable/],
     ['a wrong element type', (gen) => editManifest(gen, (m) => (m.sections['lexical.offsets'].type = 'Float64Array')), /lexical.offsets: bad section entry/],
     ['ids that do not fit their table', (gen) => editManifest(gen, (m) => (m.sections['docs.ids.text'].length -= 1)), /docs.ids.text/],
+    ['a missing author-name section', (gen) => fs.rmSync(file(gen, 'vocabulary.authorNames.docs.bin')), /vocabulary.authorNames.docs: .* is missing/],
+    ['a damaged spelling dictionary', (gen) => flip(gen, 'vocabulary.spelling.wordIds.bin'), /vocabulary.spelling.wordIds: checksum mismatch/],
+    ['an author-name section left out of the manifest', (gen) => editManifest(gen, (m) => delete m.sections['vocabulary.authorNames.offsets']), /authorNames.offsets missing/],
+    ['author-name arrays that do not fit together', (gen) => rewrite(gen, 'vocabulary.authorNames.docs', (b) => b.subarray(0, b.length - 4)), /author-name arrays do not fit together/],
   ];
   let root = '';
   const file = (gen: string, name: string) => path.join(indexDir(root), gen, name);
@@ -108,6 +137,17 @@ describe('search snapshot', () => {
     const m = JSON.parse(fs.readFileSync(file(gen, 'manifest.json'), 'utf8'));
     edit(m);
     fs.writeFileSync(file(gen, 'manifest.json'), JSON.stringify(m));
+  };
+  /** Replaces a section's bytes, manifest entry included (size and checksum agree): only its content is wrong. */
+  const rewrite = (gen: string, section: string, change: (bytes: Buffer) => Buffer) => {
+    const bytes = change(fs.readFileSync(file(gen, `${section}.bin`)));
+    fs.writeFileSync(file(gen, `${section}.bin`), bytes);
+    editManifest(gen, (m) => {
+      const entry = m.sections[section];
+      entry.length = bytes.length / (entry.bytes / entry.length);
+      entry.bytes = bytes.length;
+      entry.crc32 = zlib.crc32(bytes);
+    });
   };
 
   for (const [what, harm, reason] of damage) {
