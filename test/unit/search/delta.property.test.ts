@@ -1,7 +1,10 @@
 // A base snapshot plus its delta must answer as a fresh build of the final papers does. On random corpora and random
 // edit sequences (papers added, changed, hidden, shown again):
 // - exactly: which papers match (totals, filters, phrases), that no hidden or superseded version is ever returned,
-//   the semantic side (nearest papers and their cosines, similar papers);
+//   the semantic side (nearest papers and their cosines, similar papers), the papers each author name signs;
+// - the spelling dictionary's paper counts exactly, unless a base paper was replaced by a changed version (its old
+//   words count until the merge) or a word the base counted too rarely to keep (under spellingMinDf) is involved
+//   (the delta's papers then count alone: never more than a fresh build);
 // - within the stated tolerance: lexical scores. The delta is scored with the base's statistics, so a paper's
 //   BM25F differs from the fresh build's by at most the idf ratio of its query terms times the ratio of the average
 //   field lengths (both computed here from the two builds' statistics), plus the impact quantisation (255 levels:
@@ -10,13 +13,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IndexablePaper } from '../../../src/db/search.ts';
+import { engineCollection } from '../../../src/search/collection.ts';
 import { contentHash, Delta } from '../../../src/search/delta.ts';
 import { SearchEngine } from '../../../src/search/engine.ts';
 import { bm25Idf, documentFrequency, lookupTerm } from '../../../src/search/lexical/index.ts';
+import { findAuthorNames } from '../../../src/search/names/query-names.ts';
 import { parseQuery } from '../../../src/search/query.ts';
 import { rankSegments, similarInSegments } from '../../../src/search/segments.ts';
 import { QuantizedVectors } from '../../../src/search/semantic/quantized.ts';
 import { normalizeInPlace } from '../../../src/search/semantic/embedder.ts';
+import { spellingMinDf } from '../../../src/search/spelling/dictionary.ts';
 import type { SearchMode } from '../../../src/search/types.ts';
 
 const VOCAB = ['graph', 'neural', 'network', 'diffusion', 'model', 'language', 'vision', 'robot', 'policy', 'sparse', 'token', 'image'];
@@ -79,10 +85,19 @@ describe('base + delta rank as a fresh build does', () => {
         const store = new Map(initial.map((c, i) => [`p${i}`, { c, hidden: false }]));
         const base = engineOf(initial.map((c, i) => ({ id: `p${i}`, c })));
         const delta = new Delta({ engine: base, modified: new Float64Array(initial.length), hashes: Uint32Array.from(initial, (c) => contentHash(c)) }, 8);
+        // Base papers whose base document serves, and whether one was replaced by a changed version while it did.
+        const baseLive = new Set(store.keys());
+        let oldWordsCount = false;
         edits.forEach((e, n) => {
           const ids = [...store.keys()];
           const id = e.kind === 'add' ? `n${n}` : ids[e.pick % ids.length];
           const now = store.get(id);
+          const baseHash = id.startsWith('p') ? contentHash(initial[Number(id.slice(1))]) : null;
+          if (e.kind === 'change' && baseLive.has(id) && contentHash(e.content) !== baseHash) {
+            baseLive.delete(id);
+            oldWordsCount = true;
+          } else if (e.kind === 'hide') baseLive.delete(id);
+          else if (e.kind === 'show' && baseHash === contentHash(now!.c)) baseLive.add(id);
           if (e.kind === 'add' || e.kind === 'change') store.set(id, { c: e.content, hidden: now?.hidden ?? false });
           else store.set(id, { c: now!.c, hidden: e.kind === 'hide' });
           const { c, hidden } = store.get(id)!;
@@ -136,6 +151,26 @@ describe('base + delta rank as a fresh build does', () => {
           for (const x of got) expect(x.score).toBeCloseTo(cos.get(x.id)!, 9);
         }
         for (const [id, v] of store) if (v.hidden) expect(similarInSegments(segments, id, 5)).toEqual([]);
+        // Author names: exactly the live papers a fresh build has for each name.
+        const collection = delta.collection();
+        const freshCollection = engineCollection(fresh);
+        for (const name of AUTHORS) {
+          const got = findAuthorNames(name, collection.names)[0]?.docs ?? [];
+          const want = findAuthorNames(name, freshCollection.names)[0]?.docs ?? [];
+          expect(new Set(Array.from(got, idOf))).toEqual(new Set(Array.from(want, (d) => fresh.ids.id(d))));
+        }
+        // Spelling: every word's count as a fresh build's (see the header for the two exceptions).
+        if (oldWordsCount) return;
+        const baseDf = (word: string) => initial.filter((c) => `${c.title} ${c.abstract}`.split(' ').includes(word)).length;
+        for (const word of VOCAB) {
+          const got = new Map(collection.spelling.suggestions(word).map((x) => [x.word, x.df]));
+          const want = new Map(freshCollection.spelling.suggestions(word).map((x) => [x.word, x.df]));
+          for (const w of new Set([...got.keys(), ...want.keys()])) {
+            const rare = baseDf(w) > 0 && baseDf(w) < spellingMinDf(base.docCount);
+            if (rare) expect(got.get(w) ?? 0).toBeLessThanOrEqual(want.get(w) ?? 0);
+            else expect(got.get(w), w).toBe(want.get(w));
+          }
+        }
       }),
       { numRuns: 150 },
     );
