@@ -160,6 +160,14 @@ export interface AppSecretsTable {
   created_at: string;
 }
 
+/** Shared rate-limit counters (migration 009): one row per limit, subject and fixed window. */
+export interface RateLimitHitsTable {
+  bucket: string;
+  hits: number;
+  /** When the window ends, in milliseconds since the epoch. */
+  expires_at: number;
+}
+
 /** Scheduler and harvest state (migration 002). */
 export interface JobLeasesTable {
   name: string;
@@ -291,6 +299,7 @@ export interface DB {
   app_secrets: AppSecretsTable;
   subscriptions: SubscriptionsTable;
   digest_deliveries: DigestDeliveriesTable;
+  rate_limit_hits: RateLimitHitsTable;
 }
 
 export type { Generated };
