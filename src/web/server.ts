@@ -29,9 +29,11 @@ function answerClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, 
   let status = 400;
   let message = 'The request could not be read as HTTP.';
   if (err.code === 'HPE_HEADER_OVERFLOW') {
-    // The parser says only that the head overflowed. When the bytes it holds have no line end yet, the address
-    // alone was too long.
-    const urlTooLong = err.rawPacket !== undefined && /^[A-Z]+ /.test(err.rawPacket.subarray(0, 16).toString('latin1')) && !err.rawPacket.includes('\r\n');
+    // The parser says only that the head overflowed. When the request line in the bytes it holds has no end yet,
+    // or takes more than half the limit, the address is what was too long.
+    const packet = err.rawPacket;
+    const lineEnd = packet?.indexOf('\r\n') ?? -1;
+    const urlTooLong = !!packet && /^[A-Z]+ /.test(packet.subarray(0, 16).toString('latin1')) && (lineEnd === -1 || lineEnd > MAX_REQUEST_HEAD_BYTES / 2);
     status = urlTooLong ? 414 : 431;
     message = urlTooLong
       ? `The address is longer than this server accepts (${MAX_REQUEST_HEAD_BYTES} bytes with the headers). Send long search queries by POST: /search takes a form, /api/papers/search a JSON body {"q": "…"}.`

@@ -68,10 +68,11 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     if (!readable(request)) return null;
     const hit = entries.get(request.url);
     if (!hit || now() - hit.storedAt >= options.ttlMs) return null;
+    // Each answer gets its own copy of the headers: @hono/node-server adds Content-Length to the object it is given.
     if (hit.etag && isNotModified(request, hit.etag, hit.lastModified)) {
-      return new Response(null, { status: 304, headers: hit.notModifiedHeaders });
+      return new Response(null, { status: 304, headers: { ...hit.notModifiedHeaders } });
     }
-    return new Response(request.method === 'HEAD' ? null : hit.body, { status: hit.status, headers: hit.headers });
+    return new Response(request.method === 'HEAD' ? null : hit.body, { status: hit.status, headers: { ...hit.headers } });
   }
 
   const middleware: MiddlewareHandler = async (c, next) => {
@@ -91,7 +92,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const status = c.res.status;
     const body = new Uint8Array(await c.res.arrayBuffer());
     c.res = undefined as unknown as Response; // replace the response outright instead of letting Hono merge the stale one's headers in
-    c.res = new Response(body, { status, headers });
+    c.res = new Response(body, { status, headers: { ...headers } });
     if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
     entries.delete(c.req.url);
     const { 'content-type': _type, ...notModifiedHeaders } = headers;
