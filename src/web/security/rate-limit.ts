@@ -10,8 +10,10 @@
 //    across processes. These limits see a few requests per person per minute.
 //  - batched (the API limit, which sits on every API request): after a subject's first hit of a window, a process
 //    admits hits against the total it last heard plus its own unsynced ones, and adds them to the database every
-//    `batch` hits or 250 ms. Another process can thus admit up to about `batch` hits the others have not heard of
-//    yet: the limit holds across P processes within (P − 1) × batch.
+//    `batch` hits or 250 ms. A process never holds more than `batch` admitted hits the database has not confirmed
+//    (a hit past that waits for the sync under way), so each process can admit at most `batch` hits beyond what the
+//    others have counted: the limit holds across P processes within P × batch (test/web/rate-limit.test.ts checks
+//    it; test/integration/shared-limits.test.ts across real processes).
 // Either way, once a process has seen a window's count reach the limit it refuses further hits there without
 // asking the database again (counts only grow within a window), so a flood costs a map lookup per request.
 import crypto from 'node:crypto';
@@ -112,6 +114,8 @@ interface Bucket {
   pending: number;
   /** Set once the first hit of the window has read the shared total. */
   primed: boolean;
+  /** The sync under way, if any. */
+  syncing: Promise<unknown> | null;
 }
 
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
@@ -135,7 +139,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     }
     let b = buckets.get(subject);
     if (!b || b.window !== window) {
-      b = { window, known: 0, inFlight: 0, pending: 0, primed: false };
+      b = { window, known: 0, inFlight: 0, pending: 0, primed: false, syncing: null };
       buckets.set(subject, b);
     }
     return b;
@@ -152,18 +156,23 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     }
   }
 
+  /** Sends a bucket's pending hits (one sync at a time per bucket); resolves when the sync under way is done. */
+  function sync(subject: string, b: Bucket): Promise<unknown> {
+    if (b.syncing) return b.syncing;
+    if (!b.pending) return Promise.resolve();
+    const hits = b.pending;
+    b.pending = 0;
+    // A failed sync keeps the hits for the next one rather than forgetting them.
+    b.syncing = send(subject, b, hits)
+      .catch(() => (b.pending += hits))
+      .finally(() => (b.syncing = null));
+    return b.syncing;
+  }
+
   async function flush(): Promise<void> {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
-    const sends: Promise<unknown>[] = [];
-    for (const [subject, b] of buckets) {
-      if (!b.pending) continue;
-      const hits = b.pending;
-      b.pending = 0;
-      // A failed sync keeps the hits for the next one rather than forgetting them.
-      sends.push(send(subject, b, hits).catch(() => (b.pending += hits)));
-    }
-    await Promise.all(sends);
+    await Promise.all([...buckets].map(([subject, b]) => sync(subject, b)));
   }
 
   function scheduleFlush(): void {
@@ -177,15 +186,21 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     const resetSeconds = Math.max(1, Math.ceil(((window + 1) * windowMs - t) / 1000));
     const b = bucketFor(subject, window);
     const seen = () => b.known + b.inFlight + b.pending;
-    if (seen() >= options.limit) return { allowed: false, remaining: 0, resetSeconds };
+    const refused = { allowed: false, remaining: 0, resetSeconds };
+    if (seen() >= options.limit) return refused;
     let count: number;
     if (batch === 1 || !b.primed) {
       count = await send(subject, b, 1);
       b.primed = true;
     } else {
+      // At most `batch` admitted hits unconfirmed by the database: past that, wait for the sync under way.
+      while (b.pending + b.inFlight >= batch) {
+        await sync(subject, b);
+        if (seen() >= options.limit) return refused;
+      }
       b.pending++;
       count = seen();
-      if (b.pending >= batch) void flush();
+      if (b.pending >= batch) void sync(subject, b);
       else scheduleFlush();
     }
     return { allowed: count <= options.limit, remaining: Math.max(0, options.limit - count), resetSeconds };
