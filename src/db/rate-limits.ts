@@ -3,15 +3,32 @@
 // process has added so far in the same round trip. The callers (src/web/security/rate-limit.ts) decide.
 import type { Database } from './connect.ts';
 
-/** Adds `hits` to a bucket (creating it, ending at `expiresAt` ms) and returns the bucket's new total. */
-export async function addRateLimitHits(database: Database, bucket: string, hits: number, expiresAt: number): Promise<number> {
-  const row = await database.db
-    .insertInto('rate_limit_hits')
-    .values({ bucket, hits, expires_at: expiresAt })
-    .onConflict((oc) => oc.column('bucket').doUpdateSet((eb) => ({ hits: eb('rate_limit_hits.hits', '+', eb.ref('excluded.hits')) })))
-    .returning('hits')
-    .executeTakeFirstOrThrow();
-  return Number(row.hits);
+export interface RateLimitHits {
+  bucket: string;
+  hits: number;
+  /** When the bucket's window ends, in milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+// Rows per statement: three parameters each, far below both databases' limits.
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * Adds hits to buckets (creating them) and returns each bucket's new total, in the order given: one upsert
+ * statement per 500 buckets. Each bucket may appear once per call.
+ */
+export async function addRateLimitHits(database: Database, rows: RateLimitHits[]): Promise<number[]> {
+  const totals = new Map<string, number>();
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const returned = await database.db
+      .insertInto('rate_limit_hits')
+      .values(rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => ({ bucket: r.bucket, hits: r.hits, expires_at: r.expiresAt })))
+      .onConflict((oc) => oc.column('bucket').doUpdateSet((eb) => ({ hits: eb('rate_limit_hits.hits', '+', eb.ref('excluded.hits')) })))
+      .returning(['bucket', 'hits'])
+      .execute();
+    for (const r of returned) totals.set(r.bucket, Number(r.hits));
+  }
+  return rows.map((r) => totals.get(r.bucket)!);
 }
 
 /** Drops buckets whose window has ended; returns how many went. */

@@ -86,7 +86,7 @@ describe.each(databaseKinds)('createRateLimiter on %s', (kind) => {
     expect(rows.some((r) => r.bucket.startsWith('privacy:'))).toBe(true);
     // The next use an hour later sweeps the ended window.
     clock = t + 3_600_000;
-    await counter.add('privacy:x:0', 1, t + 3_700_000);
+    await counter.add([{ bucket: 'privacy:x:0', hits: 1, expiresAt: t + 3_700_000 }]);
     await new Promise((r) => setTimeout(r, 100));
     expect((await db.db.selectFrom('rate_limit_hits').select('bucket').where('bucket', 'like', 'privacy:%').execute()).map((r) => r.bucket)).toEqual(['privacy:x:0']);
   });

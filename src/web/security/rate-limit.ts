@@ -8,9 +8,10 @@
 // and window is one row (src/db/rate-limits.ts), counted up by one upsert that returns the total. Two ways to use it:
 //  - exact (batch 1, every limit but the API's): each admitted hit is one round trip, so the limit holds exactly
 //    across processes. These limits see a few requests per person per minute.
-//  - batched (the API limit, which sits on every API request): after a subject's first hit of a window, a process
-//    admits hits against the total it last heard plus its own unsynced ones, and adds them to the database every
-//    `batch` hits or 250 ms. A process never holds more than `batch` admitted hits the database has not confirmed
+//  - batched (the API limit, which sits on every API request): a process admits hits against the total it last heard
+//    plus its own unsynced ones, and adds them to the database once a client has `batch` unsynced hits (at the next
+//    turn of the event loop) or after 250 ms, all clients' in one statement, learning the totals in the same round
+//    trip. A process never holds more than `batch` admitted hits the database has not confirmed
 //    (a hit past that waits for the sync under way), so each process can admit at most `batch` hits beyond what the
 //    others have counted: the limit holds across P processes within P × batch (test/web/rate-limit.test.ts checks
 //    it; test/integration/shared-limits.test.ts across real processes).
@@ -21,12 +22,12 @@ import net from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Database } from '../../db/connect.ts';
-import { addRateLimitHits, deleteExpiredRateLimitHits } from '../../db/rate-limits.ts';
+import { addRateLimitHits, deleteExpiredRateLimitHits, type RateLimitHits } from '../../db/rate-limits.ts';
 import { tooManyRequests } from '../../errors.ts';
 
-/** Where hits are counted: adds hits to a bucket and answers its total across every process. */
+/** Where hits are counted: adds hits to buckets and answers their totals across every process, in order. */
 export interface HitCounter {
-  add(bucket: string, hits: number, expiresAt: number): Promise<number>;
+  add(rows: RateLimitHits[]): Promise<number[]>;
 }
 
 const SWEEP_EVERY_MS = 60_000;
@@ -35,14 +36,14 @@ const SWEEP_EVERY_MS = 60_000;
 export function databaseHitCounter(database: Database, now: () => number = Date.now): HitCounter {
   let lastSweep = 0;
   return {
-    add(bucket, hits, expiresAt) {
+    add(rows) {
       const t = now();
       if (t - lastSweep >= SWEEP_EVERY_MS) {
         lastSweep = t;
         // Housekeeping only: a failed sweep is retried a minute later.
         deleteExpiredRateLimitHits(database, t).catch(() => (lastSweep = 0));
       }
-      return addRateLimitHits(database, bucket, hits, expiresAt);
+      return addRateLimitHits(database, rows);
     },
   };
 }
@@ -112,8 +113,6 @@ interface Bucket {
   inFlight: number;
   /** Hits admitted here and not yet sent. */
   pending: number;
-  /** Set once the first hit of the window has read the shared total. */
-  primed: boolean;
   /** The sync under way, if any. */
   syncing: Promise<unknown> | null;
 }
@@ -139,40 +138,73 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     }
     let b = buckets.get(subject);
     if (!b || b.window !== window) {
-      b = { window, known: 0, inFlight: 0, pending: 0, primed: false, syncing: null };
+      b = { window, known: 0, inFlight: 0, pending: 0, syncing: null };
       buckets.set(subject, b);
     }
     return b;
   }
 
-  async function send(subject: string, b: Bucket, hits: number): Promise<number> {
-    b.inFlight += hits;
+  const expiry = (b: Bucket) => (b.window + 1) * windowMs;
+
+  /** One hit counted at once, in the database (the exact path). */
+  async function countNow(subject: string, b: Bucket): Promise<number> {
+    b.inFlight++;
     try {
-      const total = await options.counter.add(bucketName(subject, b.window), hits, (b.window + 1) * windowMs);
+      const [total] = await options.counter.add([{ bucket: bucketName(subject, b.window), hits: 1, expiresAt: expiry(b) }]);
       b.known = Math.max(b.known, total);
       return total;
     } finally {
-      b.inFlight -= hits;
+      b.inFlight--;
     }
   }
 
-  /** Sends a bucket's pending hits (one sync at a time per bucket); resolves when the sync under way is done. */
-  function sync(subject: string, b: Bucket): Promise<unknown> {
-    if (b.syncing) return b.syncing;
-    if (!b.pending) return Promise.resolve();
-    const hits = b.pending;
-    b.pending = 0;
-    // A failed sync keeps the hits for the next one rather than forgetting them.
-    b.syncing = send(subject, b, hits)
-      .catch(() => (b.pending += hits))
-      .finally(() => (b.syncing = null));
-    return b.syncing;
+  /**
+   * Sends the pending hits of these buckets (those not already syncing) in one statement and learns their totals;
+   * resolves when every given bucket's sync under way is done.
+   */
+  function sync(list: [string, Bucket][]): Promise<unknown> {
+    const due = list.filter(([, b]) => !b.syncing && b.pending > 0);
+    if (due.length) {
+      const hits = due.map(([, b]) => b.pending);
+      due.forEach(([, b], i) => {
+        b.pending = 0;
+        b.inFlight += hits[i];
+      });
+      const done = options.counter
+        .add(due.map(([subject, b], i) => ({ bucket: bucketName(subject, b.window), hits: hits[i], expiresAt: expiry(b) })))
+        .then(
+          (totals) => due.forEach(([, b], i) => (b.known = Math.max(b.known, totals[i]))),
+          // A failed sync keeps the hits for the next one rather than forgetting them.
+          () => due.forEach(([, b], i) => (b.pending += hits[i])),
+        )
+        .finally(() =>
+          due.forEach(([, b], i) => {
+            b.inFlight -= hits[i];
+            b.syncing = null;
+          }),
+        );
+      for (const [, b] of due) b.syncing = done;
+    }
+    return Promise.all(list.map(([, b]) => b.syncing));
   }
 
   async function flush(): Promise<void> {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
-    await Promise.all([...buckets].map(([subject, b]) => sync(subject, b)));
+    await sync([...buckets]);
+    // Hits that arrived while their bucket was syncing go with the next flush.
+    if ([...buckets.values()].some((b) => b.pending > 0)) scheduleFlush();
+  }
+
+  /** A flush of every bucket at the next turn of the event loop: the hits of requests arriving together share it. */
+  let soon: Promise<void> | null = null;
+  function flushSoon(): Promise<void> {
+    return (soon ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        soon = null;
+        void flush().then(resolve, resolve);
+      }),
+    ));
   }
 
   function scheduleFlush(): void {
@@ -189,18 +221,17 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     const refused = { allowed: false, remaining: 0, resetSeconds };
     if (seen() >= options.limit) return refused;
     let count: number;
-    if (batch === 1 || !b.primed) {
-      count = await send(subject, b, 1);
-      b.primed = true;
+    if (batch === 1) {
+      count = await countNow(subject, b);
     } else {
       // At most `batch` admitted hits unconfirmed by the database: past that, wait for the sync under way.
       while (b.pending + b.inFlight >= batch) {
-        await sync(subject, b);
+        await (b.syncing ?? flushSoon());
         if (seen() >= options.limit) return refused;
       }
       b.pending++;
       count = seen();
-      if (b.pending >= batch) void sync(subject, b);
+      if (b.pending >= batch) void flushSoon();
       else scheduleFlush();
     }
     return { allowed: count <= options.limit, remaining: Math.max(0, options.limit - count), resetSeconds };
