@@ -1,20 +1,20 @@
-// `npm run bench -- abuse [--duration=10] [--root=DIR]`: does one client's flood slow everyone else down? A visitor
+// `npm run bench -- abuse [--duration=10] [--url=URL]`: does one client's flood slow everyone else down? A visitor
 // reads paper pages (300 different ones, one connection, autocannon) against `paperfeed serve` on the real store,
 // first alone (the baseline, in the same run), then while four connections from another client
 //  - ask for /sitemap.xml with a junk session cookie (which once skipped the page cache and rendered 74k URLs each
 //    time), or
 //  - cycle /digest/preview parameters (frequency, 50 papers, a different Monday each time: once uncached and
 //    unlimited, each composing a digest over a period's papers).
-// Prints the visitor's p50/p99 in each phase and what the flood got back. `--root` serves another checkout (for
-// example main before the fix) with the same store and load.
+// Prints the visitor's p50/p99 in each phase and what the flood got back. `--url` measures a server already running
+// on a copy of the same store instead (for example an older checkout, to compare before and after a fix).
 import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
 import { connect } from '../src/db/connect.ts';
-import { copyRealStore, ROOT, startServe, stopServe } from './served-store.ts';
+import { BENCH_DIR, copyRealStore, startServe, stopServe } from './served-store.ts';
 
-const STORE = path.join(os.tmpdir(), 'paperfeed-bench-abuse');
+const STORE = path.join(BENCH_DIR, 'paperfeed-bench-abuse');
 
 interface Result {
   latency: { p50: number; p99: number };
@@ -35,14 +35,15 @@ function mondays(count: number): string[] {
 
 export async function run(args: string[]): Promise<void> {
   const duration = Number(args.find((a) => a.startsWith('--duration='))?.split('=')[1] ?? 10);
-  const root = path.resolve(args.find((a) => a.startsWith('--root='))?.split('=')[1] ?? ROOT);
+  const running = args.find((a) => a.startsWith('--url='))?.slice('--url='.length);
   await copyRealStore(STORE);
   const database = connect({ sqlitePath: path.join(STORE, 'paperfeed.sqlite') });
   const ids = (await database.db.selectFrom('daily_entries').select('paper_id').orderBy('day', 'desc').limit(300).execute()).map((r) => r.paper_id);
   await database.close();
-  const { url, child } = await startServe(STORE, { EMBEDDER: 'none' }, root);
+  const served = running ? null : await startServe(STORE, { EMBEDDER: 'none' });
+  const url = running ?? served!.url;
   try {
-    console.log(`abuse: serving ${root === ROOT ? 'this checkout' : root}; ${duration} s per phase; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
+    console.log(`abuse: ${running ? `the server at ${running}` : 'this checkout'}; ${duration} s per phase; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
     const visitor = () => cannon({ url, connections: 1, duration, requests: ids.map((id) => ({ method: 'GET', path: `/papers/${id}` })) });
     // Warm-up: the visitor's pages once, the sitemap once.
     await cannon({ url, connections: 2, amount: ids.length, requests: ids.map((id) => ({ method: 'GET', path: `/papers/${id}` })) });
@@ -72,6 +73,6 @@ export async function run(args: string[]): Promise<void> {
     }
     console.log(`\nreproduce: npm run bench -- abuse ${args.join(' ')}`.trimEnd());
   } finally {
-    await stopServe(child);
+    if (served) await stopServe(served.child);
   }
 }

@@ -12,8 +12,10 @@ import { importPaths } from '../src/ingest/import.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 const SHARED = path.resolve(ROOT, '../shared/data');
+/** Where benchmark stores live: the system temp dir, or PAPERFEED_BENCH_DIR (several checkouts on one machine). */
+export const BENCH_DIR = process.env.PAPERFEED_BENCH_DIR ?? os.tmpdir();
 /** The imported store every server benchmark starts from (bench/http.ts serves it directly; others copy it). */
-export const REAL_STORE_DIR = path.join(os.tmpdir(), 'paperfeed-bench-http');
+export const REAL_STORE_DIR = path.join(BENCH_DIR, 'paperfeed-bench-http');
 const EXPECTED_PAPERS = 70_000;
 
 /** Imports the shared data into REAL_STORE_DIR once (migrating it to the current schema); later runs reuse it. */

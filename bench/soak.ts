@@ -17,9 +17,9 @@ import path from 'node:path';
 import { connect } from '../src/db/connect.ts';
 import { createApiToken } from '../src/db/sessions.ts';
 import { createUser } from '../src/db/users.ts';
-import { copyRealStore, rssMiB, startServe, stopServe } from './served-store.ts';
+import { BENCH_DIR, copyRealStore, rssMiB, startServe, stopServe } from './served-store.ts';
 
-const SOAK_DIR = path.join(os.tmpdir(), 'paperfeed-bench-soak');
+const SOAK_DIR = path.join(BENCH_DIR, 'paperfeed-bench-soak');
 
 interface Options {
   minutes: number;

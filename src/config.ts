@@ -141,8 +141,8 @@ export const configSchema = z.object({
   /** Comments per person per hour. */
   COMMENT_RATE_LIMIT_PER_HOUR: wholeNumber(1).default('30'),
   API_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('600'),
-  /** Digest previews (/digest/preview) per person or client address per minute. */
-  DIGEST_PREVIEW_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('30'),
+  /** Digest previews composed (not served from the preview cache) per person or client address per minute. */
+  DIGEST_PREVIEW_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('6'),
 
   // Web
   /** Seconds a rendered anonymous page, API response or feed is reused (0 disables; at most 5 so new upvotes show promptly). */

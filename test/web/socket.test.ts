@@ -289,6 +289,14 @@ describe('on a listening server', () => {
       expect((await tooLong.json()).error.message).toMatch(/20000|20,000/);
     });
 
+    it('serves security.txt with the operator contact', async () => {
+      const res = await fetch(`${server.url}/.well-known/security.txt`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain(`Contact: mailto:${server.config.CONTACT_EMAIL}`);
+      expect(Date.parse(/^Expires: (.+)$/m.exec(text)![1])).toBeGreaterThan(Date.now());
+    });
+
     it('refuses repeated parameters and treats prototype names as plain names', async () => {
       const repeated = await fetch(`${server.url}/api/papers/search?q=a&q=b`);
       expect(repeated.status).toBe(400);

@@ -34,6 +34,7 @@ import { htmlDocument, Layout } from '../components/layout.tsx';
 import { privatePage } from '../http/responses.tsx';
 import { dayParam, formText, parseQuery, queryText, readForm } from '../input.ts';
 import { currentUser } from '../security/auth.ts';
+import type { CommunityLimits } from '../security/community-limits.ts';
 import { csrfField } from '../security/csrf.ts';
 import { CheckInboxPage, ConfirmedPage, ConfirmPage, InvalidLinkPage, SavedPage, UnsubscribedPage, UnsubscribePage } from './pages.tsx';
 import { SubscriptionForm } from './subscription-form.tsx';
@@ -126,7 +127,7 @@ async function subscriptionFromToken(ctx: Services, shared: DigestShared, purpos
   return (await shared.signer()).verifySubscription(purpose, parsed, sub.linkKey) ? sub : null;
 }
 
-export function digestHandlers(ctx: Services, shared: DigestShared) {
+export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick<CommunityLimits, 'digestPreviews'>) {
   const { config, database, logger } = ctx;
   const render = (c: Context, title: string, body: Child, status = 200) => privatePage(c, config.baseUrl, title, body, { status });
 
@@ -299,6 +300,8 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
     const cacheKey = sub ? null : JSON.stringify([preferences, period.frequency, period.key, format ?? 'html']);
     const cached = cacheKey && shared.previews.get(cacheKey);
     if (cached) return send(cached);
+    // Composing is what costs: only previews that are composed count against the per-person limit.
+    await limits.digestPreviews.enforce(c);
     const content = await shared.periodContent(period);
     const links = await shared.links();
     const who = sub ?? { id: '0000000000000000', email: 'you@example.org', linkKey: '', preferences };

@@ -6,7 +6,7 @@ import type { CommunityLimits } from '../security/community-limits.ts';
 import { digestHandlers, type DigestShared } from './handlers.tsx';
 
 export function digestRoutes(services: Services, shared: DigestShared, limits: CommunityLimits): Route[] {
-  const h = digestHandlers(services, shared);
+  const h = digestHandlers(services, shared, limits);
   return [
     get('/subscribe', h.subscribePage),
     post('/subscribe', limits.subscribe.middleware, h.subscribe),
@@ -15,6 +15,6 @@ export function digestRoutes(services: Services, shared: DigestShared, limits: C
     get('/unsubscribe', h.unsubscribePage),
     get('/subscription', h.managePage),
     post('/subscription', h.savePreferences),
-    get('/digest/preview', limits.digestPreviews.middleware, h.preview),
+    get('/digest/preview', h.preview),
   ];
 }

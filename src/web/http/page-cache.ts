@@ -61,6 +61,8 @@ export interface PageCache {
 export function createPageCache(options: PageCacheOptions): PageCache {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
+  /** Renders under way, by URL: requests for the same page wait for the one render instead of each starting one. */
+  const rendering = new Map<string, Promise<void>>();
   const extraHeaders = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
   const readable = (request: Request) => request.method === 'GET' || request.method === 'HEAD';
 
@@ -77,12 +79,31 @@ export function createPageCache(options: PageCacheOptions): PageCache {
 
   const middleware: MiddlewareHandler = async (c, next) => {
     if (!readable(c.req.raw) || options.isPersonal(c)) return next();
-    const hit = lookup(c.req.raw);
+    const key = c.req.url;
+    let hit = lookup(c.req.raw);
+    const under = rendering.get(key);
+    if (!hit && under) {
+      // A page many ask for at once (or a flood of one) is rendered once per cache lifetime: the others wait for it.
+      await under;
+      hit = lookup(c.req.raw);
+      if (!hit) return next(); // that render was not storable (an error page, say): render this one alone
+    }
     if (hit) {
       c.res = hit;
       return;
     }
-    await next();
+    let finished!: () => void;
+    rendering.set(key, new Promise<void>((resolve) => (finished = resolve)));
+    try {
+      await next();
+      await store(c);
+    } finally {
+      rendering.delete(key);
+      finished();
+    }
+  };
+
+  async function store(c: Context): Promise<void> {
     // HEAD responses have no body to keep; conditional 304s say nothing about the full representation.
     if (c.req.method !== 'GET' || !storable(c.res)) return;
     // The headers are read before the body: @hono/node-server's Response rebuilds itself from the headers it was
@@ -105,7 +126,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       etag: headers.etag ?? null,
       lastModified: headers['last-modified'] ?? null,
     });
-  };
+  }
 
   return { middleware, lookup, clear: () => entries.clear(), size: () => entries.size };
 }

@@ -19,7 +19,7 @@ export interface CommunityLimits {
   comments: RateLimiter;
   /** Digest sign-ups per client address per 10 minutes (the per-address mail window protects inboxes). */
   subscribe: RateLimiter;
-  /** Digest previews per person (or client address) per minute: each one not in the preview cache composes a digest. */
+  /** Digest previews composed per person (or client address) per minute; previews served from the preview cache are free. */
   digestPreviews: RateLimiter;
 }
 

@@ -75,6 +75,8 @@ export interface RateLimiter {
   middleware: MiddlewareHandler;
   /** Counts one request for a subject; returns what the headers announce and whether it is allowed. */
   hit(subject: string): Promise<RateLimitResult>;
+  /** Counts this request (for a handler that counts only some of its requests); a 429 past the quota. */
+  enforce(c: Context): Promise<void>;
   /** Adds every unsynced hit to the shared count now (the batched limiter does this on its own every 250 ms). */
   flush(): Promise<void>;
 }
@@ -237,8 +239,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     return { allowed: count <= options.limit, remaining: Math.max(0, options.limit - count), resetSeconds };
   }
 
-  const middleware: MiddlewareHandler = async (c, next) => {
-    if (options.skip?.(c)) return next();
+  /** Counts the request; throws the 429 past the quota, else returns the headers to announce. */
+  async function count(c: Context): Promise<Record<string, string>> {
     const result = await hit(options.key ? options.key(c) : clientAddress(c));
     const headers = {
       'RateLimit-Policy': policy,
@@ -252,8 +254,17 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       Object.assign(error.headers, headers);
       throw error;
     }
+    return headers;
+  }
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    if (options.skip?.(c)) return next();
+    const headers = await count(c);
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
-  return { middleware, hit, flush };
+  const enforce = async (c: Context) => {
+    if (!options.skip?.(c)) await count(c);
+  };
+  return { middleware, hit, enforce, flush };
 }
