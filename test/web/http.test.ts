@@ -123,6 +123,31 @@ describe('HTTP headers, validators and caching', () => {
     }
   });
 
+  it('renders a page asked for by many at once only once, and each asker gets it', async () => {
+    let renders = 0;
+    const cache = createPageCache({ ttlMs: 60_000, maxEntries: 10, isPersonal: () => false });
+    const app = new Hono();
+    app.use('*', cache.middleware);
+    app.get('/slow', async (c) => {
+      renders++;
+      await new Promise((r) => setTimeout(r, 50));
+      return c.text('expensive', 200, { ETag: '"s"' });
+    });
+    app.get('/error', async (c) => {
+      renders++;
+      await new Promise((r) => setTimeout(r, 20));
+      return c.text('nope', 500);
+    });
+    const bodies = await Promise.all(Array.from({ length: 8 }, async () => (await app.request('/slow')).text()));
+    expect(bodies).toEqual(Array(8).fill('expensive'));
+    expect(renders).toBe(1);
+    // A render that cannot be stored is no use to the others: each renders its own.
+    renders = 0;
+    const statuses = await Promise.all(Array.from({ length: 3 }, async () => (await app.request('/error')).status));
+    expect(statuses).toEqual([500, 500, 500]);
+    expect(renders).toBe(3);
+  });
+
   it('never stores responses that set cookies, are private, are errors or lack an ETag, and keys by full URL', async () => {
     let renders = 0;
     const cache = createPageCache({ ttlMs: 60_000, maxEntries: 10, isPersonal: (c) => c.req.header('x-personal') === '1' });

@@ -321,6 +321,34 @@ describe('on a listening server', () => {
     });
   });
 
+  describe('digest previews', () => {
+    it('compose at most DIGEST_PREVIEW_RATE_LIMIT_PER_MINUTE a minute per address; repeats come from the preview cache', async () => {
+      // A store of its own: the limit is counted in the database.
+      const own = await createTestDatabase('sqlite');
+      await seedFixtures(own);
+      const server = await startTestServer(own, { now: FIXED_NOW, env: { DIGEST_PREVIEW_RATE_LIMIT_PER_MINUTE: '3' } });
+      try {
+        const preview = (date: string, extra = '') => fetch(`${server.url}/digest/preview?frequency=daily&paperCount=5&date=${date}${extra}`);
+        const first = await preview('2025-06-03');
+        expect(first.status).toBe(200);
+        const html = await first.text();
+        // The same parameters again, and in another spelling that parses the same: no new composition.
+        for (let i = 0; i < 5; i++) expect(await (await preview('2025-06-03')).text()).toBe(html);
+        expect((await preview('2025-06-03', '&format=html')).status).toBe(200);
+        expect((await preview('2025-06-04')).status).toBe(200);
+        expect((await preview('2025-06-05')).status).toBe(200);
+        const cycled = await preview('2025-06-06');
+        expect(cycled.status).toBe(429);
+        expect(cycled.headers.get('retry-after')).toMatch(/^\d+$/);
+        // Cached previews stay free past the limit.
+        expect((await preview('2025-06-03')).status).toBe(200);
+      } finally {
+        await server.close();
+        await own.drop();
+      }
+    });
+  });
+
   describe('changing a password', () => {
     let server: TestServer;
     beforeAll(async () => {
