@@ -15,6 +15,9 @@ const benches: Record<string, { summary: string; load: () => Promise<{ run(args:
   import: { summary: 'import the 410 daily listing files into a fresh store vs gunzip + JSON.parse alone, SQLite and PostgreSQL', load: () => import('./import.ts') },
   digest: { summary: 'compose 100k digests over the 74k real papers vs a fixed render; SMTP send rate vs bare nodemailer', load: () => import('./digest.ts') },
   harvest: { summary: 'OAI-PMH harvest of the real 3-page token chain vs parsing alone; arXiv pacing vs its floor', load: () => import('./harvest.ts') },
+  soak: { summary: 'mixed and hostile traffic against paperfeed serve on the real store for --minutes (10): 5xx, p99 over time, RSS growth', load: () => import('./soak.ts') },
+  abuse: { summary: "another visitor's latency alone vs under junk-cookie and digest-preview floods (4 connections each)", load: () => import('./abuse.ts') },
+  'rate-limit': { summary: 'cost of a rate-limit hit: shared exact and batched limiters vs an in-memory counter, SQLite and PostgreSQL', load: () => import('./rate-limit.ts') },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,10 +1,10 @@
-import { serve } from '@hono/node-server';
 import type { Database } from '../db/connect.ts';
 import { appliedVersions, assertSchemaCurrent, migrate } from '../db/migrate.ts';
 import { startBackgroundJobs } from '../jobs/background.ts';
 import { workerConnection } from '../search/service.ts';
 import { createServices } from '../services.ts';
 import { createApp } from '../web/app.tsx';
+import { listen } from '../web/server.ts';
 import type { Command } from './command.ts';
 
 export const serveCommand: Command = {
@@ -25,7 +25,7 @@ export const serveCommand: Command = {
     // Load a saved index now, so the first search does not wait for it.
     void services.search.loadIfSaved().catch((e) => logger.error({ error: String(e) }, 'search index unavailable'));
     const app = createApp(services);
-    const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+    const server = listen(app.fetch, { hostname: config.HOST, port: config.PORT }, (info) => {
       logger.info({ url: config.baseUrl, port: info.port, database: config.databaseKind }, 'paperfeed is serving');
       io.stdout.write(`Paperfeed is serving on ${config.baseUrl} (listening on ${config.HOST}:${info.port})\n`);
     });

@@ -4,7 +4,7 @@ import { connect, type Database } from './connect.ts';
 import { assertSchemaCurrent } from './migrate.ts';
 
 export async function openDatabase(config: Config, options: { requireCurrentSchema?: boolean } = {}): Promise<Database> {
-  const database = connect({ databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath });
+  const database = connect({ databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath, sqliteSynchronous: config.SQLITE_SYNCHRONOUS });
   if (options.requireCurrentSchema ?? true) {
     try {
       await assertSchemaCurrent(database);

@@ -167,6 +167,14 @@ export interface AppSecretsTable {
   created_at: string;
 }
 
+/** Shared rate-limit counters (migration 009): one row per limit, subject and fixed window. */
+export interface RateLimitHitsTable {
+  bucket: string;
+  hits: number;
+  /** When the window ends, in milliseconds since the epoch. */
+  expires_at: number;
+}
+
 /** Scheduler and harvest state (migration 002). */
 export interface JobLeasesTable {
   name: string;
@@ -333,6 +341,7 @@ export interface DB {
   index_requests: IndexRequestsTable;
   index_fetches: IndexFetchesTable;
   index_request_lock: IndexRequestLockTable;
+  rate_limit_hits: RateLimitHitsTable;
 }
 
 export type { Generated };
