@@ -5,6 +5,7 @@
 import { repositoryUrl } from '../../domain/links.ts';
 import type { DailyEntry, PaperInput } from '../../domain/paper.ts';
 import { RecordError, UnusableInputError } from './errors.ts';
+import { parseHfPeople } from './hf-people.ts';
 import { describe, isObject, num, str, strings, type JsonObject } from './json-record.ts';
 
 export interface HfDailyItem {
@@ -88,6 +89,7 @@ function parseItem(item: unknown, fileDay: string | null): HfDailyItem {
         .slice(0, MAX_KEYWORDS),
       aiSummary,
       source: 'hf',
+      people: parseHfPeople(item, p),
     },
   };
 }
