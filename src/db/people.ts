@@ -7,6 +7,7 @@ import type { DailyEntry } from '../domain/paper.ts';
 import type { ApprovedClaim, HfAuthorEntry, HfOrganization, HfUserRef } from '../domain/people.ts';
 import { insertRows, type BulkInsert } from './bulk-insert.ts';
 import type { Database, DatabaseKind } from './connect.ts';
+import type { ListedPaper } from './listings.ts';
 import type { DB } from './schema.ts';
 
 const ID_CHUNK = 500;
@@ -213,6 +214,12 @@ export async function peopleOfPapers(database: Database, paperIds: string[], sub
     }
   }
   return out;
+}
+
+/** The people of listed papers (a page of a list, or one paper). */
+export function peopleOfListed(database: Database, items: ListedPaper[]): Promise<Map<string, PaperPeople>> {
+  const hfSubmitters = new Map(items.flatMap((i) => (i.signals.source === 'hf' && i.signals.submittedBy ? [[i.paper.id, i.signals.submittedBy] as const] : [])));
+  return peopleOfPapers(database, items.map((i) => i.paper.id), hfSubmitters);
 }
 
 // ── Organisations ────────────────────────────────────────────────────────────────────────────────────────────

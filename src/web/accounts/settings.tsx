@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hashPassword } from '../../domain/credentials.ts';
 import { createApiToken, listApiTokens, listSessions, revokeApiToken, revokeSession } from '../../db/sessions.ts';
-import { findUserById, setPasswordHash } from '../../db/users.ts';
+import { findUserById, setPasswordHash, setShowUpvotes } from '../../db/users.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { DigestSettingsSection } from '../digests/settings-section.tsx';
@@ -32,6 +32,7 @@ export function settingsHandlers(ctx: Services) {
         c={c}
         user={user}
         hasPassword={!!account?.hasPassword}
+        showUpvotes={!!account?.showUpvotes}
         sessions={await listSessions(database, user.id)}
         tokens={await listApiTokens(database, user.id)}
         newToken={extra.newToken}
@@ -54,6 +55,14 @@ export function settingsHandlers(ctx: Services) {
       }
       await setPasswordHash(database, user.id, await hashPassword(password));
       return settings(c, { notice: 'Password saved.' });
+    },
+
+    /** Profile privacy: whether others see the papers this person upvoted. */
+    profile: async (c: Context) => {
+      const user = sessionUser(c);
+      const show = formText((await c.req.parseBody()).showUpvotes) === 'on';
+      await setShowUpvotes(database, user.id, show);
+      return settings(c, { notice: show ? 'Your upvotes now show on your profile.' : 'Your upvotes are private now.' });
     },
 
     revokeSession: async (c: Context) => {
