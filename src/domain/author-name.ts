@@ -28,6 +28,8 @@ export function authorKey(name: string): string {
   if (PRINTABLE_ASCII.test(name)) return name.toLowerCase().replace(ASCII_APOSTROPHES, '').replace(ASCII_SEPARATORS, ' ').trim();
   return name
     .normalize('NFKC')
+    // Upper then lower case folds what lower case alone leaves apart (final sigma, ß, Greek iota subscripts).
+    .toUpperCase()
     .toLowerCase()
     .normalize('NFKD')
     .replace(ACCENTS, '')
