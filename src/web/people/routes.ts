@@ -14,7 +14,7 @@ export function peopleRoutes(services: Services): Route[] {
     ...feeds('/authors/:slug', h.authorFeed),
     get('/orgs/:name', h.organizationPage),
     ...feeds('/orgs/:name', h.organizationFeed),
-    get('/avatars/:file{.+\\.svg}', avatarHandler()),
+    get('/avatars/:file{.*\\.svg}', avatarHandler()),
     post(`/papers/${PAPER_ID}/claims`, requireUser, h.claim),
     post('/claims/:id/withdraw', requireUser, h.withdraw),
   ];
