@@ -28,7 +28,7 @@ async function rejects(p: Promise<unknown>, status: number, code?: string): Prom
   if (code) expect((err as AppError).code).toBe(code);
 }
 
-const HF_FIXTURE = fixturePath('../ingest/hf-people');
+const HF_FIXTURE = fixturePath('../people');
 
 async function counts(database: TestDatabase) {
   const n = async (table: 'hf_author_entries' | 'hf_users' | 'organizations' | 'hf_paper_details' | 'author_names' | 'daily_entries') =>

@@ -51,7 +51,7 @@ describe.each(databaseKinds)('people on the web on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    await importPaths(database, [fixturePath('../ingest/hf-people')]);
+    await importPaths(database, [fixturePath('../people')]);
     await upsertPapers(database, [
       paper(CLAIMABLE, { title: 'A Claimable Paper', authors: ['Ada Lovelace', 'Charles Babbage', '<script>alert(1)</script>'], categories: ['cs.LG'] }),
     ]);
