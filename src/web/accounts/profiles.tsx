@@ -26,7 +26,10 @@ export function profileHandler(ctx: Services) {
       isOwner ? listUserClaims(database, user.id, ['pending']) : Promise.resolve([]),
       user.showUpvotes || isOwner ? listUserUpvotes(database, user.id) : Promise.resolve(null),
     ]);
-    const claimedPapers = await listedPapersByIds(database, approved.map((cl) => cl.paperId));
+    // Newest paper first, as on author pages.
+    const claimedPapers = (await listedPapersByIds(database, approved.map((cl) => cl.paperId))).sort((a, b) =>
+      (b.paper.submittedAt ?? b.paper.announcedOn ?? '').localeCompare(a.paper.submittedAt ?? a.paper.announcedOn ?? ''),
+    );
     return privatePage(
       c,
       ctx.config.baseUrl,
