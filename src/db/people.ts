@@ -165,18 +165,20 @@ export async function peopleOfPapers(database: Database, paperIds: string[], sub
         user: hfUserFrom(r),
       });
     }
+    // Every decided claim moves the paper's Last-Modified (a withdrawal too); only approved ones of accounts in
+    // good standing show.
     const claims = await db
       .selectFrom('author_claims as c')
       .innerJoin('users as u', 'u.id', 'c.user_id')
-      .select(['c.id', 'c.paper_id', 'c.position', 'c.author_key', 'c.user_id', 'c.decided_at', 'u.username'])
+      .select(['c.id', 'c.paper_id', 'c.position', 'c.author_key', 'c.user_id', 'c.status', 'c.decided_at', 'u.username', 'u.banned_at'])
       .where('c.paper_id', 'in', ids)
-      .where('c.status', '=', 'approved')
-      .where('u.banned_at', 'is', null)
+      .where('c.decided_at', 'is not', null)
       .execute();
     for (const r of claims) {
       const p = get(r.paper_id);
-      p.claims.push({ claimId: r.id, position: Number(r.position), authorKey: r.author_key, userId: r.user_id, username: r.username, approvedAt: r.decided_at ?? '' });
       p.modifiedAt = later(p.modifiedAt, r.decided_at);
+      if (r.status !== 'approved' || r.banned_at) continue;
+      p.claims.push({ claimId: r.id, position: Number(r.position), authorKey: r.author_key, userId: r.user_id, username: r.username, approvedAt: r.decided_at ?? '' });
     }
     const details = await db
       .selectFrom('hf_paper_details as d')

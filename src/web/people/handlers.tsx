@@ -74,7 +74,8 @@ export function peopleHandlers(ctx: Services) {
           account={accountOf(c)}
         />,
       );
-      return htmlResponse(c, html, lastModifiedOf(items));
+      // No Last-Modified: "Who this is" changes with claims that no paper's time records; the ETag covers it.
+      return htmlResponse(c, html, null);
     },
 
     authorFeed: async (c: Context, format: FeedFormat) => {
