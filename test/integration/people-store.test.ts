@@ -64,7 +64,7 @@ describe.each(databaseKinds)('people in the store on %s', (kind) => {
       fullname: 'ByteDance Seed',
       avatarUrl: 'https://cdn-uploads.huggingface.co/production/uploads/6535c9e8/seed.png',
     });
-    // Only http(s) media are kept; the javascript: URL is dropped.
+    // Only well-formed http(s) media are kept: the javascript: URL and the bare "http://" are dropped.
     expect(a.mediaUrls).toEqual(['https://cdn-uploads.huggingface.co/production/uploads/62dae373/demo.mp4']);
     expect(a.isAuthorParticipating).toBe(true);
     expect(a.submitter).toMatchObject({ username: 'dinobby', fullname: 'Justin Chen', avatarUrl: '/avatars/8e305ac7c170d70fbf83c109789b40d9.svg' });

@@ -8,7 +8,8 @@ import { PAPER_LIMITS } from '../../domain/paper.ts';
 import type { HfAuthorEntry, HfOrganization, HfPeople, HfUserRef } from '../../domain/people.ts';
 import { isObject, str, strings, type JsonObject } from './json-record.ts';
 
-const ACCOUNT_NAME = /^[\w.-]{1,100}$/;
+/** Hugging Face account and organisation names: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+const ACCOUNT_NAME = /^[A-Za-z0-9][\w.-]{0,99}$/;
 const OBJECT_ID = /^[\w-]{1,64}$/;
 const STATUS = /^[a-z_]{1,40}$/;
 const MAX_URL_LENGTH = 1_000;
@@ -24,7 +25,7 @@ export function parseHfPeople(item: JsonObject, paper: JsonObject): HfPeople {
     }),
     organization: organization(item.organization ?? paper.organization),
     mediaUrls: strings(item.mediaUrls ?? paper.mediaUrls)
-      .filter((u) => u.length <= MAX_URL_LENGTH && /^https?:\/\//i.test(u))
+      .filter(isWebUrl)
       .slice(0, MAX_MEDIA),
     isAuthorParticipating: typeof item.isAuthorParticipating === 'boolean' ? item.isAuthorParticipating : null,
     submitter: userRef(item.submittedBy) ?? userRef(paper.submittedOnDailyBy),
@@ -77,11 +78,15 @@ function objectId(v: unknown): string | null {
   return s && OBJECT_ID.test(s) ? s : null;
 }
 
+function isWebUrl(s: string): boolean {
+  return s.length <= MAX_URL_LENGTH && /^https?:\/\//i.test(s) && URL.canParse(s);
+}
+
 /** An absolute http(s) URL or a path on Hugging Face's site, as given. */
 function imageUrl(v: unknown): string | null {
   const s = str(v);
   if (!s || s.length > MAX_URL_LENGTH) return null;
-  return /^https?:\/\//i.test(s) || /^\/(?![/\\])\S*$/.test(s) ? s : null;
+  return isWebUrl(s) || /^\/(?![/\\])\S*$/.test(s) ? s : null;
 }
 
 function isoOrNull(v: unknown): string | null {

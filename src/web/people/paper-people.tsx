@@ -109,25 +109,26 @@ export function Submitter(props: { username: string; source: string | null; hf: 
   return <a href={profilePath(props.username)}>{props.username}</a>;
 }
 
-function mediaLabel(url: string, i: number): string {
-  const ext = /\.([a-z0-9]{2,5})(?:[?#]|$)/i.exec(new URL(url).pathname)?.[1]?.toLowerCase() ?? '';
+function mediaLabel(url: URL, i: number): string {
+  const ext = /\.([a-z0-9]{2,5})$/i.exec(url.pathname)?.[1]?.toLowerCase() ?? '';
   const kind = ['mp4', 'webm', 'mov', 'm4v'].includes(ext) ? 'Video' : ['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'avif'].includes(ext) ? 'Image' : 'File';
   return `${kind} ${i + 1}${ext ? ` (${ext})` : ''}`;
 }
 
 /** The paper's media as links: pages load nothing from other sites (see components/avatar.tsx). */
 export function Media(props: { urls: string[] }) {
-  if (!props.urls.length) return null;
+  const urls = props.urls.filter((u) => URL.canParse(u)).map((u) => new URL(u));
+  if (!urls.length) return null;
   return (
     <section aria-labelledby="media">
       <h2 id="media">Media</h2>
       <ul class="media">
-        {props.urls.map((u, i) => (
+        {urls.map((u, i) => (
           <li>
-            <a href={u} rel="noopener nofollow">
+            <a href={u.href} rel="noopener nofollow">
               {mediaLabel(u, i)}
             </a>{' '}
-            <span class="muted">{new URL(u).host}</span>
+            <span class="muted">{u.host}</span>
           </li>
         ))}
       </ul>
