@@ -267,6 +267,13 @@ export interface DigestDeliveriesTable {
   updated_at: string;
 }
 
+export interface RecommendationModelsTable {
+  user_id: string;
+  /** The fitted model as src/recommend/model-codec.ts encodes it (JSON). */
+  model: string;
+  fitted_at: string;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
@@ -291,6 +298,7 @@ export interface DB {
   app_secrets: AppSecretsTable;
   subscriptions: SubscriptionsTable;
   digest_deliveries: DigestDeliveriesTable;
+  recommendation_models: RecommendationModelsTable;
 }
 
 export type { Generated };
