@@ -18,13 +18,15 @@ import { parseArgs } from 'node:util';
 import { tryParseArxivId } from '../src/domain/arxiv-id.ts';
 import { parseHfDailyResponse } from '../src/ingest/formats/hf-daily.ts';
 import { SearchEngine, type EngineDoc } from '../src/search/engine.ts';
+import { buildLexicalIndex } from '../src/search/lexical/index.ts';
 import { CorpusEmbedder, trainCorpusModel } from '../src/search/semantic/corpus-embedder.ts';
 import { paperText } from '../src/search/semantic/embedder.ts';
 import { QuantizedVectors } from '../src/search/semantic/quantized.ts';
-import { PaperFeatures, type FeatureOptions } from '../src/recommend/features.ts';
+import { DEFAULT_FEATURES, PaperFeatures } from '../src/recommend/features.ts';
 import { evaluateMethod, splitByDate, type DatedDoc, type Method, type MethodSummary, type Split } from '../src/recommend/evaluate.ts';
-import { backgroundSample, DEFAULT_MODEL, fitPersonModel, type ModelParams } from '../src/recommend/person-model.ts';
-import { centroidScorer, dayNumber, dayString, linearScorer } from '../src/recommend/rank.ts';
+import { decodeModel, encodeModel } from '../src/recommend/model-codec.ts';
+import { backgroundSample, DEFAULT_MODEL, fitPersonModel, restoreScorer, type ModelParams, type WeightedDoc } from '../src/recommend/person-model.ts';
+import { centroidScorer, dayNumber, dayString, docsBetween, linearScorer, topDocs } from '../src/recommend/rank.ts';
 import { loadRealPapers } from './search.ts';
 
 const HF_DAYS = path.resolve(import.meta.dirname, '../../shared/data/hf-daily-papers-api/days');
@@ -146,64 +148,152 @@ export async function run(args: string[]): Promise<void> {
   );
 
   const engine = buildSearchEngine(store);
+  report(store, engine, { people: values.people ? Number(values.people) : undefined, tune: !values['no-tune'] });
+}
 
+interface Candidate {
+  label: string;
+  features: PaperFeatures;
+  params: ModelParams;
+}
+
+/** Everything after the build: people, tuning on validation splits, the held-out table, costs, the last line. */
+export function report(store: Store, engine: SearchEngine, options: { people?: number; tune: boolean }): void {
   let people = submitters(store);
-  if (values.people) people = people.slice(0, Number(values.people));
+  if (options.people) people = people.slice(0, options.people);
 
   const testSplits = people.map((p) => splitByDate(p.papers, TRAIN_SHARE)!);
   const validationSplits = testSplits.map((s) => splitByDate(s.train, TRAIN_SHARE)).filter((s): s is Split => s !== null);
   const describe = (s: Split) => `${s.train.length} train / ${s.test.length} held out, ${dayString(s.from)} … ${dayString(s.to)}`;
-  console.log(`held-out period per person: from the day of their first held-out submission to the day of their last, inclusive. e.g. ${people[0].name}: ${describe(testSplits[0])}; ${people[people.length - 1].name}: ${describe(testSplits[testSplits.length - 1])}`);
+  console.log(
+    `held-out period of a person: from the day of their first held-out submission to the day of their last, inclusive; candidates: every paper dated in it but their training papers. ` +
+      `e.g. ${people[0].name}: ${describe(testSplits[0])}; ${people[people.length - 1].name}: ${describe(testSplits[testSplits.length - 1])}`,
+  );
 
   const [base, featureMs] = time(() => PaperFeatures.fromEngine(engine));
-  console.log(`recommendation features: ${base.sparseDims.toLocaleString('en-US')} terms, ${base.sparseNonZeros.toLocaleString('en-US')} non-zeros (${(base.sparseNonZeros * 8 / 2 ** 20).toFixed(0)} MB) + ${base.denseDims} d vectors, built in ${(featureMs / 1000).toFixed(1)} s`);
+  console.log(
+    `recommendation features: ${base.sparseDims.toLocaleString('en-US')} terms, ${base.sparseNonZeros.toLocaleString('en-US')} non-zeros ` +
+      `(${((base.sparseNonZeros * 8) / 2 ** 20).toFixed(0)} MB) + ${base.vectors?.dimensions ?? 0} d vectors, built in ${(featureMs / 1000).toFixed(1)} s`,
+  );
 
-  const modelMethod = (features: PaperFeatures, params: ModelParams, name = 'model'): Method => ({
+  const modelMethod = (c: Candidate, name = 'model'): Method => ({
     name,
     fit(positives, knownUntil) {
-      const negatives = backgroundSample(features, params.negatives, (d) => features.days[d] >= 0 && features.days[d] <= knownUntil);
-      return linearScorer(features, fitPersonModel(features, positives, negatives, params).model.scorer);
+      const negatives = backgroundSample(c.features, c.params.negatives, (d) => c.features.days[d] >= 0 && c.features.days[d] <= knownUntil);
+      return linearScorer(c.features, fitPersonModel(c.features, positives, negatives, c.params).model.scorer);
     },
   });
-  const centroid: Method = {
-    name: 'centroid',
-    fit: (positives) => centroidScorer(base, positives)!,
-  };
+  const centroid: Method = { name: 'centroid', fit: (positives) => centroidScorer(base, positives)! };
   const popularity: Method = { name: 'popularity', fit: () => (doc) => store.upvotes[doc] };
+  const sparseCentroid: Method = { name: 'tf-idf centroid (same features as the model)', fit: (positives) => sparseCentroidScorer(base, positives) };
 
-  // Tuning on the validation splits.
-  let chosen = { features: base, params: DEFAULT_MODEL, label: 'defaults' };
-  if (!values['no-tune']) {
-    console.log(`\ntuning on validation splits (${validationSplits.length} people: the first 70% of each training set trains, the rest validates)`);
-    const grid: { label: string; features: PaperFeatures; params: ModelParams }[] = [];
-    for (const [sw, dw] of [[1, 0], [0, 1], [1, 0.5], [1, 1], [1, 2]] as const) {
-      for (const cost of [0.01, 0.1, 1]) {
-        for (const negatives of [1000, 4000]) {
-          grid.push({ label: `sparse ${sw} dense ${dw} C ${cost} negatives ${negatives}`, features: base.withWeights(sw, dw), params: { ...DEFAULT_MODEL, cost, negatives } });
-        }
-      }
-    }
-    let best: { recall: number; ndcg: number } = { recall: -1, ndcg: -1 };
-    for (const g of grid) {
-      const r = evaluateMethod(g.features, validationSplits, modelMethod(g.features, g.params), K);
-      console.log(`  ${g.label.padEnd(44)} recall@20 ${r.recall.toFixed(4)}  nDCG@20 ${r.ndcg.toFixed(4)}  fit ${r.fitMs.toFixed(1)} ms`);
-      if (r.recall > best.recall || (r.recall === best.recall && r.ndcg > best.ndcg)) {
-        best = r;
-        chosen = g;
-      }
-    }
-    for (const m of [centroid, popularity]) {
-      const r = evaluateMethod(base, validationSplits, m, K);
-      console.log(`  ${m.name.padEnd(44)} recall@20 ${r.recall.toFixed(4)}  nDCG@20 ${r.ndcg.toFixed(4)}`);
-    }
-    console.log(`chosen: ${chosen.label}`);
-  }
+  let chosen: Candidate = { label: 'defaults', features: base.withWeights(DEFAULT_FEATURES.sparseWeight, DEFAULT_FEATURES.denseWeight), params: DEFAULT_MODEL };
+  if (options.tune) chosen = tune(chosen, base, validationSplits, modelMethod, [centroid, popularity]);
 
-  console.log(`\nheld-out test (${testSplits.length} people, k = ${K}):`);
-  const results: MethodSummary[] = [modelMethod(chosen.features, chosen.params), centroid, popularity].map((m) => evaluateMethod(chosen.features, testSplits, m, K));
-  console.log('| method | recall@20 | nDCG@20 | fit per person | scoring per person |');
+  // The ablation: the same model over an index built without author names, to show what the words alone do.
+  const [noAuthorsIndex, noAuthorsMs] = time(() => buildLexicalIndex(store.docs.map((d) => ({ ...d, authors: [] }))));
+  const noAuthors = PaperFeatures.fromEngine(new SearchEngine(noAuthorsIndex, store.docs, engine.vectors), chosen.features.options);
+  console.log(`ablation index without author names built in ${(noAuthorsMs / 1000).toFixed(1)} s`);
+
+  console.log(`\nheld-out test (${testSplits.length} people, k = ${K}; fit = training one person's model, scoring = ranking their candidates):`);
+  const methods = [modelMethod(chosen), centroid, popularity, sparseCentroid, modelMethod({ ...chosen, features: noAuthors }, 'model, author names left out of the features')];
+  const results: MethodSummary[] = methods.map((m) => evaluateMethod(chosen.features, testSplits, m, K));
+  console.log('| method | recall@20 | nDCG@20 | fit per person, mean / median | scoring per person, mean |');
   console.log('| --- | --- | --- | --- | --- |');
-  for (const r of results) console.log(`| ${r.name} | ${r.recall.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${r.fitMs.toFixed(1)} ms | ${r.scoreMs.toFixed(1)} ms |`);
+  for (const r of results) {
+    console.log(`| ${r.name} | ${r.recall.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${r.fitMs.toFixed(1)} / ${median(r.people.map((x) => x.fitMs)).toFixed(1)} ms | ${r.scoreMs.toFixed(1)} ms |`);
+  }
+  const candidates = results[0].people.map((x) => x.candidates);
+  console.log(`candidates per person: median ${median(candidates)}, min ${Math.min(...candidates)}, max ${Math.max(...candidates)}`);
+
+  incrementalCosts(chosen, testSplits);
+
   const [m, c, p] = results;
+  console.log(`reproduce: npm run bench -- recommend${options.people ? ` --people ${options.people}` : ''}${options.tune ? '' : ' --no-tune'}`);
   console.log(`model_recall@20=${m.recall.toFixed(4)} centroid_recall@20=${c.recall.toFixed(4)} popularity_recall@20=${p.recall.toFixed(4)}`);
+}
+
+/**
+ * Coordinate search on the validation splits, one setting at a time from the defaults: the feature mix, then C,
+ * then the number of background negatives; each keeps the best recall@20 (nDCG@20 breaks ties).
+ */
+function tune(start: Candidate, base: PaperFeatures, splits: Split[], modelMethod: (c: Candidate) => Method, baselines: Method[]): Candidate {
+  console.log(`\ntuning on validation splits (${splits.length} people: the first 70% of each training set trains, the rest validates)`);
+  for (const m of baselines) {
+    const r = evaluateMethod(base, splits, m, K);
+    console.log(`  ${m.name.padEnd(48)} recall@20 ${r.recall.toFixed(4)}  nDCG@20 ${r.ndcg.toFixed(4)}`);
+  }
+  let best = start;
+  let bestScore: MethodSummary | null = null;
+  const consider = (c: Candidate) => {
+    const r = evaluateMethod(c.features, splits, modelMethod(c), K);
+    console.log(`  ${c.label.padEnd(48)} recall@20 ${r.recall.toFixed(4)}  nDCG@20 ${r.ndcg.toFixed(4)}  fit ${r.fitMs.toFixed(1)} ms`);
+    if (!bestScore || r.recall > bestScore.recall || (r.recall === bestScore.recall && r.ndcg > bestScore.ndcg)) {
+      best = c;
+      bestScore = r;
+    }
+  };
+  const label = (f: PaperFeatures, p: ModelParams) => `tf-idf ${f.options.sparseWeight}, vectors ${f.options.denseWeight}, C ${p.cost}, negatives ${p.negatives}`;
+  for (const [sw, dw] of [[1, 0], [1, 0.5], [1, 1], [0, 1]] as const) {
+    const features = base.withWeights(sw, dw);
+    consider({ label: label(features, start.params), features, params: start.params });
+  }
+  const mix = best;
+  for (const cost of [0.01, 1]) consider({ label: label(mix.features, { ...mix.params, cost }), features: mix.features, params: { ...mix.params, cost } });
+  const withCost = best;
+  for (const negatives of [1000, 4000]) consider({ label: label(withCost.features, { ...withCost.params, negatives }), features: withCost.features, params: { ...withCost.params, negatives } });
+  console.log(`chosen: ${best.label}${label(best.features, best.params) === label(start.features, start.params) ? ' (the product defaults)' : ' (NOT the product defaults in src/recommend: update DEFAULT_FEATURES / DEFAULT_MODEL)'}`);
+  return best;
+}
+
+/**
+ * What a new save costs: each person's model fitted without their last training paper, then that paper added:
+ * the warm refit (from the previous duals, as the service does) against a cold fit of the same positives, and
+ * rebuilding a stored model's scorer from its duals (what a page view costs when nothing changed).
+ */
+function incrementalCosts(chosen: Candidate, splits: Split[]): void {
+  const f = chosen.features;
+  const warm: number[] = [];
+  const cold: number[] = [];
+  const warmEpochs: number[] = [];
+  const coldEpochs: number[] = [];
+  const restore: number[] = [];
+  let sameTop = 0;
+  for (const split of splits) {
+    const positives = split.train.map((p) => ({ doc: p.doc, weight: 1 }));
+    const negatives = backgroundSample(f, chosen.params.negatives, (d) => f.days[d] >= 0 && f.days[d] <= split.train[split.train.length - 1].day);
+    const before = fitPersonModel(f, positives.slice(0, -1), negatives, chosen.params).model;
+    const w = fitPersonModel(f, positives, negatives, chosen.params, before);
+    const c = fitPersonModel(f, positives, negatives, chosen.params);
+    warm.push(w.stats.ms);
+    cold.push(c.stats.ms);
+    warmEpochs.push(w.stats.epochs);
+    coldEpochs.push(c.stats.epochs);
+    const [, ms] = time(() => restoreScorer(f, decodeModel(encodeModel(w.model))!));
+    restore.push(ms);
+    const candidates = docsBetween(f, split.from, split.to, new Set(positives.map((p) => p.doc)));
+    const top = (m: typeof w.model) => topDocs(candidates, linearScorer(f, m.scorer), K).map((r) => r.doc).join();
+    if (top(w.model) === top(c.model)) sameTop++;
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(
+    `\nincremental update (one new positive, ${splits.length} people): warm refit ${mean(warm).toFixed(1)} ms mean / ${median(warm).toFixed(1)} ms median (${mean(warmEpochs).toFixed(1)} epochs), ` +
+      `cold fit ${mean(cold).toFixed(1)} / ${median(cold).toFixed(1)} ms (${mean(coldEpochs).toFixed(1)} epochs); same top ${K} as the cold fit for ${sameTop} of ${splits.length}; ` +
+      `scorer rebuilt from stored duals ${mean(restore).toFixed(1)} / ${median(restore).toFixed(1)} ms`,
+  );
+}
+
+/** Rocchio over the model's own features: cosine with the mean of the positives' tf-idf rows. */
+function sparseCentroidScorer(features: PaperFeatures, positives: WeightedDoc[]) {
+  const sparse = new Float32Array(features.sparseDims);
+  for (const p of positives) {
+    const row = features.sparseRow(p.doc);
+    for (let i = 0; i < row.cols.length; i++) sparse[row.cols[i]] += p.weight * row.vals[i];
+  }
+  return linearScorer(features, { sparse, dense: new Float32Array(0), bias: 0 });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
 }

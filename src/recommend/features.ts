@@ -16,6 +16,8 @@ export interface FeatureOptions {
   minDocumentFrequency: number;
   /** Terms in more than this share of the papers are left out. */
   maxDocumentShare: number;
+  /** Include the index's word pairs (its bigram field) besides single words. */
+  wordPairs: boolean;
   /** Scale of the sparse block (0: vectors only). */
   sparseWeight: number;
   /** Scale of the dense block (0: tf-idf only); ignored when the engine has no vectors. */
@@ -25,6 +27,7 @@ export interface FeatureOptions {
 export const DEFAULT_FEATURES: FeatureOptions = {
   minDocumentFrequency: 3,
   maxDocumentShare: 0.1,
+  wordPairs: true,
   sparseWeight: 1,
   denseWeight: 1,
 };
@@ -34,6 +37,9 @@ export interface SparseRow {
   cols: Int32Array;
   vals: Float32Array;
 }
+
+/** Postings (or row entries) handled between two turns of the event loop in build(): a few milliseconds' work. */
+const CHUNK = 200_000;
 
 export class PaperFeatures {
   private constructor(
@@ -53,10 +59,29 @@ export class PaperFeatures {
   ) {}
 
   /**
-   * Features of the engine's papers: one pass over its postings (the index is term-major; this lays rows out
-   * paper by paper). About 1 s and 8 bytes a kept posting at 80k papers.
+   * Features of the engine's papers: two passes over its kept postings (the index is term-major; this lays rows
+   * out paper by paper), 8 bytes a kept posting.
    */
   static fromEngine(engine: SearchEngine, options: Partial<FeatureOptions> = {}): PaperFeatures {
+    const steps = PaperFeatures.steps(engine, options);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /** The same, giving the event loop a turn every few hundred thousand postings (a server builds it this way). */
+  static async build(engine: SearchEngine, options: Partial<FeatureOptions> = {}): Promise<PaperFeatures> {
+    const steps = PaperFeatures.steps(engine, options);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The build, yielding after about every CHUNK postings or rows. */
+  private static *steps(engine: SearchEngine, options: Partial<FeatureOptions>): Generator<void, PaperFeatures> {
     const o = { ...DEFAULT_FEATURES, ...options };
     const ix = engine.lexical;
     const n = ix.docCount;
@@ -67,14 +92,16 @@ export class PaperFeatures {
     for (let t = 0; t < terms; t++) {
       const df = ix.offsets[t + 1] - ix.offsets[t];
       // Filter terms (author words, categories) carry no impact: they are not features.
-      if (df >= o.minDocumentFrequency && df <= maxDf && ix.maxImpact[t] > 0) column[t] = dims++;
+      if (df >= o.minDocumentFrequency && df <= maxDf && ix.maxImpact[t] > 0 && (o.wordPairs || t < ix.firstBigram)) column[t] = dims++;
     }
     // Two passes over the kept postings: row lengths, then values (terms ascending, so each row's columns are too).
     const rowPtr = new Uint32Array(n + 1);
     const cursor = new DocCursor(ix);
+    let work = 0;
     for (let t = 0; t < terms; t++) {
       if (column[t] < 0) continue;
       for (cursor.open(t); cursor.doc !== END_OF_LIST; cursor.next()) if (ix.impacts[cursor.pos] > 0) rowPtr[cursor.doc + 1]++;
+      if ((work += ix.offsets[t + 1] - ix.offsets[t]) > CHUNK) yield void (work = 0);
     }
     for (let d = 0; d < n; d++) rowPtr[d + 1] += rowPtr[d];
     const cols = new Int32Array(rowPtr[n]);
@@ -89,15 +116,28 @@ export class PaperFeatures {
         cols[at] = column[t];
         vals[at] = ix.impactLevels[code];
       }
+      if ((work += ix.offsets[t + 1] - ix.offsets[t]) > CHUNK) yield void (work = 0);
     }
+    // Unit rows; on the way, a hash of the ids, rows and vectors: two snapshots of the same papers with the same
+    // text and vectors agree, anything else almost surely differs (a stored model is then refitted, not reused).
+    const vectors = engine.vectors && engine.vectors.count === n ? engine.vectors : null;
+    let h = 0x811c9dc5;
+    const mix = (x: number) => (h = Math.imul(h ^ x, 0x01000193));
     for (let d = 0; d < n; d++) {
       let s = 0;
       for (let p = rowPtr[d]; p < rowPtr[d + 1]; p++) s += vals[p] * vals[p];
       const norm = Math.sqrt(s);
       if (norm > 0) for (let p = rowPtr[d]; p < rowPtr[d + 1]; p++) vals[p] /= norm;
+      const id = engine.ids.id(d);
+      for (let i = 0; i < id.length; i++) mix(id.charCodeAt(i));
+      for (let p = rowPtr[d]; p < rowPtr[d + 1]; p++) mix(cols[p] ^ Math.round(vals[p] * 65536));
+      if (vectors) {
+        const v = vectors.vector(d);
+        mix(Math.round(v[0] * 65536) ^ Math.round(v[v.length - 1] * 65536));
+      }
+      if ((work += rowPtr[d + 1] - rowPtr[d]) > CHUNK) yield void (work = 0);
     }
-    const vectors = engine.vectors && engine.vectors.count === n ? engine.vectors : null;
-    const key = `${n}:${dims}:${rowPtr[n]}:${vectors ? vectors.dimensions : 0}:${o.minDocumentFrequency}:${o.maxDocumentShare}:${o.sparseWeight}:${o.denseWeight}`;
+    const key = [(h >>> 0).toString(36), n, dims, vectors?.dimensions ?? 0, o.minDocumentFrequency, o.maxDocumentShare, o.wordPairs, o.sparseWeight, o.denseWeight].join(':');
     return new PaperFeatures(engine.ids, engine.days, rowPtr, cols, vals, dims, vectors, o, key);
   }
 
@@ -188,3 +228,4 @@ export class PaperFeatures {
     return s;
   }
 }
+

@@ -157,6 +157,20 @@ function trainingSet(features: PaperFeatures, positives: WeightedDoc[], negative
  * largest kept), so dual variables carried over from an earlier fit keep meaning something.
  */
 export function backgroundSample(features: PaperFeatures, count: number, eligible?: (doc: number) => boolean): Int32Array {
+  if (!eligible) {
+    // Everyone's fits over one snapshot share the same sample: draw it once.
+    let byCount = wholeStoreSamples.get(features);
+    if (!byCount) wholeStoreSamples.set(features, (byCount = new Map()));
+    let sample = byCount.get(count);
+    if (!sample) byCount.set(count, (sample = drawSample(features, count)));
+    return sample;
+  }
+  return drawSample(features, count, eligible);
+}
+
+const wholeStoreSamples = new WeakMap<PaperFeatures, Map<number, Int32Array>>();
+
+function drawSample(features: PaperFeatures, count: number, eligible?: (doc: number) => boolean): Int32Array {
   const heap = new TopKHeap(Math.max(0, Math.min(count, features.docCount)));
   if (heap.k === 0) return new Int32Array(0);
   for (let d = 0; d < features.docCount; d++) {
