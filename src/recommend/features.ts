@@ -25,11 +25,11 @@ export interface FeatureOptions {
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = {
-  minDocumentFrequency: 3,
+  minDocumentFrequency: 5,
   maxDocumentShare: 0.1,
   wordPairs: true,
   sparseWeight: 1,
-  denseWeight: 1,
+  denseWeight: 0,
 };
 
 /** One paper's sparse row: column numbers ascending, values of unit L2 norm. */
@@ -54,8 +54,8 @@ export class PaperFeatures {
     readonly sparseDims: number,
     readonly vectors: QuantizedVectors | null,
     readonly options: FeatureOptions,
-    /** Identifies this snapshot's features: stored models trained on other features are refitted. */
-    readonly key: string,
+    /** Hashes of the ids and sparse rows, and of the vectors (see steps()). */
+    private readonly hashes: { sparse: string; dense: string },
   ) {}
 
   /**
@@ -122,6 +122,7 @@ export class PaperFeatures {
     // text and vectors agree, anything else almost surely differs (a stored model is then refitted, not reused).
     const vectors = engine.vectors && engine.vectors.count === n ? engine.vectors : null;
     let h = 0x811c9dc5;
+    let hv = 0x811c9dc5;
     const mix = (x: number) => (h = Math.imul(h ^ x, 0x01000193));
     for (let d = 0; d < n; d++) {
       let s = 0;
@@ -133,19 +134,28 @@ export class PaperFeatures {
       for (let p = rowPtr[d]; p < rowPtr[d + 1]; p++) mix(cols[p] ^ Math.round(vals[p] * 65536));
       if (vectors) {
         const v = vectors.vector(d);
-        mix(Math.round(v[0] * 65536) ^ Math.round(v[v.length - 1] * 65536));
+        hv = Math.imul(hv ^ (Math.round(v[0] * 65536) ^ Math.round(v[v.length - 1] * 65536)), 0x01000193);
       }
       if ((work += rowPtr[d + 1] - rowPtr[d]) > CHUNK) yield void (work = 0);
     }
-    const key = [(h >>> 0).toString(36), n, dims, vectors?.dimensions ?? 0, o.minDocumentFrequency, o.maxDocumentShare, o.wordPairs, o.sparseWeight, o.denseWeight].join(':');
-    return new PaperFeatures(engine.ids, engine.days, rowPtr, cols, vals, dims, vectors, o, key);
+    const hashes = { sparse: (h >>> 0).toString(36), dense: vectors ? `${vectors.dimensions}d${(hv >>> 0).toString(36)}` : 'none' };
+    return new PaperFeatures(engine.ids, engine.days, rowPtr, cols, vals, dims, vectors, o, hashes);
   }
 
   /** The same features with other block scales (shares the arrays). */
   withWeights(sparseWeight: number, denseWeight: number): PaperFeatures {
     const o = { ...this.options, sparseWeight, denseWeight };
-    const key = this.key.split(':').slice(0, -2).concat([String(sparseWeight), String(denseWeight)]).join(':');
-    return new PaperFeatures(this.ids, this.days, this.rowPtr, this.cols, this.vals, this.sparseDims, this.vectors, o, key);
+    return new PaperFeatures(this.ids, this.days, this.rowPtr, this.cols, this.vals, this.sparseDims, this.vectors, o, this.hashes);
+  }
+
+  /**
+   * Identifies these features: a model stored with another key was fitted on other features and is refitted.
+   * The vectors count only when the features use them, so retraining the embedder does not refit tf-idf models.
+   */
+  get key(): string {
+    const o = this.options;
+    const dense = this.denseDims ? `${this.hashes.dense}x${o.denseWeight}` : '-';
+    return [this.hashes.sparse, this.docCount, this.sparseDims, o.minDocumentFrequency, o.maxDocumentShare, o.wordPairs ? 'pairs' : 'words', o.sparseWeight, dense].join(':');
   }
 
   get docCount(): number {

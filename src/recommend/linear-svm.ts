@@ -35,7 +35,7 @@ export interface SvmOptions {
   seed: number;
 }
 
-export const DEFAULT_SVM: SvmOptions = { bias: 1, tolerance: 0.01, maxEpochs: 200, seed: 1 };
+export const DEFAULT_SVM: SvmOptions = { bias: 1, tolerance: 0.1, maxEpochs: 200, seed: 1 };
 
 export interface SvmSolution {
   /** dims weights, then the bias weight (times the bias feature's value: add it to w·x as is). */

@@ -15,7 +15,7 @@ export interface ModelParams {
   svm: Partial<SvmOptions>;
 }
 
-export const DEFAULT_MODEL: ModelParams = { cost: 0.1, negatives: 2000, svm: {} };
+export const DEFAULT_MODEL: ModelParams = { cost: 0.1, negatives: 1000, svm: {} };
 
 /** A paper the person showed interest in, as a document of the features and a weight (1: a save). */
 export interface WeightedDoc {

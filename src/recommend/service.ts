@@ -3,10 +3,12 @@
 // refitted only when their own positives change (update(), called after a save, upvote or claim) or when the
 // features do (lazily, at their next request, warm-started from their stored duals): a new save never refits
 // anyone else.
+import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { loadRecommendationModel, saveRecommendationModel } from '../db/recommendations.ts';
 import type { SearchEngine } from '../search/engine.ts';
-import { PaperFeatures, type FeatureOptions } from './features.ts';
+import { getSearchService } from '../search/service.ts';
+import { DEFAULT_FEATURES, PaperFeatures, type FeatureOptions } from './features.ts';
 import { decodeModel, encodeModel } from './model-codec.ts';
 import { DEFAULT_MODEL, type FitStats, type ModelParams } from './person-model.ts';
 import { currentModel, recommendFor, type Positive, type Recommendation, type RecommendOptions } from './recommend.ts';
@@ -33,8 +35,9 @@ export class RecommendationService {
    */
   async features(): Promise<PaperFeatures> {
     const engine = await this.engine();
-    // Search attaches vectors to a snapshot after its lexical index: features built before that lack them.
-    if (this.cached?.engine !== engine || this.cached.vectors !== engine.vectors) {
+    // Search attaches vectors to a snapshot after its lexical index: features that use them are built again then.
+    const usesVectors = (this.options.features?.denseWeight ?? DEFAULT_FEATURES.denseWeight) > 0;
+    if (this.cached?.engine !== engine || (usesVectors && this.cached.vectors !== engine.vectors)) {
       const started = performance.now();
       const features = PaperFeatures.build(engine, this.options.features);
       const entry = { engine, vectors: engine.vectors, features };
@@ -80,4 +83,17 @@ export class RecommendationService {
   private get params(): ModelParams {
     return this.options.params ?? DEFAULT_MODEL;
   }
+}
+
+const services = new WeakMap<Database, RecommendationService>();
+
+/** The per-process recommendation service for a store, over its search service (as getSearchService is per store). */
+export function getRecommendationService(ctx: { config: Config; database: Database; logger?: { info(msg: string): void } }): RecommendationService {
+  let s = services.get(ctx.database);
+  if (!s) {
+    const search = getSearchService(ctx);
+    s = new RecommendationService(ctx.database, () => search.engine(), { log: ctx.logger ? (m) => ctx.logger!.info(m) : undefined });
+    services.set(ctx.database, s);
+  }
+  return s;
 }
