@@ -147,7 +147,7 @@ export async function run(args: string[]): Promise<void> {
   const [store, loadMs] = time(loadStore);
   console.log(
     `store: ${store.docs.length.toLocaleString('en-US')} papers (${store.listingPapers.toLocaleString('en-US')} from the listings, ${store.hfPapers.toLocaleString('en-US')} on Hugging Face daily papers, ` +
-      `${store.submissions.length.toLocaleString('en-US')} daily entries; ${store.malformedFiles} malformed files skipped) loaded in ${(loadMs / 1000).toFixed(1)} s`,
+      `${store.submissions.length.toLocaleString('en-US')} daily entries, the first of each paper; ${store.malformedFiles} malformed files skipped) loaded in ${(loadMs / 1000).toFixed(1)} s`,
   );
 
   const engine = buildSearchEngine(store);

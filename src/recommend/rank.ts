@@ -35,12 +35,11 @@ export interface RankedDoc {
   score: number;
 }
 
-/** The k best of `candidates` (best first; ties: lower document first). */
-export function topDocs(candidates: Iterable<number>, score: DocScorer, k: number): RankedDoc[] {
+/** The k best of `candidates`, which come in ascending order (best first; ties: lower document first). */
+export function topDocs(candidates: Int32Array, score: DocScorer, k: number): RankedDoc[] {
   if (k <= 0) return [];
   const heap = new TopKHeap(k);
-  const sortedCandidates = Int32Array.from(candidates).sort();
-  for (const d of sortedCandidates) heap.offer(d, score(d));
+  for (const d of candidates) heap.offer(d, score(d));
   const top = heap.sorted(1);
   return Array.from(top.docs, (doc, i) => ({ doc, score: top.scores[i] }));
 }

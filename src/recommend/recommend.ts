@@ -41,7 +41,10 @@ export interface RecommendResult {
   fit: FitStats | null;
 }
 
-/** The positives that are in the features, with their weights; the first of duplicates wins. */
+/**
+ * The positives that are in the features, with their weights, in paper-id order (so the same papers given in
+ * another order are the same model); the first of duplicates wins.
+ */
 export function resolvePositives(features: PaperFeatures, positives: readonly Positive[]): { docs: WeightedDoc[]; reasons: Map<number, PositiveReason> } {
   const docs: WeightedDoc[] = [];
   const reasons = new Map<number, PositiveReason>();
@@ -53,6 +56,8 @@ export function resolvePositives(features: PaperFeatures, positives: readonly Po
     reasons.set(doc, p.reason);
     docs.push({ doc, weight });
   }
+  const id = (d: WeightedDoc) => features.ids.id(d.doc);
+  docs.sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
   return { docs, reasons };
 }
 

@@ -117,6 +117,9 @@ describe('recommendFor', () => {
     expect(stored).not.toBeNull();
     const again = recommendFor(features, { positives, model: stored }, 10);
     expect(again.fit).toBeNull();
+    // The same papers in another order are the same positives.
+    expect(recommendFor(features, { positives: [...positives].reverse(), model: stored }, 10).fit).toBeNull();
+    expect(recommendFor(features, { positives: positives.slice(1), model: stored }, 10).fit).not.toBeNull();
     expect(again.recommendations.map((r) => r.paperId)).toEqual(first.recommendations.map((r) => r.paperId));
     const restored = restoreScorer(features, stored)!;
     for (const d of [0, 100, 200]) expect(linearScorer(features, restored)(d)).toBeCloseTo(linearScorer(features, first.model!.scorer)(d), 4);
