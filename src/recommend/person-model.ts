@@ -15,7 +15,7 @@ export interface ModelParams {
   svm: Partial<SvmOptions>;
 }
 
-export const DEFAULT_MODEL: ModelParams = { cost: 0.1, negatives: 1000, svm: {} };
+export const DEFAULT_MODEL: ModelParams = { cost: 0.1, negatives: 500, svm: {} };
 
 /** A paper the person showed interest in, as a document of the features and a weight (1: a save). */
 export interface WeightedDoc {
@@ -92,11 +92,12 @@ export function fitPersonModel(
 /** The weights over features.dims with each block's scale folded in. */
 function scorerOf(features: PaperFeatures, weights: Float64Array, bias: number): LinearScorer {
   const sd = features.sparseDims;
-  return {
-    sparse: Float32Array.from(weights.subarray(0, sd), (x) => x * features.options.sparseWeight),
-    dense: Float32Array.from(weights.subarray(sd, features.dims), (x) => x * features.options.denseWeight),
-    bias,
-  };
+  const sparse = new Float32Array(sd);
+  const dense = new Float32Array(features.denseDims);
+  const { sparseWeight, denseWeight } = features.options;
+  for (let c = 0; c < sd; c++) sparse[c] = weights[c] * sparseWeight;
+  for (let c = 0; c < dense.length; c++) dense[c] = weights[sd + c] * denseWeight;
+  return { sparse, dense, bias };
 }
 
 /**
