@@ -1,5 +1,5 @@
 // The composition root: the one place that builds what the rest of the code uses (configuration, logger, clock,
-// store, search, the polite HTTP client and the mail transport). `serve` and every CLI command call
+// store, search, recommendations, the polite HTTP client and the mail transport). `serve` and every CLI command call
 // createServices once, pass the result (or a Pick of it) down, and close it when they finish; tests build theirs
 // through the same function, replacing parts (a fixed clock, a test database, an outbox). Nothing is kept in
 // module-level state: two Services objects in one process share nothing.
@@ -9,6 +9,7 @@ import { openDatabase } from './db/open.ts';
 import { databasePacingStore, HttpClient, httpClientOptions } from './ingest/http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
+import { RecommendationService } from './recommend/service.ts';
 import { DatabaseSearchService, serviceOptionsFromConfig, type SearchServiceOptions } from './search/service.ts';
 
 /** The current time; tests fix it so "today" is deterministic. */
@@ -21,6 +22,8 @@ export interface Services {
   database: Database;
   /** The per-process search index over the papers table; it builds on first use. */
   search: DatabaseSearchService;
+  /** "For you": per-person models over the search snapshot's features, stored in the database. */
+  recommendations: RecommendationService;
   /** The polite fetcher every source uses; its request budget is kept in the database, shared by all processes. */
   http: HttpClient;
   /** Outgoing mail: SMTP when configured, otherwise .eml files in the outbox. */
@@ -61,6 +64,7 @@ export async function createServices(config: Config, parts: ServiceParts = {}): 
       clock: parts.clock ?? (() => new Date()),
       database,
       search,
+      recommendations: new RecommendationService(database, () => search.engine(), { log: (m) => logger.info(m) }),
       http,
       mail,
       close: () => closeAll(closers),

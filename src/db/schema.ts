@@ -378,6 +378,13 @@ export interface AuthorClaimsTable {
   reason: string | null;
 }
 
+export interface RecommendationModelsTable {
+  user_id: string;
+  /** The fitted model as src/recommend/model-codec.ts encodes it (JSON). */
+  model: string;
+  fitted_at: string;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
@@ -412,6 +419,7 @@ export interface DB {
   hf_paper_details: HfPaperDetailsTable;
   hf_author_entries: HfAuthorEntriesTable;
   author_claims: AuthorClaimsTable;
+  recommendation_models: RecommendationModelsTable;
 }
 
 export type { Generated };
