@@ -5,6 +5,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { StoreMemo } from './memo.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -12,6 +13,8 @@ export type DatabaseKind = 'sqlite' | 'postgres';
 export interface Database {
   db: Kysely<DB>;
   kind: DatabaseKind;
+  /** Listing reads memoised until the store's listings change counter moves (src/db/memo.ts). */
+  memo: StoreMemo;
   close(): Promise<void>;
 }
 
@@ -46,12 +49,22 @@ function connectSqlite(file: string, synchronous: 'NORMAL' | 'FULL'): Database {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // Read on every memoised request, so straight through the driver: a few microseconds rather than a query build.
+  let versionQuery: SqliteDatabase.Statement | undefined;
+  const readVersion = async () => {
+    versionQuery ??= sqlite.prepare(LISTINGS_VERSION_SQL).pluck();
+    return Number(versionQuery.get());
+  };
   return {
     db,
     kind: 'sqlite',
+    memo: new StoreMemo(readVersion),
     close: () => db.destroy(),
   };
 }
+
+/** The listings change counter (migration 16), bumped by triggers on every table listings read. */
+const LISTINGS_VERSION_SQL = "SELECT version FROM change_counters WHERE name = 'listings'";
 
 // Kysely prepares every query it runs; compiling the same SQL again costs more than running a small query.
 const STATEMENT_CACHE_SIZE = 500;
@@ -90,7 +103,8 @@ function connectPostgres(options: ConnectOptions): Database {
     ...(options.pgSchema ? { options: `-c search_path=${quoteIdent(options.pgSchema)}` } : {}),
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  const readVersion = async () => Number((await pool.query(LISTINGS_VERSION_SQL)).rows[0]?.version);
+  return { db, kind: 'postgres', memo: new StoreMemo(readVersion), close: () => db.destroy() };
 }
 
 function quoteIdent(name: string): string {

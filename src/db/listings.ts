@@ -181,9 +181,17 @@ export async function rankingRowsByIds(database: Database, ids: string[]): Promi
   return out;
 }
 
-/** Full records for ids, in the order given, with their daily signals. Hidden papers are left out. */
+/**
+ * Full records for ids, in the order given, with their daily signals. Hidden papers are left out. Memoised until
+ * the store changes (src/db/memo.ts): the records are shared, never mutate them.
+ */
 export async function listedPapersByIds(database: Database, ids: string[]): Promise<ListedPaper[]> {
   if (!ids.length) return [];
+  // A copy of the memoised list, which callers may sort.
+  return [...(await database.memo.get(`listed ${ids.join(' ')}`, () => readListedPapers(database, ids)))];
+}
+
+async function readListedPapers(database: Database, ids: string[]): Promise<ListedPaper[]> {
   const rows = (await database.db
     .selectFrom('papers as p')
     .leftJoin('daily_entries as d', 'd.paper_id', 'p.id')
@@ -218,6 +226,12 @@ export async function categoryCounts(
   source: 'submissions' | 'announcements',
   limit = 12,
 ): Promise<{ category: string; count: number }[]> {
+  const key = `category-counts ${f.start} ${f.end} ${source} ${limit}`;
+  // A copy of the memoised list, which callers may extend.
+  return [...(await database.memo.get(key, () => readCategoryCounts(database, f, source, limit)))];
+}
+
+async function readCategoryCounts(database: Database, f: RangeFilter, source: 'submissions' | 'announcements', limit: number) {
   const base =
     source === 'submissions'
       ? database.db

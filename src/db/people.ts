@@ -218,10 +218,11 @@ export async function peopleOfPapers(database: Database, paperIds: string[], sub
   return out;
 }
 
-/** The people of listed papers (a page of a list, or one paper). */
+/** The people of listed papers (a page of a list, or one paper), memoised until the store changes: shared, never mutate. */
 export function peopleOfListed(database: Database, items: ListedPaper[]): Promise<Map<string, PaperPeople>> {
   const hfSubmitters = new Map(items.flatMap((i) => (i.signals.source === 'hf' && i.signals.submittedBy ? [[i.paper.id, i.signals.submittedBy] as const] : [])));
-  return peopleOfPapers(database, items.map((i) => i.paper.id), hfSubmitters);
+  const key = `people ${items.map((i) => `${i.paper.id}:${hfSubmitters.get(i.paper.id) ?? ''}`).join(' ')}`;
+  return database.memo.get(key, () => peopleOfPapers(database, items.map((i) => i.paper.id), hfSubmitters));
 }
 
 // ── Organisations ────────────────────────────────────────────────────────────────────────────────────────────

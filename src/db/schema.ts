@@ -385,6 +385,12 @@ export interface RecommendationModelsTable {
   fitted_at: string;
 }
 
+/** Counters bumped by triggers whenever the tables a read model depends on change (migration 16). */
+export interface ChangeCountersTable {
+  name: string;
+  version: number;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
@@ -420,6 +426,7 @@ export interface DB {
   hf_author_entries: HfAuthorEntriesTable;
   author_claims: AuthorClaimsTable;
   recommendation_models: RecommendationModelsTable;
+  change_counters: ChangeCountersTable;
 }
 
 export type { Generated };

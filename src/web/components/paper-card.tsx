@@ -1,6 +1,10 @@
 // One paper in a list: votes, title, authors, a short summary, links and — on trending lists — why it is there.
+import type { Context } from 'hono';
+import { raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import type { RankedPaper } from '../../db/trending.ts';
 import type { TrendingScore } from '../../domain/trending.ts';
+import { UpvoteButton } from '../discussion/paper-community.tsx';
 import { MathText } from './math-text.tsx';
 import { AuthorLink } from './people-links.tsx';
 
@@ -35,47 +39,86 @@ export function explainTrending(t: TrendingScore, upvotes: number, comments: num
   return `Score ${t.score.toPrecision(3)}: ${parts.join(' + ')}; ${age}`;
 }
 
-export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
+/** What a signed-in person sees on every card: their upvote state, as a working upvote button. */
+export interface CardViewer {
+  c: Context;
+  /** The ids among the page's papers this person upvoted (one query per page). */
+  upvoted: ReadonlySet<string>;
+  /** Where the upvote form returns to. */
+  back: string;
+}
+
+// A card's body depends only on its item, and memoised listings (src/db/memo.ts) hand out the same item objects
+// until the store changes: so each body is rendered once per version and reused by every request and every person
+// until then. Keyed by the object, so nothing outlives the listing it came from.
+const renderedBodies = new WeakMap<RankedPaper, HtmlEscapedString>();
+
+function cardBody(item: RankedPaper): HtmlEscapedString {
+  let body = renderedBodies.get(item);
+  if (!body) {
+    body = raw((<CardBody item={item} />).toString() as string);
+    renderedBodies.set(item, body);
+  }
+  return body;
+}
+
+/** A paper in a list; with a viewer, their upvote state overlaid on the shared body. */
+export function PaperCard(props: { item: RankedPaper; viewer?: CardViewer | null }) {
+  const { paper, signals } = props.item;
+  const viewer = props.viewer;
+  return (
+    <li class="paper-card" aria-labelledby={titleIdOf(paper.id)}>
+      <div class="votes" title="upvotes">
+        {viewer ? (
+          <UpvoteButton c={viewer.c} paperId={paper.id} upvotes={signals.upvotes} upvoted={viewer.upvoted.has(paper.id)} signedIn back={viewer.back} />
+        ) : (
+          <>
+            <strong>{signals.upvotes}</strong>
+            <span>upvote{signals.upvotes === 1 ? '' : 's'}</span>
+          </>
+        )}
+      </div>
+      {cardBody(props.item)}
+    </li>
+  );
+}
+
+const titleIdOf = (id: string) => `t-${id.replace(/[^\w]/g, '-')}`;
+
+function CardBody(props: { item: RankedPaper }) {
   const { paper, signals, trending } = props.item;
   const summary = paper.aiSummary ?? shorten(paper.abstract, SUMMARY_CHARS);
-  const titleId = `t-${paper.id.replace(/[^\w]/g, '-')}`;
   return (
-    <li class="paper-card" aria-labelledby={titleId}>
-      <div class="votes" title="upvotes">
-        <strong>{signals.upvotes}</strong>
-        <span>upvote{signals.upvotes === 1 ? '' : 's'}</span>
-      </div>
-      <div>
-        <h3 id={titleId}>
-          <a href={paperPath(paper.id)}>
-            <MathText text={paper.title} />
-          </a>
-        </h3>
-        <p class="meta">
-          {paper.authors.slice(0, AUTHORS_SHOWN).map((name, i) => (
-            <>
-              {i > 0 && ', '}
-              <AuthorLink name={name} />
-            </>
-          ))}
-          {paper.authors.length > AUTHORS_SHOWN && ' et al.'}
-          {paper.categories.length > 0 && <> · {paper.categories.slice(0, 3).join(', ')}</>}
-          {' · '}
-          {signals.comments} comment{signals.comments === 1 ? '' : 's'}
-          {paper.codeUrl && (
-            <>
-              {' · '}
-              <a href={paper.codeUrl} rel="noopener nofollow">
-                code{paper.githubStars !== null ? ` (${formatCount(paper.githubStars)} ★)` : ''}
-              </a>
-            </>
-          )}
-        </p>
-        <p class="summary">
-          <MathText text={summary} />
-        </p>
-        {trending && <p class="why">{explainTrending(trending, signals.upvotes, signals.comments, paper.githubStars)}</p>}
-      </div>
-    </li>
+    <div>
+      <h3 id={titleIdOf(paper.id)}>
+        <a href={paperPath(paper.id)}>
+          <MathText text={paper.title} />
+        </a>
+      </h3>
+      <p class="meta">
+        {paper.authors.slice(0, AUTHORS_SHOWN).map((name, i) => (
+          <>
+            {i > 0 && ', '}
+            <AuthorLink name={name} />
+          </>
+        ))}
+        {paper.authors.length > AUTHORS_SHOWN && ' et al.'}
+        {paper.categories.length > 0 && <> · {paper.categories.slice(0, 3).join(', ')}</>}
+        {' · '}
+        {signals.comments} comment{signals.comments === 1 ? '' : 's'}
+        {paper.codeUrl && (
+          <>
+            {' · '}
+            <a href={paper.codeUrl} rel="noopener nofollow">
+              code{paper.githubStars !== null ? ` (${formatCount(paper.githubStars)} ★)` : ''}
+            </a>
+          </>
+        )}
+      </p>
+      <p class="summary">
+        <MathText text={summary} />
+      </p>
+      {trending && <p class="why">{explainTrending(trending, signals.upvotes, signals.comments, paper.githubStars)}</p>}
+    </div>
   );
 }

@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { categoryCounts } from '../../db/listings.ts';
+import { hasUpvoted } from '../../db/votes.ts';
 import {
   addDays,
   nextPeriod,
@@ -15,9 +16,11 @@ import {
 } from '../../domain/periods.ts';
 import type { Services } from '../../services.ts';
 import { feedItem } from '../components/feed-item.ts';
+import type { CardViewer } from '../components/paper-card.tsx';
 import { htmlDocument, type FeedLink } from '../components/layout.tsx';
 import { feedLinks, feedResponse, type FeedDocument, type FeedFormat } from '../http/feeds.ts';
 import { accountOf, htmlResponse } from '../http/responses.tsx';
+import { currentUser } from '../security/auth.ts';
 import { categoryParam, dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseParam, parseQuery, weekParam } from '../input.ts';
 import { FeedsPage } from './feeds-page.tsx';
 import { ListingPage, type PeriodLinks } from './listing-page.tsx';
@@ -57,6 +60,14 @@ async function filterChips(ctx: Services, l: Listing) {
   return chips;
 }
 
+/** The signed-in person's upvotes among a listing's papers (one query), or null for an anonymous visitor. */
+async function cardViewer(c: Context, ctx: Services, l: Listing): Promise<CardViewer | null> {
+  const user = currentUser(c);
+  if (!user) return null;
+  const upvoted = await hasUpvoted(ctx.database, user.id, l.items.map((i) => i.paper.id));
+  return { c, upvoted, back: c.req.path + (new URL(c.req.url).search ?? '') };
+}
+
 function feedsFor(path: string, title: string, category: string | undefined, apiQuery: string | null): FeedLink[] {
   const query = category ? `?category=${encodeURIComponent(category)}` : '';
   const links: FeedLink[] = feedLinks(path, title, query);
@@ -92,6 +103,7 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
       categories={await filterChips(ctx, listing)}
       periodLinks={periodLinks(period, latest)}
       account={accountOf(c)}
+      viewer={await cardViewer(c, ctx, listing)}
     />,
   );
   return htmlResponse(c, html, listing.lastModified);
@@ -153,6 +165,7 @@ export function listingHandlers(ctx: Services) {
           feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, 'sort=trending')}
           categories={await filterChips(ctx, listing)}
           account={accountOf(c)}
+          viewer={await cardViewer(c, ctx, listing)}
         />,
       );
       return htmlResponse(c, html, listing.lastModified);

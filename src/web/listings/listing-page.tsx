@@ -4,7 +4,7 @@ import type { Period, PeriodKind } from '../../domain/periods.ts';
 import { WINDOW_DAYS } from '../../domain/trending.ts';
 import { Layout, type FeedLink, type NavKey } from '../components/layout.tsx';
 import { CategoryChips, Pager } from '../components/pager.tsx';
-import { PaperCard } from '../components/paper-card.tsx';
+import { PaperCard, type CardViewer } from '../components/paper-card.tsx';
 import type { Listing } from './loaders.ts';
 
 export interface PeriodLinks {
@@ -27,6 +27,8 @@ export interface ListingPageProps {
   categories: { category: string; count: number }[];
   periodLinks?: PeriodLinks;
   account?: { username: string } | null;
+  /** The signed-in person's state on each card. */
+  viewer?: CardViewer | null;
 }
 
 function kindNote(l: Listing): string {
@@ -99,7 +101,7 @@ export function ListingPage(props: ListingPageProps) {
       {l.items.length ? (
         <ol class="papers" start={l.page * l.limit + 1}>
           {l.items.map((item) => (
-            <PaperCard item={item} />
+            <PaperCard item={item} viewer={props.viewer} />
           ))}
         </ol>
       ) : (

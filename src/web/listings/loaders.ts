@@ -1,5 +1,6 @@
 // The loaders behind every listing. One loader feeds a page, its JSON (the Hugging Face-shaped API) and its
-// RSS/Atom/JSON feeds, so the three can never disagree about what a day, week, month or trending holds.
+// RSS/Atom/JSON feeds, so the three can never disagree about what a day, week, month or trending holds. Each
+// listing is memoised until the store changes (src/db/memo.ts): the objects returned are shared, never mutate them.
 import {
   announcementRankingRows,
   listedPapersByIds,
@@ -63,7 +64,7 @@ function lastModifiedOf(items: ListedPaper[]): string | null {
 /** The day the home page shows: today if it has papers, else the latest day that has. */
 export async function homeDay(database: Database, clock: Clock): Promise<string> {
   const today = dayOf(clock());
-  return (await latestDayWithPapers(database, today)) ?? today;
+  return database.memo.get(`home-day ${today}`, async () => (await latestDayWithPapers(database, today)) ?? today);
 }
 
 /** One page of rows ranked by trending score, with full records. */
@@ -80,7 +81,12 @@ async function rankedPage(database: Database, rows: RankingRow[], referenceDay: 
  * A day, week or month: its submissions ranked by upvotes (or newest first, or by trending score), or — when
  * nobody submitted anything in the period — the period's arXiv announcements ranked by trending score.
  */
-export async function loadPeriodListing(database: Database, q: ListingQuery): Promise<Listing> {
+export function loadPeriodListing(database: Database, q: ListingQuery): Promise<Listing> {
+  const key = `period ${q.period.start} ${q.period.end} ${q.category ?? ''} ${q.submitter ?? ''} ${q.page} ${q.limit} ${q.sort ?? ''}`;
+  return database.memo.get(key, () => readPeriodListing(database, q));
+}
+
+async function readPeriodListing(database: Database, q: ListingQuery): Promise<Listing> {
   const filter: RangeFilter = { start: q.period.start, end: q.period.end, category: q.category, submitter: q.submitter };
   const base = { period: q.period, page: q.page, limit: q.limit, category: q.category ?? null };
   // Which kind the period is does not depend on the filters: a category with no submissions on a day that has
@@ -109,6 +115,13 @@ export async function loadTrending(
   q: { category?: string; page: number; limit: number; referenceDay?: string },
 ): Promise<Listing> {
   const referenceDay = q.referenceDay ?? (await homeDay(database, clock));
+  return database.memo.get(`trending ${referenceDay} ${q.category ?? ''} ${q.page} ${q.limit}`, () =>
+    readTrending(database, { ...q, referenceDay }),
+  );
+}
+
+async function readTrending(database: Database, q: { category?: string; page: number; limit: number; referenceDay: string }): Promise<Listing> {
+  const referenceDay = q.referenceDay;
   const start = addDays(referenceDay, -(WINDOW_DAYS - 1));
   const rows = await trendingCandidateRows(database, { start, end: referenceDay, category: q.category });
   const { items, total } = await rankedPage(database, rows, referenceDay, q.page, q.limit);
