@@ -12,6 +12,8 @@ export interface Representation {
   lastModified?: string | null;
   status?: 200 | 404;
   headers?: Record<string, string>;
+  /** The body's ETag, when the caller keeps it with a memoised body (etagOf(body)). */
+  etag?: string;
 }
 
 export function etagOf(body: string): string {
@@ -41,7 +43,7 @@ export function isNotModified(request: Request, etag: string, lastModified: stri
 
 /** Builds the response for a representation, or a 304 when the client's copy is current. */
 export function represent(c: Context, rep: Representation): Response {
-  const etag = etagOf(rep.body);
+  const etag = rep.etag ?? etagOf(rep.body);
   const headers: Record<string, string> = {
     ...rep.headers,
     'Content-Type': rep.contentType,

@@ -38,8 +38,19 @@ export function htmlResponse(c: Context, html: string, lastModified: string | nu
 }
 
 export function jsonResponse(c: Context, value: unknown, lastModified: string | null, headers: Record<string, string> = {}): Response {
+  return serialisedJsonResponse(c, { body: JSON.stringify(value) }, lastModified, headers);
+}
+
+/** JSON already serialised (a memoised answer), with its ETag when known. */
+export function serialisedJsonResponse(
+  c: Context,
+  json: { body: string; etag?: string },
+  lastModified: string | null,
+  headers: Record<string, string> = {},
+): Response {
   return represent(c, {
-    body: JSON.stringify(value),
+    body: json.body,
+    etag: json.etag,
     contentType: 'application/json; charset=utf-8',
     cacheControl: API_CACHE_CONTROL,
     lastModified,

@@ -6,7 +6,8 @@ import { peopleOfListed } from '../../db/people.ts';
 import { dayOf, parseDay, type Period } from '../../domain/periods.ts';
 import type { Services } from '../../services.ts';
 import { hfDailyItem } from '../api/shapes.ts';
-import { jsonResponse, newest } from '../http/responses.tsx';
+import { etagOf } from '../http/conditional.ts';
+import { newest, serialisedJsonResponse } from '../http/responses.tsx';
 import { categoryParam, dayParam, limitParam, monthParam, pageParam, parseQuery, weekParam } from '../input.ts';
 import { homeDay, loadPeriodListing, type ListingSort } from './loaders.ts';
 
@@ -40,25 +41,25 @@ export function dailyPapersHandler(ctx: Services) {
     }
     period ??= parseDay(await homeDay(ctx.database, ctx.clock));
     const sort: ListingSort = q.sort === 'trending' ? 'trending' : q.sort === 'publishedAt' ? 'publishedAt' : 'upvotes';
-    const limit = q.limit ?? API_DEFAULT_LIMIT;
-    const listing = await loadPeriodListing(ctx.database, {
-      period,
-      category: q.category,
-      submitter: q.submitter,
-      page: q.p ?? 0,
-      limit,
-      sort,
+    const listingQuery = { period, category: q.category, submitter: q.submitter, page: q.p ?? 0, limit: q.limit ?? API_DEFAULT_LIMIT, sort };
+    const key = `api daily ${ctx.config.baseUrl} ${period.start} ${period.end} ${q.category ?? ''} ${q.submitter ?? ''} ${listingQuery.page} ${listingQuery.limit} ${sort}`;
+    // The serialised answer is memoised with the listing (the same for every caller until the store changes).
+    const answer = await ctx.database.memo.get(key, async () => {
+      const listing = await loadPeriodListing(ctx.database, listingQuery);
+      const people = await peopleOfListed(ctx.database, listing.items);
+      const body = JSON.stringify(listing.items.map((i) => hfDailyItem(i, { people: people.get(i.paper.id), baseUrl: ctx.config.baseUrl })));
+      return {
+        body,
+        etag: etagOf(body),
+        lastModified: newest(listing.lastModified, ...[...people.values()].map((p) => p.modifiedAt)),
+        kind: listing.kind,
+        total: listing.total,
+      };
     });
-    const people = await peopleOfListed(ctx.database, listing.items);
-    return jsonResponse(
-      c,
-      listing.items.map((i) => hfDailyItem(i, { people: people.get(i.paper.id), baseUrl: ctx.config.baseUrl })),
-      newest(listing.lastModified, ...[...people.values()].map((p) => p.modifiedAt)),
-      {
-        // What the list holds (community submissions or arXiv announcements) and how many there are in all.
-        'X-Listing-Kind': listing.kind,
-        'X-Total-Count': String(listing.total),
-      },
-    );
+    return serialisedJsonResponse(c, answer, answer.lastModified, {
+      // What the list holds (community submissions or arXiv announcements) and how many there are in all.
+      'X-Listing-Kind': answer.kind,
+      'X-Total-Count': String(answer.total),
+    });
   };
 }
