@@ -1,14 +1,24 @@
-// `npm run bench -- http`: requests/s and p99 latency at 50 connections (autocannon) for the home page, a day
-// page, a paper page, the API list and a feed, next to a bare route returning a constant string (/healthz)
-// measured in the same run against the same server. The store holds the real data in ../shared/data (74,728
-// arXiv papers and the Hugging Face daily entries), imported once and kept under the system temp dir.
+// `npm run bench -- http [--db=sqlite|postgres|both]`: requests/s and p99 latency at 50 connections (autocannon) for
+// the home page, a day page of 30+ papers, its week and month, trending, a paper page, the API list and a feed, next
+// to a bare route returning a constant string (/healthz) measured in the same run against the same server. The
+// store holds the real data in ../shared/data (74,728 arXiv papers and the Hugging Face daily entries), imported once
+// (SQLite under the system temp dir; PostgreSQL in the schema bench_http of PAPERFEED_TEST_PG_URL's database).
 // The server runs in its own process (`paperfeed serve`) so the load generator does not share its event loop.
-// Each route is measured with the page cache on (the default, ≤ 5 s) and, unless --cached-only, off; routes are
-// measured in interleaved rounds and medians reported, because the machine may be shared.
+// Tables: the page cache on (anonymous); the page cache off, anonymous and signed in (a session cookie: per-person
+// upvote state on every card), with each route's latency one request at a time. Routes are measured in
+// interleaved rounds and medians reported, because the machine may be shared.
 import os from 'node:os';
+import path from 'node:path';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
-import { prepareRealStore, REAL_STORE_DIR, startServe, stopServe as stopServer, type Served } from './served-store.ts';
+import { connect, type Database } from '../src/db/connect.ts';
+import { createSession } from '../src/db/sessions.ts';
+import { createUser, findUserByUsername } from '../src/db/users.ts';
+import { setVote } from '../src/db/votes.ts';
+import { periodContaining } from '../src/domain/periods.ts';
+import { prepareRealPgStore, prepareRealStore, REAL_STORE_DIR, startServe, stopServe, type Served } from './served-store.ts';
+
+type Kind = 'sqlite' | 'postgres';
 
 interface Options {
   /** Seconds per measurement. */
@@ -17,35 +27,58 @@ interface Options {
   rounds: number;
   connections: number;
   cachedOnly: boolean;
-  /** Route keys to leave out (bare, home, day, paper, api, feed). */
+  /** Route keys to leave out (home, day, week, month, trending, paper, api, feed). */
   skip: string[];
+  db: Kind | 'both';
+  /** Requests per route for the one-at-a-time latency. */
+  sequential: number;
 }
 
 function parseArgs(args: string[]): Options {
-  const options: Options = { duration: 4, rounds: 3, connections: 50, cachedOnly: false, skip: [] };
+  const o: Options = { duration: 4, rounds: 3, connections: 50, cachedOnly: false, skip: [], db: 'sqlite', sequential: 200 };
   for (const a of args) {
     const [k, v] = a.replace(/^--/, '').split('=');
-    if (k === 'duration') options.duration = Number(v);
-    else if (k === 'rounds') options.rounds = Number(v);
-    else if (k === 'connections') options.connections = Number(v);
-    else if (k === 'cached-only') options.cachedOnly = true;
-    else if (k === 'skip') options.skip = (v ?? '').split(',');
-    else throw new Error(`unknown option ${a} (use --duration=SECONDS --rounds=N --connections=N --cached-only --skip=paper,feed)`);
+    if (k === 'duration') o.duration = Number(v);
+    else if (k === 'rounds') o.rounds = Number(v);
+    else if (k === 'connections') o.connections = Number(v);
+    else if (k === 'sequential') o.sequential = Number(v);
+    else if (k === 'cached-only') o.cachedOnly = true;
+    else if (k === 'skip') o.skip = (v ?? '').split(',');
+    else if (k === 'db' && (v === 'sqlite' || v === 'postgres' || v === 'both')) o.db = v;
+    else throw new Error(`unknown option ${a} (use --db=sqlite|postgres|both --duration=SECONDS --rounds=N --connections=N --sequential=N --cached-only --skip=paper,feed)`);
   }
-  return options;
+  return o;
 }
 
-async function startServer(cacheSeconds: number): Promise<Served> {
+/** A store to serve: the environment that points `paperfeed serve` at it, and a connection of our own. */
+interface Store {
+  kind: Kind;
+  dataDir: string;
+  env: Record<string, string>;
+  open(): Database;
+}
+
+async function prepareStore(kind: Kind): Promise<Store> {
+  if (kind === 'sqlite') {
+    await prepareRealStore();
+    return { kind, dataDir: REAL_STORE_DIR, env: {}, open: () => connect({ sqlitePath: path.join(REAL_STORE_DIR, 'paperfeed.sqlite') }) };
+  }
+  const pgUrl = process.env.PAPERFEED_TEST_PG_URL;
+  if (!pgUrl) throw new Error('--db=postgres needs PAPERFEED_TEST_PG_URL (a PostgreSQL server to import the real data into)');
+  const env = await prepareRealPgStore(pgUrl);
+  return { kind, dataDir: `${REAL_STORE_DIR}-pg`, env, open: () => connect({ databaseUrl: env.DATABASE_URL }) };
+}
+
+function startServer(store: Store, cacheSeconds: number): Promise<Served> {
   // One client address sends everything here; the per-address API quota would otherwise answer 429.
-  return startServe(REAL_STORE_DIR, { PAGE_CACHE_SECONDS: String(cacheSeconds), API_RATE_LIMIT_PER_MINUTE: '100000000' });
+  return startServe(store.dataDir, { ...store.env, PAGE_CACHE_SECONDS: String(cacheSeconds), API_RATE_LIMIT_PER_MINUTE: '100000000' });
 }
 
-interface Measured {
+interface Route {
+  key: string;
   name: string;
   path: string;
-  rps: number;
-  p99: number;
-  non2xx: number;
+  headers?: Record<string, string>;
 }
 
 interface Sample {
@@ -54,74 +87,160 @@ interface Sample {
   non2xx: number;
 }
 
-async function sample(url: string, route: string, o: Options): Promise<Sample> {
-  const r = await autocannon({ url: url + route, connections: o.connections, duration: o.duration });
-  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function sample(url: string, r: Route, o: Options, duration = o.duration): Promise<Sample> {
+  const res = await autocannon({ url: url + r.path, connections: o.connections, duration, headers: r.headers ?? {} });
+  return { rps: res.requests.average, p99: res.latency.p99, non2xx: res.non2xx + res.errors };
+}
 
 /**
  * Measures every route `rounds` times, interleaved (bare, home, day, …, bare, home, …), so that load from
  * elsewhere on the machine falls on all routes alike; reports the median of each.
  */
-async function measureAll(url: string, routes: [string, string][], o: Options): Promise<Measured[]> {
-  // A short warm-up per route fills caches (the page cache, SQLite's pages, V8's JIT) before measuring.
-  for (const [, route] of routes) await autocannon({ url: url + route, connections: o.connections, duration: 1 });
-  const samples = new Map<string, Sample[]>(routes.map(([, route]) => [route, []]));
-  for (let round = 0; round < o.rounds; round++) {
-    for (const [, route] of routes) samples.get(route)!.push(await sample(url, route, o));
-  }
-  return routes.map(([name, route]) => {
-    const s = samples.get(route)!;
-    return { name, path: route, rps: median(s.map((x) => x.rps)), p99: median(s.map((x) => x.p99)), non2xx: s.reduce((n, x) => n + x.non2xx, 0) };
-  });
+async function measureAll(url: string, routes: Route[], o: Options): Promise<Map<Route, Sample>> {
+  // A short warm-up per route fills caches (the page cache, the memo, the database's pages, V8's JIT) first.
+  for (const r of routes) await sample(url, r, o, 1);
+  const samples = new Map<Route, Sample[]>(routes.map((r) => [r, []]));
+  for (let round = 0; round < o.rounds; round++) for (const r of routes) samples.get(r)!.push(await sample(url, r, o));
+  return new Map(
+    routes.map((r) => {
+      const s = samples.get(r)!;
+      return [r, { rps: median(s.map((x) => x.rps)), p99: median(s.map((x) => x.p99)), non2xx: s.reduce((n, x) => n + x.non2xx, 0) }];
+    }),
+  );
 }
 
-async function pickRoutes(url: string, skip: string[]): Promise<[string, string][]> {
-  const list = await (await fetch(`${url}/api/daily_papers?limit=1`)).json();
-  const paperId = list[0]?.paper?.id;
-  const day = list[0]?.paper?.submittedOnDailyAt?.slice(0, 10);
-  if (!paperId || !day) throw new Error('the store has no daily papers');
-  const all: [string, string, string][] = [
-    ['bare', 'bare route (constant string)', '/healthz'],
-    ['home', 'home page', '/'],
-    ['day', 'day page', `/papers/date/${day}`],
-    ['paper', 'paper page', `/papers/${paperId}`],
-    ['api', 'API list', `/api/daily_papers?date=${day}`],
-    ['feed', 'feed (RSS, daily)', '/feeds/daily/rss.xml'],
+/** Median latency in ms of `n` requests sent one after another on a kept-alive connection. */
+async function oneAtATime(url: string, r: Route, n: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    const res = await fetch(url + r.path, { headers: r.headers });
+    await res.arrayBuffer();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+async function json(url: string): Promise<{ body: any; total: number }> {
+  const res = await fetch(url);
+  return { body: await res.json(), total: Number(res.headers.get('x-total-count')) };
+}
+
+/** The latest day with at least 30 submissions (the page size), so the day page and API list are full ones. */
+async function fullDay(url: string, latest: string): Promise<string> {
+  let day = latest;
+  for (let i = 0; i < 120; i++) {
+    if ((await json(`${url}/api/daily_papers?date=${day}&limit=1`)).total >= 30) return day;
+    day = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  }
+  throw new Error(`no day with 30 submissions in the 120 days up to ${latest}`);
+}
+
+async function pickRoutes(url: string, skip: string[]): Promise<{ routes: Route[]; day: string }> {
+  const latest = (await json(`${url}/api/daily_papers?limit=1`)).body[0];
+  if (!latest) throw new Error('the store has no daily papers');
+  const day = await fullDay(url, latest.paper.submittedOnDailyAt.slice(0, 10));
+  const all: Route[] = [
+    { key: 'bare', name: 'bare route (constant string)', path: '/healthz' },
+    { key: 'home', name: 'home page', path: '/' },
+    { key: 'day', name: 'day page (30 papers)', path: `/papers/date/${day}` },
+    { key: 'week', name: 'week page', path: `/papers/week/${periodContaining('week', day).key}` },
+    { key: 'month', name: 'month page', path: `/papers/month/${day.slice(0, 7)}` },
+    { key: 'trending', name: 'trending page', path: '/papers/trending' },
+    { key: 'paper', name: 'paper page', path: `/papers/${latest.paper.id}` },
+    { key: 'api', name: 'API list (30 papers)', path: `/api/daily_papers?date=${day}&limit=30` },
+    { key: 'feed', name: 'feed (RSS, daily)', path: '/feeds/daily/rss.xml' },
   ];
   // The bare route is the baseline every ratio divides by, so it is never skipped.
-  const routes = all.filter(([key]) => key === 'bare' || !skip.includes(key)).map(([, name, route]) => [name, route] as [string, string]);
+  const routes = all.filter((r) => r.key === 'bare' || !skip.includes(r.key));
   // One request each before measuring: the first paper page starts the search index build (similar papers),
   // which runs once per process and is not what this benchmark measures.
-  for (const [, route] of routes) await fetch(url + route, { signal: AbortSignal.timeout(600_000) });
-  return routes;
+  for (const r of routes) await fetch(url + r.path, { signal: AbortSignal.timeout(600_000) });
+  return { routes, day };
 }
 
-function report(title: string, rows: Measured[]): void {
-  const bare = rows[0].rps;
+/**
+ * A reader for the signed-in run: an account with a session, who upvoted some papers of the day page (so cards show
+ * both states). Returns the Cookie header a browser would send: the session and the CSRF cookie the site set.
+ */
+async function signedInCookie(store: Store, url: string, day: string): Promise<string> {
+  const database = store.open();
+  try {
+    const user = (await findUserByUsername(database, 'bench-reader')) ?? (await createUser(database, { username: 'bench-reader', email: 'bench-reader@example.org' }));
+    const items = (await json(`${url}/api/daily_papers?date=${day}&limit=30`)).body as any[];
+    for (const item of items.filter((_, i) => i % 3 === 0)) await setVote(database, user.id, item.paper.id, true);
+    const { token } = await createSession(database, user.id, { ttlMs: 86_400_000 });
+    const session = `pf_session=${token}`;
+    const res = await fetch(url + '/', { headers: { cookie: session } });
+    const csrf = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('pf_csrf='));
+    if (!(await res.text()).includes('bench-reader')) throw new Error('the session cookie did not sign the reader in');
+    return csrf ? `${session}; ${csrf}` : session;
+  } finally {
+    await database.close();
+  }
+}
+
+const pct = (x: number, of: number) => `${((x / of) * 100).toFixed(0)}%`;
+
+function reportCached(title: string, measured: Map<Route, Sample>): void {
+  const rows = [...measured];
+  const bare = rows[0][1].rps;
   console.log(`\n${title}`);
   console.log('| route | path | requests/s | p99 ms | vs bare | non-2xx |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: |');
-  for (const r of rows) {
-    console.log(`| ${r.name} | \`${r.path}\` | ${Math.round(r.rps)} | ${r.p99} | ${((r.rps / bare) * 100).toFixed(0)}% | ${r.non2xx} |`);
+  for (const [r, s] of rows) console.log(`| ${r.name} | \`${r.path}\` | ${Math.round(s.rps)} | ${s.p99} | ${pct(s.rps, bare)} | ${s.non2xx} |`);
+}
+
+function reportUncached(title: string, anonymous: Route[], signedIn: Route[], measured: Map<Route, Sample>, sequential: Map<Route, number>): void {
+  const bare = measured.get(anonymous[0])!.rps;
+  console.log(`\n${title}`);
+  console.log('| route | anonymous req/s | p99 ms | vs bare | signed in req/s | p99 ms | vs anonymous | one at a time: anonymous / signed in, ms | non-2xx |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  anonymous.forEach((r, i) => {
+    const a = measured.get(r)!;
+    const s = signedIn[i] ? measured.get(signedIn[i]) : undefined;
+    const seqA = sequential.get(r)!.toFixed(2);
+    const seqS = signedIn[i] ? sequential.get(signedIn[i])!.toFixed(2) : '–';
+    console.log(
+      `| ${r.name} \`${r.path}\` | ${Math.round(a.rps)} | ${a.p99} | ${pct(a.rps, bare)} | ${s ? Math.round(s.rps) : '–'} | ${s ? s.p99 : '–'} | ${s ? pct(s.rps, a.rps) : '–'} | ${seqA} / ${seqS} | ${a.non2xx + (s?.non2xx ?? 0)} |`,
+    );
+  });
+}
+
+async function runOn(kind: Kind, o: Options): Promise<void> {
+  const store = await prepareStore(kind);
+  console.log(`\n## ${kind}`);
+  const cached = await startServer(store, 5);
+  try {
+    reportCached(`${kind}: page cache on (PAGE_CACHE_SECONDS=5), anonymous`, await measureAll(cached.url, (await pickRoutes(cached.url, o.skip)).routes, o));
+  } finally {
+    await stopServe(cached.child);
+  }
+  if (o.cachedOnly) return;
+  const { url, child } = await startServer(store, 0);
+  try {
+    const { routes: anonymous, day } = await pickRoutes(url, o.skip);
+    const cookie = await signedInCookie(store, url, day);
+    // The same pages for a signed-in reader; the bare route is not repeated.
+    const signedIn = [undefined, ...anonymous.slice(1).map((r) => ({ ...r, name: `${r.name} (signed in)`, headers: { cookie } }))] as Route[];
+    const all = [...anonymous, ...signedIn.slice(1)];
+    const measured = await measureAll(url, all, o);
+    const sequential = new Map<Route, number>();
+    for (const r of all) sequential.set(r, await oneAtATime(url, r, o.sequential));
+    reportUncached(`${kind}: page cache off (PAGE_CACHE_SECONDS=0): anonymous, and signed in (session cookie, own upvotes on every card)`, anonymous, signedIn, measured, sequential);
+  } finally {
+    await stopServe(child);
   }
 }
 
 export async function run(args: string[]): Promise<void> {
   const o = parseArgs(args);
-  await prepareRealStore();
-  console.log(`autocannon: ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.duration} s per route (medians), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
-  const modes: [string, number][] = [['page cache on (PAGE_CACHE_SECONDS=5)', 5]];
-  if (!o.cachedOnly) modes.push(['page cache off (PAGE_CACHE_SECONDS=0)', 0]);
-  for (const [title, seconds] of modes) {
-    const { url, child } = await startServer(seconds);
-    try {
-      report(title, await measureAll(url, await pickRoutes(url, o.skip), o));
-    } finally {
-      await stopServer(child);
-    }
-  }
-  console.log(`\nreproduce: npm run bench -- http ${args.join(' ')}`.trimEnd());
+  console.log(
+    `autocannon: ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.duration} s per route (medians); one at a time: median of ${o.sequential}; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`,
+  );
+  for (const kind of o.db === 'both' ? (['sqlite', 'postgres'] as const) : [o.db]) await runOn(kind, o);
+  console.log(`\nload average at the end ${os.loadavg()[0].toFixed(1)}`);
+  console.log(`reproduce: npm run bench -- http ${args.join(' ')}`.trimEnd());
 }

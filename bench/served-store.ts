@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from '../src/db/connect.ts';
+import pg from 'pg';
+import { connect, type Database } from '../src/db/connect.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { importPaths } from '../src/ingest/import.ts';
 
@@ -18,21 +19,43 @@ export const BENCH_DIR = process.env.PAPERFEED_BENCH_DIR ?? os.tmpdir();
 export const REAL_STORE_DIR = path.join(BENCH_DIR, 'paperfeed-bench-http');
 const EXPECTED_PAPERS = 70_000;
 
+/** The PostgreSQL schema the server benchmarks import the shared data into (on PAPERFEED_TEST_PG_URL's server). */
+const REAL_PG_SCHEMA = 'bench_http';
+
 /** Imports the shared data into REAL_STORE_DIR once (migrating it to the current schema); later runs reuse it. */
 export async function prepareRealStore(): Promise<void> {
   const file = path.join(REAL_STORE_DIR, 'paperfeed.sqlite');
   fs.mkdirSync(REAL_STORE_DIR, { recursive: true });
-  const database = connect({ sqlitePath: file });
+  await fillOnce(connect({ sqlitePath: file }), REAL_STORE_DIR);
+}
+
+/**
+ * The same real store on PostgreSQL: the shared data imported once into the schema bench_http of `pgUrl`'s
+ * database. Returns the environment that points `paperfeed serve` at it.
+ */
+export async function prepareRealPgStore(pgUrl: string): Promise<Record<string, string>> {
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA IF NOT EXISTS ${REAL_PG_SCHEMA}`);
+  await admin.end();
+  await fillOnce(connect({ databaseUrl: pgUrl, pgSchema: REAL_PG_SCHEMA }), `${pgUrl.replace(/\/\/[^@]*@/, '//')} schema ${REAL_PG_SCHEMA}`);
+  const url = new URL(pgUrl);
+  url.searchParams.set('options', `-c search_path=${REAL_PG_SCHEMA}`);
+  return { DATABASE_URL: url.toString() };
+}
+
+/** Migrates a store and imports the shared data into it unless it already holds it; closes it. */
+async function fillOnce(database: Database, where: string): Promise<void> {
   try {
     await migrate(database);
     const { n } = await database.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     if (Number(n) >= EXPECTED_PAPERS) {
-      console.log(`store: ${REAL_STORE_DIR} (${n} papers, reused)`);
+      console.log(`store: ${where} (${n} papers, reused)`);
       return;
     }
     if (!fs.existsSync(SHARED)) throw new Error(`${SHARED} is absent: this benchmark needs the shared data`);
     const started = Date.now();
-    console.log(`store: importing ${SHARED} into ${REAL_STORE_DIR} (once) …`);
+    console.log(`store: importing ${SHARED} into ${where} (once) …`);
     const summary = await importPaths(database, [path.join(SHARED, 'arxiv-daily-listings/days'), path.join(SHARED, 'hf-daily-papers-api/days')]);
     console.log(`store: ${JSON.stringify({ stored: summary.read, seconds: Math.round((Date.now() - started) / 1000) })}`);
   } finally {
