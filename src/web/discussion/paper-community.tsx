@@ -1,6 +1,7 @@
 // The community block of a paper: the upvote button and the threaded discussion. Works without JavaScript:
 // every action is a small POST form carrying the CSRF token and the page to come back to.
 import type { Context } from 'hono';
+import { html } from 'hono/html';
 import type { StoredComment } from '../../db/comments.ts';
 import { roleAllows } from '../../domain/accounts.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
@@ -30,20 +31,8 @@ export function UpvoteButton(props: { c: Context; paperId: string; upvotes: numb
       </a>
     );
   }
-  return (
-    <form method="post" action={`/papers/${props.paperId}/upvote`} class="upvote-form">
-      {csrfField(props.c)}
-      <input type="hidden" name="back" value={props.back} />
-      <button
-        type="submit"
-        class={props.upvoted ? 'upvote upvoted' : 'upvote'}
-        aria-pressed={props.upvoted ? 'true' : 'false'}
-        aria-label={`Upvote (${props.upvotes} upvotes)`}
-      >
-        ▲ <span class="count">{props.upvotes}</span>
-      </button>
-    </form>
-  );
+  // A template rather than JSX: listing pages render one per card for every signed-in request.
+  return html`<form method="post" action="/papers/${props.paperId}/upvote" class="upvote-form">${csrfField(props.c)}<input type="hidden" name="back" value="${props.back}"><button type="submit" class="${props.upvoted ? 'upvote upvoted' : 'upvote'}" aria-pressed="${props.upvoted ? 'true' : 'false'}" aria-label="Upvote (${props.upvotes} upvotes)">▲ <span class="count">${props.upvotes}</span></button></form>`;
 }
 
 export function PaperCommunity(props: PaperCommunityProps) {
