@@ -10,13 +10,15 @@ const MAX_ENTRIES = 5_000;
 export class StoreMemo {
   private version: number | null = null;
   private readonly values = new Map<string, Promise<unknown>>();
+  private reading: Promise<number> | null = null;
+  private nextRead: Promise<number> | null = null;
 
-  /** `readVersion` reads the counter: one single-row read, made once per `get`. */
+  /** `readVersion` reads the counter: one single-row read. */
   constructor(private readonly readVersion: () => Promise<number>) {}
 
   /** The value computed for `key` at the current version, computing it (once, however many ask at once) if needed. */
   async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    const version = await this.readVersion();
+    const version = await this.currentVersion();
     if (version !== this.version) {
       // A reader that saw an older counter than one already seen computes for itself and keeps nothing.
       if (this.version !== null && version < this.version) return compute();
@@ -32,5 +34,31 @@ export class StoreMemo {
       if (this.values.get(key) === computed) this.values.delete(key);
     });
     return computed;
+  }
+
+  /**
+   * The counter as read by a query that started after this call. Callers arriving while a read is in flight share
+   * the next one, which starts when it ends: on PostgreSQL a busy server makes at most one round trip at a time for
+   * this, however many requests arrive, and none is answered from a read older than itself.
+   */
+  private currentVersion(): Promise<number> {
+    if (!this.reading) return this.startRead();
+    this.nextRead ??= this.reading
+      .catch(() => undefined)
+      .then(() => {
+        this.nextRead = null;
+        return this.startRead();
+      });
+    return this.nextRead;
+  }
+
+  private startRead(): Promise<number> {
+    const read = this.readVersion();
+    this.reading = read;
+    const done = () => {
+      if (this.reading === read) this.reading = null;
+    };
+    read.then(done, done);
+    return read;
   }
 }
