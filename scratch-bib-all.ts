@@ -6,7 +6,18 @@ import { readWithCitationJs, readWithRetorquere } from './test/helpers/bibtex-re
 import * as rbp from '@retorquere/bibtex-parser';
 const dir = '/work/shared/data/arxiv-daily-listings/days/';
 const papers = new Map();
-for (const f of fs.readdirSync(dir)) for (const line of zlib.gunzipSync(fs.readFileSync(dir + f)).toString().split('\n')) { if (!line) continue; const r = JSON.parse(line); if (papers.has(r.id)) continue; try { papers.set(r.id, normalizePaper({ id: r.id, title: r.title, abstract: r.summary, authors: r.authors, categories: r.categories })); } catch {} }
+for (const f of fs.readdirSync(dir))
+  for (const line of zlib
+    .gunzipSync(fs.readFileSync(dir + f))
+    .toString()
+    .split('\n')) {
+    if (!line) continue;
+    const r = JSON.parse(line);
+    if (papers.has(r.id)) continue;
+    try {
+      papers.set(r.id, normalizePaper({ id: r.id, title: r.title, abstract: r.summary, authors: r.authors, categories: r.categories }));
+    } catch {}
+  }
 const list = [...papers.values()];
 console.log('papers', list.length);
 let t = performance.now();

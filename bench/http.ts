@@ -45,7 +45,10 @@ function parseArgs(args: string[]): Options {
     else if (k === 'cached-only') o.cachedOnly = true;
     else if (k === 'skip') o.skip = (v ?? '').split(',');
     else if (k === 'db' && (v === 'sqlite' || v === 'postgres' || v === 'both')) o.db = v;
-    else throw new Error(`unknown option ${a} (use --db=sqlite|postgres|both --duration=SECONDS --rounds=N --connections=N --sequential=N --cached-only --skip=paper,feed)`);
+    else
+      throw new Error(
+        `unknown option ${a} (use --db=sqlite|postgres|both --duration=SECONDS --rounds=N --connections=N --sequential=N --cached-only --skip=paper,feed)`,
+      );
   }
   return o;
 }
@@ -168,13 +171,17 @@ async function pickRoutes(url: string, skip: string[]): Promise<{ routes: Route[
 async function signedInCookie(store: Store, url: string, day: string): Promise<string> {
   const database = store.open();
   try {
-    const user = (await findUserByUsername(database, 'bench-reader')) ?? (await createUser(database, { username: 'bench-reader', email: 'bench-reader@example.org' }));
+    const user =
+      (await findUserByUsername(database, 'bench-reader')) ?? (await createUser(database, { username: 'bench-reader', email: 'bench-reader@example.org' }));
     const items = (await json(`${url}/api/daily_papers?date=${day}&limit=30`)).body as any[];
     for (const item of items.filter((_, i) => i % 3 === 0)) await setVote(database, user.id, item.paper.id, true);
     const { token } = await createSession(database, user.id, { ttlMs: 86_400_000 });
     const session = `pf_session=${token}`;
     const res = await fetch(url + '/', { headers: { cookie: session } });
-    const csrf = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('pf_csrf='));
+    const csrf = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .find((c) => c.startsWith('pf_csrf='));
     if (!(await res.text()).includes('bench-reader')) throw new Error('the session cookie did not sign the reader in');
     return csrf ? `${session}; ${csrf}` : session;
   } finally {
@@ -229,7 +236,13 @@ async function runOn(kind: Kind, o: Options): Promise<void> {
     const measured = await measureAll(url, all, o);
     const sequential = new Map<Route, number>();
     for (const r of all) sequential.set(r, await oneAtATime(url, r, o.sequential));
-    reportUncached(`${kind}: page cache off (PAGE_CACHE_SECONDS=0): anonymous, and signed in (session cookie, own upvotes on every card)`, anonymous, signedIn, measured, sequential);
+    reportUncached(
+      `${kind}: page cache off (PAGE_CACHE_SECONDS=0): anonymous, and signed in (session cookie, own upvotes on every card)`,
+      anonymous,
+      signedIn,
+      measured,
+      sequential,
+    );
   } finally {
     await stopServe(child);
   }

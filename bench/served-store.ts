@@ -48,7 +48,10 @@ export async function prepareRealPgStore(pgUrl: string): Promise<Record<string, 
 async function fillOnce(database: Database, where: string): Promise<void> {
   try {
     await migrate(database);
-    const { n } = await database.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await database.db
+      .selectFrom('papers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(n) >= EXPECTED_PAPERS) {
       console.log(`store: ${where} (${n} papers, reused)`);
       return;

@@ -15,7 +15,19 @@ import { evalCommand } from './cli/eval.ts';
 import { userCommand } from './cli/user.ts';
 import { digestCommand } from './cli/digest.ts';
 
-const commands: Command[] = [serveCommand, migrateCommand, importCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand, digestCommand];
+const commands: Command[] = [
+  serveCommand,
+  migrateCommand,
+  importCommand,
+  statsCommand,
+  configCommand,
+  harvestCommand,
+  statusCommand,
+  indexCommand,
+  evalCommand,
+  userCommand,
+  digestCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -24,7 +36,7 @@ function help(): string {
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `paperfeed <command> --help` for a command\'s options. Configuration comes from the environment: see `paperfeed config`.',
+    "Run `paperfeed <command> --help` for a command's options. Configuration comes from the environment: see `paperfeed config`.",
   ].join('\n');
 }
 

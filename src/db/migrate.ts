@@ -43,10 +43,7 @@ export async function migrate(database: Database, onApply?: (m: { version: numbe
         if (again) return;
       }
       await m.up(trx, database.kind);
-      await trx
-        .insertInto('schema_migrations')
-        .values({ version: m.version, name: m.name, applied_at: new Date().toISOString() })
-        .execute();
+      await trx.insertInto('schema_migrations').values({ version: m.version, name: m.name, applied_at: new Date().toISOString() }).execute();
     });
     applied.push({ version: m.version, name: m.name });
     onApply?.(m);
@@ -60,13 +57,9 @@ export async function assertSchemaCurrent(database: Database): Promise<void> {
   const current = versions.at(-1) ?? 0;
   const missing = migrations.filter((m) => !versions.includes(m.version));
   if (missing.length) {
-    throw new SchemaOutdatedError(
-      `the database schema is at version ${current}, this code needs ${LATEST_SCHEMA_VERSION}: run \`paperfeed migrate\``,
-    );
+    throw new SchemaOutdatedError(`the database schema is at version ${current}, this code needs ${LATEST_SCHEMA_VERSION}: run \`paperfeed migrate\``);
   }
   if (current > LATEST_SCHEMA_VERSION) {
-    throw new SchemaOutdatedError(
-      `the database schema (version ${current}) is newer than this code (${LATEST_SCHEMA_VERSION}): upgrade Paperfeed`,
-    );
+    throw new SchemaOutdatedError(`the database schema (version ${current}) is newer than this code (${LATEST_SCHEMA_VERSION}): upgrade Paperfeed`);
   }
 }

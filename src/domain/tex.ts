@@ -92,18 +92,79 @@ export function texToPlainText(tex: string): string {
 
 // Commands arXiv titles use for words and symbols, and the text they print.
 const TEXT_COMMANDS: Record<string, string> = {
-  LaTeX: 'LaTeX', TeX: 'TeX', ldots: '…', dots: '…', textendash: '–', textemdash: '—', textquoteright: '’',
-  textquoteleft: '‘', textasciitilde: '~', textbackslash: '\\', textbar: '|', textless: '<', textgreater: '>',
-  textregistered: '®', texttrademark: '™', textcopyright: '©', textdegree: '°', S: '§', P: '¶', ss: 'ß',
+  LaTeX: 'LaTeX',
+  TeX: 'TeX',
+  ldots: '…',
+  dots: '…',
+  textendash: '–',
+  textemdash: '—',
+  textquoteright: '’',
+  textquoteleft: '‘',
+  textasciitilde: '~',
+  textbackslash: '\\',
+  textbar: '|',
+  textless: '<',
+  textgreater: '>',
+  textregistered: '®',
+  texttrademark: '™',
+  textcopyright: '©',
+  textdegree: '°',
+  S: '§',
+  P: '¶',
+  ss: 'ß',
 };
 // Commands whose only effect is on the look of their argument, which stays.
 const FORMATTING_COMMANDS = new Set([
-  'emph', 'textit', 'textbf', 'texttt', 'textsc', 'textsf', 'textrm', 'textup', 'textsl', 'textnormal', 'underline',
-  'em', 'it', 'bf', 'sc', 'tt', 'rm', 'sf', 'sl', 'bfseries', 'itshape', 'scshape', 'mbox', 'text', 'url', 'href',
+  'emph',
+  'textit',
+  'textbf',
+  'texttt',
+  'textsc',
+  'textsf',
+  'textrm',
+  'textup',
+  'textsl',
+  'textnormal',
+  'underline',
+  'em',
+  'it',
+  'bf',
+  'sc',
+  'tt',
+  'rm',
+  'sf',
+  'sl',
+  'bfseries',
+  'itshape',
+  'scshape',
+  'mbox',
+  'text',
+  'url',
+  'href',
 ]);
 
 // Math commands whose argument is shown as it is (\mathrm{Adam} → Adam).
-const MATH_STYLES = new Set(['mathcal', 'mathbb', 'mathfrak', 'mathscr', 'mathrm', 'mathbf', 'mathit', 'mathsf', 'mathtt', 'text', 'textrm', 'textbf', 'textit', 'operatorname', 'boldsymbol', 'bm', 'bf', 'rm', 'it']);
+const MATH_STYLES = new Set([
+  'mathcal',
+  'mathbb',
+  'mathfrak',
+  'mathscr',
+  'mathrm',
+  'mathbf',
+  'mathit',
+  'mathsf',
+  'mathtt',
+  'text',
+  'textrm',
+  'textbf',
+  'textit',
+  'operatorname',
+  'boldsymbol',
+  'bm',
+  'bf',
+  'rm',
+  'it',
+]);
 const MATH_TOKEN = /\\([A-Za-z]+)(?:\s*(\{[^{}]*\}))?|\\(.)|([\^_])(\{[^{}]*\}|\\[A-Za-z]+|.)|([{}])|(\s+)|(.)/gsy;
 
 function unicodeFor(tex: string): string | null {
@@ -119,7 +180,10 @@ function unicodeFor(tex: string): string | null {
  */
 export function mathToUnicode(tex: string): string {
   let out = '';
-  const flat = tex.replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, (_, a: string, b: string) => `${a.length > 1 ? `(${a})` : a}/${b.length > 1 ? `(${b})` : b}`);
+  const flat = tex.replace(
+    /\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g,
+    (_, a: string, b: string) => `${a.length > 1 ? `(${a})` : a}/${b.length > 1 ? `(${b})` : b}`,
+  );
   for (const m of flat.matchAll(MATH_TOKEN)) {
     const [whole, command, argument, symbol, script, scripted, brace, space, other] = m;
     if (command !== undefined) {

@@ -206,7 +206,10 @@ export class Delta {
       const own = baseEngine.idf(term);
       return own ? idf(term)! / own : 1;
     };
-    const segments = [{ ...base, idf, weightScale }, { engine, offset: baseEngine.docCount, live, idf }];
+    const segments = [
+      { ...base, idf, weightScale },
+      { engine, offset: baseEngine.docCount, live, idf },
+    ];
     return (this.cached = { segments, docCount, names: new SegmentNames(segments), spelling: spelling.lookup });
   }
 

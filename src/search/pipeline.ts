@@ -54,7 +54,10 @@ export function planQuery(collection: Collection, query: string, filters: Search
 
 /** The typed name, whatever spaces and commas separate its words. */
 function namePattern(typed: string): RegExp {
-  const words = typed.split(/[\s,]+/).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const words = typed
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(words.join('[\\s,]+'));
 }
 

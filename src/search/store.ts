@@ -54,11 +54,12 @@ export const CORPUS_MODEL_FORMAT = 3;
 
 export function saveCorpusModel(dir: string, model: CorpusModel): void {
   const { vocabulary, dimensions, trainedOnDocs, neighbours } = model;
-  writeBlob(
-    path.join(dir, 'corpus-model.bin'),
-    { format: CORPUS_MODEL_FORMAT, vocabulary, dimensions, trainedOnDocs, neighboursPerWord: neighbours.k },
-    [model.idf, model.wordVectors, neighbours.similarities, neighbours.ids],
-  );
+  writeBlob(path.join(dir, 'corpus-model.bin'), { format: CORPUS_MODEL_FORMAT, vocabulary, dimensions, trainedOnDocs, neighboursPerWord: neighbours.k }, [
+    model.idf,
+    model.wordVectors,
+    neighbours.similarities,
+    neighbours.ids,
+  ]);
 }
 
 export function loadCorpusModel(dir: string): CorpusModel | null {

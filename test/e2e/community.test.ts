@@ -12,7 +12,6 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { atomFor, startArxivServer, startServer, type RunningServer } from '../helpers/community.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 
-
 // An id from this month, so the paper counts as recent whatever day the test runs.
 const now = new Date();
 const PAPER_ID = `${String(now.getUTCFullYear() % 100).padStart(2, '0')}${String(now.getUTCMonth() + 1).padStart(2, '0')}.04242`;

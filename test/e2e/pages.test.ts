@@ -199,7 +199,12 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
   it('loads under 30 kB of JavaScript, none of it render-blocking, with no CSP violations', async () => {
     const page = await open('/');
     const scripts = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLScriptElement>('script[src]')).map((s) => ({ src: s.src, type: s.getAttribute('type'), async: s.async, defer: s.defer })),
+      Array.from(document.querySelectorAll<HTMLScriptElement>('script[src]')).map((s) => ({
+        src: s.src,
+        type: s.getAttribute('type'),
+        async: s.async,
+        defer: s.defer,
+      })),
     );
     let bytes = 0;
     for (const s of scripts) {

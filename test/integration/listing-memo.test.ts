@@ -119,7 +119,11 @@ for (const kind of databaseKinds) {
         expect(s.dayPage).toContain(`/papers/${P4}`);
       });
 
-      await storeImportBatch(db, [makePaper({ id: P5, title: 'Imported later', categories: ['cs.LG'] })], [makeDailyEntry({ paperId: P5, day: DAY, upvotes: 50 })]);
+      await storeImportBatch(
+        db,
+        [makePaper({ id: P5, title: 'Imported later', categories: ['cs.LG'] })],
+        [makeDailyEntry({ paperId: P5, day: DAY, upvotes: 50 })],
+      );
       await everywhere((s) => {
         expect([...s.api.keys()][0]).toBe(P5);
         expect(s.api.get(P5)!.title).toBe('Imported later');

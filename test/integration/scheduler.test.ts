@@ -26,7 +26,10 @@ describe('slots', () => {
 
   it('parses SCHEDULE_OVERRIDES and names what is wrong', () => {
     const o = parseScheduleOverrides('github-stars=0 * * * *; hf-sync=off', ['github-stars', 'hf-sync']);
-    expect([...o]).toEqual([['github-stars', '0 * * * *'], ['hf-sync', null]]);
+    expect([...o]).toEqual([
+      ['github-stars', '0 * * * *'],
+      ['hf-sync', null],
+    ]);
     expect(() => parseScheduleOverrides('nope=off', ['hf-sync'])).toThrow(/"nope=off" does not name a job/);
     expect(() => parseScheduleOverrides('hf-sync=every day', ['hf-sync'])).toThrow(/not a cron pattern/);
   });
@@ -43,10 +46,18 @@ describe.each(databaseKinds)('job runner on %s', (kind) => {
   }
 
   function job(run: JobDefinition['run'], name = 'test-job'): JobDefinition & { calls: number } {
-    const def = { name, summary: 'a test job', schedule: '0 * * * *', lease: 'test', enabled: () => true, calls: 0, run: async (ctx: Parameters<JobDefinition['run']>[0]) => {
-      def.calls++;
-      return run(ctx);
-    } };
+    const def = {
+      name,
+      summary: 'a test job',
+      schedule: '0 * * * *',
+      lease: 'test',
+      enabled: () => true,
+      calls: 0,
+      run: async (ctx: Parameters<JobDefinition['run']>[0]) => {
+        def.calls++;
+        return run(ctx);
+      },
+    };
     return def;
   }
 

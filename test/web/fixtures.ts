@@ -67,7 +67,7 @@ export function buildFixtures(): Fixtures {
     for (let i = 0; i < count; i++) {
       const id = `2506.${mm}${String(i).padStart(3, '0')}`;
       papers.push(paper(id, day, ++n));
-      entries.push(entry(id, day, (i * 7) % 40 + 1));
+      entries.push(entry(id, day, ((i * 7) % 40) + 1));
     }
   }
   for (let i = 0; i < 4; i++) papers.push(paper(`2506.05${String(i).padStart(3, '0')}`, '2025-06-05', ++n));

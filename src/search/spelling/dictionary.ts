@@ -141,7 +141,15 @@ export class SpellingDictionary implements SpellingLookup {
   /** Bytes held by the arrays and the word string. */
   byteLength(): number {
     const d = this.data;
-    return d.words.length * 2 + d.ends.byteLength + d.df.byteLength + d.deleteHashes.byteLength + d.deleteOffsets.byteLength + d.wordIds.byteLength + this.seen.byteLength;
+    return (
+      d.words.length * 2 +
+      d.ends.byteLength +
+      d.df.byteLength +
+      d.deleteHashes.byteLength +
+      d.deleteOffsets.byteLength +
+      d.wordIds.byteLength +
+      this.seen.byteLength
+    );
   }
 
   word(i: number): string {

@@ -27,14 +27,26 @@ export function profileHandler(ctx: Services) {
       user.showUpvotes || isOwner ? listUserUpvotes(database, user.id) : Promise.resolve(null),
     ]);
     // Newest paper first, as on author pages.
-    const claimedPapers = (await listedPapersByIds(database, approved.map((cl) => cl.paperId))).sort((a, b) =>
-      (b.paper.submittedAt ?? b.paper.announcedOn ?? '').localeCompare(a.paper.submittedAt ?? a.paper.announcedOn ?? ''),
-    );
+    const claimedPapers = (
+      await listedPapersByIds(
+        database,
+        approved.map((cl) => cl.paperId),
+      )
+    ).sort((a, b) => (b.paper.submittedAt ?? b.paper.announcedOn ?? '').localeCompare(a.paper.submittedAt ?? a.paper.announcedOn ?? ''));
     return privatePage(
       c,
       ctx.config.baseUrl,
       user.username,
-      <ProfilePage c={c} user={user} isOwner={isOwner} claimedPapers={claimedPapers} pendingClaims={pending} submissions={submissions} upvotes={upvotes} comments={comments} />,
+      <ProfilePage
+        c={c}
+        user={user}
+        isOwner={isOwner}
+        claimedPapers={claimedPapers}
+        pendingClaims={pending}
+        submissions={submissions}
+        upvotes={upvotes}
+        comments={comments}
+      />,
     );
   };
 }

@@ -5,7 +5,16 @@ import type { Child } from 'hono/jsx';
 import { accountEmail, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain/accounts.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
 import { createSession, revokeSessionByToken } from '../../db/sessions.ts';
-import { consumeLoginToken, createLoginToken, createUser, findUserByEmail, findUserByUsername, passwordHashFor, peekLoginToken, type User } from '../../db/users.ts';
+import {
+  consumeLoginToken,
+  createLoginToken,
+  createUser,
+  findUserByEmail,
+  findUserByUsername,
+  passwordHashFor,
+  peekLoginToken,
+  type User,
+} from '../../db/users.ts';
 import { AppError, forbidden } from '../../errors.ts';
 import { normalizeAddress } from '../../mail/headers.ts';
 import type { Services } from '../../services.ts';
@@ -19,7 +28,8 @@ import { sendSignInMail } from './sign-in-mail.ts';
 
 export function signInHandlers(ctx: Services, limits: CommunityLimits) {
   const { config, database, logger } = ctx;
-  const render = (c: Context, title: string, body: Child, options: { status?: number; current?: 'signin' } = {}) => privatePage(c, config.baseUrl, title, body, options);
+  const render = (c: Context, title: string, body: Child, options: { status?: number; current?: 'signin' } = {}) =>
+    privatePage(c, config.baseUrl, title, body, options);
 
   /** Signs a person in and goes on to `next`; everything that could refuse the request is decided before the session row exists. */
   async function startSession(c: Context, user: User, next: string | null) {
@@ -35,7 +45,13 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
       logger.warn({ path: c.req.path }, 'sign-in link not sent: too many for one address this hour');
       return;
     }
-    const token = await createLoginToken(database, { email, username: o.username, passwordHash: o.passwordHash, nextPath: o.nextPath, ttlMs: SIGN_IN_LINK_TTL_MS });
+    const token = await createLoginToken(database, {
+      email,
+      username: o.username,
+      passwordHash: o.passwordHash,
+      nextPath: o.nextPath,
+      ttlMs: SIGN_IN_LINK_TTL_MS,
+    });
     try {
       await sendSignInMail(ctx.mail, config.baseUrl, email, token, o.signUp);
     } catch (err) {
@@ -55,7 +71,8 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
       const form = await readForm(c);
       const next = safeLocalPath(form.next);
       const email = accountEmail(normalizeAddress(formText(form.email)));
-      if (!email) return render(c, 'Sign in', <SignInPage c={c} next={next} email={formText(form.email)} error="Enter a valid email address." />, { status: 400 });
+      if (!email)
+        return render(c, 'Sign in', <SignInPage c={c} next={next} email={formText(form.email)} error="Enter a valid email address." />, { status: 400 });
       const existing = await findUserByEmail(database, email);
       // Whether or not an account exists, the same page follows and a mail is sent (a sign-up link when there
       // is no account), so the form tells nobody which addresses have accounts.
@@ -109,9 +126,14 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
         username ??= formText(form.username).trim();
         const problem = usernameProblem(username) ?? ((await findUserByUsername(database, username)) ? `the username "${username}" is taken` : null);
         if (problem) {
-          return render(c, 'Choose a username', <ConfirmLinkPage c={c} token={token} email={row.email} needsUsername username={username} error={`Choose another username: ${problem}.`} />, {
-            status: 400,
-          });
+          return render(
+            c,
+            'Choose a username',
+            <ConfirmLinkPage c={c} token={token} email={row.email} needsUsername username={username} error={`Choose another username: ${problem}.`} />,
+            {
+              status: 400,
+            },
+          );
         }
       }
       // Using the link up is the one step that must happen once; everything before it only read.

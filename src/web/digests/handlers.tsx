@@ -135,8 +135,7 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
     <section>
       <h1>Get trending papers in your email inbox</h1>
       <p>
-        The day's (or week's) trending papers plus the best new papers on your topics. You confirm by mail first; every digest has a one-click
-        unsubscribe link.
+        The day's (or week's) trending papers plus the best new papers on your topics. You confirm by mail first; every digest has a one-click unsubscribe link.
       </p>
       <SubscriptionForm
         action="/subscribe"
@@ -182,7 +181,12 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
     if (outcome.sendConfirmation) {
       const sub = outcome.subscription;
       const links = await shared.links();
-      const mail = renderConfirmation(outcome.kind, outcome.kind === 'change' ? parsed.preferences : sub.preferences, links.confirm(sub.id, sub.confirmNonce!), config.SUBSCRIBE_CONFIRM_HOURS);
+      const mail = renderConfirmation(
+        outcome.kind,
+        outcome.kind === 'change' ? parsed.preferences : sub.preferences,
+        links.confirm(sub.id, sub.confirmNonce!),
+        config.SUBSCRIBE_CONFIRM_HOURS,
+      );
       try {
         await ctx.mail.send({ to: email, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'Auto-Submitted': 'auto-generated' } });
       } catch (e) {
@@ -213,7 +217,11 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
     return render(
       c,
       outcome === 'confirmed' ? 'Subscribed' : 'Digest updated',
-      <ConfirmedPage outcome={outcome} manageUrl={manageUrl} previewUrl={`/digest/preview?token=${encodeURIComponent(new URL(manageUrl).searchParams.get('token')!)}`} />,
+      <ConfirmedPage
+        outcome={outcome}
+        manageUrl={manageUrl}
+        previewUrl={`/digest/preview?token=${encodeURIComponent(new URL(manageUrl).searchParams.get('token')!)}`}
+      />,
     );
   };
 
@@ -233,7 +241,9 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
       <section>
         <h1>Your paper digest</h1>
         {sub.status !== 'active' && (
-          <p class="notice">This address gets no digests at the moment ({sub.status}). Saving these settings does not restart them: subscribe again for that.</p>
+          <p class="notice">
+            This address gets no digests at the moment ({sub.status}). Saving these settings does not restart them: subscribe again for that.
+          </p>
         )}
         <SubscriptionForm
           action="/subscription"
@@ -270,7 +280,11 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
     const parsed = parsePreferences(body);
     if (!parsed.ok) return managePage(c, sub, token, parsed.errors, 400);
     await updatePreferences(database, sub.id, parsed.preferences, new Date());
-    return render(c, 'Saved', <SavedPage manageUrl={`/subscription?token=${encodeURIComponent(token)}`} previewUrl={`/digest/preview?token=${encodeURIComponent(token)}`} />);
+    return render(
+      c,
+      'Saved',
+      <SavedPage manageUrl={`/subscription?token=${encodeURIComponent(token)}`} previewUrl={`/digest/preview?token=${encodeURIComponent(token)}`} />,
+    );
   };
 
   const preview = async (c: Context) => {
@@ -340,7 +354,8 @@ export function unsubscribeHandler(ctx: Services, shared: DigestShared): Handler
 
   async function unsubscribe(c: Context): Promise<Response> {
     const sub = await subscriptionFromToken(ctx, shared, 'unsubscribe', queryText(c, 'token'));
-    const oneClick = (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && formText((await readForm(c))['List-Unsubscribe']) === 'One-Click';
+    const oneClick =
+      (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && formText((await readForm(c))['List-Unsubscribe']) === 'One-Click';
     c.header('Cache-Control', 'no-store');
     if (!sub) {
       if (oneClick) return c.text('unknown or invalid unsubscribe link', 400);

@@ -26,7 +26,12 @@ const MAX_DEPTH = 6;
 export function UpvoteButton(props: { c: Context; paperId: string; upvotes: number; upvoted: boolean; signedIn: boolean; back: string }) {
   if (!props.signedIn) {
     return (
-      <a class="upvote" href={`/signin?next=${encodeURIComponent(props.back)}`} title="Sign in to upvote" aria-label={`Sign in to upvote (${props.upvotes} upvotes)`}>
+      <a
+        class="upvote"
+        href={`/signin?next=${encodeURIComponent(props.back)}`}
+        title="Sign in to upvote"
+        aria-label={`Sign in to upvote (${props.upvotes} upvotes)`}
+      >
         ▲ <span class="count">{props.upvotes}</span>
       </a>
     );
@@ -57,9 +62,7 @@ export function PaperCommunity(props: PaperCommunityProps) {
           <a href={`/signin?next=${encodeURIComponent(props.back)}`}>Sign in</a> to comment.
         </p>
       )}
-      <p class="muted small">
-        Comments support **bold**, *emphasis*, `code`, ``` code blocks ``` and [links](https://example.org).
-      </p>
+      <p class="muted small">Comments support **bold**, *emphasis*, `code`, ``` code blocks ``` and [links](https://example.org).</p>
     </section>
   );
 }
@@ -72,11 +75,7 @@ function Thread(props: PaperCommunityProps & { children: Map<string | null, Stor
       {list.map((cm) => (
         <li id={`comment-${cm.id}`} class="comment">
           <Comment {...props} comment={cm} />
-          {props.depth + 1 < MAX_DEPTH ? (
-            <Thread {...props} parentId={cm.id} depth={props.depth + 1} />
-          ) : (
-            <FlatReplies {...props} parentId={cm.id} />
-          )}
+          {props.depth + 1 < MAX_DEPTH ? <Thread {...props} parentId={cm.id} depth={props.depth + 1} /> : <FlatReplies {...props} parentId={cm.id} />}
         </li>
       ))}
     </ol>

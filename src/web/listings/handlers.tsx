@@ -4,16 +4,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { categoryCounts } from '../../db/listings.ts';
 import { hasUpvoted } from '../../db/votes.ts';
-import {
-  addDays,
-  nextPeriod,
-  parseDay,
-  periodContaining,
-  periodLabel,
-  previousPeriod,
-  type Period,
-  type PeriodKind,
-} from '../../domain/periods.ts';
+import { addDays, nextPeriod, parseDay, periodContaining, periodLabel, previousPeriod, type Period, type PeriodKind } from '../../domain/periods.ts';
 import type { Services } from '../../services.ts';
 import { feedItem } from '../components/feed-item.ts';
 import type { CardViewer } from '../components/paper-card.tsx';
@@ -64,7 +55,11 @@ async function filterChips(ctx: Services, l: Listing) {
 async function cardViewer(c: Context, ctx: Services, l: Listing): Promise<CardViewer | null> {
   const user = currentUser(c);
   if (!user) return null;
-  const upvoted = await hasUpvoted(ctx.database, user.id, l.items.map((i) => i.paper.id));
+  const upvoted = await hasUpvoted(
+    ctx.database,
+    user.id,
+    l.items.map((i) => i.paper.id),
+  );
   return { c, upvoted, back: c.req.path + (new URL(c.req.url).search ?? '') };
 }
 
@@ -99,7 +94,12 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
       canonical={canonicalOf(ctx, path, query.category, page)}
       path={path}
       current={NAV_OF[period.kind]}
-      feeds={feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, `${apiParam}=${period.key}`)}
+      feeds={feedsFor(
+        periodPath(period),
+        `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`,
+        query.category,
+        `${apiParam}=${period.key}`,
+      )}
       categories={await filterChips(ctx, listing)}
       periodLinks={periodLinks(period, latest)}
       account={accountOf(c)}
@@ -120,7 +120,9 @@ export function listingHandlers(ctx: Services) {
     const query = parseQuery(c, pageQuerySchema);
     const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page: query.p ?? 0, limit: PAGE_SIZE });
     const noun = NOUN_OF[period.kind];
-    const title = rolling ? `Paperfeed · ${noun} Papers${query.category ? ` · ${query.category}` : ''}` : `Paperfeed · ${noun} Papers · ${periodLabel(period)}${query.category ? ` · ${query.category}` : ''}`;
+    const title = rolling
+      ? `Paperfeed · ${noun} Papers${query.category ? ` · ${query.category}` : ''}`
+      : `Paperfeed · ${noun} Papers · ${periodLabel(period)}${query.category ? ` · ${query.category}` : ''}`;
     return feedResponse(c, format, listingFeed(ctx, listing, title, ctx.config.baseUrl + periodPath(period)), ctx.config.baseUrl);
   }
 
@@ -186,7 +188,9 @@ export function listingHandlers(ctx: Services) {
         { title: 'Monthly Papers (latest month)', path: '/feeds/monthly' },
         { title: 'Trending', path: '/papers/trending' },
       ];
-      const html = htmlDocument(<FeedsPage canonical={`${ctx.config.baseUrl}/feeds`} groups={groups} categories={categories.map((x) => x.category).sort()} account={accountOf(c)} />);
+      const html = htmlDocument(
+        <FeedsPage canonical={`${ctx.config.baseUrl}/feeds`} groups={groups} categories={categories.map((x) => x.category).sort()} account={accountOf(c)} />,
+      );
       return htmlResponse(c, html, null);
     },
     /** /feeds/category/:category/…: the category's papers of its latest week, trending first. */

@@ -64,14 +64,7 @@ export function ListingPage(props: ListingPageProps) {
   const l = props.listing;
   const params = { category: l.category ?? undefined };
   return (
-    <Layout
-      title={props.title}
-      description={props.description}
-      canonical={props.canonical}
-      current={props.current}
-      feeds={props.feeds}
-      account={props.account}
-    >
+    <Layout title={props.title} description={props.description} canonical={props.canonical} current={props.current} feeds={props.feeds} account={props.account}>
       <h1>{props.heading}</h1>
       <p>
         <span class="kind">{KIND_LABEL[l.kind]}</span> <span class="muted">{kindNote(l)}</span>

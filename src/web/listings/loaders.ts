@@ -71,7 +71,10 @@ export async function homeDay(database: Database, clock: Clock): Promise<string>
 async function rankedPage(database: Database, rows: RankingRow[], referenceDay: string, page: number, limit: number) {
   const scored = await rankTrending(database, rows, referenceDay);
   const slice = scored.slice(page * limit, page * limit + limit);
-  const papers = await listedPapersByIds(database, slice.map((s) => s.id));
+  const papers = await listedPapersByIds(
+    database,
+    slice.map((s) => s.id),
+  );
   const scoreById = new Map(slice.map((s) => [s.id, s.trending]));
   const items: RankedPaper[] = papers.map((p) => ({ ...p, trending: scoreById.get(p.paper.id) }));
   return { items, total: scored.length };
@@ -115,9 +118,7 @@ export async function loadTrending(
   q: { category?: string; page: number; limit: number; referenceDay?: string },
 ): Promise<Listing> {
   const referenceDay = q.referenceDay ?? (await homeDay(database, clock));
-  return database.memo.get(`trending ${referenceDay} ${q.category ?? ''} ${q.page} ${q.limit}`, () =>
-    readTrending(database, { ...q, referenceDay }),
-  );
+  return database.memo.get(`trending ${referenceDay} ${q.category ?? ''} ${q.page} ${q.limit}`, () => readTrending(database, { ...q, referenceDay }));
 }
 
 async function readTrending(database: Database, q: { category?: string; page: number; limit: number; referenceDay: string }): Promise<Listing> {

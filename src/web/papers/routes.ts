@@ -6,9 +6,5 @@ import { paperHandlers, type PaperPageExtensions } from './handlers.tsx';
 
 export function paperRoutes(services: Services, extensions: PaperPageExtensions): Route[] {
   const h = paperHandlers(services, extensions);
-  return [
-    get(`/papers/${PAPER_ID}`, h.page),
-    get(`/papers/${PAPER_ID}/thumbnail.svg`, h.thumbnail),
-    get(`/api/papers/${PAPER_ID}`, h.api),
-  ];
+  return [get(`/papers/${PAPER_ID}`, h.page), get(`/papers/${PAPER_ID}/thumbnail.svg`, h.thumbnail), get(`/api/papers/${PAPER_ID}`, h.api)];
 }

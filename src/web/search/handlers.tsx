@@ -51,7 +51,10 @@ async function runSearch(ctx: Services, q: SearchQuery, limit: number) {
     mode: q.mode,
     filters: { categories: q.category ? [q.category] : undefined, author: q.author || undefined, yearFrom: q.yearFrom, yearTo: q.yearTo },
   });
-  const listed = await listedPapersByIds(ctx.database, result.hits.map((h) => h.id));
+  const listed = await listedPapersByIds(
+    ctx.database,
+    result.hits.map((h) => h.id),
+  );
   const byId = new Map(listed.map((l) => [l.paper.id, l]));
   return { result, byId, page };
 }
@@ -100,7 +103,14 @@ function Highlighted(props: { parts: HighlightPart[] }) {
   return <>{props.parts.map((p) => (p.type === 'highlight' ? <mark>{p.text}</mark> : p.text))}</>;
 }
 
-function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: Map<string, ListedPaper>; page: number; canonical: string; account: { username: string } | null }) {
+function SearchPage(props: {
+  q: SearchQuery;
+  result: SearchResult | null;
+  byId: Map<string, ListedPaper>;
+  page: number;
+  canonical: string;
+  account: { username: string } | null;
+}) {
   const { q, result } = props;
   const wanted = new Set(result?.parsed.terms ?? []);
   const params: Record<string, string | undefined> = {
@@ -117,7 +127,14 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
       <h1>Search papers</h1>
       <form class="search-form" method="get" action="/search" role="search" data-post-over={String(URL_QUERY_BUDGET)}>
         <label>
-          Query <input type="search" name="q" value={q.q} maxlength={MAX_QUERY_LENGTH} placeholder='diffusion models, "vision transformer", author:hinton, year:2024-2025' />
+          Query{' '}
+          <input
+            type="search"
+            name="q"
+            value={q.q}
+            maxlength={MAX_QUERY_LENGTH}
+            placeholder='diffusion models, "vision transformer", author:hinton, year:2024-2025'
+          />
         </label>
         <label>
           Category <input type="text" name="category" value={q.category ?? ''} placeholder="cs.CL" size={8} />
@@ -155,9 +172,7 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
       </form>
       {result && (
         <section aria-label="Results">
-          <p class="search-total">
-            {result.total === 0 ? 'No papers found.' : `${result.total.toLocaleString('en-US')} papers`}
-          </p>
+          <p class="search-total">{result.total === 0 ? 'No papers found.' : `${result.total.toLocaleString('en-US')} papers`}</p>
           <ol class="search-results" start={props.page * PAGE_SIZE + 1}>
             {result.hits.map((hit) => {
               const listed = props.byId.get(hit.id);
@@ -237,7 +252,10 @@ export function searchHandlers(ctx: Services) {
       const k = parseQuery(c, similarQuerySchema).limit ?? 10;
       const hits = await ctx.search.similar(parsed.id, k);
       if (!hits.length && !(await listedPapersByIds(ctx.database, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
-      const listed = await listedPapersByIds(ctx.database, hits.map((h) => h.id));
+      const listed = await listedPapersByIds(
+        ctx.database,
+        hits.map((h) => h.id),
+      );
       const byId = new Map(listed.map((l) => [l.paper.id, l]));
       const shape = await shapeWithPeople(ctx, listed);
       return c.json(

@@ -32,8 +32,13 @@ export function communityLimits(services: Pick<Services, 'config' | 'database'>)
   const address = (c: Context) => clientAddress(c, config.TRUST_PROXY);
   const person = (c: Context) => currentUser(c)?.id ?? address(c);
   const anonymousOnly = (c: Context) => currentUser(c) !== null;
-  const limit = (name: string, perWindow: number, windowSeconds: number, key?: (c: Context) => string, more: { skip?: (c: Context) => boolean; batch?: number } = {}) =>
-    createRateLimiter({ name, limit: perWindow, windowSeconds, counter, key, ...more });
+  const limit = (
+    name: string,
+    perWindow: number,
+    windowSeconds: number,
+    key?: (c: Context) => string,
+    more: { skip?: (c: Context) => boolean; batch?: number } = {},
+  ) => createRateLimiter({ name, limit: perWindow, windowSeconds, counter, key, ...more });
   return {
     api: limit('api', config.API_RATE_LIMIT_PER_MINUTE, 60, address, {
       skip: anonymousOnly,

@@ -14,7 +14,12 @@ describe('PaperIds', () => {
         expect(ids.count).toBe(list.length);
         list.forEach((s, d) => expect(ids.id(d)).toBe(s));
         for (const s of [...list, ...probes]) expect(ids.doc(s)).toBe(list.includes(s) ? list.indexOf(s) : undefined);
-        expect(PaperIds.fromPacked(list.join(''), Uint32Array.from(list, (s) => s.length))).toEqual(ids);
+        expect(
+          PaperIds.fromPacked(
+            list.join(''),
+            Uint32Array.from(list, (s) => s.length),
+          ),
+        ).toEqual(ids);
       }),
       { numRuns: 300 },
     );
