@@ -7,6 +7,7 @@ import { migration as m002 } from './002_jobs_and_harvest.ts';
 import { migration as m004 } from './004_community.ts';
 import { migration as m005 } from './005_subscriptions.ts';
 import { migration as m011 } from './011_derived_text.ts';
+import { migration as m013 } from './013_sitemap_indexes.ts';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   up(db: Kysely<any>, kind: DatabaseKind): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m004, m005, m011];
+export const migrations: Migration[] = [m001, m002, m004, m005, m011, m013];
