@@ -8,7 +8,10 @@ import { digestRoutes } from './digests/routes.ts';
 import { digestShared, unsubscribeHandler } from './digests/handlers.tsx';
 import { discussionPanel } from './discussion/handlers.tsx';
 import { discussionRoutes } from './discussion/routes.ts';
+import { codingOf, compression } from './http/compression.ts';
+import { CROSS_ORIGIN_READ_HEADERS, crossOriginReads } from './http/cors.ts';
 import { handleError, notFoundResponse } from './http/errors.tsx';
+import { prefersMarkdown } from './http/negotiation.ts';
 import { createPageCache, isPersonalRequest, type PageCache } from './http/page-cache.ts';
 import { register } from './http/routes.ts';
 import { listingRoutes } from './listings/routes.ts';
@@ -23,6 +26,7 @@ import { csrfProtection } from './security/csrf.ts';
 import { securityHeaders } from './security/headers.ts';
 import { clientAddress, createRateLimiter } from './security/rate-limit.ts';
 import { siteRoutes } from './site/routes.ts';
+import type { SitemapOptions } from './site/sitemap.ts';
 import { submissionRoutes } from './submissions/routes.ts';
 
 export interface App {
@@ -31,21 +35,37 @@ export interface App {
   pageCache: PageCache;
 }
 
-export function createApp(services: Services, options: { paper?: PaperPageExtensions } = {}): Hono {
+export interface AppOptions {
+  paper?: PaperPageExtensions;
+  sitemap?: SitemapOptions;
+}
+
+export function createApp(services: Services, options: AppOptions = {}): Hono {
   return buildApp(services, options).app;
 }
 
-export function buildApp(services: Services, options: { paper?: PaperPageExtensions } = {}): App {
+export function buildApp(services: Services, options: AppOptions = {}): App {
   const app = new Hono();
   const { config } = services;
-  const pageCache = createPageCache({ ttlMs: config.PAGE_CACHE_SECONDS * 1000, maxEntries: 2_000 });
+  const pageCache = createPageCache({
+    ttlMs: config.PAGE_CACHE_SECONDS * 1000,
+    maxEntries: 2_000,
+    // Each content coding (and a paper's Markdown) is its own entry, so a hit is never recompressed.
+    variant: (request) => {
+      const coding = codingOf(request) ?? '';
+      return prefersMarkdown(request.headers.get('accept') ?? '') ? `${coding} md` : coding;
+    },
+  });
   const apiRateLimit = createRateLimiter({
     name: 'api',
     limit: config.API_RATE_LIMIT_PER_MINUTE,
     windowSeconds: 60,
     key: (c) => clientAddress(c, config.TRUST_PROXY),
-    // Signed-in clients are limited by their own account's quotas (votes, comments), not by address.
-    skip: isPersonalRequest,
+    // Signed-in clients are limited by their own account's quotas (votes, comments), not by address; preflights
+    // are the browser's, answered from constants.
+    skip: (c) => isPersonalRequest(c) || c.req.method === 'OPTIONS',
+    // The refusal is answered outside the CORS middleware below; a web app on another origin must still read it.
+    refusalHeaders: CROSS_ORIGIN_READ_HEADERS,
   });
   // Pages and the script API draw from the same community quotas; digest pages and the one-click unsubscribe
   // share the link signer and the cached period content.
@@ -58,9 +78,11 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
 
   // ── Middleware, outermost first ──────────────────────────────────────────────────────────────────────────
   // The API quota counts every request, cached or not. The page cache comes next and keeps whole responses,
-  // security headers included, so a hit is answered without running anything below it.
+  // compressed, with CORS and security headers, so a hit is answered without running anything below it.
   app.use('/api/*', apiRateLimit.middleware);
   if (config.PAGE_CACHE_SECONDS > 0) app.use('*', pageCache.middleware);
+  app.use('*', compression());
+  app.use('*', crossOriginReads());
   app.use('*', securityHeaders({ https: config.baseUrl.startsWith('https:') }));
   // RFC 8058 one-click unsubscribe: mail providers POST without cookies or CSRF token; the signed token in the
   // URL authenticates it, so it is answered before the session and CSRF middleware.
@@ -71,7 +93,7 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
 
   // ── Routes, one table per area ───────────────────────────────────────────────────────────────────────────
   register(app, [
-    ...siteRoutes(services), //                  assets, sitemap, robots.txt
+    ...siteRoutes(services, options.sitemap), // assets, sitemap, robots.txt
     ...listingRoutes(services), //               Daily Papers, trending, their JSON and feeds
     ...searchRoutes(services), //                /search, its feeds and API, similar papers
     ...accountRoutes(services, limits), //       sign in and up, settings, profiles

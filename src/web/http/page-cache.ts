@@ -13,6 +13,11 @@ export interface PageCacheOptions {
   ttlMs: number;
   maxEntries: number;
   now?: () => number;
+  /**
+   * What, besides the URL, selects the stored response for a request: the negotiated content coding and
+   * representation (compression.ts, papers' Markdown). Requests with different variants never share an entry.
+   */
+  variant?: (request: Request) => string;
 }
 
 interface Entry {
@@ -21,7 +26,7 @@ interface Entry {
   body: Uint8Array<ArrayBuffer>;
   /** A plain object, which @hono/node-server writes straight to the socket without building a Headers. */
   headers: Record<string, string>;
-  /** The same without Content-Type, for 304 answers. */
+  /** The same without Content-Type and Content-Encoding, for 304 answers. */
   notModifiedHeaders: Record<string, string>;
   etag: string | null;
   lastModified: string | null;
@@ -62,6 +67,10 @@ export interface PageCache {
 export function createPageCache(options: PageCacheOptions): PageCache {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
+  const keyOf = (request: Request) => {
+    const variant = options.variant?.(request);
+    return variant ? `${request.url} ${variant}` : request.url;
+  };
 
   function cacheable(request: Request): boolean {
     return (request.method === 'GET' || request.method === 'HEAD') && !isPersonal(request);
@@ -69,7 +78,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
 
   function lookup(request: Request): Response | null {
     if (!cacheable(request)) return null;
-    const hit = entries.get(request.url);
+    const hit = entries.get(keyOf(request));
     if (!hit || now() - hit.storedAt >= options.ttlMs) return null;
     if (hit.etag && isNotModified(request, hit.etag, hit.lastModified)) {
       return new Response(null, { status: 304, headers: hit.notModifiedHeaders });
@@ -79,7 +88,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
 
   const middleware: MiddlewareHandler = async (c, next) => {
     if (!cacheable(c.req.raw)) return next();
-    const key = c.req.url;
+    const key = keyOf(c.req.raw);
     const hit = lookup(c.req.raw);
     if (hit) {
       c.res = hit;
@@ -92,7 +101,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
     entries.delete(key);
     const headers = headerObject(c.res.headers);
-    const { 'content-type': _type, ...notModifiedHeaders } = headers;
+    const { 'content-type': _type, 'content-encoding': _coding, ...notModifiedHeaders } = headers;
     entries.set(key, {
       storedAt: now(),
       status: c.res.status,

@@ -18,6 +18,8 @@ export interface RateLimitOptions {
   key?: (c: Context) => string;
   /** Requests that are not counted at all (for example signed-in users). */
   skip?: (c: Context) => boolean;
+  /** Headers the 429 carries besides the rate-limit ones (CORS, for a refusal answered outside that middleware). */
+  refusalHeaders?: Readonly<Record<string, string>>;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -89,7 +91,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         `rate limit of ${options.limit} requests per ${options.windowSeconds} s exceeded; retry in ${result.resetSeconds} s`,
         result.resetSeconds,
       );
-      Object.assign(error.headers, headers);
+      Object.assign(error.headers, options.refusalHeaders, headers);
       throw error;
     }
     await next();
