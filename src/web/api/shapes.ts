@@ -111,6 +111,10 @@ export function hfPaper(item: ListedPaper & { trending?: TrendingScore }): HfPap
   return out;
 }
 
+/**
+ * The list item every list endpoint answers with (daily papers, search, similar papers): Hugging Face's daily-papers
+ * item, so a client reads comments, submitter and thumbnail the same way from each.
+ */
 export function hfDailyItem(item: ListedPaper & { trending?: TrendingScore }, baseUrl: string): HfDailyItem {
   const paper = hfPaper(item);
   const out: HfDailyItem = {
@@ -118,7 +122,7 @@ export function hfDailyItem(item: ListedPaper & { trending?: TrendingScore }, ba
     publishedAt: paper.submittedOnDailyAt ?? paper.publishedAt,
     title: paper.title,
     summary: paper.summary,
-    thumbnail: `${baseUrl}/papers/${item.paper.id}/thumbnail.svg`,
+    thumbnail: `${baseUrl}/papers/${item.paper.id}/thumbnail.png`,
     numComments: item.signals.comments,
     isAuthorParticipating: false,
     mediaUrls: [],

@@ -6,12 +6,13 @@ import { listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
 import { notFound } from '../../errors.ts';
 import { highlight } from '../../search/highlight.ts';
 import type { HighlightPart, SearchResult } from '../../search/types.ts';
-import { hfPaper, type HfPaper } from '../api/shapes.ts';
-import { htmlDocument, Layout } from '../components/layout.tsx';
+import { hfDailyItem, type HfDailyItem } from '../api/shapes.ts';
+import { htmlDocument, Layout, type FeedLink } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import { Pager } from '../components/pager.tsx';
 import type { Services } from '../../services.ts';
-import { accountOf } from '../http/responses.tsx';
+import { feedLinks } from '../http/feeds.ts';
+import { accountOf, jsonResponse } from '../http/responses.tsx';
 import { arxivIdInPath, categoryParam, limitParam, parseQuery, wholeNumber } from '../input.ts';
 
 /** Longer input is refused with 400 (a pasted abstract is far shorter). */
@@ -33,6 +34,11 @@ const searchQuerySchema = z.object({
 
 type SearchQuery = z.infer<typeof searchQuerySchema>;
 
+/** GET /api/papers/search: the query is required, as Hugging Face's search declares it. */
+const apiSearchQuerySchema = searchQuerySchema.extend({
+  q: z.string({ required_error: 'give the search as q=…' }).max(MAX_QUERY_LENGTH, `query longer than ${MAX_QUERY_LENGTH} characters`),
+});
+
 /** GET /api/papers/{id}/similar?limit= */
 const similarQuerySchema = z.object({ limit: limitParam.optional() });
 
@@ -50,11 +56,8 @@ async function runSearch(ctx: Services, q: SearchQuery, limit: number) {
   return { result, byId, page };
 }
 
-export interface HfSearchItem {
-  paper: HfPaper;
-  title: string;
-  summary: string;
-  publishedAt: string;
+/** A daily-papers item (the one shape of every list) with Hugging Face's search highlights. */
+export interface HfSearchItem extends HfDailyItem {
   highlightedTitle: HighlightPart[];
   highlightedSummary: HighlightPart[];
   /** Paperfeed additions. */
@@ -63,17 +66,13 @@ export interface HfSearchItem {
   scoreParts: { lexical?: number; semantic?: number };
 }
 
-function apiItems(result: SearchResult, byId: Map<string, ListedPaper>): HfSearchItem[] {
+function apiItems(result: SearchResult, byId: Map<string, ListedPaper>, baseUrl: string): HfSearchItem[] {
   const items: HfSearchItem[] = [];
   for (const hit of result.hits) {
     const listed = byId.get(hit.id);
     if (!listed) continue;
-    const paper = hfPaper(listed);
     items.push({
-      paper,
-      title: paper.title,
-      summary: paper.summary,
-      publishedAt: paper.publishedAt,
+      ...hfDailyItem(listed, baseUrl),
       highlightedTitle: hit.highlights.title,
       highlightedSummary: hit.highlights.summary,
       snippet: hit.snippet,
@@ -88,11 +87,10 @@ function Highlighted(props: { parts: HighlightPart[] }) {
   return <>{props.parts.map((p) => (p.type === 'highlight' ? <mark>{p.text}</mark> : p.text))}</>;
 }
 
-function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: Map<string, ListedPaper>; page: number; canonical: string; account: { username: string } | null }) {
-  const { q, result } = props;
-  const wanted = new Set(result?.parsed.terms ?? []);
-  const params: Record<string, string | undefined> = {
-    q: q.q,
+/** The parameters that change what a search shows, defaults left out: the pager's links and the canonical URL. */
+function searchParams(q: SearchQuery): Record<string, string | undefined> {
+  return {
+    q: q.q || undefined,
     category: q.category,
     author: q.author,
     yearFrom: q.yearFrom?.toString(),
@@ -100,8 +98,37 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
     sort: q.sort === 'relevance' ? undefined : q.sort,
     mode: q.mode === 'hybrid' ? undefined : q.mode,
   };
+}
+
+function queryString(params: Record<string, string | undefined>): string {
+  const defined = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
+  return defined.length ? `?${new URLSearchParams(defined)}` : '';
+}
+
+/** The search's own URL, with what it searched for, so a shared or bookmarked link gives the same results. */
+function canonicalSearchUrl(baseUrl: string, q: SearchQuery): string {
+  return `${baseUrl}/search${queryString({ ...searchParams(q), p: q.p ? String(q.p) : undefined })}`;
+}
+
+/** The feeds of a search (search/feed.ts takes the query and a category): a reader can follow the topic. */
+function searchFeeds(q: SearchQuery): FeedLink[] {
+  if (!q.q.trim()) return [];
+  return feedLinks('/search', `Search: ${q.q.slice(0, 80)}`, queryString({ q: q.q, category: q.category }));
+}
+
+function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: Map<string, ListedPaper>; page: number; canonical: string; account: { username: string } | null }) {
+  const { q, result } = props;
+  const wanted = new Set(result?.parsed.terms ?? []);
+  const params = searchParams(q);
   return (
-    <Layout title={q.q ? `Search: ${q.q.slice(0, 80)}` : 'Search'} canonical={props.canonical} current="search" account={props.account} noindex={Boolean(q.q)}>
+    <Layout
+      title={q.q ? `Search: ${q.q.slice(0, 80)}` : 'Search'}
+      canonical={props.canonical}
+      current="search"
+      account={props.account}
+      noindex={Boolean(q.q)}
+      feeds={searchFeeds(q)}
+    >
       <h1>Search papers</h1>
       <form class="search-form" method="get" action="/search" role="search">
         <label>
@@ -197,17 +224,17 @@ export function searchHandlers(ctx: Services) {
           result={found?.result ?? null}
           byId={found?.byId ?? new Map()}
           page={found?.page ?? 0}
-          canonical={`${ctx.config.baseUrl}/search`}
+          canonical={canonicalSearchUrl(ctx.config.baseUrl, q)}
           account={accountOf(c)}
         />,
       );
       return c.html(html, 200, { 'Cache-Control': 'no-store' });
     },
     api: async (c: Context) => {
-      const q = parseQuery(c, searchQuerySchema);
+      const q = parseQuery(c, apiSearchQuerySchema);
       const limit = q.limit ?? PAGE_SIZE;
       const { result, byId } = await runSearch(ctx, q, limit);
-      return c.json(apiItems(result, byId), 200, { 'X-Total-Count': String(result.total) });
+      return jsonResponse(c, apiItems(result, byId, ctx.config.baseUrl), null, { 'X-Total-Count': String(result.total) });
     },
     similar: async (c: Context) => {
       const parsed = arxivIdInPath(c);
@@ -216,9 +243,10 @@ export function searchHandlers(ctx: Services) {
       if (!hits.length && !(await listedPapersByIds(ctx.database, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
       const listed = await listedPapersByIds(ctx.database, hits.map((h) => h.id));
       const byId = new Map(listed.map((l) => [l.paper.id, l]));
-      return c.json(
-        hits.filter((h) => byId.has(h.id)).map((h) => ({ paper: hfPaper(byId.get(h.id)!), score: h.score })),
-        200,
+      return jsonResponse(
+        c,
+        hits.filter((h) => byId.has(h.id)).map((h) => ({ ...hfDailyItem(byId.get(h.id)!, ctx.config.baseUrl), score: h.score })),
+        null,
       );
     },
   };
