@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import { memoized, negotiate } from './negotiation.ts';
+import { replaceResponse, settleResponse } from './settled-response.ts';
 
 export type ContentCoding = 'br' | 'gzip';
 
@@ -75,17 +76,12 @@ export function compression(): MiddlewareHandler {
     // 304 always names the variant the 200 did.
     const etag = weakened(res.headers.get('etag'));
     if (etag) res.headers.set('ETag', etag);
-    if (res.status === 304 || !res.body || c.req.method === 'HEAD') return;
-    const body = new Uint8Array(await res.arrayBuffer());
-    const headers = new Headers(res.headers);
-    let sent = body;
-    if (body.byteLength >= MIN_BYTES) {
-      sent = new Uint8Array(await compress(coding, body));
-      headers.set('Content-Encoding', coding);
-      headers.delete('content-length');
-    }
-    // Forget the consumed response first: Hono's setter would otherwise copy its headers over these.
-    c.res = undefined;
-    c.res = new Response(sent, { status: res.status, headers });
+    // Not `res.body`: reading it would drop the header edits above (settled-response.ts).
+    if (res.status === 304 || c.req.method === 'HEAD') return;
+    const { status, headers, body } = await settleResponse(c);
+    if (body.byteLength < MIN_BYTES) return;
+    headers.set('Content-Encoding', coding);
+    headers.delete('content-length');
+    replaceResponse(c, new Response(new Uint8Array(await compress(coding, body)), { status, headers }));
   };
 }

@@ -4,6 +4,7 @@
 // response that sets a cookie or says private/no-store is never stored — so nobody is served someone else's page.
 import type { Context, MiddlewareHandler } from 'hono';
 import { isNotModified } from './conditional.ts';
+import { settleResponse } from './settled-response.ts';
 
 /** H5's session cookie (src/web/security/session.ts `SESSION_COOKIE`); its presence means a signed-in visitor. */
 export const SESSION_COOKIE_NAME = 'pf_session';
@@ -97,19 +98,19 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     await next();
     // HEAD responses have no body to keep; conditional 304s say nothing about the full representation.
     if (c.req.method !== 'GET' || !storable(c.res)) return;
-    const body = new Uint8Array(await c.res.clone().arrayBuffer());
+    const settled = await settleResponse(c);
     if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
     entries.delete(key);
-    const headers = headerObject(c.res.headers);
+    const headers = headerObject(settled.headers);
     const { 'content-type': _type, 'content-encoding': _coding, ...notModifiedHeaders } = headers;
     entries.set(key, {
       storedAt: now(),
-      status: c.res.status,
-      body,
+      status: settled.status,
+      body: settled.body,
       headers,
       notModifiedHeaders,
-      etag: c.res.headers.get('etag'),
-      lastModified: c.res.headers.get('last-modified'),
+      etag: settled.headers.get('etag'),
+      lastModified: settled.headers.get('last-modified'),
     });
   };
 

@@ -13,7 +13,6 @@ import { hfPaper } from '../api/shapes.ts';
 import { htmlDocument } from '../components/layout.tsx';
 import { shareCardPng, shareCardSvg, type ShareCard } from '../components/share-image.ts';
 import { paperPath } from '../components/paper-card.tsx';
-import { addVary } from '../http/compression.ts';
 import { represent } from '../http/conditional.ts';
 import { prefersMarkdown } from '../http/negotiation.ts';
 import { accountOf, htmlResponse, jsonResponse } from '../http/responses.tsx';
@@ -102,9 +101,7 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
           account={accountOf(c)}
         />,
       );
-      const res = htmlResponse(c, html, item.paper.modifiedAt);
-      addVary(res.headers, 'Accept');
-      return res;
+      return htmlResponse(c, html, item.paper.modifiedAt, ['Accept']);
     },
     /** /papers/{id}.md: title, authors, links, abstract and BibTeX (domain/paper-markdown.ts). */
     markdown: async (c: Context) => markdown(c, (await loadPaperOr404(ctx, c)).item),
