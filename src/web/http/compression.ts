@@ -8,7 +8,7 @@
 // client holding either variant gets its 304, and the 304 carries the ETag and Vary of the variant it validates.
 // Every compressible response says `Vary: Accept-Encoding`, whether or not this one was compressed.
 //
-// The page cache sits outside this middleware and keys its entries by the negotiated coding (preferredCoding),
+// The page cache sits outside this middleware and keys its entries by the negotiated coding (codingOf),
 // so a cached page is compressed once per coding and lifetime, not once per request.
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -38,7 +38,7 @@ const BROTLI_OPTIONS: zlib.BrotliOptions = {
 };
 
 /** The coding a client's Accept-Encoding prefers among brotli and gzip, or null for the identity. */
-export const preferredCoding: (acceptEncoding: string) => ContentCoding | null = memoized((header) =>
+const preferredCoding: (acceptEncoding: string) => ContentCoding | null = memoized((header) =>
   header ? negotiate(header, CODINGS, (coding) => (coding === 'gzip' ? ['x-gzip', '*'] : ['*'])) : null,
 );
 
@@ -46,12 +46,12 @@ export function codingOf(request: Request): ContentCoding | null {
   return preferredCoding(request.headers.get('accept-encoding') ?? '');
 }
 
-export function compress(coding: ContentCoding, body: Uint8Array): Promise<Buffer> {
+function compress(coding: ContentCoding, body: Uint8Array): Promise<Buffer> {
   return coding === 'br' ? brotli(body, BROTLI_OPTIONS) : gzip(body);
 }
 
 /** Adds a field name to Vary unless it is there already. */
-export function addVary(headers: Headers, name: string): void {
+function addVary(headers: Headers, name: string): void {
   const current = headers.get('vary');
   if (!current) headers.set('Vary', name);
   else if (!current.split(',').some((v) => v.trim().toLowerCase() === name.toLowerCase())) headers.set('Vary', `${current}, ${name}`);
