@@ -298,28 +298,3 @@ export async function starSnapshots(
   }
   return out;
 }
-
-/** Every visible paper id with its last change, newest first, for the sitemap. */
-export async function sitemapEntries(database: Database, limit: number): Promise<{ id: string; modifiedAt: string }[]> {
-  const rows = await database.db
-    .selectFrom('papers')
-    .select(['id', 'modified_at'])
-    .where('hidden', '=', 0)
-    .orderBy('modified_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ id: r.id, modifiedAt: r.modified_at }));
-}
-
-/** Days that have submissions, newest first, for the sitemap. */
-export async function daysWithSubmissions(database: Database, limit: number): Promise<string[]> {
-  const rows = await database.db
-    .selectFrom('daily_entries')
-    .select('day')
-    .distinct()
-    .orderBy('day', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.day);
-}

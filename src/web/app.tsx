@@ -8,7 +8,10 @@ import { digestRoutes } from './digests/routes.ts';
 import { digestShared, unsubscribeHandler } from './digests/handlers.tsx';
 import { discussionPanel } from './discussion/handlers.tsx';
 import { discussionRoutes } from './discussion/routes.ts';
+import { codingOf, compression } from './http/compression.ts';
+import { crossOriginReads } from './http/cors.ts';
 import { handleError, notFoundResponse } from './http/errors.tsx';
+import { prefersMarkdown } from './http/negotiation.ts';
 import { createPageCache, type PageCache } from './http/page-cache.ts';
 import { register } from './http/routes.ts';
 import { listingRoutes } from './listings/routes.ts';
@@ -24,6 +27,7 @@ import { communityLimits } from './security/community-limits.ts';
 import { csrfProtection } from './security/csrf.ts';
 import { securityHeaderSet, securityHeaders } from './security/headers.ts';
 import { siteRoutes } from './site/routes.ts';
+import type { SitemapOptions } from './site/sitemap.ts';
 import { submissionRoutes } from './submissions/routes.ts';
 
 export interface App {
@@ -32,11 +36,16 @@ export interface App {
   pageCache: PageCache;
 }
 
-export function createApp(services: Services, options: { paper?: PaperPageExtensions } = {}): Hono {
+export interface AppOptions {
+  paper?: PaperPageExtensions;
+  sitemap?: SitemapOptions;
+}
+
+export function createApp(services: Services, options: AppOptions = {}): Hono {
   return buildApp(services, options).app;
 }
 
-export function buildApp(services: Services, options: { paper?: PaperPageExtensions } = {}): App {
+export function buildApp(services: Services, options: AppOptions = {}): App {
   const app = new Hono();
   const { config } = services;
   const security = { https: config.baseUrl.startsWith('https:') };
@@ -45,6 +54,11 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
     maxEntries: 2_000,
     isPersonal: (c) => currentUser(c) !== null,
     headers: securityHeaderSet(security),
+    // Each content coding (and a paper's Markdown) is its own entry, so a hit is never recompressed.
+    variant: (request) => {
+      const coding = codingOf(request) ?? '';
+      return prefersMarkdown(request.headers.get('accept') ?? '') ? `${coding} md` : coding;
+    },
   });
   // Every rate limit, counted in the database so several processes enforce one limit. Pages and the script API
   // draw from the same community quotas; digest pages and the one-click unsubscribe share the link signer and the
@@ -59,11 +73,14 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
   // ── Middleware, outermost first ──────────────────────────────────────────────────────────────────────────
   // Security headers on every response, errors and 429s included. Then who is asking (session cookie or access
   // token, verified: junk credentials leave the request anonymous). The API quota counts every anonymous request,
-  // cached or not. The page cache serves and keeps anonymous responses, security headers included.
+  // cached or not. The page cache serves and keeps anonymous responses: compressed, with CORS headers (the two
+  // middleware inside it) and the security headers, so a hit is answered without running anything below it.
   app.use('*', securityHeaders(security));
   app.use('*', sessionMiddleware(services));
   app.use('/api/*', limits.api.middleware);
   if (config.PAGE_CACHE_SECONDS > 0) app.use('*', pageCache.middleware);
+  app.use('*', compression());
+  app.use('*', crossOriginReads());
   // RFC 8058 one-click unsubscribe: mail providers POST without cookies or CSRF token; the signed token in the
   // URL authenticates it, so it is answered before the CSRF middleware.
   app.post('/unsubscribe', unsubscribeHandler(services, digests));
@@ -72,7 +89,7 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
 
   // ── Routes, one table per area ───────────────────────────────────────────────────────────────────────────
   register(app, [
-    ...siteRoutes(services), //                  assets, sitemap, robots.txt
+    ...siteRoutes(services, options.sitemap), // assets, sitemap, robots.txt
     ...listingRoutes(services), //               Daily Papers, trending, their JSON and feeds
     ...searchRoutes(services, limits), //        /search, its feeds and API, similar papers
     ...accountRoutes(services, limits), //       sign in and up, settings, profiles

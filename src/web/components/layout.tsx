@@ -16,7 +16,7 @@ export interface FeedLink {
 export interface ShareMeta {
   /** og:type: website for listings, article for a paper. */
   type: 'website' | 'article';
-  image?: string;
+  image?: { url: string; width: number; height: number; type: string; alt: string };
 }
 
 export interface LayoutProps {
@@ -33,6 +33,8 @@ export interface LayoutProps {
   account?: { username: string } | null;
   /** Pages that must not be indexed (errors). */
   noindex?: boolean;
+  /** More elements for the head (a paper's citation_* meta); hono/jsx keeps only one meta per name outside it. */
+  head?: Child;
   children?: Child;
 }
 
@@ -61,6 +63,7 @@ export function jsonForScript(value: unknown): string {
 export function Layout(props: LayoutProps) {
   const siteName = 'Paperfeed';
   const fullTitle = props.title === siteName ? siteName : `${props.title} · ${siteName}`;
+  const image = props.share?.image;
   return (
     <html lang="en">
       <head>
@@ -82,11 +85,22 @@ export function Layout(props: LayoutProps) {
         <meta property="og:type" content={props.share?.type ?? 'website'} />
         <meta property="og:url" content={props.canonical} />
         {props.description && <meta property="og:description" content={props.description} />}
-        {props.share?.image && <meta property="og:image" content={props.share.image} />}
-        <meta name="twitter:card" content={props.share?.image ? 'summary_large_image' : 'summary'} />
+        {image && (
+          <>
+            <meta property="og:image" content={image.url} />
+            <meta property="og:image:type" content={image.type} />
+            <meta property="og:image:width" content={String(image.width)} />
+            <meta property="og:image:height" content={String(image.height)} />
+            <meta property="og:image:alt" content={image.alt} />
+          </>
+        )}
+        <meta name="twitter:card" content={image ? 'summary_large_image' : 'summary'} />
         <meta name="twitter:title" content={props.title} />
         {props.description && <meta name="twitter:description" content={props.description} />}
+        {image && <meta name="twitter:image" content={image.url} />}
+        {image && <meta name="twitter:image:alt" content={image.alt} />}
         {props.jsonLd !== undefined && <script type="application/ld+json">{raw(jsonForScript(props.jsonLd))}</script>}
+        {props.head}
       </head>
       <body>
         <a class="skip" href="#content">

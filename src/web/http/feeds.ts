@@ -146,10 +146,19 @@ export function renderFeed(format: FeedFormat, doc: FeedDocument, selfUrl: strin
   return format === 'rss' ? rss(doc, selfUrl) : format === 'atom' ? atom(doc, selfUrl) : jsonFeed(doc, selfUrl);
 }
 
+/** The query parameters a feed takes (a search's q, every list's category); the rest never reach its self link. */
+const FEED_PARAMETERS = new Set(['q', 'category']);
+
+/** The feed's own URL with only the parameters that select it, so cache-busters and utm_* leave the body alone. */
+function feedSelfUrl(requestUrl: string, baseUrl: string): string {
+  const url = new URL(requestUrl);
+  const kept = [...url.searchParams].filter(([name, value]) => FEED_PARAMETERS.has(name) && value.trim() !== '');
+  return baseUrl + url.pathname + (kept.length ? `?${new URLSearchParams(kept)}` : '');
+}
+
 /** Responds with a feed (ETag, Last-Modified, 304). */
 export function feedResponse(c: Context, format: FeedFormat, doc: FeedDocument, baseUrl: string): Response {
-  const url = new URL(c.req.url);
-  const selfUrl = baseUrl + url.pathname + url.search;
+  const selfUrl = feedSelfUrl(c.req.url, baseUrl);
   return represent(c, {
     body: renderFeed(format, doc, selfUrl),
     contentType: FEED_CONTENT_TYPES[format],

@@ -27,13 +27,14 @@ export function newest(...stamps: (string | null | undefined)[]): string | null 
   return out;
 }
 
-export function htmlResponse(c: Context, html: string, lastModified: string | null): Response {
+/** A page; `vary` names the request headers besides Cookie that chose this representation (a paper's Accept). */
+export function htmlResponse(c: Context, html: string, lastModified: string | null, vary: string[] = []): Response {
   return represent(c, {
     body: html,
     contentType: 'text/html; charset=utf-8',
     cacheControl: pageCacheControl(c),
     lastModified,
-    headers: { Vary: 'Cookie' },
+    headers: { Vary: ['Cookie', ...vary].join(', ') },
   });
 }
 

@@ -57,11 +57,11 @@ async function filterChips(ctx: Services, l: Listing) {
   return chips;
 }
 
-function feedsFor(path: string, title: string, category: string | undefined, apiQuery: string | null): FeedLink[] {
+/** The feeds of a list, and the API query that gives the same papers as JSON. */
+function feedsFor(path: string, title: string, category: string | undefined, api: Record<string, string>): FeedLink[] {
   const query = category ? `?category=${encodeURIComponent(category)}` : '';
-  const links: FeedLink[] = feedLinks(path, title, query);
-  if (apiQuery !== null) links.push({ title: `${title} (JSON API)`, href: `/api/daily_papers?${apiQuery}`, type: 'application/json' });
-  return links;
+  const apiQuery = new URLSearchParams({ ...api, ...(category ? { category } : {}) }).toString();
+  return [...feedLinks(path, title, query), { title: `${title} (JSON API)`, href: `/api/daily_papers${apiQuery ? `?${apiQuery}` : ''}`, type: 'application/json' }];
 }
 
 function canonicalOf(ctx: Services, path: string, category: string | undefined, page: number): string {
@@ -88,7 +88,12 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
       canonical={canonicalOf(ctx, path, query.category, page)}
       path={path}
       current={NAV_OF[period.kind]}
-      feeds={feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, `${apiParam}=${period.key}`)}
+      feeds={
+        // The home page follows the latest day, and so do its feeds; a dated page's feeds stay on its period.
+        isHome
+          ? feedsFor('/feeds/daily', `Daily Papers${query.category ? ` ${query.category}` : ''}`, query.category, {})
+          : feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, { [apiParam]: period.key })
+      }
       categories={await filterChips(ctx, listing)}
       periodLinks={periodLinks(period, latest)}
       account={accountOf(c)}
@@ -150,7 +155,7 @@ export function listingHandlers(ctx: Services) {
           canonical={canonicalOf(ctx, '/papers/trending', query.category, page)}
           path="/papers/trending"
           current="trending"
-          feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, 'sort=trending')}
+          feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, { sort: 'trending' })}
           categories={await filterChips(ctx, listing)}
           account={accountOf(c)}
         />,

@@ -5,12 +5,14 @@ import { absUrl, pdfUrl } from '../../domain/arxiv-id.ts';
 import { publicationDate } from '../../domain/paper.ts';
 import type { ListedPaper } from '../../db/listings.ts';
 import type { PaperPeople } from '../../db/people.ts';
-import { Layout } from '../components/layout.tsx';
 import { bibtexFor } from '../../domain/bibtex.ts';
+import { CitationMeta } from '../components/citation-meta.tsx';
+import { Layout } from '../components/layout.tsx';
 import { MathText } from '../components/math-text.tsx';
 import { formatCount, PaperCard, shorten } from '../components/paper-card.tsx';
 import { authorPath } from '../components/people-links.tsx';
 import { Media, Organization, PaperAuthors, Submitter } from '../people/paper-people.tsx';
+import { SHARE_IMAGE_HEIGHT, SHARE_IMAGE_WIDTH } from '../components/share-image.ts';
 
 export interface PaperPageProps {
   item: ListedPaper;
@@ -66,8 +68,24 @@ export function PaperPage(props: PaperPageProps) {
       title={paper.title}
       description={shorten(paper.aiSummary ?? paper.abstract, 200)}
       canonical={props.canonical}
-      share={{ type: 'article', image: `${props.baseUrl}/papers/${paper.id}/thumbnail.svg` }}
+      share={{
+        type: 'article',
+        image: {
+          url: `${props.baseUrl}/papers/${paper.id}/thumbnail.png`,
+          type: 'image/png',
+          width: SHARE_IMAGE_WIDTH,
+          height: SHARE_IMAGE_HEIGHT,
+          alt: `${paper.title}, arXiv:${paper.id}`,
+        },
+      }}
       jsonLd={scholarlyArticle(props.item, props.canonical, props.baseUrl)}
+      head={
+        <>
+          <CitationMeta paper={paper} />
+          <link rel="alternate" type="text/markdown" title="This paper as Markdown" href={`/papers/${paper.id}.md`} />
+          <link rel="alternate" type="application/x-bibtex" title="BibTeX" href={`/papers/${paper.id}.bib`} />
+        </>
+      }
       account={props.account}
     >
       <article>
@@ -195,9 +213,17 @@ export function PaperPage(props: PaperPageProps) {
         <pre class="bibtex" id="bibtex" tabindex={0} aria-labelledby="cite">
           {bibtex}
         </pre>
-        <button type="button" data-copy="bibtex" hidden>
-          Copy BibTeX
-        </button>
+        <div class="actions">
+          <button type="button" data-copy="bibtex" hidden>
+            Copy BibTeX
+          </button>
+          <a class="button" href={`/papers/${paper.id}.bib`} download>
+            Download .bib
+          </a>
+          <a class="button" href={`/papers/${paper.id}.md`} type="text/markdown">
+            Markdown
+          </a>
+        </div>
       </article>
       {props.community}
       <section aria-labelledby="similar">

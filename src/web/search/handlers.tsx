@@ -7,12 +7,13 @@ import { peopleOfListed } from '../../db/people.ts';
 import { notFound } from '../../errors.ts';
 import { highlight } from '../../search/highlight.ts';
 import type { HighlightPart, SearchResult } from '../../search/types.ts';
-import { hfPaper, type HfPaper } from '../api/shapes.ts';
-import { htmlDocument, Layout } from '../components/layout.tsx';
+import { hfDailyItem, type HfDailyItem } from '../api/shapes.ts';
+import { htmlDocument, Layout, type FeedLink } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import { Pager } from '../components/pager.tsx';
 import type { Services } from '../../services.ts';
-import { accountOf } from '../http/responses.tsx';
+import { feedLinks } from '../http/feeds.ts';
+import { accountOf, jsonResponse } from '../http/responses.tsx';
 import { arxivIdInPath, categoryParam, limitParam, parseFields, parseQuery, readForm, readJson, wholeNumber } from '../input.ts';
 
 /** Longer input is refused with 400 (a pasted abstract is far shorter). */
@@ -39,6 +40,11 @@ const searchQuerySchema = z.object({
 
 type SearchQuery = z.infer<typeof searchQuerySchema>;
 
+/** GET /api/papers/search: the query is required, as Hugging Face's search declares it. */
+const apiSearchQuerySchema = searchQuerySchema.extend({
+  q: z.string({ required_error: 'give the search as q=…' }).max(MAX_QUERY_LENGTH, `query longer than ${MAX_QUERY_LENGTH} characters`),
+});
+
 /** GET /api/papers/{id}/similar?limit= */
 const similarQuerySchema = z.object({ limit: limitParam.optional() });
 
@@ -56,11 +62,8 @@ async function runSearch(ctx: Services, q: SearchQuery, limit: number) {
   return { result, byId, page };
 }
 
-export interface HfSearchItem {
-  paper: HfPaper;
-  title: string;
-  summary: string;
-  publishedAt: string;
+/** A daily-papers item (the one shape of every list) with Hugging Face's search highlights. */
+export interface HfSearchItem extends HfDailyItem {
   highlightedTitle: HighlightPart[];
   highlightedSummary: HighlightPart[];
   /** Paperfeed additions. */
@@ -69,23 +72,19 @@ export interface HfSearchItem {
   scoreParts: { lexical?: number; semantic?: number };
 }
 
-/** Hugging Face's paper shape for these papers, with their people (one batch of queries for all of them). */
-async function shapeWithPeople(ctx: Services, listed: ListedPaper[]): Promise<(l: ListedPaper) => HfPaper> {
+/** The list item for these papers, with their people (one batch of queries for all of them). */
+async function itemShaper(ctx: Services, listed: ListedPaper[]): Promise<(l: ListedPaper) => HfDailyItem> {
   const people = await peopleOfListed(ctx.database, listed);
-  return (l) => hfPaper(l, { people: people.get(l.paper.id), baseUrl: ctx.config.baseUrl });
+  return (l) => hfDailyItem(l, { people: people.get(l.paper.id), baseUrl: ctx.config.baseUrl });
 }
 
-function apiItems(result: SearchResult, byId: Map<string, ListedPaper>, shape: (listed: ListedPaper) => HfPaper): HfSearchItem[] {
+function apiItems(result: SearchResult, byId: Map<string, ListedPaper>, shape: (listed: ListedPaper) => HfDailyItem): HfSearchItem[] {
   const items: HfSearchItem[] = [];
   for (const hit of result.hits) {
     const listed = byId.get(hit.id);
     if (!listed) continue;
-    const paper = shape(listed);
     items.push({
-      paper,
-      title: paper.title,
-      summary: paper.summary,
-      publishedAt: paper.publishedAt,
+      ...shape(listed),
       highlightedTitle: hit.highlights.title,
       highlightedSummary: hit.highlights.summary,
       snippet: hit.snippet,
@@ -100,11 +99,10 @@ function Highlighted(props: { parts: HighlightPart[] }) {
   return <>{props.parts.map((p) => (p.type === 'highlight' ? <mark>{p.text}</mark> : p.text))}</>;
 }
 
-function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: Map<string, ListedPaper>; page: number; canonical: string; account: { username: string } | null }) {
-  const { q, result } = props;
-  const wanted = new Set(result?.parsed.terms ?? []);
-  const params: Record<string, string | undefined> = {
-    q: q.q,
+/** The parameters that change what a search shows, defaults left out: the pager's links and the canonical URL. */
+function searchParams(q: SearchQuery): Record<string, string | undefined> {
+  return {
+    q: q.q || undefined,
     category: q.category,
     author: q.author,
     yearFrom: q.yearFrom?.toString(),
@@ -112,8 +110,37 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
     sort: q.sort === 'relevance' ? undefined : q.sort,
     mode: q.mode === 'hybrid' ? undefined : q.mode,
   };
+}
+
+function queryString(params: Record<string, string | undefined>): string {
+  const defined = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
+  return defined.length ? `?${new URLSearchParams(defined)}` : '';
+}
+
+/** The search's own URL, with what it searched for, so a shared or bookmarked link gives the same results. */
+function canonicalSearchUrl(baseUrl: string, q: SearchQuery): string {
+  return `${baseUrl}/search${queryString({ ...searchParams(q), p: q.p ? String(q.p) : undefined })}`;
+}
+
+/** The feeds of a search (search/feed.ts takes the query and a category): a reader can follow the topic. */
+function searchFeeds(q: SearchQuery): FeedLink[] {
+  if (!q.q.trim()) return [];
+  return feedLinks('/search', `Search: ${q.q.slice(0, 80)}`, queryString({ q: q.q, category: q.category }));
+}
+
+function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: Map<string, ListedPaper>; page: number; canonical: string; account: { username: string } | null }) {
+  const { q, result } = props;
+  const wanted = new Set(result?.parsed.terms ?? []);
+  const params = searchParams(q);
   return (
-    <Layout title={q.q ? `Search: ${q.q.slice(0, 80)}` : 'Search'} canonical={props.canonical} current="search" account={props.account} noindex={Boolean(q.q)}>
+    <Layout
+      title={q.q ? `Search: ${q.q.slice(0, 80)}` : 'Search'}
+      canonical={props.canonical}
+      current="search"
+      account={props.account}
+      noindex={Boolean(q.q)}
+      feeds={searchFeeds(q)}
+    >
       <h1>Search papers</h1>
       <form class="search-form" method="get" action="/search" role="search" data-post-over={String(URL_QUERY_BUDGET)}>
         <label>
@@ -198,10 +225,10 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
 }
 
 /** The search parameters of a POST: a form's fields, or a JSON object's. The same rules as a query string. */
-async function postedSearch(c: Context): Promise<SearchQuery> {
+async function postedSearch(c: Context, schema: typeof searchQuerySchema | typeof apiSearchQuerySchema): Promise<SearchQuery> {
   const json = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
   const fields = json ? await readJson(c, z.record(z.string(), z.unknown())) : await readForm(c);
-  return parseFields(Object.entries(fields), searchQuerySchema, 'bad_query');
+  return parseFields(Object.entries(fields), schema, 'bad_query');
 }
 
 export function searchHandlers(ctx: Services) {
@@ -214,7 +241,7 @@ export function searchHandlers(ctx: Services) {
         result={found?.result ?? null}
         byId={found?.byId ?? new Map()}
         page={found?.page ?? 0}
-        canonical={`${ctx.config.baseUrl}/search`}
+        canonical={canonicalSearchUrl(ctx.config.baseUrl, q)}
         account={accountOf(c)}
       />,
     );
@@ -223,15 +250,15 @@ export function searchHandlers(ctx: Services) {
   const api = async (c: Context, q: SearchQuery) => {
     const limit = q.limit ?? PAGE_SIZE;
     const { result, byId } = await runSearch(ctx, q, limit);
-    return c.json(apiItems(result, byId, await shapeWithPeople(ctx, [...byId.values()])), 200, { 'X-Total-Count': String(result.total) });
+    return jsonResponse(c, apiItems(result, byId, await itemShaper(ctx, [...byId.values()])), null, { 'X-Total-Count': String(result.total) });
   };
   return {
     page: (c: Context) => page(c, parseQuery(c, searchQuerySchema)),
     /** POST /search: a query too long for an address (the form switches to POST past URL_QUERY_BUDGET). */
-    pagePost: async (c: Context) => page(c, await postedSearch(c)),
-    api: (c: Context) => api(c, parseQuery(c, searchQuerySchema)),
+    pagePost: async (c: Context) => page(c, await postedSearch(c, searchQuerySchema)),
+    api: (c: Context) => api(c, parseQuery(c, apiSearchQuerySchema)),
     /** POST /api/papers/search with a JSON object ({"q": "…", "limit": 20}) or a form: long queries. */
-    apiPost: async (c: Context) => api(c, await postedSearch(c)),
+    apiPost: async (c: Context) => api(c, await postedSearch(c, apiSearchQuerySchema)),
     similar: async (c: Context) => {
       const parsed = arxivIdInPath(c);
       const k = parseQuery(c, similarQuerySchema).limit ?? 10;
@@ -239,10 +266,11 @@ export function searchHandlers(ctx: Services) {
       if (!hits.length && !(await listedPapersByIds(ctx.database, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
       const listed = await listedPapersByIds(ctx.database, hits.map((h) => h.id));
       const byId = new Map(listed.map((l) => [l.paper.id, l]));
-      const shape = await shapeWithPeople(ctx, listed);
-      return c.json(
-        hits.filter((h) => byId.has(h.id)).map((h) => ({ paper: shape(byId.get(h.id)!), score: h.score })),
-        200,
+      const shape = await itemShaper(ctx, listed);
+      return jsonResponse(
+        c,
+        hits.filter((h) => byId.has(h.id)).map((h) => ({ ...shape(byId.get(h.id)!), score: h.score })),
+        null,
       );
     },
   };

@@ -61,6 +61,8 @@ export interface RateLimitOptions {
   skip?: (c: Context) => boolean;
   /** Hits a process admits between two syncs with the shared count; 1 (the default) makes every hit exact. */
   batch?: number;
+  /** Headers the 429 carries besides the rate-limit ones (CORS, for a refusal answered outside that middleware). */
+  refusalHeaders?: Readonly<Record<string, string>>;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -251,7 +253,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         `rate limit of ${options.limit} requests per ${options.windowSeconds} s exceeded; retry in ${result.resetSeconds} s`,
         result.resetSeconds,
       );
-      Object.assign(error.headers, headers);
+      Object.assign(error.headers, options.refusalHeaders, headers);
       throw error;
     }
     return headers;
