@@ -15,6 +15,8 @@ import { daysAgo, makePaper, makeUser } from '../helpers/factory.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { WebClient } from '../helpers/web-client.ts';
 import { testServices } from '../helpers/services.ts';
+import { processIndexQueue } from '../../src/ingest/index-queue.ts';
+import { indexRequestView } from '../../src/jobs/index-requests.ts';
 
 let database: TestDatabase;
 let smtp: TestSmtpServer;
@@ -359,7 +361,7 @@ describe('paper page panel', () => {
 });
 
 describe('submissions', () => {
-  it('fetches unknown papers from arXiv and applies the rules: recent, no duplicates, a daily cap', async () => {
+  it('answer at once: a stored paper is submitted, an unknown one queued for arXiv and recorded when it arrives, under the same rules', async () => {
     const user = await makeUser(database);
     const { token: pat } = await createApiToken(database, user.id, 'submit');
     const script = new WebClient(app);
@@ -367,20 +369,42 @@ describe('submissions', () => {
     const bad = await submit('not an id');
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('bad_arxiv_id');
-    const unknown = await submit('2601.09999');
-    expect(unknown.status).toBe(404);
-    const stale = await submit(`https://arxiv.org/abs/${STALE_ID}`);
-    expect(stale.status).toBe(400);
-    expect((await stale.json()).error.code).toBe('too_old');
-    const fresh = await submit(`https://huggingface.co/papers/${FRESH_ID}`);
-    expect(fresh.status).toBe(201);
-    expect(await fresh.json()).toMatchObject({ paper: { id: FRESH_ID, title: 'A fresh paper' }, submittedBy: user.username });
+
+    // Nothing is fetched while the request waits: each unknown id is queued and the answer says so.
+    const lookupsBefore = arxiv.requests.length;
+    const queued: Record<string, { requestId: string }> = {};
+    for (const id of ['2601.09999', `https://arxiv.org/abs/${STALE_ID}`, `https://huggingface.co/papers/${FRESH_ID}`]) {
+      const res = await submit(id);
+      expect(res.status).toBe(202);
+      const body = await res.json();
+      expect(body).toMatchObject({ status: 'queued', submittedBy: user.username });
+      queued[body.paper.id] = body;
+    }
+    expect(arxiv.requests.length).toBe(lookupsBefore);
+
+    // The index-requests job looks them up and records what the rules allow.
+    await processIndexQueue(opened[0]);
+    const view = async (id: string) => indexRequestView(opened[0], queued[id].requestId);
+    expect(await view(FRESH_ID)).toMatchObject({ status: 'submitted' });
+    expect(await view(STALE_ID)).toMatchObject({ status: 'rejected', error: expect.stringContaining('last') });
+    expect(await view('2601.09999')).toMatchObject({ status: 'missing' });
+    const entry = await database.db.selectFrom('daily_entries').select('submitted_by').where('paper_id', '=', FRESH_ID).executeTakeFirst();
+    expect(entry?.submitted_by).toBe(user.username);
+    expect(await database.db.selectFrom('daily_entries').select('paper_id').where('paper_id', '=', STALE_ID).executeTakeFirst()).toBeUndefined();
+
+    // Stored papers are submitted at once; the daily cap (2 here) counts the queued submission that was recorded.
     expect((await submit(FRESH_ID)).status).toBe(409);
     await seedPapers(database, ['2601.00101', '2601.00102']);
-    expect((await submit('2601.00101')).status).toBe(201);
+    const direct = await submit('2601.00101');
+    expect(direct.status).toBe(201);
+    expect(await direct.json()).toMatchObject({ status: 'submitted', paper: { id: '2601.00101' }, submittedBy: user.username });
     const capped = await submit('2601.00102');
     expect(capped.status).toBe(429);
     expect(capped.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Past the cap, an unknown id is refused before it is queued: it costs no lookup.
+    expect((await submit('2601.05555')).status).toBe(429);
+    const waiting = await database.db.selectFrom('index_requests').select('id').where('arxiv_id', '=', '2601.05555').execute();
+    expect(waiting).toEqual([]);
     expect(arxiv.requests.filter((q) => q.includes('id_list=2601.00101'))).toEqual([]);
   });
 });

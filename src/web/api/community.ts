@@ -8,7 +8,7 @@ import { paperCounts, setVote } from '../../db/votes.ts';
 import { roleAllows } from '../../domain/accounts.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import { notFound } from '../../errors.ts';
-import { submitPaper } from '../../ingest/submit.ts';
+import { submitOrQueue } from '../../jobs/index-requests.ts';
 import type { Services } from '../../services.ts';
 import { arxivIdInPath, readJson } from '../input.ts';
 import { currentUser, userOrFail } from '../security/auth.ts';
@@ -44,8 +44,14 @@ export function communityApiHandlers(ctx: Services) {
   const submit = async (c: Context) => {
     const body = await readJson(c, z.object({ paper: z.string().max(300) }).strict());
     const user = userOrFail(c);
-    const { paper, day } = await submitPaper(ctx, user, body.paper);
-    return c.json({ paper: { id: paper.id, title: paper.title }, day, submittedBy: user.username }, 201);
+    const outcome = await submitOrQueue(ctx, user, body.paper);
+    if (outcome.status === 'queued') {
+      // Accepted, not done: the index-requests job fetches the paper and records the submission then.
+      const { arxivId, requestId, position, estimatedAt } = outcome;
+      return c.json({ status: 'queued', paper: { id: arxivId }, requestId, position, estimatedAt, submittedBy: user.username }, 202);
+    }
+    const { paper, day } = outcome;
+    return c.json({ status: 'submitted', paper: { id: paper.id, title: paper.title }, day, submittedBy: user.username }, 201);
   };
 
   return { upvote, comment, thread, submit };

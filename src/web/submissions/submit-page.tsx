@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { csrfField } from '../security/csrf.ts';
 import { FormError } from '../components/form-error.tsx';
 
-export function SubmitPage(props: { c: Context; maxAgeDays: number; perDay: number; value?: string; error?: string | null }) {
+export function SubmitPage(props: { c: Context; maxAgeDays: number; perDay: number; value?: string; error?: string | null; notice?: string | null }) {
   return (
     <section class="submit">
       <h1>Submit a paper</h1>
@@ -12,6 +12,11 @@ export function SubmitPage(props: { c: Context; maxAgeDays: number; perDay: numb
         with your name.
       </p>
       <FormError message={props.error} />
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
       <form method="post" action="/submit">
         {csrfField(props.c)}
         <label>
