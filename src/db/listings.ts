@@ -14,8 +14,15 @@ export interface DailySignals {
   source: string | null;
   /** Source upvotes plus community upvotes. */
   upvotes: number;
-  /** Source comments plus community comments. */
+  /**
+   * Source comments plus community comments: what the API's `numComments` and the trending score count. Pages show
+   * the two apart, because only community comments have bodies here.
+   */
   comments: number;
+  /** Visible comments written here (their thread is on the paper page). */
+  communityComments: number;
+  /** Comments the source (Hugging Face) counted; their text stays there. */
+  sourceComments: number;
 }
 
 export interface ListedPaper {
@@ -83,7 +90,7 @@ export async function listSubmissions(
       'd.submitted_by as d_submitted_by',
       'd.source as d_source',
       sql<number>`(d.upvotes + p.community_upvotes)`.as('d_upvotes'),
-      sql<number>`(d.num_comments + p.community_comments)`.as('d_comments'),
+      'd.num_comments as d_source_comments',
     ]);
   q =
     sort === 'upvotes'
@@ -94,6 +101,8 @@ export async function listSubmissions(
 }
 
 function toListed(row: any): ListedPaper {
+  const communityComments = Number(row.community_comments ?? 0);
+  const sourceComments = Number(row.d_source_comments ?? 0);
   return {
     paper: rowToPaper(row),
     signals: {
@@ -102,7 +111,9 @@ function toListed(row: any): ListedPaper {
       submittedBy: row.d_submitted_by ?? null,
       source: row.d_source ?? null,
       upvotes: Number(row.d_upvotes ?? row.community_upvotes ?? 0),
-      comments: Number(row.d_comments ?? row.community_comments ?? 0),
+      comments: communityComments + sourceComments,
+      communityComments,
+      sourceComments,
     },
   };
 }
@@ -196,7 +207,7 @@ export async function listedPapersByIds(database: Database, ids: string[]): Prom
       'd.submitted_by as d_submitted_by',
       'd.source as d_source',
       sql<number>`(COALESCE(d.upvotes, 0) + p.community_upvotes)`.as('d_upvotes'),
-      sql<number>`(COALESCE(d.num_comments, 0) + p.community_comments)`.as('d_comments'),
+      'd.num_comments as d_source_comments',
     ])
     .execute()) as any[];
   const byId = new Map(rows.map((r) => [r.id as string, toListed(r)]));

@@ -2,8 +2,10 @@
 // ignore <style> blocks unevenly, so every style is inline; the one <style> block only adds dark-mode colours
 // for clients that honour prefers-color-scheme (Apple Mail, Outlook on macOS, many phones). Clients that
 // invert colours themselves (Gmail, Outlook.com) get a light design with no fixed white text to invert badly.
-// Layout is tables, 640 px wide at most. All text from papers and subscribers is escaped: abstracts carry
-// LaTeX with `<` and `&`.
+// Layout is tables, 640 px wide at most. Titles and abstracts are read from their TeX as the site reads them
+// (src/domain/tex.ts; mail clients cannot typeset math, so it is spelled in Unicode), and all text from papers and
+// subscribers is escaped: abstracts carry `<` and `&`.
+import { shortenText, texToUnicodeLine } from '../domain/tex.ts';
 import type { DigestPaper } from './digest-content.ts';
 import type { Preferences } from './preferences.ts';
 import type { DigestPeriod } from './schedule.ts';
@@ -15,13 +17,9 @@ export function escapeHtml(s: string): string {
   return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]) : s;
 }
 
-/** The first sentences of an abstract, cut at a word boundary. */
+/** The start of an abstract as plain text, cut at a word boundary. */
 export function shortAbstract(abstract: string, max = 320): string {
-  const clean = abstract.replace(/\s+/g, ' ').trim();
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${cut.slice(0, space > max * 0.6 ? space : max).replace(/[,;:.\s]+$/, '')}…`;
+  return shortenText(texToUnicodeLine(abstract), max);
 }
 
 function authorLine(authors: string[]): string {
@@ -69,7 +67,7 @@ function paperBlock(p: DigestPaper, paperUrl: string): { html: string; text: str
 
 function paperText(p: DigestPaper, paperUrl: string): string {
   const stats = [`${p.upvotes} upvotes`, p.stars !== null ? `${p.stars} stars` : null, p.categories.slice(0, 3).join(', ')].filter(Boolean).join(' | ');
-  return `${p.title}\n   ${authorLine(p.authors)}\n   ${stats}\n   ${shortAbstract(p.abstract)}\n   ${paperUrl}`;
+  return `${texToUnicodeLine(p.title)}\n   ${authorLine(p.authors)}\n   ${stats}\n   ${shortAbstract(p.abstract)}\n   ${paperUrl}`;
 }
 
 function paperHtml(p: DigestPaper, paperUrl: string): string {
@@ -79,7 +77,7 @@ function paperHtml(p: DigestPaper, paperUrl: string): string {
     p.categories.slice(0, 3).join(' · '),
   ].filter(Boolean);
   return `<tr><td class="pf-card" style="background:${C.card};border:1px solid ${C.border};border-radius:8px;padding:16px;">
-<a class="pf-link" href="${escapeHtml(paperUrl)}" style="color:${C.link};font-size:17px;line-height:1.35;font-weight:600;text-decoration:none;">${escapeHtml(p.title)}</a>
+<a class="pf-link" href="${escapeHtml(paperUrl)}" style="color:${C.link};font-size:17px;line-height:1.35;font-weight:600;text-decoration:none;">${escapeHtml(texToUnicodeLine(p.title))}</a>
 <div class="pf-muted" style="color:${C.muted};font-size:13px;line-height:1.4;margin-top:4px;">${escapeHtml(authorLine(p.authors))}</div>
 <div style="font-size:14px;line-height:1.5;margin-top:8px;">${escapeHtml(shortAbstract(p.abstract))}</div>
 <div class="pf-accent" style="color:${C.accent};font-size:13px;margin-top:8px;">${escapeHtml(stats.join('   '))}</div>
@@ -115,7 +113,7 @@ export function renderDigest(period: DigestPeriod, preferences: Preferences, sec
   const subject = digestSubject(period, preferences);
   const total = sections.reduce((n, s) => n + s.papers.length, 0);
   const first = sections[0]?.papers[0];
-  const preheader = first ? `${first.title} and ${total - 1} more papers` : 'No new papers this time';
+  const preheader = first ? `${texToUnicodeLine(first.title)} and ${total - 1} more papers` : 'No new papers this time';
   const cadence = period.frequency === 'daily' ? 'every weekday' : 'every Monday';
   const html = page(
     subject,

@@ -127,7 +127,7 @@ for (const kind of databaseKinds) describe(`pages on ${kind}`, () => {
     const trending = await html('/papers/trending');
     expect(trending.body).not.toContain(HIDDEN_ID);
     // Each trending paper says why it is there.
-    expect(trending.body).toMatch(/<p class="why">Score [\d.]+: \d+ upvotes?/);
+    expect(trending.body).toMatch(/<p class="why">Score [\d.]+ = \(\d+ upvotes?/);
     const secondPage = await html('/papers/trending?p=1');
     expect(trending.body + secondPage.body).toContain('from 1.2k GitHub stars');
   });

@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { getListedPaper, listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
+import { texToUnicodeLine } from '../../domain/tex.ts';
 import { notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { hfPaper } from '../api/shapes.ts';
@@ -105,10 +106,10 @@ function wrap(text: string, width: number, maxLines: number): string[] {
 
 export function thumbnailSvg(item: ListedPaper): string {
   const p = item.paper;
-  const title = wrap(p.title, 34, 5)
+  const title = wrap(texToUnicodeLine(p.title), 34, 5)
     .map((l, i) => `<text x="64" y="${150 + i * 70}" font-size="56" font-weight="700">${xmlEscape(l)}</text>`)
     .join('');
-  const authors = xmlEscape(p.authors.slice(0, 4).join(', ') + (p.authors.length > 4 ? ' et al.' : ''));
+  const authors = xmlEscape(p.authors.slice(0, 4).map(texToUnicodeLine).join(', ') + (p.authors.length > 4 ? ' et al.' : ''));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630" font-family="system-ui, sans-serif">
 <rect width="1200" height="630" fill="#0f1115"/><g fill="#e6e8eb">${title}</g>
 <text x="64" y="540" font-size="30" fill="#a3acb7">${authors}</text>

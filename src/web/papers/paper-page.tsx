@@ -6,8 +6,10 @@ import { publicationDate } from '../../domain/paper.ts';
 import type { ListedPaper } from '../../db/listings.ts';
 import { Layout } from '../components/layout.tsx';
 import { bibtexFor } from '../../domain/bibtex.ts';
+import { shortenText, texToUnicodeLine } from '../../domain/tex.ts';
+import { CommentCounts } from '../components/comment-counts.tsx';
 import { MathText } from '../components/math-text.tsx';
-import { formatCount, PaperCard, shorten } from '../components/paper-card.tsx';
+import { formatCount, PaperCard } from '../components/paper-card.tsx';
 
 export interface PaperPageProps {
   item: ListedPaper;
@@ -31,9 +33,9 @@ export function scholarlyArticle(item: ListedPaper, canonical: string) {
     '@type': 'ScholarlyArticle',
     '@id': canonical,
     url: canonical,
-    headline: p.title.slice(0, 110),
-    name: p.title,
-    abstract: p.abstract,
+    headline: shortenText(texToUnicodeLine(p.title), 110),
+    name: texToUnicodeLine(p.title),
+    abstract: texToUnicodeLine(p.abstract),
     author: p.authors.map((name) => ({ '@type': 'Person', name })),
     datePublished: day(publicationDate(p)) ?? undefined,
     dateModified: day(p.updatedAt) ?? undefined,
@@ -69,8 +71,8 @@ export function PaperPage(props: PaperPageProps) {
   const bibtex = bibtexFor(paper);
   return (
     <Layout
-      title={paper.title}
-      description={shorten(paper.aiSummary ?? paper.abstract, 200)}
+      title={texToUnicodeLine(paper.title)}
+      description={shortenText(texToUnicodeLine(paper.aiSummary ?? paper.abstract), 200)}
       canonical={props.canonical}
       share={{ type: 'article', image: `${props.baseUrl}/papers/${paper.id}/thumbnail.svg` }}
       jsonLd={scholarlyArticle(props.item, props.canonical)}
@@ -87,9 +89,7 @@ export function PaperPage(props: PaperPageProps) {
         <Authors names={paper.authors} />
         <p>
           <strong>{signals.upvotes}</strong> upvote{signals.upvotes === 1 ? '' : 's'} ·{' '}
-          <a href={`/papers/${paper.id}/discussion`}>
-            <strong>{signals.comments}</strong> comment{signals.comments === 1 ? '' : 's'}
-          </a>
+          <CommentCounts paperId={paper.id} signals={signals} discussionHref={`/papers/${paper.id}/discussion`} />
           {signals.day && (
             <>
               {' · '}in the Daily Papers of <a href={`/papers/date/${signals.day}`}>{signals.day}</a>
@@ -122,7 +122,9 @@ export function PaperPage(props: PaperPageProps) {
         {paper.aiSummary && (
           <>
             <h2>In short</h2>
-            <p>{paper.aiSummary}</p>
+            <p>
+              <MathText text={paper.aiSummary} />
+            </p>
           </>
         )}
         <h2>Abstract</h2>
