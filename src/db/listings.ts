@@ -250,20 +250,39 @@ export async function categoryCounts(
   return (rows as any[]).map((r) => ({ category: r.category, count: Number(r.n) }));
 }
 
-/** The latest day, not after `today`, that has a submission or an announcement: what the home page shows. */
-export async function latestDayWithPapers(database: Database, today: string): Promise<string | null> {
+/**
+ * The nearest day on one side of `day` that has a submission or an announcement: the latest one before (or on,
+ * with '<=') it, or the earliest one after it. Each side is an indexed MIN/MAX over daily_entries and papers.
+ */
+async function nearestDayWithPapers(database: Database, op: '<' | '<=' | '>', day: string): Promise<string | null> {
+  const latest = op !== '>';
   const daily = await database.db
     .selectFrom('daily_entries')
-    .select((eb) => eb.fn.max('day').as('day'))
-    .where('day', '<=', today)
+    .select((eb) => (latest ? eb.fn.max('day') : eb.fn.min('day')).as('day'))
+    .where('day', op, day)
     .executeTakeFirst();
   const announced = await database.db
     .selectFrom('papers')
-    .select((eb) => eb.fn.max('announced_on').as('day'))
-    .where('announced_on', '<=', today)
+    .select((eb) => (latest ? eb.fn.max('announced_on') : eb.fn.min('announced_on')).as('day'))
+    .where('announced_on', op, day)
     .executeTakeFirst();
-  const days = [daily?.day, announced?.day].filter((d): d is string => !!d);
-  return days.length ? days.sort().at(-1)! : null;
+  const days = [daily?.day, announced?.day].filter((d): d is string => !!d).sort();
+  return (latest ? days.at(-1) : days[0]) ?? null;
+}
+
+/** The latest day, not after `today`, that has a submission or an announcement: what the home page shows. */
+export function latestDayWithPapers(database: Database, today: string): Promise<string | null> {
+  return nearestDayWithPapers(database, '<=', today);
+}
+
+/** The days with papers nearest to a period on either side (the later one not after `today`), for empty periods. */
+export async function daysWithPapersAround(
+  database: Database,
+  range: { start: string; end: string },
+  today: string,
+): Promise<{ previous: string | null; next: string | null }> {
+  const next = await nearestDayWithPapers(database, '>', range.end);
+  return { previous: await nearestDayWithPapers(database, '<', range.start), next: next && next <= today ? next : null };
 }
 
 /** The latest day, not after `today`, on which arXiv announced a paper of a category. */

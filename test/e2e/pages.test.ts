@@ -82,7 +82,9 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     expect(await page.locator('h1').innerText()).toContain('June 2025');
     await page.click('a[rel=prev]:has-text("Previous month")');
     await page.waitForURL('**/papers/month/2025-05');
-    expect(await page.locator('main').innerText()).toContain('No papers');
+    expect(await page.locator('main').innerText()).toContain('Nothing was announced or stored for May 2025.');
+    await page.click('.nearest a:has-text("Monday, 2 June 2025")');
+    await page.waitForURL('**/papers/date/2025-06-02');
     await page.context().close();
   });
 

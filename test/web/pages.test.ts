@@ -102,6 +102,42 @@ for (const kind of databaseKinds) describe(`pages on ${kind}`, () => {
     }
   });
 
+  it('answers periods that start after today with a 404, and points empty periods at the nearest days with papers', async () => {
+    // FIXED_NOW is 2025-06-07: the next day, ISO week and month have not begun.
+    for (const url of ['/papers/date/2025-06-08', '/papers/week/2025-W24', '/papers/month/2025-07', '/papers/date/2031-01-01', '/papers/date/2025-06-08/rss.xml']) {
+      const r = await html(url);
+      expect(r.status, url).toBe(404);
+      expect(r.body, url).toContain('is in the future');
+    }
+    // Today, the current week and the current month are pages, even when empty.
+    expect((await html('/papers/week/2025-W23')).status).toBe(200);
+    const today = await html('/papers/date/2025-06-07');
+    expect(today.status).toBe(200);
+    expect(today.body).toContain('Nothing was announced or stored for Saturday, 7 June 2025. arXiv announces no papers on weekends.');
+    expect(today.body).toContain('<a href="/papers/date/2025-06-06">Friday, 6 June 2025</a>');
+    // An empty day long ago does not claim to list announcements, and offers the days on either side.
+    const old = await html('/papers/date/2024-01-01');
+    expect(old.status).toBe(200);
+    expect(old.body).not.toContain('arXiv announcements');
+    expect(old.body).not.toContain('Community picks');
+    expect(old.body).not.toContain('weekends');
+    expect(old.body).toContain('<a href="/papers/date/1999-01-05">Tuesday, 5 January 1999</a>');
+    expect(old.body).toContain('<a href="/papers/date/2025-06-02">Monday, 2 June 2025</a>');
+  });
+
+  it('says on the home page when its latest papers are old, and what the harvest is doing', async () => {
+    // A Monday before the announcement shows Friday's papers (3 days) without comment.
+    const monday = await testApp(db, { now: new Date('2025-06-09T00:30:00Z') });
+    expect(await (await monday.app.request('/')).text()).not.toContain('Latest papers:');
+    const later = await testApp(db, { now: new Date('2025-06-20T12:00:00Z') });
+    const body = await (await later.app.request('/')).text();
+    expect(body).toContain('Daily Papers · Friday, 6 June 2025');
+    expect(body).toContain('Latest papers: 14 days ago.');
+    expect(body).toContain('No harvest has run yet; the first starts');
+    await monday.services.close();
+    await later.services.close();
+  });
+
   it('redirects the picker form and the Weekly/Monthly nav to canonical period URLs', async () => {
     const cases: [string, string][] = [
       ['/papers/date?date=2025-06-03', '/papers/date/2025-06-03'],
