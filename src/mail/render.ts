@@ -102,6 +102,11 @@ function sectionHeading(s: DigestSection): string {
   return s.kind === 'category' ? `In ${s.title}` : `About “${s.title}”`;
 }
 
+/** What an empty topic section says instead of papers. */
+function noMatch(s: DigestSection): string {
+  return s.kind === 'category' ? `No paper in ${s.title} this time.` : `No paper this time matched “${s.title}”.`;
+}
+
 /** The digest subject names the period and the subscriber's first topics, so inboxes group and tell digests apart. */
 export function digestSubject(period: DigestPeriod, preferences: Preferences): string {
   const topics = [...preferences.interests, ...preferences.categories].slice(0, 2);
@@ -112,7 +117,7 @@ export function digestSubject(period: DigestPeriod, preferences: Preferences): s
 export function renderDigest(period: DigestPeriod, preferences: Preferences, sections: DigestSection[], links: DigestLinks): RenderedMail {
   const subject = digestSubject(period, preferences);
   const total = sections.reduce((n, s) => n + s.papers.length, 0);
-  const first = sections[0]?.papers[0];
+  const first = sections.find((s) => s.papers.length)?.papers[0];
   const preheader = first ? `${texToUnicodeLine(first.title)} and ${total - 1} more papers` : 'No new papers this time';
   const cadence = period.frequency === 'daily' ? 'every weekday' : 'every Monday';
   const html = page(
@@ -125,7 +130,7 @@ export function renderDigest(period: DigestPeriod, preferences: Preferences, sec
 ${sections
   .map(
     (s) => `<tr><td style="padding:8px 4px 8px 4px;"><h2 style="font-size:16px;margin:0;">${escapeHtml(sectionHeading(s))}</h2></td></tr>
-${s.papers.map((p) => paperBlock(p, links.paper(p.id)).html).join('\n')}`,
+${s.papers.length ? s.papers.map((p) => paperBlock(p, links.paper(p.id)).html).join('\n') : `<tr><td class="pf-muted" style="color:${C.muted};padding:0 4px 12px 4px;font-size:14px;">${escapeHtml(noMatch(s))}</td></tr>`}`,
   )
   .join('\n')}
 ${total === 0 ? `<tr><td style="padding:8px 4px;font-size:14px;">No papers appeared in this period.</td></tr>` : ''}
@@ -138,13 +143,13 @@ You get this ${cadence} because you subscribed to Paperfeed digests.
   );
   const textSections = sections.map((s) => {
     const heading = sectionHeading(s);
-    const papers = s.papers.map((p, i) => `${i + 1}. ${paperBlock(p, links.paper(p.id)).text}`);
+    const papers = s.papers.length ? s.papers.map((p, i) => `${i + 1}. ${paperBlock(p, links.paper(p.id)).text}`) : [noMatch(s)];
     return `${heading}\n${'='.repeat(heading.length)}\n\n${papers.join('\n\n')}`;
   });
   const text = [
     `${period.frequency === 'daily' ? 'Your daily papers' : 'Your weekly papers'} — ${period.label}`,
     '',
-    total ? textSections.join('\n\n\n') : 'No papers appeared in this period.',
+    [...textSections, ...(total ? [] : ['No papers appeared in this period.'])].join('\n\n\n'),
     '',
     '--',
     `You get this ${cadence} because you subscribed to Paperfeed digests.`,
