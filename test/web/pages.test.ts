@@ -159,7 +159,7 @@ for (const kind of databaseKinds) describe(`pages on ${kind}`, () => {
     expect(day.body).toContain('Community picks');
     const fallback = await html('/papers/date/2025-06-05');
     expect(fallback.body).toContain('arXiv announcements');
-    expect(fallback.body).toContain('Nobody submitted papers for this period');
+    expect(fallback.body).toContain('Nobody submitted papers for this period: arXiv announced these');
     const trending = await html('/papers/trending');
     expect(trending.body).not.toContain(HIDDEN_ID);
     // Each trending paper says why it is there.

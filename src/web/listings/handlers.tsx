@@ -151,7 +151,11 @@ export function listingHandlers(ctx: Services) {
      */
     pick: (kind: PeriodKind) => async (c: Context) => {
       const name = kind === 'day' ? 'date' : kind;
-      const asked: Period | undefined = parseQuery(c, z.object({ [name]: PARAM_OF[kind].optional() }))[name];
+      // A week or month may also be asked for by any of its days: the picker's fallback where the browser has no
+      // week or month input (Firefox, Safari).
+      const query: Record<string, Period | undefined> = parseQuery(c, z.object({ [name]: PARAM_OF[kind].optional(), date: dayParam.optional() }));
+      const day = query.date?.key;
+      const asked = query[name] ?? (day ? periodContaining(kind, day) : undefined);
       const period = asked ?? periodContaining(kind, await homeDay(ctx.database, clock));
       return c.redirect(periodPath(period), asked ? 303 : 302);
     },

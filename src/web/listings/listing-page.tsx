@@ -48,25 +48,30 @@ function kindNote(l: Listing): string {
     return `Papers from the ${WINDOW_DAYS} days up to ${l.referenceDay}, ranked by trending score: attention (upvotes, comments and GitHub stars) divided by an age factor.`;
   }
   if (l.kind === 'announcements') {
-    return 'Nobody submitted papers for this period, so these are the papers arXiv announced, ranked by trending score.';
+    return 'Nobody submitted papers for this period: arXiv announced these (by trending score).';
   }
   return 'Papers submitted by the community, ranked by upvotes.';
 }
 
 const KIND_LABEL = { submissions: 'Community picks', announcements: 'arXiv announcements', trending: 'Trending' } as const;
 
+/**
+ * Week and month inputs exist only in Chromium-based browsers: elsewhere they are text fields, so they carry the
+ * format as placeholder and pattern, and app.js turns them into a date input (any day of the week or month), which
+ * /papers/week and /papers/month accept as `date`.
+ */
 function PeriodPicker(props: { period: Period }) {
   const p = props.period;
-  const [action, name, type, label] =
+  const [action, name, label, format] =
     p.kind === 'day'
-      ? ['/papers/date', 'date', 'date', 'Go to date']
+      ? ['/papers/date', 'date', 'Go to date', null]
       : p.kind === 'week'
-        ? ['/papers/week', 'week', 'week', 'Go to week']
-        : ['/papers/month', 'month', 'month', 'Go to month'];
+        ? ['/papers/week', 'week', 'Go to week', { placeholder: 'YYYY-Www, such as 2025-W23', pattern: '[0-9]{4}-W[0-9]{2}' }]
+        : ['/papers/month', 'month', 'Go to month', { placeholder: 'YYYY-MM', pattern: '[0-9]{4}-[0-9]{2}' }];
   return (
     <form method="get" action={action} data-autosubmit>
       <label for="period-picker">{label}</label>
-      <input id="period-picker" name={name} type={type} value={p.key} required />
+      <input id="period-picker" name={name} type={name} value={p.key} required {...(format ? { ...format, 'data-date-fallback': p.start } : {})} />
       <button type="submit">Go</button>
     </form>
   );

@@ -1,5 +1,6 @@
 // Submitting a paper to the Daily Papers from the site (the script API's POST /api/papers/submit is in api/).
 import type { Context } from 'hono';
+import { AppError } from '../../errors.ts';
 import { submitPaper } from '../../ingest/submit.ts';
 import type { Services } from '../../services.ts';
 import { paperPath } from '../components/paper-card.tsx';
@@ -25,7 +26,8 @@ export function submissionHandlers(ctx: Services) {
         const { paper } = await submitPaper(ctx, userOrFail(c), value);
         return c.redirect(paperPath(paper.id), 303);
       } catch (e) {
-        const err = formProblem(e);
+        // arXiv being unreachable, paused or garbled (502/503) is also told in the form, where trying again is one click.
+        const err = e instanceof AppError && e.code.startsWith('arxiv_') ? e : formProblem(e);
         return submitForm(c, value, err.message, err.status);
       }
     },
