@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { FIXED_NOW, HIDDEN_ID, OLD_STYLE_ID, seedFixtures, XSS_ID } from './fixtures.ts';
+import { acquireLease } from '../../src/db/jobs.ts';
 import { testApp, type TestApp } from './server.ts';
 
 for (const kind of databaseKinds) describe(`pages on ${kind}`, () => {
@@ -145,6 +146,9 @@ for (const kind of databaseKinds) describe(`pages on ${kind}`, () => {
       ['/papers/month?month=2025-05', '/papers/month/2025-05'],
       ['/papers/week', '/papers/week/2025-W23'],
       ['/papers/month', '/papers/month/2025-06'],
+      // Any day of a week or month, as the picker sends where the browser lacks week/month inputs.
+      ['/papers/week?date=2025-06-04', '/papers/week/2025-W23'],
+      ['/papers/month?date=2025-05-31', '/papers/month/2025-05'],
     ];
     for (const [from, to] of cases) {
       const r = await app.request(from);
@@ -185,5 +189,30 @@ for (const kind of databaseKinds) describe(`pages on ${kind}`, () => {
     expect(r.body).toContain('<loc>http://paperfeed.test/papers/date/2025-06-06</loc>');
     expect(r.body).not.toContain(HIDDEN_ID);
     expect((await html('/robots.txt')).body).toContain('Sitemap: http://paperfeed.test/sitemap.xml');
+  });
+});
+
+describe('the home page of an empty store', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+  });
+  afterAll(() => db.drop());
+  const home = async (env: Record<string, string> = {}) => {
+    const { app, services } = await testApp(db, { env });
+    const body = await (await app.request('/')).text();
+    await services.close();
+    return body;
+  };
+
+  it('says what the harvest is doing, and how to import papers', async () => {
+    const never = await home();
+    expect(never).toContain('No papers here yet.');
+    expect(never).toMatch(/No harvest has run yet; the first starts \S/);
+    expect(never).toContain('npx paperfeed import PATH');
+    expect(never).toContain('Nothing to show until papers arrive.');
+    expect(await home({ SCHEDULER: 'false' })).toContain('This server schedules no harvests (SCHEDULER=false)');
+    await acquireLease(db, { name: 'arxiv', holder: 'worker', job: 'harvest-oai', ttlMs: 60_000 });
+    expect(await home()).toMatch(/Harvesting arXiv now \(started \d\d:\d\d UTC\)\./);
   });
 });
