@@ -10,7 +10,7 @@ import { upsertPapers } from '../../src/db/papers.ts';
 import type { Services } from '../../src/services.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { atomFor, seedPapers, startArxivServer } from '../helpers/community.ts';
+import { atomFor, freePort, seedPapers, startArxivServer } from '../helpers/community.ts';
 import { daysAgo, makePaper, makeUser } from '../helpers/factory.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { WebClient } from '../helpers/web-client.ts';
@@ -443,5 +443,18 @@ describe('rate limits', () => {
     const votes = [];
     for (let i = 0; i < 3; i++) votes.push((await voter.post('/papers/2601.00002/upvote', { _csrf: vt })).status);
     expect(votes).toEqual([303, 303, 429]);
+  });
+});
+
+describe('submitting while arXiv is out of reach', () => {
+  it('answers 503 with the form, the reason under the field and the id kept', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/api/query`;
+    const offline = await appWith({ ARXIV_API_URL: closed, HTTP_MAX_RETRIES: '0', HTTP_RETRY_BASE_MS: '5' });
+    const client = await signedIn(alice, offline);
+    const token = await client.csrf('/submit');
+    const res = await client.post('/submit', { _csrf: token, paper: '2601.09999' });
+    expect(res.status).toBe(503);
+    const html = await res.text();
+    expect(html).toMatch(/<form method="post" action="\/submit">[\s\S]*value="2601\.09999"[\s\S]*<p id="submit-paper-error" class="field-error" role="alert">arXiv could not be reached: [^<]+<\/p>[\s\S]*<\/form>/);
   });
 });
