@@ -148,6 +148,32 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     await xss.context().close();
   });
 
+  it('reads TeX in card summaries and on the paper page, never showing it raw', async () => {
+    const page = await open('/papers/date/2025-06-02');
+    const card = page.locator('ol.papers > li', { has: page.locator('a[href="/papers/2506.02000"]') });
+    const summary = await card.locator('.summary').innerText();
+    expect(summary).toBe('We release MiMo-VL-Miloco-7B, which is 15% more accurate than prior models.');
+    await page.click('a[href="/papers/2506.02000"]');
+    await page.waitForURL('**/papers/2506.02000');
+    const abstract = await page.locator('.abstract').innerText();
+    expect(abstract).toContain('15% more accurate');
+    expect(abstract).not.toMatch(/\\(textbf|emph|%)/);
+    await page.context().close();
+  });
+
+  it('shows comments written here apart from those Hugging Face counted', async () => {
+    // The fixture entry of XSS_ID carries 3 comments counted on Hugging Face, and nobody has commented here.
+    const page = await open('/papers/date/2025-06-06');
+    const meta = await page.locator('ol.papers > li', { has: page.locator(`a[href="/papers/${XSS_ID}"]`) }).locator('.meta').innerText();
+    expect(meta).toContain('0 comments · 3 on Hugging Face');
+    expect(await page.locator(`a[href="https://huggingface.co/papers/${XSS_ID}#community"]`).count()).toBe(1);
+    await page.goto(`${server.url}/papers/${XSS_ID}`);
+    const main = await page.locator('main').innerText();
+    expect(main).toContain('3 on Hugging Face');
+    expect(main).not.toMatch(/\b3 comments\b/);
+    await page.context().close();
+  });
+
   it('links feeds from the page, and the linked feed is served', async () => {
     const page = await open('/papers/trending');
     const href = await page.locator('link[rel=alternate][type="application/rss+xml"]').getAttribute('href');
