@@ -174,6 +174,22 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     await page.context().close();
   });
 
+  it('explains each trending score with numbers that add up, age factor included', async () => {
+    const page = await open('/papers/trending');
+    const lines = await page.locator('ol.papers .why').allInnerTexts();
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) {
+      const m = /^Score ([\d.e+-]+) = \((\d+) upvotes?((?: \+ [\d.]+ from [^+)]+)*)\) ÷ ([\d.]+), the age factor of [^:]+: \(([\d.]+) h \+ (\d+) h\)\s*([\d.]+)$/.exec(line.trim());
+      expect(m, line).not.toBeNull();
+      const [, score, upvotes, extras, factor, ageHours, offset, gravity] = m!;
+      const attention = Number(upvotes) + [...extras.matchAll(/\+ ([\d.]+) from/g)].reduce((sum, x) => sum + Number(x[1]), 0);
+      expect(Number(factor), line).toBeCloseTo((Number(ageHours) + Number(offset)) ** Number(gravity), 0);
+      // Each shown figure is rounded (3 significant digits for the score, 2 decimals for the parts).
+      expect(Math.abs(attention / Number(factor) - Number(score)) / Math.max(Number(score), 1e-9), line).toBeLessThan(0.01);
+    }
+    await page.context().close();
+  });
+
   it('links feeds from the page, and the linked feed is served', async () => {
     const page = await open('/papers/trending');
     const href = await page.locator('link[rel=alternate][type="application/rss+xml"]').getAttribute('href');
