@@ -126,9 +126,10 @@ export async function harvestState(database: Database, config: Config, now = new
   if (latest.status === 'ok') return { state: 'idle', since: finished, error: null, nextTry: nextSlotAt, scheduled };
   // A run still marked running without its lease belongs to a process that stopped: the next holder marks it crashed.
   const error = latest.status === 'running' ? 'the process running it stopped before it finished' : latest.error;
-  // The scheduler retries a failed slot after a doubling delay until JOB_MAX_ATTEMPTS, then waits for the next slot.
+  // The scheduler retries a failed slot after a doubling delay until JOB_MAX_ATTEMPTS, then waits for the next slot;
+  // a manual run (`paperfeed harvest --once`) is never retried.
   const retry =
-    scheduled && Number(latest.attempt) < config.JOB_MAX_ATTEMPTS
+    scheduled && latest.trigger !== 'manual' && Number(latest.attempt) < config.JOB_MAX_ATTEMPTS
       ? new Date(Math.max(now.getTime(), Date.parse(finished) + retryDelayMs(config, Number(latest.attempt)))).toISOString()
       : null;
   return { state: 'failing', since: finished, error, nextTry: earliest([retry, nextSlotAt]), scheduled };

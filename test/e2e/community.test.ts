@@ -165,7 +165,7 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     await mod.page.goto(`/papers/${PAPER_ID}`);
     // Reply, Report and Hide sit apart from each other, not glued together.
     const gaps = await mod.page.locator(`#comment-${commentId} > article .comment-actions`).evaluate((div) => {
-      const rects = [...div.children].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+      const rects = Array.from(div.children).map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
       const middle = (r: DOMRect) => r.top + r.height / 2;
       return rects.slice(1).flatMap((r, i) => (Math.abs(middle(r) - middle(rects[i])) < 8 ? [r.left - rects[i].right] : []));
     });

@@ -100,7 +100,7 @@ function instant(iso: string, now: Date): string {
 }
 
 /** What the harvest is doing, in one or two sentences, from the job status in the database. */
-export function harvestSentence(h: HarvestState, now: Date): string {
+function harvestSentence(h: HarvestState, now: Date): string {
   const next = h.nextTry ? instant(h.nextTry, now) : null;
   switch (h.state) {
     case 'running':
@@ -108,7 +108,7 @@ export function harvestSentence(h: HarvestState, now: Date): string {
     case 'failing':
       return `The last harvest failed${h.since ? ` (${instant(h.since, now)})` : ''}: ${(h.error ?? 'no reason recorded').slice(0, 300)}. ${next ? `Next try: ${next}.` : 'No retry is scheduled.'}`;
     default:
-      if (!h.scheduled) return 'This server schedules no harvests (SCHEDULER=false): run `paperfeed harvest --once` from cron, or import papers.';
+      if (!h.scheduled) return 'This server schedules no harvests (SCHEDULER=false): run paperfeed harvest --once from cron, or import papers.';
       return h.state === 'never' ? `No harvest has run yet; the first starts ${next ?? 'soon'}.` : `Next harvest: ${next ?? 'not scheduled'}.`;
   }
 }
