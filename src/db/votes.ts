@@ -80,7 +80,10 @@ export interface PaperCounts {
   hidden: boolean;
   /** Imported plus community, as shown everywhere. */
   upvotes: number;
+  /** Imported plus community, as the API's numComments counts them. */
   numComments: number;
+  /** Comments the source (Hugging Face) counted, whose text is not here. */
+  sourceComments: number;
 }
 
 /** The counts shown for one paper, or null when it is unknown. */
@@ -96,6 +99,7 @@ export async function paperCounts(database: Database, paperId: string): Promise<
     hidden: Number(row.hidden) === 1,
     upvotes: Number(row.community_upvotes) + Number(row.upvotes ?? 0),
     numComments: Number(row.community_comments) + Number(row.num_comments ?? 0),
+    sourceComments: Number(row.num_comments ?? 0),
   };
 }
 

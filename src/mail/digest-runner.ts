@@ -102,6 +102,8 @@ export interface DigestRunSummary {
   bounced: number;
   disabled: number;
   skipped: number;
+  /** Digests not sent because nothing in the period was for them: an empty mail is never sent (the row says why). */
+  empty: number;
   /** Rows found 'sending' under a dead runner and sent again (their message never completed). */
   recovered: number;
   /** Hand-offs found in dead runners' journals and recorded, so those digests are not sent again. */
@@ -193,7 +195,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
   const journalDir = path.join(ctx.config.dataDir, 'digest-journal');
   const host = messageIdHost(baseUrl);
   const links = mailLinks(baseUrl, await mailLinkSigner(ctx.config, ctx.database));
-  const summary: DigestRunSummary = { planned: 0, sent: 0, unconfirmed: 0, retried: 0, failed: 0, bounced: 0, disabled: 0, skipped: 0, recovered: 0, journaled: 0, waiting: 0, planMs: 0, sendMs: 0, dryRun: [], transport: ctx.mail.kind };
+  const summary: DigestRunSummary = { planned: 0, sent: 0, unconfirmed: 0, retried: 0, failed: 0, bounced: 0, disabled: 0, skipped: 0, empty: 0, recovered: 0, journaled: 0, waiting: 0, planMs: 0, sendMs: 0, dryRun: [], transport: ctx.mail.kind };
   const contents = new Map<string, Promise<PeriodContent>>();
   const contentFor = (period: DigestPeriod) => {
     const key = `${period.frequency}/${period.key}`;
@@ -230,7 +232,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
       await content.index.prepare(sub.preferences.interests);
       const { rendered, paperIds } = composeDigest(content, sub, links, baseUrl, host);
       const row = existing.get(deliveryKey(p.subscriptionId, p.periodKey));
-      summary.dryRun.push({ email: sub.email, period: p.periodKey, subject: rendered.subject, paperIds, state: row ? `already ${row.status}` : 'would send' });
+      summary.dryRun.push({ email: sub.email, period: p.periodKey, subject: rendered.subject, paperIds, state: row ? `already ${row.status}` : paperIds.length ? 'would send' : `would skip: ${NOTHING_TO_SEND}` });
     }
     return summary;
   }
@@ -314,6 +316,11 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
       const content = await contentFor(periodFromKey(row.frequency as Frequency, row.period_key));
       await content.index.prepare(sub.preferences.interests);
       const { mail, paperIds } = composeDigest(content, sub, links, baseUrl, host);
+      if (!paperIds.length) {
+        await markSkipped(ctx.database, key, holder, NOTHING_TO_SEND);
+        summary.empty++;
+        return;
+      }
       mail.messageId = row.message_id;
       const result = await ctx.mail.send(mail, { onHandOff: () => journal.record({ key, attempt: attempts }) });
       // A delivered digest shows the address works again: bounces are counted consecutively.
@@ -356,6 +363,9 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
     ctx.logger.info({ key, attempts, delayMs: Math.round(delay), err: message }, 'digest will be retried');
   }
 }
+
+/** Why a digest was not sent when its period had no papers for the subscriber (a weekend, a harvest gap). */
+const NOTHING_TO_SEND = 'no papers in this period';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -133,6 +133,20 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     expect(await page.locator('article h1').textContent()).toBe(EVIL_TITLE);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
 
+    // Something that is not an arXiv id is named under the field, in the form, with what was typed kept.
+    const unknownId = 'arxiv.org/abs/attention';
+    await page.goto('/submit');
+    await page.fill('input[name=paper]', unknownId);
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/submit') && r.request().method() === 'POST'), page.click('form[action="/submit"] button')]);
+    expect(refused.status()).toBe(400);
+    expect(await page.locator('form[action="/submit"] .field-error').innerText()).toMatch(/^enter an arXiv id such as 2406\.01234/);
+    expect(await page.inputValue('input[name=paper]')).toBe(unknownId);
+    expect(await page.getAttribute('input[name=paper]', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('input[name=paper]', 'aria-describedby')).toBe('submit-paper-error');
+    // A person without the role is not shown the moderators' link.
+    expect(await page.locator('nav.main a[href="/mod"]').count()).toBe(0);
+    await page.goto(`/papers/${PAPER_ID}`);
+
     // Upvote.
     await Promise.all([page.waitForURL(`**/papers/${PAPER_ID}`), page.click('form.upvote-form button')]);
     expect(await page.locator('form.upvote-form button').getAttribute('aria-pressed')).toBe('true');
@@ -163,6 +177,14 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     const mod = await person();
     await signInWithPassword(mod.page, 'mod@example.org');
     await mod.page.goto(`/papers/${PAPER_ID}`);
+    // Reply, Report and Hide sit apart from each other, not glued together.
+    const gaps = await mod.page.locator(`#comment-${commentId} > article .comment-actions`).evaluate((div) => {
+      const rects = Array.from(div.children).map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+      const middle = (r: DOMRect) => r.top + r.height / 2;
+      return rects.slice(1).flatMap((r, i) => (Math.abs(middle(r) - middle(rects[i])) < 8 ? [r.left - rects[i].right] : []));
+    });
+    expect(gaps.length).toBeGreaterThanOrEqual(2);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(8);
     await Promise.all([
       mod.page.waitForURL(`**/papers/${PAPER_ID}`),
       mod.page.click(`#comment-${commentId} > article form[action="/mod/comments/${commentId}/hide"] button`),
@@ -172,7 +194,8 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     expect(await page.locator(`#comment-${commentId} > article .comment-body`).count()).toBe(0);
     const afterHide = await (await fetch(`${server.baseUrl}/api/papers/${PAPER_ID}/comments`)).json();
     expect(afterHide.numComments).toBe(1);
-    await mod.page.goto('/mod');
+    // Moderators reach their desk from the main navigation.
+    await Promise.all([mod.page.waitForURL('**/mod'), mod.page.click('nav.main a[href="/mod"]')]);
     expect(await mod.page.locator('table').last().textContent()).toContain('hide_comment');
 
     // Another person cannot edit it: no edit link, the edit page is refused, and so is a forged POST.

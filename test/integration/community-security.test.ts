@@ -10,7 +10,7 @@ import { upsertPapers } from '../../src/db/papers.ts';
 import type { Services } from '../../src/services.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { atomFor, seedPapers, startArxivServer } from '../helpers/community.ts';
+import { atomFor, freePort, seedPapers, startArxivServer } from '../helpers/community.ts';
 import { daysAgo, makePaper, makeUser } from '../helpers/factory.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { WebClient } from '../helpers/web-client.ts';
@@ -469,5 +469,20 @@ describe('rate limits', () => {
     const votes = [];
     for (let i = 0; i < 3; i++) votes.push((await voter.post('/papers/2601.00002/upvote', { _csrf: vt })).status);
     expect(votes).toEqual([303, 303, 429]);
+  });
+});
+
+describe('submitting while arXiv is out of reach', () => {
+  it('answers at once that the paper is queued, and names a refused id under the field with what was typed kept', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/api/query`;
+    const offline = await appWith({ ARXIV_API_URL: closed, HTTP_MAX_RETRIES: '0', HTTP_RETRY_BASE_MS: '5' });
+    const client = await signedIn(alice, offline);
+    const token = await client.csrf('/submit');
+    const queued = await client.post('/submit', { _csrf: token, paper: '2601.09998' });
+    expect(queued.status).toBe(202);
+    expect(await queued.text()).toMatch(/<p class="notice" role="status">2601\.09998 is not stored here yet: it is queued for arXiv/);
+    const refused = await client.post('/submit', { _csrf: token, paper: 'not-an-id' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/<form method="post" action="\/submit">[\s\S]*value="not-an-id"[\s\S]*<p id="submit-paper-error" class="field-error" role="alert">enter an arXiv id[^<]+<\/p>[\s\S]*<\/form>/);
   });
 });

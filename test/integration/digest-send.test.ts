@@ -159,4 +159,16 @@ for (const source of DATA_SOURCES) describe.skipIf(!source.available).each(datab
     const delivered = smtp.received.slice(before);
     expect(delivered.map((m) => m.parsed.messageId)).toEqual([`<digest.${ids.ada}.2025-06-06@127.0.0.1>`]);
   });
+
+  it('never mails an empty digest: a period without papers is recorded as skipped, with the reason', async () => {
+    const before = smtp.received.length;
+    const dry = await runDigests(ctx, { date: '2025-06-20', frequency: 'daily', dryRun: true });
+    expect(dry.dryRun.map((i) => [i.email, i.state])).toEqual([['ada@example.org', 'would skip: no papers in this period']]);
+    const summary = await runDigests(ctx, { date: '2025-06-20', frequency: 'daily' });
+    expect(summary).toMatchObject({ planned: 1, sent: 0, empty: 1, failed: 0 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(smtp.received.length).toBe(before);
+    const row = await database.db.selectFrom('digest_deliveries').selectAll().where('period_key', '=', '2025-06-20').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'skipped', last_error: 'no papers in this period' });
+  });
 });

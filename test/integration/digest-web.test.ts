@@ -159,4 +159,16 @@ for (const source of DATA_SOURCES) describe.skipIf(!source.available)(`digest pa
     expect(two).toContain('In cs.CL');
     expect((await app.request(`${BASE_URL}/digest/preview?frequency=weekly&frequency=daily`)).status).toBe(400);
   });
+
+  it('says in the preview which interests matched nothing, rather than dropping them', async () => {
+    const url = `${BASE_URL}/digest/preview?interests=quantum%20chromodynamics%20lattice&interests=diffusion%20models&date=2025-06-04`;
+    const html = await (await app.request(url)).text();
+    expect(html).toContain('About “quantum chromodynamics lattice”');
+    expect(html).toContain('No paper this time matched “quantum chromodynamics lattice”.');
+    expect(html).toContain('About “diffusion models”');
+    expect(html).not.toContain('No paper this time matched “diffusion models”');
+    const text = await (await app.request(`${url}&format=text`)).text();
+    expect(text).toContain('About “quantum chromodynamics lattice”\n=');
+    expect(text).toContain('No paper this time matched “quantum chromodynamics lattice”.');
+  });
 });

@@ -19,6 +19,11 @@ export interface ShareMeta {
   image?: { url: string; width: number; height: number; type: string; alt: string };
 }
 
+export interface Account {
+  username: string;
+  moderator?: boolean;
+}
+
 export interface LayoutProps {
   title: string;
   description?: string;
@@ -29,8 +34,8 @@ export interface LayoutProps {
   share?: ShareMeta;
   /** JSON-LD object for structured data; serialised safely inside a data block. */
   jsonLd?: unknown;
-  /** The signed-in account, or null/undefined for anonymous visitors. */
-  account?: { username: string } | null;
+  /** The signed-in account, or null/undefined for anonymous visitors; moderators get a link to /mod. */
+  account?: Account | null;
   /** Pages that must not be indexed (errors). */
   noindex?: boolean;
   /** More elements for the head (a paper's citation_* meta); hono/jsx keeps only one meta per name outside it. */
@@ -120,6 +125,11 @@ export function Layout(props: LayoutProps) {
                     </a>
                   </li>
                 ))}
+                {props.account?.moderator && (
+                  <li>
+                    <a href="/mod">Moderation</a>
+                  </li>
+                )}
                 <li>
                   {props.account ? (
                     <a href="/settings">{props.account.username}</a>
@@ -131,6 +141,10 @@ export function Layout(props: LayoutProps) {
                 </li>
               </ul>
             </nav>
+            {/* Shown by app.js, which applies and remembers the choice; without script the system's scheme applies. */}
+            <button type="button" class="theme-toggle" data-theme-toggle title="Colour scheme: the system's, light or dark" hidden>
+              ◐ Auto
+            </button>
           </div>
         </header>
         <aside class="banner" aria-label="Email digest">

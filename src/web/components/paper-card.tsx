@@ -1,6 +1,7 @@
 // One paper in a list: votes, title, authors, a short summary, links and — on trending lists — why it is there.
 import type { RankedPaper } from '../../db/trending.ts';
-import type { TrendingScore } from '../../domain/trending.ts';
+import { AGE_OFFSET_HOURS, GRAVITY, type TrendingScore } from '../../domain/trending.ts';
+import { CommentCounts } from './comment-counts.tsx';
 import { MathText } from './math-text.tsx';
 import { AuthorLink } from './people-links.tsx';
 
@@ -11,33 +12,36 @@ export function paperPath(id: string): string {
   return `/papers/${id}`;
 }
 
-/** Cuts text at a word boundary near `max` characters. */
-export function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  return cut.slice(0, Math.max(cut.lastIndexOf(' '), max * 0.6)).trimEnd() + '…';
-}
-
 export function formatCount(n: number): string {
   return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
 }
 
-const round = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
+/** A part of the score as shown: whole numbers as they are, others to two decimals (so shown parts add up to 0.01). */
+const amount = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 
-/** "12 upvotes + 4 from 2 comments + 3.2 from star growth + 1.1 from 12 stars, 2 days old" */
-export function explainTrending(t: TrendingScore, upvotes: number, comments: number, stars: number | null): string {
+/**
+ * Why a paper is where it is, as the formula computes it, so the numbers add up: the attention parts (in upvote
+ * units), summed, divided by the age factor, with the age it comes from:
+ * "Score 1.41 = (163 upvotes + 2 from 1 comment + 0.95 from 8 GitHub stars) ÷ 117.6, the age factor of a paper new today: (0 h + 24 h)^1.5".
+ */
+export function TrendingExplanation(props: { t: TrendingScore; upvotes: number; comments: number; stars: number | null }) {
+  const { t, upvotes, comments, stars } = props;
   const parts = [`${upvotes} upvote${upvotes === 1 ? '' : 's'}`];
-  if (t.parts.comments) parts.push(`${round(t.parts.comments)} from ${comments} comment${comments === 1 ? '' : 's'}`);
-  if (t.parts.starVelocity) parts.push(`${round(t.parts.starVelocity)} from GitHub star growth`);
-  if (t.parts.stars) parts.push(`${round(t.parts.stars)} from ${formatCount(stars ?? 0)} GitHub stars`);
+  if (t.parts.comments) parts.push(`${amount(t.parts.comments)} from ${comments} comment${comments === 1 ? '' : 's'}`);
+  if (t.parts.starVelocity) parts.push(`${amount(t.parts.starVelocity)} from GitHub star growth`);
+  if (t.parts.stars) parts.push(`${amount(t.parts.stars)} from ${formatCount(stars ?? 0)} GitHub stars`);
   const days = Math.round(t.ageHours / 24);
-  const age = days === 0 ? 'new today' : `${days} day${days === 1 ? '' : 's'} old`;
-  return `Score ${t.score.toPrecision(3)}: ${parts.join(' + ')}; ${age}`;
+  const age = days === 0 ? 'a paper new today' : `a paper ${days} day${days === 1 ? '' : 's'} old`;
+  return (
+    <p class="why">
+      Score {t.score.toPrecision(3)} = ({parts.join(' + ')}) ÷ {t.decay.toPrecision(4)}, the age factor of {age}: ({t.ageHours} h + {AGE_OFFSET_HOURS} h)
+      <sup>{GRAVITY}</sup>
+    </p>
+  );
 }
 
 export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
   const { paper, signals, trending } = props.item;
-  const summary = paper.aiSummary ?? shorten(paper.abstract, SUMMARY_CHARS);
   const titleId = `t-${paper.id.replace(/[^\w]/g, '-')}`;
   return (
     <li class="paper-card" aria-labelledby={titleId}>
@@ -61,7 +65,7 @@ export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
           {paper.authors.length > AUTHORS_SHOWN && ' et al.'}
           {paper.categories.length > 0 && <> · {paper.categories.slice(0, 3).join(', ')}</>}
           {' · '}
-          {signals.comments} comment{signals.comments === 1 ? '' : 's'}
+          <CommentCounts paperId={paper.id} signals={signals} />
           {paper.codeUrl && (
             <>
               {' · '}
@@ -72,9 +76,9 @@ export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
           )}
         </p>
         <p class="summary">
-          <MathText text={summary} />
+          {paper.aiSummary ? <MathText text={paper.aiSummary} /> : <MathText text={paper.abstract} maxChars={SUMMARY_CHARS} />}
         </p>
-        {trending && <p class="why">{explainTrending(trending, signals.upvotes, signals.comments, paper.githubStars)}</p>}
+        {trending && <TrendingExplanation t={trending} upvotes={signals.upvotes} comments={signals.comments} stars={paper.githubStars} />}
       </div>
     </li>
   );

@@ -79,7 +79,7 @@ export function discussionPanel(ctx: Services) {
       user ? hasUpvoted(ctx.database, user.id, [paperId]) : Promise.resolve(new Set<string>()),
     ]);
     return (
-      <PaperCommunity c={c} paperId={paperId} upvotes={counts.upvotes} upvoted={voted.has(paperId)} comments={comments} user={user} editWindowMs={editWindowMs} back={paperPath(paperId)} />
+      <PaperCommunity c={c} paperId={paperId} upvotes={counts.upvotes} upvoted={voted.has(paperId)} comments={comments} sourceComments={counts.sourceComments} user={user} editWindowMs={editWindowMs} back={paperPath(paperId)} />
     );
   };
 }

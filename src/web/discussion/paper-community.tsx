@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type { StoredComment } from '../../db/comments.ts';
 import { roleAllows } from '../../domain/accounts.ts';
+import { huggingFaceDiscussionUrl } from '../../domain/arxiv-id.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import type { CurrentUser } from '../security/auth.ts';
 import { csrfField } from '../security/csrf.ts';
@@ -13,6 +14,8 @@ export interface PaperCommunityProps {
   upvotes: number;
   upvoted: boolean;
   comments: StoredComment[];
+  /** Comments Hugging Face counted for the paper; their text is there, not here. */
+  sourceComments?: number;
   user: CurrentUser | null;
   editWindowMs: number;
   /** The page the forms return to. */
@@ -60,6 +63,15 @@ export function PaperCommunity(props: PaperCommunityProps) {
       <h2>
         Discussion <span class="muted">({visible})</span>
       </h2>
+      {(props.sourceComments ?? 0) > 0 && (
+        <p class="muted">
+          Hugging Face counts {props.sourceComments} more comment{props.sourceComments === 1 ? '' : 's'} on this paper; they are on{' '}
+          <a href={huggingFaceDiscussionUrl(props.paperId)} rel="noopener">
+            its Hugging Face page
+          </a>
+          , not copied here.
+        </p>
+      )}
       <Thread {...props} children={children} parentId={null} depth={0} />
       {props.user ? (
         <CommentForm c={props.c} paperId={props.paperId} back={props.back} parentId={null} label="Comment" />

@@ -2,9 +2,11 @@
 // and the RSS/Atom/JSON feeds. Each parses and validates its input, calls one loader, and renders.
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { categoryCounts } from '../../db/listings.ts';
+import { categoryCounts, daysWithPapersAround, latestDayWithPapers } from '../../db/listings.ts';
 import {
   addDays,
+  dayOf,
+  daysBetween,
   nextPeriod,
   parseDay,
   periodContaining,
@@ -13,6 +15,8 @@ import {
   type Period,
   type PeriodKind,
 } from '../../domain/periods.ts';
+import { notFound } from '../../errors.ts';
+import { harvestState } from '../../jobs/status.ts';
 import type { Services } from '../../services.ts';
 import { feedItem } from '../components/feed-item.ts';
 import { htmlDocument, type FeedLink } from '../components/layout.tsx';
@@ -20,8 +24,14 @@ import { feedLinks, feedResponse, type FeedDocument, type FeedFormat } from '../
 import { accountOf, htmlResponse } from '../http/responses.tsx';
 import { categoryParam, dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseParam, parseQuery, weekParam } from '../input.ts';
 import { FeedsPage } from './feeds-page.tsx';
-import { ListingPage, type PeriodLinks } from './listing-page.tsx';
+import { ListingPage, type Freshness, type PeriodLinks } from './listing-page.tsx';
 import { homeDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from './loaders.ts';
+
+/**
+ * Papers older than this many days are news to a visitor: arXiv announces nothing on weekends, so on a Monday before
+ * its announcement the latest day is Friday (3 days); beyond that the harvest has fallen behind or stopped.
+ */
+const STALE_AFTER_DAYS = 3;
 
 const PATH_OF: Record<PeriodKind, string> = { day: '/papers/date', week: '/papers/week', month: '/papers/month' };
 const PARAM_OF: Record<PeriodKind, typeof dayParam> = { day: dayParam, week: weekParam, month: monthParam };
@@ -72,10 +82,13 @@ function canonicalOf(ctx: Services, path: string, category: string | undefined, 
   return ctx.config.baseUrl + path + (s ? `?${s}` : '');
 }
 
-async function renderPeriodPage(c: Context, ctx: Services, period: Period, path: string, latest: string, isHome: boolean): Promise<Response> {
+async function renderPeriodPage(c: Context, ctx: Services, period: Period, path: string, latest: string, freshness?: Freshness): Promise<Response> {
+  const isHome = path === '/';
   const query = parseQuery(c, pageQuerySchema);
   const page = query.p ?? 0;
   const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page, limit: PAGE_SIZE });
+  const today = dayOf(ctx.clock());
+  const around = listing.total === 0 && !query.category && freshness?.latestDay !== null ? await daysWithPapersAround(ctx.database, period, today) : undefined;
   const label = periodLabel(period);
   const heading = isHome ? `Daily Papers · ${label}` : `${NOUN_OF[period.kind]} Papers · ${label}`;
   const apiParam = { day: 'date', week: 'week', month: 'month' }[period.kind];
@@ -96,6 +109,8 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
       }
       categories={await filterChips(ctx, listing)}
       periodLinks={periodLinks(period, latest)}
+      around={around}
+      freshness={freshness}
       account={accountOf(c)}
     />,
   );
@@ -105,8 +120,11 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
 export function listingHandlers(ctx: Services) {
   const { clock } = ctx;
 
+  /** The period a path names; one that starts after today has no papers yet and no page (404). */
   function periodFrom(c: Context, kind: PeriodKind): Period {
-    return parseParam(kind === 'day' ? 'date' : kind, c.req.param('key'), PARAM_OF[kind]);
+    const period = parseParam(kind === 'day' ? 'date' : kind, c.req.param('key'), PARAM_OF[kind]);
+    if (period.start > dayOf(clock())) throw notFound(`${periodLabel(period)} is in the future: nothing has been announced for it yet.`);
+    return period;
   }
 
   async function periodFeed(c: Context, format: FeedFormat, period: Period, rolling: boolean): Promise<Response> {
@@ -118,13 +136,18 @@ export function listingHandlers(ctx: Services) {
   }
 
   return {
+    /** Today's papers, else the latest day's, saying how old they are and what the harvest is doing; or how to get papers at all. */
     home: async (c: Context) => {
-      const latest = await homeDay(ctx.database, clock);
-      return renderPeriodPage(c, ctx, parseDay(latest), '/', latest, true);
+      const now = clock();
+      const today = dayOf(now);
+      const latestDay = await latestDayWithPapers(ctx.database, today);
+      const stale = latestDay === null || daysBetween(latestDay, today) > STALE_AFTER_DAYS;
+      const freshness = stale ? { latestDay, today, now, harvest: await harvestState(ctx.database, ctx.config, now) } : undefined;
+      return renderPeriodPage(c, ctx, parseDay(latestDay ?? today), '/', latestDay ?? today, freshness);
     },
     period: (kind: PeriodKind) => async (c: Context) => {
       const p = periodFrom(c, kind);
-      return renderPeriodPage(c, ctx, p, periodPath(p), await homeDay(ctx.database, clock), false);
+      return renderPeriodPage(c, ctx, p, periodPath(p), await homeDay(ctx.database, clock));
     },
     /**
      * /papers/date?date=…, /papers/week?week=… and /papers/month?month=…: the picker's plain GET form, and the
@@ -133,7 +156,11 @@ export function listingHandlers(ctx: Services) {
      */
     pick: (kind: PeriodKind) => async (c: Context) => {
       const name = kind === 'day' ? 'date' : kind;
-      const asked: Period | undefined = parseQuery(c, z.object({ [name]: PARAM_OF[kind].optional() }))[name];
+      // A week or month may also be asked for by any of its days: the picker's fallback where the browser has no
+      // week or month input (Firefox, Safari).
+      const query: Record<string, Period | undefined> = parseQuery(c, z.object({ [name]: PARAM_OF[kind].optional(), date: dayParam.optional() }));
+      const day = query.date?.key;
+      const asked = query[name] ?? (day ? periodContaining(kind, day) : undefined);
       const period = asked ?? periodContaining(kind, await homeDay(ctx.database, clock));
       return c.redirect(periodPath(period), asked ? 303 : 302);
     },

@@ -9,10 +9,12 @@ import { bibtexFor } from '../../domain/bibtex.ts';
 import { CitationMeta } from '../components/citation-meta.tsx';
 import { Layout } from '../components/layout.tsx';
 import { MathText } from '../components/math-text.tsx';
-import { formatCount, PaperCard, shorten } from '../components/paper-card.tsx';
+import { formatCount, PaperCard } from '../components/paper-card.tsx';
+import { CommentCounts } from '../components/comment-counts.tsx';
 import { authorPath } from '../components/people-links.tsx';
 import { Media, Organization, PaperAuthors, Submitter } from '../people/paper-people.tsx';
 import { SHARE_IMAGE_HEIGHT, SHARE_IMAGE_WIDTH } from '../components/share-image.ts';
+import { shortenText, texToUnicodeLine } from '../../domain/tex.ts';
 
 export interface PaperPageProps {
   item: ListedPaper;
@@ -40,9 +42,9 @@ export function scholarlyArticle(item: ListedPaper, canonical: string, baseUrl: 
     '@type': 'ScholarlyArticle',
     '@id': canonical,
     url: canonical,
-    headline: p.title.slice(0, 110),
-    name: p.title,
-    abstract: p.abstract,
+    headline: shortenText(texToUnicodeLine(p.title), 110),
+    name: texToUnicodeLine(p.title),
+    abstract: texToUnicodeLine(p.abstract),
     author: p.authors.map((name) => {
       const path = authorPath(name);
       return { '@type': 'Person', name, ...(path ? { url: baseUrl + path } : {}) };
@@ -65,8 +67,8 @@ export function PaperPage(props: PaperPageProps) {
   const bibtex = bibtexFor(paper);
   return (
     <Layout
-      title={paper.title}
-      description={shorten(paper.aiSummary ?? paper.abstract, 200)}
+      title={texToUnicodeLine(paper.title)}
+      description={shortenText(texToUnicodeLine(paper.aiSummary ?? paper.abstract), 200)}
       canonical={props.canonical}
       share={{
         type: 'article',
@@ -101,9 +103,7 @@ export function PaperPage(props: PaperPageProps) {
         {props.claims}
         <p>
           <strong>{signals.upvotes}</strong> upvote{signals.upvotes === 1 ? '' : 's'} ·{' '}
-          <a href={`/papers/${paper.id}/discussion`}>
-            <strong>{signals.comments}</strong> comment{signals.comments === 1 ? '' : 's'}
-          </a>
+          <CommentCounts paperId={paper.id} signals={signals} discussionHref={`/papers/${paper.id}/discussion`} />
           {signals.day && (
             <>
               {' · '}in the Daily Papers of <a href={`/papers/date/${signals.day}`}>{signals.day}</a>
@@ -141,7 +141,9 @@ export function PaperPage(props: PaperPageProps) {
         {paper.aiSummary && (
           <>
             <h2>In short</h2>
-            <p>{paper.aiSummary}</p>
+            <p>
+              <MathText text={paper.aiSummary} />
+            </p>
           </>
         )}
         <h2>Abstract</h2>

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
 import { peopleOfListed } from '../../db/people.ts';
 import { notFound } from '../../errors.ts';
-import { highlight } from '../../search/highlight.ts';
+import { texToUnicodeLine } from '../../domain/tex.ts';
+import { highlight, snippet } from '../../search/highlight.ts';
 import type { HighlightPart, SearchResult } from '../../search/types.ts';
 import { hfDailyItem, type HfDailyItem } from '../api/shapes.ts';
 import { htmlDocument, Layout, type FeedLink } from '../components/layout.tsx';
@@ -194,7 +195,7 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
                 <li class="search-hit">
                   <h2>
                     <a href={paperPath(p.id)}>
-                      <Highlighted parts={hit.highlights.title} />
+                      <Highlighted parts={highlight(texToUnicodeLine(p.title), wanted)} />
                     </a>
                   </h2>
                   <p class="meta">
@@ -202,7 +203,7 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
                     {p.authors.length > 4 ? ' et al.' : ''} · {p.categories[0] ?? ''} · {p.announcedOn ?? p.submittedAt?.slice(0, 10) ?? ''}
                   </p>
                   <p class="snippet">
-                    <Highlighted parts={highlight(hit.snippet, wanted)} />
+                    <Highlighted parts={highlight(snippet(texToUnicodeLine(p.abstract), wanted), wanted)} />
                   </p>
                   {p.keywords.length > 0 && (
                     <p class="tags">

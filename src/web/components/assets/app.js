@@ -1,7 +1,38 @@
 // Progressive enhancement only: every page works without this file.
+// 0. The colour scheme a visitor picked (light, dark, or the system's) is applied first and remembered in this
+//    browser (localStorage); the header's button cycles through the three.
 // 1. "Copy" buttons copy the text of the element named by data-copy (the BibTeX entry).
 // 2. Period pickers navigate as soon as a date is chosen (the form's Go button still works without it).
 // 3. Search forms whose query would make the address too long post it instead (data-post-over=N characters).
+const THEMES = ['system', 'light', 'dark'];
+const THEME_LABEL = { system: '◐ Auto', light: '☀ Light', dark: '☾ Dark' };
+function storedTheme() {
+  try {
+    const t = localStorage.getItem('theme');
+    return THEMES.includes(t) ? t : 'system';
+  } catch {
+    return 'system'; // storage refused (privacy settings): the system's scheme
+  }
+}
+function applyTheme(theme, toggle) {
+  if (theme === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  if (toggle) toggle.textContent = THEME_LABEL[theme];
+}
+const themeToggle = document.querySelector('button[data-theme-toggle]');
+applyTheme(storedTheme(), themeToggle);
+if (themeToggle) {
+  themeToggle.hidden = false;
+  themeToggle.addEventListener('click', () => {
+    const next = THEMES[(THEMES.indexOf(storedTheme()) + 1) % THEMES.length];
+    try {
+      localStorage.setItem('theme', next);
+    } catch {
+      // Not remembered, but still applied to this page.
+    }
+    applyTheme(next, themeToggle);
+  });
+}
 for (const button of document.querySelectorAll('button[data-copy]')) {
   button.hidden = false;
   button.addEventListener('click', async () => {
@@ -19,6 +50,15 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
     }
     setTimeout(() => (button.textContent = 'Copy BibTeX'), 2000);
   });
+}
+// 3. Where the browser has no week or month input, the picker asks for a day of the period instead.
+for (const input of document.querySelectorAll('input[data-date-fallback]')) {
+  if (input.type !== 'text') continue; // the browser knows type=week/month
+  input.type = 'date';
+  input.name = 'date';
+  input.value = input.dataset.dateFallback;
+  input.removeAttribute('pattern');
+  input.removeAttribute('placeholder');
 }
 for (const input of document.querySelectorAll('form[data-autosubmit] input')) {
   input.addEventListener('change', () => input.value && input.form.requestSubmit());
