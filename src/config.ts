@@ -128,6 +128,11 @@ export const configSchema = z.object({
   SEARCH_REBUILD_SECONDS: wholeNumber(0).default('300'),
   /** How often each process looks for changed papers and for a newer index snapshot (serve). */
   SEARCH_POLL_SECONDS: wholeNumber(1, 3600).default('10'),
+  /**
+   * Derive keyphrases and a TL;DR for papers without imported ones while the index is built (stored, so each paper
+   * costs it once). false leaves them out: faster first builds where nobody reads them.
+   */
+  DERIVE_TEXT: bool.default('true'),
 
   // Community
   SUBMISSION_MAX_AGE_DAYS: wholeNumber(1).default('14'),

@@ -590,7 +590,7 @@ export function serviceOptionsFromConfig(config: Config, overrides: Partial<Sear
     refreshIntervalMs: config.SEARCH_POLL_SECONDS * 1000,
     minRebuildIntervalMs: config.SEARCH_REBUILD_SECONDS * 1000,
     trainIfMissing: true,
-    deriveText: true,
+    deriveText: config.DERIVE_TEXT,
     ...overrides,
   };
 }

@@ -25,7 +25,7 @@ for (const source of DATA_SOURCES) describe.skipIf(!hasChromium || !source.avail
     database = await createTestDatabase('sqlite');
     await loadDigestPapers(database, source);
     smtp = await startSmtpServer();
-    server = await startServer({ ...database.env, SMTP_URL: smtp.url, SECRET_KEY, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>' });
+    server = await startServer({ ...database.env, SMTP_URL: smtp.url, SECRET_KEY, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', EMBEDDER: 'none', DERIVE_TEXT: 'false' });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -71,7 +71,7 @@ for (const source of DATA_SOURCES) describe.skipIf(!hasChromium || !source.avail
     await expect(page.locator('h1').first().textContent()).resolves.toBe('Your daily papers');
 
     // A digest arrives; its unsubscribe link opens a page whose button unsubscribes.
-    const config = loadConfig({ ...database.env, SMTP_URL: smtp.url, SECRET_KEY, BASE_URL: server.baseUrl, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', DIGEST_RUN_MAX_WAIT_MS: '0' });
+    const config = loadConfig({ ...database.env, SMTP_URL: smtp.url, SECRET_KEY, BASE_URL: server.baseUrl, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', DIGEST_RUN_MAX_WAIT_MS: '0', EMBEDDER: 'none', DERIVE_TEXT: 'false' });
     const services = await testServices(config, database);
     try {
       expect(await runDigests(services, { date: '2025-06-04' })).toMatchObject({ sent: 1 });

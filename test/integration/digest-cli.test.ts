@@ -30,7 +30,7 @@ for (const source of DATA_SOURCES) describe.skipIf(!source.available)(`paperfeed
   const run = async (args: string[]) => {
     const out = captureOutput();
     const err = captureOutput();
-    const code = await main(['digest', ...args], { stdout: out.stream, stderr: err.stream, env: { ...database.env, SECRET_KEY, LOG_LEVEL: 'silent' } });
+    const code = await main(['digest', ...args], { stdout: out.stream, stderr: err.stream, env: { ...database.env, SECRET_KEY, LOG_LEVEL: 'silent', EMBEDDER: 'none', DERIVE_TEXT: 'false' } });
     return { code, stdout: out.text(), stderr: err.text() };
   };
 
@@ -70,7 +70,7 @@ for (const source of DATA_SOURCES) describe.skipIf(!source.available)(`paperfeed
     // without papers would send nothing: empty digests are never mailed).
     await addSubscriber(database, 'cyd@example.org', { frequency: 'weekly', sendHour: 0 });
     const job = findJob('digest')!;
-    const config = loadConfig({ ...database.env, SECRET_KEY });
+    const config = loadConfig({ ...database.env, SECRET_KEY, EMBEDDER: 'none', DERIVE_TEXT: 'false' });
     expect(job.enabled(config)).toBe(true);
     const services = await testServices(config, database, { now: new Date('2025-06-04T12:00:00Z') });
     const counts = await job.run(services);

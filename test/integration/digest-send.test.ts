@@ -43,6 +43,7 @@ for (const source of DATA_SOURCES) describe.skipIf(!source.available).each(datab
       DIGEST_RUN_MAX_WAIT_MS: '0',
       // Interests are ranked lexically: no embedder to train.
       EMBEDDER: 'none',
+      DERIVE_TEXT: 'false',
     });
     // A fixed clock on a Saturday: runs without --date then plan no daily digest, and this week's weekly exists.
     ctx = await testServices(config, database, { now: new Date('2025-06-07T12:00:00Z') });

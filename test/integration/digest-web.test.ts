@@ -32,7 +32,7 @@ for (const source of DATA_SOURCES) describe.skipIf(!source.available)(`digest pa
     database = await createTestDatabase('sqlite');
     await loadDigestPapers(database, source);
     smtp = await startSmtpServer();
-    const config = loadConfig({ ...database.env, SMTP_URL: smtp.url, BASE_URL, SECRET_KEY, PAGE_CACHE_SECONDS: '0', MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', DIGEST_RUN_MAX_WAIT_MS: '0' });
+    const config = loadConfig({ ...database.env, SMTP_URL: smtp.url, BASE_URL, SECRET_KEY, PAGE_CACHE_SECONDS: '0', MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', DIGEST_RUN_MAX_WAIT_MS: '0', EMBEDDER: 'none', DERIVE_TEXT: 'false' });
     services = await testServices(config, database);
     app = createApp(services);
   });
