@@ -5,7 +5,7 @@
 // module-level state: two Services objects in one process share nothing.
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
-import { openDatabase } from './db/open.ts';
+import { openDatabase, type SchemaPolicy } from './db/open.ts';
 import { databasePacingStore, HttpClient, httpClientOptions } from './ingest/http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
@@ -40,13 +40,15 @@ export interface ServiceParts {
   http?: HttpClient;
   /** Search settings beyond the configuration: `serve` builds in a worker thread, `index` logs to stdout. */
   search?: Partial<SearchServiceOptions>;
-  /** Refuse an outdated schema when opening the store (default); `migrate` and `serve` check it themselves. */
-  requireCurrentSchema?: boolean;
+  /** What opening the store does with its schema (src/db/open.ts): refuse an outdated one by default. */
+  schema?: SchemaPolicy;
 }
 
 export async function createServices(config: Config, parts: ServiceParts = {}): Promise<Services> {
   const logger = parts.logger ?? createLogger(config.LOG_LEVEL);
-  const database = parts.database ?? (await openDatabase(config, { requireCurrentSchema: parts.requireCurrentSchema }));
+  const database =
+    parts.database ??
+    (await openDatabase(config, { schema: parts.schema, onSchemaCreated: () => logger.info({ database: config.databaseKind }, 'created the schema of an empty store') }));
   const closers: (() => Promise<void> | void)[] = parts.database ? [] : [() => database.close()];
   try {
     const mail = parts.mail ?? createMailTransport(config);
