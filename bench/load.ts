@@ -139,7 +139,7 @@ async function baseline(baseUrl: string, concurrency: number, durationMs: number
   const end = Date.now() + durationMs;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end || latencies.length < (o.minRequests ?? 0)) {
+      while (Date.now() < end) {
         const t0 = performance.now();
         await (await fetch(`${baseUrl}/healthz`)).text();
         latencies.push(performance.now() - t0);

@@ -102,6 +102,12 @@ export const configSchema = z.object({
   SUBSCRIBE_CONFIRM_HOURS: wholeNumber(1, 720).default('48'),
   /** At most one confirmation mail per address within this many minutes, however often the form is sent. */
   SUBSCRIBE_MAIL_WINDOW_MINUTES: wholeNumber(1).default('60'),
+  /** Digest sign-up form posts per client address per 10 minutes. */
+  SUBSCRIBE_RATE_LIMIT: wholeNumber(1).default('20'),
+  /** Queued mail (sign-in links, confirmations): first retry delay after a temporary failure; doubles per attempt, capped at an hour. */
+  MAIL_RETRY_BASE_MS: wholeNumber(0).default('30000'),
+  /** A queued message claimed by a sender is free for another after this long (a dead sender on the same host is detected at once). */
+  MAIL_LEASE_MS: wholeNumber(1000).default('120000'),
   /** Digests sent in parallel (keep a little above SMTP_MAX_CONNECTIONS). */
   DIGEST_CONCURRENCY: wholeNumber(1, 200).default('20'),
   /** First retry delay after a temporary SMTP failure; doubles per attempt, capped at an hour. */

@@ -1,13 +1,14 @@
 // The composition root: the one place that builds what the rest of the code uses (configuration, logger, clock,
-// store, search, the polite HTTP client and the mail transport). `serve` and every CLI command call
-// createServices once, pass the result (or a Pick of it) down, and close it when they finish; tests build theirs
-// through the same function, replacing parts (a fixed clock, a test database, an outbox). Nothing is kept in
-// module-level state: two Services objects in one process share nothing.
+// store, search, the polite HTTP client, the mail transport and the mail queue's sender). `serve` and every CLI
+// command call createServices once, pass the result (or a Pick of it) down, and close it when they finish; tests
+// build theirs through the same function, replacing parts (a fixed clock, a test database, an outbox). Nothing is
+// kept in module-level state: two Services objects in one process share nothing.
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
 import { openDatabase, type SchemaPolicy } from './db/open.ts';
 import { databasePacingStore, HttpClient, httpClientOptions } from './ingest/http.ts';
 import { createLogger, type Logger } from './log.ts';
+import { MailQueue } from './mail/queue.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { DatabaseSearchService, serviceOptionsFromConfig, type SearchServiceOptions } from './search/service.ts';
 
@@ -25,7 +26,9 @@ export interface Services {
   http: HttpClient;
   /** Outgoing mail: SMTP when configured, otherwise .eml files in the outbox. */
   mail: MailTransport;
-  /** Stops the search build worker, closes the SMTP pool, the HTTP connections and the store (what it opened). */
+  /** This process's sender of queued mail (sign-in links, confirmations): requests queue and kick it. */
+  mailQueue: MailQueue;
+  /** Stops the search build worker, lets a mail queue drain finish, closes the SMTP pool, the HTTP connections and the store (what it opened). */
   close(): Promise<void>;
 }
 
@@ -55,16 +58,20 @@ export async function createServices(config: Config, parts: ServiceParts = {}): 
     if (!parts.mail) closers.unshift(() => mail.close());
     const http = parts.http ?? new HttpClient(httpClientOptions(config, databasePacingStore(database), logger));
     if (!parts.http) closers.unshift(() => http.close());
+    const clock = parts.clock ?? (() => new Date());
+    const mailQueue = new MailQueue({ config, database, mail, logger, clock });
+    closers.unshift(() => mailQueue.close());
     const search = new DatabaseSearchService(database, serviceOptionsFromConfig(config, { log: (m) => logger.info(m), ...parts.search }));
     closers.unshift(() => search.close());
     return {
       config,
       logger,
-      clock: parts.clock ?? (() => new Date()),
+      clock,
       database,
       search,
       http,
       mail,
+      mailQueue,
       close: () => closeAll(closers),
     };
   } catch (e) {
