@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { AppError } from '../../src/errors.ts';
-import { createRateLimiter } from '../../src/web/security/rate-limit.ts';
+import { clientAddress, createRateLimiter } from '../../src/web/security/rate-limit.ts';
 
 describe('createRateLimiter', () => {
   it('counts per key, refuses past the quota and resets when the window ends', () => {
@@ -38,5 +38,21 @@ describe('createRateLimiter', () => {
     expect(second.headers.get('ratelimit')).toBe('"comments";r=0;t=60');
     expect((await app.request('/', { headers: { 'x-user': 'u2' } })).status).toBe(200);
     expect((await app.request('/', { headers: { 'x-user': 'u1', 'x-skip': '1' } })).status).toBe(200);
+  });
+});
+
+describe('clientAddress', () => {
+  const addressOf = async (headers: Record<string, string>, trustProxy: boolean) => {
+    const app = new Hono();
+    app.get('/', (c) => c.text(clientAddress(c, trustProxy)));
+    return (await app.request('/', { headers })).text();
+  };
+
+  it('behind a trusted proxy takes the address the proxy appended, not one the client wrote before it', async () => {
+    // What a proxy that appends (deploy/haproxy.cfg) passes on when the client sent its own X-Forwarded-For.
+    expect(await addressOf({ 'x-forwarded-for': '203.0.113.9, 198.51.100.7' }, true)).toBe('198.51.100.7');
+    expect(await addressOf({ 'x-forwarded-for': '198.51.100.7' }, true)).toBe('198.51.100.7');
+    // Without a trusted proxy the header is the client's own word and is ignored.
+    expect(await addressOf({ 'x-forwarded-for': '203.0.113.9' }, false)).toBe('unknown');
   });
 });

@@ -29,11 +29,13 @@ interface Window {
 
 /**
  * The client's address: the socket's peer, or — only when the deployment says a proxy sits in front
- * (`TRUST_PROXY=true`) — the first address in X-Forwarded-For, which a client could otherwise forge.
+ * (`TRUST_PROXY=true`) — the last address in X-Forwarded-For, the one that proxy appended. Addresses before
+ * it came from the client (or from proxies we do not know) and could be forged; so could the whole header
+ * without a proxy in front.
  */
 export function clientAddress(c: Context, trustProxy = false): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   try {
