@@ -84,6 +84,8 @@ interface Outcome {
   status: number | null;
   ms: number;
   ok: boolean;
+  /** Why no answer came (status null). */
+  failure?: string;
   /** When it was sent and when it was answered, in ms since the load started. */
   sentAt: number;
   at: number;
@@ -319,14 +321,17 @@ export async function run(args: string[]): Promise<void> {
       const t0 = performance.now();
       let status: number | null = null;
       let body = '';
+      let failure: string | undefined;
       try {
         const res = await fetch(proxyUrl + url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), 'x-request-id': id }, signal: AbortSignal.timeout(90_000) });
         status = res.status;
         body = await res.text();
-      } catch {
+      } catch (e) {
         status = null;
+        const err = e as Error & { cause?: Error & { code?: string } };
+        failure = `${err.name}: ${err.message}${err.cause ? ` (${err.cause.code ?? ''} ${err.cause.message})` : ''}`;
       }
-      outcomes.push({ id, kind, status, ms: performance.now() - t0, ok: status !== null && status < 400, sentAt, at: Date.now() - loadStart });
+      outcomes.push({ id, kind, status, failure, ms: performance.now() - t0, ok: status !== null && status < 400, sentAt, at: Date.now() - loadStart });
       return { status, body };
     }
 
@@ -498,7 +503,7 @@ export async function run(args: string[]): Promise<void> {
     }
     for (const e of errors) {
       const u = upstream.get(e.id);
-      console.log(`  error ${e.kind} at ${(e.at / 1000).toFixed(1)} s: status ${e.status ?? 'none'}, process ${u?.server ?? 'unknown (no log line)'}${onKilled(e) ? '' : '  ← outside the killed process'}`);
+      console.log(`  error ${e.kind} sent at ${(e.sentAt / 1000).toFixed(1)} s, answered at ${(e.at / 1000).toFixed(1)} s: ${e.status ?? e.failure}, process ${u?.server ?? 'unknown (no log line)'}${onKilled(e) ? '' : '  ← outside the killed process'}`);
     }
     console.log(`writes acknowledged: ${ackedComments.length} comments, ${ackedVotes} votes, ${ackedSubscriptions} subscriptions; stored: ${storedComments}, ${storedVotes}, ${storedSubscriptions}`);
     console.log(`comments not acknowledged (errors) found stored anyway: ${[...comments].filter(([m, acked]) => !acked && storedMarkers.has(m)).length} of ${[...comments].filter(([, acked]) => !acked).length}`);

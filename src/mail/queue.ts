@@ -79,13 +79,17 @@ const CLAIM_BATCH = 20;
 const KEEP_DAYS = 30;
 
 /**
- * This process's sender. Drains run one at a time per process; a kick during a drain asks for one more pass
- * after it, so a message queued meanwhile is not left for the scheduled job.
+ * This process's sender. It sends in passes, one at a time per process: a pass takes every message due when it
+ * starts, each once. Asking while a pass runs queues one more pass after it, which every request made before it
+ * starts shares; so a message queued meanwhile is not left for the scheduled job, and no caller waits for more
+ * than the running pass and its own, however many requests keep queueing mail.
  */
 export class MailQueue {
   private readonly holder = runnerId();
-  private running: Promise<MailQueueRun> | null = null;
-  private again = false;
+  /** The pass running now, or the last one. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** A pass waiting for the running one to finish, shared by everyone who asks meanwhile. */
+  private next: Promise<MailQueueRun> | null = null;
   private closed = false;
 
   constructor(private readonly ctx: MailQueueServices) {}
@@ -96,23 +100,18 @@ export class MailQueue {
     this.drain().catch((e) => this.ctx.logger.error({ err: (e as Error).message }, 'could not send queued mail'));
   }
 
-  /** Sends everything that is due now; joins the drain already running in this process, if any. */
+  /** One pass over everything due now (after the pass running in this process, if any). */
   drain(): Promise<MailQueueRun> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    const run = async () => {
-      const total: MailQueueRun = { sent: 0, retried: 0, failed: 0, expired: 0, waiting: 0 };
-      do {
-        this.again = false;
-        await this.sendDue(total);
-      } while (this.again && !this.closed);
-      total.waiting = (await mailQueueCounts(this.ctx.database)).pending ?? 0;
-      return total;
-    };
-    this.running = run().finally(() => (this.running = null));
-    return this.running;
+    if (this.next) return this.next;
+    const pass = this.tail.then(async () => {
+      this.next = null;
+      const run = await this.sendDue();
+      run.waiting = (await mailQueueCounts(this.ctx.database)).pending ?? 0;
+      return run;
+    });
+    this.next = pass;
+    this.tail = pass.catch(() => undefined);
+    return pass;
   }
 
   /** Drops rows that left the queue long ago (the scheduled job does it after its drain). */
@@ -120,21 +119,22 @@ export class MailQueue {
     return pruneMailQueue(this.ctx.database, new Date(this.ctx.clock().getTime() - KEEP_DAYS * 86_400_000));
   }
 
-  /** Lets a running drain finish; no new one starts. */
+  /** Lets the running and the waiting pass finish; no new one starts. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.running?.catch(() => undefined);
+    await (this.next ?? this.tail).catch(() => undefined);
   }
 
   /** One pass: every message due when it starts, each tried once (a retry that comes due meanwhile waits for the next pass). */
-  private async sendDue(total: MailQueueRun): Promise<void> {
+  private async sendDue(): Promise<MailQueueRun> {
     const { config, database } = this.ctx;
+    const total: MailQueueRun = { sent: 0, retried: 0, failed: 0, expired: 0, waiting: 0 };
     const passStart = this.ctx.clock();
     total.expired += await expireMail(database, passStart);
     for (;;) {
       const dead = deadLocalHolders(await mailSendingHolders(database), this.holder, false);
       const rows = await claimDueMail(database, { holder: this.holder, now: this.ctx.clock(), dueBy: passStart, leaseMs: config.MAIL_LEASE_MS, limit: CLAIM_BATCH, deadHolders: dead });
-      if (!rows.length) return;
+      if (!rows.length) return total;
       await Promise.all(rows.map((row) => this.send(row, total)));
     }
   }

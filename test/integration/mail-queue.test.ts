@@ -111,6 +111,28 @@ for (const kind of databaseKinds) {
       expect(await mailQueueCounts(database)).toEqual({ sent: 1, failed: 1, expired: 1 });
     }, 60_000);
 
+    it("the scheduled job's drain ends while requests keep queueing and kicking the sender", async () => {
+      const { database, smtp, services } = await world(kind);
+      smtp.acceptDelayMs = 20;
+      let stop = false;
+      let queued = 0;
+      const requests = (async () => {
+        while (!stop) {
+          await queueMail(database, { baseUrl: BASE_URL }, { to: `busy${queued}@example.org`, subject: 'busy', text: 'x', key: `busy:${queued++}`, expiresAt: new Date(Date.now() + 60_000) });
+          services.mailQueue.kick();
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      await until('the sender is busy', async () => smtp.received.length > 3);
+      // One pass after the running one: it must not follow the stream of new mail for ever.
+      const run = await services.mailQueue.drain();
+      stop = true;
+      await requests;
+      expect(run.sent).toBeGreaterThan(0);
+      await services.mailQueue.drain();
+      expect(await mailQueueCounts(database)).toEqual({ sent: queued });
+    }, 60_000);
+
     it('several `paperfeed mail` processes drain one queue without sending any message twice', async () => {
       const { database, smtp } = await world(kind);
       const total = 400;
