@@ -5,21 +5,10 @@
 // The server runs in its own process (`paperfeed serve`) so the load generator does not share its event loop.
 // Each route is measured with the page cache on (the default, ≤ 5 s) and, unless --cached-only, off; routes are
 // measured in interleaved rounds and medians reported, because the machine may be shared.
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
-import { connect } from '../src/db/connect.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { importPaths } from '../src/ingest/import.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-const SHARED = path.resolve(ROOT, '../shared/data');
-const STORE_DIR = path.join(os.tmpdir(), 'paperfeed-bench-http');
-const EXPECTED_PAPERS = 70_000;
+import { prepareRealStore, REAL_STORE_DIR, startServe, stopServe as stopServer, type Served } from './served-store.ts';
 
 interface Options {
   /** Seconds per measurement. */
@@ -46,75 +35,9 @@ function parseArgs(args: string[]): Options {
   return options;
 }
 
-/** Imports the shared data into a SQLite store once; later runs reuse it. */
-async function prepareStore(): Promise<void> {
-  const file = path.join(STORE_DIR, 'paperfeed.sqlite');
-  fs.mkdirSync(STORE_DIR, { recursive: true });
-  const database = connect({ sqlitePath: file });
-  try {
-    await migrate(database);
-    const { n } = await database.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    if (Number(n) >= EXPECTED_PAPERS) {
-      console.log(`store: ${STORE_DIR} (${n} papers, reused)`);
-      return;
-    }
-    if (!fs.existsSync(SHARED)) throw new Error(`${SHARED} is absent: the http benchmark needs the shared data`);
-    const started = Date.now();
-    console.log(`store: importing ${SHARED} into ${STORE_DIR} (once) …`);
-    const summary = await importPaths(database, [path.join(SHARED, 'arxiv-daily-listings/days'), path.join(SHARED, 'hf-daily-papers-api/days')]);
-    console.log(`store: ${JSON.stringify({ stored: summary.read, seconds: Math.round((Date.now() - started) / 1000) })}`);
-  } finally {
-    await database.close();
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(cacheSeconds: number): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/paperfeed.js'), 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PAPERFEED_DATA_DIR: STORE_DIR,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      HARVEST_ON_START: 'false',
-      SCHEDULER: 'false',
-      PAGE_CACHE_SECONDS: String(cacheSeconds),
-      // One client address sends everything here; the per-address API quota would otherwise answer 429.
-      API_RATE_LIMIT_PER_MINUTE: '100000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('server did not start');
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+async function startServer(cacheSeconds: number): Promise<Served> {
+  // One client address sends everything here; the per-address API quota would otherwise answer 429.
+  return startServe(REAL_STORE_DIR, { PAGE_CACHE_SECONDS: String(cacheSeconds), API_RATE_LIMIT_PER_MINUTE: '100000000' });
 }
 
 interface Measured {
@@ -188,7 +111,7 @@ function report(title: string, rows: Measured[]): void {
 
 export async function run(args: string[]): Promise<void> {
   const o = parseArgs(args);
-  await prepareStore();
+  await prepareRealStore();
   console.log(`autocannon: ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.duration} s per route (medians), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
   const modes: [string, number][] = [['page cache on (PAGE_CACHE_SECONDS=5)', 5]];
   if (!o.cachedOnly) modes.push(['page cache off (PAGE_CACHE_SECONDS=0)', 0]);

@@ -1,12 +1,15 @@
-// `npm run bench -- import [--rounds N] [--files N]`: imports the 410 daily listing files of ../shared/data
+// `npm run bench -- import [--rounds N] [--files N] [--part listings|hf|all]`: imports the 410 daily listing files of ../shared/data
 // (120,405 rows, 74,728 papers) into a fresh, fully indexed store, against the baseline of only reading
 // them (gunzip + line split + JSON.parse through the same streaming reader, nothing validated or stored).
 // SQLite always; PostgreSQL too when PAPERFEED_TEST_PG_URL (or DATABASE_URL) names a server.
 // Wall-clock and CPU time are both reported: on a shared machine CPU time is the steadier ratio. On Linux
 // the import's CPU is also split by thread (the store writes on the main thread while a worker parses), the
 // busiest thread bounding the wall time an idle two-core machine would see.
+// Then the 580 Hugging Face days (read as a stream of records) against gunzip + JSON.parse of each whole file,
+// and one crafted day of twenty million `{}` (58 KB gzipped): its import time and the process's peak RSS.
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import type { DatabaseKind } from '../src/db/connect.ts';
 import { readLineChunks } from '../src/ingest/files.ts';
@@ -75,7 +78,7 @@ function medianTiming(ts: Timing[]): Timing {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { rounds: { type: 'string', default: '1' }, files: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { rounds: { type: 'string', default: '1' }, files: { type: 'string' }, part: { type: 'string', default: 'all' } } });
   const rounds = Math.max(1, Number(values.rounds) || 1);
   if (!hasSharedData) {
     console.log('../shared/data is absent: the import benchmark needs the daily listing files.');
@@ -85,6 +88,14 @@ export async function run(args: string[]): Promise<void> {
   // (process.env turns an assigned undefined into the string "undefined", hence the check.)
   if (!process.env.PAPERFEED_TEST_PG_URL && process.env.DATABASE_URL) process.env.PAPERFEED_TEST_PG_URL = process.env.DATABASE_URL;
   const { createTestDatabase, PG_URL } = await import('../test/helpers/db.ts');
+  if (values.part !== 'hf') await listings(values, rounds, createTestDatabase, PG_URL);
+  if (values.part !== 'listings') await hfDays(createTestDatabase);
+  console.log(`reproduce: npm run bench -- import${values.rounds ? ` --rounds ${rounds}` : ''}${values.files ? ` --files ${values.files}` : ''}${values.part !== 'all' ? ` --part ${values.part}` : ''}`);
+}
+
+type CreateStore = (kind: DatabaseKind) => Promise<import('../test/helpers/db.ts').TestDatabase>;
+
+async function listings(values: { files?: string }, rounds: number, createTestDatabase: CreateStore, PG_URL: string | undefined): Promise<void> {
   const folder = sharedPath('arxiv-daily-listings', 'days');
   const all = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));
   const files = values.files ? all.slice(0, Math.max(1, Number(values.files))) : all;
@@ -160,5 +171,76 @@ export async function run(args: string[]): Promise<void> {
       );
     }
   }
-  console.log(`reproduce: npm run bench -- import${values.rounds ? ` --rounds ${rounds}` : ''}${values.files ? ` --files ${values.files}` : ''}`);
+}
+
+async function hfDays(createTestDatabase: CreateStore): Promise<void> {
+  const folder = sharedPath('hf-daily-papers-api', 'days');
+  const files = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));
+  const baselines: Timing[] = [];
+  for (let i = 0; i < 3; i++) {
+    baselines.push(
+      await timed(async () => {
+        for (const file of files) {
+          try {
+            JSON.parse(zlib.gunzipSync(fs.readFileSync(file)).toString('utf8'));
+          } catch {
+            // The crawls that are not JSON cost their parse attempt, as in the import.
+          }
+        }
+      }),
+    );
+  }
+  const baseline = medianTiming(baselines);
+  const store = await createTestDatabase('sqlite');
+  try {
+    let records = 0;
+    const t = await timed(async () => {
+      records = (await importPaths(store, files, { parallel: false })).read;
+    });
+    console.log(
+      `hf-daily  ${files.length} days, ${records.toLocaleString('en-US')} records: gunzip + JSON.parse ${(baseline.wallMs / 1000).toFixed(2)} s; ` +
+        `import ${(t.wallMs / 1000).toFixed(2)} s (${(t.wallMs / baseline.wallMs).toFixed(1)}× the baseline wall time, CPU ${(t.cpuMs / 1000).toFixed(2)} s)`,
+    );
+  } finally {
+    await store.drop();
+  }
+  const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'paperfeed-bench-import-'));
+  const hostileStore = await createTestDatabase('sqlite');
+  try {
+    const file = path.join(dir, '2025-06-01.json.gz');
+    const block = '{},'.repeat(100_000);
+    fs.writeFileSync(file, zlib.gzipSync(`[${block.repeat(199)}${block.slice(0, -1)}]`));
+    // The kernel's high-water mark, reset first: a sampling timer cannot run while a parse blocks the thread.
+    resetPeakRss();
+    let summary: Awaited<ReturnType<typeof importPaths>> | null = null;
+    const t = await timed(async () => {
+      summary = await importPaths(hostileStore, [file], { parallel: false });
+    });
+    const s = summary!;
+    console.log(
+      `hostile   20,000,000 × {} in ${fs.statSync(file).size.toLocaleString('en-US')} gzipped bytes: ${(t.wallMs / 1000).toFixed(2)} s, peak RSS ${peakRssMb()} MB, ` +
+        `${s.read.toLocaleString('en-US')} records read, unusable: ${s.unusableFiles.map((f) => f.reason).join('; ') || 'no'}`,
+    );
+  } finally {
+    await hostileStore.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Resets this process's peak resident set size (Linux: clear_refs 5); elsewhere the peak is the lifetime's. */
+function resetPeakRss() {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux, or not permitted: peakRssMb() then reports the lifetime peak.
+  }
+}
+
+function peakRssMb(): string {
+  try {
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    return String(Math.round(kb / 1024));
+  } catch {
+    return `≥ ${Math.round(process.memoryUsage().rss / 2 ** 20)}`;
+  }
 }

@@ -2,9 +2,11 @@
 //
 // Search latency on the 74k real papers of ../shared/data/arxiv-daily-listings (or N synthetic papers made of
 // fragments of the real ones, so vocabulary, term frequencies and local word order follow the real corpus),
-// over four query classes: common words, rare words, quoted phrases and pasted abstracts. Reports p50/p95/p99
-// for lexical, semantic and hybrid (parse + embed + rank + highlights/snippets of the 10 shown hits, after one
-// untimed warm-up pass over every query), index build times and resident memory, against SQLite FTS5
+// over six query classes: common words, rare words, quoted phrases, pasted abstracts, author names (real full names
+// from the corpus) and typos (a title word with one letter changed, dropped, added or swapped). Reports p50/p95/p99
+// for lexical, semantic and hybrid (spelling correction and author names + embed + rank + highlights/snippets of
+// the 10 shown hits, the path the service takes, after one untimed warm-up pass over every query), what the query
+// planning alone costs, index build times and resident memory, against SQLite FTS5
 // `ORDER BY bm25` and MiniSearch over the same papers in the same run (MiniSearch is skipped above 200k papers:
 // it needs several GB there), and against two variants of our own lexical path: scoring every posting (no top-k
 // pruning) and MaxScore without long-query pruning (rank only).
@@ -14,10 +16,12 @@ import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import Sqlite from 'better-sqlite3';
 import MiniSearch from 'minisearch';
-import { SearchEngine, type EngineDoc } from '../src/search/engine.ts';
+import { engineCollection } from '../src/search/collection.ts';
+import { buildIndexes, DEFAULT_HYBRID, SearchEngine, type EngineDoc } from '../src/search/engine.ts';
 import { highlight, snippet } from '../src/search/highlight.ts';
 import { buildLexicalIndex, DEFAULT_BM25, documentFrequency, indexMemory, lookupTerm, postingCount } from '../src/search/lexical/index.ts';
 import { topKExhaustive, topKMaxScore } from '../src/search/lexical/topk.ts';
+import { planQuery, rankPlan } from '../src/search/pipeline.ts';
 import { parseQuery } from '../src/search/query.ts';
 import { CorpusEmbedder, trainCorpusModel } from '../src/search/semantic/corpus-embedder.ts';
 import { paperText } from '../src/search/semantic/embedder.ts';
@@ -26,10 +30,12 @@ import { QuantizedVectors } from '../src/search/semantic/quantized.ts';
 import { HnswIndex } from '../src/search/semantic/vector-index.ts';
 import { STOPWORDS } from '../src/search/text/stopwords.ts';
 import type { SearchMode } from '../src/search/types.ts';
+import { indexDir, writeSnapshot } from '../src/search/snapshot.ts';
+import { saveCorpusModel, searchDir } from '../src/search/store.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data/arxiv-daily-listings/days');
-type QueryClass = 'common' | 'rare' | 'phrase' | 'long';
-const CLASSES: QueryClass[] = ['common', 'rare', 'phrase', 'long'];
+export type QueryClass = 'common' | 'rare' | 'phrase' | 'long' | 'name' | 'typo';
+export const CLASSES: QueryClass[] = ['common', 'rare', 'phrase', 'long', 'name', 'typo'];
 
 interface RealPaper {
   id: string;
@@ -39,6 +45,8 @@ interface RealPaper {
   categories: string[];
   day: string;
 }
+
+export type { RealPaper };
 
 export function loadRealPapers(): RealPaper[] {
   if (!fs.existsSync(DATA)) throw new Error(`${DATA} is missing: the search benchmark needs ../shared/data`);
@@ -139,7 +147,17 @@ export function makeQueries(real: RealPaper[], perClass: number): Record<QueryCl
   const byDf = [...words.keys()].map((w) => [w, dfOf(w)] as const).sort((a, b) => b[1] - a[1]);
   const common = byDf.slice(0, 60).map(([w]) => w);
   const rare = byDf.filter(([, df]) => df >= 2 && df <= 10).map(([w]) => w);
-  const out: Record<QueryClass, string[]> = { common: [], rare: [], phrase: [], long: [] };
+  const out: Record<QueryClass, string[]> = { common: [], rare: [], phrase: [], long: [], name: [], typo: [] };
+  const authorCounts = new Map<string, number>();
+  for (const p of real.slice(0, 20_000)) for (const a of p.authors) authorCounts.set(a, (authorCounts.get(a) ?? 0) + 1);
+  const authors = [...authorCounts].filter(([a, n]) => n >= 3 && a.includes(' ')).map(([a]) => a);
+  const titleWords = [...words.keys()].filter((w) => w.length >= 6);
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const typo = (w: string) => {
+    const i = 1 + Math.floor(rand() * (w.length - 2));
+    const c = letters[Math.floor(rand() * 26)];
+    return [w.slice(0, i) + w.slice(i + 1), w.slice(0, i) + c + w.slice(i), w.slice(0, i) + c + w.slice(i + 1), w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)][Math.floor(rand() * 4)];
+  };
   for (let i = 0; i < perClass; i++) {
     out.common.push([pick(common), pick(common), pick(common)].slice(0, 2 + (i % 2)).join(' '));
     out.rare.push([pick(rare), pick(rare)].slice(0, 1 + (i % 2)).join(' '));
@@ -152,6 +170,8 @@ export function makeQueries(real: RealPaper[], perClass: number): Record<QueryCl
       }
     }
     out.long.push(pick(real).abstract);
+    out.name.push(pick(authors));
+    out.typo.push([typo(pick(titleWords)), pick(common)].slice(0, 1 + (i % 2)).join(' '));
   }
   return out;
 }
@@ -168,13 +188,13 @@ function time<T>(fn: () => T): [T, number] {
   return [r, performance.now() - t];
 }
 
-const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+export const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 
 /**
  * Resident memory once build garbage is collected (`npm run bench` runs node with --expose-gc). V8 frees the
  * backing stores of collected typed arrays on a background thread, so read after it has had time to.
  */
-async function residentAfterGc(): Promise<number> {
+export async function residentAfterGc(): Promise<number> {
   global.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   global.gc?.();
@@ -182,7 +202,7 @@ async function residentAfterGc(): Promise<number> {
 }
 
 /** Where resident memory sits: the JS heap, typed arrays, and the rest (native code, allocator slack, usearch). */
-function memoryParts(): string {
+export function memoryParts(): string {
   const m = process.memoryUsage();
   return `JS heap ${mb(m.heapUsed)} used of ${mb(m.heapTotal)}, typed arrays ${mb(m.arrayBuffers)}, other ${mb(m.rss - m.heapTotal - m.arrayBuffers)}`;
 }
@@ -221,6 +241,7 @@ export async function run(args: string[]): Promise<void> {
       queries: { type: 'string', default: '60' },
       'no-baselines': { type: 'boolean', default: false },
       'no-semantic': { type: 'boolean', default: false },
+      snapshot: { type: 'string' },
     },
   });
   const perClass = Number(values.queries);
@@ -236,48 +257,36 @@ export async function run(args: string[]): Promise<void> {
   function* docs(): Generator<EngineDoc> {
     for (let i = 0; i < corpusSize; i++) yield paperAt(i);
   }
-  const [lexical, buildMs] = time(() => buildLexicalIndex(docs(), DEFAULT_BM25));
-  const engine = new SearchEngine(lexical, synthetic ? Array.from({ length: corpusSize }, (_, i) => ({ id: `syn.${i}`, day: real[i % real.length].day })) : real, null);
+  const coldStart = performance.now();
+  const [{ lexical, vocabulary }, buildMs] = time(() => buildIndexes(docs(), DEFAULT_BM25));
+  const table = synthetic ? Array.from({ length: corpusSize }, (_, i) => ({ id: `syn.${i}`, day: real[i % real.length].day })) : real;
+  const engine = new SearchEngine(lexical, table, null, null, DEFAULT_HYBRID, vocabulary);
   const lexicalMemory = indexMemory(lexical);
   console.log(
-    `lexical index: ${Math.round(buildMs)} ms, ${lexical.termIds.size.toLocaleString('en-US')} words + ${lexical.bigramKeys.length.toLocaleString('en-US')} word pairs, ${postingCount(lexical).toLocaleString('en-US')} postings ` +
+    `lexical index with spelling words and author names: ${Math.round(buildMs)} ms, ${lexical.termIds.size.toLocaleString('en-US')} words + ${lexical.bigramKeys.length.toLocaleString('en-US')} word pairs, ${postingCount(lexical).toLocaleString('en-US')} postings ` +
       `(${mb(lexicalMemory.postings)} postings, ${mb(lexicalMemory.terms)} term tables, ${mb(lexicalMemory.pairs)} pair keys), RSS ${mb(await residentAfterGc())}`,
   );
 
   const embedder = values['no-semantic'] ? null : buildSemantic(real, corpusSize, paperAt, engine);
+  console.log(`cold build (lexical index + embedder training + embedding + HNSW): ${((performance.now() - coldStart) / 1000).toFixed(1)} s`);
   const rss = await residentAfterGc();
   const rssParts = memoryParts();
 
   const queries = makeQueries(real, perClass);
-  const modes: SearchMode[] = embedder ? ['lexical', 'semantic', 'hybrid'] : ['lexical'];
-  const results: Record<string, Record<QueryClass, ReturnType<typeof percentiles>>> = {};
-  /** One search as a user sees it: rank (with the query's embedding) plus highlights of the shown hits, in ms. */
-  const searchOnce = (mode: SearchMode, q: string): number => {
-    const parsed = parseQuery(q);
-    const [ranked, rankMs] = time(() => {
-      const qv = mode !== 'lexical' && embedder ? embedder.embedOne(parsed.text) : null;
-      return engine.rank(parseQuery(q), mode, 10, qv, embedder ? (t) => embedder.relatedTerms(t) : undefined);
-    });
-    // Fetching the shown papers stands in for the database read and is not timed (at 1M it regenerates them).
-    const shown = ranked.docs.map(paperAt);
-    const [, highlightMs] = time(() => {
-      const wanted = new Set(parsed.terms.keys());
-      for (const p of shown) {
-        highlight(p.title, wanted);
-        snippet(p.abstract, wanted);
-      }
-    });
-    return rankMs + highlightMs;
-  };
-  // Warm-up: every query once in every mode, untimed, as a serving process has long since compiled these paths
-  // (timing from a cold start charged the JIT's work to whichever class came first).
-  for (const mode of modes) for (const cls of CLASSES) for (const q of queries[cls]) searchOnce(mode, q);
-  for (const mode of modes) {
-    results[mode] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
-    for (const cls of CLASSES) results[mode][cls] = percentiles(queries[cls].map((q) => searchOnce(mode, q)));
-  }
+  if (values.snapshot) saveBenchSnapshot(path.resolve(values.snapshot), engine, embedder, { synthetic, perClass, queries });
+  // Through the pipeline (spelling correction and author names, as the service does), then each query as typed:
+  // the same-run baseline for what query understanding costs.
+  const results = { ...measureLatencies(engine, embedder, queries, paperAt), ...measureLatencies(engine, embedder, queries, paperAt, false) };
 
   const baselines: Record<string, Record<QueryClass, ReturnType<typeof percentiles>>> = {};
+  // What query understanding costs on its own: spelling correction and author names (planQuery), per class.
+  baselines['planning only'] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
+  const collection = engineCollection(engine);
+  for (const cls of CLASSES) baselines['planning only'][cls] = percentiles(queries[cls].map((q) => time(() => planQuery(collection, q))[1]));
+  const corrected = CLASSES.map((c) => `${c} ${queries[c].filter((q) => planQuery(collection, q).correction).length}`).join(', ');
+  const named = CLASSES.map((c) => `${c} ${queries[c].filter((q) => planQuery(collection, q).names.length).length}`).join(', ');
+  console.log(`spelling dictionary ${engine.spelling.size.toLocaleString('en-US')} words, ${mb(engine.spelling.byteLength())}; author index ${mb(engine.authorNames.byteLength())}`);
+  console.log(`queries corrected: ${corrected}; queries read as author names: ${named}`);
   // The top-k decision (docs/decisions/0004-search-topk.md): the same index and queries, scoring every posting,
   // and MaxScore without the long-query pruning.
   const variants: [string, (q: string) => void][] = [
@@ -353,15 +362,91 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1)).padStart(8);
   console.log(`\nlatency in ms (p50 / p95 / p99), top 10 with highlights; resident memory after build: ${mb(rss)} (${mb(rss - rssStart)} more than before building; the process also holds the 74k source papers; ${rssParts})`);
-  console.log(`${'engine'.padEnd(14)}${CLASSES.map((c) => c.padStart(27)).join('')}`);
-  for (const [name, r] of [...Object.entries(results), ...Object.entries(baselines)]) {
-    console.log(`${name.padEnd(14)}${CLASSES.map((c) => (r[c] ? `${fmt(r[c].p50)} /${fmt(r[c].p95)} /${fmt(r[c].p99)}` : ' '.repeat(27))).join('')}`);
-  }
+  printLatencies({ ...results, ...baselines });
   for (const base of Object.keys(baselines)) {
+    if (base === 'planning only') continue;
     const ratios = CLASSES.map((c) => `${c} ${(baselines[base][c].p95 / results.lexical[c].p95).toFixed(1)}×`).join(', ');
     console.log(`p95 speed-up of lexical over ${base}: ${ratios}`);
   }
-  console.log(`\nreproduce: npm run bench -- search${synthetic ? ` --synthetic ${synthetic}` : ''} --queries ${perClass}${values['no-baselines'] ? ' --no-baselines' : ''}${values['no-semantic'] ? ' --no-semantic' : ''}`);
+  console.log(
+    `\nreproduce: npm run bench -- search${synthetic ? ` --synthetic ${synthetic}` : ''} --queries ${perClass}${values['no-baselines'] ? ' --no-baselines' : ''}${values['no-semantic'] ? ' --no-semantic' : ''}${values.snapshot ? ` --snapshot ${values.snapshot}` : ''}`,
+  );
+}
+
+export type Latencies = Record<string, Record<QueryClass, ReturnType<typeof percentiles>>>;
+
+/**
+ * p50/p95/p99 per mode and query class for one search as a user sees it: plan (spelling correction and author
+ * names, unless `pipeline` is false: the query as typed), embed, rank, and highlight the 10 shown hits, after one
+ * untimed warm-up pass over every query (a serving process has long since compiled these paths; timing from a cold
+ * start charged the JIT's work to whichever class came first).
+ */
+export function measureLatencies(engine: SearchEngine, embedder: CorpusEmbedder | null, queries: Record<QueryClass, string[]>, paperAt: (doc: number) => RealPaper, pipeline = true): Latencies {
+  const modes: SearchMode[] = embedder ? ['lexical', 'semantic', 'hybrid'] : ['lexical'];
+  const collection = engineCollection(engine);
+  const related = embedder ? (t: string) => embedder.relatedTerms(t) : undefined;
+  const searchOnce = (mode: SearchMode, q: string): number => {
+    const [{ ranked, parsed }, rankMs] = time(() => {
+      const plan = pipeline ? planQuery(collection, q) : null;
+      const parsed = plan ? plan.parsed : parseQuery(q);
+      const qv = mode !== 'lexical' && embedder ? embedder.embedOne(parsed.text) : null;
+      return { ranked: plan ? rankPlan(collection, plan, mode, 10, qv, related) : engine.rank(parsed, mode, 10, qv, related), parsed };
+    });
+    // Fetching the shown papers stands in for the database read and is not timed (at 1M it regenerates them).
+    const shown = ranked.docs.map(paperAt);
+    const [, highlightMs] = time(() => {
+      const wanted = new Set(parsed.terms.keys());
+      for (const p of shown) {
+        highlight(p.title, wanted);
+        snippet(p.abstract, wanted);
+      }
+    });
+    return rankMs + highlightMs;
+  };
+  for (const mode of modes) for (const cls of CLASSES) for (const q of queries[cls]) searchOnce(mode, q);
+  const results: Latencies = {};
+  for (const mode of modes) {
+    const name = pipeline ? mode : `${mode}, as typed`;
+    results[name] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
+    for (const cls of CLASSES) results[name][cls] = percentiles(queries[cls].map((q) => searchOnce(mode, q)));
+  }
+  return results;
+}
+
+export function printLatencies(results: Latencies): void {
+  const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1)).padStart(8);
+  console.log(`${'engine'.padEnd(20)}${CLASSES.map((c) => c.padStart(27)).join('')}`);
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`${name.padEnd(20)}${CLASSES.map((c) => (r[c] ? `${fmt(r[c].p50)} /${fmt(r[c].p95)} /${fmt(r[c].p99)}` : ' '.repeat(27))).join('')}`);
+  }
+}
+
+export interface BenchSnapshotInfo {
+  synthetic: number;
+  perClass: number;
+  queries: Record<QueryClass, string[]>;
+}
+
+/**
+ * Writes the engine as the service's snapshot format under DIR (as <DIR>/search/index), with the trained model
+ * beside it and the queries, so `npm run bench -- search-start --dir DIR` can time a start from it.
+ */
+function saveBenchSnapshot(dir: string, engine: SearchEngine, embedder: CorpusEmbedder | null, info: BenchSnapshotInfo): void {
+  const started = performance.now();
+  const n = engine.docCount;
+  writeSnapshot(dir, {
+    lexical: engine.lexical,
+    vocabulary: engine.vocabulary,
+    docs: { ids: engine.ids, days: engine.days, years: engine.years, modified: new Float64Array(n), hashes: new Uint32Array(n) },
+    vectors: engine.vectors,
+    ann: engine.vectorIndex instanceof HnswIndex ? engine.vectorIndex : null,
+    annFile: null,
+    papers: { count: n, highWater: null },
+    embedder: embedder ? { id: embedder.id, dimensions: embedder.dimensions } : null,
+  });
+  if (embedder) saveCorpusModel(searchDir(dir), embedder.model);
+  fs.writeFileSync(path.join(dir, 'bench-queries.json'), JSON.stringify(info));
+  const bytes = fs.readdirSync(indexDir(dir), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((sum, e) => sum + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
+  console.log(`snapshot: written to ${indexDir(dir)} in ${((performance.now() - started) / 1000).toFixed(1)} s (${mb(bytes)})`);
 }

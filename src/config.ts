@@ -40,6 +40,12 @@ const categoryList = z
 export const configSchema = z.object({
   PAPERFEED_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  /**
+   * SQLite's fsync policy in WAL mode. NORMAL survives a crash of the process, but the last commits may be lost
+   * when the machine loses power or its OS crashes; FULL syncs the WAL on every commit, so a committed write
+   * survives those too, at a cost on every write.
+   */
+  SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: wholeNumber(0, 65535).default('3000'),
   BASE_URL: url(['http:', 'https:']).optional(),
@@ -126,10 +132,16 @@ export const configSchema = z.object({
   ONNX_MODEL_DIR: z.string().optional(),
   /** Minimum seconds between two rebuilds of the in-memory search index when papers keep changing. */
   SEARCH_REBUILD_SECONDS: wholeNumber(0).default('300'),
+  /** How often each process looks for changed papers and for a newer index snapshot (serve). */
+  SEARCH_POLL_SECONDS: wholeNumber(1, 3600).default('10'),
 
   // Community
   SUBMISSION_MAX_AGE_DAYS: wholeNumber(1).default('14'),
   SUBMISSIONS_PER_DAY: wholeNumber(1).default('5'),
+  /** Papers one person (or client address) may ask to index per hour, failed lookups included. */
+  INDEX_REQUESTS_PER_HOUR: wholeNumber(1).default('10'),
+  /** Papers everyone together may ask to index per hour (each is one arXiv API lookup at most). */
+  INDEX_REQUESTS_PER_HOUR_TOTAL: wholeNumber(1).default('200'),
   /** How long after posting the author may still edit a comment. */
   COMMENT_EDIT_WINDOW_MINUTES: wholeNumber(0).default('30'),
   /** Password and sign-in link requests per client address per 15 minutes. */
@@ -141,12 +153,24 @@ export const configSchema = z.object({
   /** Comments per person per hour. */
   COMMENT_RATE_LIMIT_PER_HOUR: wholeNumber(1).default('30'),
   API_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('600'),
+  /** Digest previews composed (not served from the preview cache) per person or client address per minute. */
+  DIGEST_PREVIEW_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default('6'),
 
   // Web
   /** Seconds a rendered anonymous page, API response or feed is reused (0 disables; at most 5 so new upvotes show promptly). */
   PAGE_CACHE_SECONDS: wholeNumber(0, 5).default('5'),
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For (otherwise clients could forge it). */
-  TRUST_PROXY: bool.default('false'),
+  /**
+   * How many reverse proxies stand in front of the app and append to X-Forwarded-For: the client address is the
+   * entry that many places from the right (the one the outermost trusted proxy appended). false/0 reads the
+   * socket's peer; true means 1. Entries further left are the client's own claims and are ignored.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => /^(true|false|yes|no|on|off|\d{1,2})$/.test(v), 'expected false, true or the number of trusted proxies (0–99)')
+    .transform((v) => (['true', 'yes', 'on'].includes(v) ? 1 : ['false', 'no', 'off'].includes(v) ? 0 : Number(v)))
+    .default('false'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -79,24 +79,37 @@ export async function editComment(
   return { ...existing, body, editedAt: now.toISOString() };
 }
 
-/** The author deletes their own comment. Replies stay, under a "deleted" placeholder. */
+/**
+ * The author deletes their own comment. Replies stay, under a "deleted" placeholder. The text is erased, unless a
+ * moderator hid the comment or someone reported it: then deleting only takes it out of public view, and moderators
+ * still see what was said (and the report stays in their queue), so deleting cannot destroy the evidence.
+ */
 export async function deleteComment(database: Database, input: { commentId: string; userId: string }, now = new Date()): Promise<void> {
   await database.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('comments').selectAll().where('id', '=', input.commentId).executeTakeFirst();
     if (!row || row.deleted_at) throw notFound('no such comment');
     if (row.user_id !== input.userId) throw forbidden('you can only delete your own comments');
-    await trx.updateTable('comments').set({ deleted_at: now.toISOString(), body: '' }).where('id', '=', row.id).execute();
+    const reported = await trx.selectFrom('comment_reports').select('comment_id').where('comment_id', '=', row.id).where('resolved_at', 'is', null).executeTakeFirst();
+    const keepForModerators = row.hidden_at !== null || reported !== undefined;
+    await trx
+      .updateTable('comments')
+      .set({ deleted_at: now.toISOString(), ...(keepForModerators ? {} : { body: '' }) })
+      .where('id', '=', row.id)
+      .execute();
     if (!row.hidden_at) await adjustCounter(trx, row.paper_id, -1);
   });
 }
 
-/** Hides or shows a comment (moderators; the caller logs the action in the same transaction). */
+/**
+ * Hides or shows a comment (moderators; the caller logs the action in the same transaction). A comment its author
+ * deleted can still be hidden (it was reported): that changes no count, since deleted comments are not counted.
+ */
 export async function setCommentHidden(trx: Transaction<DB>, commentId: string, hidden: boolean, now = new Date()): Promise<string> {
   const row = await trx.selectFrom('comments').selectAll().where('id', '=', commentId).executeTakeFirst();
-  if (!row || row.deleted_at) throw notFound('no such comment');
+  if (!row) throw notFound('no such comment');
   if (Boolean(row.hidden_at) === hidden) return row.paper_id;
   await trx.updateTable('comments').set({ hidden_at: hidden ? now.toISOString() : null }).where('id', '=', commentId).execute();
-  await adjustCounter(trx, row.paper_id, hidden ? -1 : 1);
+  if (!row.deleted_at) await adjustCounter(trx, row.paper_id, hidden ? -1 : 1);
   return row.paper_id;
 }
 
@@ -146,8 +159,11 @@ export interface OpenReport {
   createdAt: string;
   body: string;
   author: string;
+  /** The author deleted the comment after it was reported; its text is kept for moderators. */
+  deletedByAuthor: boolean;
 }
 
+/** Open reports on comments that are still visible or that their author deleted since (deleting does not close a report). */
 export async function listOpenReports(database: Database, limit = 100): Promise<OpenReport[]> {
   const rows = await database.db
     .selectFrom('comment_reports')
@@ -162,10 +178,10 @@ export async function listOpenReports(database: Database, limit = 100): Promise<
       'comment_reports.created_at',
       'comments.body',
       'author.username as author',
+      'comments.deleted_at',
     ])
     .where('comment_reports.resolved_at', 'is', null)
     .where('comments.hidden_at', 'is', null)
-    .where('comments.deleted_at', 'is', null)
     .orderBy('comment_reports.created_at', 'desc')
     .limit(limit)
     .execute();
@@ -177,6 +193,7 @@ export async function listOpenReports(database: Database, limit = 100): Promise<
     createdAt: r.created_at,
     body: r.body,
     author: r.author,
+    deletedByAuthor: r.deleted_at !== null,
   }));
 }
 

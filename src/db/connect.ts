@@ -23,6 +23,8 @@ export interface ConnectOptions {
   /** PostgreSQL schema to use instead of public (tests use one schema each). */
   pgSchema?: string;
   poolSize?: number;
+  /** SQLite's synchronous pragma: NORMAL (crash-safe in WAL mode) or FULL (also safe against power loss). */
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
 }
 
 // COUNT(*) and BIGINT come back from pg as strings; our counts fit in a double.
@@ -30,7 +32,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export function connect(options: ConnectOptions): Database {
   if (options.databaseUrl) return connectPostgres(options);
-  return connectSqlite(options.sqlitePath ?? ':memory:');
+  return connectSqlite(options.sqlitePath ?? ':memory:', options.sqliteSynchronous ?? 'NORMAL');
 }
 
 /**
@@ -42,12 +44,13 @@ export function withTransaction<T>(database: Database, work: (trx: Database) => 
   return database.db.transaction().execute((trx) => work({ db: trx, kind: database.kind, close: async () => {} }));
 }
 
-function connectSqlite(file: string): Database {
+function connectSqlite(file: string, synchronous: 'NORMAL' | 'FULL'): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
-  // WAL lets readers go on while a writer imports; NORMAL sync is durable across process crashes in WAL mode.
+  // WAL lets readers go on while a writer imports. NORMAL sync is durable across process crashes in WAL mode,
+  // but the last commits before a power loss may be lost; FULL syncs every commit (SQLITE_SYNCHRONOUS).
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('cache_size = -65536');

@@ -46,7 +46,8 @@ async function log(
 
 export async function setPaperHidden(database: Database, actorId: string, paperId: string, hidden: boolean, reason: string | null = null): Promise<void> {
   await database.db.transaction().execute(async (trx) => {
-    const r = await trx.updateTable('papers').set({ hidden: hidden ? 1 : 0 }).where('id', '=', paperId).executeTakeFirst();
+    // modified_at moves so that search indexes (which poll for changed papers) drop or restore the paper.
+    const r = await trx.updateTable('papers').set({ hidden: hidden ? 1 : 0, modified_at: new Date().toISOString() }).where('id', '=', paperId).executeTakeFirst();
     if (!Number(r.numUpdatedRows)) throw notFound(`no paper ${paperId}`);
     await log(trx, actorId, hidden ? 'hide_paper' : 'unhide_paper', 'paper', paperId, reason);
   });

@@ -19,7 +19,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
-  const database = connect({ databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath });
+  const database = connect({ databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath, sqliteSynchronous: config.SQLITE_SYNCHRONOUS });
   const policy = options.schema ?? 'current';
   try {
     if (policy === 'create-if-empty' && (await createSchemaIfEmpty(database))) options.onSchemaCreated?.();

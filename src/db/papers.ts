@@ -10,8 +10,17 @@ export type PaperRow = Selectable<PapersTable>;
 /** A stored paper with the extra facts the store keeps beside the arXiv record. */
 export interface StoredPaper extends Paper {
   githubStars: number | null;
+  /** Keyphrases to show: the imported ones (Hugging Face ai_keywords), else those extracted at index time. */
   keywords: string[];
+  /** True when `keywords` were extracted from the paper's text rather than imported. */
+  keywordsExtracted: boolean;
   aiSummary: string | null;
+  /**
+   * One sentence of the abstract chosen at index time as its summary, for papers without an ai_summary (null
+   * until the index build derives it, and where ai_summary exists). Show `aiSummary ?? tldr`, labelled as
+   * extracted when it is the tldr.
+   */
+  tldr: string | null;
   createdAt: string;
   modifiedAt: string;
 }
@@ -35,11 +44,23 @@ export function rowToPaper(row: PaperRow): StoredPaper {
     codeUrl: row.code_url,
     projectUrl: row.project_url,
     githubStars: row.github_stars === null ? null : Number(row.github_stars),
-    keywords: row.keywords ? JSON.parse(row.keywords) : [],
+    ...shownKeywords(row),
     aiSummary: row.ai_summary,
+    tldr: row.ai_summary ? null : (row.tldr ?? null),
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
   };
+}
+
+function jsonList(text: string | null | undefined): string[] {
+  return text ? JSON.parse(text) : [];
+}
+
+function shownKeywords(row: PaperRow): { keywords: string[]; keywordsExtracted: boolean } {
+  const imported = jsonList(row.keywords);
+  if (imported.length) return { keywords: imported, keywordsExtracted: false };
+  const extracted = jsonList(row.derived_keywords);
+  return { keywords: extracted, keywordsExtracted: extracted.length > 0 };
 }
 
 function paperToColumns(p: Paper) {

@@ -24,9 +24,16 @@ export interface PapersTable {
   code_url: string | null;
   project_url: string | null;
   github_stars: number | null;
-  /** JSON array of keyphrases from a source (Hugging Face ai_keywords) or derived from the corpus. */
+  /** JSON array of keyphrases from a source (Hugging Face ai_keywords). */
   keywords: string | null;
   ai_summary: string | null;
+  /** Derived at index time (search/derive.ts): an extractive one-sentence summary, null where ai_summary exists. */
+  tldr: string | null;
+  /** Derived at index time: JSON array of keyphrases extracted from title and abstract. */
+  derived_keywords: string | null;
+  /** The extractor version and the paper's modified_at the derived columns were computed from (null: not yet). */
+  derived_version: number | null;
+  derived_from: string | null;
   /** Counters kept in step with the votes and comments tables (community issue), in the same transaction. */
   community_upvotes: Generated<number>;
   community_comments: Generated<number>;
@@ -158,6 +165,14 @@ export interface AppSecretsTable {
   name: string;
   value: string;
   created_at: string;
+}
+
+/** Shared rate-limit counters (migration 009): one row per limit, subject and fixed window. */
+export interface RateLimitHitsTable {
+  bucket: string;
+  hits: number;
+  /** When the window ends, in milliseconds since the epoch. */
+  expires_at: number;
 }
 
 /** Scheduler and harvest state (migration 002). */
@@ -294,6 +309,38 @@ export interface MailQueueTable {
   updated_at: string;
 }
 
+/** "Index any arXiv paper" (migration 008): one row per accepted request. */
+export interface IndexRequestsTable {
+  id: string;
+  arxiv_id: string;
+  /** Who is counted for the per-person limit: "user:ID" or "ip:ADDRESS", as the caller says. */
+  requester: string;
+  /** index | submission */
+  purpose: string;
+  /** JSON the purpose needs once the paper is stored (a submission: the submitter). */
+  payload: string | null;
+  /** queued | stored | missing | failed | submitted | rejected */
+  status: string;
+  created_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+/** One arXiv lookup per id, however many requests name it (migration 008). */
+export interface IndexFetchesTable {
+  arxiv_id: string;
+  /** queued | fetched | missing | failed */
+  status: string;
+  queued_at: string;
+  attempts: number;
+  finished_at: string | null;
+  error: string | null;
+}
+
+export interface IndexRequestLockTable {
+  name: string;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
@@ -319,6 +366,10 @@ export interface DB {
   subscriptions: SubscriptionsTable;
   digest_deliveries: DigestDeliveriesTable;
   mail_queue: MailQueueTable;
+  index_requests: IndexRequestsTable;
+  index_fetches: IndexFetchesTable;
+  index_request_lock: IndexRequestLockTable;
+  rate_limit_hits: RateLimitHitsTable;
 }
 
 export type { Generated };

@@ -76,6 +76,12 @@ export async function revokeSession(database: Database, userId: string, sessionI
   return Number(r.numDeletedRows) > 0;
 }
 
+/** Ends every session of a person but one (after a password change); returns how many ended. */
+export async function revokeOtherSessions(database: Database, userId: string, keepSessionId: string): Promise<number> {
+  const r = await database.db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepSessionId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 export async function revokeSessionByToken(database: Database, token: string): Promise<void> {
   await database.db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
 }
@@ -121,6 +127,17 @@ export async function revokeApiToken(database: Database, userId: string, tokenId
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** Revokes every live access token of a person; returns how many. */
+export async function revokeAllApiTokens(database: Database, userId: string, now = new Date()): Promise<number> {
+  const r = await database.db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now.toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export async function findApiTokenUser(database: Database, token: string, now = new Date()): Promise<User | null> {

@@ -95,8 +95,12 @@ export interface SignUpOutcome {
 /**
  * Records a sign-up without trusting it. A new (or unsubscribed) address gets a pending subscription; an
  * active address keeps its current preferences and gets the new ones parked until the owner confirms, so
- * nobody can change or restart someone else's digest by typing their address. A confirmation mail is due
- * at most once per address per window, decided by one compare-and-set on confirm_sent_at.
+ * nobody can change or restart someone else's digest by typing their address.
+ *
+ * What a confirmation link confirms is fixed when its mail goes out: the preferences (or parked change) and a
+ * fresh nonce are written together with the claim of the per-address mail window, in one compare-and-set. A sign-up
+ * inside the window changes nothing (no mail is due, so nobody could confirm it), and a later one replaces both, so
+ * the earlier link stops working instead of confirming someone else's choices.
  */
 export async function requestSubscription(database: Database, req: SignUpRequest): Promise<SignUpOutcome> {
   const nowIso = req.now.toISOString();
@@ -112,8 +116,8 @@ export async function requestSubscription(database: Database, req: SignUpRequest
       status: 'pending',
       ...preferenceColumns(req.preferences),
       pending_preferences: null,
-      confirm_nonce: randomId(16),
-      confirm_expires_at: expires,
+      confirm_nonce: null,
+      confirm_expires_at: null,
       confirm_sent_at: null,
       link_key: randomId(16),
       last_bounce_at: null,
@@ -126,23 +130,17 @@ export async function requestSubscription(database: Database, req: SignUpRequest
     .execute();
   const current = await database.db.selectFrom('subscriptions').selectAll().where('email_key', '=', emailKey).executeTakeFirstOrThrow();
   const kind: SignUpOutcome['kind'] = current.status === 'active' ? 'change' : 'subscribe';
-  // A live, unexpired nonce is kept so the link in an earlier mail still works; otherwise a fresh one.
-  const nonceAlive = current.confirm_nonce && current.confirm_expires_at && current.confirm_expires_at > nowIso;
-  const nonce = nonceAlive ? current.confirm_nonce! : randomId(16);
   const update =
     kind === 'change'
       ? { pending_preferences: JSON.stringify(req.preferences) }
       : { ...preferenceColumns(req.preferences), status: 'pending', pending_preferences: null, user_id: req.userId ?? current.user_id };
-  await database.db
-    .updateTable('subscriptions')
-    .set({ ...update, confirm_nonce: nonce, confirm_expires_at: expires, updated_at: nowIso })
-    .where('id', '=', current.id)
-    .execute();
   const windowStart = new Date(req.now.getTime() - req.mailWindowMs).toISOString();
   const claimed = await database.db
     .updateTable('subscriptions')
-    .set({ confirm_sent_at: nowIso })
+    .set({ ...update, confirm_nonce: randomId(16), confirm_expires_at: expires, confirm_sent_at: nowIso, updated_at: nowIso })
     .where('id', '=', current.id)
+    // The status read above still holds: an activation in between must not be overwritten by a 'subscribe' update.
+    .where('status', '=', current.status)
     .where((eb) => eb.or([eb('confirm_sent_at', 'is', null), eb('confirm_sent_at', '<=', windowStart)]))
     .executeTakeFirst();
   const subscription = (await getSubscription(database, current.id))!;

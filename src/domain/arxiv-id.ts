@@ -1,7 +1,8 @@
 // arXiv identifiers. Two schemes exist (https://info.arxiv.org/help/arxiv_identifier.html):
 //   new style since April 2007: YYMM.NNNN (until 2014) or YYMM.NNNNN, e.g. 2406.01234, optionally v3;
 //   old style before that:      archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001 or math.GT/0309136v2.
-// We store the id without its version and keep the version separately.
+// We store the id without its version and keep the version separately. parseArxivId also accepts the forms
+// people paste: arXiv abs/pdf/html URLs, the arXiv DOI, Hugging Face and alphaXiv paper URLs (see DECORATIONS).
 
 export class InvalidArxivIdError extends Error {
   override name = 'InvalidArxivIdError';
@@ -22,15 +23,35 @@ const NEW_STYLE = /^(\d{2})(\d{2})\.(\d{4,5})(?:v(\d+))?$/;
 // Archive names are lower case letters and hyphens; the optional subject class (math.GT) is upper case.
 const OLD_STYLE = /^([a-z]+(?:-[a-z]+)*)(\.[A-Z]{2})?\/(\d{2})(\d{2})(\d{3})(?:v(\d+))?$/;
 
-/** Strips what people paste around an id: URL prefixes, `arXiv:`, `.pdf`, whitespace. */
+// Where an identifier is pasted from: arXiv itself (abs, pdf, html; www. and export. mirrors), the arXiv DOI in
+// any of its spellings, Hugging Face and alphaXiv paper pages, the OAI identifier. Scheme and host are optional
+// ("arxiv.org/abs/…" typed by hand), so is a trailing query string, fragment or slash.
+const DECORATIONS: RegExp[] = [
+  /^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html|format)\//i,
+  /^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co|hf\.co)\/papers\//i,
+  /^(?:https?:\/\/)?(?:www\.)?alphaxiv\.org\/(?:[a-z]{2}\/)?(?:abs|overview|pdf)\//i,
+  /^(?:https?:\/\/)?(?:dx\.)?doi\.org\/10\.48550\/arxiv\./i,
+  /^doi:\s*10\.48550\/arxiv\./i,
+  /^10\.48550\/arxiv\./i,
+  /^arxiv:\s*/i,
+  /^oai:arxiv\.org:/i,
+];
+
+/** Strips what people paste around an id: URL prefixes, `arXiv:`, the DOI prefix, `.pdf`, whitespace. */
 function stripDecoration(input: string): string {
   let s = input.trim();
-  s = s.replace(/^https?:\/\/(www\.|export\.)?arxiv\.org\/(abs|pdf|html)\//i, '');
-  s = s.replace(/^https?:\/\/(www\.)?huggingface\.co\/papers\//i, '');
-  s = s.replace(/^arxiv:/i, '');
-  s = s.replace(/^oai:arxiv\.org:/i, '');
+  // A DOI URL is often pasted percent-encoded (10.48550%2FarXiv.…); an id never contains a percent sign.
+  if (s.includes('%')) {
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  }
+  s = s.replace(/[?#].*$/, '');
+  for (const prefix of DECORATIONS) s = s.replace(prefix, '');
+  s = s.replace(/\/+$/, '');
   s = s.replace(/\.pdf$/i, '');
-  s = s.replace(/[?#].*$/, '').replace(/\/+$/, '');
   return s;
 }
 
@@ -71,6 +92,18 @@ function parseVersion(v: string, input: string): number {
   return n;
 }
 
+/**
+ * The year and month in an id (YYMM in both schemes), or null for what is not an arXiv id. arXiv assigns the id
+ * when it announces version 1, so version 1 was submitted in that month or before it, never after.
+ */
+export function arxivIdMonth(input: string): { year: number; month: number } | null {
+  const parsed = tryParseArxivId(input);
+  if (!parsed) return null;
+  const yymm = parsed.scheme === 'new' ? parsed.id.slice(0, 4) : parsed.id.split('/')[1].slice(0, 4);
+  const yy = Number(yymm.slice(0, 2));
+  return { year: yy >= 91 ? 1900 + yy : 2000 + yy, month: Number(yymm.slice(2, 4)) };
+}
+
 /** Like parseArxivId, but null instead of an error. */
 export function tryParseArxivId(input: string): ArxivId | null {
   try {
@@ -82,6 +115,16 @@ export function tryParseArxivId(input: string): ArxivId | null {
 
 export function formatArxivId(id: ArxivId): string {
   return id.version ? `${id.id}v${id.version}` : id.id;
+}
+
+/**
+ * The ids a stored paper may carry for a parsed id: the id itself and, for an old-style id with a subject class
+ * (math.GT/0309136), the archive form arXiv itself uses (math/0309136), since the class is not part of the id.
+ */
+export function storedIdForms(id: ArxivId): string[] {
+  if (id.scheme !== 'old') return [id.id];
+  const withoutClass = id.id.replace(/^([a-z-]+)\.[A-Z]{2}\//, '$1/');
+  return withoutClass === id.id ? [id.id] : [withoutClass, id.id];
 }
 
 export function absUrl(id: string, version?: number | null): string {

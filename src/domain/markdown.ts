@@ -70,10 +70,12 @@ function safeHref(raw: string): string | null {
   }
 }
 
-// Runs on already escaped text: it only wraps existing characters in <strong>/<em>.
+// Runs on already escaped text: it only wraps existing characters in <strong>/<em>. The only < and > in it are
+// the tags added here, and no span may contain one, so emphasis never straddles another span's edge: tags
+// always nest ("_**a_**" stays partly literal instead of becoming <em><strong>a</em></strong>).
 function renderEmphasis(escaped: string): string {
   return escaped
-    .replace(/\*\*(?=\S)([^*]*?\S)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])/g, '$1<em>$2</em>')
-    .replace(/(^|[^\w])_(?=\S)([^_]*?\S)_(?!\w)/g, '$1<em>$2</em>');
+    .replace(/\*\*(?=[^\s<>])([^*<>]*?[^\s<>])\*\*/g, '<strong>$1</strong>')
+    .replace(/(^|[^\w*])\*(?=[^\s<>])([^*<>]*?[^\s<>])\*(?![\w*])/g, '$1<em>$2</em>')
+    .replace(/(^|[^\w])_(?=[^\s<>])([^_<>]*?[^\s<>])_(?!\w)/g, '$1<em>$2</em>');
 }

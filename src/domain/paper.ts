@@ -1,5 +1,5 @@
 // The Paper record every source is turned into, and the pure rules for validating and merging it.
-import { parseArxivId } from './arxiv-id.ts';
+import { arxivIdMonth, parseArxivId } from './arxiv-id.ts';
 import { detectLinks } from './links.ts';
 
 export interface PaperVersion {
@@ -186,6 +186,26 @@ function maxDefined(a: string | null, b: string | null): string | null {
   if (!a) return b;
   if (!b) return a;
   return a > b ? a : b;
+}
+
+/**
+ * When the paper was published on arXiv (ISO timestamp): version 1's submission when a source gave it, else
+ * the first announcement we saw, but never after the end of the month its id names. arXiv assigns the id when
+ * it announces version 1, so a later date belongs to a replacement or a re-listing (2402.01555 first reached
+ * the daily listings in 2025) or to a source that dated another version; the end of the id's month is then
+ * the closest date known to be true. Null only for ids without a month (never for a stored paper).
+ */
+export function publicationDate(paper: Pick<Paper, 'id' | 'submittedAt' | 'announcedOn' | 'versions'>): string | null {
+  const month = arxivIdMonth(paper.id);
+  if (!month) return null;
+  const lastDayOfIdMonth = new Date(Date.UTC(month.year, month.month, 0)).toISOString().slice(0, 10);
+  const bound = `${lastDayOfIdMonth}T00:00:00.000Z`;
+  const firstVersion = paper.versions.find((v) => v.version === 1)?.created || null;
+  const announced = paper.announcedOn ? `${paper.announcedOn}T00:00:00.000Z` : null;
+  const known = [firstVersion, paper.submittedAt, announced].find((d): d is string => !!d && !Number.isNaN(Date.parse(d)));
+  if (!known) return bound;
+  const iso = new Date(known).toISOString();
+  return iso.slice(0, 10) > lastDayOfIdMonth ? bound : iso;
 }
 
 /** True when the merge changed something worth writing. */

@@ -105,15 +105,20 @@ export async function* readLineChunks(file: string): AsyncGenerator<LineChunk> {
   if (last) yield { firstLine: lineNumber, lines: [last] };
 }
 
-/** The whole (decompressed) file as text, for formats that are one document per file. */
-export async function readWholeText(file: string, maxBytes: number): Promise<string> {
-  const blocks: Buffer[] = [];
+/** The (decompressed) file in blocks, for a document format read as a stream; refuses more than maxBytes. */
+export async function* readBlocks(file: string, maxBytes: number): AsyncGenerator<Buffer> {
   let size = 0;
   for await (const block of openDecompressed(file)) {
     size += (block as Buffer).length;
     if (size > maxBytes) throw new UnusableInputError(`larger than ${maxBytes} bytes, too large for a single-document format`);
-    blocks.push(block as Buffer);
+    yield block as Buffer;
   }
+}
+
+/** The whole (decompressed) file as text, for formats that are one document per file. */
+export async function readWholeText(file: string, maxBytes: number): Promise<string> {
+  const blocks: Buffer[] = [];
+  for await (const block of readBlocks(file, maxBytes)) blocks.push(block);
   return Buffer.concat(blocks).toString('utf8');
 }
 

@@ -3,11 +3,11 @@
 // (read-worker.ts), so that parsing and validating overlap with writing to the store.
 import { normalizePaper, type DailyEntry, type Paper, type PaperInput } from '../domain/paper.ts';
 import { dayFromFileName, type FormatName } from './detect.ts';
-import { describeReadError, readLineChunks, readWholeText } from './files.ts';
+import { describeReadError, readBlocks, readLineChunks, readWholeText } from './files.ts';
 import { parseAtomFeed } from './formats/arxiv-atom.ts';
 import { parseListingLine } from './formats/daily-listing.ts';
 import { UnusableInputError } from './formats/errors.ts';
-import { parseHfDailyResponse } from './formats/hf-daily.ts';
+import { HfDailyReader } from './formats/hf-daily.ts';
 import { parseKaggleLine } from './formats/kaggle-snapshot.ts';
 import { parseOaiPmhResponse } from './formats/oai-pmh.ts';
 
@@ -27,7 +27,8 @@ export type SourceMessage =
   | { type: 'events'; events: SourceEvent[] }
   | { type: 'unusable'; index: number; reason: string };
 
-// A single API response (OAI page, Atom page, HF day) is a few MB; this bounds a mislabelled huge file.
+// A single API response (OAI page, Atom page, HF day) is a few MB; this bounds a mislabelled huge file. Hugging
+// Face days are read as a stream, so for them it bounds time, not memory.
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 /** Reads the files in order. A file that cannot be read is reported after the records read before the damage. */
@@ -39,13 +40,24 @@ export async function* readSources(files: PlannedFile[]): AsyncGenerator<SourceM
       continue;
     }
     try {
-      const events = format === 'kaggle' || format === 'listing' ? lineEvents(file, format) : documentEvents(file, format);
+      const events =
+        format === 'kaggle' || format === 'listing' ? lineEvents(file, format) : format === 'hf-daily' ? hfDailyEvents(file) : documentEvents(file, format);
       for await (const chunk of events) yield { type: 'events', events: chunk };
     } catch (e) {
-      if (!(e instanceof UnusableInputError) && !isReadError(e)) throw e;
-      yield { type: 'unusable', index, reason: e instanceof UnusableInputError ? e.message : describeReadError(e) };
+      if (!(e instanceof UnusableInputError) && !(e instanceof RangeError) && !isReadError(e)) throw e;
+      yield { type: 'unusable', index, reason: unusableReason(e) };
     }
   }
+}
+
+/**
+ * A RangeError is a limit of the runtime reached by one file's content (a stack overflow in a parser, a string
+ * too long for V8): that file is unusable, the import goes on.
+ */
+function unusableReason(e: unknown): string {
+  if (e instanceof UnusableInputError) return e.message;
+  if (e instanceof RangeError) return `too large or too deeply nested to read (${e.message})`;
+  return describeReadError(e);
 }
 
 function isReadError(e: unknown): boolean {
@@ -77,14 +89,21 @@ async function* lineEvents(file: string, format: 'kaggle' | 'listing'): AsyncGen
   }
 }
 
-async function* documentEvents(file: string, format: 'oai' | 'atom' | 'hf-daily'): AsyncGenerator<SourceEvent[]> {
-  const text = await readWholeText(file, MAX_DOCUMENT_BYTES);
-  if (format === 'hf-daily') {
-    yield parseHfDailyResponse(text, dayFromFileName(file)).map((item, i) =>
-      'error' in item ? { kind: 'error', where: `record ${i + 1}`, reason: item.error } : validated(`record ${i + 1}`, () => item.paper, item.entry),
-    );
-    return;
+/** A Hugging Face day, read as a stream of records: memory stays at one block's records whatever the file holds. */
+async function* hfDailyEvents(file: string): AsyncGenerator<SourceEvent[]> {
+  const reader = new HfDailyReader(dayFromFileName(file));
+  let record = 0;
+  for await (const block of readBlocks(file, MAX_DOCUMENT_BYTES)) {
+    yield reader.write(block).map((item): SourceEvent => {
+      const where = `record ${++record}`;
+      return 'error' in item ? { kind: 'error', where, reason: item.error } : validated(where, () => item.paper, item.entry);
+    });
   }
+  reader.end();
+}
+
+async function* documentEvents(file: string, format: 'oai' | 'atom'): AsyncGenerator<SourceEvent[]> {
+  const text = await readWholeText(file, MAX_DOCUMENT_BYTES);
   if (format === 'oai') {
     const response = parseOaiPmhResponse(text);
     if (response.error && response.error.code !== 'noRecordsMatch') {

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { JobCounts } from '../db/jobs.ts';
 import { harvestListing } from '../ingest/arxiv-listing.ts';
 import { harvestOai } from '../ingest/arxiv-oai.ts';
+import { processIndexQueue } from '../ingest/index-queue.ts';
 import { refreshGithubStars } from '../ingest/github.ts';
 import { syncHfDailyPapers } from '../ingest/hf-sync.ts';
 import { runDigestJob } from '../mail/digest-job.ts';
@@ -14,7 +15,7 @@ import type { Services } from '../services.ts';
 import { parseScheduleOverrides } from './slots.ts';
 
 /** The services jobs run with. */
-export type JobServices = Pick<Services, 'config' | 'database' | 'logger' | 'clock' | 'http' | 'mail' | 'mailQueue'>;
+export type JobServices = Pick<Services, 'config' | 'database' | 'logger' | 'clock' | 'http' | 'mail' | 'mailQueue' | 'search'>;
 
 /** What a job gets: the services, this run's stop signal and progress reporter, and `harvest --from`. */
 export interface JobContext extends JobServices {
@@ -53,6 +54,15 @@ export const jobs: JobDefinition[] = [
     lease: 'arxiv',
     enabled: () => true,
     run: (ctx) => harvestListing(ctx),
+  },
+  {
+    name: 'index-requests',
+    summary: 'papers people asked to index (and submissions of papers not stored yet): one arXiv API lookup per 50 queued ids',
+    // Every minute: the request page promises the paper within a minute or two of asking.
+    schedule: '* * * * *',
+    lease: 'index-requests',
+    enabled: () => true,
+    run: (ctx) => processIndexQueue(ctx),
   },
   {
     name: 'github-stars',

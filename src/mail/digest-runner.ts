@@ -50,7 +50,7 @@ import { TopicIndex } from './topics.ts';
 import { MailDeliveryError, messageIdHost, type MailTransport, type OutgoingMail } from './transport.ts';
 
 /** What a digest run uses: its settings (DIGEST_*), BASE_URL, the data dir and the secret come from the configuration. */
-export type DigestRunServices = Pick<Services, 'config' | 'database' | 'mail' | 'logger' | 'clock'>;
+export type DigestRunServices = Pick<Services, 'config' | 'database' | 'mail' | 'logger' | 'clock' | 'search'>;
 
 interface DigestRunSettings {
   /** Parallel sends (a little above the SMTP pool size keeps every connection busy). */
@@ -177,7 +177,12 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
     const key = `${period.frequency}/${period.key}`;
     let c = contents.get(key);
     if (!c) {
-      c = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending) }));
+      c = loadPeriodPapers(ctx.database, period).then(async (trending) => {
+        const index = new TopicIndex(trending, ctx.search);
+        // Every interest of this run's subscribers in one search; a subscriber outside them is prepared on delivery.
+        await index.prepare(subscribers.flatMap((s) => s.preferences.interests));
+        return { period, trending, index };
+      });
       contents.set(key, c);
     }
     return c;
@@ -199,7 +204,9 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
     const subs = await subscriptionsByIds(ctx.database, planned.map((p) => p.subscriptionId));
     for (const p of planned) {
       const sub = subs.get(p.subscriptionId)!;
-      const { rendered, paperIds } = composeDigest(await contentFor(p.period), sub, links, baseUrl, host);
+      const content = await contentFor(p.period);
+      await content.index.prepare(sub.preferences.interests);
+      const { rendered, paperIds } = composeDigest(content, sub, links, baseUrl, host);
       const row = existing.get(deliveryKey(p.subscriptionId, p.periodKey));
       summary.dryRun.push({ email: sub.email, period: p.periodKey, subject: rendered.subject, paperIds, state: row ? `already ${row.status}` : 'would send' });
     }
@@ -283,6 +290,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
     const attempts = Number(row.attempts);
     try {
       const content = await contentFor(periodFromKey(row.frequency as Frequency, row.period_key));
+      await content.index.prepare(sub.preferences.interests);
       const { mail, paperIds } = composeDigest(content, sub, links, baseUrl, host);
       mail.messageId = row.message_id;
       const result = await ctx.mail.send(mail, { onHandOff: () => journal.record({ key, attempt: attempts }) });

@@ -31,8 +31,12 @@ function base64Lines(content: string): string {
   return lines.join(CRLF);
 }
 
-/** RFC 2047 encoded words of at most 45 UTF-8 bytes each (60 base64 characters), never splitting a character. */
-function encodedWords(value: string): string {
+/**
+ * RFC 2047 encoded words of at most 45 UTF-8 bytes each (60 base64 characters), never splitting a character, one
+ * per folded line; or separated by spaces for a caller that folds the line itself (fold() would otherwise fold
+ * an already folded line again and leave an empty line, which ends the header section).
+ */
+function encodedWords(value: string, separator = `${CRLF} `): string {
   const words: string[] = [];
   let chunk = '';
   let bytes = 0;
@@ -47,7 +51,7 @@ function encodedWords(value: string): string {
     bytes += size;
   }
   if (chunk) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(`${CRLF} `);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(separator);
 }
 
 /** Folds a printable ASCII header at spaces so lines stay near 78 characters (a single long word stays whole). */
@@ -79,7 +83,8 @@ function unstructured(name: string, value: string): string {
 
 function mailbox(m: Mailbox): string {
   if (!m.name) return m.address;
-  if (!plain(m.name)) return `${encodedWords(m.name)} <${m.address}>`;
+  // buildMime folds address headers itself.
+  if (!plain(m.name)) return `${encodedWords(m.name, ' ')} <${m.address}>`;
   const phrase = SPECIALS.test(m.name) ? `"${m.name.replace(/[\\"]/g, '\\$&')}"` : m.name;
   return `${phrase} <${m.address}>`;
 }

@@ -1,11 +1,16 @@
 // The search engine over one snapshot of the papers: pure in-memory retrieval (lexical top-k, semantic
 // nearest neighbours, hybrid rerank), no I/O. The service builds one from the database; eval and the benchmark
 // build one from files.
-import { bm25Idf, buildLexicalIndex, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, documentFrequency, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
+import { bm25Idf, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, documentFrequency, LexicalIndexBuilder, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
+import { rankSegments, similarInSegments } from './segments.ts';
 import { DocCursor } from './lexical/postings.ts';
 import type { RelatedTerm } from './semantic/embedder.ts';
 import { allowedCount, conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
+import { AuthorIndex, AuthorIndexBuilder, type AuthorIndexData } from './names/author-index.ts';
+import { docMask, nameDocs } from './names/query-names.ts';
 import { PaperIds } from './paper-ids.ts';
+import { buildSpellingData, SpellingDictionary, spellingMinDf, type SpellingData } from './spelling/dictionary.ts';
+import { SurfaceWordCounter } from './spelling/surface-words.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
 import { ANN_MIN_DOCS } from './semantic/prepare.ts';
 import type { QuantizedVectors } from './semantic/quantized.ts';
@@ -60,8 +65,6 @@ export interface RankedDocs {
 /** Up to this many candidate documents, an exact scan (about 2 ms per 10,000 papers) replaces the ANN graph. */
 const EXACT_SCAN_MAX = ANN_MIN_DOCS;
 
-const EMPTY: RankedDocs = { docs: [], scores: [], lexical: [], semantic: [], total: 0 };
-
 /** Days since 1970-01-01 for a YYYY-MM-DD string, or -1. */
 function dayNumber(day: string | null): number {
   if (!day || !/^\d{4}-\d{2}-\d{2}/.test(day)) return -1;
@@ -69,46 +72,112 @@ function dayNumber(day: string | null): number {
   return Number.isNaN(t) ? -1 : Math.floor(t / 86_400_000);
 }
 
+/** Document number → paper id, day (days since 1970, -1 unknown) and year (0 unknown). */
+export interface DocTable {
+  ids: PaperIds;
+  days: Int32Array;
+  years: Int16Array;
+}
+
+export function docTable(docs: readonly { id: string; day: string | null }[]): DocTable {
+  return {
+    ids: PaperIds.from(docs.map((d) => d.id)),
+    days: Int32Array.from(docs, (d) => dayNumber(d.day)),
+    years: Int16Array.from(docs, (d) => (d.day && /^\d{4}/.test(d.day) ? Number(d.day.slice(0, 4)) : 0)),
+  };
+}
+
+/**
+ * What a build counts besides the postings: the surface words of titles and abstracts with their paper counts
+ * (the spelling dictionary, spelling/) and the author names as units (names/). Plain typed arrays and strings,
+ * stored in the snapshot as sections of their own.
+ */
+export interface Vocabulary {
+  spelling: SpellingData;
+  authorNames: AuthorIndexData;
+}
+
+/** The lexical index and the vocabulary of the same documents, each analysed once. */
+export function buildIndexes(docs: Iterable<EngineDoc>, params: Bm25Params = DEFAULT_BM25): { lexical: LexicalIndex; vocabulary: Vocabulary } {
+  const builder = new LexicalIndexBuilder(params);
+  const words = new SurfaceWordCounter();
+  const names = new AuthorIndexBuilder();
+  for (const doc of docs) {
+    names.add(builder.add(doc, words.add), doc.authors);
+    words.nextPaper();
+  }
+  const lexical = builder.build();
+  return { lexical, vocabulary: { spelling: buildSpellingData(words.entries(spellingMinDf(lexical.docCount))), authorNames: names.build() } };
+}
+
+const EMPTY_VOCABULARY: Vocabulary = {
+  spelling: buildSpellingData([]),
+  authorNames: { keys: new Float64Array(0), offsets: new Uint32Array(1), docs: new Int32Array(0) },
+};
+
+/** A query word or word pair as one index knows it: its term number there and its query weight. */
+export interface QueryCandidate extends QueryTerm {
+  text: string;
+}
+
 export class SearchEngine {
   readonly ids: PaperIds;
   readonly days: Int32Array;
   readonly years: Int16Array;
+  /** Author names as units (names/): free-text name lookups and `author:"Full Name"`. */
+  readonly authorNames: AuthorIndex;
+  /** The spelling dictionary of these documents (spelling/). */
+  readonly spelling: SpellingDictionary;
 
   constructor(
     readonly lexical: LexicalIndex,
-    docs: { id: string; day: string | null }[],
+    docs: DocTable | readonly { id: string; day: string | null }[],
     /** One unit vector per document, or null when there is no embedder. */
     public vectors: QuantizedVectors | null,
     public vectorIndex: VectorIndex | null = null,
     readonly hybrid: HybridParams = DEFAULT_HYBRID,
+    /** Left out for an engine that only ranks: no spelling words, no author names as units. */
+    readonly vocabulary: Vocabulary = EMPTY_VOCABULARY,
   ) {
-    this.ids = PaperIds.from(docs.map((d) => d.id));
-    this.days = Int32Array.from(docs, (d) => dayNumber(d.day));
-    this.years = Int16Array.from(docs, (d) => (d.day && /^\d{4}/.test(d.day) ? Number(d.day.slice(0, 4)) : 0));
+    const table = 'ids' in docs ? docs : docTable(docs);
+    this.ids = table.ids;
+    this.days = table.days;
+    this.years = table.years;
+    this.authorNames = new AuthorIndex(vocabulary.authorNames);
+    this.spelling = new SpellingDictionary(vocabulary.spelling);
   }
 
   static build(docs: EngineDoc[], params: Bm25Params = DEFAULT_BM25, hybrid: HybridParams = DEFAULT_HYBRID): SearchEngine {
-    const index = buildLexicalIndex(docs, params);
-    return new SearchEngine(index, docs, null, null, hybrid);
+    const { lexical, vocabulary } = buildIndexes(docs, params);
+    return new SearchEngine(lexical, docs, null, null, hybrid, vocabulary);
   }
 
   get docCount(): number {
     return this.ids.count;
   }
 
-  /** Documents passing the query's filters and phrases, or null when it has none. Empty (all zero) when none pass. */
-  allowedDocs(parsed: ParsedQuery): Uint8Array | null {
+  /**
+   * Documents passing the query's filters and phrases (and `within`, when given), or null when there is nothing to
+   * pass. Empty (all zero) when none pass. `pairKnown` says whether the collection has a phrase's word pair
+   * (default: whether this index has postings for it); an unknown pair is checked as its two words.
+   */
+  allowedDocs(parsed: ParsedQuery, pairKnown?: (pair: string) => boolean, within: Uint8Array | null = null): Uint8Array | null {
     const ix = this.lexical;
     const id = (t: string) => lookupTerm(ix, t) ?? -1;
-    let allowed: Uint8Array | null = null;
+    let allowed: Uint8Array | null = within ? within.slice() : null;
     const f = parsed.filters;
     if (f.categories.length) allowed = disjunction(ix, f.categories.map((c) => id(CATEGORY_PREFIX + c)), allowed);
-    for (const words of f.authors) allowed = conjunction(ix, words.map((w) => id(AUTHOR_PREFIX + w)), allowed);
+    f.authors.forEach((words, i) => {
+      // A full name is matched as a unit ("Wei He" is not any Wei with any He); a single word as a word of a name.
+      const named = nameDocs(f.authorText[i] ?? '', this.authorNames);
+      allowed = named ? docMask(this.docCount, named.docs, allowed) : conjunction(ix, words.map((w) => id(AUTHOR_PREFIX + w)), allowed);
+    });
     for (const phrase of parsed.phrases) {
       // A pair without postings (a large corpus drops pairs seen once) is checked as its two words instead.
       const need = phrase.flatMap((pair) => {
         const p = id(pair);
-        return p >= 0 && ix.offsets[p + 1] > ix.offsets[p] ? [p] : pair.split(' ').map(id);
+        const known = pairKnown ? pairKnown(pair) : p >= 0 && ix.offsets[p + 1] > ix.offsets[p];
+        return known ? [p] : pair.split(' ').map(id);
       });
       allowed = conjunction(ix, need, allowed);
     }
@@ -122,25 +191,38 @@ export class SearchEngine {
     return allowed;
   }
 
+  /** The query's words and word pairs that this index knows, with their weights, unpruned. */
+  queryCandidates(parsed: ParsedQuery): { words: QueryCandidate[]; pairs: QueryCandidate[] } {
+    const ix = this.lexical;
+    const words: QueryCandidate[] = [];
+    const pairs: QueryCandidate[] = [];
+    for (const [text, weight] of parsed.terms) {
+      const term = ix.termIds.get(text);
+      if (term !== undefined) words.push({ text, term, weight });
+    }
+    for (const [text, weight] of parsed.bigrams) {
+      const term = lookupTerm(ix, text);
+      if (term !== undefined) pairs.push({ text, term, weight });
+    }
+    return { words, pairs };
+  }
+
   /**
    * Query terms with weights. Long queries (a pasted abstract) keep only their `longQueryTerms` most selective
    * terms: the common ones add little to the ranking but dominate the cost (docs/decisions/0004-search-topk.md).
    */
   queryTerms(parsed: ParsedQuery): QueryTerm[] {
-    const ix = this.lexical;
-    const words: QueryTerm[] = [];
-    const pairs: QueryTerm[] = [];
-    for (const [t, w] of parsed.terms) {
-      const id = ix.termIds.get(t);
-      if (id !== undefined) words.push({ term: id, weight: w });
-    }
-    for (const [t, w] of parsed.bigrams) {
-      const id = lookupTerm(ix, t);
-      if (id !== undefined) pairs.push({ term: id, weight: w });
-    }
+    const { words, pairs } = this.queryCandidates(parsed);
     const { longQueryTerms: max, longQueryPostings: share } = this.hybrid;
-    const budget = share * ix.docCount;
-    return pruneLongQuery(ix, words, max, budget).concat(pruneLongQuery(ix, pairs, Math.ceil(max / 2), budget));
+    const budget = share * this.lexical.docCount;
+    const strip = (q: QueryTerm[]) => q.map(({ term, weight }) => ({ term, weight }));
+    return strip(pruneLongQuery(this.lexical, words, max, budget)).concat(strip(pruneLongQuery(this.lexical, pairs, Math.ceil(max / 2), budget)));
+  }
+
+  /** BM25's idf of a word or pair in this index (undefined when it has no postings here). */
+  idf(term: string): number | undefined {
+    const id = lookupTerm(this.lexical, term);
+    return id === undefined ? undefined : bm25Idf(this.lexical.docCount, documentFrequency(this.lexical, id));
   }
 
   /** The k best for the query's terms (from queryTerms), with the number of papers matching any of its words. */
@@ -201,83 +283,49 @@ export class SearchEngine {
     return { docs: Array.from(top.docs), scores: Array.from(top.scores) };
   }
 
-  /**
-   * Ranked documents for a parsed query: the best `k` (offset included by the caller). `related` gives a query
-   * word's close relatives (the embedder's word neighbours) for the hybrid rerank.
-   */
-  rank(parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null, related?: RelatedTerms): RankedDocs {
-    // A query with no known word embeds to the zero vector: it means nothing, not "everything equally".
-    const queryVector = vector && vector.some((x) => x !== 0) ? vector : null;
-    const allowed = this.allowedDocs(parsed);
-    const q = this.queryTerms(parsed);
-    if (!q.length || (mode === 'semantic' && queryVector)) {
-      if (mode !== 'lexical' && queryVector && parsed.text) {
-        const near = this.nearest(queryVector, k, allowed);
-        const total = allowed ? allowedCount(allowed) : this.docCount;
-        return { docs: near.docs, scores: near.scores, lexical: near.docs.map(() => undefined), semantic: near.scores, total };
-      }
-      if (!q.length && allowed && hasFilters(parsed)) return this.newestAllowed(allowed, k);
-      return EMPTY;
-    }
-    const useSemantic = mode === 'hybrid' && queryVector !== null && this.vectors !== null;
-    const lexical = this.lexicalTopK(parsed, q, useSemantic ? Math.max(k, this.hybrid.poolSize) : k, allowed);
-    if (!useSemantic) {
-      const docs = [...lexical.docs].slice(0, k);
-      const scores = [...lexical.scores].slice(0, k);
-      return { docs, scores, lexical: scores, semantic: docs.map(() => undefined), total: lexical.total };
-    }
-    // Hybrid: rerank the lexical pool plus the nearest papers by meaning with a blend of z-scores.
-    const pool = new Map<number, number>();
-    lexical.docs.forEach((d, i) => pool.set(d, lexical.scores[i]));
-    if (this.hybrid.semanticCandidates > 0) {
-      for (const d of this.nearest(queryVector!, this.hybrid.semanticCandidates, allowed).docs) {
-        if (!pool.has(d)) pool.set(d, this.scoreDoc(q, d));
-      }
-    }
-    const docs = [...pool.keys()];
-    const lex = docs.map((d) => pool.get(d)!);
-    const sem = docs.map((d) => this.cosine(queryVector!, d));
-    // A query word the paper lacks but says otherwise counts as part of an occurrence (relatedWordMatch).
-    const u = this.hybrid.relatedWeight;
-    const credited = related && u > 0 ? this.relatedWordMatch(parsed, q, docs, related).map((x, i) => lex[i] + u * x) : lex;
-    const zl = zScores(credited);
-    const zs = zScores(sem);
-    const w = this.hybrid.semanticWeight;
-    const blended = docs.map((_, i) => zl[i] + w * zs[i]);
-    const order = docs.map((_, i) => i).sort((a, b) => blended[b] - blended[a] || docs[a] - docs[b]).slice(0, k);
-    return {
-      docs: order.map((i) => docs[i]),
-      scores: order.map((i) => blended[i]),
-      lexical: order.map((i) => lex[i]),
-      semantic: order.map((i) => sem[i]),
-      total: Math.max(lexical.total, pool.size),
-    };
+  /** Filter-only queries (author:…, category:…): the allowed papers, newest first, at most k. */
+  newestAllowed(allowed: Uint8Array, k: number): { docs: number[]; total: number } {
+    const docs: number[] = [];
+    for (let d = 0; d < allowed.length; d++) if (allowed[d]) docs.push(d);
+    docs.sort((a, b) => this.days[b] - this.days[a] || b - a);
+    return { docs: docs.slice(0, k), total: docs.length };
   }
 
   /**
-   * For each document, the query words it lacks but says in other words: for every query word (of those
-   * queryTerms kept) that the document does not contain, the best s² · idf(r) over the word's relatives r that it
-   * does contain, s being their similarity. The relative counts as an occurrence of itself, discounted by s², so a
-   * common stand-in ("cancer" for "carcinoma") earns little and a document containing every query word earns
-   * nothing here (BM25 already counts those). Squaring keeps loose relatives from adding up to a match.
+   * Ranked documents for a parsed query (within the `within` documents, when given): the best `k` (offset included
+   * by the caller). `related` gives a query word's close relatives (the embedder's word neighbours) for the hybrid
+   * rerank. The ranking itself is segments.ts's, over this engine alone (the service ranks a base and its delta
+   * together).
    */
-  relatedWordMatch(parsed: ParsedQuery, q: QueryTerm[], docs: number[], related: RelatedTerms): number[] {
+  rank(parsed: ParsedQuery, mode: SearchMode, k: number, vector: Float32Array | null, related?: RelatedTerms, within: Uint8Array | null = null): RankedDocs {
+    return rankSegments([{ engine: this, offset: 0, live: null }], parsed, mode, k, vector, related, within);
+  }
+
+  /**
+   * For each document, the query words it lacks but says in other words: for every kept query word that the
+   * document does not contain, the best s² · idf(r) over the word's relatives r that it does contain, s being
+   * their similarity. The relative counts as an occurrence of itself, discounted by s², so a common stand-in
+   * ("cancer" for "carcinoma") earns little and a document containing every query word earns nothing here (BM25
+   * already counts those). Squaring keeps loose relatives from adding up to a match. `idf` defaults to this
+   * index's own; a delta segment is given the statistics its impacts were computed with.
+   */
+  relatedWordMatch(keptWords: Iterable<string>, docs: number[], related: RelatedTerms, idf: (term: string) => number | undefined = (t) => this.idf(t)): number[] {
     const ix = this.lexical;
     const order = docs.map((_, i) => i).sort((a, b) => docs[a] - docs[b]);
     const scores = new Array<number>(docs.length).fill(0);
     const has = new Uint8Array(docs.length);
     const best = new Float64Array(docs.length);
     const cursor = new DocCursor(ix);
-    const kept = new Set(q.map((t) => t.term));
-    for (const text of parsed.terms.keys()) {
+    for (const text of keptWords) {
       const term = ix.termIds.get(text);
-      if (term === undefined || !kept.has(term)) continue;
-      markPresent(cursor.open(term), docs, order, has);
+      if (term === undefined) has.fill(0);
+      else markPresent(cursor.open(term), docs, order, has);
       best.fill(0);
       for (const r of related(text)) {
         const id = ix.termIds.get(r.term);
-        if (id === undefined) continue;
-        const credit = r.similarity * r.similarity * bm25Idf(ix.docCount, documentFrequency(ix, id));
+        const relativeIdf = id === undefined ? undefined : idf(r.term);
+        if (id === undefined || relativeIdf === undefined) continue;
+        const credit = r.similarity * r.similarity * relativeIdf;
         cursor.open(id);
         for (const i of order) {
           if (has[i] || credit <= best[i]) continue;
@@ -290,22 +338,9 @@ export class SearchEngine {
     return scores;
   }
 
-  /** Filter-only queries (author:…, category:…): the matching papers, newest first. */
-  private newestAllowed(allowed: Uint8Array, k: number): RankedDocs {
-    const docs: number[] = [];
-    for (let d = 0; d < allowed.length; d++) if (allowed[d]) docs.push(d);
-    docs.sort((a, b) => this.days[b] - this.days[a] || b - a);
-    const top = docs.slice(0, k);
-    return { docs: top, scores: top.map(() => 0), lexical: top.map(() => undefined), semantic: top.map(() => undefined), total: docs.length };
-  }
-
   /** Papers nearest in meaning to a stored paper. */
   similar(id: string, k: number): { id: string; score: number }[] {
-    const doc = this.ids.doc(id);
-    if (doc === undefined || !this.vectors) return [];
-    const v = this.vectors.vector(doc);
-    const near = this.nearest(v, k, null, doc);
-    return near.docs.map((d, i) => ({ id: this.ids.id(d), score: near.scores[i] }));
+    return similarInSegments([{ engine: this, offset: 0, live: null }], id, k).map((x) => ({ id: this.ids.id(x.doc), score: x.score }));
   }
 }
 
@@ -341,15 +376,20 @@ const MIN_LONG_QUERY_TERMS = 8;
  * lists back in and dominate the cost while adding little to the ranking (docs/decisions/0004-search-topk.md).
  * Short queries are returned unchanged.
  */
-export function pruneLongQuery(ix: LexicalIndex, q: QueryTerm[], maxTerms: number, maxPostings = Infinity): QueryTerm[] {
+export function pruneLongQuery<T extends QueryTerm>(ix: LexicalIndex, q: T[], maxTerms: number, maxPostings = Infinity): T[] {
+  return pruneTerms(q, maxTerms, maxPostings, (t) => ix.maxImpact[t.term], (t) => ix.offsets[t.term + 1] - ix.offsets[t.term], (a, b) => a.term - b.term);
+}
+
+/** pruneLongQuery over terms described by an upper bound, a posting count and a tie order (several indexes at once). */
+export function pruneTerms<T extends { weight: number }>(q: T[], maxTerms: number, maxPostings: number, bound: (t: T) => number, df: (t: T) => number, tie: (a: T, b: T) => number): T[] {
   if (q.length <= maxTerms) return q;
-  const kept: QueryTerm[] = [];
+  const kept: T[] = [];
   let postings = 0;
-  for (const t of [...q].sort((a, b) => ix.maxImpact[b.term] - ix.maxImpact[a.term] || a.term - b.term)) {
-    const df = ix.offsets[t.term + 1] - ix.offsets[t.term];
-    if (kept.length === maxTerms || (kept.length >= MIN_LONG_QUERY_TERMS && postings + df > maxPostings)) break;
-    postings += df;
-    kept.push({ term: t.term, weight: 1 + Math.log(t.weight) });
+  for (const t of [...q].sort((a, b) => bound(b) - bound(a) || tie(a, b))) {
+    const n = df(t);
+    if (kept.length === maxTerms || (kept.length >= MIN_LONG_QUERY_TERMS && postings + n > maxPostings)) break;
+    postings += n;
+    kept.push({ ...t, weight: 1 + Math.log(t.weight) });
   }
   return kept;
 }

@@ -21,7 +21,8 @@ export interface ParsedQuery {
   phrases: string[][];
   /** Single terms that must match (one-word quoted phrases). */
   required: string[];
-  filters: { categories: string[]; yearFrom?: number; yearTo?: number; authors: string[][] };
+  /** authors[i] are the normalised words of author filter i, authorText[i] its value as typed (for name matching). */
+  filters: { categories: string[]; yearFrom?: number; yearTo?: number; authors: string[][]; authorText: string[] };
   /** The analysed words of each phrase, for display. */
   phraseTerms: string[][];
 }
@@ -44,13 +45,16 @@ function parseYears(v: string, into: ParsedQuery['filters']): void {
 
 export function parseQuery(raw: string, extra: SearchFilters = {}): ParsedQuery {
   let q = String(raw ?? '').slice(0, MAX_QUERY_CHARS).replace(CONTROL, ' ');
-  const filters: ParsedQuery['filters'] = { categories: [], authors: [] };
+  const filters: ParsedQuery['filters'] = { categories: [], authors: [], authorText: [] };
   q = q.replace(FIELD, (_all, lead: string, field: string, value: string) => {
     const v = unquote(value);
     const f = field.toLowerCase();
     if (f === 'author' || f === 'au') {
       const words = nameWords(v);
-      if (words.length) filters.authors.push(words);
+      if (words.length) {
+        filters.authors.push(words);
+        filters.authorText.push(v);
+      }
     } else if (f === 'category' || f === 'cat') {
       if (/^[A-Za-z-]+(\.[A-Za-z-]+)?$/.test(v)) filters.categories.push(v.toLowerCase());
     } else {
@@ -61,7 +65,10 @@ export function parseQuery(raw: string, extra: SearchFilters = {}): ParsedQuery 
   for (const c of extra.categories ?? []) if (/^[A-Za-z-]+(\.[A-Za-z-]+)?$/.test(c)) filters.categories.push(c.toLowerCase());
   if (extra.author) {
     const words = nameWords(extra.author);
-    if (words.length) filters.authors.push(words);
+    if (words.length) {
+      filters.authors.push(words);
+      filters.authorText.push(extra.author);
+    }
   }
   if (extra.yearFrom !== undefined && Number.isFinite(extra.yearFrom)) filters.yearFrom = Math.max(filters.yearFrom ?? 0, extra.yearFrom);
   if (extra.yearTo !== undefined && Number.isFinite(extra.yearTo)) filters.yearTo = Math.min(filters.yearTo ?? 9999, extra.yearTo);

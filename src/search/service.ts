@@ -1,23 +1,39 @@
-// SearchService over the system of record: a per-process in-memory engine derived from the papers table
-// (SQLite or PostgreSQL alike), rebuilt when papers change (papers.modified_at / count), with vectors and the
-// ANN graph cached under <data dir>/search. Lexical search is available as soon as the lexical index is built;
-// the semantic side joins when the embedder and vectors are ready. With `buildWorker` set (serve), builds run in a
-// worker thread (worker-build.ts) so the app keeps answering while they run. src/services.ts creates one per
-// process.
+// SearchService over the system of record (SQLite or PostgreSQL alike): a base index loaded from the snapshot
+// under <data dir>/search/index (snapshot.ts), plus a small delta of the papers added, changed or hidden since it
+// was built (delta.ts), kept current by polling papers.modified_at. A full build runs only when there is no
+// usable snapshot, when the delta has grown past its merge threshold, or on `paperfeed index`; one process per
+// snapshot directory builds it (under a database lease) and every process sharing the directory loads what it
+// wrote. With `buildWorker` set (serve), builds run in a worker thread (worker-build.ts) so the app keeps
+// answering. src/services.ts creates one per process. docs/search.md ("Persistence and incremental updates") has the whole design.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { ConnectOptions, Database } from '../db/connect.ts';
+import { acquireLease, releaseLease, renewLease } from '../db/jobs.ts';
 import { rankingRowsByIds } from '../db/listings.ts';
-import { papersByIds, papersVersion, streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
+import { indexablePapersByIds, paperStampsSince, papersByIds } from '../db/search.ts';
 import { rankTrending } from '../db/trending.ts';
-import { SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
+import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
+import { buildSnapshot, readIndexablePapers } from './build.ts';
+import type { Collection } from './collection.ts';
+import { Delta } from './delta.ts';
+import { deriveMissingText } from './derive.ts';
+import { DEFAULT_HYBRID, SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
+import { indexStatistics } from './keyphrases.ts';
 import { highlight, snippet } from './highlight.ts';
-import { parseQuery, type ParsedQuery } from './query.ts';
-import { type Embedder, paperText } from './semantic/embedder.ts';
-import { attachVectors, loadEmbedder } from './semantic/prepare.ts';
+import { parsePersonName } from './names/person-name.ts';
+import { signsAs } from './names/query-names.ts';
+import { mostWordsMask, planQuery, rankPlan, type QueryPlan } from './pipeline.ts';
+import { documentSpace, similarInSegments, type Segment } from './segments.ts';
+import { type Embedder, embedQueries, paperText } from './semantic/embedder.ts';
+import { loadEmbedder } from './semantic/prepare.ts';
+import { HnswIndex } from './semantic/vector-index.ts';
+import { currentGeneration, indexDir, readSnapshot, SnapshotError, type SnapshotContent } from './snapshot.ts';
 import { startWorkerBuild, type WorkerBuild, type WorkerBuildRequest } from './worker-build.ts';
-import type { HighlightPart, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
+import type { AuthorMatch, HighlightPart, KnownItem, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
 
-export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart } from './types.ts';
+export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart, KnownItem, SpellingSuggestion, AuthorMatch } from './types.ts';
 
 export interface SearchServiceOptions {
   dataDir: string;
@@ -25,85 +41,297 @@ export interface SearchServiceOptions {
   embedder: 'corpus' | 'onnx' | 'none';
   onnxModelDir?: string;
   onnxAllowRemote?: boolean;
-  /** How often (at most) a query checks the papers table for changes. */
+  /** How often (at most) queries make the service look for changed papers and a newer snapshot. */
   refreshIntervalMs: number;
-  /** Minimum time between two rebuilds once an index exists (imports change papers continuously). */
+  /** Also look every refreshIntervalMs without queries (serve: a paper becomes searchable in every process). */
+  pollInBackground?: boolean;
+  /** Minimum time between two merges (full builds folding the delta into a new base). */
   minRebuildIntervalMs: number;
   /** Train the corpus embedder when no saved model exists (the CLI `index` does it eagerly). */
   trainIfMissing: boolean;
+  /** Derive missing keyphrases and TL;DRs into the store after each lexical build (serve and `paperfeed index`). */
+  deriveText?: boolean;
   log?: (message: string) => void;
   /**
    * Build snapshots in a worker thread that opens its own connection with these options (the same store as
    * `database`), keeping this thread's event loop free. Unset: build in this thread (CLI `index`, eval, tests).
    */
   buildWorker?: ConnectOptions;
+  /** The merge threshold's floor (default MERGE_MIN; tests lower it). */
+  mergeMinDocs?: number;
 }
 
 /** Starts a build worker; tests inject one whose worker fails on purpose. */
 export type StartWorkerBuild = typeof startWorkerBuild;
 
+/** Changed papers a poll derives keyphrases and TL;DRs for itself; more wait for the merge. */
+const DERIVE_IN_POLL_MAX = 200;
+
 const MAX_LIMIT = 100;
 const MAX_OFFSET = 1_000;
 /** Relevance candidates re-sorted for sort=date / sort=trending. */
 const RESORT_POOL = 1_000;
+/**
+ * Change detection looks this far behind the newest modification it has applied: a transaction that stamped its
+ * rows earlier but committed later (or a host whose clock is behind by up to this much) is still seen.
+ */
+export const CHANGE_LOOKBACK_MS = 5 * 60_000;
+/** The delta is folded into a new base once it holds this many documents and tombstones (see mergeThreshold). */
+export const MERGE_MIN = 2_000;
+export const MERGE_SHARE = 0.01;
+/** The build lease: held while building, renewed a third of the way through, taken over once it expires. */
+const LEASE_MS = 60_000;
 
-interface Snapshot {
-  engine: SearchEngine;
-  version: string;
+export function mergeThreshold(baseDocs: number, floor = MERGE_MIN): number {
+  return Math.max(floor, Math.ceil(MERGE_SHARE * baseDocs));
+}
+
+/** The base snapshot in use and its delta. */
+interface Live {
+  generation: string;
+  /** The snapshot has vectors but the embedder to query them is not loaded: semantic search is off. */
+  embedder: Embedder | null;
+  complete: boolean;
+  delta: Delta;
+  /** Newest modification applied (epoch ms). */
+  highWater: number;
 }
 
 export class DatabaseSearchService implements SearchService {
-  private snapshot: Snapshot | null = null;
+  private live: Live | null = null;
+  private updating: Promise<void> | null = null;
   private building: Promise<void> | null = null;
   private checkedAt = 0;
   private builtAt = 0;
   embedder: Embedder | null = null;
-  private embedderPromise: Promise<Embedder | null> | null = null;
   private worker: WorkerBuild | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  private onnxNoticeShown = false;
-
-  private markLexicalReady: () => void = () => {};
-  private readonly lexicalReady = new Promise<void>((resolve) => (this.markLexicalReady = resolve));
+  private readonly holder = `${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
 
   constructor(
     readonly database: Database,
     readonly options: SearchServiceOptions,
-    private readonly startBuild: StartWorkerBuild = startWorkerBuild,
-  ) {}
-
-  /** The current engine, building it on first use. */
-  async engine(): Promise<SearchEngine> {
-    if (!this.snapshot) {
-      // The first build answers as soon as the lexical index exists; vectors join when embedded.
-      await Promise.race([this.refresh(), this.lexicalReady]);
-      if (!this.snapshot) throw new Error('search index unavailable (the service is closed)');
-    } else if (Date.now() - this.checkedAt > this.options.refreshIntervalMs) {
-      this.checkedAt = Date.now();
-      // Check and rebuild in the background; queries keep using the current snapshot meanwhile.
-      void this.update(false).catch((e) => this.options.log?.(`search refresh failed: ${(e as Error).message}`));
+    private readonly startWorker: StartWorkerBuild = startWorkerBuild,
+  ) {
+    if (options.pollInBackground) {
+      // Only once an index is in use: a process nobody has searched yet builds nothing on its own.
+      const poll = () => this.live && void this.update().catch((e) => this.log(`search refresh failed: ${(e as Error).message}`));
+      this.timer = setInterval(poll, options.refreshIntervalMs);
+      this.timer.unref();
     }
-    return this.snapshot!.engine;
   }
 
-  /** Brings the index up to date now (the background check after queries is throttled instead). */
-  refresh(): Promise<void> {
-    return this.update(true);
+  /**
+   * Loads the saved snapshot now if there is one, so the first search does not wait for it (serve calls this at
+   * start). Without one, nothing is built until the first search or paper page asks, as before there were snapshots.
+   */
+  async loadIfSaved(): Promise<void> {
+    if (currentGeneration(indexDir(this.options.dataDir))) await this.update();
   }
 
-  /** Rebuilds when papers changed since the current snapshot; unless forced, no more often than minRebuildIntervalMs. */
-  private async update(force: boolean): Promise<void> {
-    if (this.building) return this.building;
-    if (this.closed) return;
-    this.building = (async () => {
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+
+  /** The collection queries run over, loading or building the index on first use. */
+  private async collection(): Promise<Collection> {
+    if (!this.live) {
+      await this.update();
+      if (!this.live) throw new Error('search index unavailable (the service is closed)');
+    } else if (Date.now() - this.checkedAt > this.options.refreshIntervalMs) {
+      // Look for changes in the background; queries keep using the current state meanwhile.
+      void this.update().catch((e) => this.log(`search refresh failed: ${(e as Error).message}`));
+    }
+    return this.live!.delta.collection();
+  }
+
+  private threshold(live: Live): number {
+    return mergeThreshold(live.delta.base.engine.docCount, this.options.mergeMinDocs);
+  }
+
+  /** What is loaded: the snapshot generation, its papers, and the delta (null before the first load). */
+  status(): { generation: string; baseDocs: number; deltaSize: number; liveDocs: number; semantic: boolean } | null {
+    const live = this.live;
+    if (!live) return null;
+    return { generation: live.generation, baseDocs: live.delta.base.engine.docCount, deltaSize: live.delta.size, liveDocs: live.delta.liveCount, semantic: live.embedder !== null };
+  }
+
+  /** The base engine (CLI `index` reports its size and derives keyphrases from it). */
+  async engine(): Promise<SearchEngine> {
+    await this.collection();
+    return this.live!.delta.base.engine;
+  }
+
+  /**
+   * Brings the index up to date now: loads (or builds) the snapshot, applies changed papers, and waits for a build
+   * in progress (queries answer from what is loaded meanwhile).
+   */
+  async refresh(): Promise<void> {
+    await this.update();
+    await this.building;
+  }
+
+  private update(): Promise<void> {
+    if (this.updating) return this.updating;
+    if (this.closed) return Promise.resolve();
+    this.updating = (async () => {
       try {
-        const v = await papersVersion(this.database);
-        const version = `${v.count}|${v.lastModified}`;
         this.checkedAt = Date.now();
-        if (this.snapshot && this.snapshot.version === version) return;
-        if (!force && this.snapshot && Date.now() - this.builtAt < this.options.minRebuildIntervalMs) return;
-        await this.rebuild(version);
-        this.builtAt = Date.now();
+        const generation = currentGeneration(indexDir(this.options.dataDir));
+        if (!this.live || (generation && generation !== this.live.generation)) await this.loadCurrent();
+        if (!this.live) await this.firstBuild();
+        if (!this.live) return;
+        await this.poll(this.live);
+        this.maybeMerge();
+      } finally {
+        this.updating = null;
+      }
+    })();
+    return this.updating;
+  }
+
+  /** Loads the current snapshot generation; an unusable one is logged and left for a rebuild. */
+  private async loadCurrent(): Promise<void> {
+    const generation = currentGeneration(indexDir(this.options.dataDir));
+    if (!generation || generation === this.live?.generation || generation === this.unusable) return;
+    const started = Date.now();
+    let loaded;
+    try {
+      loaded = await readSnapshot(this.options.dataDir, generation);
+    } catch (e) {
+      if (!(e instanceof SnapshotError)) throw e;
+      this.log(`search: snapshot ${generation} is unusable (${e.message}); rebuilding it`);
+      this.unusable = generation;
+      this.needsBuild = true;
+      return;
+    }
+    if (!loaded) return;
+    await this.install(generation, loaded.content);
+    this.log(`search: snapshot ${generation} loaded in ${Date.now() - started} ms (${loaded.content.papers.count} papers)`);
+  }
+
+  private needsBuild = false;
+  /** A generation that failed to load: not read again (a build replaces it). */
+  private unusable: string | null = null;
+
+  /** Makes a snapshot (loaded or just built) the base, with a delta caught up to the papers table. */
+  private async install(generation: string, content: SnapshotContent): Promise<void> {
+    const count = content.docs.ids.count;
+    const dims = content.vectors?.dimensions ?? 0;
+    const graph = content.annFile ? HnswIndex.view(content.annFile, dims, count) : content.ann instanceof HnswIndex ? content.ann : null;
+    if (content.annFile && !graph) this.log('search: the snapshot\'s ANN graph could not be mapped; nearest papers come from an exact scan');
+    const engine = new SearchEngine(content.lexical, content.docs, content.vectors, graph, DEFAULT_HYBRID, content.vocabulary);
+    const embedder = content.embedder ? await this.queryEmbedder(content.embedder.id) : null;
+    if (!embedder) engine.vectors = null;
+    const live: Live = {
+      generation,
+      embedder,
+      complete: content.embedder !== null || this.options.embedder === 'none',
+      delta: new Delta({ engine, modified: content.docs.modified, hashes: content.docs.hashes }, embedder ? dims : 0),
+      highWater: content.papers.highWater ? Date.parse(content.papers.highWater) : 0,
+    };
+    await this.poll(live);
+    if (this.closed) return;
+    this.live = live;
+    this.embedder = embedder;
+    if (!live.complete) this.needsBuild = true;
+  }
+
+  /** Applies the papers changed since the newest change applied (looking back CHANGE_LOOKBACK_MS). */
+  private async poll(live: Live): Promise<void> {
+    const since = new Date(Math.max(0, live.highWater - CHANGE_LOOKBACK_MS)).toISOString();
+    const stamps = await paperStampsSince(this.database, since);
+    const changed = stamps.filter((s) => live.delta.knownModified(s.id) !== Date.parse(s.modifiedAt)).map((s) => s.id);
+    if (changed.length) {
+      const rows = await indexablePapersByIds(this.database, changed);
+      const embedder = live.delta.dimensions ? live.embedder : null;
+      const vectors = embedder ? await embedder.embed(rows.map((p) => paperText(p.title, p.abstract))) : [];
+      const counts = live.delta.apply(rows, vectors);
+      if (counts.added + counts.changed + counts.removed) {
+        this.log(`search: ${counts.added} papers added, ${counts.changed} changed, ${counts.removed} removed since the snapshot (delta ${live.delta.size} of ${this.threshold(live)} before a merge)`);
+      }
+      // New and changed papers get their keyphrases and TL;DR now, from the base's statistics; a bulk change (an
+      // import) is left to the merge it brings about, to keep this thread free.
+      if (this.options.deriveText && changed.length <= DERIVE_IN_POLL_MAX) {
+        await deriveMissingText(this.database, indexStatistics(live.delta.base.engine.lexical), undefined, changed).catch((e) =>
+          this.log(`search: deriving keyphrases and TL;DRs failed (${(e as Error).message}); the next build retries`),
+        );
+      }
+    }
+    for (const s of stamps) live.highWater = Math.max(live.highWater, Date.parse(s.modifiedAt));
+  }
+
+  /** No snapshot yet: build one (or wait for the process that builds it) and answer as soon as one is loaded. */
+  private async firstBuild(): Promise<void> {
+    let ready: () => void = () => {};
+    const loaded = new Promise<void>((resolve) => (ready = resolve));
+    const build = this.startBuild({ lexicalFirst: true, onLoaded: () => ready() });
+    await Promise.race([build, loaded]);
+  }
+
+  /** Folds the delta into a new base once it is past the threshold (or the base lacks vectors), in the background. */
+  private maybeMerge(): void {
+    const live = this.live;
+    if (!live || this.building || this.closed) return;
+    // At most one build per minRebuildIntervalMs, also when the snapshot lacks vectors (too few papers to train on).
+    if (Date.now() - this.builtAt < this.options.minRebuildIntervalMs) return;
+    if (live.delta.size < this.threshold(live) && !this.needsBuild) return;
+    void this.startBuild({ lexicalFirst: false }).catch(() => undefined);
+  }
+
+  /** A full build now (CLI `index`), retraining the corpus embedder when asked. */
+  async rebuild(options: { retrain?: boolean } = {}): Promise<void> {
+    await this.building?.catch(() => undefined);
+    await this.startBuild({ lexicalFirst: false, retrain: options.retrain, alwaysBuild: true });
+  }
+
+  /**
+   * Builds a snapshot under the directory's lease, or, when another process holds it, waits for the generation
+   * that process writes. Each generation written is loaded as it appears (`onLoaded` after the first).
+   */
+  private startBuild(o: { lexicalFirst: boolean; retrain?: boolean; alwaysBuild?: boolean; onLoaded?: () => void }): Promise<void> {
+    if (this.building) return this.building;
+    this.building = (async () => {
+      const lease = `search-index:${directoryId(this.options.dataDir)}`;
+      const before = this.live?.generation ?? currentGeneration(indexDir(this.options.dataDir));
+      try {
+        for (;;) {
+          if (this.closed) throw new Error('search service is closed');
+          if (await acquireLease(this.database, { name: lease, holder: this.holder, job: 'search-index', ttlMs: LEASE_MS })) break;
+          // Another process builds: load what it writes.
+          await sleep(1000);
+          const now = currentGeneration(indexDir(this.options.dataDir));
+          if (now && now !== before) {
+            await this.loadCurrent();
+            if (this.live?.generation === now) {
+              o.onLoaded?.();
+              if (!o.alwaysBuild && this.live.complete) return;
+            }
+          }
+        }
+        const renew = setInterval(() => void renewLease(this.database, lease, this.holder, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+        renew.unref();
+        try {
+          // The lease may have been free because the other process just finished: nothing left to do then.
+          const now = currentGeneration(indexDir(this.options.dataDir));
+          if (!o.alwaysBuild && now && now !== before) {
+            await this.loadCurrent();
+            if (this.live?.generation === now && this.live.complete && this.live.delta.size < this.threshold(this.live)) {
+              o.onLoaded?.();
+              return;
+            }
+          }
+          await this.build(o);
+          this.needsBuild = false;
+          this.builtAt = Date.now();
+        } finally {
+          clearInterval(renew);
+          await releaseLease(this.database, lease, this.holder).catch(() => undefined);
+        }
+      } catch (e) {
+        if (!this.closed) this.log(`search: index build failed (${(e as Error).message})${this.live ? '; still answering from the previous index' : ''}`);
+        throw e;
       } finally {
         this.building = null;
       }
@@ -111,104 +339,65 @@ export class DatabaseSearchService implements SearchService {
     return this.building;
   }
 
-  private rebuild(version: string): Promise<void> {
-    const { buildWorker, embedder } = this.options;
-    if (buildWorker && embedder === 'onnx' && !this.onnxNoticeShown) {
-      this.onnxNoticeShown = true;
-      this.options.log?.('search: EMBEDDER=onnx builds the index in the app thread (onnxruntime-node loads in one thread per process only)');
-    }
-    return buildWorker && embedder !== 'onnx' ? this.rebuildInWorker(version, buildWorker) : this.rebuildInProcess(version);
-  }
-
-  /**
-   * The build runs in a worker thread; this thread only reassembles what it posts (typed arrays moved, not copied).
-   * On any worker error or crash the promise rejects and the current snapshot keeps answering; the next refresh retries.
-   */
-  private async rebuildInWorker(version: string, connection: ConnectOptions): Promise<void> {
+  private async build(o: { lexicalFirst: boolean; retrain?: boolean; onLoaded?: () => void }): Promise<void> {
     if (this.closed) throw new Error('search service is closed');
-    const o = this.options;
-    const request: WorkerBuildRequest = {
-      connection,
-      embedder: { dataDir: o.dataDir, embedder: o.embedder, onnxModelDir: o.onnxModelDir, onnxAllowRemote: o.onnxAllowRemote, trainIfMissing: o.trainIfMissing },
+    const opts = this.options;
+    const choice = { dataDir: opts.dataDir, embedder: opts.embedder, onnxModelDir: opts.onnxModelDir, onnxAllowRemote: opts.onnxAllowRemote, trainIfMissing: opts.trainIfMissing, retrain: o.retrain };
+    const load = async (generation: string) => {
+      await this.loadCurrentGeneration(generation);
+      o.onLoaded?.();
     };
-    const build = this.startBuild(request, {
-      log: o.log,
-      onLexical: (engine) => {
-        if (this.snapshot) return;
-        // Nothing to answer from yet: serve lexical results while the worker trains the embedder and embeds.
-        this.snapshot = { engine, version: '' };
-        this.markLexicalReady();
-      },
-    });
-    this.worker = build;
-    try {
-      const { engine, semantic } = await build.done;
-      const embedder = semantic ? await this.queryEmbedder(semantic.embedderId) : null;
-      if (semantic && embedder) {
-        engine.vectors = semantic.vectors;
-        engine.vectorIndex = semantic.vectorIndex;
-        this.embedder = embedder;
-        this.embedderPromise = Promise.resolve(embedder);
+    if (opts.buildWorker && opts.embedder !== 'onnx') {
+      const build = this.startWorker({ connection: opts.buildWorker, embedder: choice, lexicalFirst: o.lexicalFirst, deriveText: opts.deriveText }, { log: opts.log, onSnapshot: load });
+      this.worker = build;
+      try {
+        await build.done;
+      } finally {
+        this.worker = null;
       }
-      this.snapshot = { engine, version };
-    } catch (e) {
-      if (!this.closed) o.log?.(`search: index build failed (${(e as Error).message}); still answering from the previous index`);
-      throw e;
-    } finally {
-      this.worker = null;
+      return;
     }
+    if (opts.buildWorker && opts.embedder === 'onnx') this.log('search: EMBEDDER=onnx builds the index in the app thread (onnxruntime-node loads in one thread per process only)');
+    const { papers, highWater } = await readIndexablePapers(this.database);
+    const built = await buildSnapshot(papers, highWater, { ...choice, log: opts.log }, {
+      log: opts.log,
+      lexicalFirst: o.lexicalFirst,
+      onSnapshot: (g, complete) => (complete ? undefined : load(g)),
+      deriveText: opts.deriveText ? (lexical) => deriveMissingText(this.database, indexStatistics(lexical), opts.log).then(() => undefined) : undefined,
+    });
+    if (built.embedder) this.embedder = built.embedder;
+    await this.install(built.generation, built.content);
+    o.onLoaded?.();
   }
 
-  /** The embedder for queries, matching the one the worker embedded papers with (loaded from what it saved). */
+  /** Loads a generation our build just wrote (whether or not another writer has made a newer one current). */
+  private async loadCurrentGeneration(generation: string): Promise<void> {
+    const loaded = await readSnapshot(this.options.dataDir, generation);
+    if (loaded) await this.install(generation, loaded.content);
+  }
+
+  /** The embedder for queries, matching the one the snapshot's papers were embedded with (loaded from what was saved). */
   private async queryEmbedder(id: string): Promise<Embedder | null> {
     if (this.embedder?.id === id) return this.embedder;
     let loaded: Embedder | null = null;
     try {
       loaded = await loadEmbedder({ ...this.options, trainIfMissing: false, retrain: false }, []);
     } catch (e) {
-      this.options.log?.(`search: embedder unavailable (${(e as Error).message}); lexical only`);
+      this.log(`search: embedder unavailable (${(e as Error).message}); lexical only`);
     }
     if (loaded?.id !== id) {
-      this.options.log?.(`search: the saved embedder is not the one the papers were embedded with (${loaded?.id ?? 'none'}, not ${id}); lexical only until the next build`);
+      this.log(`search: the saved embedder is not the one the papers were embedded with (${loaded?.id ?? 'none'}, not ${id}); lexical only until the next build`);
+      this.needsBuild = true;
       return null;
     }
     return loaded;
   }
 
-  /** Stops a running build worker and any later build (graceful shutdown). */
+  /** Stops a running build worker, the background polling and any later build (graceful shutdown). */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.timer) clearInterval(this.timer);
     await this.worker?.terminate();
-  }
-
-  private async rebuildInProcess(version: string): Promise<void> {
-    const started = Date.now();
-    const papers: IndexablePaper[] = [];
-    for await (const page of streamIndexablePapers(this.database, null)) for (const p of page) if (!p.hidden) papers.push(p);
-    const engine = SearchEngine.build(papers.map((p) => ({ ...p, abstract: p.abstract })));
-    this.options.log?.(`search: lexical index over ${papers.length} papers in ${Date.now() - started} ms`);
-    if (!this.snapshot) {
-      // Nothing to answer from yet: serve lexical results while the embedder trains and papers are embedded.
-      this.snapshot = { engine, version: '' };
-      this.markLexicalReady();
-    }
-    const embedder = await this.loadEmbedder(papers);
-    if (embedder) {
-      await attachVectors(engine, embedder, papers, this.options.dataDir, this.options.log);
-    }
-    this.snapshot = { engine, version };
-  }
-
-  private async loadEmbedder(papers: IndexablePaper[]): Promise<Embedder | null> {
-    if (this.options.embedder === 'none') return null;
-    if (!this.embedderPromise || (this.embedder === null && this.options.trainIfMissing)) {
-      this.embedderPromise = loadEmbedder(this.options, papers.map((p) => paperText(p.title, p.abstract))).catch((e) => {
-        this.options.log?.(`search: embedder unavailable (${(e as Error).message}); lexical only`);
-        return null;
-      });
-    }
-    this.embedder = await this.embedderPromise;
-    return this.embedder;
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
@@ -217,22 +406,50 @@ export class DatabaseSearchService implements SearchService {
   }
 
   async searchMany(queries: string[], options: SearchOptions = {}): Promise<SearchResult[]> {
-    const engine = await this.engine();
+    const collection = await this.collection();
+    const { segments } = collection;
+    const vectors = segments.some((s) => s.engine.vectors);
     const limit = clampInt(options.limit, 1, MAX_LIMIT, 20);
     const offset = clampInt(options.offset, 0, MAX_OFFSET, 0);
     const mode = options.mode ?? 'hybrid';
     const sort = options.sort ?? 'relevance';
+    const within = options.filters?.ids ? liveDocsOf(segments, options.filters.ids) : null;
     const out: SearchResult[] = [];
     for (const query of queries) {
-      const parsed = parseQuery(typeof query === 'string' ? query : '', options.filters ?? {});
-      const wantVector = mode !== 'lexical' && this.embedder && engine.vectors && parsed.text;
-      const qv = wantVector ? (await this.embedder!.embed([parsed.text]))[0] : null;
+      const text = typeof query === 'string' ? query : '';
+      const known = await this.knownItem(text, offset);
+      if (known) {
+        out.push(known);
+        continue;
+      }
+      const plan = planQuery(collection, text, options.filters ?? {}, options.correctSpelling !== false, options.match !== 'most');
+      const parsed = plan.parsed;
+      const wantVector = mode !== 'lexical' && this.embedder && vectors && parsed.text;
+      const qv = wantVector ? (await embedQueries(this.embedder!, [parsed.text]))[0] : null;
       const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
-      let ranked = engine.rank(parsed, mode, k, qv, this.relatedTerms());
-      if (sort !== 'relevance') ranked = await this.resort(engine, ranked, sort);
-      out.push(await this.hits(engine, parsed, ranked, offset, limit));
+      const scope = options.match === 'most' ? mostWordsMask(collection, parsed, within) : within;
+      let ranked = rankPlan(collection, plan, mode, k, qv, this.relatedTerms(), scope);
+      if (sort !== 'relevance') ranked = await this.resort(segments, ranked, sort);
+      out.push(await this.hits(segments, plan, ranked, offset, limit));
     }
     return out;
+  }
+
+  /**
+   * The result for a query that is one arXiv identifier: the stored paper as the only hit, or no hits and
+   * `stored: false`. Read from the papers table, so a paper stored since the index was built is found at once.
+   */
+  private async knownItem(query: string, offset: number): Promise<SearchResult | null> {
+    const ref = tryParseArxivId(query);
+    if (!ref) return null;
+    const forms = storedIdForms(ref);
+    const rows = await papersByIds(this.database, forms);
+    const row = forms.map((id) => rows.find((r) => r.id === id)).find((r) => r !== undefined);
+    const knownItem: KnownItem = { id: row?.id ?? forms[0], version: ref.version, stored: row !== undefined };
+    const none = new Set<string>();
+    const hits: SearchHit[] =
+      row && offset === 0 ? [{ id: row.id, score: 1, parts: {}, highlights: { title: highlight(row.title, none), summary: highlight(row.abstract, none) }, snippet: snippet(row.abstract, none) }] : [];
+    return { total: row ? 1 : 0, hits, parsed: { terms: [], phrases: [] }, knownItem, spelling: null, authors: [] };
   }
 
   /** The embedder's related words for the hybrid rerank, when it has word neighbours (the corpus model does). */
@@ -242,14 +459,15 @@ export class DatabaseSearchService implements SearchService {
   }
 
   /** Re-sorts relevance candidates by date (newest first) or by the site's trending ranking. */
-  private async resort(engine: SearchEngine, ranked: RankedDocs, sort: 'date' | 'trending'): Promise<RankedDocs> {
+  private async resort(segments: Segment[], ranked: RankedDocs, sort: 'date' | 'trending'): Promise<RankedDocs> {
     const idx = ranked.docs.map((_, i) => i);
+    const days = ranked.docs.map((d) => dayOf(segments, d));
     if (sort === 'date') {
-      idx.sort((a, b) => engine.days[ranked.docs[b]] - engine.days[ranked.docs[a]] || a - b);
+      idx.sort((a, b) => days[b] - days[a] || a - b);
     } else {
       // The trending page's ranking (src/db/trending.ts), as of the newest candidate's day as the page ranks as of
       // the latest day with activity. Papers without a date, or hidden since the index was built, go last.
-      const ids = ranked.docs.map((d) => engine.ids.id(d));
+      const ids = ranked.docs.map((d) => paperIdOf(segments, d));
       const rows = (await rankingRowsByIds(this.database, ids)).filter((r) => r.firstSeen);
       const referenceDay = rows.reduce((latest, r) => (r.firstSeen > latest ? r.firstSeen : latest), '');
       const rank = new Map(rows.length ? (await rankTrending(this.database, rows, referenceDay)).map((r, i) => [r.id, i]) : []);
@@ -265,16 +483,18 @@ export class DatabaseSearchService implements SearchService {
     };
   }
 
-  private async hits(engine: SearchEngine, parsed: ParsedQuery, ranked: RankedDocs, offset: number, limit: number): Promise<SearchResult> {
+  private async hits(segments: Segment[], plan: QueryPlan, ranked: RankedDocs, offset: number, limit: number): Promise<SearchResult> {
+    const { parsed, correction } = plan;
     const page = ranked.docs.slice(offset, offset + limit);
-    const rows = await papersByIds(this.database, page.map((d) => engine.ids.id(d)));
+    const ids = page.map((d) => paperIdOf(segments, d));
+    const rows = await papersByIds(this.database, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const wanted = new Set(parsed.terms.keys());
     const hits: SearchHit[] = [];
     page.forEach((d, j) => {
       const i = offset + j;
-      const row = byId.get(engine.ids.id(d));
-      if (!row) return; // hidden or deleted since the index was built
+      const row = byId.get(ids[j]);
+      if (!row) return; // hidden since the last poll
       hits.push({
         id: row.id,
         score: ranked.scores[i],
@@ -287,7 +507,30 @@ export class DatabaseSearchService implements SearchService {
       total: ranked.total,
       hits,
       parsed: { terms: [...parsed.terms.keys()], phrases: parsed.phraseTerms },
+      knownItem: null,
+      spelling: correction && { original: correction.original, corrected: correction.corrected, applied: plan.correctionApplied, words: correction.words.map(({ from, to }) => ({ from, to })) },
+      authors: await this.authorMatches(segments, plan),
     };
+  }
+
+  /**
+   * Each typed author name with the name as the papers write it (the commonest form among its newest papers, full
+   * given names before initials) and the number of live papers it signs.
+   */
+  private async authorMatches(segments: Segment[], plan: QueryPlan): Promise<AuthorMatch[]> {
+    if (!plan.names.length) return [];
+    const newest = plan.names.map((n) => Array.from(n.docs.slice(-5), (d) => paperIdOf(segments, d)));
+    const rows = await papersByIds(this.database, newest.flat());
+    return plan.names.map((n, i) => {
+      const forms = new Map<string, number>();
+      for (const row of rows) {
+        if (!newest[i].includes(row.id)) continue;
+        for (const author of safeNames(row.authors)) if (signsAs(author, n)) forms.set(author, (forms.get(author) ?? 0) + 1);
+      }
+      const full = (name: string) => (parsePersonName(name)?.given.some((g) => g.length > 1) ? 1 : 0);
+      const name = [...forms].sort((a, b) => full(b[0]) - full(a[0]) || b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? n.text;
+      return { name, typed: n.text, papers: n.docs.length, query: `author:"${name.replace(/"/g, '')}"` };
+    });
   }
 
   /**
@@ -295,16 +538,40 @@ export class DatabaseSearchService implements SearchService {
    * answers null at once (a paper page must not wait for a cold index).
    */
   similarIfReady(id: string, k = 10): Promise<SimilarHit[]> | null {
-    if (!this.snapshot) {
-      void this.update(false).catch((e) => this.options.log?.(`search build failed: ${(e as Error).message}`));
+    if (!this.live) {
+      void this.update().catch((e) => this.log(`search build failed: ${(e as Error).message}`));
       return null;
     }
     return this.similar(id, k);
   }
 
   async similar(id: string, k = 10): Promise<SimilarHit[]> {
-    const engine = await this.engine();
-    return engine.similar(String(id), clampInt(k, 1, MAX_LIMIT, 10));
+    const { segments } = await this.collection();
+    return similarInSegments(segments, String(id), clampInt(k, 1, MAX_LIMIT, 10)).map(({ doc, score }) => ({ id: paperIdOf(segments, doc), score }));
+  }
+}
+
+/** A mask of the live documents of the given paper ids (ids not in the index are ignored). */
+function liveDocsOf(segments: Segment[], ids: readonly string[]): Uint8Array {
+  const mask = new Uint8Array(documentSpace(segments));
+  for (const id of ids) {
+    for (let s = segments.length - 1; s >= 0; s--) {
+      const { engine, offset, live } = segments[s];
+      const d = engine.ids.doc(String(id));
+      if (d === undefined || (live && !live[d])) continue;
+      mask[offset + d] = 1;
+      break;
+    }
+  }
+  return mask;
+}
+
+function safeNames(json: string | undefined): string[] {
+  try {
+    const v = JSON.parse(json ?? '[]');
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
   }
 }
 
@@ -320,11 +587,46 @@ export function serviceOptionsFromConfig(config: Config, overrides: Partial<Sear
     embedder: config.EMBEDDER,
     onnxModelDir: config.ONNX_MODEL_DIR,
     onnxAllowRemote: false,
-    refreshIntervalMs: 30_000,
+    refreshIntervalMs: config.SEARCH_POLL_SECONDS * 1000,
     minRebuildIntervalMs: config.SEARCH_REBUILD_SECONDS * 1000,
     trainIfMissing: true,
+    deriveText: true,
     ...overrides,
   };
+}
+
+/** The segment holding a global document number and its number there. */
+function locate(segments: Segment[], doc: number): { segment: Segment; doc: number } {
+  let s = segments.length - 1;
+  while (s > 0 && doc < segments[s].offset) s--;
+  return { segment: segments[s], doc: doc - segments[s].offset };
+}
+
+function paperIdOf(segments: Segment[], doc: number): string {
+  const at = locate(segments, doc);
+  return at.segment.engine.ids.id(at.doc);
+}
+
+function dayOf(segments: Segment[], doc: number): number {
+  const at = locate(segments, doc);
+  return at.segment.engine.days[at.doc];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * A random name for a snapshot directory, made once: the build lease is per directory, so processes sharing one
+ * (on one host, or on shared storage) build it once, and processes elsewhere build their own.
+ */
+export function directoryId(dataDir: string): string {
+  const file = path.join(indexDir(dataDir), 'ID');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, crypto.randomBytes(8).toString('hex'), { flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 /** How a build worker reaches the configured store: the same settings `openDatabase` connects with. */

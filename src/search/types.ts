@@ -9,8 +9,13 @@ export interface SearchFilters {
   /** Inclusive publication-year bounds (announcement day, else submission). */
   yearFrom?: number;
   yearTo?: number;
-  /** Case- and accent-insensitive match on one author's name (all given words must appear in one name). */
+  /**
+   * One author: a full name ("Yann LeCun", "LeCun, Yann", "Y. LeCun") matches that name as a unit, case, accents,
+   * initials, hyphens and particles aside; a single word ("lecun") matches any author name containing it.
+   */
   author?: string;
+  /** Only these papers (arXiv ids without version): digests rank a period's papers. Unknown ids are ignored. */
+  ids?: string[];
 }
 
 export interface SearchOptions {
@@ -21,6 +26,16 @@ export interface SearchOptions {
   filters?: SearchFilters;
   sort?: SearchSort;
   mode?: SearchMode;
+  /**
+   * Search the spelling-corrected query when a correction is found (default true). false searches the query as
+   * typed ("search instead for …"); the correction is still reported, with `applied: false`.
+   */
+  correctSpelling?: boolean;
+  /**
+   * 'any' (default): papers matching any query word are ranked. 'most': only papers containing every word of a one-
+   * or two-word query and at least half the words of a longer one (digest interests).
+   */
+  match?: 'any' | 'most';
 }
 
 /** One piece of a highlighted field, shaped like Hugging Face's `highlightedTitle` / `highlightedSummary`. */
@@ -45,8 +60,47 @@ export interface SearchResult {
   /** Number of papers matching the query and filters (for pagination); approximate above 10,000 in hybrid mode. */
   total: number;
   hits: SearchHit[];
-  /** The query as understood (terms after parsing), for "did you mean"-style UIs and debugging. */
+  /** The query as understood (terms after parsing, of the corrected query when a correction was applied). */
   parsed: { terms: string[]; phrases: string[][] };
+  /**
+   * Set when the whole query is one arXiv identifier (any form: 2506.00338, arXiv:…v2, hep-th/9901001, an arxiv.org
+   * abs/pdf/html URL, a Hugging Face or alphaXiv paper URL, the 10.48550/arXiv.… DOI). Stored: that paper is the
+   * only hit (a page may redirect to it). Not stored: no hits; a page may offer to index it (POST /api/papers/index).
+   */
+  knownItem: KnownItem | null;
+  /** The spelling correction found for the query, or null when every word is known (see SearchOptions.correctSpelling). */
+  spelling: SpellingSuggestion | null;
+  /** Author names the query typed as a unit, whose papers are ranked first ("Papers by NAME"). */
+  authors: AuthorMatch[];
+}
+
+export interface KnownItem {
+  /** The arXiv id the query names, without version (old-style ids as arXiv stores them: math/0101001). */
+  id: string;
+  /** The version the query named, or null. */
+  version: number | null;
+  stored: boolean;
+}
+
+export interface SpellingSuggestion {
+  /** The query as typed. */
+  original: string;
+  /** The query with each misspelt word replaced: "Showing results for …". */
+  corrected: string;
+  /** true: the hits are for `corrected` (typed words some paper uses are searched too); false: for `original`. */
+  applied: boolean;
+  words: { from: string; to: string }[];
+}
+
+export interface AuthorMatch {
+  /** The name as the papers write it (e.g. "Yann LeCun" for a typed "yann lecun" or "Y. LeCun"). */
+  name: string;
+  /** The words as typed. */
+  typed: string;
+  /** Papers signed by that name in the index (all of them, whatever the filters). */
+  papers: number;
+  /** A query listing exactly those papers, newest first: author:"NAME". */
+  query: string;
 }
 
 export interface SimilarHit {

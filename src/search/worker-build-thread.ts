@@ -1,58 +1,45 @@
-// The search build worker's body (see worker-build.ts for the app side): its own connection to the store, the
-// indexable papers, the lexical index (posted at once, arrays transferred), then the embedder (loaded or trained),
-// the vectors (cached ones reused) and the ANN graph (saved to the data dir, where the app loads it from). All the
-// transient build memory (the papers, the build's scratch arrays, the trainer's matrices) goes when the thread ends.
+// The search build worker's body (see worker-build.ts for the app side): its own connection to the store, then
+// the full build (build.ts), which writes the snapshot generations; each is announced to the app thread, which
+// loads it from disk. All the transient build memory (the papers, the build's scratch arrays, the trainer's
+// matrices) goes when the thread ends.
 import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '../db/connect.ts';
-import { streamIndexablePapers, type IndexablePaper } from '../db/search.ts';
-import { SearchEngine } from './engine.ts';
-import { paperText, type Embedder } from './semantic/embedder.ts';
-import { attachVectors, loadEmbedder } from './semantic/prepare.ts';
-import { annFile, searchDir } from './store.ts';
-import { packLexical, packStrings, type WorkerBuildRequest, type WorkerMessage } from './worker-build.ts';
+import { buildSnapshot, readIndexablePapers } from './build.ts';
+import type { WorkerBuildRequest, WorkerMessage } from './worker-build.ts';
+import { deriveMissingText } from './derive.ts';
+import { indexStatistics } from './keyphrases.ts';
+import type { LexicalIndex } from './lexical/index.ts';
 
-function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
-  parentPort!.postMessage(message, transfer);
+function post(message: WorkerMessage): void {
+  parentPort!.postMessage(message);
 }
 
 const log = (message: string) => post({ type: 'log', message });
 
 async function build(request: WorkerBuildRequest): Promise<void> {
-  const started = Date.now();
-  const papers: IndexablePaper[] = [];
   const database = connect({ ...request.connection, poolSize: 1 });
+  let read: Awaited<ReturnType<typeof readIndexablePapers>>;
   try {
-    for await (const page of streamIndexablePapers(database, null)) for (const p of page) if (!p.hidden) papers.push(p);
+    read = await readIndexablePapers(database);
   } finally {
     await database.close();
   }
-  const engine = SearchEngine.build(papers);
-  const ms = Date.now() - started;
-  log(`search: lexical index over ${papers.length} papers in ${ms} ms`);
-  const { packed, transfer } = packLexical(engine.lexical);
-  const ids = packStrings(papers.map((p) => p.id));
-  const days = packStrings(papers.map((p) => p.day ?? ''));
-  post({ type: 'lexical', index: packed, ids, days, ms }, [...transfer, ids.lengths.buffer as ArrayBuffer, days.lengths.buffer as ArrayBuffer]);
-  // From here on `engine` has no lexical arrays (they moved to the app); attachVectors only sets its vectors.
+  await buildSnapshot(read.papers, read.highWater, { ...request.embedder, log }, {
+    log,
+    lexicalFirst: request.lexicalFirst,
+    onSnapshot: (generation, complete) => post({ type: 'snapshot', generation, complete }),
+    deriveText: request.deriveText ? (lexical) => deriveWith(request, lexical) : undefined,
+  });
+}
 
-  const choice = { ...request.embedder, log };
-  let embedder: Embedder | null = null;
+/** Keyphrases and TL;DRs for new or changed papers, over a connection of its own (the reading one is closed). */
+async function deriveWith(request: WorkerBuildRequest, lexical: LexicalIndex): Promise<void> {
+  const database = connect({ ...request.connection, poolSize: 1 });
   try {
-    embedder = await loadEmbedder(choice, papers.map((p) => paperText(p.title, p.abstract)));
-  } catch (e) {
-    log(`search: embedder unavailable (${(e as Error).message}); lexical only`);
+    await deriveMissingText(database, indexStatistics(lexical), log);
+  } finally {
+    await database.close();
   }
-  if (!embedder) {
-    post({ type: 'semantic', semantic: null });
-    return;
-  }
-  await attachVectors(engine, embedder, papers, choice.dataDir, log);
-  const vectors = engine.vectors!.parts();
-  const ann = engine.vectorIndex ? annFile(searchDir(choice.dataDir), embedder.id) : null;
-  post({ type: 'semantic', semantic: { embedderId: embedder.id, dimensions: embedder.dimensions, vectors, annFile: ann } }, [
-    vectors.codes.buffer as ArrayBuffer,
-    vectors.scales.buffer as ArrayBuffer,
-  ]);
 }
 
 build(workerData as WorkerBuildRequest).catch((e: Error) => {

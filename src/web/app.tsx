@@ -9,7 +9,7 @@ import { digestShared, unsubscribeHandler } from './digests/handlers.tsx';
 import { discussionPanel } from './discussion/handlers.tsx';
 import { discussionRoutes } from './discussion/routes.ts';
 import { handleError, notFoundResponse } from './http/errors.tsx';
-import { createPageCache, isPersonalRequest, type PageCache } from './http/page-cache.ts';
+import { createPageCache, type PageCache } from './http/page-cache.ts';
 import { register } from './http/routes.ts';
 import { listingRoutes } from './listings/routes.ts';
 import { moderationRoutes } from './moderation/routes.ts';
@@ -17,11 +17,10 @@ import type { PaperPageExtensions } from './papers/handlers.tsx';
 import { paperRoutes } from './papers/routes.ts';
 import { similarIdsFor } from './search/handlers.tsx';
 import { searchRoutes } from './search/routes.ts';
-import { sessionMiddleware } from './security/auth.ts';
+import { carriesCredentials, currentUser, sessionMiddleware } from './security/auth.ts';
 import { communityLimits } from './security/community-limits.ts';
 import { csrfProtection } from './security/csrf.ts';
-import { securityHeaders } from './security/headers.ts';
-import { clientAddress, createRateLimiter } from './security/rate-limit.ts';
+import { securityHeaderSet, securityHeaders } from './security/headers.ts';
 import { siteRoutes } from './site/routes.ts';
 import { submissionRoutes } from './submissions/routes.ts';
 
@@ -38,18 +37,17 @@ export function createApp(services: Services, options: { paper?: PaperPageExtens
 export function buildApp(services: Services, options: { paper?: PaperPageExtensions } = {}): App {
   const app = new Hono();
   const { config } = services;
-  const pageCache = createPageCache({ ttlMs: config.PAGE_CACHE_SECONDS * 1000, maxEntries: 2_000 });
-  const apiRateLimit = createRateLimiter({
-    name: 'api',
-    limit: config.API_RATE_LIMIT_PER_MINUTE,
-    windowSeconds: 60,
-    key: (c) => clientAddress(c, config.TRUST_PROXY),
-    // Signed-in clients are limited by their own account's quotas (votes, comments), not by address.
-    skip: isPersonalRequest,
+  const security = { https: config.baseUrl.startsWith('https:') };
+  const pageCache = createPageCache({
+    ttlMs: config.PAGE_CACHE_SECONDS * 1000,
+    maxEntries: 2_000,
+    isPersonal: (c) => currentUser(c) !== null,
+    headers: securityHeaderSet(security),
   });
-  // Pages and the script API draw from the same community quotas; digest pages and the one-click unsubscribe
-  // share the link signer and the cached period content.
-  const limits = communityLimits(config);
+  // Every rate limit, counted in the database so several processes enforce one limit. Pages and the script API
+  // draw from the same community quotas; digest pages and the one-click unsubscribe share the link signer and the
+  // cached period content.
+  const limits = communityLimits(services);
   const digests = digestShared(services);
 
   // Health check first, before any middleware: load balancers poll it, and the http benchmark uses it as the
@@ -57,28 +55,29 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
   app.get('/healthz', (c) => c.text('ok'));
 
   // ── Middleware, outermost first ──────────────────────────────────────────────────────────────────────────
-  // The API quota counts every request, cached or not. The page cache comes next and keeps whole responses,
-  // security headers included, so a hit is answered without running anything below it.
-  app.use('/api/*', apiRateLimit.middleware);
-  if (config.PAGE_CACHE_SECONDS > 0) app.use('*', pageCache.middleware);
-  app.use('*', securityHeaders({ https: config.baseUrl.startsWith('https:') }));
-  // RFC 8058 one-click unsubscribe: mail providers POST without cookies or CSRF token; the signed token in the
-  // URL authenticates it, so it is answered before the session and CSRF middleware.
-  app.post('/unsubscribe', unsubscribeHandler(services, digests));
-  // Who is asking (session cookie or access token), then CSRF checks on every POST/PUT/PATCH/DELETE.
+  // Security headers on every response, errors and 429s included. Then who is asking (session cookie or access
+  // token, verified: junk credentials leave the request anonymous). The API quota counts every anonymous request,
+  // cached or not. The page cache serves and keeps anonymous responses, security headers included.
+  app.use('*', securityHeaders(security));
   app.use('*', sessionMiddleware(services));
+  app.use('/api/*', limits.api.middleware);
+  if (config.PAGE_CACHE_SECONDS > 0) app.use('*', pageCache.middleware);
+  // RFC 8058 one-click unsubscribe: mail providers POST without cookies or CSRF token; the signed token in the
+  // URL authenticates it, so it is answered before the CSRF middleware.
+  app.post('/unsubscribe', unsubscribeHandler(services, digests));
+  // CSRF checks and body limits on every POST/PUT/PATCH/DELETE.
   app.use('*', csrfProtection(services));
 
   // ── Routes, one table per area ───────────────────────────────────────────────────────────────────────────
   register(app, [
     ...siteRoutes(services), //                  assets, sitemap, robots.txt
     ...listingRoutes(services), //               Daily Papers, trending, their JSON and feeds
-    ...searchRoutes(services), //                /search, its feeds and API, similar papers
+    ...searchRoutes(services, limits), //        /search, its feeds and API, similar papers
     ...accountRoutes(services, limits), //       sign in and up, settings, profiles
     ...submissionRoutes(services), //            /submit
     ...discussionRoutes(services, limits), //    upvotes and comments from the pages
     ...moderationRoutes(services), //            /mod
-    ...digestRoutes(services, digests), //       subscribe, confirm, manage, unsubscribe, preview
+    ...digestRoutes(services, digests, limits), // subscribe, confirm, manage, unsubscribe, preview
     ...apiRoutes(services, limits), //           the script API, admin status, OpenAPI
     // A paper id may follow any /papers/ path, so the paper's own routes come last.
     ...paperRoutes(services, { similarIds: similarIdsFor(services), community: discussionPanel(services), ...options.paper }),
@@ -88,13 +87,14 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
   app.onError((err, c) => handleError(err, c, services.logger, config.baseUrl));
 
   // Cached pages and feeds are answered before routing: a hit then costs a map lookup and a socket write, which
-  // is what lets the home page keep up with a bare route. API paths still go through routing, so the per-address
-  // quota counts every call (the middleware above answers their hits).
+  // is what lets the home page keep up with a bare route. Requests that carry credentials go through routing, where
+  // they are verified first (the page cache middleware answers them when they turn out anonymous); so do API paths,
+  // so the per-address quota counts every call.
   if (config.PAGE_CACHE_SECONDS > 0) {
     const route = app.fetch;
     const isApi = (url: string) => url.startsWith('/api/', url.indexOf('/', url.indexOf('//') + 2));
     app.fetch = (request, env, executionContext) =>
-      (!isApi(request.url) && pageCache.lookup(request)) || route(request, env, executionContext);
+      (!isApi(request.url) && !carriesCredentials(request) && pageCache.lookup(request)) || route(request, env, executionContext);
   }
   return { app, pageCache };
 }

@@ -1,18 +1,28 @@
-// A cookie-keeping client for a Hono app called in process (app.request), for tests that check status codes
-// and headers exactly; the Chromium tests cover the same flows as a person would use them.
+// A cookie-keeping client for tests that check status codes and headers exactly: for a Hono app called in process
+// (app.request), or for a listening server given by its URL (real HTTP through fetch). The Chromium tests cover
+// the same flows as a person would use them.
 import type { Hono } from 'hono';
 
 export class WebClient {
   readonly cookies = new Map<string, string>();
-  constructor(
-    private readonly app: Hono,
-    private readonly origin = 'http://localhost:3000',
-  ) {}
+  private readonly origin: string;
+  private readonly send: (url: string, init: RequestInit) => Promise<Response>;
+
+  /** `target` is an app (requests stay in process) or a server's base URL (requests go over a socket). */
+  constructor(target: Hono | string, origin = 'http://localhost:3000') {
+    if (typeof target === 'string') {
+      this.origin = target;
+      this.send = (url, init) => fetch(url, init);
+    } else {
+      this.origin = origin;
+      this.send = async (url, init) => target.request(url, init);
+    }
+  }
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size && !headers.has('cookie')) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await this.app.request(this.origin + path, { ...init, headers, redirect: 'manual' });
+    const res = await this.send(this.origin + path, { ...init, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair.indexOf('=');

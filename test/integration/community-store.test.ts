@@ -140,6 +140,31 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
     expect(listed.find((c) => c.id === reply.id)).toMatchObject({ parentId: root.id, deleted: false, hidden: true, body: 'reply' });
   });
 
+  it('an author deleting a hidden or reported comment keeps its text for moderators and the report in their queue', async () => {
+    const [author, reporter, mod] = [await makeUser(database), await makeUser(database), await makeUser(database, { role: 'moderator' })];
+    const hidden = await addComment(database, { paperId: '2601.00001', userId: author.id, body: 'abusive text' });
+    await moderateComment(database, mod.id, hidden.id, true, 'abuse');
+    await deleteComment(database, { commentId: hidden.id, userId: author.id });
+    const reported = await addComment(database, { paperId: '2601.00001', userId: author.id, body: 'reported text' });
+    await reportComment(database, { commentId: reported.id, userId: reporter.id, reason: 'spam' });
+    await deleteComment(database, { commentId: reported.id, userId: author.id });
+    const plain = await addComment(database, { paperId: '2601.00001', userId: author.id, body: 'ordinary text' });
+    await deleteComment(database, { commentId: plain.id, userId: author.id });
+
+    const listed = await listPaperComments(database, '2601.00001');
+    expect(listed.find((c) => c.id === hidden.id)).toMatchObject({ deleted: true, hidden: true, body: 'abusive text' });
+    expect(listed.find((c) => c.id === reported.id)).toMatchObject({ deleted: true, hidden: false, body: 'reported text' });
+    // Nobody asked to keep an ordinary comment: deleting it erases the text.
+    expect(listed.find((c) => c.id === plain.id)).toMatchObject({ deleted: true, body: '' });
+    const reports = await listOpenReports(database);
+    expect(reports.map((r) => [r.commentId, r.body, r.deletedByAuthor])).toEqual([[reported.id, 'reported text', true]]);
+    expect((await listModerationLog(database)).some((e) => e.action === 'hide_comment' && e.targetId === hidden.id)).toBe(true);
+    // A moderator can still hide it from the queue, which changes no count (it is not counted since it was deleted).
+    await moderateComment(database, mod.id, reported.id, true, 'spam');
+    expect(await listOpenReports(database)).toEqual([]);
+    expect((await paperCounts(database, '2601.00001'))?.numComments).toBe(0);
+  });
+
   it('records a submission into the Daily Papers once, within the daily cap, and logs moderation', async () => {
     await seedPapers(database, ['2601.00003', '2601.00004']);
     const u = await makeUser(database);

@@ -70,6 +70,8 @@ for (const source of DATA_SOURCES) describe.skipIf(!source.available).each(datab
         SMTP_MAX_CONNECTIONS: '4',
         DIGEST_RUN_MAX_WAIT_MS: '30000',
         DIGEST_MAX_ATTEMPTS: '20',
+        // Interests are ranked lexically: no embedder to train.
+        EMBEDDER: 'none',
         ...env,
       }),
       database,
@@ -90,6 +92,7 @@ for (const source of DATA_SOURCES) describe.skipIf(!source.available).each(datab
       LOG_LEVEL: 'silent',
       SMTP_MAX_CONNECTIONS: '4',
       DIGEST_CONCURRENCY: '6',
+      EMBEDDER: 'none',
     };
     for (const killAt of [25, 70]) {
       const run = startDigest(env);

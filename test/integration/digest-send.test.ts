@@ -41,6 +41,8 @@ for (const source of DATA_SOURCES) describe.skipIf(!source.available).each(datab
       SECRET_KEY,
       DIGEST_RETRY_BASE_MS: '60000',
       DIGEST_RUN_MAX_WAIT_MS: '0',
+      // Interests are ranked lexically: no embedder to train.
+      EMBEDDER: 'none',
     });
     // A fixed clock on a Saturday: runs without --date then plan no daily digest, and this week's weekly exists.
     ctx = await testServices(config, database, { now: new Date('2025-06-07T12:00:00Z') });

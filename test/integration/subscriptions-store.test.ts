@@ -61,6 +61,30 @@ describe.each(databaseKinds)('subscriptions store on %s', (kind) => {
     expect(later.sendConfirmation).toBe(true);
   });
 
+  it("a second sign-up cannot change what an earlier link confirms: inside the window it changes nothing, later it replaces the link", async () => {
+    const owner = await signUp(database, 'owner@example.org', { interests: ['protein folding'] });
+    const stranger = await signUp(database, 'owner@example.org', { interests: ['cryptocurrency spam'] }, at(60_000));
+    expect(stranger.sendConfirmation).toBe(false);
+    expect(await confirmSubscription(database, owner.subscription.id, owner.subscription.confirmNonce!, at(120_000))).toBe('confirmed');
+    expect((await getSubscription(database, owner.subscription.id))?.preferences.interests).toEqual(['protein folding']);
+
+    // The same for a change parked on an active address.
+    const change = await signUp(database, 'owner@example.org', { interests: ['owner change'] }, at(2 * HOUR));
+    expect(change.sendConfirmation).toBe(true);
+    await signUp(database, 'owner@example.org', { interests: ['cryptocurrency spam'] }, at(2 * HOUR + 1000));
+    expect(await confirmSubscription(database, owner.subscription.id, change.subscription.confirmNonce!, at(2 * HOUR + 2000))).toBe('changed');
+    expect((await getSubscription(database, owner.subscription.id))?.preferences.interests).toEqual(['owner change']);
+
+    // After the window a new sign-up gets its own link, and the earlier one confirms nothing.
+    const first = await signUp(database, 'late@example.org', { interests: ['first'] });
+    const second = await signUp(database, 'late@example.org', { interests: ['second'] }, at(HOUR + 1000));
+    expect(second.sendConfirmation).toBe(true);
+    expect(second.subscription.confirmNonce).not.toBe(first.subscription.confirmNonce);
+    expect(await confirmSubscription(database, first.subscription.id, first.subscription.confirmNonce!, at(HOUR + 2000))).toBe('invalid');
+    expect(await confirmSubscription(database, second.subscription.id, second.subscription.confirmNonce!, at(HOUR + 3000))).toBe('confirmed');
+    expect((await getSubscription(database, second.subscription.id))?.preferences.interests).toEqual(['second']);
+  });
+
   it('concurrent sign-ups of one address create one row and one confirmation mail', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => signUp(database, 'race@example.org')));
     expect(new Set(results.map((r) => r.subscription.id)).size).toBe(1);

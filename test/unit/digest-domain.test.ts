@@ -1,5 +1,5 @@
-// The pure parts of digests: periods and due times across time zones, preference validation, topic matching,
-// selection, rendering (escaping, both parts) and signed links.
+// The pure parts of digests: periods and due times across time zones, preference validation, rendering (escaping,
+// both parts) and signed links. Topic matching and selection go through the search service: digest-topics.test.ts.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { DigestPaper } from '../../src/mail/digest-content.ts';
@@ -7,8 +7,6 @@ import { LinkSigner, mailLinks } from '../../src/mail/links.ts';
 import { DEFAULT_PREFERENCES, parsePreferences, type Preferences } from '../../src/mail/preferences.ts';
 import { escapeHtml, renderConfirmation, renderDigest, shortAbstract } from '../../src/mail/render.ts';
 import { duePeriod, localTime, periodForDate, periodFromKey } from '../../src/mail/schedule.ts';
-import { selectDigest, trendingShare } from '../../src/mail/select.ts';
-import { TopicIndex, tokens } from '../../src/mail/topics.ts';
 
 const prefs = (p: Partial<Preferences> = {}): Preferences => ({ ...DEFAULT_PREFERENCES, ...p });
 
@@ -64,38 +62,6 @@ describe('preferences', () => {
     if (!bad.ok) expect(bad.errors).toEqual(expect.arrayContaining(['categories look like cs.CL or math.PR', 'at least 3 papers', 'hour is 0 to 23', expect.stringContaining('unknown time zone')]));
     const injected = parsePreferences({ interests: 'diffusion\rBcc: x@example.org\u2028X-Evil: 1' });
     expect(injected).toMatchObject({ ok: true, preferences: { interests: ['diffusion Bcc: x@example.org X-Evil: 1'] } });
-  });
-});
-
-describe('topics and selection', () => {
-  const papers = [
-    paper('1', 'A survey of large language models', 'We review language models.', ['cs.CL']),
-    paper('2', 'Diffusion models for video', 'Denoising diffusion models generate video.', ['cs.CV']),
-    paper('3', 'Model-based reinforcement learning', 'A model of the world.', ['cs.LG']),
-    paper('4', 'Speeding up diffusion sampling', 'Fewer steps for diffusion.', ['cs.CV', 'cs.LG']),
-    paper('5', 'Graph neural networks', 'Message passing.', ['cs.LG']),
-  ];
-  const index = new TopicIndex(papers);
-
-  it('matches interests by all their words (two-word interests), title first, and categories in trending order', () => {
-    expect(tokens('Diffusion Models')).toEqual(['diffusion', 'model']);
-    expect(index.interest('diffusion models').map((p) => p.id)).toEqual(['2']);
-    expect(index.interest('diffusion').map((p) => p.id).sort()).toEqual(['2', '4']);
-    expect(index.interest('quantum chromodynamics')).toEqual([]);
-    expect(index.category('cs.LG').map((p) => p.id)).toEqual(['3', '4', '5']);
-  });
-
-  it('fills topic sections first, never repeats a paper, and gives unfilled slots to trending', () => {
-    expect(trendingShare(10, 0)).toBe(10);
-    expect(trendingShare(10, 2)).toBe(3);
-    const sections = selectDigest(papers, index, prefs({ paperCount: 5, categories: ['cs.CV'], interests: ['diffusion'] }));
-    const ids = sections.flatMap((s) => s.papers.map((p) => p.id));
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toHaveLength(5);
-    expect(sections[0].title).toBe('Trending');
-    expect(sections.find((s) => s.title === 'cs.CV')?.papers.every((p) => p.categories.includes('cs.CV'))).toBe(true);
-    const none = selectDigest(papers, index, prefs({ paperCount: 4, interests: ['quantum chromodynamics'] }));
-    expect(none.map((s) => [s.title, s.papers.length])).toEqual([['Trending', 4]]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { buildMime } from '../../src/mail/mime.ts';
 import { headerText, normalizeAddress, parseMailbox } from '../../src/mail/headers.ts';
 
 describe('headerText', () => {
@@ -33,5 +34,16 @@ describe('parseMailbox', () => {
     expect(parseMailbox('"Paper, feed" <d@example.org>')).toEqual({ name: 'Paper, feed', address: 'd@example.org' });
     expect(parseMailbox('d@example.org')).toEqual({ name: '', address: 'd@example.org' });
     expect(parseMailbox('nobody')).toBeNull();
+  });
+});
+
+describe('buildMime display names', () => {
+  it('a long non-ASCII name folds without an empty line, so the header section stays whole', () => {
+    // 45 UTF-8 bytes fill the first encoded word exactly; the ";" starts a second one.
+    const name = '¡]]>ࠀ𐀀𐀀𐀀𐀀𐀀𐀀𐀀ࠀ]]>&#0;';
+    const raw = buildMime({ from: { name: 'Paperfeed', address: 'd@papers.example' }, to: { name, address: 'reader@example.org' }, subject: 's', messageId: '<a@b>', date: new Date(0), headers: {}, text: 'x' });
+    const head = raw.toString('latin1').split('\r\n\r\n')[0];
+    expect(head).toContain('<reader@example.org>');
+    expect(head).toMatch(/\r\nSubject: s\r\n/);
   });
 });

@@ -1,10 +1,11 @@
-// A real HTTP server around the app, on a free 127.0.0.1 port, over a seeded test database.
+// A real HTTP server around the app (the same listener as `paperfeed serve`), on a free 127.0.0.1 port, over a
+// seeded test database.
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/connect.ts';
 import type { Services } from '../../src/services.ts';
 import { buildApp, type App } from '../../src/web/app.tsx';
+import { listen } from '../../src/web/server.ts';
 import type { PaperPageExtensions } from '../../src/web/papers/handlers.tsx';
 import { tempDir } from '../helpers/db.ts';
 import { testServices } from '../helpers/services.ts';
@@ -38,7 +39,7 @@ export async function testApp(database: Database, options: TestAppOptions = {}):
 
 export async function startTestServer(database: Database, options: TestAppOptions = {}): Promise<TestServer> {
   const built = await testApp(database, options);
-  const server = serve({ fetch: built.app.fetch, hostname: '127.0.0.1', port: 0 });
+  const server = listen(built.app.fetch, { hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -1,5 +1,6 @@
 // arXiv author lists arrive as one string in several formats (Kaggle, arXivRaw, the arXiv HTML listings):
 // "A. One, B. Two and C. Three", sometimes with affiliations in parentheses "A. One (MIT), B. Two (1) ((1) ETH)".
+import { decodeLatexAccents } from '../../domain/tex.ts';
 
 /** Splits an author string at top-level commas and "and", dropping parenthesised affiliations. */
 export function splitAuthorList(authors: string): string[] {
@@ -31,21 +32,6 @@ export function splitAuthorList(authors: string): string[] {
   }
   flush();
   return names.map((n) => decodeLatexAccents(n.replace(/^and\s+/i, ''))).filter(Boolean);
-}
-
-// TeX accent commands as arXiv authors type them (Bal\'azs, M{\"u}ller, \v{S}koda) and their combining marks.
-const SYMBOL_ACCENTS: Record<string, string> = { "'": '\u0301', '`': '\u0300', '"': '\u0308', '^': '\u0302', '~': '\u0303', '=': '\u0304', '.': '\u0307' };
-const LETTER_ACCENTS: Record<string, string> = { u: '\u0306', v: '\u030C', H: '\u030B', c: '\u0327', k: '\u0328' };
-const SPECIAL_LETTERS: Record<string, string> = { ss: 'ß', o: 'ø', O: 'Ø', l: 'ł', L: 'Ł', ae: 'æ', AE: 'Æ', oe: 'œ', aa: 'å', AA: 'Å', i: 'ı' };
-
-/** Turns TeX accents in a name into Unicode ("Bal\\'azs" → "Balázs"); anything unrecognised is left as typed. */
-export function decodeLatexAccents(name: string): string {
-  if (!name.includes('\\')) return name;
-  return name
-    .replace(/\{?\\(['`"^~=.])\s*\{?([A-Za-z]|\\i)\}?\}?/g, (_, accent: string, letter: string) => (letter === '\\i' ? 'i' : letter) + SYMBOL_ACCENTS[accent])
-    .replace(/\{?\\([uvHck])(?:\s+|\{)([A-Za-z])\}?\}?/g, (_, accent: string, letter: string) => letter + LETTER_ACCENTS[accent])
-    .replace(/\{?\\(ss|ae|AE|oe|aa|AA|o|O|l|L|i)(?![A-Za-z])(?:\{\})?\}?\s?/g, (_, letter: string) => SPECIAL_LETTERS[letter])
-    .normalize('NFC');
 }
 
 /** "Baillie, Robert" (Dublin Core style) → "Robert Baillie"; anything else is kept. */

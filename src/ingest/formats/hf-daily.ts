@@ -5,6 +5,7 @@
 import { repositoryUrl } from '../../domain/links.ts';
 import type { DailyEntry, PaperInput } from '../../domain/paper.ts';
 import { RecordError, UnusableInputError } from './errors.ts';
+import { JsonArrayReader } from './json-array.ts';
 import { describe, isObject, num, str, strings, type JsonObject } from './json-record.ts';
 
 export interface HfDailyItem {
@@ -15,33 +16,54 @@ export interface HfDailyItem {
 
 export type HfDailyResult = HfDailyItem | { error: string };
 
+// A real day lists at most 100 papers (the API's page limit); the caps only stop hostile or broken documents.
+export const MAX_DAILY_RECORDS = 10_000;
+const MAX_DAILY_RECORD_BYTES = 8 * 1024 * 1024;
+const WRAPPER_KEYS = new Set(['status', 'date', 'count', 'data']);
+
 /**
- * Parses a whole response; `fileDay` (from the file name, YYYY-MM-DD) dates entries that lack
- * submittedOnDailyAt. Throws UnusableInputError when the document is not an API response at all, such as
- * the crawls that saved Python reprs instead of JSON.
+ * One response read as a stream of records (JsonArrayReader), so a file of millions of records is cut off at
+ * MAX_DAILY_RECORDS instead of being parsed whole. `fileDay` (from the file name, YYYY-MM-DD) dates entries
+ * that lack submittedOnDailyAt. `write` and `end` throw UnusableInputError when the document is not an API
+ * response at all (the crawls that saved Python reprs or a wrapper object), is invalid JSON, or passes a cap;
+ * the records returned before that stand.
  */
-export function parseHfDailyResponse(text: string, fileDay: string | null): HfDailyResult[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new UnusableInputError(`invalid JSON: ${(e as Error).message}`);
-  }
-  if (isObject(doc) && 'status' in doc && 'data' in doc) {
-    throw new UnusableInputError('a {status, date, count, data} wrapper, not a daily_papers API response');
-  }
-  if (!Array.isArray(doc)) throw new UnusableInputError(`expected a JSON array of daily papers, got ${describe(doc)}`);
-  if (doc.length && doc.every((item) => typeof item === 'string')) {
-    throw new UnusableInputError('a list of strings (Python reprs?), not daily_papers API JSON');
-  }
-  return doc.map((item) => {
-    try {
-      return parseItem(item, fileDay);
-    } catch (e) {
-      if (e instanceof RecordError) return { error: e.message };
-      throw e;
-    }
+export class HfDailyReader {
+  private readonly array = new JsonArrayReader({
+    maxElements: MAX_DAILY_RECORDS,
+    maxElementBytes: MAX_DAILY_RECORD_BYTES,
+    objectRoot: (firstKey) =>
+      firstKey !== null && WRAPPER_KEYS.has(firstKey)
+        ? 'a {status, date, count, data} wrapper, not a daily_papers API response'
+        : 'expected a JSON array of daily papers, got an object',
   });
+  private records = 0;
+
+  constructor(private readonly fileDay: string | null) {}
+
+  write(chunk: Uint8Array | string): HfDailyResult[] {
+    return this.array.write(chunk).map((item) => {
+      if (this.records++ === 0 && typeof item === 'string') throw new UnusableInputError('a list of strings (Python reprs?), not daily_papers API JSON');
+      try {
+        return parseItem(item, this.fileDay);
+      } catch (e) {
+        if (e instanceof RecordError) return { error: e.message };
+        throw e;
+      }
+    });
+  }
+
+  end(): void {
+    this.array.end();
+  }
+}
+
+/** A whole response held in memory (the Hugging Face sync's body), read by the same streaming reader. */
+export function parseHfDailyResponse(text: string, fileDay: string | null): HfDailyResult[] {
+  const reader = new HfDailyReader(fileDay);
+  const results = reader.write(text);
+  reader.end();
+  return results;
 }
 
 const ISO_DAY_PREFIX = /^(\d{4}-\d{2}-\d{2})/;

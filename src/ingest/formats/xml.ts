@@ -1,11 +1,14 @@
 // Safe XML parsing for the arXiv formats. arXiv never sends a DOCTYPE, so any DOCTYPE is refused (that rules
 // out entity-expansion attacks), and only the five XML entities and numeric character references are
 // accepted: anything else (`&nbsp;`, `&foo;`) is an undefined entity, which makes the document not well-formed.
+// Nesting is bounded too: the parser turns its tree into objects recursively, so a document of 200k nested
+// elements would overflow the stack; arXiv's responses nest about seven levels.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { UnusableInputError } from './errors.ts';
 
 const ENTITY_REFERENCE = /&([^;&<>\s]{0,40});?/g;
 const ALLOWED_ENTITY = /^(?:amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6})$/;
+export const MAX_ELEMENT_DEPTH = 64;
 
 /**
  * Parses a whole XML document into plain objects (namespace prefixes removed, attributes as `@name`);
@@ -36,8 +39,15 @@ export function parseXmlDocument(xml: string): Record<string, unknown> {
     // The checks above leave only XML entities and numeric references; htmlEntities decodes the numeric ones.
     processEntities: true,
     htmlEntities: true,
+    // The parser counts the ancestors of the element it opens, so this admits exactly MAX_ELEMENT_DEPTH levels.
+    maxNestedTags: MAX_ELEMENT_DEPTH - 1,
   });
-  return parser.parse(xml) as Record<string, unknown>;
+  try {
+    return parser.parse(xml) as Record<string, unknown>;
+  } catch (e) {
+    if (/nested tags/i.test((e as Error)?.message ?? '')) throw new UnusableInputError(`elements nested deeper than ${MAX_ELEMENT_DEPTH} levels`);
+    throw new UnusableInputError(`malformed XML: ${(e as Error)?.message ?? String(e)}`);
+  }
 }
 
 /** The text of an element that may carry attributes (then the text is under `#text`). */

@@ -10,6 +10,10 @@ import { analyze, nameWords } from '../text/analyze.ts';
 import { GrowableInt32, GrowableUint16 } from './growable.ts';
 import { NumberIntMap } from './number-map.ts';
 import { packDocs, type PackedDocs } from './postings.ts';
+import { StringTable } from '../string-table.ts';
+
+/** The words and filter terms of an index, packed (no JS Map to rebuild when a snapshot is loaded). */
+export type TermDictionary = StringTable;
 
 export interface IndexDoc {
   title: string;
@@ -58,8 +62,8 @@ export const CATEGORY_PREFIX = 'c:';
 /** Postings: term t's documents (packed, see postings.ts) and their impacts at positions offsets[t] .. offsets[t+1]. */
 export interface LexicalIndex extends PackedDocs {
   docCount: number;
-  /** Word and filter terms → term number. */
-  termIds: Map<string, number>;
+  /** Word and filter terms → term number (term t is termIds.at(t) for t < firstBigram). */
+  termIds: TermDictionary;
   /**
    * Word pairs with postings, as bigramKey(first word's term number, second's), ascending: pair i is term
    * firstBigram + i. A sorted array costs 8 bytes a pair where a hash map costs 25–50 (tens of millions of pairs
@@ -76,6 +80,8 @@ export interface LexicalIndex extends PackedDocs {
   impactScale: number;
   /** Largest quantised impact of each term: the MaxScore upper bound. */
   maxImpact: Uint16Array;
+  /** Average title, abstract, authors and word-pair lengths the impacts were normalised with. */
+  fieldAverages: Float64Array;
   params: Bm25Params;
 }
 
@@ -106,8 +112,8 @@ export function lookupTerm(index: LexicalIndex, term: string): number | undefine
 
 /** Bytes held by the index's arrays and dictionaries (strings and Map entries estimated). */
 export function indexMemory(index: LexicalIndex): { postings: number; terms: number; pairs: number } {
-  let words = 0;
-  for (const w of index.termIds.keys()) words += 2 * w.length + 80; // string header + Map entry, roughly
+  const { text, ends, table } = index.termIds.parts();
+  const words = 2 * text.length + ends.byteLength + table.byteLength;
   return {
     postings: index.blockFirst.byteLength + index.blockWords.byteLength + index.blockBits.byteLength + index.packedGaps.byteLength + index.impacts.byteLength + index.impactLevels.byteLength,
     terms: index.offsets.byteLength + index.termBlocks.byteLength + index.maxImpact.byteLength + words,
@@ -140,189 +146,282 @@ function pack(t: number, a: number, au: number): number {
 
 /** Builds an index over docs (doc i gets id i). */
 export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params = DEFAULT_BM25): LexicalIndex {
-  const termIds = new Map<string, number>();
-  const bigramIds = new NumberIntMap(1 << 16);
-  let terms = 0;
-  let kinds = new Uint8Array(1 << 16);
-  // Per-term scratch for the document being analysed: field counts and the last doc that touched the term.
-  let tfTitle = new Int32Array(1 << 16);
-  let tfBody = new Int32Array(1 << 16);
-  let tfAuthors = new Int32Array(1 << 16);
-  let stamp = new Int32Array(1 << 16).fill(-1);
-  const touched = new GrowableInt32(1024);
-  const entryTerm = new GrowableInt32(1 << 20);
-  const entryTf = new GrowableUint16(1 << 20);
-  const docStart = new GrowableInt32(1 << 12);
-  const lenTitle = new GrowableInt32(1 << 12);
-  const lenAbstract = new GrowableInt32(1 << 12);
-  const lenAuthors = new GrowableInt32(1 << 12);
-  const lenBigram = new GrowableInt32(1 << 12);
+  const builder = new LexicalIndexBuilder(params);
+  for (const doc of docs) builder.add(doc);
+  return builder.build();
+}
 
-  const newTerm = (kind: number): number => {
-    const id = terms++;
-    if (id >= kinds.length) {
-      const size = kinds.length * 2;
+/**
+ * Another index's statistics (a base segment), for building a small index (a delta) scored as one collection with
+ * it: N and every document frequency are the base's plus the delta's own, and lengths are normalised by the base's
+ * averages.
+ */
+export interface BaseStatistics {
+  docCount: number;
+  /** Average title, abstract, authors and word-pair lengths. */
+  fieldAverages: Float64Array;
+  /** Papers containing a word or filter term, or a word pair; undefined when the base never saw it. */
+  documentFrequency(term: string): number | undefined;
+}
+
+export function baseStatistics(index: LexicalIndex): BaseStatistics {
+  return {
+    docCount: index.docCount,
+    fieldAverages: index.fieldAverages,
+    documentFrequency: (term) => {
+      const id = lookupTerm(index, term);
+      return id === undefined ? undefined : documentFrequency(index, id);
+    },
+  };
+}
+
+export interface BuildOptions {
+  /** Score as one collection with a base index: its N and df added to these documents' own, its average lengths. */
+  statistics?: BaseStatistics;
+  /** Documents left out (dead[d] = 1): they keep their number but get no postings. */
+  dead?: Uint8Array;
+}
+
+/**
+ * Builds an index in two passes: `add` analyses each document once (terms and field frequencies per document,
+ * kept compactly), `build` places the postings and computes impacts. `build` leaves the builder as it was, so a
+ * delta segment can grow a document at a time and be rebuilt without analysing its documents again.
+ */
+export class LexicalIndexBuilder {
+  private readonly termIds = new Map<string, number>();
+  private readonly bigramIds = new NumberIntMap(1 << 16);
+  private terms = 0;
+  private kinds = new Uint8Array(1 << 16);
+  // Per-term scratch for the document being analysed: field counts and the last doc that touched the term.
+  private tfTitle = new Int32Array(1 << 16);
+  private tfBody = new Int32Array(1 << 16);
+  private tfAuthors = new Int32Array(1 << 16);
+  private stamp = new Int32Array(1 << 16).fill(-1);
+  private readonly touched = new GrowableInt32(1024);
+  private readonly entryTerm = new GrowableInt32(1 << 12);
+  private readonly entryTf = new GrowableUint16(1 << 12);
+  private readonly docStart = new GrowableInt32(1 << 12);
+  private readonly lenTitle = new GrowableInt32(1 << 12);
+  private readonly lenAbstract = new GrowableInt32(1 << 12);
+  private readonly lenAuthors = new GrowableInt32(1 << 12);
+  private readonly lenBigram = new GrowableInt32(1 << 12);
+  private n = 0;
+
+  constructor(readonly params: Bm25Params = DEFAULT_BM25) {
+    this.docStart.push(0);
+  }
+
+  get docCount(): number {
+    return this.n;
+  }
+
+  private newTerm(kind: number): number {
+    const id = this.terms++;
+    if (id >= this.kinds.length) {
+      const size = this.kinds.length * 2;
       const grow = <T extends Int32Array | Uint8Array>(a: T, fill = 0): T => {
         const next = new (a.constructor as { new (n: number): T })(size);
         if (fill) next.fill(fill as never);
         next.set(a);
         return next;
       };
-      kinds = grow(kinds);
-      tfTitle = grow(tfTitle);
-      tfBody = grow(tfBody);
-      tfAuthors = grow(tfAuthors);
-      stamp = grow(stamp, -1);
+      this.kinds = grow(this.kinds);
+      this.tfTitle = grow(this.tfTitle);
+      this.tfBody = grow(this.tfBody);
+      this.tfAuthors = grow(this.tfAuthors);
+      this.stamp = grow(this.stamp, -1);
     }
-    kinds[id] = kind;
+    this.kinds[id] = kind;
     return id;
-  };
-  const wordId = (term: string, kind: number): number => {
-    let id = termIds.get(term);
-    if (id === undefined) termIds.set(term, (id = newTerm(kind)));
-    return id;
-  };
-  const bigramId = (a: number, b: number): number => {
-    const key = bigramKey(a, b);
-    let id = bigramIds.get(key);
-    if (id === undefined) bigramIds.set(key, (id = newTerm(KIND_BIGRAM)));
-    return id;
-  };
-  let n = 0;
-  const bump = (id: number, field: 0 | 1 | 2) => {
-    if (stamp[id] !== n) {
-      stamp[id] = n;
-      tfTitle[id] = 0;
-      tfBody[id] = 0;
-      tfAuthors[id] = 0;
-      touched.push(id);
-    }
-    if (field === 0) tfTitle[id]++;
-    else if (field === 1) tfBody[id]++;
-    else tfAuthors[id]++;
-  };
+  }
 
-  // Pass 1: analyse each document once, keep (term, packed field frequencies) per document.
-  for (const doc of docs) {
+  private wordId(term: string, kind: number): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) this.termIds.set(term, (id = this.newTerm(kind)));
+    return id;
+  }
+
+  private bigramId(a: number, b: number): number {
+    const key = bigramKey(a, b);
+    let id = this.bigramIds.get(key);
+    if (id === undefined) this.bigramIds.set(key, (id = this.newTerm(KIND_BIGRAM)));
+    return id;
+  }
+
+  private bump(id: number, field: 0 | 1 | 2): void {
+    if (this.stamp[id] !== this.n) {
+      this.stamp[id] = this.n;
+      this.tfTitle[id] = 0;
+      this.tfBody[id] = 0;
+      this.tfAuthors[id] = 0;
+      this.touched.push(id);
+    }
+    if (field === 0) this.tfTitle[id]++;
+    else if (field === 1) this.tfBody[id]++;
+    else this.tfAuthors[id]++;
+  }
+
+  /**
+   * Analyses a document and keeps its (term, packed field frequencies); returns its document number. `onWord` sees
+   * each word of the title and abstract as written (the spelling dictionary counts them: spelling/).
+   */
+  add(doc: IndexDoc, onWord?: (word: string) => void): number {
+    const touched = this.touched;
     touched.length = 0;
-    docStart.push(entryTerm.length);
-    const title = analyze(doc.title);
-    const abstract = analyze(doc.abstract);
+    const title = analyze(doc.title, onWord);
+    const abstract = analyze(doc.abstract, onWord);
     const authors = analyze(doc.authors.join(' , '));
-    const titleIds = title.sequence.map((t) => wordId(t, KIND_WORD));
-    const abstractIds = abstract.sequence.map((t) => wordId(t, KIND_WORD));
-    for (const id of titleIds) bump(id, 0);
-    for (const t of title.extra) bump(wordId(t, KIND_WORD), 0);
-    for (const id of abstractIds) bump(id, 1);
-    for (const t of abstract.extra) bump(wordId(t, KIND_WORD), 1);
-    for (const t of authors.sequence) bump(wordId(t, KIND_WORD), 2);
+    const titleIds = title.sequence.map((t) => this.wordId(t, KIND_WORD));
+    const abstractIds = abstract.sequence.map((t) => this.wordId(t, KIND_WORD));
+    for (const id of titleIds) this.bump(id, 0);
+    for (const t of title.extra) this.bump(this.wordId(t, KIND_WORD), 0);
+    for (const id of abstractIds) this.bump(id, 1);
+    for (const t of abstract.extra) this.bump(this.wordId(t, KIND_WORD), 1);
+    for (const t of authors.sequence) this.bump(this.wordId(t, KIND_WORD), 2);
     let bigrams = 0;
     for (const seq of [titleIds, abstractIds]) {
-      for (let j = 1; j < seq.length; j++, bigrams++) bump(bigramId(seq[j - 1], seq[j]), 1);
+      for (let j = 1; j < seq.length; j++, bigrams++) this.bump(this.bigramId(seq[j - 1], seq[j]), 1);
     }
-    for (const name of doc.authors) for (const w of nameWords(name)) bump(wordId(AUTHOR_PREFIX + w, KIND_FILTER), 2);
-    for (const c of doc.categories) bump(wordId(CATEGORY_PREFIX + c.toLowerCase(), KIND_FILTER), 2);
+    for (const name of doc.authors) for (const w of nameWords(name)) this.bump(this.wordId(AUTHOR_PREFIX + w, KIND_FILTER), 2);
+    for (const c of doc.categories) this.bump(this.wordId(CATEGORY_PREFIX + c.toLowerCase(), KIND_FILTER), 2);
     for (let i = 0; i < touched.length; i++) {
       const id = touched.data[i];
-      entryTerm.push(id);
-      entryTf.push(pack(tfTitle[id], tfBody[id], tfAuthors[id]));
+      this.entryTerm.push(id);
+      this.entryTf.push(pack(this.tfTitle[id], this.tfBody[id], this.tfAuthors[id]));
     }
-    lenTitle.push(title.sequence.length + title.extra.length);
-    lenAbstract.push(abstract.sequence.length + abstract.extra.length);
-    lenAuthors.push(authors.sequence.length);
-    lenBigram.push(bigrams);
-    n++;
+    this.docStart.push(this.entryTerm.length);
+    this.lenTitle.push(title.sequence.length + title.extra.length);
+    this.lenAbstract.push(abstract.sequence.length + abstract.extra.length);
+    this.lenAuthors.push(authors.sequence.length);
+    this.lenBigram.push(bigrams);
+    return this.n++;
   }
-  docStart.push(entryTerm.length);
-  tfTitle = tfBody = tfAuthors = stamp = new Int32Array(0);
 
-  const termCount = terms;
-  const df = new Uint32Array(termCount);
-  for (let i = 0; i < entryTerm.length; i++) df[entryTerm.data[i]]++;
-  // Drop the postings of rare word pairs: their df becomes 0, pass 2 skips them.
-  const minPairDf = params.minBigramDf === 'auto' ? (n > LARGE_CORPUS ? 2 : 1) : params.minBigramDf;
-  for (let t = 0; t < termCount; t++) if (kinds[t] === KIND_BIGRAM && df[t] < minPairDf) df[t] = 0;
-  // Renumber: words and filter terms first (in order of appearance), then the kept pairs in key order, so a
-  // pair's term number follows from its position in the sorted key array and dropped pairs take no space.
-  const newId = new Int32Array(termCount).fill(-1);
-  let kept = 0;
-  for (let t = 0; t < termCount; t++) if (kinds[t] !== KIND_BIGRAM) newId[t] = kept++;
-  const firstBigram = kept;
-  let pairCount = 0;
-  bigramIds.forEach((id) => {
-    if (df[id] > 0) pairCount++;
-  });
-  const bigramKeys = new Float64Array(pairCount);
-  pairCount = 0;
-  bigramIds.forEach((id, key) => {
-    if (df[id] > 0) bigramKeys[pairCount++] = key;
-  });
-  bigramKeys.sort();
-  for (let i = 0; i < bigramKeys.length; i++) {
-    const key = bigramKeys[i];
-    newId[bigramIds.get(key)!] = kept++;
-    // Re-key with the words' new numbers; words keep their relative order, so the keys stay sorted.
-    const first = Math.floor(key / BIGRAM_SHIFT);
-    bigramKeys[i] = bigramKey(newId[first], newId[key - first * BIGRAM_SHIFT]);
-  }
-  for (const [word, id] of termIds) termIds.set(word, newId[id]);
-  const offsets = new Uint32Array(kept + 1);
-  for (let t = 0; t < termCount; t++) if (newId[t] >= 0) offsets[newId[t] + 1] = df[t];
-  for (let t = 0; t < kept; t++) offsets[t + 1] += offsets[t];
-
-  const avg = (g: GrowableInt32) => {
-    let s = 0;
-    for (let i = 0; i < g.length; i++) s += g.data[i];
-    return n ? Math.max(s / n, 1e-9) : 1;
-  };
-  const avgT = avg(lenTitle);
-  const avgA = avg(lenAbstract);
-  const avgAu = avg(lenAuthors);
-  const avgBg = avg(lenBigram);
-  const { k1, weights: w, b } = params;
-
-  // Pass 2: place each posting (docs arrive in ascending order, so postings come out sorted).
-  const cursor = offsets.slice(0, kept);
-  const postDocs = new Int32Array(offsets[kept]);
-  const wide = new Uint16Array(offsets[kept]);
-  const maxImpact = new Uint16Array(kept);
-  // One scale for every impact, from the largest impact possible (idf of a df-1 term, saturation reached), so
-  // scores of different terms add up in the same units.
-  const idfMax = Math.log(1 + (n - 1 + 0.5) / 1.5);
-  const bound = Math.max(idfMax * (k1 + 1), params.bigramWeight * idfMax * (params.bigramK1 + 1), 1e-9);
-  const impactScale = bound / 65535;
-  const idf = new Float64Array(termCount);
-  for (let t = 0; t < termCount; t++) idf[t] = bm25Idf(n, df[t]);
-  for (let d = 0; d < n; d++) {
-    const nT = 1 - b.title + (b.title * lenTitle.data[d]) / avgT;
-    const nA = 1 - b.abstract + (b.abstract * lenAbstract.data[d]) / avgA;
-    const nAu = 1 - b.authors + (b.authors * lenAuthors.data[d]) / avgAu;
-    const nBg = 1 - params.bigramB + (params.bigramB * lenBigram.data[d]) / avgBg;
-    for (let i = docStart.data[d]; i < docStart.data[d + 1]; i++) {
-      const t = entryTerm.data[i];
-      if (df[t] === 0) continue;
-      const packed = entryTf.data[i];
-      let impact = 0;
-      if (kinds[t] === KIND_WORD) {
-        const tf = (w.title * (packed & 15)) / nT + (w.abstract * ((packed >>> 4) & 255)) / nA + (w.authors * (packed >>> 12)) / nAu;
-        impact = (idf[t] * tf * (k1 + 1)) / (k1 + tf);
-      } else if (kinds[t] === KIND_BIGRAM) {
-        const tf = ((packed >>> 4) & 255) / nBg;
-        impact = (params.bigramWeight * idf[t] * tf * (params.bigramK1 + 1)) / (params.bigramK1 + tf);
+  build(options: BuildOptions = {}): LexicalIndex {
+    const { params, kinds, bigramIds, entryTerm, entryTf, n } = this;
+    const docStart = this.docStart.data;
+    const dead = options.dead;
+    const stats = options.statistics;
+    const live = (d: number) => !dead || !dead[d];
+    const termCount = this.terms;
+    const words = new Array<string>(termCount);
+    for (const [word, id] of this.termIds) words[id] = word;
+    const df = new Uint32Array(termCount);
+    for (let d = 0; d < n; d++) if (live(d)) for (let i = docStart[d]; i < docStart[d + 1]; i++) df[entryTerm.data[i]]++;
+    // The statistics scored with: the documents' own, plus the base's when building a delta.
+    let liveDocs = 0;
+    for (let d = 0; d < n; d++) if (live(d)) liveDocs++;
+    const docCount = (stats?.docCount ?? 0) + liveDocs;
+    const pairWords = (key: number) => {
+      const first = Math.floor(key / BIGRAM_SHIFT);
+      return `${words[first]} ${words[key - first * BIGRAM_SHIFT]}`;
+    };
+    const scoringDf = new Float64Array(df);
+    const knownToBase = new Uint8Array(termCount);
+    if (stats) {
+      for (let t = 0; t < termCount; t++) {
+        if (kinds[t] === KIND_BIGRAM) continue;
+        const base = stats.documentFrequency(words[t]);
+        if (base !== undefined) {
+          scoringDf[t] += base;
+          knownToBase[t] = 1;
+        }
       }
-      const id = newId[t];
-      const at = cursor[id]++;
-      postDocs[at] = d;
-      // Words and pairs always count for something: at least one unit.
-      const q = impact > 0 ? Math.max(1, Math.min(65535, Math.round(impact / impactScale))) : 0;
-      wide[at] = q;
+      bigramIds.forEach((id, key) => {
+        if (df[id] === 0) return;
+        const base = stats.documentFrequency(pairWords(key));
+        if (base !== undefined) {
+          scoringDf[id] += base;
+          knownToBase[id] = 1;
+        }
+      });
     }
+    // Drop the postings of rare word pairs (unless the base kept the pair): their df becomes 0, pass 2 skips them.
+    const minPairDf = params.minBigramDf === 'auto' ? (docCount > LARGE_CORPUS ? 2 : 1) : params.minBigramDf;
+    for (let t = 0; t < termCount; t++) if (kinds[t] === KIND_BIGRAM && df[t] < minPairDf && !knownToBase[t]) df[t] = 0;
+    // Renumber: words and filter terms first (in order of appearance), then the kept pairs in key order, so a
+    // pair's term number follows from its position in the sorted key array and dropped pairs take no space.
+    const newId = new Int32Array(termCount).fill(-1);
+    let kept = 0;
+    for (let t = 0; t < termCount; t++) if (kinds[t] !== KIND_BIGRAM) newId[t] = kept++;
+    const firstBigram = kept;
+    let pairCount = 0;
+    bigramIds.forEach((id) => {
+      if (df[id] > 0) pairCount++;
+    });
+    const bigramKeys = new Float64Array(pairCount);
+    pairCount = 0;
+    bigramIds.forEach((id, key) => {
+      if (df[id] > 0) bigramKeys[pairCount++] = key;
+    });
+    bigramKeys.sort();
+    for (let i = 0; i < bigramKeys.length; i++) {
+      const key = bigramKeys[i];
+      newId[bigramIds.get(key)!] = kept++;
+      // Re-key with the words' new numbers; words keep their relative order, so the keys stay sorted.
+      const first = Math.floor(key / BIGRAM_SHIFT);
+      bigramKeys[i] = bigramKey(newId[first], newId[key - first * BIGRAM_SHIFT]);
+    }
+    const wordList = new Array<string>(firstBigram);
+    for (let t = 0; t < termCount; t++) if (kinds[t] !== KIND_BIGRAM) wordList[newId[t]] = words[t];
+    const termIds = StringTable.from(wordList);
+    const offsets = new Uint32Array(kept + 1);
+    for (let t = 0; t < termCount; t++) if (newId[t] >= 0) offsets[newId[t] + 1] = df[t];
+    for (let t = 0; t < kept; t++) offsets[t + 1] += offsets[t];
+
+    const avg = (g: GrowableInt32) => {
+      let s = 0;
+      for (let d = 0; d < n; d++) if (live(d)) s += g.data[d];
+      return liveDocs ? Math.max(s / liveDocs, 1e-9) : 1;
+    };
+    const fieldAverages = stats ? Float64Array.from(stats.fieldAverages) : Float64Array.of(avg(this.lenTitle), avg(this.lenAbstract), avg(this.lenAuthors), avg(this.lenBigram));
+    const [avgT, avgA, avgAu, avgBg] = fieldAverages;
+    const { k1, weights: w, b } = params;
+
+    // Pass 2: place each posting (docs arrive in ascending order, so postings come out sorted).
+    const cursor = offsets.slice(0, kept);
+    const postDocs = new Int32Array(offsets[kept]);
+    const wide = new Uint16Array(offsets[kept]);
+    const maxImpact = new Uint16Array(kept);
+    // One scale for every impact, from the largest impact possible (idf of a df-1 term, saturation reached), so
+    // scores of different terms add up in the same units.
+    const idfMax = Math.log(1 + (docCount - 1 + 0.5) / 1.5);
+    const bound = Math.max(idfMax * (k1 + 1), params.bigramWeight * idfMax * (params.bigramK1 + 1), 1e-9);
+    const impactScale = bound / 65535;
+    const idf = new Float64Array(termCount);
+    for (let t = 0; t < termCount; t++) idf[t] = bm25Idf(docCount, scoringDf[t]);
+    for (let d = 0; d < n; d++) {
+      if (!live(d)) continue;
+      const nT = 1 - b.title + (b.title * this.lenTitle.data[d]) / avgT;
+      const nA = 1 - b.abstract + (b.abstract * this.lenAbstract.data[d]) / avgA;
+      const nAu = 1 - b.authors + (b.authors * this.lenAuthors.data[d]) / avgAu;
+      const nBg = 1 - params.bigramB + (params.bigramB * this.lenBigram.data[d]) / avgBg;
+      for (let i = docStart[d]; i < docStart[d + 1]; i++) {
+        const t = entryTerm.data[i];
+        if (df[t] === 0) continue;
+        const packed = entryTf.data[i];
+        let impact = 0;
+        if (kinds[t] === KIND_WORD) {
+          const tf = (w.title * (packed & 15)) / nT + (w.abstract * ((packed >>> 4) & 255)) / nA + (w.authors * (packed >>> 12)) / nAu;
+          impact = (idf[t] * tf * (k1 + 1)) / (k1 + tf);
+        } else if (kinds[t] === KIND_BIGRAM) {
+          const tf = ((packed >>> 4) & 255) / nBg;
+          impact = (params.bigramWeight * idf[t] * tf * (params.bigramK1 + 1)) / (params.bigramK1 + tf);
+        }
+        const id = newId[t];
+        const at = cursor[id]++;
+        postDocs[at] = d;
+        // Words and pairs always count for something: at least one unit.
+        const q = impact > 0 ? Math.max(1, Math.min(65535, Math.round(impact / impactScale))) : 0;
+        wide[at] = q;
+      }
+    }
+    const { codes, levels } = quantizeImpacts(wide);
+    for (let t = 0; t < kept; t++) {
+      for (let p = offsets[t]; p < offsets[t + 1]; p++) if (levels[codes[p]] > maxImpact[t]) maxImpact[t] = levels[codes[p]];
+    }
+    return { docCount: n, termIds, bigramKeys, firstBigram, offsets, ...packDocs(postDocs, offsets), impacts: codes, impactLevels: levels, impactScale, maxImpact, fieldAverages, params };
   }
-  const { codes, levels } = quantizeImpacts(wide);
-  for (let t = 0; t < kept; t++) {
-    for (let p = offsets[t]; p < offsets[t + 1]; p++) if (levels[codes[p]] > maxImpact[t]) maxImpact[t] = levels[codes[p]];
-  }
-  return { docCount: n, termIds, bigramKeys, firstBigram, offsets, ...packDocs(postDocs, offsets), impacts: codes, impactLevels: levels, impactScale, maxImpact, params };
 }
 
 /**

@@ -7,6 +7,8 @@ export interface Embedder {
   readonly dimensions: number;
   /** Unit-length vectors, one per text (a paper is embedded as "title. abstract"). */
   embed(texts: string[]): Promise<Float32Array[]>;
+  /** Query vectors, when the model embeds queries differently from papers (an instruction prompt); else embed. */
+  embedQueries?(texts: string[]): Promise<Float32Array[]>;
   /** Index terms close in meaning to an index term, closest first (models with word vectors only). */
   relatedTerms?(term: string): RelatedTerm[];
 }
@@ -15,6 +17,11 @@ export interface RelatedTerm {
   term: string;
   /** Cosine similarity, in (0, 1]. */
   similarity: number;
+}
+
+/** Vectors for search queries: the embedder's query side where it has one. */
+export function embedQueries(embedder: Embedder, texts: string[]): Promise<Float32Array[]> {
+  return embedder.embedQueries ? embedder.embedQueries(texts) : embedder.embed(texts);
 }
 
 /** Text a paper is embedded from. */

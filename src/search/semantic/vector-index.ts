@@ -26,13 +26,14 @@ function emptyIndex(dimensions: number): InstanceType<typeof usearch.Index> {
 export class HnswIndex implements VectorIndex {
   private constructor(private readonly index: InstanceType<typeof usearch.Index>) {}
 
-  static build(vectors: Float32Array, dimensions: number): HnswIndex {
+  /** `threads` 1 builds the same graph on every run (parallel inserts shape it by their order); 0 uses every core. */
+  static build(vectors: Float32Array, dimensions: number, threads = 0): HnswIndex {
     const count = dimensions ? vectors.length / dimensions : 0;
     const index = emptyIndex(dimensions);
     if (count > 0) {
       const keys = new BigUint64Array(count);
       for (let i = 0; i < count; i++) keys[i] = BigInt(i);
-      index.add(keys, vectors);
+      index.add(keys, vectors, threads);
     }
     return new HnswIndex(index);
   }
@@ -43,6 +44,24 @@ export class HnswIndex implements VectorIndex {
     try {
       const index = emptyIndex(dimensions);
       index.load(file);
+      if (index.size() !== count || index.dimensions() !== dimensions) return null;
+      return new HnswIndex(index);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Maps a saved index into memory instead of reading it (usearch's view): pages are read as searches touch them
+   * and are shared with every process that maps the same file. Null when the file does not hold `count` vectors
+   * of `dimensions`. The file must not change while mapped: snapshot files never do (a new build writes a new
+   * generation).
+   */
+  static view(file: string, dimensions: number, count: number): HnswIndex | null {
+    if (!fs.existsSync(file)) return null;
+    try {
+      const index = emptyIndex(dimensions);
+      index.view(file);
       if (index.size() !== count || index.dimensions() !== dimensions) return null;
       return new HnswIndex(index);
     } catch {

@@ -91,11 +91,13 @@ export interface Analysis {
   extra: string[];
 }
 
-export function analyze(text: string): Analysis {
+/** `onWord` sees every normalised word as written (the index build counts them for spelling suggestions). */
+export function analyze(text: string, onWord?: (word: string) => void): Analysis {
   const sequence: string[] = [];
   const extra: string[] = [];
   const normalized = normalizeText(text);
   for (const m of normalized.matchAll(WORD_PATTERN)) {
+    onWord?.(m[0]);
     const { parts, glued } = wordTerms(m[0]);
     for (const p of parts) sequence.push(p);
     if (glued) extra.push(glued);

@@ -9,6 +9,9 @@ export interface SettingsProps {
   c: Context;
   user: CurrentUser;
   hasPassword: boolean;
+  /** This browser signed in within the last `freshMinutes` (needed to set a first password). */
+  freshSignIn: boolean;
+  freshMinutes: number;
   sessions: SessionInfo[];
   tokens: ApiTokenInfo[];
   /** A token just created: shown once, never again. */
@@ -41,11 +44,26 @@ export function SettingsPage(props: SettingsProps) {
       </form>
 
       <h2>Password</h2>
+      {!props.hasPassword && !props.freshSignIn && (
+        <p>
+          To set a first password, sign out and sign in again with an emailed link, then set it here within {props.freshMinutes} minutes: that proves
+          you still read this account's mail.
+        </p>
+      )}
       <form method="post" action="/settings/password">
         {csrfField(c)}
+        {props.hasPassword && (
+          <label>
+            Current password
+            <input type="password" name="currentPassword" required autocomplete="current-password" />
+          </label>
+        )}
         <label>
           {props.hasPassword ? 'New password' : 'Set a password'} (at least 10 characters)
           <input type="password" name="password" required minlength={10} autocomplete="new-password" />
+        </label>
+        <label>
+          <input type="checkbox" name="revokeTokens" value="yes" /> Also revoke all access tokens (other browsers are always signed out)
         </label>
         <button type="submit">Save password</button>
       </form>

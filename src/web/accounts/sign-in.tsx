@@ -12,7 +12,7 @@ import { normalizeAddress } from '../../mail/headers.ts';
 import { queueMail } from '../../mail/queue.ts';
 import type { Services } from '../../services.ts';
 import { privatePage } from '../http/responses.tsx';
-import { formText, queryText, safeLocalPath } from '../input.ts';
+import { formText, queryText, readForm, safeLocalPath } from '../input.ts';
 import type { CommunityLimits } from '../security/community-limits.ts';
 import { currentUser } from '../security/auth.ts';
 import { clearSessionCookie, readSessionCookie, SESSION_TTL_MS, setSessionCookie } from '../security/session.ts';
@@ -23,15 +23,17 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
   const { config, database, logger } = ctx;
   const render = (c: Context, title: string, body: Child, options: { status?: number; current?: 'signin' } = {}) => privatePage(c, config.baseUrl, title, body, options);
 
+  /** Signs a person in and goes on to `next`; everything that could refuse the request is decided before the session row exists. */
   async function startSession(c: Context, user: User, next: string | null) {
     if (user.bannedAt) throw forbidden('this account is banned', 'banned');
+    const location = safeLocalPath(next);
     const { token } = await createSession(database, user.id, { ttlMs: SESSION_TTL_MS, userAgent: c.req.header('user-agent') ?? null });
     setSessionCookie(c, config, token);
-    return c.redirect(safeLocalPath(next), 303);
+    return c.redirect(location, 303);
   }
 
   async function mailLink(c: Context, email: string, o: { nextPath: string; signUp: boolean; username?: string; passwordHash?: string | null }) {
-    if (!limits.linksPerAddress.hit(email).allowed) {
+    if (!(await limits.linksPerAddress.hit(email)).allowed) {
       logger.warn({ path: c.req.path }, 'sign-in link not sent: too many for one address this hour');
       return;
     }
@@ -54,7 +56,7 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
     },
 
     byEmail: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const next = safeLocalPath(form.next);
       const email = accountEmail(normalizeAddress(formText(form.email)));
       if (!email) return render(c, 'Sign in', <SignInPage c={c} next={next} email={formText(form.email)} error="Enter a valid email address." />, { status: 400 });
@@ -68,7 +70,7 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
     signUpPage: (c: Context) => render(c, 'Create an account', <SignUpPage c={c} next={safeLocalPath(queryText(c, 'next'))} />, { current: 'signin' }),
 
     signUp: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const next = safeLocalPath(form.next);
       const username = formText(form.username).trim();
       const password = formText(form.password);
@@ -101,7 +103,7 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
 
     useLink: async (c: Context) => {
       c.header('Referrer-Policy', 'no-referrer');
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const token = formText(form.token);
       const row = token ? await peekLoginToken(database, token) : null;
       if (!row) return render(c, 'Link expired', <InvalidLinkPage />, { status: 400 });
@@ -124,14 +126,16 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
     },
 
     password: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const next = safeLocalPath(form.next);
       const email = accountEmail(normalizeAddress(formText(form.email)));
       const password = formText(form.password).slice(0, PASSWORD_MAX_LENGTH);
       const found = email ? await passwordHashFor(database, email) : null;
-      // verifyPassword does the full scrypt work even without an account, so timing reveals nothing either.
+      // verifyPassword does the full scrypt work even without an account, so timing reveals nothing either. A banned
+      // account answers a right password exactly as a wrong one, so the form is no password oracle for it; its
+      // owner learns of the ban through the emailed link, which proves control of the address.
       const ok = await verifyPassword(password, found?.hash ?? null);
-      if (!found || !ok) {
+      if (!found || !ok || found.user.bannedAt) {
         return render(c, 'Sign in', <SignInPage c={c} next={next} email={formText(form.email)} error="Wrong email address or password." />, { status: 401 });
       }
       return startSession(c, found.user, next);

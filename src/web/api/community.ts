@@ -7,24 +7,24 @@ import { addComment, listPaperComments, type StoredComment } from '../../db/comm
 import { paperCounts, setVote } from '../../db/votes.ts';
 import { roleAllows } from '../../domain/accounts.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
-import { AppError, badRequest, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
 import { submitPaper } from '../../ingest/submit.ts';
 import type { Services } from '../../services.ts';
-import { arxivIdInPath } from '../input.ts';
+import { arxivIdInPath, readJson } from '../input.ts';
 import { currentUser, userOrFail } from '../security/auth.ts';
 
 export function communityApiHandlers(ctx: Services) {
   const { database } = ctx;
 
   const upvote = async (c: Context) => {
-    const body = await jsonBody(c, z.object({ upvoted: z.boolean().optional() }).strict());
+    const body = await readJson(c, z.object({ upvoted: z.boolean().optional() }).strict());
     const paperId = arxivIdInPath(c).id;
     const result = await setVote(database, userOrFail(c).id, paperId, body.upvoted);
     return c.json({ paperId, upvoted: result.upvoted, upvotes: result.upvotes });
   };
 
   const comment = async (c: Context) => {
-    const body = await jsonBody(c, z.object({ comment: z.string(), parentCommentId: z.string().max(100).optional() }).strict());
+    const body = await readJson(c, z.object({ comment: z.string(), parentCommentId: z.string().max(100).optional() }).strict());
     const paperId = arxivIdInPath(c).id;
     const added = await addComment(database, { paperId, userId: userOrFail(c).id, parentId: body.parentCommentId ?? null, body: body.comment });
     const counts = await paperCounts(database, paperId);
@@ -42,31 +42,13 @@ export function communityApiHandlers(ctx: Services) {
   };
 
   const submit = async (c: Context) => {
-    const body = await jsonBody(c, z.object({ paper: z.string().max(300) }).strict());
+    const body = await readJson(c, z.object({ paper: z.string().max(300) }).strict());
     const user = userOrFail(c);
     const { paper, day } = await submitPaper(ctx, user, body.paper);
     return c.json({ paper: { id: paper.id, title: paper.title }, day, submittedBy: user.username }, 201);
   };
 
   return { upvote, comment, thread, submit };
-}
-
-async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
-  const text = await c.req.text().catch((e) => {
-    // csrfProtection caps unsafe bodies; a body without Content-Length fails here when it goes over.
-    throw (e as Error).name === 'BodyLimitError' ? new AppError(413, 'too_large', 'the request body is too large') : e;
-  });
-  let value: unknown = {};
-  if (text.trim()) {
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw badRequest('the body is not valid JSON', 'bad_json');
-    }
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), 'bad_body');
-  return parsed.data;
 }
 
 interface CommentJson {
@@ -85,7 +67,7 @@ interface CommentJson {
 }
 
 function commentJson(cm: StoredComment, moderator: boolean): CommentJson {
-  const visible = !cm.deleted && (!cm.hidden || moderator);
+  const visible = moderator ? cm.body !== '' : !cm.deleted && !cm.hidden;
   return {
     id: cm.id,
     parentId: cm.parentId,

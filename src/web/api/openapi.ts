@@ -107,6 +107,21 @@ const errorResponses = {
   },
 };
 
+const searchResponses = {
+  '200': {
+    description: 'Matching papers, best first, in the shape of Hugging Face search results',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'array',
+          items: { type: 'object', required: ['paper'], properties: { paper: { $ref: '#/components/schemas/Paper' } } },
+        },
+      },
+    },
+  },
+  ...errorResponses,
+};
+
 const rateLimitHeaders = {
   RateLimit: { description: 'Remaining quota: "api";r=<remaining>;t=<seconds to reset>', schema: { type: 'string' } },
   'RateLimit-Policy': { description: 'Quota policy: "fixed window";"api";q=<requests>;w=<seconds>', schema: { type: 'string' } },
@@ -188,23 +203,27 @@ export function openApiDocument(baseUrl: string) {
           operationId: 'searchPapers',
           summary: 'Search papers (hybrid lexical and semantic)',
           parameters: [
-            { name: 'q', in: 'query', required: true, schema: { type: 'string', minLength: 1 } },
+            { name: 'q', in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 20_000 } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
           ],
-          responses: {
-            '200': {
-              description: 'Matching papers, best first, in the shape of Hugging Face search results',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'array',
-                    items: { type: 'object', required: ['paper'], properties: { paper: { $ref: '#/components/schemas/Paper' } } },
-                  },
+          responses: searchResponses,
+        },
+        post: {
+          operationId: 'searchPapersLong',
+          summary: 'Search papers with a query too long for a URL (read-only: no CSRF token needed)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['q'],
+                  properties: { q: { type: 'string', minLength: 1, maxLength: 20_000 }, limit: { type: 'integer', minimum: 1, maximum: 100 } },
                 },
               },
             },
-            ...errorResponses,
           },
+          responses: searchResponses,
         },
       },
       '/api/papers/{id}/similar': {

@@ -4,6 +4,7 @@
 // mints (author and discussion _ids) are derived deterministically from the paper, so they are stable.
 import crypto from 'node:crypto';
 import type { ListedPaper } from '../../db/listings.ts';
+import { publicationDate } from '../../domain/paper.ts';
 import type { TrendingScore } from '../../domain/trending.ts';
 
 export interface HfUser {
@@ -90,7 +91,7 @@ export function hfPaper(item: ListedPaper & { trending?: TrendingScore }): HfPap
   const out: HfPaper = {
     id: paper.id,
     authors: paper.authors.map((name, i) => ({ _id: stableObjectId('author', paper.id, String(i)), name, hidden: false })),
-    publishedAt: isoWithMillis(paper.submittedAt, paper.announcedOn),
+    publishedAt: isoWithMillis(publicationDate(paper), paper.announcedOn),
     title: paper.title,
     summary: paper.abstract,
     upvotes: signals.upvotes,

@@ -33,10 +33,10 @@ import { messageIdHost } from '../../mail/transport.ts';
 import type { Services } from '../../services.ts';
 import { htmlDocument, Layout } from '../components/layout.tsx';
 import { privatePage } from '../http/responses.tsx';
-import { dayParam, formText, parseQuery, queryText } from '../input.ts';
+import { dayParam, formText, parseQuery, queryText, readForm } from '../input.ts';
 import { currentUser } from '../security/auth.ts';
+import type { CommunityLimits } from '../security/community-limits.ts';
 import { csrfField } from '../security/csrf.ts';
-import { clientAddress, createRateLimiter } from '../security/rate-limit.ts';
 import { CheckInboxPage, ConfirmedPage, ConfirmPage, InvalidLinkPage, SavedPage, UnsubscribedPage, UnsubscribePage } from './pages.tsx';
 import { SubscriptionForm } from './subscription-form.tsx';
 
@@ -50,6 +50,29 @@ export interface DigestShared {
   signer(): Promise<LinkSigner>;
   /** A period's papers and topic index, kept for a minute: previews are public and a period takes a few hundred ms to load. */
   periodContent(period: DigestPeriod): Promise<{ period: DigestPeriod; trending: DigestPaper[]; index: TopicIndex }>;
+  /** Anonymous previews as rendered, by their normalised parameters, kept for a minute. */
+  previews: RecentlyRendered;
+}
+
+/** A small map of rendered previews that forgets entries after a minute and keeps at most `max` of them. */
+class RecentlyRendered {
+  private readonly entries = new Map<string, { at: number; body: string }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max: number,
+  ) {}
+
+  get(key: string): string | null {
+    const hit = this.entries.get(key);
+    if (!hit || Date.now() - hit.at >= this.ttlMs) return null;
+    return hit.body;
+  }
+
+  set(key: string, body: string): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.delete(key);
+    this.entries.set(key, { at: Date.now(), body });
+  }
 }
 
 /**
@@ -68,6 +91,7 @@ const previewQuerySchema = z.object({
 
 const PERIOD_CACHE_MS = 60_000;
 const PERIOD_CACHE_ENTRIES = 16;
+const PREVIEW_CACHE_ENTRIES = 256;
 
 export function digestShared(ctx: Services): DigestShared {
   let signer: Promise<LinkSigner> | null = null;
@@ -79,33 +103,20 @@ export function digestShared(ctx: Services): DigestShared {
   const periods = new Map<string, { at: number; content: ReturnType<DigestShared['periodContent']> }>();
   return {
     signer: getSigner,
+    previews: new RecentlyRendered(PERIOD_CACHE_MS, PREVIEW_CACHE_ENTRIES),
     links: async () => mailLinks(ctx.config.baseUrl, await getSigner()),
     periodContent(period) {
       const key = `${period.frequency}/${period.key}`;
       const hit = periods.get(key);
       if (hit && Date.now() - hit.at < PERIOD_CACHE_MS) return hit.content;
       if (periods.size >= PERIOD_CACHE_ENTRIES) periods.delete(periods.keys().next().value!);
-      const content = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending) }));
+      const content = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending, ctx.search) }));
       // A failed load is not kept.
       content.catch(() => periods.delete(key));
       periods.set(key, { at: Date.now(), content });
       return content;
     },
   };
-}
-
-/**
- * Form fields as the preference parser expects them; repeated fields (checkboxes) arrive as arrays. Read from
- * the FormData rather than parseBody(): the CSRF middleware's earlier parseBody() is cached without `all`,
- * which keeps only the last of repeated fields.
- */
-async function readForm(c: Context): Promise<Record<string, unknown>> {
-  const data = await c.req.formData();
-  const fields = new Map<string, string[]>();
-  data.forEach((value, key) => {
-    if (typeof value === 'string') fields.set(key, [...(fields.get(key) ?? []), value]);
-  });
-  return Object.fromEntries([...fields].map(([key, values]) => [key, values.length > 1 ? values : values[0]]));
 }
 
 /** A subscription named by a signed unsubscribe/manage token, or null for a token that does not verify. */
@@ -117,11 +128,8 @@ async function subscriptionFromToken(ctx: Services, shared: DigestShared, purpos
   return (await shared.signer()).verifySubscription(purpose, parsed, sub.linkKey) ? sub : null;
 }
 
-export function digestHandlers(ctx: Services, shared: DigestShared) {
+export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick<CommunityLimits, 'digestPreviews'>) {
   const { config, database } = ctx;
-  // Sign-ups per client address: the per-address mail window protects inboxes, this protects the server.
-  const signUpLimit = createRateLimiter({ name: 'subscribe', limit: config.SUBSCRIBE_RATE_LIMIT, windowSeconds: 600, key: (c) => clientAddress(c, config.TRUST_PROXY) });
-
   const render = (c: Context, title: string, body: Child, status = 200) => privatePage(c, config.baseUrl, title, body, { status });
 
   const form = (c: Context, props: { email: string; preferences?: Preferences; errors?: string[] }) => (
@@ -286,20 +294,33 @@ export function digestHandlers(ctx: Services, shared: DigestShared) {
     }
     const date = await previewDate(ctx, preferences, asked);
     const period = periodForDate(preferences.frequency, date)!;
+    const send = (body: string) => {
+      c.header('Cache-Control', sub ? 'private, no-store' : 'public, max-age=60');
+      if (format === 'text') return c.text(body);
+      c.header('Content-Security-Policy', PREVIEW_CSP);
+      if (sub) c.header('X-Robots-Tag', 'noindex');
+      return c.html(body);
+    };
+    // Anonymous previews are the same for everyone who asks with the same (parsed) parameters: composing one
+    // costs far more than keeping it, so each is composed once a minute at most.
+    const cacheKey = sub ? null : JSON.stringify([preferences, period.frequency, period.key, format ?? 'html']);
+    const cached = cacheKey && shared.previews.get(cacheKey);
+    if (cached) return send(cached);
+    // Composing is what costs: only previews that are composed count against the per-person limit.
+    await limits.digestPreviews.enforce(c);
     const content = await shared.periodContent(period);
+    await content.index.prepare(preferences.interests);
     const links = await shared.links();
     const who = sub ?? { id: '0000000000000000', email: 'you@example.org', linkKey: '', preferences };
     const { rendered } = composeDigest(content, { ...who, preferences }, links, config.baseUrl, messageIdHost(config.baseUrl));
     // An anonymous preview has no subscription to unsubscribe: its footer links lead to the sign-up page instead.
     const fix = (s: string) => (sub ? s : s.replace(/https?:\/\/[^"\s<>]*\/(unsubscribe|subscription)\?token=[^"\s<>]*/g, `${config.baseUrl}/subscribe`));
-    c.header('Cache-Control', sub ? 'private, no-store' : 'public, max-age=60');
-    if (format === 'text') return c.text(fix(rendered.text));
-    c.header('Content-Security-Policy', PREVIEW_CSP);
-    if (sub) c.header('X-Robots-Tag', 'noindex');
-    return c.html(fix(rendered.html));
+    const body = fix(format === 'text' ? rendered.text : rendered.html);
+    if (cacheKey) shared.previews.set(cacheKey, body);
+    return send(body);
   };
 
-  return { signUpLimit, subscribePage, subscribe, confirmPage, confirm, unsubscribePage, managePage: managePageFromLink, savePreferences, preview };
+  return { subscribePage, subscribe, confirmPage, confirm, unsubscribePage, managePage: managePageFromLink, savePreferences, preview };
 }
 
 /**
@@ -325,7 +346,7 @@ export function unsubscribeHandler(ctx: Services, shared: DigestShared): Handler
 
   async function unsubscribe(c: Context): Promise<Response> {
     const sub = await subscriptionFromToken(ctx, shared, 'unsubscribe', queryText(c, 'token'));
-    const oneClick = (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && formText((await c.req.parseBody())['List-Unsubscribe']) === 'One-Click';
+    const oneClick = (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && formText((await readForm(c))['List-Unsubscribe']) === 'One-Click';
     c.header('Cache-Control', 'no-store');
     if (!sub) {
       if (oneClick) return c.text('unknown or invalid unsubscribe link', 400);

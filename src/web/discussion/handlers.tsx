@@ -7,7 +7,7 @@ import { forbidden, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { paperPath } from '../components/paper-card.tsx';
 import { privatePage } from '../http/responses.tsx';
-import { arxivIdInPath, formText, queryText, safeLocalPath } from '../input.ts';
+import { arxivIdInPath, formText, queryText, readForm, safeLocalPath } from '../input.ts';
 import { currentUser, userOrFail } from '../security/auth.ts';
 import { EditCommentPage, PaperCommunity } from './paper-community.tsx';
 
@@ -22,12 +22,12 @@ export function discussionHandlers(ctx: Services) {
     upvote: async (c: Context) => {
       const { id } = arxivIdInPath(c);
       await setVote(database, userOrFail(c).id, id);
-      return c.redirect(safeLocalPath((await c.req.parseBody()).back, paperPath(id)), 303);
+      return c.redirect(safeLocalPath((await readForm(c)).back, paperPath(id)), 303);
     },
 
     comment: async (c: Context) => {
       const { id } = arxivIdInPath(c);
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const added = await addComment(database, { paperId: id, userId: userOrFail(c).id, parentId: formText(form.parent) || null, body: formText(form.body) });
       return c.redirect(atComment(form.back, id, added.id), 303);
     },
@@ -44,20 +44,20 @@ export function discussionHandlers(ctx: Services) {
     },
 
     edit: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const comment = await editComment(database, { commentId: c.req.param('id'), userId: userOrFail(c).id, body: formText(form.body), editWindowMs });
       return c.redirect(atComment(form.back, comment.paperId, comment.id), 303);
     },
 
     delete: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const comment = await getComment(database, c.req.param('id'));
       await deleteComment(database, { commentId: c.req.param('id'), userId: userOrFail(c).id });
       return c.redirect(safeLocalPath(form.back, comment ? paperPath(comment.paperId) : '/'), 303);
     },
 
     report: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       await reportComment(database, { commentId: c.req.param('id'), userId: userOrFail(c).id, reason: formText(form.reason) });
       return c.redirect(safeLocalPath(form.back), 303);
     },

@@ -122,11 +122,18 @@ function Comment(props: PaperCommunityProps & { comment: StoredComment }) {
   const isModerator = !!user && roleAllows(user.role, 'moderator');
   const isAuthor = !!user && user.id === cm.userId;
   const editable = isAuthor && !cm.deleted && !cm.hidden && Date.now() - Date.parse(cm.createdAt) <= props.editWindowMs;
-  const showBody = !cm.deleted && (!cm.hidden || isModerator);
+  // Moderators also see what a hidden comment said, and a deleted one whose text was kept because it was hidden or reported.
+  const showBody = isModerator ? cm.body !== '' : !cm.deleted && !cm.hidden;
   return (
     <article class={cm.hidden ? 'comment-card hidden-comment' : 'comment-card'}>
       <header>
-        {cm.deleted ? <span class="muted">[deleted]</span> : <a href={`/u/${cm.username}`} class="author">{cm.username}</a>}{' '}
+        {cm.deleted ? (
+          <span class="muted">[deleted{showBody && ` by ${cm.username}; its text is kept for moderators`}]</span>
+        ) : (
+          <a href={`/u/${cm.username}`} class="author">
+            {cm.username}
+          </a>
+        )}{' '}
         <time datetime={cm.createdAt}>{cm.createdAt.slice(0, 16).replace('T', ' ')}</time>
         {cm.editedAt && <span class="muted"> (edited)</span>}
         {cm.hidden && <span class="muted"> [hidden by a moderator]</span>}

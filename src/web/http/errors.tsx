@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { htmlDocument, Layout } from '../components/layout.tsx';
+import { MAX_BODY_BYTES } from '../security/csrf.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -14,6 +15,8 @@ const TITLES: Record<number, string> = {
   405: 'Method not allowed',
   409: 'Conflict',
   413: 'Too large',
+  414: 'Address too long',
+  431: 'Request headers too large',
   429: 'Too many requests',
   500: 'Something went wrong',
 };
@@ -51,6 +54,8 @@ export function errorResponse(c: Context, error: AppError, baseUrl: string): Res
 
 export function handleError(err: unknown, c: Context, logger: Logger, baseUrl: string): Response {
   if (err instanceof AppError) return errorResponse(c, err, baseUrl);
+  // A body sent without Content-Length fails while it is read once it passes the cap (src/web/security/csrf.ts).
+  if ((err as Error | null)?.name === 'BodyLimitError') return errorResponse(c, new AppError(413, 'too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`), baseUrl);
   logger.error({ err, path: c.req.path }, 'unhandled error');
   return errorResponse(c, new AppError(500, 'internal', 'internal server error'), baseUrl);
 }

@@ -42,10 +42,13 @@ export const FEED_FILES: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'a
 
 // Characters XML 1.0 forbids even when escaped (C0 controls other than tab, newline, carriage return).
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// Half a surrogate pair alone is no character at all; it becomes U+FFFD, as UTF-8 encoding would make it anyway.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlEscape(s: string): string {
   return s
     .replace(XML_FORBIDDEN, '')
+    .replace(LONE_SURROGATE, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -1,17 +1,23 @@
 // A short-lived in-process cache of rendered anonymous responses. Rendering a 50-paper page costs far more than
 // sending it; keeping the bytes for at most a few seconds multiplies throughput while a new upvote still shows
-// within that time. Personal requests (a session cookie or a bearer token) never read or fill the cache, and a
-// response that sets a cookie or says private/no-store is never stored — so nobody is served someone else's page.
+// within that time. Requests from someone signed in (decided after their session or token was verified, so junk
+// credentials count as anonymous) never read or fill the cache, and a response that sets a cookie or says
+// private/no-store is never stored — so nobody is served someone else's page. Each process keeps its own cache:
+// with several processes an anonymous visitor may see a page up to the cache lifetime (≤ 5 s) old from any of them.
 import type { Context, MiddlewareHandler } from 'hono';
 import { isNotModified } from './conditional.ts';
-
-/** H5's session cookie (src/web/security/session.ts `SESSION_COOKIE`); its presence means a signed-in visitor. */
-export const SESSION_COOKIE_NAME = 'pf_session';
 
 export interface PageCacheOptions {
   /** How long a stored response is served; must stay ≤ 5 s so fresh upvotes show promptly. */
   ttlMs: number;
   maxEntries: number;
+  /** True when the request comes from someone signed in (its credentials verified). */
+  isPersonal(c: Context): boolean;
+  /**
+   * Headers every stored response carries (the security headers): a hit answered before routing skips the
+   * middleware that would otherwise add them.
+   */
+  headers?: Record<string, string>;
   now?: () => number;
 }
 
@@ -25,16 +31,6 @@ interface Entry {
   notModifiedHeaders: Record<string, string>;
   etag: string | null;
   lastModified: string | null;
-}
-
-export function isPersonal(request: Request): boolean {
-  if (request.headers.has('authorization')) return true;
-  const cookie = request.headers.get('cookie');
-  return !!cookie && cookie.split(';').some((part) => part.trim().startsWith(`${SESSION_COOKIE_NAME}=`));
-}
-
-export function isPersonalRequest(c: Context): boolean {
-  return isPersonal(c.req.raw);
 }
 
 /** Only responses built as cacheable representations (they carry an ETag) are kept; health checks and redirects are not. */
@@ -53,7 +49,10 @@ function headerObject(headers: Headers): Record<string, string> {
 export interface PageCache {
   /** Stores what the routes below it render, and answers from the cache when it can. */
   middleware: MiddlewareHandler;
-  /** The stored response for a request, or null: lets the server answer before routing at all. */
+  /**
+   * The stored response for a request, or null: lets the server answer before routing at all. Only for requests
+   * that carry no credentials (the middleware decides the others once their credentials are checked).
+   */
   lookup(request: Request): Response | null;
   clear(): void;
   size(): number;
@@ -62,47 +61,72 @@ export interface PageCache {
 export function createPageCache(options: PageCacheOptions): PageCache {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
-
-  function cacheable(request: Request): boolean {
-    return (request.method === 'GET' || request.method === 'HEAD') && !isPersonal(request);
-  }
+  /** Renders under way, by URL: requests for the same page wait for the one render instead of each starting one. */
+  const rendering = new Map<string, Promise<void>>();
+  const extraHeaders = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const readable = (request: Request) => request.method === 'GET' || request.method === 'HEAD';
 
   function lookup(request: Request): Response | null {
-    if (!cacheable(request)) return null;
+    if (!readable(request)) return null;
     const hit = entries.get(request.url);
     if (!hit || now() - hit.storedAt >= options.ttlMs) return null;
+    // Each answer gets its own copy of the headers: @hono/node-server adds Content-Length to the object it is given.
     if (hit.etag && isNotModified(request, hit.etag, hit.lastModified)) {
-      return new Response(null, { status: 304, headers: hit.notModifiedHeaders });
+      return new Response(null, { status: 304, headers: { ...hit.notModifiedHeaders } });
     }
-    return new Response(request.method === 'HEAD' ? null : hit.body, { status: hit.status, headers: hit.headers });
+    return new Response(request.method === 'HEAD' ? null : hit.body, { status: hit.status, headers: { ...hit.headers } });
   }
 
   const middleware: MiddlewareHandler = async (c, next) => {
-    if (!cacheable(c.req.raw)) return next();
+    if (!readable(c.req.raw) || options.isPersonal(c)) return next();
     const key = c.req.url;
-    const hit = lookup(c.req.raw);
+    let hit = lookup(c.req.raw);
+    const under = rendering.get(key);
+    if (!hit && under) {
+      // A page many ask for at once (or a flood of one) is rendered once per cache lifetime: the others wait for it.
+      await under;
+      hit = lookup(c.req.raw);
+      if (!hit) return next(); // that render was not storable (an error page, say): render this one alone
+    }
     if (hit) {
       c.res = hit;
       return;
     }
-    await next();
+    let finished!: () => void;
+    rendering.set(key, new Promise<void>((resolve) => (finished = resolve)));
+    try {
+      await next();
+      await store(c);
+    } finally {
+      rendering.delete(key);
+      finished();
+    }
+  };
+
+  async function store(c: Context): Promise<void> {
     // HEAD responses have no body to keep; conditional 304s say nothing about the full representation.
     if (c.req.method !== 'GET' || !storable(c.res)) return;
-    const body = new Uint8Array(await c.res.clone().arrayBuffer());
+    // The headers are read before the body: @hono/node-server's Response rebuilds itself from the headers it was
+    // created with as soon as its body is touched, dropping any set afterwards (the security headers, the rate
+    // limit's). So the response that goes out is rebuilt from what was read here.
+    const headers = { ...extraHeaders, ...headerObject(c.res.headers) };
+    const status = c.res.status;
+    const body = new Uint8Array(await c.res.arrayBuffer());
+    c.res = undefined as unknown as Response; // replace the response outright instead of letting Hono merge the stale one's headers in
+    c.res = new Response(body, { status, headers: { ...headers } });
     if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
-    entries.delete(key);
-    const headers = headerObject(c.res.headers);
+    entries.delete(c.req.url);
     const { 'content-type': _type, ...notModifiedHeaders } = headers;
-    entries.set(key, {
+    entries.set(c.req.url, {
       storedAt: now(),
-      status: c.res.status,
+      status,
       body,
       headers,
       notModifiedHeaders,
-      etag: c.res.headers.get('etag'),
-      lastModified: c.res.headers.get('last-modified'),
+      etag: headers.etag ?? null,
+      lastModified: headers['last-modified'] ?? null,
     });
-  };
+  }
 
   return { middleware, lookup, clear: () => entries.clear(), size: () => entries.size };
 }

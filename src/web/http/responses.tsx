@@ -5,14 +5,13 @@ import type { Child } from 'hono/jsx';
 import { htmlDocument, Layout, type NavKey } from '../components/layout.tsx';
 import { currentUser } from '../security/auth.ts';
 import { represent } from './conditional.ts';
-import { isPersonalRequest } from './page-cache.ts';
 
 /** The API may be cached by clients and proxies for as long as the server's own page cache keeps it. */
 const API_CACHE_CONTROL = 'public, max-age=5';
 
 /** Cache-Control for HTML: shared caches may keep anonymous pages a few seconds; personal pages stay private. */
 export function pageCacheControl(c: Context): string {
-  return isPersonalRequest(c) ? 'private, no-cache' : 'public, max-age=5';
+  return currentUser(c) ? 'private, no-cache' : 'public, max-age=5';
 }
 
 /** The signed-in person for the header, or null. Pages for signed-in people are never cached, so this is safe. */

@@ -10,7 +10,7 @@ import type { Services } from '../../services.ts';
 import { paperPath } from '../components/paper-card.tsx';
 import { formProblem } from '../http/errors.tsx';
 import { privatePage } from '../http/responses.tsx';
-import { formText, safeLocalPath } from '../input.ts';
+import { formText, readForm, safeLocalPath } from '../input.ts';
 import { userOrFail } from '../security/auth.ts';
 import { ModerationPage } from './moderation-page.tsx';
 
@@ -30,19 +30,19 @@ export function moderationHandlers(ctx: Services) {
     desk: (c: Context) => desk(c),
 
     hideComment: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const paperId = await moderateComment(database, userOrFail(c).id, c.req.param('id'), c.req.param('action') === 'hide', formText(form.reason) || null);
       return c.redirect(safeLocalPath(form.back, paperPath(paperId)), 303);
     },
 
     dismissReports: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       await dismissReports(database, userOrFail(c).id, c.req.param('id'), formText(form.reason) || null);
       return c.redirect('/mod', 303);
     },
 
     paper: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const actor = userOrFail(c).id;
       const paperId = formText(form.paper).trim();
       const reason = formText(form.reason) || null;
@@ -59,7 +59,7 @@ export function moderationHandlers(ctx: Services) {
     },
 
     user: async (c: Context) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       const actor = userOrFail(c);
       const target = await findUserByUsername(database, formText(form.username).trim());
       if (!target) return desk(c, { error: 'No account with that username.', status: 404 });

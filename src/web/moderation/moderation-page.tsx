@@ -18,7 +18,8 @@ export function ModerationPage(props: { c: Context; user: CurrentUser; reports: 
         <ul>
           {props.reports.map((r) => (
             <li>
-              <a href={`/papers/${r.paperId}#comment-${r.commentId}`}>Comment by {r.author}</a> reported by {r.reportedBy}: “{r.reason}”
+              <a href={`/papers/${r.paperId}#comment-${r.commentId}`}>Comment by {r.author}</a>
+              {r.deletedByAuthor && ' (since deleted by its author)'} reported by {r.reportedBy}: “{r.reason}”
               <blockquote>{r.body.slice(0, 300)}</blockquote>
               <form method="post" action={`/mod/comments/${r.commentId}/hide`} class="inline">
                 {csrfField(c)}

@@ -2,9 +2,10 @@
 // schema.org ScholarlyArticle description for search engines.
 import type { Child } from 'hono/jsx';
 import { absUrl, pdfUrl } from '../../domain/arxiv-id.ts';
+import { publicationDate } from '../../domain/paper.ts';
 import type { ListedPaper } from '../../db/listings.ts';
 import { Layout } from '../components/layout.tsx';
-import { bibtexFor } from '../components/bibtex.ts';
+import { bibtexFor } from '../../domain/bibtex.ts';
 import { MathText } from '../components/math-text.tsx';
 import { formatCount, PaperCard, shorten } from '../components/paper-card.tsx';
 
@@ -34,7 +35,7 @@ export function scholarlyArticle(item: ListedPaper, canonical: string) {
     name: p.title,
     abstract: p.abstract,
     author: p.authors.map((name) => ({ '@type': 'Person', name })),
-    datePublished: day(p.submittedAt) ?? p.announcedOn ?? undefined,
+    datePublished: day(publicationDate(p)) ?? undefined,
     dateModified: day(p.updatedAt) ?? undefined,
     keywords: [...p.categories, ...p.keywords].join(', ') || undefined,
     identifier: [{ '@type': 'PropertyValue', propertyID: 'arXiv', value: p.id }, ...(p.doi ? [{ '@type': 'PropertyValue', propertyID: 'DOI', value: p.doi }] : [])],

@@ -12,10 +12,15 @@ import { paperPath } from '../components/paper-card.tsx';
 import { Pager } from '../components/pager.tsx';
 import type { Services } from '../../services.ts';
 import { accountOf } from '../http/responses.tsx';
-import { arxivIdInPath, categoryParam, limitParam, parseQuery, wholeNumber } from '../input.ts';
+import { arxivIdInPath, categoryParam, limitParam, parseFields, parseQuery, readForm, readJson, wholeNumber } from '../input.ts';
 
 /** Longer input is refused with 400 (a pasted abstract is far shorter). */
 const MAX_QUERY_LENGTH = 20_000;
+/**
+ * Past this many characters of query string the search form posts instead (app.js): a request's address and
+ * headers together must fit in the server's 16 KiB (src/web/server.ts), and percent-encoding triples non-ASCII text.
+ */
+const URL_QUERY_BUDGET = 6_000;
 const PAGE_SIZE = 20;
 
 const searchQuerySchema = z.object({
@@ -103,7 +108,7 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
   return (
     <Layout title={q.q ? `Search: ${q.q.slice(0, 80)}` : 'Search'} canonical={props.canonical} current="search" account={props.account} noindex={Boolean(q.q)}>
       <h1>Search papers</h1>
-      <form class="search-form" method="get" action="/search" role="search">
+      <form class="search-form" method="get" action="/search" role="search" data-post-over={String(URL_QUERY_BUDGET)}>
         <label>
           Query <input type="search" name="q" value={q.q} maxlength={MAX_QUERY_LENGTH} placeholder='diffusion models, "vision transformer", author:hinton, year:2024-2025' />
         </label>
@@ -185,30 +190,41 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
   );
 }
 
+/** The search parameters of a POST: a form's fields, or a JSON object's. The same rules as a query string. */
+async function postedSearch(c: Context): Promise<SearchQuery> {
+  const json = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
+  const fields = json ? await readJson(c, z.record(z.string(), z.unknown())) : await readForm(c);
+  return parseFields(Object.entries(fields), searchQuerySchema, 'bad_query');
+}
+
 export function searchHandlers(ctx: Services) {
+  const page = async (c: Context, q: SearchQuery) => {
+    const hasQuery = q.q.trim() !== '' || q.category || q.author || q.yearFrom !== undefined || q.yearTo !== undefined;
+    const found = hasQuery ? await runSearch(ctx, q, PAGE_SIZE) : null;
+    const html = htmlDocument(
+      <SearchPage
+        q={q}
+        result={found?.result ?? null}
+        byId={found?.byId ?? new Map()}
+        page={found?.page ?? 0}
+        canonical={`${ctx.config.baseUrl}/search`}
+        account={accountOf(c)}
+      />,
+    );
+    return c.html(html, 200, { 'Cache-Control': 'no-store' });
+  };
+  const api = async (c: Context, q: SearchQuery) => {
+    const limit = q.limit ?? PAGE_SIZE;
+    const { result, byId } = await runSearch(ctx, q, limit);
+    return c.json(apiItems(result, byId), 200, { 'X-Total-Count': String(result.total) });
+  };
   return {
-    page: async (c: Context) => {
-      const q = parseQuery(c, searchQuerySchema);
-      const hasQuery = q.q.trim() !== '' || q.category || q.author || q.yearFrom !== undefined || q.yearTo !== undefined;
-      const found = hasQuery ? await runSearch(ctx, q, PAGE_SIZE) : null;
-      const html = htmlDocument(
-        <SearchPage
-          q={q}
-          result={found?.result ?? null}
-          byId={found?.byId ?? new Map()}
-          page={found?.page ?? 0}
-          canonical={`${ctx.config.baseUrl}/search`}
-          account={accountOf(c)}
-        />,
-      );
-      return c.html(html, 200, { 'Cache-Control': 'no-store' });
-    },
-    api: async (c: Context) => {
-      const q = parseQuery(c, searchQuerySchema);
-      const limit = q.limit ?? PAGE_SIZE;
-      const { result, byId } = await runSearch(ctx, q, limit);
-      return c.json(apiItems(result, byId), 200, { 'X-Total-Count': String(result.total) });
-    },
+    page: (c: Context) => page(c, parseQuery(c, searchQuerySchema)),
+    /** POST /search: a query too long for an address (the form switches to POST past URL_QUERY_BUDGET). */
+    pagePost: async (c: Context) => page(c, await postedSearch(c)),
+    api: (c: Context) => api(c, parseQuery(c, searchQuerySchema)),
+    /** POST /api/papers/search with a JSON object ({"q": "…", "limit": 20}) or a form: long queries. */
+    apiPost: async (c: Context) => api(c, await postedSearch(c)),
     similar: async (c: Context) => {
       const parsed = arxivIdInPath(c);
       const k = parseQuery(c, similarQuerySchema).limit ?? 10;

@@ -5,7 +5,7 @@ import { roleAllows, type Role } from '../../domain/accounts.ts';
 import { findApiTokenUser, findSessionUser } from '../../db/sessions.ts';
 import { AppError, forbidden, unauthorized } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { clearSessionCookie, readSessionCookie } from './session.ts';
+import { clearSessionCookie, readSessionCookie, SESSION_COOKIE } from './session.ts';
 
 export interface CurrentUser {
   id: string;
@@ -23,24 +23,66 @@ declare module 'hono' {
   }
 }
 
-/** Resolves the session cookie or access token once per request; app.use('*', sessionMiddleware(ctx)). */
+/** Tokens the database did not know are remembered this long (they never become valid: tokens are random). */
+const UNKNOWN_TOKEN_MS = 10 * 60_000;
+const UNKNOWN_TOKEN_ENTRIES = 10_000;
+
+const BEARER = /^Bearer\s+pf_/i;
+const ACCESS_TOKEN = /^Bearer\s+(pf_[A-Za-z0-9_-]{43})\s*$/i;
+const SESSION_COOKIE_VALUE = new RegExp(`(?:^|;)\\s*${SESSION_COOKIE}=[A-Za-z0-9_-]{43}\\s*(?:;|$)`);
+
+/**
+ * True when a request carries something that might authenticate it: our access-token scheme, or a session cookie of
+ * the right shape. Anything else (a proxy's Basic auth, `pf_session=x`) cannot sign anyone in, so the request is
+ * anonymous without asking the database.
+ */
+export function carriesCredentials(request: Request): boolean {
+  const authorization = request.headers.get('authorization');
+  if (authorization !== null && BEARER.test(authorization)) return true;
+  const cookie = request.headers.get('cookie');
+  return cookie !== null && SESSION_COOKIE_VALUE.test(cookie);
+}
+
+/**
+ * Resolves the session cookie or access token once per request; app.use('*', sessionMiddleware(ctx)). A request
+ * whose credentials do not verify is anonymous (an unknown access token is refused with 401, so a script learns its
+ * token is bad). Tokens the database did not know are remembered for a while, so a client repeating a junk cookie
+ * costs one database lookup, not one per request.
+ */
 export function sessionMiddleware(ctx: Services): MiddlewareHandler {
+  const unknown = new Map<string, number>();
+  const isUnknown = (token: string) => {
+    const until = unknown.get(token);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    unknown.delete(token);
+    return false;
+  };
+  const remember = (token: string) => {
+    if (unknown.size >= UNKNOWN_TOKEN_ENTRIES) unknown.delete(unknown.keys().next().value!);
+    unknown.set(token, Date.now() + UNKNOWN_TOKEN_MS);
+  };
   return async (c, next) => {
     c.set('currentUser', null);
     // Only our own tokens are looked at: other Authorization schemes (a proxy's Basic auth) fall through to the cookie.
     const authorization = c.req.header('authorization');
-    if (authorization !== undefined && /^Bearer\s+pf_/i.test(authorization)) {
-      const m = /^Bearer\s+(pf_[A-Za-z0-9_-]{43})\s*$/i.exec(authorization);
-      const user = m ? await findApiTokenUser(ctx.database, m[1]) : null;
-      if (!user) throw new AppError(401, 'invalid_token', 'the access token is unknown or revoked', { 'WWW-Authenticate': 'Bearer' });
+    if (authorization !== undefined && BEARER.test(authorization)) {
+      const token = ACCESS_TOKEN.exec(authorization)?.[1];
+      const user = token && !isUnknown(token) ? await findApiTokenUser(ctx.database, token) : null;
+      if (!user) {
+        if (token) remember(token);
+        throw new AppError(401, 'invalid_token', 'the access token is unknown or revoked', { 'WWW-Authenticate': 'Bearer' });
+      }
       c.set('currentUser', { id: user.id, username: user.username, email: user.email, role: user.role, via: 'token', sessionId: null });
     } else {
       const token = readSessionCookie(c);
-      const found = token ? await findSessionUser(ctx.database, token) : null;
+      const found = token && !isUnknown(token) ? await findSessionUser(ctx.database, token) : null;
       if (found) {
         const { user, sessionId } = found;
         c.set('currentUser', { id: user.id, username: user.username, email: user.email, role: user.role, via: 'session', sessionId });
-      } else if (token) {
+      } else if (token && !isUnknown(token)) {
+        // Tell the browser once that its session is over; the request goes on as an anonymous one.
+        remember(token);
         clearSessionCookie(c, ctx.config);
       }
     }

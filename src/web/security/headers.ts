@@ -26,11 +26,14 @@ const HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
+/** The headers every response carries; HSTS only over HTTPS (a plain-HTTP dev server's would be ignored anyway). */
+export function securityHeaderSet(options: { https: boolean }): Record<string, string> {
+  return options.https ? { ...HEADERS, 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : { ...HEADERS };
+}
+
+/** Adds the security headers a response does not set itself (the digest preview sets its own CSP). */
 export function securityHeaders(options: { https: boolean }): MiddlewareHandler {
-  const headers = { ...HEADERS };
-  // HSTS only means something over HTTPS; sending it from a plain-HTTP dev server would be ignored anyway.
-  if (options.https) headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
-  const entries = Object.entries(headers);
+  const entries = Object.entries(securityHeaderSet(options));
   return async (c, next) => {
     await next();
     for (const [name, value] of entries) if (!c.res.headers.has(name)) c.res.headers.set(name, value);

@@ -5,7 +5,6 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Config } from '../../config.ts';
 
-/** H3's page cache bypasses any request that carries this cookie. */
 export const SESSION_COOKIE = 'pf_session';
 
 export const SESSION_TTL_MS = 30 * 86_400_000;

@@ -5,7 +5,7 @@ import type { Services } from '../../services.ts';
 import { paperPath } from '../components/paper-card.tsx';
 import { formProblem } from '../http/errors.tsx';
 import { privatePage } from '../http/responses.tsx';
-import { formText } from '../input.ts';
+import { formText, readForm } from '../input.ts';
 import { userOrFail } from '../security/auth.ts';
 import { SubmitPage } from './submit-page.tsx';
 
@@ -20,7 +20,7 @@ export function submissionHandlers(ctx: Services) {
   return {
     form: (c: Context) => submitForm(c),
     submit: async (c: Context) => {
-      const value = formText((await c.req.parseBody()).paper);
+      const value = formText((await readForm(c)).paper);
       try {
         const { paper } = await submitPaper(ctx, userOrFail(c), value);
         return c.redirect(paperPath(paper.id), 303);

@@ -1,7 +1,7 @@
 // Index builds in a worker thread, on real stores (SQLite, and PostgreSQL when configured): the app's event loop
-// keeps answering HTTP while the worker builds; what the worker sends back ranks exactly like an in-process build
-// (lexical arrays, vectors, the ANN graph loaded from the file it saved); a failing or dying worker leaves the
-// service answering from its previous snapshot, logs why, and the next refresh retries.
+// keeps answering HTTP while the worker builds; the snapshot it writes, loaded back by the app, ranks exactly like
+// an in-process build (lexical arrays, vectors, the ANN graph); a failing or dying worker leaves the service
+// answering from its previous snapshot (and its delta), logs why, and the next refresh retries.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -144,8 +144,11 @@ describe.each(databaseKinds)('search builds in a worker thread (%s)', (kind) => 
       expect(a.docs.length).toBeGreaterThan(0);
       expect(a).toEqual(b);
     }
-    // The whole service, semantic and hybrid included, against the in-process service over the same store and files.
-    const local = new DatabaseSearchService(database, options({ buildWorker: undefined }));
+    // The whole service, semantic and hybrid included, against a service that builds in its own thread (in another
+    // data dir holding the same model, vectors and graph, so it builds rather than loads the worker's snapshot).
+    const localDir = tempDir();
+    fs.cpSync(searchDir(dataDir), searchDir(localDir), { recursive: true, filter: (f) => !f.includes(`${path.sep}index`) });
+    const local = new DatabaseSearchService(database, options({ dataDir: localDir, buildWorker: undefined }));
     await local.refresh();
     expect(local.embedder?.id).toBe(service.embedder?.id);
     expect((await local.engine()).vectorIndex?.size()).toBe(PAPERS);
@@ -161,34 +164,43 @@ describe.each(databaseKinds)('search builds in a worker thread (%s)', (kind) => 
     expect(await service.similar('2401.10007', 5)).toEqual(await local.similar('2401.10007', 5));
   });
 
-  it('keeps answering from the previous snapshot when a build fails, logs it, and retries on the next refresh', async () => {
+  it('keeps answering from the previous snapshot when a build fails, logs it, and retries on the next build', async () => {
+    const generation = service.status()!.generation;
     const before = await service.search('quorvex lanti', { mode: 'hybrid', limit: 5 });
-    await upsertPapers(database, [{ ...syntheticPapers(1)[0], id: '2402.00001', title: 'Zyxwvut breakthrough', abstract: 'An unmistakable zyxwvut paper.' }]);
     // The worker cannot reach the store: an unreachable server, or a SQLite path that cannot exist.
     service.options.buildWorker =
       kind === 'postgres' ? { databaseUrl: 'postgres://nobody:secret@127.0.0.1:1/nowhere' } : { sqlitePath: path.join('/dev/null', 'paperfeed.sqlite') };
     logs.length = 0;
-    await expect(service.refresh()).rejects.toThrow();
+    await expect(service.rebuild()).rejects.toThrow();
     expect(logs.join('\n')).toMatch(/search: index build failed \(.+\); still answering from the previous index/);
     expect(logs.join('\n')).not.toContain('secret');
-    const after = await service.search('quorvex lanti', { mode: 'hybrid', limit: 5 });
-    expect(after).toEqual(before);
-    expect((await service.search('zyxwvut', { mode: 'lexical' })).total).toBe(0);
+    expect(service.status()!.generation).toBe(generation);
+    expect(await service.search('quorvex lanti', { mode: 'hybrid', limit: 5 })).toEqual(before);
+    // A new paper still arrives through the delta, with no build.
+    await upsertPapers(database, [{ ...syntheticPapers(1)[0], id: '2402.00001', title: 'Zyxwvut breakthrough', abstract: 'An unmistakable zyxwvut paper.' }]);
+    await service.refresh();
+    expect((await service.search('zyxwvut', { mode: 'lexical' })).hits.map((h) => h.id)).toEqual(['2402.00001']);
+    expect(service.status()!.generation).toBe(generation);
 
     service.options.buildWorker = connection;
-    await service.refresh();
+    await service.rebuild();
+    expect(service.status()!.generation).not.toBe(generation);
+    expect(service.status()!.deltaSize).toBe(0);
     const found = await service.search('zyxwvut', { mode: 'lexical' });
     expect(found.hits.map((h) => h.id)).toEqual(['2402.00001']);
     expect((await service.engine()).vectors?.count).toBe(PAPERS + 1);
   });
 
   it('answers lexically when the worker dies after the lexical index, and the next refresh completes the index', async () => {
-    // The worker runs the real build and then throws or exits, as the test says.
+    // A data dir with the model but no snapshot yet: a first build. The worker runs the real build and then throws
+    // or exits, as the test says.
+    const fresh = tempDir();
+    saveModel(fresh, syntheticPapers(PAPERS));
     let fault: 'exit' | 'throw' | null = 'exit';
     const failingEntry = new URL('../../helpers/failing-build-entry.mjs', import.meta.url);
     const startBuild: StartWorkerBuild = (request, handlers) =>
       fault ? startWorkerBuild(Object.assign({}, request, { fault }), handlers, failingEntry) : startWorkerBuild(request, handlers);
-    const dying = new DatabaseSearchService(database, options(), startBuild);
+    const dying = new DatabaseSearchService(database, options({ dataDir: fresh }), startBuild);
     logs.length = 0;
     const refreshed = dying.refresh();
     refreshed.catch(() => {});
@@ -216,7 +228,7 @@ describe.each(databaseKinds)('search builds in a worker thread (%s)', (kind) => 
   });
 
   it('close() stops a running build', async () => {
-    const closing = new DatabaseSearchService(database, options());
+    const closing = new DatabaseSearchService(database, options({ dataDir: tempDir() }));
     const refreshed = closing.refresh();
     refreshed.catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizePaper } from '../../../src/domain/paper.ts';
-import { decodeLatexAccents, forenamesFirst, splitAuthorList, unglueAuthorNames } from '../../../src/ingest/formats/authors.ts';
+import { forenamesFirst, splitAuthorList, unglueAuthorNames } from '../../../src/ingest/formats/authors.ts';
+import { decodeLatexAccents } from '../../../src/domain/tex.ts';
 import { parseListingLine } from '../../../src/ingest/formats/daily-listing.ts';
 import { parseHfDailyResponse } from '../../../src/ingest/formats/hf-daily.ts';
 import { parseKaggleLine } from '../../../src/ingest/formats/kaggle-snapshot.ts';

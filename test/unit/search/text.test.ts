@@ -88,7 +88,7 @@ describe('parseQuery', () => {
     const p = parseQuery('diffusion "image generation" author:"Yann LeCun" category:cs.CV year:2020-2023');
     expect([...p.terms.keys()]).toEqual(['diffus', 'imag', 'gener']);
     expect(p.phrases).toEqual([['imag gener']]);
-    expect(p.filters).toEqual({ categories: ['cs.cv'], authors: [['yann', 'lecun']], yearFrom: 2020, yearTo: 2023 });
+    expect(p.filters).toEqual({ categories: ['cs.cv'], authors: [['yann', 'lecun']], authorText: ['Yann LeCun'], yearFrom: 2020, yearTo: 2023 });
   });
   it('reads single years and open ranges', () => {
     expect(parseQuery('x year:2021').filters).toMatchObject({ yearFrom: 2021, yearTo: 2021 });

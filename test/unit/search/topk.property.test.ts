@@ -64,7 +64,7 @@ describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 10 }), (copies, k) => {
         const docs = Array.from({ length: copies }, (_, i) => ({ title: 'graph neural', abstract: i % 3 ? 'network' : 'model', authors: [], categories: [] }));
         const index = buildLexicalIndex(docs, DEFAULT_BM25);
-        const query = [...index.termIds.values()].map((term) => ({ term, weight: 1 }));
+        const query = Array.from({ length: index.termIds.count }, (_, term) => ({ term, weight: 1 }));
         expectSameTopK(index, query, k, null);
       }),
     );
@@ -74,7 +74,8 @@ describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
     fc.assert(
       fc.property(fc.array(doc, { minLength: 1, maxLength: 40 }), (docs) => {
         const index = buildLexicalIndex(docs, DEFAULT_BM25);
-        for (const [term, id] of index.termIds) {
+        for (let id = 0; id < index.termIds.count; id++) {
+          const term = index.termIds.at(id);
           const docs = termDocs(index, id);
           for (let i = 1; i < docs.length; i++) expect(docs[i]).toBeGreaterThan(docs[i - 1]);
           if (!term.includes(':')) for (let p = index.offsets[id]; p < index.offsets[id + 1]; p++) expect(index.impacts[p]).toBeGreaterThan(0);

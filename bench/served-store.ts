@@ -1,0 +1,115 @@
+// What the server benchmarks share: the real data in ../shared/data imported once into a SQLite store under the
+// system temp dir, a free port, and a `paperfeed serve` child process started on a store and stopped again. The
+// server runs in its own process so the load generator does not share its event loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { connect } from '../src/db/connect.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { importPaths } from '../src/ingest/import.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+const SHARED = path.resolve(ROOT, '../shared/data');
+/** Where benchmark stores live: the system temp dir, or PAPERFEED_BENCH_DIR (several checkouts on one machine). */
+export const BENCH_DIR = process.env.PAPERFEED_BENCH_DIR ?? os.tmpdir();
+/** The imported store every server benchmark starts from (bench/http.ts serves it directly; others copy it). */
+export const REAL_STORE_DIR = path.join(BENCH_DIR, 'paperfeed-bench-http');
+const EXPECTED_PAPERS = 70_000;
+
+/** Imports the shared data into REAL_STORE_DIR once (migrating it to the current schema); later runs reuse it. */
+export async function prepareRealStore(): Promise<void> {
+  const file = path.join(REAL_STORE_DIR, 'paperfeed.sqlite');
+  fs.mkdirSync(REAL_STORE_DIR, { recursive: true });
+  const database = connect({ sqlitePath: file });
+  try {
+    await migrate(database);
+    const { n } = await database.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    if (Number(n) >= EXPECTED_PAPERS) {
+      console.log(`store: ${REAL_STORE_DIR} (${n} papers, reused)`);
+      return;
+    }
+    if (!fs.existsSync(SHARED)) throw new Error(`${SHARED} is absent: this benchmark needs the shared data`);
+    const started = Date.now();
+    console.log(`store: importing ${SHARED} into ${REAL_STORE_DIR} (once) …`);
+    const summary = await importPaths(database, [path.join(SHARED, 'arxiv-daily-listings/days'), path.join(SHARED, 'hf-daily-papers-api/days')]);
+    console.log(`store: ${JSON.stringify({ stored: summary.read, seconds: Math.round((Date.now() - started) / 1000) })}`);
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * A working copy of the real store in `dir` for a benchmark that writes (votes, comments): the database file is
+ * copied fresh each run; the search cache under `dir/search` is kept between runs, so the index is built once.
+ */
+export async function copyRealStore(dir: string): Promise<void> {
+  await prepareRealStore();
+  fs.mkdirSync(dir, { recursive: true });
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(dir, `paperfeed.sqlite${suffix}`), { force: true });
+  fs.copyFileSync(path.join(REAL_STORE_DIR, 'paperfeed.sqlite'), path.join(dir, 'paperfeed.sqlite'));
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Served {
+  url: string;
+  child: ChildProcess;
+}
+
+/** Starts `paperfeed serve` (of `root`, this checkout by default) on a store and waits until it answers. */
+export async function startServe(dataDir: string, env: Record<string, string> = {}, root = ROOT): Promise<Served> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [path.join(root, 'bin/paperfeed.js'), 'serve'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PAPERFEED_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      BASE_URL: url,
+      LOG_LEVEL: 'warn',
+      HARVEST_ON_START: 'false',
+      SCHEDULER: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout!.resume();
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`paperfeed serve exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('server did not start');
+}
+
+export async function stopServe(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** The server process's resident set size in MiB (Linux /proc). */
+export function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}

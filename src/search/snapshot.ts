@@ -1,0 +1,457 @@
+// The search index on disk: one generation directory per build under <data dir>/search/index/, holding a
+// manifest and one file per named section (a typed array or a string, stored as its bytes), plus a CURRENT file
+// naming the generation to load. A generation is written in a temporary directory (every file fsynced), renamed
+// into place, and only then named in CURRENT (itself replaced by rename), so a reader sees a whole generation or
+// the previous one, never half of one. The manifest carries the format version, the papers it covers (count and
+// modification high-water mark), the embedder, and each section's type, length, byte size and CRC-32; a section
+// that is missing, truncated, corrupt or of another format version makes the snapshot unusable, and the service
+// rebuilds it (derived data is a cache).
+//
+// Loading does no per-posting or per-term work: each section is read in bulk into one ArrayBuffer and viewed as
+// its typed array; the term dictionary and paper ids are stored with their hash tables (string-table.ts).
+//
+// What goes in is a list of parts (SNAPSHOT_PARTS), each turning one component into named sections and small JSON
+// values and back; a component is added to the format with one entry there. Typed-array and string-table fields
+// of the lexical index are stored field by field, so a new field of the index needs no change here. The vocabulary
+// part holds the spelling dictionary (one string, five typed arrays) and the author-name index (three typed
+// arrays), loaded as they were written: no word or name is hashed or parsed at load.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Vocabulary } from './engine.ts';
+import type { LexicalIndex } from './lexical/index.ts';
+import type { AuthorIndexData } from './names/author-index.ts';
+import { PaperIds } from './paper-ids.ts';
+import { QuantizedVectors } from './semantic/quantized.ts';
+import type { SpellingData } from './spelling/dictionary.ts';
+import { StringTable } from './string-table.ts';
+
+export const SNAPSHOT_FORMAT = 'paperfeed-search-snapshot';
+/** Bumped whenever what a section means changes: a snapshot of another version is rebuilt, never misread. */
+export const SNAPSHOT_VERSION = 2;
+
+const TYPES = {
+  Uint8Array,
+  Int8Array,
+  Uint16Array,
+  Int16Array,
+  Uint32Array,
+  Int32Array,
+  Float32Array,
+  Float64Array,
+} as const;
+type TypeName = keyof typeof TYPES | 'utf16' | 'file';
+type TypedArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+export type SectionValue = TypedArray | string;
+
+interface SectionEntry {
+  file: string;
+  type: TypeName;
+  /** Elements (typed arrays), UTF-16 code units (strings) or bytes (files). */
+  length: number;
+  bytes: number;
+  crc32: number;
+}
+
+export interface SnapshotManifest {
+  format: typeof SNAPSHOT_FORMAT;
+  version: number;
+  generation: string;
+  createdAt: string;
+  /** The papers the snapshot covers: how many, and the newest modification stamp among them. */
+  papers: { count: number; highWater: string | null };
+  embedder: { id: string; dimensions: number } | null;
+  /** Small JSON values of the parts (scalars, parameters). */
+  values: Record<string, unknown>;
+  sections: Record<string, SectionEntry>;
+}
+
+/** Everything a snapshot holds, in memory. */
+export interface SnapshotContent {
+  lexical: LexicalIndex;
+  /** The spelling dictionary and the author-name index of the same papers. */
+  vocabulary: Vocabulary;
+  docs: SnapshotDocs;
+  vectors: QuantizedVectors | null;
+  /** The ANN graph: written into the generation by `save`; after loading, the file to map. */
+  ann: { save(file: string): void } | null;
+  annFile: string | null;
+  papers: SnapshotManifest['papers'];
+  embedder: SnapshotManifest['embedder'];
+}
+
+/** The document table: paper ids, days, and what change detection compares (modification time, content hash). */
+export interface SnapshotDocs {
+  ids: PaperIds;
+  days: Int32Array;
+  years: Int16Array;
+  /** papers.modified_at of each document, as epoch milliseconds. */
+  modified: Float64Array;
+  /** CRC-32 of the fields search reads (contentHash in delta.ts): a modification elsewhere is not a change. */
+  hashes: Uint32Array;
+}
+
+export class SnapshotError extends Error {}
+
+interface Part {
+  name: string;
+  save(content: SnapshotContent): { sections: Record<string, SectionValue>; values?: unknown } | null;
+  load(sections: Record<string, SectionValue>, values: unknown, content: Partial<SnapshotContent>): void;
+}
+
+const TABLE = '$table';
+
+/** The lexical index, field by field: typed arrays and string tables as sections, everything else as values. */
+const lexicalPart: Part = {
+  name: 'lexical',
+  save({ lexical }) {
+    const sections: Record<string, SectionValue> = {};
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(lexical)) {
+      if (ArrayBuffer.isView(value)) sections[key] = value as TypedArray;
+      else if (value instanceof StringTable) {
+        const { text, ends, table } = value.parts();
+        Object.assign(sections, { [`${key}.text`]: text, [`${key}.ends`]: ends, [`${key}.table`]: table });
+        values[key] = TABLE;
+      } else values[key] = value;
+    }
+    return { sections, values };
+  },
+  load(sections, values, content) {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      out[key] = value === TABLE ? StringTable.fromParts(tableParts(sections, key)) : value;
+    }
+    for (const [key, value] of Object.entries(sections)) if (!key.includes('.')) out[key] = value;
+    content.lexical = out as unknown as LexicalIndex;
+  },
+};
+
+const docsPart: Part = {
+  name: 'docs',
+  save({ docs }) {
+    const { text, ends, table } = docs.ids.parts();
+    return { sections: { 'ids.text': text, 'ids.ends': ends, 'ids.table': table, days: docs.days, years: docs.years, modified: docs.modified, hashes: docs.hashes } };
+  },
+  load(sections, _values, content) {
+    const ids = PaperIds.fromParts(tableParts(sections, 'ids'));
+    const docs = { ids, days: sections.days as Int32Array, years: sections.years as Int16Array, modified: sections.modified as Float64Array, hashes: sections.hashes as Uint32Array };
+    for (const [name, array] of Object.entries(docs)) {
+      const n = array instanceof PaperIds ? array.count : array.length;
+      if (n !== ids.count) throw new SnapshotError(`docs.${name} has ${n} entries for ${ids.count} papers`);
+    }
+    content.docs = docs;
+  },
+};
+
+const vectorsPart: Part = {
+  name: 'vectors',
+  save({ vectors }) {
+    if (!vectors) return null;
+    const { codes, scales } = vectors.parts();
+    return { sections: { codes, scales }, values: { dimensions: vectors.dimensions } };
+  },
+  load(sections, values, content) {
+    const { dimensions } = values as { dimensions: number };
+    try {
+      content.vectors = QuantizedVectors.fromParts(dimensions, { codes: sections.codes as Int8Array, scales: sections.scales as Float32Array });
+    } catch (e) {
+      throw new SnapshotError((e as Error).message);
+    }
+  },
+};
+
+const SPELLING_TYPES: Record<keyof SpellingData, TypeName> = {
+  words: 'utf16',
+  ends: 'Uint32Array',
+  df: 'Uint32Array',
+  deleteHashes: 'Uint32Array',
+  deleteOffsets: 'Uint32Array',
+  wordIds: 'Uint32Array',
+};
+const AUTHOR_NAMES_TYPES: Record<keyof AuthorIndexData, TypeName> = { keys: 'Float64Array', offsets: 'Uint32Array', docs: 'Int32Array' };
+
+/** The sections `prefix.name` of the given types, checked. */
+function typedSections<T>(sections: Record<string, SectionValue>, prefix: string, types: Record<string, TypeName>): T {
+  const out: Record<string, SectionValue> = {};
+  for (const [key, type] of Object.entries(types)) {
+    const value = sections[`${prefix}.${key}`];
+    const ok = type === 'utf16' ? typeof value === 'string' : value instanceof TYPES[type as keyof typeof TYPES];
+    if (!ok) throw new SnapshotError(`${prefix}.${key} missing or not a ${type}`);
+    out[key] = value;
+  }
+  return out as T;
+}
+
+/** The spelling dictionary and the author-name index, array by array. */
+const vocabularyPart: Part = {
+  name: 'vocabulary',
+  save({ vocabulary }) {
+    const sections: Record<string, SectionValue> = {};
+    for (const [prefix, data] of Object.entries(vocabulary)) for (const [key, value] of Object.entries(data)) sections[`${prefix}.${key}`] = value as SectionValue;
+    return { sections };
+  },
+  load(sections, _values, content) {
+    const spelling = typedSections<SpellingData>(sections, 'spelling', SPELLING_TYPES);
+    const authorNames = typedSections<AuthorIndexData>(sections, 'authorNames', AUTHOR_NAMES_TYPES);
+    if (spelling.ends.length !== spelling.df.length || spelling.deleteOffsets.length !== spelling.deleteHashes.length + 1) throw new SnapshotError('spelling arrays do not fit together');
+    if (authorNames.offsets.length !== authorNames.keys.length + 1 || authorNames.offsets[authorNames.keys.length] !== authorNames.docs.length) {
+      throw new SnapshotError('author-name arrays do not fit together');
+    }
+    content.vocabulary = { spelling, authorNames };
+  },
+};
+
+/** The parts of a snapshot, in the order they are written. A component joins the format with one entry here. */
+const SNAPSHOT_PARTS: Part[] = [lexicalPart, vocabularyPart, docsPart, vectorsPart];
+
+const ANN_SECTION = 'ann.graph';
+
+function tableParts(sections: Record<string, SectionValue>, key: string) {
+  const text = sections[`${key}.text`];
+  const ends = sections[`${key}.ends`];
+  const table = sections[`${key}.table`];
+  if (typeof text !== 'string' || !(ends instanceof Uint32Array) || !(table instanceof Int32Array)) throw new SnapshotError(`${key}: string table sections missing`);
+  try {
+    return StringTable.fromParts({ text, ends, table }).parts();
+  } catch (e) {
+    throw new SnapshotError(`${key}: ${(e as Error).message}`);
+  }
+}
+
+export function indexDir(dataDir: string): string {
+  return path.join(dataDir, 'search', 'index');
+}
+
+const CURRENT = 'CURRENT';
+
+/** The generation CURRENT names, or null when there is none (or it is unreadable). */
+export function currentGeneration(dir: string): string | null {
+  try {
+    const { generation } = JSON.parse(fs.readFileSync(path.join(dir, CURRENT), 'utf8'));
+    return typeof generation === 'string' && /^[A-Za-z0-9_.-]+$/.test(generation) ? generation : null;
+  } catch {
+    return null;
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function bytesOf(value: SectionValue): Uint8Array {
+  return typeof value === 'string' ? Buffer.from(value, 'utf16le') : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function typeOf(value: SectionValue): TypeName {
+  if (typeof value === 'string') return 'utf16';
+  const name = value.constructor.name as TypeName;
+  if (!(name in TYPES)) throw new Error(`cannot store a ${name}`);
+  return name;
+}
+
+const CHUNK = 64 * 1024 * 1024;
+
+/** Writes bytes to a new file and fsyncs it; returns the CRC-32. */
+function writeFile(file: string, chunks: Iterable<Uint8Array>): number {
+  const fd = fs.openSync(file, 'wx');
+  let crc = 0;
+  try {
+    for (const bytes of chunks) {
+      for (let at = 0; at < bytes.length; at += CHUNK) {
+        const piece = bytes.subarray(at, Math.min(bytes.length, at + CHUNK));
+        crc = zlib.crc32(piece, crc);
+        let written = 0;
+        while (written < piece.length) written += fs.writeSync(fd, piece, written, piece.length - written);
+      }
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return crc;
+}
+
+/** fsyncs a file another writer made (usearch's save) and returns its CRC-32. */
+function syncAndChecksum(file: string): number {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  let crc = 0;
+  for (const chunk of fileChunks(file)) crc = zlib.crc32(chunk, crc);
+  return crc;
+}
+
+function* fileChunks(file: string): Generator<Uint8Array> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) return;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes a new generation and makes it current; returns its name. Older generations beyond the previous one are
+ * removed (a process still reading the previous one finishes; one that loaded it holds it in memory).
+ */
+export function writeSnapshot(dataDir: string, content: SnapshotContent): string {
+  const dir = indexDir(dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  const generation = `g${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmp = path.join(dir, `.tmp-${generation}`);
+  fs.mkdirSync(tmp);
+  try {
+    const manifest: SnapshotManifest = {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      generation,
+      createdAt: new Date().toISOString(),
+      papers: content.papers,
+      embedder: content.embedder,
+      values: {},
+      sections: {},
+    };
+    for (const part of SNAPSHOT_PARTS) {
+      const saved = part.save(content);
+      if (!saved) continue;
+      manifest.values[part.name] = saved.values ?? null;
+      for (const [key, value] of Object.entries(saved.sections)) {
+        const name = `${part.name}.${key}`;
+        const file = `${name}.bin`;
+        const bytes = bytesOf(value);
+        const crc32 = writeFile(path.join(tmp, file), [bytes]);
+        manifest.sections[name] = { file, type: typeOf(value), length: value.length, bytes: bytes.byteLength, crc32 };
+      }
+    }
+    if (content.ann) {
+      const file = 'ann.usearch';
+      content.ann.save(path.join(tmp, file));
+      const crc32 = syncAndChecksum(path.join(tmp, file));
+      const bytes = fs.statSync(path.join(tmp, file)).size;
+      manifest.sections[ANN_SECTION] = { file, type: 'file', length: bytes, bytes, crc32 };
+    }
+    writeFile(path.join(tmp, 'manifest.json'), [Buffer.from(JSON.stringify(manifest, null, 1))]);
+    fsyncDir(tmp);
+    fs.renameSync(tmp, path.join(dir, generation));
+    fsyncDir(dir);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const previous = currentGeneration(dir);
+  const pointer = path.join(dir, `.${CURRENT}.${generation}`);
+  writeFile(pointer, [Buffer.from(JSON.stringify({ generation }))]);
+  fs.renameSync(pointer, path.join(dir, CURRENT));
+  fsyncDir(dir);
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry === CURRENT || entry === generation || entry === previous) continue;
+    // Leftovers of writers that died (their temporary directories) are removed once they are an hour old.
+    const stale = entry.startsWith('.') ? Date.now() - fs.statSync(path.join(dir, entry)).mtimeMs > 3_600_000 : true;
+    if (stale) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
+  return generation;
+}
+
+export interface LoadedSnapshot {
+  manifest: SnapshotManifest;
+  content: SnapshotContent;
+}
+
+/** Reads a section in bulk into its own ArrayBuffer (off the event loop), checking its size and CRC-32. */
+async function readSection(dir: string, name: string, entry: SectionEntry): Promise<SectionValue | string> {
+  const file = path.join(dir, entry.file);
+  if (path.basename(entry.file) !== entry.file) throw new SnapshotError(`${name}: bad file name`);
+  const type = entry.type;
+  const width = type === 'utf16' ? 2 : type === 'file' ? 1 : TYPES[type as keyof typeof TYPES]?.BYTES_PER_ELEMENT;
+  if (!width || !Number.isSafeInteger(entry.length) || entry.bytes !== entry.length * width) throw new SnapshotError(`${name}: bad section entry`);
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    throw new SnapshotError(`${name}: ${entry.file} is missing`);
+  }
+  if (size !== entry.bytes) throw new SnapshotError(`${name}: ${entry.file} has ${size} bytes, the manifest says ${entry.bytes} (truncated?)`);
+  if (type === 'file') {
+    let crc = 0;
+    for (const chunk of fileChunks(file)) crc = zlib.crc32(chunk, crc);
+    if (crc >>> 0 !== entry.crc32 >>> 0) throw new SnapshotError(`${name}: checksum mismatch`);
+    return file;
+  }
+  const buffer = new ArrayBuffer(size);
+  const bytes = new Uint8Array(buffer);
+  const handle = await fs.promises.open(file, 'r');
+  let crc = 0;
+  try {
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await handle.read(bytes, at, Math.min(CHUNK, size - at), at);
+      if (bytesRead === 0) throw new SnapshotError(`${name}: ${entry.file} ended early`);
+      crc = zlib.crc32(bytes.subarray(at, at + bytesRead), crc);
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  if (crc >>> 0 !== entry.crc32 >>> 0) throw new SnapshotError(`${name}: checksum mismatch`);
+  if (type === 'utf16') return Buffer.from(buffer).toString('utf16le');
+  return new TYPES[type as keyof typeof TYPES](buffer);
+}
+
+/** Reads the manifest of a generation, checking that it is a snapshot of this format version. */
+export function readManifest(dataDir: string, generation: string): SnapshotManifest {
+  let manifest: SnapshotManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(indexDir(dataDir), generation, 'manifest.json'), 'utf8'));
+  } catch (e) {
+    throw new SnapshotError(`manifest unreadable (${(e as Error).message})`);
+  }
+  if (manifest?.format !== SNAPSHOT_FORMAT) throw new SnapshotError('not a search snapshot');
+  if (manifest.version !== SNAPSHOT_VERSION) throw new SnapshotError(`format version ${manifest.version}, this code reads ${SNAPSHOT_VERSION}`);
+  if (manifest.generation !== generation || typeof manifest.sections !== 'object' || typeof manifest.values !== 'object') throw new SnapshotError('manifest incomplete');
+  return manifest;
+}
+
+/**
+ * Loads the current generation, or returns null when there is none. Throws SnapshotError (with the reason) when
+ * one exists but cannot be used.
+ */
+export async function readSnapshot(dataDir: string, generation = currentGeneration(indexDir(dataDir))): Promise<LoadedSnapshot | null> {
+  if (!generation) return null;
+  const manifest = readManifest(dataDir, generation);
+  const dir = path.join(indexDir(dataDir), generation);
+  const content: Partial<SnapshotContent> = { papers: manifest.papers, embedder: manifest.embedder, vectors: null, ann: null, annFile: null };
+  for (const part of SNAPSHOT_PARTS) {
+    if (!(part.name in manifest.values)) {
+      if (part === vectorsPart) continue;
+      throw new SnapshotError(`part ${part.name} missing`);
+    }
+    const sections: Record<string, SectionValue> = {};
+    for (const [name, entry] of Object.entries(manifest.sections)) {
+      if (name.startsWith(`${part.name}.`)) sections[name.slice(part.name.length + 1)] = await readSection(dir, name, entry);
+    }
+    try {
+      part.load(sections, manifest.values[part.name], content);
+    } catch (e) {
+      throw e instanceof SnapshotError ? e : new SnapshotError(`${part.name}: ${(e as Error).message}`);
+    }
+  }
+  const ann = manifest.sections[ANN_SECTION];
+  if (ann) content.annFile = (await readSection(dir, ANN_SECTION, ann)) as string;
+  const full = content as SnapshotContent;
+  if (full.lexical.docCount !== full.docs.ids.count) throw new SnapshotError(`lexical index has ${full.lexical.docCount} documents, the document table ${full.docs.ids.count}`);
+  if (full.vectors && full.vectors.count !== full.docs.ids.count) throw new SnapshotError(`${full.vectors.count} vectors for ${full.docs.ids.count} papers`);
+  return { manifest, content: full };
+}

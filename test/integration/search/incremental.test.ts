@@ -1,0 +1,151 @@
+// The index on a real store (SQLite, and PostgreSQL when configured) follows the papers table without rebuilding:
+// a paper added, changed, hidden or shown again is searched (lexical, hybrid, filters, similar papers) after the
+// next poll, from the delta, with the snapshot generation unchanged; another service on the same data dir loads the
+// snapshot instead of building it and sees the same; past the merge threshold a build folds the delta into a new
+// snapshot; an unusable snapshot is rebuilt with a log line.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setPaperHidden } from '../../../src/db/moderation.ts';
+import { upsertPapers } from '../../../src/db/papers.ts';
+import { createUser } from '../../../src/db/users.ts';
+import type { Paper } from '../../../src/domain/paper.ts';
+import { DatabaseSearchService, type SearchServiceOptions } from '../../../src/search/service.ts';
+import { indexDir } from '../../../src/search/snapshot.ts';
+import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../../helpers/db.ts';
+
+const TOPICS = [
+  ['Diffusion models for image synthesis', 'Score-based diffusion models synthesise images; guidance trades diversity for fidelity.'],
+  ['Graph neural networks for molecules', 'Message passing graph neural networks predict molecular properties of small molecules.'],
+  ['Speculative decoding for language models', 'Speculative decoding accelerates language model inference with a small draft model.'],
+  ['Reinforcement learning for robot control', 'Policy gradient methods learn robot locomotion from simulated experience.'],
+];
+
+function paper(id: string, title: string, abstract: string, category = 'cs.LG'): Paper {
+  return {
+    id, version: 1, title, abstract, authors: ['Ada Lovelace'], categories: [category], submittedAt: null, updatedAt: null, announcedOn: '2025-02-03',
+    versions: [], comments: null, journalRef: null, doi: null, license: null, codeUrl: null, projectUrl: null,
+  };
+}
+
+const seed = Array.from({ length: 40 }, (_, i) => paper(`2502.${String(10000 + i)}`, `${TOPICS[i % 4][0]} ${i}`, `${TOPICS[i % 4][1]} Study ${i}.`));
+
+describe.each(databaseKinds)('incremental search index (%s)', (kind) => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let service: DatabaseSearchService;
+  const logs: string[] = [];
+  const options = (overrides: Partial<SearchServiceOptions> = {}): SearchServiceOptions => ({
+    dataDir,
+    embedder: 'corpus',
+    refreshIntervalMs: Number.MAX_SAFE_INTEGER,
+    minRebuildIntervalMs: 0,
+    trainIfMissing: true,
+    log: (m) => logs.push(m),
+    ...overrides,
+  });
+  const ids = async (s: DatabaseSearchService, q: string, mode: 'lexical' | 'hybrid' = 'lexical') => (await s.search(q, { mode, limit: 50 })).hits.map((h) => h.id);
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    dataDir = tempDir();
+    await upsertPapers(database, seed);
+    service = new DatabaseSearchService(database, options());
+    await service.refresh();
+  });
+  afterAll(async () => {
+    await service?.close();
+    await database.drop();
+  });
+
+  it('finds a new paper after the next poll, from the delta, with no rebuild', async () => {
+    const { generation, baseDocs } = service.status()!;
+    expect(baseDocs).toBe(40);
+    expect(service.status()!.semantic).toBe(true);
+    await upsertPapers(database, [paper('2503.00001', 'Axolotl regeneration atlas', 'Single-cell atlas of axolotl limb regeneration with diffusion models.', 'q-bio.CB')]);
+    expect(await ids(service, 'axolotl')).toEqual([]);
+    await service.refresh();
+    expect(service.status()).toMatchObject({ generation, baseDocs: 40, deltaSize: 1, liveDocs: 41 });
+    expect(await ids(service, 'axolotl')).toEqual(['2503.00001']);
+    expect(await ids(service, 'axolotl', 'hybrid')).toContain('2503.00001');
+    expect(await ids(service, '"limb regeneration"')).toEqual(['2503.00001']);
+    expect(await ids(service, 'diffusion category:q-bio.CB')).toEqual(['2503.00001']);
+    expect((await service.search('diffusion', { mode: 'lexical', limit: 50 })).total).toBe(11);
+    // It has a vector from the current model: similar papers work both ways.
+    const similar = await service.similar('2503.00001', 3);
+    expect(similar).toHaveLength(3);
+    expect(similar.map((s) => s.id)).not.toContain('2503.00001');
+    expect((await service.similar('2502.10000', 41)).map((s) => s.id)).toContain('2503.00001');
+  });
+
+  it('replaces a changed paper: the old version is never returned', async () => {
+    await upsertPapers(database, [{ ...seed[1], version: 2, title: 'Quokka behaviour in the wild', abstract: 'Field observations of quokka social behaviour.' }]);
+    await service.refresh();
+    expect(await ids(service, 'quokka')).toEqual(['2502.10001']);
+    expect(await ids(service, 'molecules')).not.toContain('2502.10001');
+    // Hybrid may still bring it by meaning (20 nearest papers of 41), but never on the old version's words.
+    const hybrid = (await service.search('molecules', { mode: 'hybrid', limit: 50 })).hits.find((h) => h.id === '2502.10001');
+    expect(hybrid?.parts.lexical ?? 0).toBe(0);
+    expect((await service.search('molecules', { mode: 'lexical' })).total).toBe(9);
+  });
+
+  it('drops a hidden paper and brings it back when shown again', async () => {
+    // Through the moderation write path, which must move modified_at for polling indexes to notice.
+    const moderator = await createUser(database, { username: 'mod', email: 'mod@example.org', role: 'admin' });
+    await setPaperHidden(database, moderator.id, '2502.10002', true);
+    await service.refresh();
+    expect(await ids(service, 'speculative decoding')).not.toContain('2502.10002');
+    expect(await ids(service, 'speculative decoding', 'hybrid')).not.toContain('2502.10002');
+    expect(await service.similar('2502.10002', 3)).toEqual([]);
+    expect((await service.similar('2502.10006', 41)).map((s) => s.id)).not.toContain('2502.10002');
+    await setPaperHidden(database, moderator.id, '2502.10002', false);
+    await service.refresh();
+    expect(await ids(service, 'speculative decoding')).toContain('2502.10002');
+  });
+
+  it('a second service on the same data dir loads the snapshot (no build) and sees the same, delta included', async () => {
+    logs.length = 0;
+    const second = new DatabaseSearchService(database, options());
+    await second.refresh();
+    expect(logs.join('\n')).toMatch(/search: snapshot \S+ loaded in \d+ ms \(40 papers\)/);
+    expect(logs.join('\n')).not.toMatch(/lexical index over/);
+    expect(second.status()!.generation).toBe(service.status()!.generation);
+    for (const q of ['axolotl', 'quokka', 'speculative decoding', 'diffusion models', 'molecules']) {
+      for (const mode of ['lexical', 'hybrid'] as const) {
+        expect((await second.search(q, { mode })).hits, `${mode} ${q}`).toEqual((await service.search(q, { mode })).hits);
+      }
+    }
+    await second.close();
+  });
+
+  it('folds the delta into a new snapshot past the merge threshold, and other services load it', async () => {
+    const merging = new DatabaseSearchService(database, options({ mergeMinDocs: 5 }));
+    await merging.refresh();
+    const before = merging.status()!;
+    await upsertPapers(database, Array.from({ length: 5 }, (_, i) => paper(`2503.1000${i}`, `Narwhal tusk sensing ${i}`, 'Narwhal tusks sense salinity.')));
+    await merging.refresh(); // applies the delta, starts the merge and waits for it
+    const after = merging.status()!;
+    expect(after.generation).not.toBe(before.generation);
+    expect(after).toMatchObject({ baseDocs: 46, deltaSize: 0, liveDocs: 46 });
+    expect(await ids(merging, 'narwhal')).toHaveLength(5);
+    expect(await ids(merging, 'axolotl')).toEqual(['2503.00001']);
+    // The first service sees the new generation at its next check and loads it.
+    await service.refresh();
+    expect(service.status()).toMatchObject({ generation: after.generation, baseDocs: 46, deltaSize: 0 });
+    expect(await ids(service, 'narwhal')).toHaveLength(5);
+    await merging.close();
+  });
+
+  it('rebuilds an unusable snapshot with a log line', async () => {
+    const generation = service.status()!.generation;
+    const section = path.join(indexDir(dataDir), generation, 'lexical.impacts.bin');
+    fs.truncateSync(section, 3);
+    logs.length = 0;
+    const next = new DatabaseSearchService(database, options());
+    await next.refresh();
+    expect(logs.join('\n')).toMatch(new RegExp(`search: snapshot ${generation} is unusable \\(lexical.impacts: .*truncated.*\\); rebuilding it`));
+    expect(next.status()!.generation).not.toBe(generation);
+    expect(await ids(next, 'narwhal')).toHaveLength(5);
+    await next.close();
+  });
+});
