@@ -1,4 +1,4 @@
-// `npm run bench -- cluster [--people 200] [--seconds 60] [--kill-at 20] [--restart-at 40] [--days 10] [--think-ms 500]`
+// `npm run bench -- cluster [--people 200] [--seconds 60] [--kill-at 20] [--restart-at 40] [--days 10] [--think-ms 500] [--base-port 41900] [--keep]`
 //
 // Several app processes, proven. Needs PAPERFEED_TEST_PG_URL (the bench makes a schema of its own in that
 // database and drops it afterwards) and HAProxy (/usr/sbin/haproxy, Debian's haproxy package).
@@ -16,6 +16,8 @@
 // 4. Afterwards the database is reconciled with what the people were told, and the job-run table with the
 //    schedule. The last line is:
 //    requests=N errors=N errors_outside_killed=N acknowledged_writes=N stored_writes=N lost=N duplicated=N jobs_exactly_once=true|false p95_ms=N
+//
+// --keep leaves the data dir (with HAProxy's access log, haproxy.log) in the temporary directory.
 //
 // Definitions.
 // - error: a request answered with a status of 400 or more, or not answered at all. errors_outside_killed: the
@@ -62,7 +64,7 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const HAPROXY = '/usr/sbin/haproxy';
 /** The cheap jobs whose slots are checked, with their pattern for the run; everything that reaches out is off. */
 const CHECKED_JOBS: Record<string, string> = { 'mail-queue': '*/5 * * * * *', digest: '*/10 * * * * *' };
-const SCHEDULE_OVERRIDES = ['harvest-oai=off', 'harvest-listing=off', 'github-stars=off', 'hf-sync=off', ...Object.entries(CHECKED_JOBS).map(([j, p]) => `${j}=${p}`)].join(';');
+const SCHEDULE_OVERRIDES = ['harvest-oai=off', 'harvest-listing=off', 'index-requests=off', 'github-stars=off', 'hf-sync=off', ...Object.entries(CHECKED_JOBS).map(([j, p]) => `${j}=${p}`)].join(';');
 const UNTHROTTLED = '1000000';
 const SEARCHES = ['diffusion models', 'language model reasoning', 'vision transformer', 'reinforcement learning', 'graph neural network', 'speech recognition', 'retrieval augmented generation', 'benchmark evaluation', 'image segmentation', '3d reconstruction'];
 
@@ -243,7 +245,9 @@ export async function run(args: string[]): Promise<void> {
       HF_SYNC: 'false',
       SCHEDULE_OVERRIDES,
       SCHEDULER_TICK_MS: '1000',
-      JOB_LEASE_MS: '3000',
+      // The killed process's leases are taken over at once (its pid is gone on this host); a lease only has to
+      // outlast the longest pause of a loaded process, or a stalled holder's run is taken over and done twice.
+      JOB_LEASE_MS: '60000',
       SMTP_URL: smtp.url,
       MAIL_LEASE_MS: '10000',
       LOG_LEVEL: 'warn',
@@ -416,6 +420,7 @@ export async function run(args: string[]): Promise<void> {
     await sleep(2000);
     await Promise.all(processes.map((p) => p.stop('SIGTERM')));
     await haproxy.stop();
+    fs.writeFileSync(path.join(dataDir, 'haproxy.log'), haproxy.lines.join('\n') + '\n');
 
     // 5. Reconcile.
     const upstream = upstreamsFromLog(haproxy.lines);
@@ -522,7 +527,7 @@ export async function run(args: string[]): Promise<void> {
     await haproxy?.stop();
     await smtp.stop();
     await store.drop();
-    if (values.keep) console.log(`kept ${dataDir}`);
+    if (values.keep) console.log(`kept ${dataDir} (HAProxy's access log: haproxy.log)`);
     else fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

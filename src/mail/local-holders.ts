@@ -1,4 +1,4 @@
-// Who holds a claim on a digest or a queued mail: "host:pid:start", so that a runner can tell when a claim's
+// Who holds a job lease or a claim on a digest or a queued mail: "host:pid:…", so that a runner can tell when a claim's
 // process on this host no longer exists and take its rows over at once instead of waiting for the lease.
 import os from 'node:os';
 
