@@ -21,7 +21,9 @@
 //
 // Definitions.
 // - error: a request answered with a status of 400 or more, or not answered at all. errors_outside_killed: the
-//   errors that HAProxy's log does not attribute to the killed process (a request with no log line counts here).
+//   errors that HAProxy's log does not attribute to the killed process. A request with no log line counts here,
+//   except one sent before the kill whose connection HAProxy closed without an answer within 5 s after it (HAProxy
+//   does that, unlogged, when the process a request went to dies before answering on a reused connection).
 // - write: a vote (POST /api/papers/{id}/upvote {"upvoted": true|false}), a comment (half through the API, half
 //   through the paper page's form) or a digest subscription (the /subscribe form). Acknowledged: answered with a
 //   2xx, or the 303 that ends a form post.
@@ -243,7 +245,8 @@ export async function run(args: string[]): Promise<void> {
       HOST: '127.0.0.1',
       PORT: String(port),
       BASE_URL: proxyUrl,
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
+      HTTP_KEEP_ALIVE_SECONDS: '65',
       SCHEDULER: 'true',
       HARVEST_ON_START: 'false',
       HF_SYNC: 'false',
@@ -264,13 +267,13 @@ export async function run(args: string[]): Promise<void> {
     for (const port of appPorts) processes.push(startPaperfeed(['serve'], appEnv(port)));
     await Promise.all(processes.map((p) => p.waitFor(/Paperfeed is serving/, 180_000)));
     const startedAt = Date.now();
-    haproxy = startHaproxy(
-      {
+    const proxyEnv = {
       PAPERFEED_PROXY_BIND: `127.0.0.1:${proxyPort}`,
       PAPERFEED_APP1: `127.0.0.1:${appPorts[0]}`,
       PAPERFEED_APP2: `127.0.0.1:${appPorts[1]}`,
       PAPERFEED_APP3: `127.0.0.1:${appPorts[2]}`,
-    }, path.join(dataDir, 'haproxy.log'));
+    };
+    haproxy = startHaproxy(proxyEnv, path.join(dataDir, 'haproxy.log'));
     const search = await Promise.all(appPorts.map((port) => waitForSearch(port, 300_000)));
     log(`search on each process before the load: ${search.join(', ')}`);
 
@@ -431,8 +434,13 @@ export async function run(args: string[]): Promise<void> {
     const upstream = upstreamsFromLog(haproxy.lines());
     const errors = outcomes.filter((o) => !o.ok);
     // The killed process served a request when the log names app2, the request was still unanswered when it was
-    // killed, and was sent before its successor started (which is app2 in the log too).
-    const onKilled = (o: Outcome) => upstream.get(o.id)?.server === 'app2' && o.at >= killedAt && o.sentAt < restartedAt;
+    // killed, and was sent before its successor started (which is app2 in the log too). HAProxy writes no log line
+    // when a request it sent on a reused connection gets the connection closed before any answer: it closes the
+    // client's connection instead (HTTP/1.1's signal that the request may be retried). The live processes keep idle
+    // connections open longer than the run (HTTP_KEEP_ALIVE_SECONDS), so such a close, of a request sent before the
+    // kill and cut off within 5 s after it, comes from the killed process.
+    const cutOffByKill = (o: Outcome) => o.status === null && !upstream.has(o.id) && o.sentAt < killedAt && o.at >= killedAt && o.at < killedAt + 5000;
+    const onKilled = (o: Outcome) => (upstream.get(o.id)?.server === 'app2' && o.at >= killedAt && o.sentAt < restartedAt) || cutOffByKill(o);
     const errorsOutside = errors.filter((o) => !onKilled(o));
     const storedMarkers = new Map<string, number>();
     const rows = await store.db.selectFrom('comments').select('body').where('body', 'like', `%[bench ${runId} %`).execute();
@@ -527,7 +535,8 @@ export async function run(args: string[]): Promise<void> {
     }
     for (const e of errors) {
       const u = upstream.get(e.id);
-      console.log(`  error ${e.kind} sent at ${(e.sentAt / 1000).toFixed(1)} s, answered at ${(e.at / 1000).toFixed(1)} s: ${e.status ?? e.failure}, process ${u?.server ?? 'unknown (no log line)'}${onKilled(e) ? '' : '  ← outside the killed process'}`);
+      const where = u?.server ?? (cutOffByKill(e) ? 'app2 (no log line: connection closed by HAProxy at the kill)' : 'unknown (no log line)');
+      console.log(`  error ${e.kind} sent at ${(e.sentAt / 1000).toFixed(1)} s, answered at ${(e.at / 1000).toFixed(1)} s: ${e.status ?? e.failure}, process ${where}${onKilled(e) ? '' : '  ← outside the killed process'}`);
     }
     console.log(`writes acknowledged: ${ackedComments.length} comments, ${ackedVotes} votes, ${ackedSubscriptions} subscriptions; stored: ${storedComments}, ${storedVotes}, ${storedSubscriptions}`);
     console.log(`comments not acknowledged (errors) found stored anyway: ${[...comments].filter(([m, acked]) => !acked && storedMarkers.has(m)).length} of ${[...comments].filter(([, acked]) => !acked).length}`);

@@ -48,6 +48,12 @@ export const configSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: wholeNumber(0, 65535).default('3000'),
+  /**
+   * Seconds an idle client connection is kept open. Behind a reverse proxy that keeps connections to the app, set it
+   * above the proxy's own idle time (deploy/haproxy.cfg: 65), so the proxy closes idle connections, never the app:
+   * a request the proxy sends on a connection the app is closing gets no answer.
+   */
+  HTTP_KEEP_ALIVE_SECONDS: wholeNumber(1, 3600).default('5'),
   BASE_URL: url(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Signs sessions, CSRF tokens and mail links. Generated and kept in the data dir when unset. */

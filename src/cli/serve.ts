@@ -18,7 +18,7 @@ export const serveCommand: Command = {
     // Load a saved index now, so the first search does not wait for it.
     void services.search.loadIfSaved().catch((e) => logger.error({ error: String(e) }, 'search index unavailable'));
     const app = createApp(services);
-    const server = listen(app.fetch, { hostname: config.HOST, port: config.PORT }, (info) => {
+    const server = listen(app.fetch, { hostname: config.HOST, port: config.PORT, keepAliveSeconds: config.HTTP_KEEP_ALIVE_SECONDS }, (info) => {
       logger.info({ url: config.baseUrl, port: info.port, database: config.databaseKind }, 'paperfeed is serving');
       io.stdout.write(`Paperfeed is serving on ${config.baseUrl} (listening on ${config.HOST}:${info.port})\n`);
     });
