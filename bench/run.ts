@@ -15,6 +15,7 @@ const benches: Record<string, { summary: string; load: () => Promise<{ run(args:
   cluster: { summary: 'three serve processes on PostgreSQL behind HAProxy, 200 people for 60 s, one process killed and restarted: nothing lost or doubled', load: () => import('./cluster.ts') },
   import: { summary: 'import the 410 daily listing files into a fresh store vs gunzip + JSON.parse alone, SQLite and PostgreSQL', load: () => import('./import.ts') },
   digest: { summary: 'compose 100k digests over the 74k real papers vs a fixed render; SMTP send rate vs bare nodemailer', load: () => import('./digest.ts') },
+  recommend: { summary: '"For you" on Hugging Face submitters: per-person linear SVM vs vector centroid vs popularity, recall@20 and nDCG@20', load: () => import('./recommend.ts') },
   harvest: { summary: 'OAI-PMH harvest of the real 3-page token chain vs parsing alone; arXiv pacing vs its floor', load: () => import('./harvest.ts') },
   soak: { summary: 'mixed and hostile traffic against paperfeed serve on the real store for --minutes (10): 5xx, p99 over time, RSS growth', load: () => import('./soak.ts') },
   abuse: { summary: "another visitor's latency alone vs under junk-cookie and digest-preview floods (4 connections each)", load: () => import('./abuse.ts') },

@@ -1,8 +1,8 @@
 // The composition root: the one place that builds what the rest of the code uses (configuration, logger, clock,
-// store, search, the polite HTTP client, the mail transport and the mail queue's sender). `serve` and every CLI
-// command call createServices once, pass the result (or a Pick of it) down, and close it when they finish; tests
-// build theirs through the same function, replacing parts (a fixed clock, a test database, an outbox). Nothing is
-// kept in module-level state: two Services objects in one process share nothing.
+// store, search, recommendations, the polite HTTP client, the mail transport and the mail queue's sender). `serve`
+// and every CLI command call createServices once, pass the result (or a Pick of it) down, and close it when they
+// finish; tests build theirs through the same function, replacing parts (a fixed clock, a test database, an outbox).
+// Nothing is kept in module-level state: two Services objects in one process share nothing.
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
 import { openDatabase, type SchemaPolicy } from './db/open.ts';
@@ -10,6 +10,7 @@ import { databasePacingStore, HttpClient, httpClientOptions } from './ingest/htt
 import { createLogger, type Logger } from './log.ts';
 import { MailQueue } from './mail/queue.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
+import { RecommendationService } from './recommend/service.ts';
 import { DatabaseSearchService, serviceOptionsFromConfig, type SearchServiceOptions } from './search/service.ts';
 
 /** The current time; tests fix it so "today" is deterministic. */
@@ -22,6 +23,8 @@ export interface Services {
   database: Database;
   /** The per-process search index over the papers table; it builds on first use. */
   search: DatabaseSearchService;
+  /** "For you": per-person models over the search snapshot's features, stored in the database. */
+  recommendations: RecommendationService;
   /** The polite fetcher every source uses; its request budget is kept in the database, shared by all processes. */
   http: HttpClient;
   /** Outgoing mail: SMTP when configured, otherwise .eml files in the outbox. */
@@ -69,6 +72,7 @@ export async function createServices(config: Config, parts: ServiceParts = {}): 
       clock,
       database,
       search,
+      recommendations: new RecommendationService(database, () => search.engine(), { log: (m) => logger.info(m) }),
       http,
       mail,
       mailQueue,

@@ -4,6 +4,7 @@ import type { Transaction } from 'kysely';
 import type { Role } from '../domain/accounts.ts';
 import { newId } from '../domain/credentials.ts';
 import { notFound } from '../errors.ts';
+import { decidePendingClaim, type Claim } from './claims.ts';
 import { setCommentHidden } from './comments.ts';
 import type { Database } from './connect.ts';
 import type { DB } from './schema.ts';
@@ -18,13 +19,15 @@ export type ModerationAction =
   | 'dismiss_reports'
   | 'ban_user'
   | 'unban_user'
-  | 'set_role';
+  | 'set_role'
+  | 'approve_claim'
+  | 'reject_claim';
 
 export interface ModerationEntry {
   id: string;
   actor: string;
   action: ModerationAction;
-  targetType: 'paper' | 'comment' | 'user';
+  targetType: 'paper' | 'comment' | 'user' | 'claim';
   targetId: string;
   reason: string | null;
   createdAt: string;
@@ -100,6 +103,15 @@ export async function setUserBanned(database: Database, actorId: string, userId:
       await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
     }
     await log(trx, actorId, banned ? 'ban_user' : 'unban_user', 'user', userId, reason);
+  });
+}
+
+/** Approves or rejects a pending claim of authorship (src/db/claims.ts holds the rules). */
+export async function decideClaim(database: Database, actorId: string, claimId: string, approve: boolean, reason: string | null = null): Promise<Claim> {
+  return database.db.transaction().execute(async (trx) => {
+    const claim = await decidePendingClaim(trx, actorId, claimId, approve, reason);
+    await log(trx, actorId, approve ? 'approve_claim' : 'reject_claim', 'claim', claimId, reason);
+    return claim;
   });
 }
 

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { mergePapers, paperChanged, type DailyEntry, type Paper } from '../domain/paper.ts';
 import { insertRows, type BulkInsert } from './bulk-insert.ts';
 import type { Database, DatabaseKind } from './connect.ts';
+import { recordAuthorNames, writeHfPeople } from './people.ts';
 import type { DB, PapersTable } from './schema.ts';
 
 export type PaperRow = Selectable<PapersTable>;
@@ -127,7 +128,7 @@ export async function storeImportBatch(
   }
   return database.db.transaction().execute(async (trx) => {
     const counts = await upsertMerged(trx, database.kind, [...byId.values()]);
-    await writeDailyEntries(trx, entries);
+    await writeDailyEntries(trx, database.kind, entries);
     await alsoInTransaction?.(trx);
     return counts;
   });
@@ -193,6 +194,7 @@ async function upsertMerged(trx: Transaction<DB>, kind: DatabaseKind, papers: Pa
     await trx.deleteFrom('paper_authors').where('paper_id', 'in', ids).execute();
   }
   await insertRows(trx, kind, AUTHOR_INSERT, toWrite.flatMap((p) => p.authors.map((name, position) => [p.id, position, name])));
+  await recordAuthorNames(trx, kind, toWrite.flatMap((p) => p.authors));
   await insertRows(trx, kind, CATEGORY_INSERT, toWrite.flatMap((p) => p.categories.map((category) => [p.id, category])));
   return counts;
 }
@@ -225,7 +227,7 @@ function paperFields(p: StoredPaper | Paper): Paper {
  */
 export async function upsertDailyEntries(database: Database, entries: DailyEntry[]): Promise<number> {
   if (!entries.length) return 0;
-  await database.db.transaction().execute((trx) => writeDailyEntries(trx, entries));
+  await database.db.transaction().execute((trx) => writeDailyEntries(trx, database.kind, entries));
   return entries.length;
 }
 
@@ -244,10 +246,11 @@ function combineDailyEntries(earlier: DailyEntry, later: DailyEntry): DailyEntry
     projectPage: later.projectPage ?? earlier.projectPage,
     keywords: later.keywords.length ? later.keywords : earlier.keywords,
     aiSummary: later.aiSummary ?? earlier.aiSummary,
+    people: later.people ?? earlier.people,
   };
 }
 
-async function writeDailyEntries(trx: Transaction<DB>, all: DailyEntry[]): Promise<void> {
+async function writeDailyEntries(trx: Transaction<DB>, kind: DatabaseKind, all: DailyEntry[]): Promise<void> {
   if (!all.length) return;
   // PostgreSQL refuses an upsert that touches the same row twice in one statement, so one entry per paper.
   const byPaper = new Map<string, DailyEntry>();
@@ -287,6 +290,7 @@ async function writeDailyEntries(trx: Transaction<DB>, all: DailyEntry[]): Promi
   for (const e of entries) {
     await updatePaperSignals(trx, e, now);
   }
+  await writeHfPeople(trx, kind, entries);
 }
 
 async function updatePaperSignals(trx: Kysely<DB>, e: DailyEntry, now: string): Promise<void> {

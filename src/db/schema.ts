@@ -84,6 +84,8 @@ export interface UsersTable {
   role: 'user' | 'moderator' | 'admin';
   banned_at: string | null;
   created_at: string;
+  /** 1 when the person shows their upvotes on their profile (migration 006; default 0). */
+  show_upvotes: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -341,6 +343,75 @@ export interface IndexRequestLockTable {
   name: string;
 }
 
+/** People and their papers (migration 006). */
+export interface AuthorNamesTable {
+  /** A spelling as written on a paper. */
+  name: string;
+  /** src/domain/author-name.ts authorKey(name); '' when the name has no letter or digit. */
+  author_key: string;
+}
+
+export interface HfUsersTable {
+  username: string;
+  hf_id: string | null;
+  fullname: string | null;
+  /** As Hugging Face gave it (absolute, or relative to huggingface.co). */
+  avatar_url: string | null;
+  is_pro: number;
+  modified_at: string;
+}
+
+export interface OrganizationsTable {
+  name: string;
+  hf_id: string | null;
+  fullname: string;
+  avatar_url: string | null;
+  modified_at: string;
+}
+
+export interface HfPaperDetailsTable {
+  paper_id: string;
+  organization: string | null;
+  /** JSON array of URLs. */
+  media_urls: string;
+  is_author_participating: number | null;
+  modified_at: string;
+}
+
+export interface HfAuthorEntriesTable {
+  paper_id: string;
+  position: number;
+  name: string;
+  hf_id: string | null;
+  hidden: number;
+  status: string | null;
+  status_changed_at: string | null;
+  /** Username of the linked Hugging Face account (hf_users), if any. */
+  hf_user: string | null;
+}
+
+export interface AuthorClaimsTable {
+  id: string;
+  paper_id: string;
+  position: number;
+  author_name: string;
+  author_key: string;
+  user_id: string;
+  /** pending | approved | rejected | withdrawn */
+  status: string;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  reason: string | null;
+}
+
+export interface RecommendationModelsTable {
+  user_id: string;
+  /** The fitted model as src/recommend/model-codec.ts encodes it (JSON). */
+  model: string;
+  fitted_at: string;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
@@ -370,6 +441,13 @@ export interface DB {
   index_fetches: IndexFetchesTable;
   index_request_lock: IndexRequestLockTable;
   rate_limit_hits: RateLimitHitsTable;
+  author_names: AuthorNamesTable;
+  hf_users: HfUsersTable;
+  organizations: OrganizationsTable;
+  hf_paper_details: HfPaperDetailsTable;
+  hf_author_entries: HfAuthorEntriesTable;
+  author_claims: AuthorClaimsTable;
+  recommendation_models: RecommendationModelsTable;
 }
 
 export type { Generated };

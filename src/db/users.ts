@@ -14,6 +14,8 @@ export interface User {
   hasPassword: boolean;
   bannedAt: string | null;
   createdAt: string;
+  /** Whether the profile lists the papers this person upvoted (private unless they opt in). */
+  showUpvotes: boolean;
 }
 
 type UserRow = Selectable<UsersTable>;
@@ -27,6 +29,7 @@ export function rowToUser(row: UserRow): User {
     hasPassword: row.password_hash !== null,
     bannedAt: row.banned_at,
     createdAt: row.created_at,
+    showUpvotes: Number(row.show_upvotes) === 1,
   };
 }
 
@@ -48,6 +51,7 @@ export async function createUser(database: Database, input: NewUser): Promise<Us
     role: input.role ?? 'user',
     banned_at: null,
     created_at: new Date().toISOString(),
+    show_upvotes: 0,
   };
   const inserted = await database.db
     .insertInto('users')
@@ -84,6 +88,10 @@ export async function passwordHashFor(database: Database, email: string): Promis
 
 export async function setPasswordHash(database: Database, userId: string, hash: string): Promise<void> {
   await database.db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
+}
+
+export async function setShowUpvotes(database: Database, userId: string, show: boolean): Promise<void> {
+  await database.db.updateTable('users').set({ show_upvotes: show ? 1 : 0 }).where('id', '=', userId).execute();
 }
 
 export async function setRole(database: Database, userId: string, role: Role): Promise<void> {

@@ -98,3 +98,17 @@ export async function paperCounts(database: Database, paperId: string): Promise<
     numComments: Number(row.community_comments) + Number(row.num_comments ?? 0),
   };
 }
+
+export interface UserUpvote {
+  paperId: string;
+  title: string;
+  votedAt: string;
+}
+
+/** The visible papers a person upvoted, most recent vote first, and how many there are in all. */
+export async function listUserUpvotes(database: Database, userId: string, limit = 30): Promise<{ items: UserUpvote[]; total: number }> {
+  const base = database.db.selectFrom('votes as v').innerJoin('papers as p', 'p.id', 'v.paper_id').where('v.user_id', '=', userId).where('p.hidden', '=', 0);
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await base.select(['p.id', 'p.title', 'v.created_at']).orderBy('v.created_at', 'desc').orderBy('p.id').limit(limit).execute();
+  return { items: rows.map((r) => ({ paperId: r.id, title: r.title, votedAt: r.created_at })), total: Number(total.n) };
+}

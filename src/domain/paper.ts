@@ -1,6 +1,7 @@
 // The Paper record every source is turned into, and the pure rules for validating and merging it.
 import { arxivIdMonth, parseArxivId } from './arxiv-id.ts';
 import { detectLinks } from './links.ts';
+import type { HfPeople } from './people.ts';
 
 export interface PaperVersion {
   version: number;
@@ -49,6 +50,8 @@ export interface DailyEntry {
   keywords: string[];
   aiSummary: string | null;
   source: 'hf' | 'community';
+  /** What a Hugging Face entry says about the paper's people (absent for community submissions). */
+  people?: HfPeople;
 }
 
 export class InvalidPaperError extends Error {

@@ -15,6 +15,8 @@ import { listingRoutes } from './listings/routes.ts';
 import { moderationRoutes } from './moderation/routes.ts';
 import type { PaperPageExtensions } from './papers/handlers.tsx';
 import { paperRoutes } from './papers/routes.ts';
+import { claimPanel } from './people/handlers.tsx';
+import { peopleRoutes } from './people/routes.ts';
 import { similarIdsFor } from './search/handlers.tsx';
 import { searchRoutes } from './search/routes.ts';
 import { carriesCredentials, currentUser, sessionMiddleware } from './security/auth.ts';
@@ -76,11 +78,12 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
     ...accountRoutes(services, limits), //       sign in and up, settings, profiles
     ...submissionRoutes(services), //            /submit
     ...discussionRoutes(services, limits), //    upvotes and comments from the pages
+    ...peopleRoutes(services), //                authors, organisations, avatars, claiming authorship
     ...moderationRoutes(services), //            /mod
     ...digestRoutes(services, digests, limits), // subscribe, confirm, manage, unsubscribe, preview
     ...apiRoutes(services, limits), //           the script API, admin status, OpenAPI
     // A paper id may follow any /papers/ path, so the paper's own routes come last.
-    ...paperRoutes(services, { similarIds: similarIdsFor(services), community: discussionPanel(services), ...options.paper }),
+    ...paperRoutes(services, { similarIds: similarIdsFor(services), community: discussionPanel(services), claims: claimPanel(services), ...options.paper }),
   ]);
 
   app.notFound((c) => notFoundResponse(c, config.baseUrl));

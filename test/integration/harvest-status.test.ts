@@ -108,11 +108,11 @@ function hfDays(source: DataSource): { good: string; broken: string } {
     };
   }
   const day = (name: string) => zlib.gunzipSync(fs.readFileSync(sourcePath(source, 'hf-daily-papers-api', 'days', `${name}.json.gz`))).toString('utf8');
-  return { good: day('2025-07-23'), broken: day('2024-12-11') };
+  return { good: day('2025-10-10'), broken: day('2024-12-11') };
 }
 
 describe.each(databaseKinds)('Hugging Face daily papers sync on %s', (kind) => {
-  for (const source of DATA_SOURCES) it.skipIf(!source.available)(`stores the recent days with their upvotes and skips a day that is not API JSON (${source.label})`, async () => {
+  for (const source of DATA_SOURCES) it.skipIf(!source.available)(`stores the recent days with their upvotes and people, and skips a day that is not API JSON (${source.label})`, async () => {
     const store = await createTestDatabase(kind);
     track(store);
     const { good, broken } = hfDays(source);
@@ -128,5 +128,13 @@ describe.each(databaseKinds)('Hugging Face daily papers sync on %s', (kind) => {
     const entry = await store.db.selectFrom('daily_entries').selectAll().where('paper_id', '=', expected[0].paper.id).executeTakeFirst();
     expect(Number(entry?.upvotes)).toBe(expected[0].paper.upvotes);
     expect(await getPaper(store, expected[0].paper.id)).not.toBeNull();
+    // What the day says about people is kept too: linked authors, organisations, media (docs/community.md).
+    const items = JSON.parse(good) as { paper: { authors: { user?: unknown }[] }; organization?: unknown; mediaUrls?: string[] }[];
+    const linked = await store.db.selectFrom('hf_author_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('hf_user', 'is not', null).executeTakeFirstOrThrow();
+    expect(Number(linked.n)).toBe(items.flatMap((i) => i.paper.authors).filter((a) => a.user).length);
+    const details = await store.db.selectFrom('hf_paper_details').select(['organization', 'media_urls']).execute();
+    expect(details.filter((d) => d.organization)).toHaveLength(items.filter((i) => i.organization).length);
+    expect(details.filter((d) => d.media_urls !== '[]')).toHaveLength(items.filter((i) => i.mediaUrls?.length).length);
+    expect(Number(linked.n)).toBeGreaterThan(0);
   });
 });

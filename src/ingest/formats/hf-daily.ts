@@ -6,6 +6,7 @@ import { repositoryUrl } from '../../domain/links.ts';
 import type { DailyEntry, PaperInput } from '../../domain/paper.ts';
 import { RecordError, UnusableInputError } from './errors.ts';
 import { JsonArrayReader } from './json-array.ts';
+import { parseHfPeople } from './hf-people.ts';
 import { describe, isObject, num, str, strings, type JsonObject } from './json-record.ts';
 
 export interface HfDailyItem {
@@ -110,6 +111,7 @@ function parseItem(item: unknown, fileDay: string | null): HfDailyItem {
         .slice(0, MAX_KEYWORDS),
       aiSummary,
       source: 'hf',
+      people: parseHfPeople(item, p),
     },
   };
 }

@@ -25,7 +25,9 @@ export function accountRoutes(services: Services, limits: CommunityLimits): Rout
     post('/settings/sessions/:id/revoke', settings.revokeSession),
     post('/settings/tokens', settings.createToken),
     post('/settings/tokens/:id/revoke', settings.revokeToken),
+    post('/settings/profile', settings.profile),
 
     get('/u/:username', profileHandler(services)),
+    get('/users/:username', (c) => c.redirect(`/u/${encodeURIComponent(c.req.param('username'))}`, 301)),
   ];
 }

@@ -12,6 +12,8 @@ export interface SettingsProps {
   /** This browser signed in within the last `freshMinutes` (needed to set a first password). */
   freshSignIn: boolean;
   freshMinutes: number;
+  /** Whether the profile lists this person's upvotes. */
+  showUpvotes: boolean;
   sessions: SessionInfo[];
   tokens: ApiTokenInfo[];
   /** A token just created: shown once, never again. */
@@ -41,6 +43,18 @@ export function SettingsPage(props: SettingsProps) {
       <form method="post" action="/signout">
         {csrfField(c)}
         <button type="submit">Sign out</button>
+      </form>
+
+      <h2 id="profile">Profile</h2>
+      <form method="post" action="/settings/profile">
+        {csrfField(c)}
+        <label>
+          <input type="checkbox" name="showUpvotes" checked={props.showUpvotes} /> Show the papers I upvote on my profile
+        </label>
+        <p class="muted">
+          Off unless you turn it on: an upvote says what you read. Claimed papers, submissions and comments are always public.
+        </p>
+        <button type="submit">Save</button>
       </form>
 
       <h2>Password</h2>

@@ -12,7 +12,7 @@ import {
   revokeSession,
   type SessionInfo,
 } from '../../db/sessions.ts';
-import { findUserById, passwordHashFor, setPasswordHash } from '../../db/users.ts';
+import { findUserById, passwordHashFor, setPasswordHash, setShowUpvotes } from '../../db/users.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { DigestSettingsSection } from '../digests/settings-section.tsx';
@@ -52,6 +52,7 @@ export function settingsHandlers(ctx: Services) {
         hasPassword={!!account?.hasPassword}
         freshSignIn={isFresh(sessions.find((s) => s.id === user.sessionId))}
         freshMinutes={FRESH_SIGN_IN_MINUTES}
+        showUpvotes={!!account?.showUpvotes}
         sessions={sessions}
         tokens={await listApiTokens(database, user.id)}
         newToken={extra.newToken}
@@ -91,6 +92,14 @@ export function settingsHandlers(ctx: Services) {
       const parts = [`${signedOut} other ${signedOut === 1 ? 'browser was' : 'browsers were'} signed out`];
       if (tokens) parts.push(`${tokens} access ${tokens === 1 ? 'token was' : 'tokens were'} revoked`);
       return settings(c, { notice: `Password saved; ${parts.join(' and ')}.` });
+    },
+
+    /** Profile privacy: whether others see the papers this person upvoted. */
+    profile: async (c: Context) => {
+      const user = sessionUser(c);
+      const show = formText((await readForm(c)).showUpvotes) === 'on';
+      await setShowUpvotes(database, user.id, show);
+      return settings(c, { notice: show ? 'Your upvotes now show on your profile.' : 'Your upvotes are private now.' });
     },
 
     revokeSession: async (c: Context) => {

@@ -33,6 +33,33 @@ const user = {
   },
 };
 
+const authorUser = {
+  type: 'object',
+  description:
+    "The account an author entry is linked to, in Hugging Face's shape: a Hugging Face account from imported data (avatarUrl as given, possibly relative to huggingface.co), or an account here whose claim a moderator approved (avatarUrl drawn here).",
+  required: ['avatarUrl', 'fullname', 'user', 'type'],
+  properties: {
+    _id: { type: 'string' },
+    avatarUrl: { type: 'string' },
+    isPro: { type: 'boolean' },
+    fullname: { type: 'string' },
+    user: { type: 'string', description: 'User name' },
+    type: { type: 'string' },
+  },
+};
+
+const organization = {
+  type: 'object',
+  description: 'The organisation a paper was published under on Hugging Face; avatar as given, absent when Hugging Face has none.',
+  required: ['name', 'fullname'],
+  properties: {
+    _id: { type: 'string' },
+    name: { type: 'string' },
+    fullname: { type: 'string' },
+    avatar: { type: 'string' },
+  },
+};
+
 const paper = {
   type: 'object',
   description: "A paper as Hugging Face's /api/papers/{id} returns it, plus Paperfeed's numComments, categories and arxivVersion.",
@@ -44,7 +71,18 @@ const paper = {
       items: {
         type: 'object',
         required: ['_id', 'name', 'hidden'],
-        properties: { _id: { type: 'string' }, name: { type: 'string' }, hidden: { type: 'boolean' } },
+        properties: {
+          _id: { type: 'string' },
+          name: { type: 'string' },
+          hidden: { type: 'boolean' },
+          status: {
+            type: 'string',
+            description:
+              "How the entry is linked to an account, in Hugging Face's words: claimed_verified (claimed and verified; also every claim a moderator approved here), admin_assigned, extracted_pending (matched automatically, unconfirmed), extracted_confirmed, extracted_infirmed (the match was turned down). Absent when the entry is linked to nobody.",
+          },
+          statusLastChangedAt: { type: 'string', format: 'date-time' },
+          user: { $ref: '#/components/schemas/AuthorUser' },
+        },
       },
     },
     publishedAt: { type: 'string', format: 'date-time' },
@@ -59,6 +97,8 @@ const paper = {
     projectPage: { type: 'string' },
     submittedOnDailyAt: { type: 'string', format: 'date-time', description: 'Absent for announcements nobody submitted.' },
     submittedOnDailyBy: { $ref: '#/components/schemas/User' },
+    organization: { $ref: '#/components/schemas/Organization' },
+    mediaUrls: { type: 'array', items: { type: 'string' }, description: 'Videos and images of the paper, as given by Hugging Face.' },
     numComments: { type: 'integer', minimum: 0 },
     categories: { type: 'array', items: { type: 'string' } },
     arxivVersion: { type: 'integer', minimum: 1 },
@@ -94,7 +134,11 @@ const dailyItem = {
     thumbnail: { type: 'string', format: 'uri' },
     numComments: { type: 'integer', minimum: 0 },
     submittedBy: { $ref: '#/components/schemas/User' },
-    isAuthorParticipating: { type: 'boolean' },
+    organization: { $ref: '#/components/schemas/Organization' },
+    isAuthorParticipating: {
+      type: 'boolean',
+      description: "Hugging Face's flag, or true when an author whose claim was approved here takes part in the discussion.",
+    },
     mediaUrls: { type: 'array', items: { type: 'string' } },
   },
 };
@@ -250,7 +294,7 @@ export function openApiDocument(baseUrl: string) {
       },
     },
     components: {
-      schemas: { Paper: paper, DailyPaper: dailyItem, User: user, Error: error },
+      schemas: { Paper: paper, DailyPaper: dailyItem, User: user, AuthorUser: authorUser, Organization: organization, Error: error },
     },
   };
 }

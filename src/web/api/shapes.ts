@@ -1,11 +1,15 @@
 // Stored papers and their daily-feed signals in the JSON shapes of Hugging Face's papers API
 // (GET /api/daily_papers items and GET /api/papers/{id}), so existing clients work unchanged. Field names,
 // nesting and types follow the real responses in ../shared/data/hf-daily-papers-api. Identifiers Hugging Face
-// mints (author and discussion _ids) are derived deterministically from the paper, so they are stable.
+// minted are passed on as imported; the others (author and discussion _ids of papers Hugging Face never listed)
+// are derived deterministically from the paper, so they are stable. Imported avatar URLs are passed on as given.
 import crypto from 'node:crypto';
 import type { ListedPaper } from '../../db/listings.ts';
 import { publicationDate } from '../../domain/paper.ts';
+import { NO_PEOPLE, type PaperPeople } from '../../db/people.ts';
+import { LOCAL_CLAIM_STATUS, matchAuthorEntries, type HfUserRef } from '../../domain/people.ts';
 import type { TrendingScore } from '../../domain/trending.ts';
+import { avatarPath } from '../components/avatar.tsx';
 
 export interface HfUser {
   _id: string;
@@ -17,10 +21,31 @@ export interface HfUser {
   name: string;
 }
 
+/** The account an author entry is linked to (`authors[].user`). */
+export interface HfAuthorUser {
+  _id: string;
+  avatarUrl: string;
+  isPro: boolean;
+  fullname: string;
+  user: string;
+  type: 'user';
+}
+
 export interface HfAuthor {
   _id: string;
   name: string;
   hidden: boolean;
+  /** claimed_verified, admin_assigned, extracted_pending, extracted_confirmed, extracted_infirmed (src/domain/people.ts). */
+  status?: string;
+  statusLastChangedAt?: string;
+  user?: HfAuthorUser;
+}
+
+export interface HfOrganizationShape {
+  _id: string;
+  name: string;
+  fullname: string;
+  avatar?: string;
 }
 
 export interface HfPaper {
@@ -38,6 +63,8 @@ export interface HfPaper {
   projectPage?: string;
   submittedOnDailyAt?: string;
   submittedOnDailyBy?: HfUser;
+  organization?: HfOrganizationShape;
+  mediaUrls?: string[];
   /** Paperfeed additions (clients of Hugging Face's API ignore unknown fields). */
   numComments: number;
   categories: string[];
@@ -60,8 +87,15 @@ export interface HfDailyItem {
   thumbnail: string;
   numComments: number;
   submittedBy?: HfSubmitter;
+  organization?: HfOrganizationShape;
   isAuthorParticipating: boolean;
   mediaUrls: string[];
+}
+
+/** What the shapes need besides the paper: its people, and the site's address for the avatars drawn here. */
+export interface ShapeContext {
+  people?: PaperPeople;
+  baseUrl: string;
 }
 
 /** A 24-hex-digit id shaped like the MongoDB ObjectIds Hugging Face uses, stable for the same input. */
@@ -74,23 +108,60 @@ function isoWithMillis(iso: string | null, fallbackDay: string | null): string {
   return `${fallbackDay ?? '1970-01-01'}T00:00:00.000Z`;
 }
 
-function submitterUser(name: string): HfUser {
+/** An account as Hugging Face names it: the imported facts when there are any, else an account here. */
+function account(username: string, hf: HfUserRef | null, baseUrl: string): HfAuthorUser {
   return {
-    _id: stableObjectId('user', name),
-    avatarUrl: `/avatars/${encodeURIComponent(name)}.svg`,
-    isPro: false,
-    fullname: name,
-    user: name,
+    _id: hf?.hfId ?? stableObjectId('user', username),
+    avatarUrl: hf?.avatarUrl ?? baseUrl + avatarPath(username),
+    isPro: hf?.isPro ?? false,
+    fullname: hf?.fullname ?? username,
+    user: username,
     type: 'user',
-    name,
   };
 }
 
-export function hfPaper(item: ListedPaper & { trending?: TrendingScore }): HfPaper {
+function submitterUser(name: string, hf: HfUserRef | null, baseUrl: string): HfUser {
+  return { ...account(name, hf, baseUrl), name };
+}
+
+/**
+ * The paper's authors with Hugging Face's fields: an approved claim here reports `claimed_verified` and the account
+ * here; otherwise Hugging Face's status and account, as imported.
+ */
+function authorsOf(item: ListedPaper, people: PaperPeople, baseUrl: string): HfAuthor[] {
+  const { paper } = item;
+  return matchAuthorEntries(paper.authors, people.hfAuthors, people.claims).map((a) => {
+    const out: HfAuthor = { _id: a.hf?.hfId ?? stableObjectId('author', paper.id, String(a.position)), name: a.name, hidden: a.hf?.hidden ?? false };
+    if (a.claim) {
+      out.status = LOCAL_CLAIM_STATUS;
+      if (a.claim.approvedAt) out.statusLastChangedAt = a.claim.approvedAt;
+      out.user = account(a.claim.username, null, baseUrl);
+    } else if (a.hf) {
+      if (a.hf.status) out.status = a.hf.status;
+      if (a.hf.statusChangedAt) out.statusLastChangedAt = a.hf.statusChangedAt;
+      if (a.hf.user) out.user = account(a.hf.user.username, a.hf.user, baseUrl);
+    }
+    return out;
+  });
+}
+
+function organizationOf(people: PaperPeople): HfOrganizationShape | undefined {
+  const o = people.organization;
+  if (!o) return undefined;
+  return { _id: o.hfId ?? stableObjectId('organization', o.name), name: o.name, fullname: o.fullname, ...(o.avatarUrl ? { avatar: o.avatarUrl } : {}) };
+}
+
+/** The submitter's account: Hugging Face's when the entry came from there, else the account here. */
+function submitterOf(item: ListedPaper, people: PaperPeople): HfUserRef | null {
+  return item.signals.source === 'hf' && people.submitter?.username === item.signals.submittedBy ? people.submitter : null;
+}
+
+export function hfPaper(item: ListedPaper & { trending?: TrendingScore }, context: ShapeContext): HfPaper {
   const { paper, signals } = item;
+  const people = context.people ?? NO_PEOPLE;
   const out: HfPaper = {
     id: paper.id,
-    authors: paper.authors.map((name, i) => ({ _id: stableObjectId('author', paper.id, String(i)), name, hidden: false })),
+    authors: authorsOf(item, people, context.baseUrl),
     publishedAt: isoWithMillis(publicationDate(paper), paper.announcedOn),
     title: paper.title,
     summary: paper.abstract,
@@ -106,26 +177,32 @@ export function hfPaper(item: ListedPaper & { trending?: TrendingScore }): HfPap
   if (paper.githubStars !== null) out.githubStars = paper.githubStars;
   if (paper.projectUrl) out.projectPage = paper.projectUrl;
   if (signals.day) out.submittedOnDailyAt = isoWithMillis(signals.submittedAt, signals.day);
-  if (signals.submittedBy) out.submittedOnDailyBy = submitterUser(signals.submittedBy);
+  if (signals.submittedBy) out.submittedOnDailyBy = submitterUser(signals.submittedBy, submitterOf(item, people), context.baseUrl);
+  const organization = organizationOf(people);
+  if (organization) out.organization = organization;
+  if (people.mediaUrls.length) out.mediaUrls = people.mediaUrls;
   if (item.trending) out.trending = { score: item.trending.score, parts: item.trending.parts };
   return out;
 }
 
-export function hfDailyItem(item: ListedPaper & { trending?: TrendingScore }, baseUrl: string): HfDailyItem {
-  const paper = hfPaper(item);
+export function hfDailyItem(item: ListedPaper & { trending?: TrendingScore }, context: ShapeContext): HfDailyItem {
+  const people = context.people ?? NO_PEOPLE;
+  const paper = hfPaper(item, context);
   const out: HfDailyItem = {
     paper,
     publishedAt: paper.submittedOnDailyAt ?? paper.publishedAt,
     title: paper.title,
     summary: paper.summary,
-    thumbnail: `${baseUrl}/papers/${item.paper.id}/thumbnail.svg`,
+    thumbnail: `${context.baseUrl}/papers/${item.paper.id}/thumbnail.svg`,
     numComments: item.signals.comments,
-    isAuthorParticipating: false,
-    mediaUrls: [],
+    isAuthorParticipating: people.isAuthorParticipating,
+    mediaUrls: people.mediaUrls,
   };
   if (item.signals.submittedBy) {
-    const { user: _user, ...rest } = submitterUser(item.signals.submittedBy);
+    const { user: _user, ...rest } = submitterUser(item.signals.submittedBy, submitterOf(item, people), context.baseUrl);
     out.submittedBy = { ...rest, isHf: false, isHfAdmin: false, isMod: false, isUserFollowing: false };
   }
+  if (paper.organization) out.organization = paper.organization;
   return out;
 }
+

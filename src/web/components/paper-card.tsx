@@ -2,6 +2,7 @@
 import type { RankedPaper } from '../../db/trending.ts';
 import type { TrendingScore } from '../../domain/trending.ts';
 import { MathText } from './math-text.tsx';
+import { AuthorLink } from './people-links.tsx';
 
 const AUTHORS_SHOWN = 5;
 const SUMMARY_CHARS = 320;
@@ -36,7 +37,6 @@ export function explainTrending(t: TrendingScore, upvotes: number, comments: num
 
 export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
   const { paper, signals, trending } = props.item;
-  const authors = paper.authors.slice(0, AUTHORS_SHOWN).join(', ') + (paper.authors.length > AUTHORS_SHOWN ? ' et al.' : '');
   const summary = paper.aiSummary ?? shorten(paper.abstract, SUMMARY_CHARS);
   const titleId = `t-${paper.id.replace(/[^\w]/g, '-')}`;
   return (
@@ -52,7 +52,13 @@ export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
           </a>
         </h3>
         <p class="meta">
-          {authors}
+          {paper.authors.slice(0, AUTHORS_SHOWN).map((name, i) => (
+            <>
+              {i > 0 && ', '}
+              <AuthorLink name={name} />
+            </>
+          ))}
+          {paper.authors.length > AUTHORS_SHOWN && ' et al.'}
           {paper.categories.length > 0 && <> · {paper.categories.slice(0, 3).join(', ')}</>}
           {' · '}
           {signals.comments} comment{signals.comments === 1 ? '' : 's'}

@@ -20,6 +20,13 @@ export function accountOf(c: Context): { username: string } | null {
   return user ? { username: user.username } : null;
 }
 
+/** The latest of several ISO timestamps (Last-Modified of a response built from several sources), or null. */
+export function newest(...stamps: (string | null | undefined)[]): string | null {
+  let out: string | null = null;
+  for (const s of stamps) if (s && (!out || s > out)) out = s;
+  return out;
+}
+
 export function htmlResponse(c: Context, html: string, lastModified: string | null): Response {
   return represent(c, {
     body: html,

@@ -2,10 +2,11 @@
 // feeds, so the JSON and the page for a day always agree.
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { peopleOfListed } from '../../db/people.ts';
 import { dayOf, parseDay, type Period } from '../../domain/periods.ts';
 import type { Services } from '../../services.ts';
 import { hfDailyItem } from '../api/shapes.ts';
-import { jsonResponse } from '../http/responses.tsx';
+import { jsonResponse, newest } from '../http/responses.tsx';
 import { categoryParam, dayParam, limitParam, monthParam, pageParam, parseQuery, weekParam } from '../input.ts';
 import { homeDay, loadPeriodListing, type ListingSort } from './loaders.ts';
 
@@ -48,10 +49,11 @@ export function dailyPapersHandler(ctx: Services) {
       limit,
       sort,
     });
+    const people = await peopleOfListed(ctx.database, listing.items);
     return jsonResponse(
       c,
-      listing.items.map((i) => hfDailyItem(i, ctx.config.baseUrl)),
-      listing.lastModified,
+      listing.items.map((i) => hfDailyItem(i, { people: people.get(i.paper.id), baseUrl: ctx.config.baseUrl })),
+      newest(listing.lastModified, ...[...people.values()].map((p) => p.modifiedAt)),
       {
         // What the list holds (community submissions or arXiv announcements) and how many there are in all.
         'X-Listing-Kind': listing.kind,

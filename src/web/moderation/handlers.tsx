@@ -2,7 +2,8 @@
 // accounts and, for admins, granting the moderator role. Every action is logged in the same transaction (src/db).
 import type { Context } from 'hono';
 import { listOpenReports } from '../../db/comments.ts';
-import { dismissReports, listModerationLog, moderateComment, setPaperFeatured, setPaperHidden, setUserBanned, setUserRole } from '../../db/moderation.ts';
+import { listPendingClaims } from '../../db/claims.ts';
+import { decideClaim, dismissReports, listModerationLog, moderateComment, setPaperFeatured, setPaperHidden, setUserBanned, setUserRole } from '../../db/moderation.ts';
 import { findUserByUsername } from '../../db/users.ts';
 import { roleAllows } from '../../domain/accounts.ts';
 import { badRequest, forbidden } from '../../errors.ts';
@@ -22,7 +23,15 @@ export function moderationHandlers(ctx: Services) {
       c,
       config.baseUrl,
       'Moderation',
-      <ModerationPage c={c} user={userOrFail(c)} reports={await listOpenReports(database)} log={await listModerationLog(database)} notice={extra.notice} error={extra.error} />,
+      <ModerationPage
+        c={c}
+        user={userOrFail(c)}
+        reports={await listOpenReports(database)}
+        claims={await listPendingClaims(database)}
+        log={await listModerationLog(database)}
+        notice={extra.notice}
+        error={extra.error}
+      />,
       { status: extra.status },
     );
 
@@ -56,6 +65,18 @@ export function moderationHandlers(ctx: Services) {
         return desk(c, { error: err.message, status: err.status });
       }
       return desk(c, { notice: `Paper ${paperId}: ${action} done.` });
+    },
+
+    claim: async (c: Context) => {
+      const form = await readForm(c);
+      const approve = c.req.param('action') === 'approve';
+      try {
+        const claim = await decideClaim(database, userOrFail(c).id, c.req.param('id') ?? '', approve, formText(form.reason) || null);
+        return desk(c, { notice: `Claim of “${claim.authorName}” on ${claim.paperId} by ${claim.username}: ${approve ? 'approved' : 'rejected'}.` });
+      } catch (e) {
+        const err = formProblem(e);
+        return desk(c, { error: err.message, status: err.status });
+      }
     },
 
     user: async (c: Context) => {

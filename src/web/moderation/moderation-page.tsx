@@ -1,12 +1,58 @@
 // The moderators' desk: open reports, actions on papers and accounts, and the audit log.
 import type { Context } from 'hono';
+import type { PendingClaim } from '../../db/claims.ts';
 import type { OpenReport } from '../../db/comments.ts';
 import type { ModerationEntry } from '../../db/moderation.ts';
 import type { CurrentUser } from '../security/auth.ts';
 import { csrfField } from '../security/csrf.ts';
 import { FormError } from '../components/form-error.tsx';
+import { hfProfileUrl, profilePath } from '../components/people-links.tsx';
 
-export function ModerationPage(props: { c: Context; user: CurrentUser; reports: OpenReport[]; log: ModerationEntry[]; error?: string | null; notice?: string | null }) {
+export interface ModerationPageProps {
+  c: Context;
+  user: CurrentUser;
+  reports: OpenReport[];
+  claims: PendingClaim[];
+  log: ModerationEntry[];
+  error?: string | null;
+  notice?: string | null;
+}
+
+/** One pending claim: who claims which author entry, with what Hugging Face says about the same entry. */
+function ClaimItem(props: { c: Context; claim: PendingClaim }) {
+  const { claim } = props;
+  return (
+    <li>
+      <a href={profilePath(claim.username)}>{claim.username}</a>{' '}
+      <span class="muted">
+        (member since {claim.memberSince.slice(0, 10)}, {claim.approvedBefore} approved claim{claim.approvedBefore === 1 ? '' : 's'})
+      </span>{' '}
+      claims to be “{claim.authorName}” (author {claim.position + 1}) of <a href={`/papers/${claim.paperId}`}>{claim.paperTitle}</a>
+      {claim.hfUser && (
+        <>
+          {' '}
+          · Hugging Face links this entry to{' '}
+          <a href={hfProfileUrl(claim.hfUser)} rel="noopener nofollow">
+            @{claim.hfUser}
+          </a>{' '}
+          ({claim.hfStatus ?? 'no status'})
+        </>
+      )}
+      <form method="post" action={`/mod/claims/${claim.id}/approve`} class="claim-decision">
+        {csrfField(props.c)}
+        <label>
+          Reason <input type="text" name="reason" maxlength={500} />
+        </label>
+        <button type="submit">Approve</button>
+        <button type="submit" formaction={`/mod/claims/${claim.id}/reject`} class="secondary">
+          Reject
+        </button>
+      </form>
+    </li>
+  );
+}
+
+export function ModerationPage(props: ModerationPageProps) {
   const { c } = props;
   return (
     <section class="moderation">
@@ -35,6 +81,16 @@ export function ModerationPage(props: { c: Context; user: CurrentUser; reports: 
         </ul>
       ) : (
         <p>No open reports.</p>
+      )}
+      <h2>Authorship claims</h2>
+      {props.claims.length ? (
+        <ul class="claims">
+          {props.claims.map((claim) => (
+            <ClaimItem c={c} claim={claim} />
+          ))}
+        </ul>
+      ) : (
+        <p>No claims waiting.</p>
       )}
       <h2>Papers</h2>
       <form method="post" action="/mod/papers">

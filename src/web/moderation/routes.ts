@@ -13,5 +13,6 @@ export function moderationRoutes(services: Services): Route[] {
     post('/mod/comments/:id/dismiss', moderator, h.dismissReports),
     post('/mod/papers', moderator, h.paper),
     post('/mod/users', moderator, h.user),
+    post('/mod/claims/:id/:action{approve|reject}', moderator, h.claim),
   ];
 }

@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { getListedPaper, listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
+import { NO_PEOPLE, peopleOfListed, type PaperPeople } from '../../db/people.ts';
 import { notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { hfPaper } from '../api/shapes.ts';
@@ -10,7 +11,7 @@ import { htmlDocument } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import { represent } from '../http/conditional.ts';
 import { xmlEscape } from '../http/feeds.ts';
-import { accountOf, htmlResponse, jsonResponse } from '../http/responses.tsx';
+import { accountOf, htmlResponse, jsonResponse, newest } from '../http/responses.tsx';
 import { arxivIdInPath, paperIdInPath } from '../input.ts';
 import { PaperPage } from './paper-page.tsx';
 
@@ -20,6 +21,8 @@ export interface PaperPageExtensions {
   similarIds?: (id: string, k: number) => Promise<string[] | null>;
   /** The community panel (upvote button, comment thread). */
   community?: (c: Context, paperId: string) => Child | Promise<Child>;
+  /** The claim-authorship form and the visitor's own claim (people/). */
+  claims?: (c: Context, item: ListedPaper, people: PaperPeople) => Child | Promise<Child>;
 }
 
 const SIMILAR_SHOWN = 6;
@@ -47,6 +50,10 @@ async function loadPaperOr404(ctx: Services, c: Context): Promise<{ item: Listed
   return { item, canonicalId: id };
 }
 
+async function peopleOf(ctx: Services, item: ListedPaper): Promise<PaperPeople> {
+  return (await peopleOfListed(ctx.database, [item])).get(item.paper.id) ?? NO_PEOPLE;
+}
+
 export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {}) {
   return {
     page: async (c: Context) => {
@@ -57,17 +64,20 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
         const ids = await withDeadline(extensions.similarIds(canonicalId, SIMILAR_SHOWN + 1), SIMILAR_WAIT_MS, null);
         similar = ids === null ? null : await listedPapersByIds(ctx.database, ids.filter((id) => id !== canonicalId).slice(0, SIMILAR_SHOWN));
       }
+      const people = await peopleOf(ctx, item);
       const html = htmlDocument(
         <PaperPage
           item={item}
           canonical={ctx.config.baseUrl + paperPath(canonicalId)}
           baseUrl={ctx.config.baseUrl}
           similar={similar}
+          people={people}
+          claims={extensions.claims ? await extensions.claims(c, item, people) : undefined}
           community={extensions.community ? await extensions.community(c, canonicalId) : undefined}
           account={accountOf(c)}
         />,
       );
-      return htmlResponse(c, html, item.paper.modifiedAt);
+      return htmlResponse(c, html, newest(item.paper.modifiedAt, people.modifiedAt));
     },
     /** A 1200×630 card with the title, used as the Open Graph image and the API's thumbnail. */
     thumbnail: async (c: Context) => {
@@ -81,7 +91,8 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
     },
     api: async (c: Context) => {
       const { item } = await loadPaperOr404(ctx, c);
-      return jsonResponse(c, hfPaper(item), item.paper.modifiedAt);
+      const people = await peopleOf(ctx, item);
+      return jsonResponse(c, hfPaper(item, { people, baseUrl: ctx.config.baseUrl }), newest(item.paper.modifiedAt, people.modifiedAt));
     },
   };
 }

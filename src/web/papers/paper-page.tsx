@@ -4,10 +4,13 @@ import type { Child } from 'hono/jsx';
 import { absUrl, pdfUrl } from '../../domain/arxiv-id.ts';
 import { publicationDate } from '../../domain/paper.ts';
 import type { ListedPaper } from '../../db/listings.ts';
+import type { PaperPeople } from '../../db/people.ts';
 import { Layout } from '../components/layout.tsx';
 import { bibtexFor } from '../../domain/bibtex.ts';
 import { MathText } from '../components/math-text.tsx';
 import { formatCount, PaperCard, shorten } from '../components/paper-card.tsx';
+import { authorPath } from '../components/people-links.tsx';
+import { Media, Organization, PaperAuthors, Submitter } from '../people/paper-people.tsx';
 
 export interface PaperPageProps {
   item: ListedPaper;
@@ -15,6 +18,10 @@ export interface PaperPageProps {
   baseUrl: string;
   /** Similar papers from search, or null when search cannot say. */
   similar: ListedPaper[] | null;
+  /** Who the authors are, the organisation, the submitter's account, media. */
+  people: PaperPeople;
+  /** The claim form and the visitor's own claim, for signed-in visitors (people/). */
+  claims?: Child;
   /** The community panel (upvote button, comments) when that part of the product provides one. */
   community?: Child;
   account?: { username: string } | null;
@@ -24,7 +31,7 @@ function day(iso: string | null): string | null {
   return iso ? iso.slice(0, 10) : null;
 }
 
-export function scholarlyArticle(item: ListedPaper, canonical: string) {
+export function scholarlyArticle(item: ListedPaper, canonical: string, baseUrl: string) {
   const p = item.paper;
   return {
     '@context': 'https://schema.org',
@@ -34,7 +41,10 @@ export function scholarlyArticle(item: ListedPaper, canonical: string) {
     headline: p.title.slice(0, 110),
     name: p.title,
     abstract: p.abstract,
-    author: p.authors.map((name) => ({ '@type': 'Person', name })),
+    author: p.authors.map((name) => {
+      const path = authorPath(name);
+      return { '@type': 'Person', name, ...(path ? { url: baseUrl + path } : {}) };
+    }),
     datePublished: day(publicationDate(p)) ?? undefined,
     dateModified: day(p.updatedAt) ?? undefined,
     keywords: [...p.categories, ...p.keywords].join(', ') || undefined,
@@ -48,22 +58,6 @@ export function scholarlyArticle(item: ListedPaper, canonical: string) {
   };
 }
 
-/** Authors shown before the rest fold away (some papers list hundreds); <details> needs no JavaScript. */
-const AUTHORS_SHOWN = 12;
-
-function Authors(props: { names: string[] }) {
-  if (props.names.length <= AUTHORS_SHOWN + 2) return <p class="authors">{props.names.join(', ')}</p>;
-  const rest = props.names.slice(AUTHORS_SHOWN);
-  return (
-    <details class="authors">
-      <summary>
-        {props.names.slice(0, AUTHORS_SHOWN).join(', ')} and {rest.length} more
-      </summary>
-      <p>{rest.join(', ')}</p>
-    </details>
-  );
-}
-
 export function PaperPage(props: PaperPageProps) {
   const { paper, signals } = props.item;
   const bibtex = bibtexFor(paper);
@@ -73,7 +67,7 @@ export function PaperPage(props: PaperPageProps) {
       description={shorten(paper.aiSummary ?? paper.abstract, 200)}
       canonical={props.canonical}
       share={{ type: 'article', image: `${props.baseUrl}/papers/${paper.id}/thumbnail.svg` }}
-      jsonLd={scholarlyArticle(props.item, props.canonical)}
+      jsonLd={scholarlyArticle(props.item, props.canonical, props.baseUrl)}
       account={props.account}
     >
       <article>
@@ -84,7 +78,9 @@ export function PaperPage(props: PaperPageProps) {
         <h1>
           <MathText text={paper.title} />
         </h1>
-        <Authors names={paper.authors} />
+        <Organization people={props.people} />
+        <PaperAuthors names={paper.authors} people={props.people} />
+        {props.claims}
         <p>
           <strong>{signals.upvotes}</strong> upvote{signals.upvotes === 1 ? '' : 's'} ·{' '}
           <a href={`/papers/${paper.id}/discussion`}>
@@ -93,7 +89,12 @@ export function PaperPage(props: PaperPageProps) {
           {signals.day && (
             <>
               {' · '}in the Daily Papers of <a href={`/papers/date/${signals.day}`}>{signals.day}</a>
-              {signals.submittedBy && <> (submitted by {signals.submittedBy})</>}
+              {signals.submittedBy && (
+                <>
+                  {' '}
+                  (submitted by <Submitter username={signals.submittedBy} source={signals.source} hf={props.people.submitter} />)
+                </>
+              )}
             </>
           )}
         </p>
@@ -129,6 +130,7 @@ export function PaperPage(props: PaperPageProps) {
         <p class="abstract">
           <MathText text={paper.abstract} />
         </p>
+        <Media urls={props.people.mediaUrls} />
         <dl class="facts">
           {paper.submittedAt && (
             <>

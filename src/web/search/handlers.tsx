@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
+import { peopleOfListed } from '../../db/people.ts';
 import { notFound } from '../../errors.ts';
 import { highlight } from '../../search/highlight.ts';
 import type { HighlightPart, SearchResult } from '../../search/types.ts';
@@ -68,12 +69,18 @@ export interface HfSearchItem {
   scoreParts: { lexical?: number; semantic?: number };
 }
 
-function apiItems(result: SearchResult, byId: Map<string, ListedPaper>): HfSearchItem[] {
+/** Hugging Face's paper shape for these papers, with their people (one batch of queries for all of them). */
+async function shapeWithPeople(ctx: Services, listed: ListedPaper[]): Promise<(l: ListedPaper) => HfPaper> {
+  const people = await peopleOfListed(ctx.database, listed);
+  return (l) => hfPaper(l, { people: people.get(l.paper.id), baseUrl: ctx.config.baseUrl });
+}
+
+function apiItems(result: SearchResult, byId: Map<string, ListedPaper>, shape: (listed: ListedPaper) => HfPaper): HfSearchItem[] {
   const items: HfSearchItem[] = [];
   for (const hit of result.hits) {
     const listed = byId.get(hit.id);
     if (!listed) continue;
-    const paper = hfPaper(listed);
+    const paper = shape(listed);
     items.push({
       paper,
       title: paper.title,
@@ -216,7 +223,7 @@ export function searchHandlers(ctx: Services) {
   const api = async (c: Context, q: SearchQuery) => {
     const limit = q.limit ?? PAGE_SIZE;
     const { result, byId } = await runSearch(ctx, q, limit);
-    return c.json(apiItems(result, byId), 200, { 'X-Total-Count': String(result.total) });
+    return c.json(apiItems(result, byId, await shapeWithPeople(ctx, [...byId.values()])), 200, { 'X-Total-Count': String(result.total) });
   };
   return {
     page: (c: Context) => page(c, parseQuery(c, searchQuerySchema)),
@@ -232,8 +239,9 @@ export function searchHandlers(ctx: Services) {
       if (!hits.length && !(await listedPapersByIds(ctx.database, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
       const listed = await listedPapersByIds(ctx.database, hits.map((h) => h.id));
       const byId = new Map(listed.map((l) => [l.paper.id, l]));
+      const shape = await shapeWithPeople(ctx, listed);
       return c.json(
-        hits.filter((h) => byId.has(h.id)).map((h) => ({ paper: hfPaper(byId.get(h.id)!), score: h.score })),
+        hits.filter((h) => byId.has(h.id)).map((h) => ({ paper: shape(byId.get(h.id)!), score: h.score })),
         200,
       );
     },

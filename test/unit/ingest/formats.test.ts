@@ -107,6 +107,24 @@ describe('Hugging Face daily papers', () => {
       keywords: ['reinforcement learning', 'ProRL'],
       aiSummary: 'Prolonged RL uncovers novel reasoning strategies.',
       source: 'hf',
+      people: {
+        authors: [
+          { position: 0, name: 'Mingjie Liu', hfId: 'a1', hidden: false, status: null, statusChangedAt: null, user: null },
+          {
+            position: 1,
+            name: 'Shizhe Diao',
+            hfId: 'a2',
+            hidden: false,
+            status: null,
+            statusChangedAt: null,
+            user: { username: 'shizhediao', hfId: null, fullname: null, avatarUrl: null, isPro: false },
+          },
+        ],
+        organization: null,
+        mediaUrls: [],
+        isAuthorParticipating: false,
+        submitter: { username: 'shizhediao', hfId: 'u1', fullname: 'Shizhe Diao', avatarUrl: null, isPro: false },
+      },
     });
     // Before submittedOnDailyAt existed the day comes from the file name.
     expect(old.entry).toMatchObject({ day: '2025-06-02', submittedAt: null, submittedBy: null, upvotes: 4, githubStars: null, keywords: [] });
