@@ -12,6 +12,7 @@ const benches: Record<string, { summary: string; load: () => Promise<{ run(args:
   'spelling-libraries': { summary: "the 74k papers' spelling dictionary in mnemonist's SymSpell vs ours: build, memory, lookups (needs mnemonist installed)", load: () => import('./spelling-libraries.ts') },
   search: { summary: 'search latency by query class (lexical/semantic/hybrid) vs FTS5 and MiniSearch, 74k real or N synthetic papers', load: () => import('./search.ts') },
   load: { summary: 'people voting and commenting at once, SQLite and PostgreSQL', load: () => import('./load.ts') },
+  cluster: { summary: 'three serve processes on PostgreSQL behind HAProxy, 200 people for 60 s, one process killed and restarted: nothing lost or doubled', load: () => import('./cluster.ts') },
   import: { summary: 'import the 410 daily listing files into a fresh store vs gunzip + JSON.parse alone, SQLite and PostgreSQL', load: () => import('./import.ts') },
   digest: { summary: 'compose 100k digests over the 74k real papers vs a fixed render; SMTP send rate vs bare nodemailer', load: () => import('./digest.ts') },
   compression: { summary: 'gzip vs brotli quality 4, 5 (served) and 11 on real daily-papers API bodies: size and time', load: () => import('./compression.ts') },

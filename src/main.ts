@@ -14,8 +14,9 @@ import { indexCommand } from './cli/index.ts';
 import { evalCommand } from './cli/eval.ts';
 import { userCommand } from './cli/user.ts';
 import { digestCommand } from './cli/digest.ts';
+import { mailCommand } from './cli/mail.ts';
 
-const commands: Command[] = [serveCommand, migrateCommand, importCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand, digestCommand];
+const commands: Command[] = [serveCommand, migrateCommand, importCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand, digestCommand, mailCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -26,7 +26,7 @@ export const userCommand: Command = {
     const username = values.username ?? email.split('@')[0].replace(/[^A-Za-z0-9_-]/g, '').slice(0, 30);
     const password = values['password-stdin'] ? await readPassword() : null;
 
-    const services = await createServices(io.config());
+    const services = await createServices(io.config(), { schema: 'create-if-empty' });
     const { config, database } = services;
     try {
       let user = await findUserByEmail(database, email);

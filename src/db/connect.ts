@@ -35,6 +35,15 @@ export function connect(options: ConnectOptions): Database {
   return connectSqlite(options.sqlitePath ?? ':memory:', options.sqliteSynchronous ?? 'NORMAL');
 }
 
+/**
+ * Runs `work` in one transaction, handing it a Database over that transaction, so functions of several
+ * modules (a sign-in link and the mail that carries it) commit together or not at all. The functions it
+ * calls must not open transactions of their own.
+ */
+export function withTransaction<T>(database: Database, work: (trx: Database) => Promise<T>): Promise<T> {
+  return database.db.transaction().execute((trx) => work({ db: trx, kind: database.kind, close: async () => {} }));
+}
+
 function connectSqlite(file: string, synchronous: 'NORMAL' | 'FULL'): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);

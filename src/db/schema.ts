@@ -284,6 +284,33 @@ export interface DigestDeliveriesTable {
   updated_at: string;
 }
 
+export interface MailQueueTable {
+  id: string;
+  /** What the message is for (`sign-in:<token hash>`, `subscribe:<subscription>:<time>`): the same mail is queued once. */
+  idempotency_key: string;
+  recipient: string;
+  subject: string;
+  /** Erased once the message is sent, given up or expired: it may carry a sign-in link. */
+  text_body: string | null;
+  html_body: string | null;
+  /** JSON object of extra headers. */
+  headers: string | null;
+  message_id: string;
+  /** pending | sending | sent | failed | expired */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  lease_expires_at: string | null;
+  /** The link inside stops working then, so the message is not sent after it. */
+  expires_at: string;
+  sent_at: string | null;
+  smtp_response: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** "Index any arXiv paper" (migration 008): one row per accepted request. */
 export interface IndexRequestsTable {
   id: string;
@@ -409,6 +436,7 @@ export interface DB {
   app_secrets: AppSecretsTable;
   subscriptions: SubscriptionsTable;
   digest_deliveries: DigestDeliveriesTable;
+  mail_queue: MailQueueTable;
   index_requests: IndexRequestsTable;
   index_fetches: IndexFetchesTable;
   index_request_lock: IndexRequestLockTable;

@@ -11,7 +11,6 @@
 // microseconds with no I/O or other work in between; a crash there loses that digest (at-most-once). Everything
 // else is exactly-once. The deterministic Message-ID (<digest.SUBSCRIPTION.PERIOD@host>) lets receivers drop a
 // copy in any case. docs/digests.md has the full table, including a host lost for good (at-least-once).
-import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import {
@@ -41,6 +40,7 @@ import {
 import type { Services } from '../services.ts';
 import { loadPeriodPapers, type DigestPaper } from './digest-content.ts';
 import { HandOffJournal } from './handoff-journal.ts';
+import { deadLocalHolders, runnerId } from './local-holders.ts';
 import { mailLinks, mailLinkSigner } from './links.ts';
 import type { Frequency, Preferences } from './preferences.ts';
 import { renderDigest, type RenderedMail } from './render.ts';
@@ -116,28 +116,6 @@ export interface DigestRunSummary {
   dryRun: DryRunItem[];
   /** How the mail left: 'smtp' or 'outbox'. */
   transport: MailTransport['kind'];
-}
-
-/** The runner's identity in claims: host, pid and start time, so a dead process on this host is recognisable. */
-export function runnerId(): string {
-  return `${os.hostname()}:${process.pid}:${Date.now()}`;
-}
-
-/** Holders that were processes on this host which no longer exist. */
-function deadLocalHolders(holders: string[], self: string): string[] {
-  const host = os.hostname();
-  return holders.filter((h) => {
-    if (h === self) return false;
-    const [hHost, pid] = h.split(':');
-    if (hHost !== host || !/^\d+$/.test(pid)) return false;
-    if (Number(pid) === process.pid) return true; // an earlier runner of this same process that was abandoned
-    try {
-      process.kill(Number(pid), 0);
-      return false;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-  });
 }
 
 interface PeriodContent {
@@ -245,7 +223,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
   const holder = runnerId();
   const journal = new HandOffJournal(journalDir, holder);
   for (const other of HandOffJournal.others(journalDir, holder)) {
-    if (!deadLocalHolders([other.holder], holder).length) continue;
+    if (!deadLocalHolders([other.holder], holder, true).length) continue;
     for (const e of other.entries) if (await recordHandOff(ctx.database, e.key, other.holder, e.attempt, now())) summary.journaled++;
     other.discard();
   }
@@ -273,7 +251,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
 
   const deadline = now().getTime() + settings.maxWaitMs;
   for (;;) {
-    const dead = deadLocalHolders(await sendingHolders(ctx.database), holder);
+    const dead = deadLocalHolders(await sendingHolders(ctx.database), holder, true);
     const due = await dueDeliveries(ctx.database, now(), CLAIM_BATCH, dead);
     if (!due.length) {
       const next = await nextPendingAttempt(ctx.database);

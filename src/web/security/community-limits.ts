@@ -53,7 +53,7 @@ export function communityLimits(services: Pick<Services, 'config' | 'database'>)
     linksPerAddress: limit('sign-in-links', config.MAGIC_LINKS_PER_HOUR, 3600),
     votes: limit('votes', config.VOTE_RATE_LIMIT_PER_MINUTE, 60, person),
     comments: limit('comments', config.COMMENT_RATE_LIMIT_PER_HOUR, 3600, person),
-    subscribe: limit('subscribe', 20, 600, address),
+    subscribe: limit('subscribe', config.SUBSCRIBE_RATE_LIMIT, 600, address),
     digestPreviews: limit('digest-preview', config.DIGEST_PREVIEW_RATE_LIMIT_PER_MINUTE, 60, person),
   };
 }
