@@ -2,6 +2,8 @@
 // HTML error page, a JSON body `{ error: { code, message } }`, or a CLI message with an exit code.
 export class AppError extends Error {
   override name = 'AppError';
+  /** Fields a JSON error body carries beside `error` (a 409 names the existing thing, as Hugging Face's API does). */
+  fields: Record<string, unknown> = {};
   constructor(
     readonly status: number,
     readonly code: string,

@@ -11,6 +11,7 @@ import { migration as m008 } from './008_index_requests.ts';
 import { migration as m009 } from './009_rate_limits.ts';
 import { migration as m011 } from './011_derived_text.ts';
 import { migration as m014 } from './014_recommendation_models.ts';
+import { migration as m015 } from './015_collections_and_library.ts';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,4 @@ export interface Migration {
   up(db: Kysely<any>, kind: DatabaseKind): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m011, m014];
+export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m011, m014, m015];

@@ -1,6 +1,8 @@
 // One paper in a list: votes, title, authors, a short summary, links and — on trending lists — why it is there.
+import type { Child } from 'hono/jsx';
 import type { RankedPaper } from '../../db/trending.ts';
 import type { TrendingScore } from '../../domain/trending.ts';
+import { cardAnchor, SaveButton, UpvoteButton, useCardState } from './card-actions.tsx';
 import { MathText } from './math-text.tsx';
 import { AuthorLink } from './people-links.tsx';
 
@@ -35,16 +37,28 @@ export function explainTrending(t: TrendingScore, upvotes: number, comments: num
   return `Score ${t.score.toPrecision(3)}: ${parts.join(' + ')}; ${age}`;
 }
 
-export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
+/**
+ * One card. On pages that load the person's state (CardStateContext) the count is an upvote button and the card
+ * has a save button; elsewhere it shows the count alone. `extra` goes below the summary (a collection's note).
+ */
+export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3; extra?: Child; because?: Child }) {
   const { paper, signals, trending } = props.item;
+  const state = useCardState();
   const summary = paper.aiSummary ?? shorten(paper.abstract, SUMMARY_CHARS);
   const titleId = `t-${paper.id.replace(/[^\w]/g, '-')}`;
+  const anchor = cardAnchor(paper.id);
   return (
-    <li class="paper-card" aria-labelledby={titleId}>
-      <div class="votes" title="upvotes">
-        <strong>{signals.upvotes}</strong>
-        <span>upvote{signals.upvotes === 1 ? '' : 's'}</span>
-      </div>
+    <li class="paper-card" id={anchor} aria-labelledby={titleId}>
+      {state ? (
+        <div class="votes">
+          <UpvoteButton state={state} paperId={paper.id} upvotes={signals.upvotes} anchor={anchor} />
+        </div>
+      ) : (
+        <div class="votes" title="upvotes">
+          <strong>{signals.upvotes}</strong>
+          <span>upvote{signals.upvotes === 1 ? '' : 's'}</span>
+        </div>
+      )}
       <div>
         <h3 id={titleId}>
           <a href={paperPath(paper.id)}>
@@ -75,6 +89,13 @@ export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
           <MathText text={summary} />
         </p>
         {trending && <p class="why">{explainTrending(trending, signals.upvotes, signals.comments, paper.githubStars)}</p>}
+        {props.because}
+        {props.extra}
+        {state && (
+          <div class="card-actions">
+            <SaveButton state={state} paperId={paper.id} anchor={anchor} />
+          </div>
+        )}
       </div>
     </li>
   );

@@ -146,14 +146,14 @@ export function renderFeed(format: FeedFormat, doc: FeedDocument, selfUrl: strin
   return format === 'rss' ? rss(doc, selfUrl) : format === 'atom' ? atom(doc, selfUrl) : jsonFeed(doc, selfUrl);
 }
 
-/** Responds with a feed (ETag, Last-Modified, 304). */
-export function feedResponse(c: Context, format: FeedFormat, doc: FeedDocument, baseUrl: string): Response {
+/** Responds with a feed (ETag, Last-Modified, 304). A personal feed passes a private Cache-Control. */
+export function feedResponse(c: Context, format: FeedFormat, doc: FeedDocument, baseUrl: string, cacheControl = 'public, max-age=300'): Response {
   const url = new URL(c.req.url);
   const selfUrl = baseUrl + url.pathname + url.search;
   return represent(c, {
     body: renderFeed(format, doc, selfUrl),
     contentType: FEED_CONTENT_TYPES[format],
-    cacheControl: 'public, max-age=300',
+    cacheControl,
     lastModified: feedUpdated(doc),
   });
 }

@@ -3,6 +3,7 @@
 import type { Period, PeriodKind } from '../../domain/periods.ts';
 import { WINDOW_DAYS } from '../../domain/trending.ts';
 import { Layout, type FeedLink, type NavKey } from '../components/layout.tsx';
+import { HomeTabs } from '../components/home-tabs.tsx';
 import { CategoryChips, Pager } from '../components/pager.tsx';
 import { PaperCard } from '../components/paper-card.tsx';
 import type { Listing } from './loaders.ts';
@@ -27,6 +28,8 @@ export interface ListingPageProps {
   categories: { category: string; count: number }[];
   periodLinks?: PeriodLinks;
   account?: { username: string } | null;
+  /** The home page shows signed-in people the tab to their "For you" list. */
+  homeTabs?: boolean;
 }
 
 function kindNote(l: Listing): string {
@@ -71,6 +74,7 @@ export function ListingPage(props: ListingPageProps) {
       account={props.account}
     >
       <h1>{props.heading}</h1>
+      {props.homeTabs && <HomeTabs current="daily" />}
       <p>
         <span class="kind">{KIND_LABEL[l.kind]}</span> <span class="muted">{kindNote(l)}</span>
       </p>
