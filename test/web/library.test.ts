@@ -18,10 +18,10 @@ import { startTestServer, type TestServer } from './server.ts';
 
 const corpus = topicCorpus({ papers: 300, vectors: false });
 const topicOf = new Map(corpus.docs.map((d) => [d.id, d.topic]));
-const LAST_DAY = corpus.docs.at(-1)!.day;
+const LAST_DAY = corpus.docs.at(-1)!.day!;
 const NOW = new Date(`${LAST_DAY}T12:00:00Z`);
 /** Papers of topic 1 in the last month of the corpus, where "For you" looks. */
-const recentOfTopic = (topic: number) => corpus.docs.filter((d) => d.topic === topic && d.day >= corpus.docs[200].day).map((d) => d.id);
+const recentOfTopic = (topic: number) => corpus.docs.filter((d) => d.topic === topic && d.day! >= corpus.docs[200].day!).map((d) => d.id);
 const LISTED = corpus.docs.filter((d) => d.day === LAST_DAY).map((d) => d.id);
 
 describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {

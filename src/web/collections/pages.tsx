@@ -149,6 +149,7 @@ export function CollectionPage(props: {
           </span>
         </section>
       )}
+      <h2 class="visually-hidden">Papers</h2>
       {shown.length ? (
         <ol class="papers">
           {shown.map((item) => (

@@ -36,6 +36,8 @@ export function ForYouPage(props: {
       ) : props.items.length === 0 ? (
         <p>No recommendations yet: the search index may still be building, or your papers are not in it. Try again in a minute.</p>
       ) : (
+        <>
+        <h2 class="visually-hidden">Recommended papers</h2>
         <ol class="papers">
           {props.items.map(({ paper, because }) => (
             <PaperCard
@@ -50,6 +52,7 @@ export function ForYouPage(props: {
             />
           ))}
         </ol>
+        </>
       )}
     </Layout>
   );

@@ -20,6 +20,7 @@ export function LibraryPage(props: {
         {props.total} saved paper{props.total === 1 ? '' : 's'}. Only you can see them; they teach your <a href="/for-you">For you</a> list. Collect
         papers to share in a <a href="/collections/new">collection</a>.
       </p>
+      <h2 class="visually-hidden">Saved papers</h2>
       {props.items.length ? (
         <ol class="papers">
           {props.items.map((item) => (
