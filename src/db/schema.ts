@@ -86,8 +86,6 @@ export interface UsersTable {
   created_at: string;
   /** 1 when the person shows their upvotes on their profile (migration 006; default 0). */
   show_upvotes: Generated<number>;
-  /** 1 when the person's digest carries a "For you" section (migration 015; default 0). */
-  digest_for_you: Generated<number>;
 }
 
 export interface SessionsTable {

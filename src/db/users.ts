@@ -16,8 +16,6 @@ export interface User {
   createdAt: string;
   /** Whether the profile lists the papers this person upvoted (private unless they opt in). */
   showUpvotes: boolean;
-  /** Whether their digest carries a "For you" section. */
-  digestForYou: boolean;
 }
 
 type UserRow = Selectable<UsersTable>;
@@ -32,7 +30,6 @@ export function rowToUser(row: UserRow): User {
     bannedAt: row.banned_at,
     createdAt: row.created_at,
     showUpvotes: Number(row.show_upvotes) === 1,
-    digestForYou: Number(row.digest_for_you) === 1,
   };
 }
 
@@ -55,7 +52,6 @@ export async function createUser(database: Database, input: NewUser): Promise<Us
     banned_at: null,
     created_at: new Date().toISOString(),
     show_upvotes: 0,
-    digest_for_you: 0,
   };
   const inserted = await database.db
     .insertInto('users')
@@ -96,10 +92,6 @@ export async function setPasswordHash(database: Database, userId: string, hash: 
 
 export async function setShowUpvotes(database: Database, userId: string, show: boolean): Promise<void> {
   await database.db.updateTable('users').set({ show_upvotes: show ? 1 : 0 }).where('id', '=', userId).execute();
-}
-
-export async function setDigestForYou(database: Database, userId: string, on: boolean): Promise<void> {
-  await database.db.updateTable('users').set({ digest_for_you: on ? 1 : 0 }).where('id', '=', userId).execute();
 }
 
 export async function setRole(database: Database, userId: string, role: Role): Promise<void> {

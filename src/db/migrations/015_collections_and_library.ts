@@ -43,7 +43,5 @@ export const migration: Migration = {
     await sql`CREATE UNIQUE INDEX collection_items_paper ON collection_items (collection_id, paper_id)`.execute(db);
     await sql`CREATE INDEX collection_items_by_paper ON collection_items (paper_id)`.execute(db);
 
-    // The digest's optional "For you" section (off until the person turns it on in their settings).
-    await sql`ALTER TABLE users ADD COLUMN digest_for_you INTEGER NOT NULL DEFAULT 0`.execute(db);
   },
 };
