@@ -42,6 +42,5 @@ export const migration: Migration = {
     )`.execute(db);
     await sql`CREATE UNIQUE INDEX collection_items_paper ON collection_items (collection_id, paper_id)`.execute(db);
     await sql`CREATE INDEX collection_items_by_paper ON collection_items (paper_id)`.execute(db);
-
   },
 };
