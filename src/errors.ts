@@ -34,6 +34,10 @@ export const ERROR_CODES = {
   claim_closed: 'The claim was already decided or withdrawn.',
   too_many_claims: 'Past the number of pending authorship claims a person may have.',
   bad_form: 'A form field is missing or invalid; the message names it.',
+  collection_exists: 'This person already has a collection with this title (the answer carries its slug).',
+  item_exists: 'The paper is already in this collection.',
+  too_many_collections: 'Past the number of collections a person may have.',
+  collection_full: 'The collection holds as many papers as it may.',
   too_large: 'The request body is over the size limit.',
   rate_limited: 'Past the rate limit; Retry-After says when to come back.',
   internal: 'An unexpected failure; details are only in the server log.',
@@ -50,6 +54,8 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 export class AppError extends Error {
   override name = 'AppError';
+  /** Fields a JSON error body carries beside `error` (a 409 names the existing thing, as Hugging Face's API does). */
+  fields: Record<string, unknown> = {};
   constructor(
     readonly status: number,
     readonly code: ErrorCode,

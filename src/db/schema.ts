@@ -412,6 +412,38 @@ export interface RecommendationModelsTable {
   fitted_at: string;
 }
 
+/** A person's saved papers (migration 015): private to them. */
+export interface LibraryItemsTable {
+  user_id: string;
+  paper_id: string;
+  created_at: string;
+}
+
+/** Collections of papers (migration 015), as Hugging Face has them. Ids are 24 hex digits. */
+export interface CollectionsTable {
+  id: string;
+  owner_id: string;
+  title: string;
+  /** The title trimmed and lower-cased: unique per owner. */
+  title_key: string;
+  description: string | null;
+  /** 1: only the owner sees it (others get a 404). */
+  private: number;
+  theme: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CollectionItemsTable {
+  id: string;
+  collection_id: string;
+  paper_id: string;
+  /** 0-based, contiguous within a collection. */
+  position: number;
+  note: string | null;
+  created_at: string;
+}
+
 export interface DB {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
@@ -448,6 +480,9 @@ export interface DB {
   hf_author_entries: HfAuthorEntriesTable;
   author_claims: AuthorClaimsTable;
   recommendation_models: RecommendationModelsTable;
+  library_items: LibraryItemsTable;
+  collections: CollectionsTable;
+  collection_items: CollectionItemsTable;
 }
 
 export type { Generated };

@@ -14,6 +14,11 @@ import { handleError, notFoundResponse } from './http/errors.tsx';
 import { prefersMarkdown } from './http/negotiation.ts';
 import { createPageCache, type PageCache } from './http/page-cache.ts';
 import { register } from './http/routes.ts';
+import { collectionRoutes } from './collections/routes.ts';
+import { forYouRoutes } from './for-you/routes.ts';
+import { interestRefresher, type InterestRefresher } from './library/interests.ts';
+import { paperActions } from './library/paper-actions.tsx';
+import { libraryRoutes } from './library/routes.ts';
 import { listingRoutes } from './listings/routes.ts';
 import { moderationRoutes } from './moderation/routes.ts';
 import type { PaperPageExtensions } from './papers/handlers.tsx';
@@ -34,6 +39,8 @@ export interface App {
   app: Hono;
   /** The in-process cache of anonymous responses (tests clear it; the bench reports on it). */
   pageCache: PageCache;
+  /** Background refits of "For you" models after saves, votes and claims (tests wait for them). */
+  interests: InterestRefresher;
 }
 
 export interface AppOptions {
@@ -65,6 +72,7 @@ export function buildApp(services: Services, options: AppOptions = {}): App {
   // cached period content.
   const limits = communityLimits(services);
   const digests = digestShared(services);
+  const interests = interestRefresher(services);
 
   // Health check first, before any middleware: load balancers poll it, and the http benchmark uses it as the
   // bare baseline (a constant string with nothing else running).
@@ -94,13 +102,22 @@ export function buildApp(services: Services, options: AppOptions = {}): App {
     ...searchRoutes(services, limits), //        /search, its feeds and API, similar papers
     ...accountRoutes(services, limits), //       sign in and up, settings, profiles
     ...submissionRoutes(services), //            /submit
-    ...discussionRoutes(services, limits), //    upvotes and comments from the pages
+    ...discussionRoutes(services, limits, interests), // upvotes and comments from the pages
+    ...libraryRoutes(services, limits, interests), // save to the library, /library and its feed
+    ...collectionRoutes(services, limits), //    collections, their feeds, their Hugging Face API, whoami
+    ...forYouRoutes(services), //                the "For you" tab
     ...peopleRoutes(services), //                authors, organisations, avatars, claiming authorship
-    ...moderationRoutes(services), //            /mod
+    ...moderationRoutes(services, interests), // /mod
     ...digestRoutes(services, digests, limits), // subscribe, confirm, manage, unsubscribe, preview
-    ...apiRoutes(services, limits), //           the script API, admin status, OpenAPI
+    ...apiRoutes(services, limits, interests), //           the script API, admin status, OpenAPI
     // A paper id may follow any /papers/ path, so the paper's own routes come last.
-    ...paperRoutes(services, { similarIds: similarIdsFor(services), community: discussionPanel(services), claims: claimPanel(services), ...options.paper }),
+    ...paperRoutes(services, {
+      similarIds: similarIdsFor(services),
+      actions: paperActions(services),
+      community: discussionPanel(services),
+      claims: claimPanel(services),
+      ...options.paper,
+    }),
   ]);
 
   app.notFound((c) => notFoundResponse(c, config.baseUrl));
@@ -116,5 +133,5 @@ export function buildApp(services: Services, options: AppOptions = {}): App {
     app.fetch = (request, env, executionContext) =>
       (!isApi(request.url) && !carriesCredentials(request) && pageCache.lookup(request)) || route(request, env, executionContext);
   }
-  return { app, pageCache };
+  return { app, pageCache, interests };
 }

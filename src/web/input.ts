@@ -228,6 +228,14 @@ export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
   return parsed.data;
 }
 
+/** An explicit yes/no form field (`true` or `false`): a missing or other value is a 400 naming the field. */
+export function formBoolean(form: FormFields, name: string): boolean {
+  const v = form[name];
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw badRequest(`${name} must be true or false`);
+}
+
 /** A form field as text; a missing field, a repeated one or a file is empty. */
 export const formText = (v: unknown): string => (typeof v === 'string' ? v : '');
 

@@ -101,18 +101,18 @@ describe('CSRF', () => {
     // A token from another browser (another pf_csrf cookie) does not work either.
     const other = await signedIn(bob);
     const otherToken = await other.csrf('/submit');
-    expect((await client.post('/papers/2601.00001/upvote', { _csrf: otherToken })).status).toBe(403);
+    expect((await client.post('/papers/2601.00001/upvote', { _csrf: otherToken, upvoted: 'true' })).status).toBe(403);
     // Nor does another person's cookie-and-token pair planted in this browser: the token is bound to the session.
     const planted = new WebClient(app);
     planted.cookies.set('pf_session', client.cookies.get('pf_session')!);
     planted.cookies.set('pf_csrf', other.cookies.get('pf_csrf')!);
-    expect((await planted.post('/papers/2601.00001/upvote', { _csrf: otherToken })).status).toBe(403);
+    expect((await planted.post('/papers/2601.00001/upvote', { _csrf: otherToken, upvoted: 'true' })).status).toBe(403);
     // Anonymous forms are covered too.
     expect((await new WebClient(app).post('/signin/email', { email: 'x@example.org' })).status).toBe(403);
     // The right token works.
-    expect((await client.post('/papers/2601.00001/upvote', { _csrf: token })).status).toBe(303);
+    expect((await client.post('/papers/2601.00001/upvote', { _csrf: token, upvoted: 'true' })).status).toBe(303);
     expect(await countVotes(database, '2601.00001')).toBe(1);
-    await client.post('/papers/2601.00001/upvote', { _csrf: token });
+    await client.post('/papers/2601.00001/upvote', { _csrf: token, upvoted: 'false' });
   });
 
   it('refuses oversized bodies before reading them', async () => {
@@ -183,7 +183,7 @@ describe('authorisation', () => {
     expect((await mod.post(`/mod/comments/${comment.id}/hide`, { _csrf: modToken })).status).toBe(303);
     const anonymous = new WebClient(app);
     const anonToken = await anonymous.csrf('/signin');
-    expect((await anonymous.post('/papers/2601.00001/upvote', { _csrf: anonToken })).status).toBe(401);
+    expect((await anonymous.post('/papers/2601.00001/upvote', { _csrf: anonToken, upvoted: 'true' })).status).toBe(401);
     expect((await anonymous.postJson('/api/papers/2601.00001/comment', { comment: 'x' })).status).toBe(403);
     expect((await anonymous.postJson('/api/papers/2601.00001/comment', { comment: 'x' }, { 'X-CSRF-Token': anonToken })).status).toBe(401);
     expect((await anonymous.get('/submit')).headers.get('location')).toBe('/signin?next=%2Fsubmit');
@@ -352,7 +352,7 @@ describe('paper page panel', () => {
     expect(res.headers.getSetCookie().some((v) => v.startsWith('pf_csrf='))).toBe(true);
     const token = /name="_csrf" value="([^"]+)"/.exec(await res.text())![1];
     const before = await countVotes(database, '2601.00001');
-    const vote = await client.post('/papers/2601.00001/upvote', { _csrf: token, back: '/papers/2601.00001' });
+    const vote = await client.post('/papers/2601.00001/upvote', { _csrf: token, back: '/papers/2601.00001', upvoted: 'true' });
     expect(vote.status).toBe(303);
     expect(vote.headers.get('location')).toBe('/papers/2601.00001');
     expect(await countVotes(database, '2601.00001')).toBe(before + 1);
@@ -416,7 +416,7 @@ describe('old-style arXiv ids', () => {
     const page = await client.get('/papers/hep-th/9901001');
     expect(page.status).toBe(200);
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
-    const vote = await client.post('/papers/hep-th/9901001/upvote', { _csrf: token });
+    const vote = await client.post('/papers/hep-th/9901001/upvote', { _csrf: token, upvoted: 'true' });
     expect(vote.status).toBe(303);
     expect(vote.headers.get('location')).toBe('/papers/hep-th/9901001');
     const posted = await client.postJson('/api/papers/hep-th/9901001/comment', { comment: 'old but gold' }, { 'X-CSRF-Token': token });
@@ -467,7 +467,7 @@ describe('rate limits', () => {
     const voter = await signedIn(bob, limited);
     const vt = await voter.csrf('/submit');
     const votes = [];
-    for (let i = 0; i < 3; i++) votes.push((await voter.post('/papers/2601.00002/upvote', { _csrf: vt })).status);
+    for (let i = 0; i < 3; i++) votes.push((await voter.post('/papers/2601.00002/upvote', { _csrf: vt, upvoted: 'true' })).status);
     expect(votes).toEqual([303, 303, 429]);
   });
 });

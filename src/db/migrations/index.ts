@@ -13,6 +13,7 @@ import { migration as m010 } from './010_mail_queue.ts';
 import { migration as m011 } from './011_derived_text.ts';
 import { migration as m013 } from './013_sitemap_indexes.ts';
 import { migration as m014 } from './014_recommendation_models.ts';
+import { migration as m015 } from './015_collections_and_library.ts';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,4 @@ export interface Migration {
   up(db: Kysely<any>, kind: DatabaseKind): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m010, m011, m013, m014];
+export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m010, m011, m013, m014, m015];

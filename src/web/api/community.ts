@@ -11,15 +11,19 @@ import { notFound } from '../../errors.ts';
 import { submitOrQueue } from '../../jobs/index-requests.ts';
 import type { Services } from '../../services.ts';
 import { arxivIdInPath, readJson } from '../input.ts';
+import type { InterestRefresher } from '../library/interests.ts';
 import { currentUser, userOrFail } from '../security/auth.ts';
 
-export function communityApiHandlers(ctx: Services) {
+export function communityApiHandlers(ctx: Services, interests: InterestRefresher) {
   const { database } = ctx;
 
   const upvote = async (c: Context) => {
-    const body = await readJson(c, z.object({ upvoted: z.boolean().optional() }).strict());
+    // Explicit, never a toggle: a retried call leaves the same state.
+    const body = await readJson(c, z.object({ upvoted: z.boolean() }).strict());
     const paperId = arxivIdInPath(c).id;
-    const result = await setVote(database, userOrFail(c).id, paperId, body.upvoted);
+    const user = userOrFail(c);
+    const result = await setVote(database, user.id, paperId, body.upvoted);
+    interests.refresh(user.id);
     return c.json({ paperId, upvoted: result.upvoted, upvotes: result.upvotes });
   };
 

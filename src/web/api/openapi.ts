@@ -363,7 +363,8 @@ export function openApiDocument(baseUrl: string) {
           requestBody: jsonBody({
             type: 'object',
             additionalProperties: false,
-            properties: { upvoted: { type: 'boolean', description: 'true to upvote, false to withdraw; absent toggles' } },
+            required: ['upvoted'],
+            properties: { upvoted: { type: 'boolean', description: 'the state to set: true upvotes, false withdraws (idempotent, never a toggle)' } },
           }),
           responses: {
             '200': jsonOk('The vote as stored', {

@@ -5,14 +5,15 @@ import type { Services } from '../../services.ts';
 import { represent } from '../http/conditional.ts';
 import { get, post, type Route } from '../http/routes.ts';
 import { PAPER_ID } from '../input.ts';
+import type { InterestRefresher } from '../library/interests.ts';
 import { requireRole, requireUser } from '../security/auth.ts';
 import type { CommunityLimits } from '../security/community-limits.ts';
 import { adminStatusHandler } from './admin-status.ts';
 import { communityApiHandlers } from './community.ts';
 import { openApiDocument } from './openapi.ts';
 
-export function apiRoutes(services: Services, limits: CommunityLimits): Route[] {
-  const community = communityApiHandlers(services);
+export function apiRoutes(services: Services, limits: CommunityLimits, interests: InterestRefresher): Route[] {
+  const community = communityApiHandlers(services, interests);
   const openApi = JSON.stringify(openApiDocument(services.config.baseUrl));
   return [
     post(`/api/papers/${PAPER_ID}/upvote`, requireUser, limits.votes.middleware, community.upvote),

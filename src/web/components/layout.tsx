@@ -5,7 +5,7 @@ import { raw } from 'hono/html';
 import { assetUrl } from './assets.ts';
 import { SubscribeSlot } from './subscribe-slot.tsx';
 
-export type NavKey = 'daily' | 'weekly' | 'monthly' | 'trending' | 'search' | 'submit' | 'signin' | null;
+export type NavKey = 'daily' | 'weekly' | 'monthly' | 'trending' | 'collections' | 'search' | 'submit' | 'signin' | 'library' | null;
 
 export interface FeedLink {
   title: string;
@@ -48,6 +48,7 @@ const NAV: { key: Exclude<NavKey, null>; href: string; label: string }[] = [
   { key: 'weekly', href: '/papers/week', label: 'Weekly' },
   { key: 'monthly', href: '/papers/month', label: 'Monthly' },
   { key: 'trending', href: '/papers/trending', label: 'Trending' },
+  { key: 'collections', href: '/collections', label: 'Collections' },
   { key: 'search', href: '/search', label: 'Search' },
   { key: 'submit', href: '/submit', label: 'Submit' },
 ];
@@ -125,6 +126,13 @@ export function Layout(props: LayoutProps) {
                     </a>
                   </li>
                 ))}
+                {props.account && (
+                  <li>
+                    <a href="/library" aria-current={props.current === 'library' ? 'page' : undefined}>
+                      Library
+                    </a>
+                  </li>
+                )}
                 {props.account?.moderator && (
                   <li>
                     <a href="/mod">Moderation</a>

@@ -1,7 +1,9 @@
 // One paper in a list: votes, title, authors, a short summary, links and — on trending lists — why it is there.
+import type { Child } from 'hono/jsx';
 import type { RankedPaper } from '../../db/trending.ts';
 import { AGE_OFFSET_HOURS, GRAVITY, type TrendingScore } from '../../domain/trending.ts';
 import { CommentCounts } from './comment-counts.tsx';
+import { cardAnchor, SaveButton, UpvoteButton, useCardState } from './card-actions.tsx';
 import { MathText } from './math-text.tsx';
 import { AuthorLink } from './people-links.tsx';
 
@@ -40,15 +42,27 @@ export function TrendingExplanation(props: { t: TrendingScore; upvotes: number; 
   );
 }
 
-export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
+/**
+ * One card. On pages that load the person's state (CardStateContext) the count is an upvote button and the card
+ * has a save button; elsewhere it shows the count alone. `extra` goes below the summary (a collection's note).
+ */
+export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3; extra?: Child; because?: Child }) {
   const { paper, signals, trending } = props.item;
+  const state = useCardState();
   const titleId = `t-${paper.id.replace(/[^\w]/g, '-')}`;
+  const anchor = cardAnchor(paper.id);
   return (
-    <li class="paper-card" aria-labelledby={titleId}>
-      <div class="votes" title="upvotes">
-        <strong>{signals.upvotes}</strong>
-        <span>upvote{signals.upvotes === 1 ? '' : 's'}</span>
-      </div>
+    <li class="paper-card" id={anchor} aria-labelledby={titleId}>
+      {state ? (
+        <div class="votes">
+          <UpvoteButton state={state} paperId={paper.id} upvotes={signals.upvotes} anchor={anchor} />
+        </div>
+      ) : (
+        <div class="votes" title="upvotes">
+          <strong>{signals.upvotes}</strong>
+          <span>upvote{signals.upvotes === 1 ? '' : 's'}</span>
+        </div>
+      )}
       <div>
         <h3 id={titleId}>
           <a href={paperPath(paper.id)}>
@@ -79,6 +93,13 @@ export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
           {paper.aiSummary ? <MathText text={paper.aiSummary} /> : <MathText text={paper.abstract} maxChars={SUMMARY_CHARS} />}
         </p>
         {trending && <TrendingExplanation t={trending} upvotes={signals.upvotes} comments={signals.comments} stars={paper.githubStars} />}
+        {props.because}
+        {props.extra}
+        {state && (
+          <div class="card-actions">
+            <SaveButton state={state} paperId={paper.id} anchor={anchor} />
+          </div>
+        )}
       </div>
     </li>
   );

@@ -1,4 +1,4 @@
-// The community block of a paper: the upvote button and the threaded discussion. Works without JavaScript:
+// The community block of a paper: the threaded discussion. Works without JavaScript:
 // every action is a small POST form carrying the CSRF token and the page to come back to.
 import type { Context } from 'hono';
 import type { StoredComment } from '../../db/comments.ts';
@@ -11,8 +11,6 @@ import { csrfField } from '../security/csrf.ts';
 export interface PaperCommunityProps {
   c: Context;
   paperId: string;
-  upvotes: number;
-  upvoted: boolean;
   comments: StoredComment[];
   /** Comments Hugging Face counted for the paper; their text is there, not here. */
   sourceComments?: number;
@@ -25,30 +23,6 @@ export interface PaperCommunityProps {
 /** Replies deeper than this are shown at this depth, so a long exchange stays readable on a phone. */
 const MAX_DEPTH = 6;
 
-export function UpvoteButton(props: { c: Context; paperId: string; upvotes: number; upvoted: boolean; signedIn: boolean; back: string }) {
-  if (!props.signedIn) {
-    return (
-      <a class="upvote" href={`/signin?next=${encodeURIComponent(props.back)}`} title="Sign in to upvote" aria-label={`Sign in to upvote (${props.upvotes} upvotes)`}>
-        ▲ <span class="count">{props.upvotes}</span>
-      </a>
-    );
-  }
-  return (
-    <form method="post" action={`/papers/${props.paperId}/upvote`} class="upvote-form">
-      {csrfField(props.c)}
-      <input type="hidden" name="back" value={props.back} />
-      <button
-        type="submit"
-        class={props.upvoted ? 'upvote upvoted' : 'upvote'}
-        aria-pressed={props.upvoted ? 'true' : 'false'}
-        aria-label={`Upvote (${props.upvotes} upvotes)`}
-      >
-        ▲ <span class="count">{props.upvotes}</span>
-      </button>
-    </form>
-  );
-}
-
 export function PaperCommunity(props: PaperCommunityProps) {
   const children = new Map<string | null, StoredComment[]>();
   for (const cm of props.comments) {
@@ -59,7 +33,6 @@ export function PaperCommunity(props: PaperCommunityProps) {
   const visible = props.comments.filter((cm) => !cm.deleted && !cm.hidden).length;
   return (
     <section class="community" id="discussion">
-      <UpvoteButton c={props.c} paperId={props.paperId} upvotes={props.upvotes} upvoted={props.upvoted} signedIn={!!props.user} back={props.back} />
       <h2>
         Discussion <span class="muted">({visible})</span>
       </h2>

@@ -156,13 +156,13 @@ function feedSelfUrl(requestUrl: string, baseUrl: string): string {
   return baseUrl + url.pathname + (kept.length ? `?${new URLSearchParams(kept)}` : '');
 }
 
-/** Responds with a feed (ETag, Last-Modified, 304). */
-export function feedResponse(c: Context, format: FeedFormat, doc: FeedDocument, baseUrl: string): Response {
+/** Responds with a feed (ETag, Last-Modified, 304). A personal feed passes a private Cache-Control. */
+export function feedResponse(c: Context, format: FeedFormat, doc: FeedDocument, baseUrl: string, cacheControl = 'public, max-age=300'): Response {
   const selfUrl = feedSelfUrl(c.req.url, baseUrl);
   return represent(c, {
     body: renderFeed(format, doc, selfUrl),
     contentType: FEED_CONTENT_TYPES[format],
-    cacheControl: 'public, max-age=300',
+    cacheControl,
     lastModified: feedUpdated(doc),
   });
 }

@@ -23,6 +23,7 @@ import { htmlDocument, type FeedLink } from '../components/layout.tsx';
 import { feedLinks, feedResponse, type FeedDocument, type FeedFormat } from '../http/feeds.ts';
 import { accountOf, htmlResponse } from '../http/responses.tsx';
 import { categoryParam, dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseParam, parseQuery, weekParam } from '../input.ts';
+import { cardState, withCardState } from '../library/card-state.tsx';
 import { FeedsPage } from './feeds-page.tsx';
 import { ListingPage, type Freshness, type PeriodLinks } from './listing-page.tsx';
 import { homeDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from './loaders.ts';
@@ -92,8 +93,9 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
   const label = periodLabel(period);
   const heading = isHome ? `Daily Papers · ${label}` : `${NOUN_OF[period.kind]} Papers · ${label}`;
   const apiParam = { day: 'date', week: 'week', month: 'month' }[period.kind];
+  const state = await cardState(ctx, c, listing.items.map((i) => i.paper.id));
   const html = htmlDocument(
-    <ListingPage
+    withCardState(state, <ListingPage
       listing={listing}
       title={isHome ? 'Daily Papers' : `${NOUN_OF[period.kind]} Papers · ${label}`}
       heading={heading}
@@ -112,7 +114,8 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
       around={around}
       freshness={freshness}
       account={accountOf(c)}
-    />,
+      homeTabs={isHome && state.signedIn}
+    />),
   );
   return htmlResponse(c, html, listing.lastModified);
 }
@@ -173,8 +176,9 @@ export function listingHandlers(ctx: Services) {
       const query = parseQuery(c, pageQuerySchema);
       const page = query.p ?? 0;
       const listing = await loadTrending(ctx.database, clock, { category: query.category, page, limit: PAGE_SIZE });
+      const state = await cardState(ctx, c, listing.items.map((i) => i.paper.id));
       const html = htmlDocument(
-        <ListingPage
+        withCardState(state, <ListingPage
           listing={listing}
           title="Trending papers"
           heading="Trending papers"
@@ -185,7 +189,7 @@ export function listingHandlers(ctx: Services) {
           feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, { sort: 'trending' })}
           categories={await filterChips(ctx, listing)}
           account={accountOf(c)}
-        />,
+        />),
       );
       return htmlResponse(c, html, listing.lastModified);
     },

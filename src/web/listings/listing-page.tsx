@@ -4,6 +4,7 @@ import type { HarvestState } from '../../jobs/status.ts';
 import { daysBetween, parseDay, periodLabel, type Period, type PeriodKind } from '../../domain/periods.ts';
 import { AGE_OFFSET_HOURS, COMMENT_WEIGHT, GRAVITY, STAR_TOTAL_WEIGHT, STAR_VELOCITY_WEIGHT, WINDOW_DAYS } from '../../domain/trending.ts';
 import { Layout, type FeedLink, type NavKey } from '../components/layout.tsx';
+import { HomeTabs } from '../components/home-tabs.tsx';
 import { CategoryChips, Pager } from '../components/pager.tsx';
 import { PaperCard } from '../components/paper-card.tsx';
 import type { Listing } from './loaders.ts';
@@ -32,6 +33,8 @@ export interface ListingPageProps {
   /** The home page's word on how fresh its papers are, when they are not today's (or there are none). */
   freshness?: Freshness;
   account?: { username: string } | null;
+  /** The home page shows signed-in people the tab to their "For you" list. */
+  homeTabs?: boolean;
 }
 
 export interface Freshness {
@@ -175,6 +178,7 @@ export function ListingPage(props: ListingPageProps) {
       account={props.account}
     >
       <h1>{props.heading}</h1>
+      {props.homeTabs && <HomeTabs current="daily" />}
       {props.freshness && <FreshnessNote f={props.freshness} />}
       {(l.total > 0 || l.category) && (
         <p class="kind-line">

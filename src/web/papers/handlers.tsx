@@ -19,13 +19,16 @@ import { xmlEscape } from '../http/feeds.ts';
 import { prefersMarkdown } from '../http/negotiation.ts';
 import { accountOf, htmlResponse, jsonResponse, newest } from '../http/responses.tsx';
 import { arxivIdInPath, paperIdInPath } from '../input.ts';
+import { cardState, withCardState } from '../library/card-state.tsx';
 import { PaperPage } from './paper-page.tsx';
 
 /** What the paper page needs from other parts of the product; each is optional so the page works alone. */
 export interface PaperPageExtensions {
   /** Ids of similar papers, best first (search). Null when search cannot answer. */
   similarIds?: (id: string, k: number) => Promise<string[] | null>;
-  /** The community panel (upvote button, comment thread). */
+  /** The person's controls at the top: upvote, save, add to a collection (library/). */
+  actions?: (c: Context, item: ListedPaper) => Child | Promise<Child>;
+  /** The community panel (the comment thread). */
   community?: (c: Context, paperId: string) => Child | Promise<Child>;
   /** The claim-authorship form and the visitor's own claim (people/). */
   claims?: (c: Context, item: ListedPaper, people: PaperPeople) => Child | Promise<Child>;
@@ -100,17 +103,19 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
         similar = ids === null ? null : await listedPapersByIds(ctx.database, ids.filter((id) => id !== canonicalId).slice(0, SIMILAR_SHOWN));
       }
       const people = await peopleOf(ctx, item);
+      const state = await cardState(ctx, c, similar?.map((s) => s.paper.id) ?? []);
       const html = htmlDocument(
-        <PaperPage
+        withCardState(state, <PaperPage
           item={item}
           canonical={pageUrl(canonicalId)}
           baseUrl={ctx.config.baseUrl}
           similar={similar}
           people={people}
           claims={extensions.claims ? await extensions.claims(c, item, people) : undefined}
+          actions={extensions.actions ? await extensions.actions(c, item) : undefined}
           community={extensions.community ? await extensions.community(c, canonicalId) : undefined}
           account={accountOf(c)}
-        />,
+        />),
       );
       return htmlResponse(c, html, newest(item.paper.modifiedAt, people.modifiedAt), ['Accept']);
     },

@@ -26,7 +26,9 @@ export interface PaperPageProps {
   people: PaperPeople;
   /** The claim form and the visitor's own claim, for signed-in visitors (people/). */
   claims?: Child;
-  /** The community panel (upvote button, comments) when that part of the product provides one. */
+  /** Upvote, save and collect, at the top, when that part of the product provides them. */
+  actions?: Child;
+  /** The community panel (comments) when that part of the product provides one. */
   community?: Child;
   account?: { username: string } | null;
 }
@@ -117,9 +119,9 @@ export function PaperPage(props: PaperPageProps) {
           )}
         </p>
         <div class="actions">
-          {/* Voting and commenting live on the discussion page, so this page stays the same for everyone and can be cached. */}
-          <a class="button" href={`/papers/${paper.id}/discussion`}>
-            ▲ Upvote or discuss
+          {props.actions}
+          <a class="button" href="#discussion">
+            Discuss
           </a>
           <a class="button" href={absUrl(paper.id)} rel="noopener">
             arXiv page

@@ -20,6 +20,7 @@ import { currentUser, userOrFail } from '../security/auth.ts';
 import { AuthorPage } from './author-page.tsx';
 import { ClaimPanel } from './claim-panel.tsx';
 import { OrganizationPage } from './organization-page.tsx';
+import { cardState, withCardState } from '../library/card-state.tsx';
 
 const pageQuery = z.object({ p: pageParam.optional() });
 
@@ -59,8 +60,9 @@ export function peopleHandlers(ctx: Services) {
         authorCategories(database, author.key),
         authorClaimants(database, author.key),
       ]);
+      const state = await cardState(ctx, c, ids);
       const html = htmlDocument(
-        <AuthorPage
+        withCardState(state, <AuthorPage
           author={author}
           items={items}
           page={page}
@@ -72,7 +74,7 @@ export function peopleHandlers(ctx: Services) {
           categories={categories}
           claimants={claimants}
           account={accountOf(c)}
-        />,
+        />),
       );
       // No Last-Modified: "Who this is" changes with claims that no paper's time records; the ETag covers it.
       return htmlResponse(c, html, null);
@@ -101,8 +103,9 @@ export function peopleHandlers(ctx: Services) {
       const { ids, total } = await organizationPaperIds(database, organization.name, { offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       const items = await listedPapersByIds(database, ids);
       const path = orgPath(organization.name);
+      const state = await cardState(ctx, c, ids);
       const html = htmlDocument(
-        <OrganizationPage
+        withCardState(state, <OrganizationPage
           organization={organization}
           items={items}
           total={total}
@@ -112,7 +115,7 @@ export function peopleHandlers(ctx: Services) {
           canonical={config.baseUrl + path + (page ? `?p=${page}` : '')}
           feeds={feedLinks(path, `Papers from ${organization.fullname}`)}
           account={accountOf(c)}
-        />,
+        />),
       );
       return htmlResponse(c, html, lastModifiedOf(items));
     },

@@ -16,6 +16,8 @@ export interface CommunityLimits {
   linksPerAddress: RateLimiter;
   /** Votes per person per minute. */
   votes: RateLimiter;
+  /** Saves and collection changes per person per minute (as many as votes). */
+  curation: RateLimiter;
   /** Comments and reports per person per hour. */
   comments: RateLimiter;
   /** Digest sign-ups per client address per 10 minutes (the per-address mail window protects inboxes). */
@@ -52,6 +54,7 @@ export function communityLimits(services: Pick<Services, 'config' | 'database'>)
     signIn: limit('sign-in', config.SIGNIN_RATE_LIMIT, 900, address),
     linksPerAddress: limit('sign-in-links', config.MAGIC_LINKS_PER_HOUR, 3600),
     votes: limit('votes', config.VOTE_RATE_LIMIT_PER_MINUTE, 60, person),
+    curation: limit('curation', config.VOTE_RATE_LIMIT_PER_MINUTE, 60, person),
     comments: limit('comments', config.COMMENT_RATE_LIMIT_PER_HOUR, 3600, person),
     subscribe: limit('subscribe', config.SUBSCRIBE_RATE_LIMIT, 600, address),
     digestPreviews: limit('digest-preview', config.DIGEST_PREVIEW_RATE_LIMIT_PER_MINUTE, 60, person),
