@@ -254,7 +254,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
       expect(top, url).toBeLessThan(300);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(390);
       // The navigation is still all there: it scrolls sideways.
-      expect(await page.locator('nav.main a').allTextContents(), url).toEqual(['Daily', 'Weekly', 'Monthly', 'Trending', 'Search', 'Submit', 'Sign in']);
+      expect(await page.locator('nav.main a').allTextContents(), url).toEqual(['Daily', 'Weekly', 'Monthly', 'Trending', 'Collections', 'Search', 'Submit', 'Sign in']);
       if (url === '/') await screenshot(page, 'home-390');
       await page.context().close();
     }
