@@ -191,13 +191,15 @@ export function PaperPage(props: PaperPageProps) {
             </>
           )}
         </dl>
-        <h2 id="cite">Cite</h2>
-        <pre class="bibtex" id="bibtex" tabindex={0} aria-labelledby="cite">
-          {bibtex}
-        </pre>
-        <button type="button" data-copy="bibtex" hidden>
-          Copy BibTeX
-        </button>
+        <section aria-labelledby="cite">
+          <h2 id="cite">Cite</h2>
+          <pre class="bibtex" id="bibtex" tabindex={0}>
+            {bibtex}
+          </pre>
+          <button type="button" data-copy="bibtex" hidden>
+            Copy BibTeX
+          </button>
+        </section>
       </article>
       {props.community}
       <section aria-labelledby="similar">
