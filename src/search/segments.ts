@@ -109,7 +109,7 @@ function queryTerms(segments: Segment[], parsed: ParsedQuery): GlobalTerms {
     });
     const max = kind === 'words' ? hybrid.longQueryTerms : Math.ceil(hybrid.longQueryTerms / 2);
     const kept = pruneTerms([...byText.values()], max, budget, (t) => t.bound, (t) => t.df, (a, b) => a.tie - b.tie);
-    for (const t of kept) t.terms.forEach((term, s) => term !== undefined && perSegment[s].push({ term, weight: t.weight * t.scales[s] }));
+    for (const t of kept) t.terms.forEach((term, s) => { if (term !== undefined) perSegment[s].push({ term, weight: t.weight * t.scales[s] }); });
     if (kind === 'words') keptWordSet = new Set(kept.map((t) => t.text));
   }
   // A word only tombstoned or superseded papers contain is unknown, as it is to a fresh build.
@@ -187,7 +187,7 @@ export function rankSegments(
   }
   // Hybrid: rerank the lexical pool plus the nearest papers by meaning with a blend of z-scores.
   const pool = new Map<number, number>();
-  lexical.docs.forEach((d, i) => pool.set(d, lexical.scores[i]));
+  lexical.docs.forEach((d, i) => { pool.set(d, lexical.scores[i]); });
   if (hybrid.semanticCandidates > 0) {
     for (const d of nearest(segments, queryVector!, hybrid.semanticCandidates, allowed).docs) {
       if (pool.has(d)) continue;
@@ -208,7 +208,7 @@ export function rankSegments(
       const members = docs.flatMap((_, j) => (where[j].segment === i ? [j] : []));
       if (!members.length) return;
       const scores = s.engine.relatedWordMatch(terms.keptWords, members.map((j) => where[j].doc), related, s.idf);
-      members.forEach((j, m) => (credit[j] = scores[m]));
+      members.forEach((j, m) => { credit[j] = scores[m]; });
     });
     credited = lex.map((x, i) => x + u * credit[i]);
   }

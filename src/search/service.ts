@@ -29,9 +29,9 @@ import { documentSpace, similarInSegments, type Segment } from './segments.ts';
 import { type Embedder, embedQueries, paperText } from './semantic/embedder.ts';
 import { loadEmbedder } from './semantic/prepare.ts';
 import { HnswIndex } from './semantic/vector-index.ts';
-import { currentGeneration, indexDir, readSnapshot, SnapshotError, type SnapshotContent } from './snapshot.ts';
-import { startWorkerBuild, type WorkerBuild, type WorkerBuildRequest } from './worker-build.ts';
-import type { AuthorMatch, HighlightPart, KnownItem, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
+import { currentGeneration, indexDir, readSnapshot, SnapshotError, type LoadedSnapshot, type SnapshotContent } from './snapshot.ts';
+import { startWorkerBuild, type WorkerBuild } from './worker-build.ts';
+import type { AuthorMatch, KnownItem, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
 
 export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart, KnownItem, SpellingSuggestion, AuthorMatch } from './types.ts';
 
@@ -196,7 +196,7 @@ export class DatabaseSearchService implements SearchService {
     const generation = currentGeneration(indexDir(this.options.dataDir));
     if (!generation || generation === this.live?.generation || generation === this.unusable) return;
     const started = Date.now();
-    let loaded;
+    let loaded: LoadedSnapshot | null;
     try {
       loaded = await readSnapshot(this.options.dataDir, generation);
     } catch (e) {
@@ -491,7 +491,7 @@ export class DatabaseSearchService implements SearchService {
     const byId = new Map(rows.map((r) => [r.id, r]));
     const wanted = new Set(parsed.terms.keys());
     const hits: SearchHit[] = [];
-    page.forEach((d, j) => {
+    page.forEach((_d, j) => {
       const i = offset + j;
       const row = byId.get(ids[j]);
       if (!row) return; // hidden since the last poll

@@ -74,7 +74,7 @@ export async function attachVectors(engine: SearchEngine, embedder: Embedder, pa
   for (let i = 0; i < missing.length; i += 256) {
     const batch = missing.slice(i, i + 256);
     const out = await embedder.embed(batch.map((j) => paperText(papers[j].title, papers[j].abstract)));
-    batch.forEach((j, n) => vectors.set(out[n], j * dims));
+    batch.forEach((j, n) => { vectors.set(out[n], j * dims); });
   }
   if (missing.length) {
     saveVectors(dir, embedder.id, dims, papers.map((p) => p.id), papers.map((p) => p.modifiedAt), vectors);

@@ -213,21 +213,23 @@ export function PaperPage(props: PaperPageProps) {
             </>
           )}
         </dl>
-        <h2 id="cite">Cite</h2>
-        <pre class="bibtex" id="bibtex" tabindex={0} aria-labelledby="cite">
-          {bibtex}
-        </pre>
-        <div class="actions">
-          <button type="button" data-copy="bibtex" hidden>
-            Copy BibTeX
-          </button>
-          <a class="button" href={`/papers/${paper.id}.bib`} download>
-            Download .bib
-          </a>
-          <a class="button" href={`/papers/${paper.id}.md`} type="text/markdown">
-            Markdown
-          </a>
-        </div>
+        <section aria-labelledby="cite">
+          <h2 id="cite">Cite</h2>
+          <pre class="bibtex" id="bibtex" tabindex={0}>
+            {bibtex}
+          </pre>
+          <div class="actions">
+            <button type="button" data-copy="bibtex" hidden>
+              Copy BibTeX
+            </button>
+            <a class="button" href={`/papers/${paper.id}.bib`} download>
+              Download .bib
+            </a>
+            <a class="button" href={`/papers/${paper.id}.md`} type="text/markdown">
+              Markdown
+            </a>
+          </div>
+        </section>
       </article>
       {props.community}
       <section aria-labelledby="similar">

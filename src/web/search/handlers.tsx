@@ -143,6 +143,7 @@ function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: 
       feeds={searchFeeds(q)}
     >
       <h1>Search papers</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form keeps the landmark in browsers older than the <search> element */}
       <form class="search-form" method="get" action="/search" role="search" data-post-over={String(URL_QUERY_BUDGET)}>
         <label>
           Query <input type="search" name="q" value={q.q} maxlength={MAX_QUERY_LENGTH} placeholder='diffusion models, "vision transformer", author:hinton, year:2024-2025' />
