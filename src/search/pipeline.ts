@@ -20,6 +20,11 @@ import type { SearchFilters, SearchMode } from './types.ts';
 export interface QueryPlan {
   /** What is ranked: the query as typed, or corrected. */
   parsed: ParsedQuery;
+  /**
+   * The words a paper must mostly contain to count as matching (mostWordsMask): the corrected query without the
+   * typed words searched beside their corrections, so "tranformer" needs "transformer", not both.
+   */
+  words: ParsedQuery;
   /** The spelling correction found (applied or not), or null. */
   correction: SpellingCorrection | null;
   correctionApplied: boolean;
@@ -40,6 +45,7 @@ export function planQuery(collection: Collection, query: string, filters: Search
   const applied = correction !== null && correctSpelling;
   const text = applied ? (keepTyped ? correction.searched : correction.corrected) : query;
   const parsed = parseQuery(text, filters);
+  const words = applied && text !== correction.corrected ? parseQuery(correction.corrected, filters) : parsed;
   // Names are read from the free words only: quoted phrases and field values mean what they say.
   const free = text.replace(FIELD_OR_QUOTE, ' ');
   const names = findAuthorNames(free, collection.names);
@@ -49,7 +55,7 @@ export function planQuery(collection: Collection, query: string, filters: Search
     for (const n of names) remaining = remaining.replace(namePattern(n.text), ' ');
     rest = parseQuery(remaining, filters);
   }
-  return { parsed, correction, correctionApplied: applied, names, rest };
+  return { parsed, words, correction, correctionApplied: applied, names, rest };
 }
 
 /** The typed name, whatever spaces and commas separate its words. */

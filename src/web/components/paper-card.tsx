@@ -1,4 +1,5 @@
 // One paper in a list: votes, title, authors, a short summary, links and — on trending lists — why it is there.
+import type { Child } from 'hono/jsx';
 import type { RankedPaper } from '../../db/trending.ts';
 import type { TrendingScore } from '../../domain/trending.ts';
 import { MathText } from './math-text.tsx';
@@ -35,9 +36,13 @@ export function explainTrending(t: TrendingScore, upvotes: number, comments: num
   return `Score ${t.score.toPrecision(3)}: ${parts.join(' + ')}; ${age}`;
 }
 
-export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
+/**
+ * `title` and `summary` replace the plain title and summary (search hits pass them highlighted); `children` go below
+ * the summary (search hits' "In short" and keyphrases).
+ */
+export function PaperCard(props: { item: RankedPaper; title?: Child; summary?: Child; children?: Child }) {
   const { paper, signals, trending } = props.item;
-  const summary = paper.aiSummary ?? shorten(paper.abstract, SUMMARY_CHARS);
+  const summary = props.summary ?? <MathText text={paper.aiSummary ?? shorten(paper.abstract, SUMMARY_CHARS)} />;
   const titleId = `t-${paper.id.replace(/[^\w]/g, '-')}`;
   return (
     <li class="paper-card" aria-labelledby={titleId}>
@@ -47,9 +52,7 @@ export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
       </div>
       <div>
         <h3 id={titleId}>
-          <a href={paperPath(paper.id)}>
-            <MathText text={paper.title} />
-          </a>
+          <a href={paperPath(paper.id)}>{props.title ?? <MathText text={paper.title} />}</a>
         </h3>
         <p class="meta">
           {paper.authors.slice(0, AUTHORS_SHOWN).map((name, i) => (
@@ -71,9 +74,8 @@ export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3 }) {
             </>
           )}
         </p>
-        <p class="summary">
-          <MathText text={summary} />
-        </p>
+        <p class="summary">{summary}</p>
+        {props.children}
         {trending && <p class="why">{explainTrending(trending, signals.upvotes, signals.comments, paper.githubStars)}</p>}
       </div>
     </li>

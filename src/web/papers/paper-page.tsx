@@ -8,6 +8,7 @@ import type { PaperPeople } from '../../db/people.ts';
 import { Layout } from '../components/layout.tsx';
 import { bibtexFor } from '../../domain/bibtex.ts';
 import { MathText } from '../components/math-text.tsx';
+import { InShortSection } from '../components/in-short.tsx';
 import { formatCount, PaperCard, shorten } from '../components/paper-card.tsx';
 import { authorPath } from '../components/people-links.tsx';
 import { Media, Organization, PaperAuthors, Submitter } from '../people/paper-people.tsx';
@@ -64,7 +65,7 @@ export function PaperPage(props: PaperPageProps) {
   return (
     <Layout
       title={paper.title}
-      description={shorten(paper.aiSummary ?? paper.abstract, 200)}
+      description={shorten(paper.aiSummary ?? paper.tldr ?? paper.abstract, 200)}
       canonical={props.canonical}
       share={{ type: 'article', image: `${props.baseUrl}/papers/${paper.id}/thumbnail.svg` }}
       jsonLd={scholarlyArticle(props.item, props.canonical, props.baseUrl)}
@@ -120,12 +121,7 @@ export function PaperPage(props: PaperPageProps) {
             </a>
           )}
         </div>
-        {paper.aiSummary && (
-          <>
-            <h2>In short</h2>
-            <p>{paper.aiSummary}</p>
-          </>
-        )}
+        <InShortSection paper={paper} />
         <h2>Abstract</h2>
         <p class="abstract">
           <MathText text={paper.abstract} />
