@@ -241,11 +241,6 @@ function NotStored(props: { item: KnownItem; csrf: string | null; canonical: str
           again then.
         </p>
       )}
-      {notice && 'error' in notice && (
-        <p class="form-error" role="alert">
-          {notice.error}
-        </p>
-      )}
       {!(notice && 'outcome' in notice) &&
         (props.csrf ? (
           <form method="post" action="/search/index" class="index-form">
@@ -290,6 +285,11 @@ function SearchPage(props: SearchView) {
       <SearchForm q={q} />
       {result && found && (
         <section aria-labelledby="search-total" class="search-results-section">
+          {props.notice && 'error' in props.notice && (
+            <p class="form-error" role="alert">
+              {props.notice.error}
+            </p>
+          )}
           {result.spelling && <SpellingLine q={q} spelling={result.spelling} />}
           {result.authors.length > 0 && <AuthorLines authors={result.authors} />}
           {result.knownItem && !result.knownItem.stored && <NotStored item={result.knownItem} csrf={props.csrf} canonical={props.canonical} notice={props.notice} />}
