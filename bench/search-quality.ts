@@ -16,7 +16,10 @@
 // known-item search shows; SciFact goes through the service, so through the pipeline.
 //
 //   npm run bench -- search-quality [--sets paraphrases,titles,scifact] [--paraphrase-split tune|held-out|both]
-//     [--scifact-split test|train] [--title-queries 1000] [--model-cache DIR]
+//     [--scifact-split test|train] [--title-queries 1000] [--model-cache DIR] [--fusion WORDS:WEIGHT,…]
+//
+// --fusion adds hybrid rows for query-dependent fusion: queries of at least WORDS distinct words (no phrase or field)
+// blend meaning with WEIGHT instead of the default 0.5, measured on the same index in the same run.
 //
 // Training the corpus embedder is most of the time (about 2 minutes for each of the two 74k+ stores, SciFact
 // 80 s); --model-cache keeps trained models in DIR keyed by a hash of the training texts, so reruns skip it.
@@ -25,7 +28,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineCollection } from '../src/search/collection.ts';
-import { SearchEngine, type EngineDoc } from '../src/search/engine.ts';
+import { DEFAULT_HYBRID, SearchEngine, type EngineDoc, type HybridParams } from '../src/search/engine.ts';
 import { readBeir } from '../src/search/eval/beir.ts';
 import { evaluateBeir } from '../src/search/eval/evaluate.ts';
 import { knownItemScores, knownItemSplit, type KnownItemQuery, type KnownItemSplit } from '../src/search/eval/known-item.ts';
@@ -96,6 +99,14 @@ export function ranker(engine: SearchEngine, embedder: CorpusEmbedder, mode: Sea
   };
 }
 
+/** Query-dependent fusion settings measured beside the default in the same run (--fusion WORDS:WEIGHT,…). */
+let fusionVariants: HybridParams[] = [];
+
+/** The same index and vectors, ranked with other hybrid settings. */
+function withHybrid(engine: SearchEngine, hybrid: HybridParams): SearchEngine {
+  return new SearchEngine(engine.lexical, engine, engine.vectors, engine.vectorIndex, hybrid, engine.vocabulary);
+}
+
 /** MRR@10 (and recall@10) rows for a query set in every mode, as typed and through the pipeline. */
 function knownItemRows(set: string, queries: KnownItemQuery[], engine: SearchEngine, embedder: CorpusEmbedder, withRecall: boolean): Row[] {
   const rows: Row[] = [];
@@ -109,6 +120,12 @@ function knownItemRows(set: string, queries: KnownItemQuery[], engine: SearchEng
       recall.values[mode] = scores.recall10;
     }
     rows.push(mrr, ...(withRecall ? [recall] : []));
+    for (const variant of fusionVariants) {
+      const scores = knownItemScores(queries, ranker(withHybrid(engine, variant), embedder, 'hybrid', pipeline));
+      const label = `${name}, hybrid with weight ${variant.describingSemanticWeight} from ${variant.describingWords} words`;
+      rows.push({ set: label, metric: 'MRR@10', queries: queries.length, values: { hybrid: scores.mrr10 } });
+      if (withRecall) rows.push({ set: label, metric: 'recall@10', queries: queries.length, values: { hybrid: scores.recall10 } });
+    }
   }
   return rows;
 }
@@ -193,7 +210,13 @@ export async function run(args: string[]): Promise<void> {
       'scifact-split': { type: 'string', default: 'test' },
       'title-queries': { type: 'string', default: '1000' },
       'model-cache': { type: 'string' },
+      fusion: { type: 'string', default: '' },
     },
+  });
+  fusionVariants = values.fusion!.split(',').filter(Boolean).map((v) => {
+    const [words, weight] = v.split(':').map(Number);
+    if (!(words > 0) || !(weight >= 0)) throw new Error(`--fusion takes WORDS:WEIGHT pairs (e.g. 12:1), not ${v}`);
+    return { ...DEFAULT_HYBRID, describingWords: words, describingSemanticWeight: weight };
   });
   const sets = values.sets!.split(',');
   const unknown = sets.filter((s) => !['paraphrases', 'titles', 'scifact'].includes(s));
