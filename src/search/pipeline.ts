@@ -46,6 +46,7 @@ export function planQuery(collection: Collection, query: string, filters: Search
   const text = applied ? (keepTyped ? correction.searched : correction.corrected) : query;
   const parsed = parseQuery(text, filters);
   const words = applied && text !== correction.corrected ? parseQuery(correction.corrected, filters) : parsed;
+  if (applied && keepTyped) discountKeptTyped(parsed, correction, words);
   // Names are read from the free words only: quoted phrases and field values mean what they say.
   const free = text.replace(FIELD_OR_QUOTE, ' ');
   const names = findAuthorNames(free, collection.names);
@@ -56,6 +57,23 @@ export function planQuery(collection: Collection, query: string, filters: Search
     rest = parseQuery(remaining, filters);
   }
   return { parsed, words, correction, correctionApplied: applied, names, rest };
+}
+
+/**
+ * A misspelling kept beside its correction is a word fewer than a handful of papers use, so its idf is near the
+ * highest there is: at full weight the few papers with the typo ("tranformer") would lead the results for the
+ * correction. At this share of its weight they are still found, after the papers that use the corrected word.
+ */
+const KEPT_TYPED_WEIGHT = 0.1;
+
+function discountKeptTyped(parsed: ParsedQuery, correction: SpellingCorrection, corrected: ParsedQuery): void {
+  for (const fix of correction.words) {
+    if (!fix.keep) continue;
+    for (const term of terms(fix.from)) {
+      const weight = parsed.terms.get(term);
+      if (weight !== undefined && !corrected.terms.has(term)) parsed.terms.set(term, weight * KEPT_TYPED_WEIGHT);
+    }
+  }
 }
 
 /** The typed name, whatever spaces and commas separate its words. */

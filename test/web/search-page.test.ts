@@ -69,7 +69,7 @@ describe.each(databaseKinds)('search page over HTTP (%s)', (kind) => {
 
   it('an id not stored says so: a sign-in link for visitors, an "Index this paper" form for signed-in people', async () => {
     const anonymous = await page(NOT_STORED);
-    expect(anonymous).toContain(`arXiv:${NOT_STORED}</strong> is not in Paperfeed yet`);
+    expect(anonymous).toContain(`<h2 id="search-total" class="search-total">arXiv:${NOT_STORED} is not in Paperfeed yet</h2>`);
     expect(anonymous).toContain(`/signin?next=${encodeURIComponent(`/search?q=${NOT_STORED}`)}`);
     expect(anonymous).not.toContain('action="/search/index"');
     const html = await (await signedIn().get(`/search?q=${NOT_STORED}`)).text();

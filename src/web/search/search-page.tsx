@@ -143,7 +143,7 @@ function NotStored(props: { item: KnownItem; csrf: string | null; notice?: Index
   return (
     <div class="not-stored">
       <p>
-        <strong>arXiv:{id}</strong> is not in Paperfeed yet.{' '}
+        Paperfeed has no paper with this id yet.{' '}
         <a href={`https://arxiv.org/abs/${id}`} rel="noopener nofollow">
           See it on arXiv
         </a>
@@ -184,7 +184,10 @@ function totalLine(q: SearchQuery, result: SearchResult): string {
   const papers = (x: number) => `${n(x)} paper${x === 1 ? '' : 's'}`;
   const matching = result.matching ?? result.total;
   if (!result.parsed.terms.length && !result.knownItem) return result.total === 0 ? 'No papers found' : `${papers(result.total)}, newest first`;
-  if (result.knownItem) return result.total === 0 ? 'No papers found' : '1 paper';
+  if (result.knownItem) {
+    const { id, version, stored } = result.knownItem;
+    return stored ? '1 paper' : `arXiv:${id}${version ? `v${version}` : ''} is not in Paperfeed yet`;
+  }
   const order = q.sort === 'date' ? ', newest first' : q.sort === 'trending' ? ', most trending first' : '';
   if (matching === 0) return result.hits.length ? 'No paper contains most of these words; the closest matches' : 'No papers found';
   return `${papers(matching)} contain${matching === 1 ? 's' : ''} most of these words${order}`;
@@ -207,10 +210,10 @@ export function SearchPage(props: SearchView) {
           )}
           {result.spelling && <SpellingLine q={q} spelling={result.spelling} />}
           {result.authors.length > 0 && <AuthorLines authors={result.authors} />}
-          {result.knownItem && !result.knownItem.stored && <NotStored item={result.knownItem} csrf={props.csrf} notice={props.notice} />}
           <h2 id="search-total" class="search-total">
             {totalLine(q, result)}
           </h2>
+          {result.knownItem && !result.knownItem.stored && <NotStored item={result.knownItem} csrf={props.csrf} notice={props.notice} />}
           <ol class="papers search-results" start={found.page * PAGE_SIZE + 1}>
             {result.hits.map((hit) => {
               const listed = found.byId.get(hit.id);
