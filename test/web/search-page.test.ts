@@ -162,6 +162,8 @@ describe.each(databaseKinds)('search page over HTTP (%s)', (kind) => {
     const corrected = await page('difusion models');
     expect(corrected).toMatch(/Showing results for <strong><a href="[^"]*">diffusion models<\/a><\/strong> · search instead for <a href="\/search\?q=difusion\+models&amp;spelling=off">difusion models<\/a>/);
     expect(corrected).toMatch(/<mark>[Dd]iffusion<\/mark>/);
+    const api = await client().get('/api/papers/search?q=difusion+models');
+    expect(api.headers.get('x-search-corrected')).toBe('diffusion%20models');
     const typed = await (await client().get('/search?q=difusion+models&spelling=off')).text();
     expect(typed).toMatch(/Did you mean <a href="\/search\?q=diffusion\+models">diffusion models<\/a>\?/);
   });
