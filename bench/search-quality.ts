@@ -16,10 +16,7 @@
 // known-item search shows; SciFact goes through the service, so through the pipeline.
 //
 //   npm run bench -- search-quality [--sets paraphrases,titles,scifact] [--paraphrase-split tune|held-out|both]
-//     [--scifact-split test|train] [--title-queries 1000] [--model-cache DIR] [--fusion WORDS:WEIGHT,…]
-//
-// --fusion adds hybrid rows for query-dependent fusion: queries of at least WORDS distinct words (no phrase or field)
-// blend meaning with WEIGHT instead of the default 0.5, measured on the same index in the same run.
+//     [--scifact-split test|train] [--title-queries 1000] [--model-cache DIR]
 //
 // Training the corpus embedder is most of the time (about 2 minutes for each of the two 74k+ stores, SciFact
 // 80 s); --model-cache keeps trained models in DIR keyed by a hash of the training texts, so reruns skip it.
@@ -28,10 +25,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineCollection } from '../src/search/collection.ts';
-import { DEFAULT_HYBRID, SearchEngine, type EngineDoc, type HybridParams } from '../src/search/engine.ts';
+import { SearchEngine, type EngineDoc } from '../src/search/engine.ts';
 import { readBeir } from '../src/search/eval/beir.ts';
 import { evaluateBeir } from '../src/search/eval/evaluate.ts';
-import { ndcgAt } from '../src/search/eval/metrics.ts';
 import { knownItemScores, knownItemSplit, type KnownItemQuery, type KnownItemSplit } from '../src/search/eval/known-item.ts';
 import { planQuery, rankPlan } from '../src/search/pipeline.ts';
 import { parseQuery } from '../src/search/query.ts';
@@ -100,14 +96,6 @@ export function ranker(engine: SearchEngine, embedder: CorpusEmbedder, mode: Sea
   };
 }
 
-/** Query-dependent fusion settings measured beside the default in the same run (--fusion WORDS:WEIGHT,…). */
-let fusionVariants: HybridParams[] = [];
-
-/** The same index and vectors, ranked with other hybrid settings. */
-function withHybrid(engine: SearchEngine, hybrid: HybridParams): SearchEngine {
-  return new SearchEngine(engine.lexical, engine, engine.vectors, engine.vectorIndex, hybrid, engine.vocabulary);
-}
-
 /** MRR@10 (and recall@10) rows for a query set in every mode, as typed and through the pipeline. */
 function knownItemRows(set: string, queries: KnownItemQuery[], engine: SearchEngine, embedder: CorpusEmbedder, withRecall: boolean): Row[] {
   const rows: Row[] = [];
@@ -121,12 +109,6 @@ function knownItemRows(set: string, queries: KnownItemQuery[], engine: SearchEng
       recall.values[mode] = scores.recall10;
     }
     rows.push(mrr, ...(withRecall ? [recall] : []));
-    for (const variant of fusionVariants) {
-      const scores = knownItemScores(queries, ranker(withHybrid(engine, variant), embedder, 'hybrid', pipeline));
-      const label = `${name}, hybrid with weight ${variant.describingSemanticWeight} from ${variant.describingWords} words`;
-      rows.push({ set: label, metric: 'MRR@10', queries: queries.length, values: { hybrid: scores.mrr10 } });
-      if (withRecall) rows.push({ set: label, metric: 'recall@10', queries: queries.length, values: { hybrid: scores.recall10 } });
-    }
   }
   return rows;
 }
@@ -202,27 +184,6 @@ async function scifactRows(split: string, log: (m: string) => void): Promise<Row
   return [row];
 }
 
-/**
- * SciFact through the engine and the query pipeline, as the paraphrase set is measured, so the --fusion variants can
- * be compared with the default blend on the same index and vectors (the service path above has one blend).
- */
-function scifactFusionRows(split: string, cache: string | undefined, log: (m: string) => void): Row[] {
-  const data = readBeir(SCIFACT, split);
-  const docs: EngineDoc[] = data.corpus.map((d) => ({ id: d.id, title: d.title, abstract: d.text, authors: [], categories: [], day: null }));
-  log(`SciFact ${split} through the engine, for the fusion variants`);
-  const { engine, embedder } = buildStore(docs, docs.map((d) => paperText(d.title, d.abstract)), cache, log);
-  const queries = [...data.qrels].flatMap(([id, relevant]) => (data.queries.has(id) ? [{ text: data.queries.get(id)!, relevant }] : []));
-  const ndcg = (e: SearchEngine) => {
-    const rank = ranker(e, embedder, 'hybrid', true);
-    return queries.reduce((sum, q) => sum + ndcgAt(rank(q.text), q.relevant, 10), 0) / queries.length;
-  };
-  const rows: Row[] = [{ set: `SciFact ${split}, engine, hybrid as it is`, metric: 'nDCG@10', queries: queries.length, values: { hybrid: ndcg(engine) } }];
-  for (const variant of fusionVariants) {
-    rows.push({ set: `SciFact ${split}, engine, hybrid with weight ${variant.describingSemanticWeight} from ${variant.describingWords} words`, metric: 'nDCG@10', queries: queries.length, values: { hybrid: ndcg(withHybrid(engine, variant)) } });
-  }
-  return rows;
-}
-
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -232,13 +193,7 @@ export async function run(args: string[]): Promise<void> {
       'scifact-split': { type: 'string', default: 'test' },
       'title-queries': { type: 'string', default: '1000' },
       'model-cache': { type: 'string' },
-      fusion: { type: 'string', default: '' },
     },
-  });
-  fusionVariants = values.fusion!.split(',').filter(Boolean).map((v) => {
-    const [words, weight] = v.split(':').map(Number);
-    if (!(words > 0) || !(weight >= 0)) throw new Error(`--fusion takes WORDS:WEIGHT pairs (e.g. 12:1), not ${v}`);
-    return { ...DEFAULT_HYBRID, describingWords: words, describingSemanticWeight: weight };
   });
   const sets = values.sets!.split(',');
   const unknown = sets.filter((s) => !['paraphrases', 'titles', 'scifact'].includes(s));
@@ -250,7 +205,6 @@ export async function run(args: string[]): Promise<void> {
   if (sets.includes('paraphrases')) rows.push(...paraphraseRows(values['paraphrase-split']!, cache, log));
   if (sets.includes('titles')) rows.push(...titleRows(Number(values['title-queries']), cache, log));
   if (sets.includes('scifact')) rows.push(...(await scifactRows(values['scifact-split']!, log)));
-  if (sets.includes('scifact') && fusionVariants.length) rows.push(...scifactFusionRows(values['scifact-split']!, cache, log));
 
   console.log('\n| set | metric | queries | lexical | semantic | hybrid |\n| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {

@@ -43,18 +43,6 @@ export interface HybridParams {
   longQueryTerms: number;
   /** ...and their words' postings stop at this share of the corpus (at least 8 words kept). */
   longQueryPostings: number;
-  /**
-   * Query-dependent fusion: a free-text query of at least this many distinct words (no phrase, no field: someone
-   * describing a paper) blends meaning with `describingSemanticWeight` instead of `semanticWeight`.
-   */
-  describingWords: number;
-  describingSemanticWeight: number;
-}
-
-/** The weight of meaning in the hybrid blend for this query (see HybridParams.describingWords). */
-export function semanticWeightFor(parsed: ParsedQuery, hybrid: HybridParams): number {
-  const describing = parsed.terms.size >= hybrid.describingWords && !parsed.phrases.length && !hasFilters(parsed);
-  return describing ? hybrid.describingSemanticWeight : hybrid.semanticWeight;
 }
 
 export const DEFAULT_HYBRID: HybridParams = {
@@ -64,8 +52,6 @@ export const DEFAULT_HYBRID: HybridParams = {
   relatedWeight: 2,
   longQueryTerms: 24,
   longQueryPostings: 0.3,
-  describingWords: Infinity,
-  describingSemanticWeight: 0.5,
 };
 
 export interface RankedDocs {

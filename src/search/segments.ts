@@ -15,7 +15,7 @@ import { allowedCount } from './lexical/topk.ts';
 import { DocCursor, END_OF_LIST } from './lexical/postings.ts';
 import { lookupTerm } from './lexical/index.ts';
 import type { RankedDocs, RelatedTerms, SearchEngine } from './engine.ts';
-import { pruneTerms, semanticWeightFor, zScores } from './engine.ts';
+import { pruneTerms, zScores } from './engine.ts';
 import { hasFilters, type ParsedQuery } from './query.ts';
 import type { SearchMode } from './types.ts';
 
@@ -214,7 +214,7 @@ export function rankSegments(
   }
   const zl = zScores(credited);
   const zs = zScores(sem);
-  const w = semanticWeightFor(parsed, hybrid);
+  const w = hybrid.semanticWeight;
   const blended = docs.map((_, i) => zl[i] + w * zs[i]);
   const order = docs.map((_, i) => i).sort((a, b) => blended[b] - blended[a] || docs[a] - docs[b]).slice(0, k);
   return {
