@@ -389,7 +389,8 @@ export function pruneTerms<T extends { weight: number }>(q: T[], maxTerms: numbe
     const n = df(t);
     if (kept.length === maxTerms || (kept.length >= MIN_LONG_QUERY_TERMS && postings + n > maxPostings)) break;
     postings += n;
-    kept.push({ ...t, weight: 1 + Math.log(t.weight) });
+    // Repetition is damped; a weight below one (a misspelling kept beside its correction) stays as it is.
+    kept.push({ ...t, weight: t.weight > 1 ? 1 + Math.log(t.weight) : t.weight });
   }
   return kept;
 }

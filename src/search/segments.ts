@@ -226,6 +226,17 @@ export function rankSegments(
   };
 }
 
+/** How many live documents within `within` the query's filters and phrases allow (its words aside). */
+export function countAllowed(segments: Segment[], parsed: ParsedQuery, within: Uint8Array): number {
+  let n = 0;
+  for (const s of segments) {
+    const own = within.subarray(s.offset, s.offset + s.engine.docCount);
+    const allowed = restrict(s.engine.allowedDocs(parsed, undefined, own), s.live);
+    n += allowed ? allowedCount(allowed) : s.engine.docCount;
+  }
+  return n;
+}
+
 /** The k documents (global numbers) nearest in meaning to a paper's live version, itself excluded. */
 export function similarInSegments(segments: Segment[], id: string, k: number): { doc: number; score: number }[] {
   for (let s = segments.length - 1; s >= 0; s--) {

@@ -44,9 +44,11 @@ export function TrendingExplanation(props: { t: TrendingScore; upvotes: number; 
 
 /**
  * One card. On pages that load the person's state (CardStateContext) the count is an upvote button and the card
- * has a save button; elsewhere it shows the count alone. `extra` goes below the summary (a collection's note).
+ * has a save button; elsewhere it shows the count alone. `title` and `summary` replace the plain title and summary
+ * (search hits pass them highlighted); `children` go below the summary (search hits' "In short" and keyphrases);
+ * `extra` goes below that (a collection's note).
  */
-export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3; extra?: Child; because?: Child }) {
+export function PaperCard(props: { item: RankedPaper; title?: Child; summary?: Child; children?: Child; extra?: Child; because?: Child }) {
   const { paper, signals, trending } = props.item;
   const state = useCardState();
   const titleId = `t-${paper.id.replace(/[^\w]/g, '-')}`;
@@ -65,9 +67,7 @@ export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3; extr
       )}
       <div>
         <h3 id={titleId}>
-          <a href={paperPath(paper.id)}>
-            <MathText text={paper.title} />
-          </a>
+          <a href={paperPath(paper.id)}>{props.title ?? <MathText text={paper.title} />}</a>
         </h3>
         <p class="meta">
           {paper.authors.slice(0, AUTHORS_SHOWN).map((name, i) => (
@@ -90,8 +90,9 @@ export function PaperCard(props: { item: RankedPaper; headingLevel?: 2 | 3; extr
           )}
         </p>
         <p class="summary">
-          {paper.aiSummary ? <MathText text={paper.aiSummary} /> : <MathText text={paper.abstract} maxChars={SUMMARY_CHARS} />}
+          {props.summary ?? (paper.aiSummary ? <MathText text={paper.aiSummary} /> : <MathText text={paper.abstract} maxChars={SUMMARY_CHARS} />)}
         </p>
+        {props.children}
         {trending && <TrendingExplanation t={trending} upvotes={signals.upvotes} comments={signals.comments} stars={paper.githubStars} />}
         {props.because}
         {props.extra}

@@ -11,6 +11,7 @@ import { Layout } from '../components/layout.tsx';
 import { MathText } from '../components/math-text.tsx';
 import { formatCount, PaperCard } from '../components/paper-card.tsx';
 import { CommentCounts } from '../components/comment-counts.tsx';
+import { InShortSection } from '../components/in-short.tsx';
 import { authorPath } from '../components/people-links.tsx';
 import { Media, Organization, PaperAuthors, Submitter } from '../people/paper-people.tsx';
 import { SHARE_IMAGE_HEIGHT, SHARE_IMAGE_WIDTH } from '../components/share-image.ts';
@@ -70,7 +71,7 @@ export function PaperPage(props: PaperPageProps) {
   return (
     <Layout
       title={texToUnicodeLine(paper.title)}
-      description={shortenText(texToUnicodeLine(paper.aiSummary ?? paper.abstract), 200)}
+      description={shortenText(texToUnicodeLine(paper.aiSummary ?? paper.tldr ?? paper.abstract), 200)}
       canonical={props.canonical}
       share={{
         type: 'article',
@@ -140,14 +141,7 @@ export function PaperPage(props: PaperPageProps) {
             </a>
           )}
         </div>
-        {paper.aiSummary && (
-          <>
-            <h2>In short</h2>
-            <p>
-              <MathText text={paper.aiSummary} />
-            </p>
-          </>
-        )}
+        <InShortSection paper={paper} />
         <h2>Abstract</h2>
         <p class="abstract">
           <MathText text={paper.abstract} />

@@ -1,30 +1,24 @@
-// Search: the /search page, GET /api/papers/search (Hugging Face-shaped results with highlightedTitle /
-// highlightedSummary) and GET /api/papers/{id}/similar. Parse and validate here; ranking lives in src/search.
+// Search: the /search page (search-page.tsx), GET /api/papers/search (Hugging Face-shaped results with highlightedTitle
+// / highlightedSummary), GET /api/papers/{id}/similar, and asking for a paper to be indexed (the page's form and
+// POST /api/papers/index). Parse and validate here; ranking lives in src/search, the queue in src/jobs.
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
 import { peopleOfListed } from '../../db/people.ts';
 import { notFound } from '../../errors.ts';
-import { texToUnicodeLine } from '../../domain/tex.ts';
-import { highlight, snippet } from '../../search/highlight.ts';
 import type { HighlightPart, SearchResult } from '../../search/types.ts';
+import { requestPaperIndex } from '../../jobs/index-requests.ts';
 import { hfDailyItem, type HfDailyItem } from '../api/shapes.ts';
-import { htmlDocument, Layout, type FeedLink } from '../components/layout.tsx';
+import { htmlDocument } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
-import { Pager } from '../components/pager.tsx';
 import type { Services } from '../../services.ts';
-import { feedLinks } from '../http/feeds.ts';
+import { formProblem } from '../http/errors.tsx';
 import { accountOf, jsonResponse } from '../http/responses.tsx';
-import { arxivIdInPath, categoryParam, limitParam, parseFields, parseQuery, readForm, readJson, wholeNumber } from '../input.ts';
+import { arxivIdInPath, categoryParam, formText, limitParam, parseFields, parseQuery, readForm, readJson, wholeNumber } from '../input.ts';
+import { currentUser, userOrFail } from '../security/auth.ts';
+import { csrfToken } from '../security/csrf.ts';
+import { MAX_QUERY_LENGTH, PAGE_SIZE, SearchPage, searchHref, searchParams, type IndexNotice, type SearchView } from './search-page.tsx';
 
-/** Longer input is refused with 400 (a pasted abstract is far shorter). */
-const MAX_QUERY_LENGTH = 20_000;
-/**
- * Past this many characters of query string the search form posts instead (app.js): a request's address and
- * headers together must fit in the server's 16 KiB (src/web/server.ts), and percent-encoding triples non-ASCII text.
- */
-const URL_QUERY_BUDGET = 6_000;
-const PAGE_SIZE = 20;
 
 const searchQuerySchema = z.object({
   q: z.string().max(MAX_QUERY_LENGTH, `query longer than ${MAX_QUERY_LENGTH} characters`).optional().default(''),
@@ -37,9 +31,11 @@ const searchQuerySchema = z.object({
   limit: limitParam.optional(),
   // Search answers at most 1,000 hits (src/search): 50 pages of 20.
   p: wholeNumber(0, 49).optional(),
+  /** off: search the query as typed, without spelling correction ("search instead for …"). */
+  spelling: z.enum(['on', 'off']).optional(),
 });
 
-type SearchQuery = z.infer<typeof searchQuerySchema>;
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
 /** GET /api/papers/search: the query is required, as Hugging Face's search declares it. */
 const apiSearchQuerySchema = searchQuerySchema.extend({
@@ -49,13 +45,15 @@ const apiSearchQuerySchema = searchQuerySchema.extend({
 /** GET /api/papers/{id}/similar?limit= */
 const similarQuerySchema = z.object({ limit: limitParam.optional() });
 
-async function runSearch(ctx: Services, q: SearchQuery, limit: number) {
+async function runSearch(ctx: Services, q: SearchQuery, limit: number, countMatching = false) {
   const page = q.p ?? 0;
   const result = await ctx.search.search(q.q, {
     limit,
     offset: page * limit,
     sort: q.sort,
     mode: q.mode,
+    correctSpelling: q.spelling !== 'off',
+    countMatching,
     filters: { categories: q.category ? [q.category] : undefined, author: q.author || undefined, yearFrom: q.yearFrom, yearTo: q.yearTo },
   });
   const listed = await listedPapersByIds(ctx.database, result.hits.map((h) => h.id));
@@ -96,136 +94,6 @@ function apiItems(result: SearchResult, byId: Map<string, ListedPaper>, shape: (
   return items;
 }
 
-function Highlighted(props: { parts: HighlightPart[] }) {
-  return <>{props.parts.map((p) => (p.type === 'highlight' ? <mark>{p.text}</mark> : p.text))}</>;
-}
-
-/** The parameters that change what a search shows, defaults left out: the pager's links and the canonical URL. */
-function searchParams(q: SearchQuery): Record<string, string | undefined> {
-  return {
-    q: q.q || undefined,
-    category: q.category,
-    author: q.author,
-    yearFrom: q.yearFrom?.toString(),
-    yearTo: q.yearTo?.toString(),
-    sort: q.sort === 'relevance' ? undefined : q.sort,
-    mode: q.mode === 'hybrid' ? undefined : q.mode,
-  };
-}
-
-function queryString(params: Record<string, string | undefined>): string {
-  const defined = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
-  return defined.length ? `?${new URLSearchParams(defined)}` : '';
-}
-
-/** The search's own URL, with what it searched for, so a shared or bookmarked link gives the same results. */
-function canonicalSearchUrl(baseUrl: string, q: SearchQuery): string {
-  return `${baseUrl}/search${queryString({ ...searchParams(q), p: q.p ? String(q.p) : undefined })}`;
-}
-
-/** The feeds of a search (search/feed.ts takes the query and a category): a reader can follow the topic. */
-function searchFeeds(q: SearchQuery): FeedLink[] {
-  if (!q.q.trim()) return [];
-  return feedLinks('/search', `Search: ${q.q.slice(0, 80)}`, queryString({ q: q.q, category: q.category }));
-}
-
-function SearchPage(props: { q: SearchQuery; result: SearchResult | null; byId: Map<string, ListedPaper>; page: number; canonical: string; account: { username: string } | null }) {
-  const { q, result } = props;
-  const wanted = new Set(result?.parsed.terms ?? []);
-  const params = searchParams(q);
-  return (
-    <Layout
-      title={q.q ? `Search: ${q.q.slice(0, 80)}` : 'Search'}
-      canonical={props.canonical}
-      current="search"
-      account={props.account}
-      noindex={Boolean(q.q)}
-      feeds={searchFeeds(q)}
-    >
-      <h1>Search papers</h1>
-      {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form keeps the landmark in browsers older than the <search> element */}
-      <form class="search-form" method="get" action="/search" role="search" data-post-over={String(URL_QUERY_BUDGET)}>
-        <label>
-          Query <input type="search" name="q" value={q.q} maxlength={MAX_QUERY_LENGTH} placeholder='diffusion models, "vision transformer", author:hinton, year:2024-2025' />
-        </label>
-        <label>
-          Category <input type="text" name="category" value={q.category ?? ''} placeholder="cs.CL" size={8} />
-        </label>
-        <label>
-          Author <input type="text" name="author" value={q.author ?? ''} size={14} />
-        </label>
-        <label>
-          From <input type="number" name="yearFrom" value={q.yearFrom?.toString() ?? ''} min="1900" max="2200" />
-        </label>
-        <label>
-          To <input type="number" name="yearTo" value={q.yearTo?.toString() ?? ''} min="1900" max="2200" />
-        </label>
-        <label>
-          Sort{' '}
-          <select name="sort">
-            {(['relevance', 'date', 'trending'] as const).map((s) => (
-              <option value={s} selected={q.sort === s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Mode{' '}
-          <select name="mode">
-            {(['hybrid', 'lexical', 'semantic'] as const).map((m) => (
-              <option value={m} selected={q.mode === m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Search</button>
-      </form>
-      {result && (
-        <section aria-label="Results">
-          <p class="search-total">
-            {result.total === 0 ? 'No papers found.' : `${result.total.toLocaleString('en-US')} papers`}
-          </p>
-          <ol class="search-results" start={props.page * PAGE_SIZE + 1}>
-            {result.hits.map((hit) => {
-              const listed = props.byId.get(hit.id);
-              if (!listed) return null;
-              const p = listed.paper;
-              return (
-                <li class="search-hit">
-                  <h2>
-                    <a href={paperPath(p.id)}>
-                      <Highlighted parts={highlight(texToUnicodeLine(p.title), wanted)} />
-                    </a>
-                  </h2>
-                  <p class="meta">
-                    {p.authors.slice(0, 4).join(', ')}
-                    {p.authors.length > 4 ? ' et al.' : ''} · {p.categories[0] ?? ''} · {p.announcedOn ?? p.submittedAt?.slice(0, 10) ?? ''}
-                  </p>
-                  <p class="snippet">
-                    <Highlighted parts={highlight(snippet(texToUnicodeLine(p.abstract), wanted), wanted)} />
-                  </p>
-                  {p.keywords.length > 0 && (
-                    <p class="tags">
-                      {p.keywords.slice(0, 5).map((k) => (
-                        <a class="tag" href={`/search?q=${encodeURIComponent(`"${k}"`)}`}>
-                          {k}
-                        </a>
-                      ))}
-                    </p>
-                  )}
-                </li>
-              );
-            })}
-          </ol>
-          <Pager path="/search" params={params} page={props.page} limit={PAGE_SIZE} total={Math.min(result.total, 50 * PAGE_SIZE)} />
-        </section>
-      )}
-    </Layout>
-  );
-}
-
 /** The search parameters of a POST: a form's fields, or a JSON object's. The same rules as a query string. */
 async function postedSearch(c: Context, schema: typeof searchQuerySchema | typeof apiSearchQuerySchema): Promise<SearchQuery> {
   const json = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
@@ -234,26 +102,32 @@ async function postedSearch(c: Context, schema: typeof searchQuerySchema | typeo
 }
 
 export function searchHandlers(ctx: Services) {
+  const render = (c: Context, view: Omit<SearchView, 'canonical' | 'account' | 'csrf'>, status = 200) => {
+    const { q } = view;
+    const known = view.found?.result.knownItem;
+    const csrf = known && !known.stored && currentUser(c) ? csrfToken(c) : null;
+    const canonical = `${ctx.config.baseUrl}${q.q ? searchHref(searchParams(q)) : '/search'}`;
+    const html = htmlDocument(<SearchPage {...view} canonical={canonical} account={accountOf(c)} csrf={csrf} />);
+    c.header('Cache-Control', 'no-store');
+    return c.html(html, status as 200);
+  };
   const page = async (c: Context, q: SearchQuery) => {
     const hasQuery = q.q.trim() !== '' || q.category || q.author || q.yearFrom !== undefined || q.yearTo !== undefined;
-    const found = hasQuery ? await runSearch(ctx, q, PAGE_SIZE) : null;
-    const html = htmlDocument(
-      <SearchPage
-        q={q}
-        result={found?.result ?? null}
-        byId={found?.byId ?? new Map()}
-        page={found?.page ?? 0}
-        canonical={canonicalSearchUrl(ctx.config.baseUrl, q)}
-        account={accountOf(c)}
-      />,
-    );
-    return c.html(html, 200, { 'Cache-Control': 'no-store' });
+    const found = hasQuery ? await runSearch(ctx, q, PAGE_SIZE, true) : null;
+    // An exact arXiv id names one paper: go to it (the API lists it first instead).
+    const known = found?.result.knownItem;
+    if (known?.stored && found?.page === 0) return c.redirect(paperPath(known.id), 303);
+    return render(c, { q, found });
   };
   const api = async (c: Context, q: SearchQuery) => {
     const limit = q.limit ?? PAGE_SIZE;
-    const { result, byId } = await runSearch(ctx, q, limit);
-    return jsonResponse(c, apiItems(result, byId, await itemShaper(ctx, [...byId.values()])), null, { 'X-Total-Count': String(result.total) });
+    const { result, byId } = await runSearch(ctx, q, limit, true);
+    const headers: Record<string, string> = { 'X-Total-Count': String(result.total), 'X-Matching-Count': String(result.matching ?? result.total) };
+    if (result.spelling?.applied) headers['X-Search-Corrected'] = encodeURIComponent(result.spelling.corrected);
+    return jsonResponse(c, apiItems(result, byId, await itemShaper(ctx, [...byId.values()])), null, headers);
   };
+  /** Queues a paper through the index-request queue (its limits are per person and overall). */
+  const requestIndex = (c: Context, arxivId: string) => requestPaperIndex(ctx, { arxivId, requester: `user:${userOrFail(c).id}` });
   return {
     page: (c: Context) => page(c, parseQuery(c, searchQuerySchema)),
     /** POST /search: a query too long for an address (the form switches to POST past URL_QUERY_BUDGET). */
@@ -261,6 +135,30 @@ export function searchHandlers(ctx: Services) {
     api: (c: Context) => api(c, parseQuery(c, apiSearchQuerySchema)),
     /** POST /api/papers/search with a JSON object ({"q": "…", "limit": 20}) or a form: long queries. */
     apiPost: async (c: Context) => api(c, await postedSearch(c, apiSearchQuerySchema)),
+    /** POST /search/index (the page's form): queue the paper, then show the page for its id with the outcome. */
+    indexForm: async (c: Context) => {
+      const arxivId = formText((await readForm(c)).arxivId).trim();
+      const q = parseFields([['q', arxivId]], searchQuerySchema, 'bad_query');
+      let notice: IndexNotice;
+      try {
+        const outcome = await requestIndex(c, arxivId);
+        if (outcome.status === 'stored') return c.redirect(paperPath(outcome.arxivId), 303);
+        notice = { outcome };
+      } catch (e) {
+        const err = formProblem(e);
+        if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+        notice = { error: err.message };
+        return render(c, { q, found: await runSearch(ctx, q, PAGE_SIZE, true), notice }, err.status);
+      }
+      return render(c, { q, found: await runSearch(ctx, q, PAGE_SIZE, true), notice }, 202);
+    },
+    /** POST /api/papers/index {"arxivId": "…"}: 200 when stored already, 202 with the queue position and an estimate. */
+    indexApi: async (c: Context) => {
+      const body = await readJson(c, z.object({ arxivId: z.string({ required_error: 'give the paper as {"arxivId": "2506.00338"}' }).max(300, 'arxivId longer than 300 characters') }).strict());
+      const outcome = await requestIndex(c, body.arxivId);
+      const url = `${ctx.config.baseUrl}${paperPath(outcome.arxivId)}`;
+      return outcome.status === 'stored' ? c.json({ ...outcome, url }, 200) : c.json({ ...outcome, url }, 202);
+    },
     similar: async (c: Context) => {
       const parsed = arxivIdInPath(c);
       const k = parseQuery(c, similarQuerySchema).limit ?? 10;

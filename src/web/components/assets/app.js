@@ -3,7 +3,8 @@
 //    browser (localStorage); the header's button cycles through the three.
 // 1. "Copy" buttons copy the text of the element named by data-copy (the BibTeX entry).
 // 2. Period pickers navigate as soon as a date is chosen (the form's Go button still works without it).
-// 3. Search forms whose query would make the address too long post it instead (data-post-over=N characters).
+// 3. Search forms whose query would make the address too long post it instead (data-post-over=N characters), and
+//    Enter in their query box searches (Shift+Enter adds a line), as in a one-line box.
 // 4. Upvote and save forms (data-enhance) are sent in the background and the button shows the new state, without
 //    a reload; when that fails the form is submitted as usual, so the person sees the server's answer.
 const THEMES = ['system', 'light', 'dark'];
@@ -70,6 +71,14 @@ for (const input of document.querySelectorAll('form[data-autosubmit] input')) {
   input.addEventListener('change', () => input.value && input.form.requestSubmit());
 }
 for (const form of document.querySelectorAll('form[data-post-over]')) {
+  for (const box of form.querySelectorAll('textarea')) {
+    box.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+  }
   form.addEventListener('submit', () => {
     const query = new URLSearchParams(new FormData(form)).toString();
     form.method = query.length > Number(form.dataset.postOver) ? 'post' : 'get';
