@@ -64,6 +64,7 @@ export interface SearchView {
 function SearchForm(props: { q: SearchQuery }) {
   const { q } = props;
   return (
+    // biome-ignore lint/a11y/useSemanticElements: role="search" on the form keeps the landmark in browsers older than the <search> element
     <form class="search-form" method="get" action="/search" role="search" data-post-over={String(URL_QUERY_BUDGET)}>
       <div class="search-query">
         <label for="search-q">Query</label>
