@@ -43,7 +43,9 @@ export async function run(args: string[]): Promise<void> {
   const served = running ? null : await startServe(STORE, { EMBEDDER: 'none' });
   const url = running ?? served!.url;
   try {
-    console.log(`abuse: ${running ? `the server at ${running}` : 'this checkout'}; ${duration} s per phase; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
+    console.log(
+      `abuse: ${running ? `the server at ${running}` : 'this checkout'}; ${duration} s per phase; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`,
+    );
     const visitor = () => cannon({ url, connections: 1, duration, requests: ids.map((id) => ({ method: 'GET', path: `/papers/${id}` })) });
     // Warm-up: the visitor's pages once, the sitemap once.
     await cannon({ url, connections: 2, amount: ids.length, requests: ids.map((id) => ({ method: 'GET', path: `/papers/${id}` })) });
@@ -56,7 +58,9 @@ export async function run(args: string[]): Promise<void> {
           url,
           connections: 4,
           duration,
-          requests: mondays(104).flatMap((day) => [3, 25, 50].map((n) => ({ method: 'GET', path: `/digest/preview?frequency=weekly&paperCount=${n}&date=${day}` }))),
+          requests: mondays(104).flatMap((day) =>
+            [3, 25, 50].map((n) => ({ method: 'GET', path: `/digest/preview?frequency=weekly&paperCount=${n}&date=${day}` })),
+          ),
         },
       ],
     ];
@@ -69,7 +73,9 @@ export async function run(args: string[]): Promise<void> {
       const statuses = Object.entries(flood.statusCodeStats ?? {})
         .map(([s, v]) => `${s}×${v.count}`)
         .join(' ');
-      console.log(`| visitor during ${name} | ${seen.requests.total} | ${seen.latency.p50} (${(seen.latency.p50 / Math.max(alone.latency.p50, 1)).toFixed(1)}×) | ${seen.latency.p99} (${(seen.latency.p99 / Math.max(alone.latency.p99, 1)).toFixed(1)}×) | ${flood.requests.total} | ${statuses}${flood.errors ? ` errors×${flood.errors}` : ''} |`);
+      console.log(
+        `| visitor during ${name} | ${seen.requests.total} | ${seen.latency.p50} (${(seen.latency.p50 / Math.max(alone.latency.p50, 1)).toFixed(1)}×) | ${seen.latency.p99} (${(seen.latency.p99 / Math.max(alone.latency.p99, 1)).toFixed(1)}×) | ${flood.requests.total} | ${statuses}${flood.errors ? ` errors×${flood.errors}` : ''} |`,
+      );
     }
     console.log(`\nreproduce: npm run bench -- abuse ${args.join(' ')}`.trimEnd());
   } finally {

@@ -72,9 +72,27 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const HAPROXY = '/usr/sbin/haproxy';
 /** The cheap jobs whose slots are checked, with their pattern for the run; everything that reaches out is off. */
 const CHECKED_JOBS: Record<string, string> = { 'mail-queue': '*/5 * * * * *', digest: '*/10 * * * * *' };
-const SCHEDULE_OVERRIDES = ['harvest-oai=off', 'harvest-listing=off', 'index-requests=off', 'github-stars=off', 'hf-sync=off', ...Object.entries(CHECKED_JOBS).map(([j, p]) => `${j}=${p}`)].join(';');
+const SCHEDULE_OVERRIDES = [
+  'harvest-oai=off',
+  'harvest-listing=off',
+  'index-requests=off',
+  'github-stars=off',
+  'hf-sync=off',
+  ...Object.entries(CHECKED_JOBS).map(([j, p]) => `${j}=${p}`),
+].join(';');
 const UNTHROTTLED = '1000000';
-const SEARCHES = ['diffusion models', 'language model reasoning', 'vision transformer', 'reinforcement learning', 'graph neural network', 'speech recognition', 'retrieval augmented generation', 'benchmark evaluation', 'image segmentation', '3d reconstruction'];
+const SEARCHES = [
+  'diffusion models',
+  'language model reasoning',
+  'vision transformer',
+  'reinforcement learning',
+  'graph neural network',
+  'speech recognition',
+  'retrieval augmented generation',
+  'benchmark evaluation',
+  'image segmentation',
+  '3d reconstruction',
+];
 
 interface Person {
   index: number;
@@ -87,7 +105,15 @@ interface Person {
 }
 
 type Kind = 'listing' | 'paper' | 'search' | 'vote' | 'comment-api' | 'comment-form' | 'subscribe';
-const MIX: [Kind, number][] = [['listing', 26], ['paper', 22], ['search', 16], ['vote', 18], ['comment-api', 6], ['comment-form', 6], ['subscribe', 6]];
+const MIX: [Kind, number][] = [
+  ['listing', 26],
+  ['paper', 22],
+  ['search', 16],
+  ['vote', 18],
+  ['comment-api', 6],
+  ['comment-form', 6],
+  ['subscribe', 6],
+];
 
 interface Outcome {
   id: string;
@@ -116,7 +142,11 @@ function log(message: string): void {
 function dataToImport(days: number): { paths: string[]; label: string } {
   if (!hasSharedData) return { paths: [CORPUS], label: 'the committed fixture corpus (test/fixtures/corpus; ../shared/data is absent)' };
   const listingDir = sharedPath('arxiv-daily-listings', 'days');
-  const listings = fs.readdirSync(listingDir).filter((f) => f.endsWith('.jsonl.gz')).sort().slice(-days);
+  const listings = fs
+    .readdirSync(listingDir)
+    .filter((f) => f.endsWith('.jsonl.gz'))
+    .sort()
+    .slice(-days);
   const dates = new Set(listings.map((f) => f.slice(0, 10)));
   const hfDir = sharedPath('hf-daily-papers-api', 'days');
   const hf = fs.readdirSync(hfDir).filter((f) => dates.has(f.slice(0, 10)));
@@ -140,7 +170,10 @@ async function runCli(args: string[], env: Record<string, string>): Promise<stri
  */
 function startHaproxy(env: Record<string, string>, logFile: string): { child: ChildProcess; lines(): string[]; stop(): Promise<void> } {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(HAPROXY, ['-db', '-f', path.join(REPO, 'deploy/haproxy.cfg')], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', log, 'pipe'] });
+  const child = spawn(HAPROXY, ['-db', '-f', path.join(REPO, 'deploy/haproxy.cfg')], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', log, 'pipe'],
+  });
   fs.closeSync(log);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -176,7 +209,9 @@ async function waitForSearch(port: number, deadlineMs: number): Promise<string> 
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/papers/search?q=${encodeURIComponent('language model')}&limit=5`, { signal: AbortSignal.timeout(120_000) });
+      const res = await fetch(`http://127.0.0.1:${port}/api/papers/search?q=${encodeURIComponent('language model')}&limit=5`, {
+        signal: AbortSignal.timeout(120_000),
+      });
       const body = (await res.json()) as { scoreParts?: { semantic?: number } }[];
       if (res.ok && Array.isArray(body) && body.length) {
         if (body.some((h) => h.scoreParts?.semantic !== undefined)) return 'hybrid';
@@ -235,7 +270,12 @@ export async function run(args: string[]): Promise<void> {
     log(`importing ${data.label} into an empty PostgreSQL schema (${store.location})`);
     const cliEnv = { ...store.env, PAPERFEED_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
     const imported = await runCli(['import', ...data.paths], cliEnv);
-    log(imported.split('\n').filter((l) => /^(inserted|errors|time)/.test(l)).join('; '));
+    log(
+      imported
+        .split('\n')
+        .filter((l) => /^(inserted|errors|time)/.test(l))
+        .join('; '),
+    );
     log((await runCli(['index', '--no-keyphrases'], cliEnv)).trim().split('\n').at(-1)!);
 
     // 2. Three app processes and the proxy.
@@ -291,12 +331,17 @@ export async function run(args: string[]): Promise<void> {
     await Promise.all(
       people.map(async (p) => {
         const res = await fetch(`${proxyUrl}/subscribe`, { headers: { cookie: p.cookie } });
-        const csrfCookie = res.headers.getSetCookie().find((c) => c.startsWith('pf_csrf='))!.split(';')[0];
+        const csrfCookie = res.headers
+          .getSetCookie()
+          .find((c) => c.startsWith('pf_csrf='))!
+          .split(';')[0];
         p.cookie = `${p.cookie}; ${csrfCookie}`;
         p.csrf = /name="_csrf" value="([^"]+)"/.exec(await res.text())![1];
       }),
     );
-    log(`${papers.length} papers over ${days.length} days; ${people.length} people signed in; load for ${seconds} s, SIGKILL app2 at ${killAt / 1000} s, restart at ${restartAt / 1000} s`);
+    log(
+      `${papers.length} papers over ${days.length} days; ${people.length} people signed in; load for ${seconds} s, SIGKILL app2 at ${killAt / 1000} s, restart at ${restartAt / 1000} s`,
+    );
 
     // 4. The load.
     const outcomes: Outcome[] = [];
@@ -335,7 +380,12 @@ export async function run(args: string[]): Promise<void> {
       let body = '';
       let failure: string | undefined;
       try {
-        const res = await fetch(proxyUrl + url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), 'x-request-id': id }, signal: AbortSignal.timeout(90_000) });
+        const res = await fetch(proxyUrl + url, {
+          ...init,
+          redirect: 'manual',
+          headers: { ...(init.headers as Record<string, string>), 'x-request-id': id },
+          signal: AbortSignal.timeout(90_000),
+        });
         status = res.status;
         body = await res.text();
       } catch (e) {
@@ -353,7 +403,11 @@ export async function run(args: string[]): Promise<void> {
       headers: { cookie: p.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: p.csrf, ...fields }).toString(),
     });
-    const api = (p: Person, body: unknown) => ({ method: 'POST', headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const api = (p: Person, body: unknown) => ({
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     /** A set-state write: sent again after an error until it is acknowledged (or the load is over). */
     async function untilAcknowledged(send: () => Promise<{ status: number | null }>, acknowledged: (s: number) => boolean): Promise<boolean> {
       for (;;) {
@@ -384,7 +438,10 @@ export async function run(args: string[]): Promise<void> {
           const paper = pick(hot);
           const upvoted = random() < 0.6;
           const key = `${p.userId}/${paper}`;
-          const ok = await untilAcknowledged(() => request(p, kind, `/api/papers/${paper}/upvote`, api(p, { upvoted })), (s) => s === 200);
+          const ok = await untilAcknowledged(
+            () => request(p, kind, `/api/papers/${paper}/upvote`, api(p, { upvoted })),
+            (s) => s === 200,
+          );
           if (ok) lastVote.set(key, { upvoted, acks: (lastVote.get(key)?.acks ?? 0) + 1 });
           return;
         }
@@ -404,7 +461,10 @@ export async function run(args: string[]): Promise<void> {
           const frequency = random() < 0.5 ? 'daily' : 'weekly';
           const email = `reader-${runId}-${p.index}-${++p.signUps}@bench.example`;
           const fields = { email, frequency, paperCount: '10', timeZone: 'UTC', sendHour: '7', categories: 'cs.CL' };
-          const ok = await untilAcknowledged(() => request(p, kind, '/subscribe', form(p, fields)), (s) => s === 200);
+          const ok = await untilAcknowledged(
+            () => request(p, kind, '/subscribe', form(p, fields)),
+            (s) => s === 200,
+          );
           if (ok) subscribed.set(email, frequency);
           return;
         }
@@ -414,7 +474,7 @@ export async function run(args: string[]): Promise<void> {
     await Promise.all(
       people.map(async (p) => {
         let state = p.index + 1;
-        const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+        const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
         await sleep(random() * thinkMs);
         while (Date.now() < end) {
           await act(p, random);
@@ -467,8 +527,18 @@ export async function run(args: string[]): Promise<void> {
       .selectFrom('papers as p')
       .select(['p.id', 'p.community_upvotes', 'p.community_comments'])
       .select((eb) => [
-        eb.selectFrom('votes as v').whereRef('v.paper_id', '=', 'p.id').select((e) => e.fn.countAll<number>().as('n')).as('vote_rows'),
-        eb.selectFrom('comments as c').whereRef('c.paper_id', '=', 'p.id').where('c.deleted_at', 'is', null).where('c.hidden_at', 'is', null).select((e) => e.fn.countAll<number>().as('n')).as('comment_rows'),
+        eb
+          .selectFrom('votes as v')
+          .whereRef('v.paper_id', '=', 'p.id')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .as('vote_rows'),
+        eb
+          .selectFrom('comments as c')
+          .whereRef('c.paper_id', '=', 'p.id')
+          .where('c.deleted_at', 'is', null)
+          .where('c.hidden_at', 'is', null)
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .as('comment_rows'),
       ])
       .where('p.id', 'in', hot)
       .execute();
@@ -498,19 +568,31 @@ export async function run(args: string[]): Promise<void> {
       const notDone = expected.filter((s) => !(bySlot.get(s) ?? []).some((r) => r.status === 'ok'));
       const skippedWhileBusy = notDone.filter(busyThrough);
       const missing = notDone.filter((s) => !busyThrough(s));
-      const seconds = ofJob.filter((r) => r.finished_at).map((r) => (Date.parse(r.finished_at!) - Date.parse(r.started_at)) / 1000).sort((a, b) => a - b);
+      const seconds = ofJob
+        .filter((r) => r.finished_at)
+        .map((r) => (Date.parse(r.finished_at!) - Date.parse(r.started_at)) / 1000)
+        .sort((a, b) => a - b);
       const twice = [...bySlot].filter(([, rs]) => rs.filter((r) => r.status === 'ok').length > 1).map(([s]) => s);
       const otherRuns = [...bySlot.values()].flat().filter((r) => r.status !== 'ok');
       const unexplained = otherRuns.filter((r) => r.status !== 'crashed' || r.holder.split(':')[1] !== killedPid);
       if (missing.length || twice.length || unexplained.length) jobsExactlyOnce = false;
-      const holders = new Set([...bySlot.values()].flat().filter((r) => r.status === 'ok').map((r) => r.holder.split(':')[1]));
+      const holders = new Set(
+        [...bySlot.values()]
+          .flat()
+          .filter((r) => r.status === 'ok')
+          .map((r) => r.holder.split(':')[1]),
+      );
       jobLines.push(
         `${job} (${pattern}): ${expected.length} slots in the window, ${expected.length - notDone.length} ran once, ${skippedWhileBusy.length} passed while a run went on until the next slot, missing ${missing.length ? missing.join(' ') : 0}, twice ${twice.length ? twice.join(' ') : 0}, crashed runs of the killed process ${otherRuns.length - unexplained.length}, other failures ${unexplained.length}; run by ${holders.size} processes; a run took p50 ${percentile(seconds, 50).toFixed(1)} s, max ${(seconds.at(-1) ?? NaN).toFixed(1)} s`,
       );
     }
 
     // Mail: every stored sign-up (acknowledged or not) queued one confirmation; each must have arrived once.
-    const queue = await store.db.selectFrom('mail_queue').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const queue = await store.db
+      .selectFrom('mail_queue')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
     const messageIds = smtp.received.map((m) => m.parsed.messageId);
     const mailsTo = new Map<string, number>();
     for (const m of smtp.received) for (const to of m.envelopeTo) mailsTo.set(to, (mailsTo.get(to) ?? 0) + 1);
@@ -525,26 +607,50 @@ export async function run(args: string[]): Promise<void> {
     for (const { server } of upstream.values()) served.set(server, (served.get(server) ?? 0) + 1);
     console.log('');
     console.log(`data: ${data.label}; ${papers.length} papers`);
-    console.log(`${people.length} people for ${seconds} s through HAProxy (deploy/haproxy.cfg) to 3 paperfeed serve processes on PostgreSQL; app2 SIGKILLed at ${(killedAt / 1000).toFixed(1)} s, started again at ${(restartedAt / 1000).toFixed(1)} s (pid ${killedPid} killed)`);
-    console.log(`requests ${outcomes.length} (${(outcomes.length / ((loadEnd - loadStart) / 1000)).toFixed(0)}/s), served by ${[...served].sort().map(([s, n]) => `${s} ${n}`).join(', ')}; requests retried on another process by the proxy: ${[...upstream.values()].filter((u) => u.retries.startsWith('+')).length}`);
+    console.log(
+      `${people.length} people for ${seconds} s through HAProxy (deploy/haproxy.cfg) to 3 paperfeed serve processes on PostgreSQL; app2 SIGKILLed at ${(killedAt / 1000).toFixed(1)} s, started again at ${(restartedAt / 1000).toFixed(1)} s (pid ${killedPid} killed)`,
+    );
+    console.log(
+      `requests ${outcomes.length} (${(outcomes.length / ((loadEnd - loadStart) / 1000)).toFixed(0)}/s), served by ${[...served]
+        .sort()
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ')}; requests retried on another process by the proxy: ${[...upstream.values()].filter((u) => u.retries.startsWith('+')).length}`,
+    );
     for (const [kind, list] of [...byKind].sort()) {
       const s = list.map((o) => o.ms).sort((a, b) => a - b);
       const statuses = new Map<string, number>();
       for (const o of list) statuses.set(String(o.status ?? 'none'), (statuses.get(String(o.status ?? 'none')) ?? 0) + 1);
-      console.log(`  ${kind.padEnd(13)} ${String(list.length).padStart(6)}  p50 ${percentile(s, 50).toFixed(0)} ms  p95 ${percentile(s, 95).toFixed(0)} ms  statuses ${[...statuses].map(([k, v]) => `${k}:${v}`).join(' ')}`);
+      console.log(
+        `  ${kind.padEnd(13)} ${String(list.length).padStart(6)}  p50 ${percentile(s, 50).toFixed(0)} ms  p95 ${percentile(s, 95).toFixed(0)} ms  statuses ${[...statuses].map(([k, v]) => `${k}:${v}`).join(' ')}`,
+      );
     }
     for (const e of errors) {
       const u = upstream.get(e.id);
       const where = u?.server ?? (cutOffByKill(e) ? 'app2 (no log line: connection closed by HAProxy at the kill)' : 'unknown (no log line)');
-      console.log(`  error ${e.kind} sent at ${(e.sentAt / 1000).toFixed(1)} s, answered at ${(e.at / 1000).toFixed(1)} s: ${e.status ?? e.failure}, process ${where}${onKilled(e) ? '' : '  ← outside the killed process'}`);
+      console.log(
+        `  error ${e.kind} sent at ${(e.sentAt / 1000).toFixed(1)} s, answered at ${(e.at / 1000).toFixed(1)} s: ${e.status ?? e.failure}, process ${where}${onKilled(e) ? '' : '  ← outside the killed process'}`,
+      );
     }
-    console.log(`writes acknowledged: ${ackedComments.length} comments, ${ackedVotes} votes, ${ackedSubscriptions} subscriptions; stored: ${storedComments}, ${storedVotes}, ${storedSubscriptions}`);
-    console.log(`comments not acknowledged (errors) found stored anyway: ${[...comments].filter(([m, acked]) => !acked && storedMarkers.has(m)).length} of ${[...comments].filter(([, acked]) => !acked).length}`);
+    console.log(
+      `writes acknowledged: ${ackedComments.length} comments, ${ackedVotes} votes, ${ackedSubscriptions} subscriptions; stored: ${storedComments}, ${storedVotes}, ${storedSubscriptions}`,
+    );
+    console.log(
+      `comments not acknowledged (errors) found stored anyway: ${[...comments].filter(([m, acked]) => !acked && storedMarkers.has(m)).length} of ${[...comments].filter(([, acked]) => !acked).length}`,
+    );
     console.log(`counters off their rows on ${drift.length} of ${hot.length} papers`);
     for (const line of jobLines) console.log(line);
-    console.log(`mail queue: ${queue.map((q) => `${q.status} ${q.n}`).join(', ')}; confirmation mails received ${messageIds.length} (distinct Message-IDs ${new Set(messageIds).size}) for ${signedUp.length} stored sign-ups; every sign-up got exactly one: ${mailExactlyOnce}`);
-    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (shared with other work)`);
-    console.log(`reproduce: PAPERFEED_TEST_PG_URL=<url> nice -n 10 npm run bench -- cluster --people ${peopleCount} --seconds ${seconds} --kill-at ${killAt / 1000} --restart-at ${restartAt / 1000} --days ${values.days} --think-ms ${thinkMs}`);
+    console.log(
+      `mail queue: ${queue.map((q) => `${q.status} ${q.n}`).join(', ')}; confirmation mails received ${messageIds.length} (distinct Message-IDs ${new Set(messageIds).size}) for ${signedUp.length} stored sign-ups; every sign-up got exactly one: ${mailExactlyOnce}`,
+    );
+    console.log(
+      `machine: ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (shared with other work)`,
+    );
+    console.log(
+      `reproduce: PAPERFEED_TEST_PG_URL=<url> nice -n 10 npm run bench -- cluster --people ${peopleCount} --seconds ${seconds} --kill-at ${killAt / 1000} --restart-at ${restartAt / 1000} --days ${values.days} --think-ms ${thinkMs}`,
+    );
     const lost = acknowledged - stored;
     console.log(
       `requests=${outcomes.length} errors=${errors.length} errors_outside_killed=${errorsOutside.length} acknowledged_writes=${acknowledged} stored_writes=${stored} lost=${lost} duplicated=${duplicated} jobs_exactly_once=${jobsExactlyOnce} p95_ms=${Math.round(percentile(sorted, 95))}`,

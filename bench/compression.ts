@@ -13,7 +13,9 @@ const DAYS = path.resolve(import.meta.dirname, '../../shared/data/hf-daily-paper
 const REPEATS = 5;
 
 const brotli = (quality: number) => (body: Buffer) =>
-  zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } });
+  zlib.brotliCompressSync(body, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT },
+  });
 
 const SETTINGS: [string, (body: Buffer) => Buffer][] = [
   ['gzip level 6 (baseline)', (body) => zlib.gzipSync(body)],
@@ -37,7 +39,11 @@ export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { days: { type: 'string', default: '30' } } });
   if (!fs.existsSync(DAYS)) throw new Error(`${DAYS} is missing: this benchmark needs ../shared/data`);
   // The latest days: the current shape of the items.
-  const files = fs.readdirSync(DAYS).filter((f) => f.endsWith('.json.gz')).sort().slice(-Number(values.days));
+  const files = fs
+    .readdirSync(DAYS)
+    .filter((f) => f.endsWith('.json.gz'))
+    .sort()
+    .slice(-Number(values.days));
   const bodies = files.map((f) => zlib.gunzipSync(fs.readFileSync(path.join(DAYS, f))));
   const identity = bodies.reduce((n, b) => n + b.length, 0);
   console.log(`${bodies.length} daily-papers responses, ${identity.toLocaleString('en')} bytes in all (${files[0]} … ${files.at(-1)})`);

@@ -36,16 +36,69 @@ const STORE_DIR = path.join(os.tmpdir(), 'paperfeed-bench-digest');
 const BASE_URL = 'https://papers.example.org';
 const BENCH_SECRET = 'bench-secret-0123456789-0123456789';
 
-const CATEGORIES = ['cs.CV', 'cs.AI', 'cs.CL', 'cs.LG', 'cs.GR', 'cs.RO', 'cs.MM', 'cs.HC', 'cs.IR', 'eess.IV', 'stat.ML', 'cs.CR', 'cs.SD', 'eess.AS', 'cs.NE', 'cs.MA'];
+const CATEGORIES = [
+  'cs.CV',
+  'cs.AI',
+  'cs.CL',
+  'cs.LG',
+  'cs.GR',
+  'cs.RO',
+  'cs.MM',
+  'cs.HC',
+  'cs.IR',
+  'eess.IV',
+  'stat.ML',
+  'cs.CR',
+  'cs.SD',
+  'eess.AS',
+  'cs.NE',
+  'cs.MA',
+];
 const INTERESTS = [
-  'diffusion models', 'large language models', 'reinforcement learning', 'vision language models', 'retrieval augmented generation',
-  'graph neural networks', '3d gaussian splatting', 'neural radiance fields', 'video generation', 'speech recognition',
-  'machine translation', 'mixture of experts', 'model compression', 'quantization', 'knowledge distillation', 'federated learning',
-  'adversarial robustness', 'interpretability', 'chain of thought reasoning', 'instruction tuning', 'preference optimization',
-  'autonomous driving', 'robot manipulation', 'medical image segmentation', 'object detection', 'point clouds', 'text to image',
-  'image editing', 'multimodal benchmarks', 'code generation', 'mathematical reasoning', 'agents tool use', 'hallucination',
-  'continual learning', 'self-supervised learning', 'contrastive learning', 'time series forecasting', 'anomaly detection',
-  'recommendation systems', 'state space models', 'transformer efficiency', 'long context', 'low-rank adaptation', 'world models',
+  'diffusion models',
+  'large language models',
+  'reinforcement learning',
+  'vision language models',
+  'retrieval augmented generation',
+  'graph neural networks',
+  '3d gaussian splatting',
+  'neural radiance fields',
+  'video generation',
+  'speech recognition',
+  'machine translation',
+  'mixture of experts',
+  'model compression',
+  'quantization',
+  'knowledge distillation',
+  'federated learning',
+  'adversarial robustness',
+  'interpretability',
+  'chain of thought reasoning',
+  'instruction tuning',
+  'preference optimization',
+  'autonomous driving',
+  'robot manipulation',
+  'medical image segmentation',
+  'object detection',
+  'point clouds',
+  'text to image',
+  'image editing',
+  'multimodal benchmarks',
+  'code generation',
+  'mathematical reasoning',
+  'agents tool use',
+  'hallucination',
+  'continual learning',
+  'self-supervised learning',
+  'contrastive learning',
+  'time series forecasting',
+  'anomaly detection',
+  'recommendation systems',
+  'state space models',
+  'transformer efficiency',
+  'long context',
+  'low-rank adaptation',
+  'world models',
 ];
 
 function pick<T>(rand: () => number, from: T[], count: number): T[] {
@@ -190,7 +243,10 @@ export async function run(args: string[]): Promise<void> {
     const host = messageIdHost(BASE_URL);
     t = performance.now();
     const subscribers = await listActiveSubscribers(database);
-    const withKeys = await subscriptionsByIds(database, subscribers.map((s) => s.id));
+    const withKeys = await subscriptionsByIds(
+      database,
+      subscribers.map((s) => s.id),
+    );
     const loadSubscribersS = (performance.now() - t) / 1000;
     // Interests are ranked by the search service, as in `serve` (where its index is already built): build it first.
     t = performance.now();
@@ -227,7 +283,12 @@ export async function run(args: string[]): Promise<void> {
     const daily = contents.get('daily')!;
     const fixedPrefs = subscribers.find((s) => s.preferences.frequency === 'daily')!.preferences;
     const fixedSections = selectDigest(daily.trending, daily.index, fixedPrefs);
-    const fixedLinks = { paper: (id: string) => `${BASE_URL}/papers/${id}`, unsubscribe: `${BASE_URL}/unsubscribe`, manage: `${BASE_URL}/subscription`, site: BASE_URL };
+    const fixedLinks = {
+      paper: (id: string) => `${BASE_URL}/papers/${id}`,
+      unsubscribe: `${BASE_URL}/unsubscribe`,
+      manage: `${BASE_URL}/subscription`,
+      site: BASE_URL,
+    };
     t = performance.now();
     let baselineBytes = 0;
     for (let i = 0; i < subscribers.length; i++) {
@@ -237,12 +298,18 @@ export async function run(args: string[]): Promise<void> {
     const baselineS = (performance.now() - t) / 1000;
 
     console.log('');
-    console.log(`compose (${subscribers.length} digests; daily ${daily.period.key} over ${daily.trending.length} papers, weekly ${contents.get('weekly')!.period.key} over ${contents.get('weekly')!.trending.length} papers)`);
+    console.log(
+      `compose (${subscribers.length} digests; daily ${daily.period.key} over ${daily.trending.length} papers, weekly ${contents.get('weekly')!.period.key} over ${contents.get('weekly')!.trending.length} papers)`,
+    );
     console.log(`  load subscribers           ${loadSubscribersS.toFixed(2)} s`);
     console.log(`  search index (lexical)     ${searchBuildS.toFixed(2)} s  (built once per process; serve has it already)`);
     console.log(`  load period papers + index ${loadContentS.toFixed(2)} s  (each distinct interest searched once over the period's papers)`);
-    console.log(`  compose all digests        ${composeS.toFixed(2)} s  (${Math.round(subscribers.length / composeS)} digests/s, ${(composeS * 1e6 / subscribers.length).toFixed(0)} µs each, ${(papersOut / subscribers.length).toFixed(1)} papers, ${Math.round(bytes / subscribers.length / 1024)} KiB html+text each)  target ≤ 60 s`);
-    console.log(`  baseline: render 1 fixed   ${baselineS.toFixed(2)} s  (${(baselineS * 1e6 / subscribers.length).toFixed(0)} µs each, ${Math.round(baselineBytes / subscribers.length / 1024)} KiB)  → compose/baseline ${(composeS / baselineS).toFixed(2)}×`);
+    console.log(
+      `  compose all digests        ${composeS.toFixed(2)} s  (${Math.round(subscribers.length / composeS)} digests/s, ${((composeS * 1e6) / subscribers.length).toFixed(0)} µs each, ${(papersOut / subscribers.length).toFixed(1)} papers, ${Math.round(bytes / subscribers.length / 1024)} KiB html+text each)  target ≤ 60 s`,
+    );
+    console.log(
+      `  baseline: render 1 fixed   ${baselineS.toFixed(2)} s  (${((baselineS * 1e6) / subscribers.length).toFixed(0)} µs each, ${Math.round(baselineBytes / subscribers.length / 1024)} KiB)  → compose/baseline ${(composeS / baselineS).toFixed(2)}×`,
+    );
     console.log(`  memory: heap after compose ${heapAfterCompose} MiB, peak RSS so far ${memory.peakMb()} MiB`);
 
     // 2. Send to a local SMTP server.
@@ -250,12 +317,30 @@ export async function run(args: string[]): Promise<void> {
     try {
       const sample = composeDigest(daily, withKeys.get(subscribers[subscribers.length - 1].id)!, links, BASE_URL, host).mail;
       const inFlight = connections * 2;
-      const bare = nodemailer.createTransport({ host: '127.0.0.1', port: Number(new URL(sink.url).port), secure: false, ignoreTLS: true, pool: true, maxConnections: connections, maxMessages: 1000 });
+      const bare = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: Number(new URL(sink.url).port),
+        secure: false,
+        ignoreTLS: true,
+        pool: true,
+        maxConnections: connections,
+        maxMessages: 1000,
+      });
       const bareRate = await sendMany(sendCount, inFlight, () =>
-        bare.sendMail({ from: 'Paperfeed <digest@papers.example.org>', to: 'reader@bench.example.org', subject: sample.subject, text: sample.text, html: sample.html, headers: sample.headers }),
+        bare.sendMail({
+          from: 'Paperfeed <digest@papers.example.org>',
+          to: 'reader@bench.example.org',
+          subject: sample.subject,
+          text: sample.text,
+          html: sample.html,
+          headers: sample.headers,
+        }),
       );
       bare.close();
-      const ours = createMailTransport({ SMTP_URL: sink.url, MAIL_FROM: 'Paperfeed <digest@papers.example.org>', dataDir: runDir, baseUrl: BASE_URL }, { maxConnections: connections });
+      const ours = createMailTransport(
+        { SMTP_URL: sink.url, MAIL_FROM: 'Paperfeed <digest@papers.example.org>', dataDir: runDir, baseUrl: BASE_URL },
+        { maxConnections: connections },
+      );
       const oursRate = await sendMany(sendCount, inFlight, () => ours.send({ ...sample, messageId: undefined, to: 'reader@bench.example.org' }));
       await ours.close();
 
@@ -280,14 +365,18 @@ export async function run(args: string[]): Promise<void> {
       await services.close();
       const arrived = (await sink.count()) - before;
       console.log('');
-      console.log(`send (${sendCount} messages of ~${Math.round((sample.html!.length + sample.text.length) / 1024)} KiB, ${connections} SMTP connections, ${inFlight} in flight, server in its own process)`);
+      console.log(
+        `send (${sendCount} messages of ~${Math.round((sample.html!.length + sample.text.length) / 1024)} KiB, ${connections} SMTP connections, ${inFlight} in flight, server in its own process)`,
+      );
       console.log(`  baseline: bare nodemailer pool, 1 fixed message   ${Math.round(bareRate)} msg/s`);
       console.log(`  our transport (pool with held end-of-data)        ${Math.round(oursRate)} msg/s  (${(oursRate / bareRate).toFixed(2)}× baseline)`);
       const sendRate = summary.sent / (summary.sendMs / 1000);
       console.log(
         `  full digest run: claim, compose, hand-off, mark   ${Math.round(sendRate)} msg/s  (${(sendRate / bareRate).toFixed(2)}× baseline; sending ${(summary.sendMs / 1000).toFixed(1)} s, planning ${summary.planned} in ${(summary.planMs / 1000).toFixed(1)} s; ${Math.round(summary.sent / runS)} msg/s overall)  target ≥ 500 msg/s`,
       );
-      console.log(`  server received ${arrived} for ${summary.planned} planned, sent ${summary.sent}, failed ${summary.failed}: ${arrived === summary.planned ? 'exactly once each' : 'MISMATCH'}`);
+      console.log(
+        `  server received ${arrived} for ${summary.planned} planned, sent ${summary.sent}, failed ${summary.failed}: ${arrived === summary.planned ? 'exactly once each' : 'MISMATCH'}`,
+      );
     } finally {
       sink.stop();
     }

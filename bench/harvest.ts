@@ -54,7 +54,10 @@ export async function run(args: string[]): Promise<void> {
       await server.close();
       await store.drop();
     }
-    for (const [label, ms] of [['harvest, empty store', median(fresh)], ['re-harvest, all unchanged', median(again)]] as const) {
+    for (const [label, ms] of [
+      ['harvest, empty store', median(fresh)],
+      ['re-harvest, all unchanged', median(again)],
+    ] as const) {
       console.log(
         `${kind.padEnd(9)} ${label.padEnd(28)} ${ms.toFixed(0).padStart(6)} ms  ${(records / (ms / 1000)).toFixed(0)} records/s  ${(ms / baseline).toFixed(1)}× the parse baseline`,
       );

@@ -112,7 +112,9 @@ function report(title: string, rows: Measured[]): void {
 export async function run(args: string[]): Promise<void> {
   const o = parseArgs(args);
   await prepareRealStore();
-  console.log(`autocannon: ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.duration} s per route (medians), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
+  console.log(
+    `autocannon: ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.duration} s per route (medians), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`,
+  );
   const modes: [string, number][] = [['page cache on (PAGE_CACHE_SECONDS=5)', 5]];
   if (!o.cachedOnly) modes.push(['page cache off (PAGE_CACHE_SECONDS=0)', 0]);
   for (const [title, seconds] of modes) {

@@ -59,7 +59,10 @@ function threadCpuMs(): Map<string, number> {
 async function perThread(fn: () => Promise<void>): Promise<{ main: number; busiestOther: number }> {
   const before = threadCpuMs();
   const last = new Map<string, number>();
-  const sample = () => threadCpuMs().forEach((ms, tid) => { last.set(tid, ms); });
+  const sample = () =>
+    threadCpuMs().forEach((ms, tid) => {
+      last.set(tid, ms);
+    });
   const timer = setInterval(sample, 100);
   try {
     await fn();
@@ -78,7 +81,10 @@ function medianTiming(ts: Timing[]): Timing {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { rounds: { type: 'string', default: '1' }, files: { type: 'string' }, part: { type: 'string', default: 'all' } } });
+  const { values } = parseArgs({
+    args,
+    options: { rounds: { type: 'string', default: '1' }, files: { type: 'string' }, part: { type: 'string', default: 'all' } },
+  });
   const rounds = Math.max(1, Number(values.rounds) || 1);
   if (!hasSharedData) {
     console.log('../shared/data is absent: the import benchmark needs the daily listing files.');
@@ -90,14 +96,19 @@ export async function run(args: string[]): Promise<void> {
   const { createTestDatabase, PG_URL } = await import('../test/helpers/db.ts');
   if (values.part !== 'hf') await listings(values, rounds, createTestDatabase, PG_URL);
   if (values.part !== 'listings') await hfDays(createTestDatabase);
-  console.log(`reproduce: npm run bench -- import${values.rounds ? ` --rounds ${rounds}` : ''}${values.files ? ` --files ${values.files}` : ''}${values.part !== 'all' ? ` --part ${values.part}` : ''}`);
+  console.log(
+    `reproduce: npm run bench -- import${values.rounds ? ` --rounds ${rounds}` : ''}${values.files ? ` --files ${values.files}` : ''}${values.part !== 'all' ? ` --part ${values.part}` : ''}`,
+  );
 }
 
 type CreateStore = (kind: DatabaseKind) => Promise<import('../test/helpers/db.ts').TestDatabase>;
 
 async function listings(values: { files?: string }, rounds: number, createTestDatabase: CreateStore, PG_URL: string | undefined): Promise<void> {
   const folder = sharedPath('arxiv-daily-listings', 'days');
-  const all = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));
+  const all = fs
+    .readdirSync(folder)
+    .sort()
+    .map((f) => path.join(folder, f));
   const files = values.files ? all.slice(0, Math.max(1, Number(values.files))) : all;
 
   let rows = 0;
@@ -120,7 +131,9 @@ async function listings(values: { files?: string }, rounds: number, createTestDa
   }
   const baseline = medianTiming(baselines);
   const perSecond = (ms: number) => Math.round(rows / (ms / 1000));
-  console.log(`${files.length} listing files, ${rows.toLocaleString('en-US')} rows; median of ${baselines.length} baseline runs, ${rounds} import run(s) per database`);
+  console.log(
+    `${files.length} listing files, ${rows.toLocaleString('en-US')} rows; median of ${baselines.length} baseline runs, ${rounds} import run(s) per database`,
+  );
   console.log(
     `baseline  gunzip + JSON.parse only       ${(baseline.wallMs / 1000).toFixed(2).padStart(6)} s  ${perSecond(baseline.wallMs).toLocaleString('en-US').padStart(7)} rows/s  (CPU ${(baseline.cpuMs / 1000).toFixed(2)} s)`,
   );
@@ -175,7 +188,10 @@ async function listings(values: { files?: string }, rounds: number, createTestDa
 
 async function hfDays(createTestDatabase: CreateStore): Promise<void> {
   const folder = sharedPath('hf-daily-papers-api', 'days');
-  const files = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));
+  const files = fs
+    .readdirSync(folder)
+    .sort()
+    .map((f) => path.join(folder, f));
   const baselines: Timing[] = [];
   for (let i = 0; i < 3; i++) {
     baselines.push(

@@ -30,9 +30,18 @@ function arxivId(i: number): string {
 
 /** Writes N records made from the sample's records, words and sentences; returns the file. */
 function synthesise(dir: string, n: number): string {
-  const sample = fs.readFileSync(sharedPath(SAMPLE), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const sample = fs
+    .readFileSync(sharedPath(SAMPLE), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const titleWords = sample.map((r) => String(r.title).replace(/\s+/g, ' ').trim().split(' '));
-  const sentences = sample.flatMap((r) => String(r.abstract).replace(/\s+/g, ' ').trim().split(/(?<=\.) /));
+  const sentences = sample.flatMap((r) =>
+    String(r.abstract)
+      .replace(/\s+/g, ' ')
+      .trim()
+      .split(/(?<=\.) /),
+  );
   const file = path.join(dir, `kaggle-${n}.jsonl`);
   const out = fs.openSync(file, 'w');
   try {
@@ -71,13 +80,17 @@ export async function run(args: string[]): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   let t = performance.now();
   const file = synthesise(dir, n);
-  console.log(`synthesised ${n.toLocaleString('en-US')} records (${Math.round(fs.statSync(file).size / 2 ** 20)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `synthesised ${n.toLocaleString('en-US')} records (${Math.round(fs.statSync(file).size / 2 ** 20)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
 
   t = performance.now();
   let rows = 0;
   for await (const { lines } of readLineChunks(file)) for (const line of lines) if (line.trim()) rows += JSON.parse(line) ? 1 : 0;
   const readS = (performance.now() - t) / 1000;
-  console.log(`baseline, read + JSON.parse only: ${rows.toLocaleString('en-US')} rows in ${readS.toFixed(1)} s = ${Math.round(rows / readS).toLocaleString('en-US')} rows/s`);
+  console.log(
+    `baseline, read + JSON.parse only: ${rows.toLocaleString('en-US')} rows in ${readS.toFixed(1)} s = ${Math.round(rows / readS).toLocaleString('en-US')} rows/s`,
+  );
 
   const sqlitePath = path.join(dir, 'paperfeed.sqlite');
   const database = connect({ sqlitePath });
@@ -86,7 +99,9 @@ export async function run(args: string[]): Promise<void> {
     await migrate(database);
     const summary = await importPaths(database, [file]);
     const importS = (performance.now() - started) / 1000;
-    console.log(`import: ${JSON.stringify(summary).slice(0, 160)}… in ${importS.toFixed(1)} s = ${Math.round(n / importS).toLocaleString('en-US')} papers/s (${(n / importS / (rows / readS)).toFixed(2)} of the baseline rate)`);
+    console.log(
+      `import: ${JSON.stringify(summary).slice(0, 160)}… in ${importS.toFixed(1)} s = ${Math.round(n / importS).toLocaleString('en-US')} papers/s (${(n / importS / (rows / readS)).toFixed(2)} of the baseline rate)`,
+    );
     const service = new DatabaseSearchService(database, {
       dataDir: dir,
       embedder: values.embedder as 'corpus' | 'none',
@@ -101,7 +116,9 @@ export async function run(args: string[]): Promise<void> {
     const indexS = (performance.now() - indexing) / 1000;
     const totalS = (performance.now() - started) / 1000;
     console.log(`index: ${indexS.toFixed(1)} s to the first hybrid answer (${result.total} matches; semantic ${service.status()?.semantic ? 'on' : 'off'})`);
-    console.log(`cold start to a searchable site: ${totalS.toFixed(1)} s for ${n.toLocaleString('en-US')} papers (import ${importS.toFixed(1)} s + index ${indexS.toFixed(1)} s)`);
+    console.log(
+      `cold start to a searchable site: ${totalS.toFixed(1)} s for ${n.toLocaleString('en-US')} papers (import ${importS.toFixed(1)} s + index ${indexS.toFixed(1)} s)`,
+    );
     await service.close();
   } finally {
     await database.close();

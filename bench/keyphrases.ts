@@ -32,7 +32,10 @@ function previousKeyphrases(stats: PhraseStatistics, title: string, abstract: st
     if (c) c.weight += boost * Math.log(stats.docCount / df);
     else candidates.set(term, { surface, weight: boost * Math.log(stats.docCount / df) });
   };
-  for (const [text, boost] of [[title, 2], [abstract, 1]] as const) {
+  for (const [text, boost] of [
+    [title, 2],
+    [abstract, 1],
+  ] as const) {
     let prev: { term: string; surface: string } | null = null;
     for (const m of normalizeText(text).matchAll(WORD_PATTERN)) {
       const { parts } = wordTerms(m[0]);
@@ -91,21 +94,33 @@ export async function run(args: string[]): Promise<void> {
         m.overlap.push(keyphrasePrecisionAt(k, h.aiKeywords, 5, 'overlap'));
       }
       m.ms = (performance.now() - started) / withKeywords.length;
-      rows.push(`| keyphrases, ${split} (${withKeywords.length} papers) | ${name} | P@5 exact ${mean(m.exact)} | P@5 overlap ${mean(m.overlap)} | ${m.ms.toFixed(2)} ms a paper |`);
+      rows.push(
+        `| keyphrases, ${split} (${withKeywords.length} papers) | ${name} | P@5 exact ${mean(m.exact)} | P@5 overlap ${mean(m.overlap)} | ${m.ms.toFixed(2)} ms a paper |`,
+      );
     }
     const withSummary = papers.filter((h) => h.aiSummary);
-    const tldr: Record<string, { r1: number[]; r2: number[] }> = { 'first sentence': { r1: [], r2: [] }, 'extractive TL;DR (current)': { r1: [], r2: [] }, 'best sentence by ROUGE (bound)': { r1: [], r2: [] } };
+    const tldr: Record<string, { r1: number[]; r2: number[] }> = {
+      'first sentence': { r1: [], r2: [] },
+      'extractive TL;DR (current)': { r1: [], r2: [] },
+      'best sentence by ROUGE (bound)': { r1: [], r2: [] },
+    };
     for (const h of withSummary) {
       const p = byId.get(h.id)!;
       const sentences = readProse(p.abstract);
       const summary = h.aiSummary!;
-      const oracle = sentences.map((s) => s.text).sort((a, b) => rouge(b, summary, 1) + rouge(b, summary, 2) - rouge(a, summary, 1) - rouge(a, summary, 2))[0] ?? '';
-      for (const [name, sentence] of [['first sentence', sentences[0]?.text ?? ''], ['extractive TL;DR (current)', extractiveTldr(stats, p.title, sentences) ?? ''], ['best sentence by ROUGE (bound)', oracle]] as const) {
+      const oracle =
+        sentences.map((s) => s.text).sort((a, b) => rouge(b, summary, 1) + rouge(b, summary, 2) - rouge(a, summary, 1) - rouge(a, summary, 2))[0] ?? '';
+      for (const [name, sentence] of [
+        ['first sentence', sentences[0]?.text ?? ''],
+        ['extractive TL;DR (current)', extractiveTldr(stats, p.title, sentences) ?? ''],
+        ['best sentence by ROUGE (bound)', oracle],
+      ] as const) {
         tldr[name].r1.push(rouge(sentence, summary, 1));
         tldr[name].r2.push(rouge(sentence, summary, 2));
       }
     }
-    for (const [name, m] of Object.entries(tldr)) rows.push(`| TL;DR, ${split} (${withSummary.length} papers) | ${name} | ROUGE-1 ${mean(m.r1)} | ROUGE-2 ${mean(m.r2)} | |`);
+    for (const [name, m] of Object.entries(tldr))
+      rows.push(`| TL;DR, ${split} (${withSummary.length} papers) | ${name} | ROUGE-1 ${mean(m.r1)} | ROUGE-2 ${mean(m.r2)} | |`);
   }
   console.log('\n| set | method | | | cost |\n| --- | --- | --- | --- | --- |');
   console.log(rows.join('\n'));

@@ -66,7 +66,9 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
             method: 'POST',
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
             // A vote sets the opposite of the person's last confirmed state on that paper (votes are explicit, never toggles).
-            body: JSON.stringify(comment ? { comment: `load comment from ${person} at ${Date.now()}` } : { upvoted: !(finalVote[person].get(paperId) ?? false) }),
+            body: JSON.stringify(
+              comment ? { comment: `load comment from ${person} at ${Date.now()}` } : { upvoted: !(finalVote[person].get(paperId) ?? false) },
+            ),
             signal: AbortSignal.timeout(30_000),
           });
           status = String(res.status);
@@ -87,7 +89,17 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   const expectedUpvotes = new Map<string, number>(o.paperIds.map((id) => [id, 0]));
   for (const votes of finalVote) for (const [paperId, up] of votes) if (up) expectedUpvotes.set(paperId, expectedUpvotes.get(paperId)! + 1);
   const expectedComments = new Map<string, number>(o.paperIds.map((id) => [id, confirmedComments.get(id) ?? 0]));
-  return { requests: latencies.length, errors, statuses, latencies, voteLatencies, commentLatencies, expectedUpvotes, expectedComments, elapsedMs: Date.now() - started };
+  return {
+    requests: latencies.length,
+    errors,
+    statuses,
+    latencies,
+    voteLatencies,
+    commentLatencies,
+    expectedUpvotes,
+    expectedComments,
+    elapsedMs: Date.now() - started,
+  };
 }
 
 export interface Reconciliation {
@@ -101,9 +113,21 @@ export interface Reconciliation {
 export async function reconcile(database: Database, result: LoadResult): Promise<Reconciliation> {
   const out: Reconciliation = { lostVotes: 0, lostComments: 0, counterDrift: [] };
   for (const [paperId, expected] of result.expectedUpvotes) {
-    const paper = await database.db.selectFrom('papers').select(['community_upvotes', 'community_comments']).where('id', '=', paperId).executeTakeFirstOrThrow();
-    const votes = await database.db.selectFrom('votes').select((eb) => eb.fn.countAll<number>().as('n')).where('paper_id', '=', paperId).executeTakeFirstOrThrow();
-    const comments = await database.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).where('paper_id', '=', paperId).executeTakeFirstOrThrow();
+    const paper = await database.db
+      .selectFrom('papers')
+      .select(['community_upvotes', 'community_comments'])
+      .where('id', '=', paperId)
+      .executeTakeFirstOrThrow();
+    const votes = await database.db
+      .selectFrom('votes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('paper_id', '=', paperId)
+      .executeTakeFirstOrThrow();
+    const comments = await database.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('paper_id', '=', paperId)
+      .executeTakeFirstOrThrow();
     out.lostVotes += Math.abs(expected - Number(paper.community_upvotes));
     out.lostComments += Math.abs(result.expectedComments.get(paperId)! - Number(paper.community_comments));
     if (Number(votes.n) !== Number(paper.community_upvotes) || Number(comments.n) !== Number(paper.community_comments)) out.counterDrift.push(paperId);
@@ -154,7 +178,12 @@ async function baseline(baseUrl: string, concurrency: number, durationMs: number
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { users: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' }, papers: { type: 'string', default: '20' }, db: { type: 'string', default: 'both' } },
+    options: {
+      users: { type: 'string', default: '200' },
+      seconds: { type: 'string', default: '60' },
+      papers: { type: 'string', default: '20' },
+      db: { type: 'string', default: 'both' },
+    },
   });
   const users = Number(values.users);
   const seconds = Number(values.seconds);
@@ -174,13 +203,22 @@ export async function run(args: string[]): Promise<void> {
       const comments = [...result.expectedComments.values()].reduce((a, b) => a + b, 0);
       console.log(`\n== ${kind}: ${users} people voting (70%) and commenting (30%) on ${paperIds.length} papers for ${seconds} s`);
       console.log(`requests ${result.requests} (${rps.toFixed(0)}/s), errors ${result.errors}, statuses ${JSON.stringify(result.statuses)}`);
-      console.log(`latency ms: p50 ${percentile(sorted, 50).toFixed(1)}  p95 ${percentile(sorted, 95).toFixed(1)}  p99 ${percentile(sorted, 99).toFixed(1)}  max ${sorted.at(-1)?.toFixed(1)}`);
-      for (const [label, values] of [['votes', result.voteLatencies], ['comments', result.commentLatencies]] as const) {
+      console.log(
+        `latency ms: p50 ${percentile(sorted, 50).toFixed(1)}  p95 ${percentile(sorted, 95).toFixed(1)}  p99 ${percentile(sorted, 99).toFixed(1)}  max ${sorted.at(-1)?.toFixed(1)}`,
+      );
+      for (const [label, values] of [
+        ['votes', result.voteLatencies],
+        ['comments', result.commentLatencies],
+      ] as const) {
         const s = [...values].sort((a, b) => a - b);
         console.log(`  ${label.padEnd(8)} ${String(s.length).padStart(6)} requests: p50 ${percentile(s, 50).toFixed(1)}  p99 ${percentile(s, 99).toFixed(1)}`);
       }
-      console.log(`stored: ${upvotes} upvotes and ${comments} comments expected; lost votes ${check.lostVotes}, lost comments ${check.lostComments}, counters off their rows on ${check.counterDrift.length} papers`);
-      console.log(`baseline GET /healthz at ${users} concurrent: ${base.rps.toFixed(0)}/s, p99 ${base.p99.toFixed(1)} ms → writes run at ${(rps / base.rps).toFixed(2)}× its throughput, p99 ${(percentile(sorted, 99) / base.p99).toFixed(1)}× its p99`);
+      console.log(
+        `stored: ${upvotes} upvotes and ${comments} comments expected; lost votes ${check.lostVotes}, lost comments ${check.lostComments}, counters off their rows on ${check.counterDrift.length} papers`,
+      );
+      console.log(
+        `baseline GET /healthz at ${users} concurrent: ${base.rps.toFixed(0)}/s, p99 ${base.p99.toFixed(1)} ms → writes run at ${(rps / base.rps).toFixed(2)}× its throughput, p99 ${(percentile(sorted, 99) / base.p99).toFixed(1)}× its p99`,
+      );
       if (result.errors || check.lostVotes || check.lostComments || check.counterDrift.length) failed = true;
     } finally {
       await server.stop();

@@ -39,7 +39,10 @@ export function loadQualityData(): QualityData {
   const papers: StorePaper[] = loadRealPapers();
   const known = new Set(papers.map((p) => p.id));
   const hf = new Map<string, HfSignals>();
-  for (const file of fs.readdirSync(HF_DAYS).filter((f) => f.endsWith('.json.gz')).sort()) {
+  for (const file of fs
+    .readdirSync(HF_DAYS)
+    .filter((f) => f.endsWith('.json.gz'))
+    .sort()) {
     let items: ReturnType<typeof parseHfDailyResponse>;
     try {
       items = parseHfDailyResponse(zlib.gunzipSync(fs.readFileSync(path.join(HF_DAYS, file))).toString('utf8'), file.slice(0, 10));

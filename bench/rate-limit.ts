@@ -45,12 +45,16 @@ async function measure(label: string, database: Database, hits: number): Promise
   const batched = createRateLimiter({ name: `bench-batched-${Date.now()}`, limit, windowSeconds: 60, counter, batch: 12 });
   const batchedUs = await timeHits(hits, batched.hit);
   await batched.flush();
-  console.log(`| ${label} | ${memory.toFixed(2)} | ${exactUs.toFixed(1)} (${(exactUs / memory).toFixed(0)}×) | ${batchedUs.toFixed(2)} (${(batchedUs / memory).toFixed(1)}×) |`);
+  console.log(
+    `| ${label} | ${memory.toFixed(2)} | ${exactUs.toFixed(1)} (${(exactUs / memory).toFixed(0)}×) | ${batchedUs.toFixed(2)} (${(batchedUs / memory).toFixed(1)}×) |`,
+  );
 }
 
 export async function run(args: string[]): Promise<void> {
   const hits = Number(args.find((a) => a.startsWith('--hits='))?.split('=')[1] ?? 100_000);
-  console.log(`rate-limit: ${hits} hits over ${CLIENTS} clients (the exact limiter: at most 20,000), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
+  console.log(
+    `rate-limit: ${hits} hits over ${CLIENTS} clients (the exact limiter: at most 20,000), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`,
+  );
   console.log('\n| store | in-memory Map µs/hit (baseline) | shared exact µs/hit | shared batched (batch 12) µs/hit |');
   console.log('| --- | ---: | ---: | ---: |');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperfeed-bench-rate-limit-'));

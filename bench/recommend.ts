@@ -61,7 +61,10 @@ export function loadStore(): Store {
   const submissions: Submission[] = [];
   const hfPaper = new Map<string, EngineDoc>();
   let malformedFiles = 0;
-  for (const file of fs.readdirSync(HF_DAYS).filter((f) => f.endsWith('.json.gz')).sort()) {
+  for (const file of fs
+    .readdirSync(HF_DAYS)
+    .filter((f) => f.endsWith('.json.gz'))
+    .sort()) {
     const text = zlib.gunzipSync(fs.readFileSync(path.join(HF_DAYS, file))).toString('utf8');
     let items: ReturnType<typeof parseHfDailyResponse>;
     try {
@@ -75,8 +78,21 @@ export function loadStore(): Store {
       const id = tryParseArxivId(item.paper.id)?.id;
       if (!id) continue;
       if (!hfPaper.has(id)) {
-        hfPaper.set(id, { id, title: item.paper.title, abstract: item.paper.abstract ?? '', authors: item.paper.authors ?? [], categories: [], day: item.entry.day });
-        submissions.push({ paperId: id, day: item.entry.day, at: item.entry.submittedAt ?? '', submitter: item.entry.submittedBy, upvotes: item.entry.upvotes });
+        hfPaper.set(id, {
+          id,
+          title: item.paper.title,
+          abstract: item.paper.abstract ?? '',
+          authors: item.paper.authors ?? [],
+          categories: [],
+          day: item.entry.day,
+        });
+        submissions.push({
+          paperId: id,
+          day: item.entry.day,
+          at: item.entry.submittedAt ?? '',
+          submitter: item.entry.submittedBy,
+          upvotes: item.entry.upvotes,
+        });
       }
     }
   }
@@ -97,11 +113,15 @@ export function buildSearchEngine(store: Store): SearchEngine {
   const embedder = new CorpusEmbedder(model);
   const [vectors, embedMs] = time(() => {
     const out = new Float32Array(store.docs.length * model.dimensions);
-    store.docs.forEach((d, i) => { out.set(embedder.embedOne(paperText(d.title, d.abstract)), i * model.dimensions); });
+    store.docs.forEach((d, i) => {
+      out.set(embedder.embedOne(paperText(d.title, d.abstract)), i * model.dimensions);
+    });
     return out;
   });
   engine.vectors = QuantizedVectors.from(vectors, model.dimensions);
-  console.log(`search features: lexical index ${(lexicalMs / 1000).toFixed(1)} s, corpus embedder trained in ${(trainMs / 1000).toFixed(1)} s, embedded in ${(embedMs / 1000).toFixed(1)} s (${model.dimensions} d)`);
+  console.log(
+    `search features: lexical index ${(lexicalMs / 1000).toFixed(1)} s, corpus embedder trained in ${(trainMs / 1000).toFixed(1)} s, embedded in ${(embedMs / 1000).toFixed(1)} s (${model.dimensions} d)`,
+  );
 
   return engine;
 }
@@ -191,19 +211,27 @@ export function report(store: Store, engine: SearchEngine, options: { people?: n
   let chosen: Candidate = { features: base, params: DEFAULT_MODEL };
   if (options.tune) chosen = tune(chosen, engine, validationSplits, modelMethod, [centroid, popularity]);
 
-  const sparseCentroid: Method = { name: 'tf-idf centroid (the model\'s features)', fit: (positives) => sparseCentroidScorer(chosen.features, positives) };
+  const sparseCentroid: Method = { name: "tf-idf centroid (the model's features)", fit: (positives) => sparseCentroidScorer(chosen.features, positives) };
   // The ablation: the same model over an index built without author names, to show what the words alone do.
   const [noAuthorsIndex, noAuthorsMs] = time(() => buildLexicalIndex(store.docs.map((d) => ({ ...d, authors: [] }))));
   const noAuthors = PaperFeatures.fromEngine(new SearchEngine(noAuthorsIndex, store.docs, engine.vectors), chosen.features.options);
   console.log(`ablation index without author names built in ${(noAuthorsMs / 1000).toFixed(1)} s`);
 
   console.log(`\nheld-out test (${testSplits.length} people, k = ${K}; fit = training one person's model, scoring = ranking their candidates):`);
-  const methods = [modelMethod(chosen), centroid, popularity, sparseCentroid, modelMethod({ ...chosen, features: noAuthors }, 'model, author names left out of the features')];
+  const methods = [
+    modelMethod(chosen),
+    centroid,
+    popularity,
+    sparseCentroid,
+    modelMethod({ ...chosen, features: noAuthors }, 'model, author names left out of the features'),
+  ];
   const results: MethodSummary[] = methods.map((m) => evaluateMethod(chosen.features, testSplits, m, K));
   console.log('| method | recall@20 | nDCG@20 | fit per person, mean / median | scoring per person, mean |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const r of results) {
-    console.log(`| ${r.name} | ${r.recall.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${r.fitMs.toFixed(1)} / ${median(r.people.map((x) => x.fitMs)).toFixed(1)} ms | ${r.scoreMs.toFixed(1)} ms |`);
+    console.log(
+      `| ${r.name} | ${r.recall.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${r.fitMs.toFixed(1)} / ${median(r.people.map((x) => x.fitMs)).toFixed(1)} ms | ${r.scoreMs.toFixed(1)} ms |`,
+    );
   }
   const candidates = results[0].people.map((x) => x.candidates);
   console.log(`candidates per person: median ${median(candidates)}, min ${Math.min(...candidates)}, max ${Math.max(...candidates)}`);
@@ -241,7 +269,12 @@ function tune(start: Candidate, engine: SearchEngine, splits: Split[], modelMeth
   };
   consider(start);
   const weighted = (c: Candidate, sparse: number, dense: number) => ({ ...c, features: c.features.withWeights(sparse, dense) });
-  for (const [sw, dw] of [[1, 0], [1, 0.5], [1, 1], [0, 1]] as const) {
+  for (const [sw, dw] of [
+    [1, 0],
+    [1, 0.5],
+    [1, 1],
+    [0, 1],
+  ] as const) {
     if (sw !== start.features.options.sparseWeight || dw !== start.features.options.denseWeight) consider(weighted(start, sw, dw));
   }
   const mix = best;
@@ -252,7 +285,9 @@ function tune(start: Candidate, engine: SearchEngine, splits: Split[], modelMeth
   const withCost = best;
   for (const negatives of [500, 2000, 4000]) consider({ ...withCost, params: { ...withCost.params, negatives } });
   const isDefault = label(best) === label(start);
-  console.log(`chosen: ${label(best)}${isDefault ? ' (the product defaults)' : ' (NOT the product defaults: update DEFAULT_FEATURES / DEFAULT_MODEL in src/recommend)'}`);
+  console.log(
+    `chosen: ${label(best)}${isDefault ? ' (the product defaults)' : ' (NOT the product defaults: update DEFAULT_FEATURES / DEFAULT_MODEL in src/recommend)'}`,
+  );
   return best;
 }
 
@@ -282,7 +317,10 @@ function incrementalCosts(chosen: Candidate, splits: Split[]): void {
     const [, ms] = time(() => restoreScorer(f, decodeModel(encodeModel(w.model))!));
     restore.push(ms);
     const candidates = docsBetween(f, split.from, split.to, new Set(positives.map((p) => p.doc)));
-    const top = (m: typeof w.model) => topDocs(candidates, linearScorer(f, m.scorer), K).map((r) => r.doc).join();
+    const top = (m: typeof w.model) =>
+      topDocs(candidates, linearScorer(f, m.scorer), K)
+        .map((r) => r.doc)
+        .join();
     if (top(w.model) === top(c.model)) sameTop++;
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

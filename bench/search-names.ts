@@ -48,7 +48,10 @@ export const NAMES: [string, string][] = [
 ];
 
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, mode: { type: 'string', default: 'hybrid' }, 'as-typed': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string' }, mode: { type: 'string', default: 'hybrid' }, 'as-typed': { type: 'boolean', default: false } },
+  });
   if (!values['data-dir']) throw new Error('--data-dir DIR (a store made by `paperfeed import`) is required');
   const config = loadConfig({ ...process.env, PAPERFEED_DATA_DIR: path.resolve(values['data-dir']) });
   const services = await createServices(config, { search: { log: (m) => console.log(m) } });
@@ -56,8 +59,11 @@ export async function run(args: string[]): Promise<void> {
   const mode = values.mode as 'hybrid' | 'lexical';
   await search.refresh();
   const engine = await search.engine();
-  const ways: [string, (typed: string) => Promise<string[]>][] = [['service', async (typed) => (await search.search(typed, { mode, limit: 5 })).hits.map((h) => h.id)]];
-  if (values['as-typed']) ways.push(['as typed (lexical)', async (typed) => engine.rank(parseQuery(typed), 'lexical', 5, null).docs.map((d) => engine.ids.id(d))]);
+  const ways: [string, (typed: string) => Promise<string[]>][] = [
+    ['service', async (typed) => (await search.search(typed, { mode, limit: 5 })).hits.map((h) => h.id)],
+  ];
+  if (values['as-typed'])
+    ways.push(['as typed (lexical)', async (typed) => engine.rank(parseQuery(typed), 'lexical', 5, null).docs.map((d) => engine.ids.id(d))]);
   for (const [way, top5] of ways) {
     let successes = 0;
     let precision = 0;
@@ -70,7 +76,9 @@ export async function run(args: string[]): Promise<void> {
       precision += relevant / 5;
       console.log(`${way.padEnd(20)} ${typed.padEnd(22)} ${String(theirs.size).padStart(4)} papers  top 5: ${relevant}/5`);
     }
-    console.log(`${NAMES.length} names, ${way}${way === 'service' ? `, mode ${mode}` : ''}: success@5 ${(successes / NAMES.length).toFixed(3)} (${successes}/${NAMES.length}), precision@5 ${(precision / NAMES.length).toFixed(3)}\n`);
+    console.log(
+      `${NAMES.length} names, ${way}${way === 'service' ? `, mode ${mode}` : ''}: success@5 ${(successes / NAMES.length).toFixed(3)} (${successes}/${NAMES.length}), precision@5 ${(precision / NAMES.length).toFixed(3)}\n`,
+    );
   }
   console.log(`reproduce: npm run bench -- search-names --data-dir ${values['data-dir']} --mode ${mode}${values['as-typed'] ? ' --as-typed' : ''}`);
   await services.close();

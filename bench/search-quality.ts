@@ -50,7 +50,12 @@ const SCIFACT = path.resolve(import.meta.dirname, '../../shared/data/beir-scifac
 type Row = { set: string; metric: string; queries: number; values: Partial<Record<SearchMode, number>> };
 
 /** An engine over `docs` with the corpus embedder trained on `texts` (or loaded from the cache), as the service builds it. */
-export function buildStore(docs: EngineDoc[], texts: string[], cache: string | undefined, log: (m: string) => void): { engine: SearchEngine; embedder: CorpusEmbedder } {
+export function buildStore(
+  docs: EngineDoc[],
+  texts: string[],
+  cache: string | undefined,
+  log: (m: string) => void,
+): { engine: SearchEngine; embedder: CorpusEmbedder } {
   let started = performance.now();
   const engine = SearchEngine.build(docs);
   log(`  lexical index over ${docs.length} papers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -60,7 +65,9 @@ export function buildStore(docs: EngineDoc[], texts: string[], cache: string | u
   log(`  corpus embedder (${model.vocabulary.length} words × ${model.dimensions}) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   started = performance.now();
   const vectors = new Float32Array(texts.length * model.dimensions);
-  texts.forEach((t, i) => { vectors.set(embedder.embedOne(t), i * model.dimensions); });
+  texts.forEach((t, i) => {
+    vectors.set(embedder.embedOne(t), i * model.dimensions);
+  });
   // The HNSW graph as the service builds it above 10,000 papers, but on one thread: a parallel build differs a
   // little per run, and these figures should be the same on every run.
   engine.vectors = QuantizedVectors.from(vectors, model.dimensions);
@@ -145,7 +152,12 @@ function paraphraseRows(split: string, cache: string | undefined, log: (m: strin
   const data = loadQualityData();
   log(`paraphrases: ${data.papers.length} papers in the store`);
   const docs = data.papers;
-  const { engine, embedder } = buildStore(docs, docs.map((p) => paperText(p.title, p.abstract)), cache, log);
+  const { engine, embedder } = buildStore(
+    docs,
+    docs.map((p) => paperText(p.title, p.abstract)),
+    cache,
+    log,
+  );
   const rows: Row[] = [];
   for (const s of (split === 'both' ? ['tune', 'held-out'] : [split]) as KnownItemSplit[]) {
     const full = paraphraseQueries(data, s);
@@ -155,7 +167,11 @@ function paraphraseRows(split: string, cache: string | undefined, log: (m: strin
       return id === undefined ? 0 : documentFrequency(engine.lexical, id);
     };
     const short = full.map((q) => ({ target: q.target, text: shortDescription(q.text, titles.get(q.target)!, df) }));
-    for (const [name, queries] of [[`paraphrases, ${s}`, full], [`short descriptions, ${s}`, short]] as const) rows.push(...knownItemRows(name, queries, engine, embedder, true));
+    for (const [name, queries] of [
+      [`paraphrases, ${s}`, full],
+      [`short descriptions, ${s}`, short],
+    ] as const)
+      rows.push(...knownItemRows(name, queries, engine, embedder, true));
   }
   return rows;
 }
@@ -171,7 +187,12 @@ function titleRows(queryCount: number, cache: string | undefined, log: (m: strin
   const heldOut = new Set(order.slice(0, queryCount).map((i) => papers[i].id));
   log(`arXiv titles: ${papers.length} papers, ${heldOut.size} held-out titles as queries`);
   const docs = papers.map((p) => ({ ...p, title: heldOut.has(p.id) ? '' : p.title }));
-  const { engine, embedder } = buildStore(docs, docs.map((d) => (d.title ? paperText(d.title, d.abstract) : d.abstract)), cache, log);
+  const { engine, embedder } = buildStore(
+    docs,
+    docs.map((d) => (d.title ? paperText(d.title, d.abstract) : d.abstract)),
+    cache,
+    log,
+  );
   const queries = papers.filter((p) => heldOut.has(p.id)).map((p) => ({ target: p.id, text: p.title }));
   return knownItemRows('arXiv titles', queries, engine, embedder, false);
 }

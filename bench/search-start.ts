@@ -37,7 +37,9 @@ export async function run(args: string[]): Promise<void> {
   const model = await step('load corpus model', () => loadCorpusModel(searchDir(dir)));
   const embedder = model ? new CorpusEmbedder(model) : null;
   const first = info.queries.common[0];
-  await step('first hybrid query', () => engine.rank(parseQuery(first), 'hybrid', 10, embedder?.embedOne(parseQuery(first).text) ?? null, embedder ? (t) => embedder.relatedTerms(t) : undefined));
+  await step('first hybrid query', () =>
+    engine.rank(parseQuery(first), 'hybrid', 10, embedder?.embedOne(parseQuery(first).text) ?? null, embedder ? (t) => embedder.relatedTerms(t) : undefined),
+  );
   console.log(
     `start from snapshot: ${((performance.now() - processStart) / 1000).toFixed(1)} s from reading the manifest to the first hybrid answer; ` +
       `${(performance.now() / 1000).toFixed(1)} s since the process started (Node and tsx included); ${engine.docCount.toLocaleString('en-US')} papers`,
@@ -49,5 +51,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`\nlatency in ms (p50 / p95 / p99) on the loaded engine, top 10 with highlights, ${info.perClass} queries per class:`);
     printLatencies(measureLatencies(engine, embedder, info.queries, paperAt));
   }
-  console.log(`\nreproduce: npm run bench -- search${info.synthetic ? ` --synthetic ${info.synthetic}` : ''} --queries ${info.perClass} --snapshot ${values.dir} && npm run bench -- search-start --dir ${values.dir}`);
+  console.log(
+    `\nreproduce: npm run bench -- search${info.synthetic ? ` --synthetic ${info.synthetic}` : ''} --queries ${info.perClass} --snapshot ${values.dir} && npm run bench -- search-start --dir ${values.dir}`,
+  );
 }

@@ -51,16 +51,26 @@ export type { RealPaper };
 export function loadRealPapers(): RealPaper[] {
   if (!fs.existsSync(DATA)) throw new Error(`${DATA} is missing: the search benchmark needs ../shared/data`);
   const seen = new Map<string, RealPaper>();
-  for (const file of fs.readdirSync(DATA).filter((f) => f.endsWith('.jsonl.gz')).sort()) {
+  for (const file of fs
+    .readdirSync(DATA)
+    .filter((f) => f.endsWith('.jsonl.gz'))
+    .sort()) {
     const day = file.slice(0, 10);
-    for (const line of zlib.gunzipSync(fs.readFileSync(path.join(DATA, file))).toString('utf8').split('\n')) {
+    for (const line of zlib
+      .gunzipSync(fs.readFileSync(path.join(DATA, file)))
+      .toString('utf8')
+      .split('\n')) {
       if (!line.trim()) continue;
       const r = JSON.parse(line);
       if (!r.id || seen.has(r.id)) continue;
       seen.set(r.id, {
         id: r.id,
-        title: String(r.title ?? '').replace(/\s+/g, ' ').trim(),
-        abstract: String(r.summary ?? '').replace(/\s+/g, ' ').trim(),
+        title: String(r.title ?? '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+        abstract: String(r.summary ?? '')
+          .replace(/\s+/g, ' ')
+          .trim(),
         authors: Array.isArray(r.authors) ? r.authors.map(String) : [],
         categories: Array.isArray(r.categories) ? r.categories.map(String) : [],
         day,
@@ -135,7 +145,10 @@ function wordTable(texts: string[]): WordTable {
 export function makeQueries(real: RealPaper[], perClass: number): Record<QueryClass, string[]> {
   const rand = seededRandom(12345);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
-  const index = buildLexicalIndex(real.slice(0, 20_000).map((p) => ({ ...p })), DEFAULT_BM25);
+  const index = buildLexicalIndex(
+    real.slice(0, 20_000).map((p) => ({ ...p })),
+    DEFAULT_BM25,
+  );
   const words = new Map<string, number>();
   for (const p of real.slice(0, 20_000)) {
     for (const w of p.title.toLowerCase().match(/[a-z]{4,}/g) ?? []) if (!STOPWORDS.has(w)) words.set(w, (words.get(w) ?? 0) + 1);
@@ -156,13 +169,20 @@ export function makeQueries(real: RealPaper[], perClass: number): Record<QueryCl
   const typo = (w: string) => {
     const i = 1 + Math.floor(rand() * (w.length - 2));
     const c = letters[Math.floor(rand() * 26)];
-    return [w.slice(0, i) + w.slice(i + 1), w.slice(0, i) + c + w.slice(i), w.slice(0, i) + c + w.slice(i + 1), w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)][Math.floor(rand() * 4)];
+    return [
+      w.slice(0, i) + w.slice(i + 1),
+      w.slice(0, i) + c + w.slice(i),
+      w.slice(0, i) + c + w.slice(i + 1),
+      w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2),
+    ][Math.floor(rand() * 4)];
   };
   for (let i = 0; i < perClass; i++) {
     out.common.push([pick(common), pick(common), pick(common)].slice(0, 2 + (i % 2)).join(' '));
     out.rare.push([pick(rare), pick(rare)].slice(0, 1 + (i % 2)).join(' '));
     for (;;) {
-      const t = pick(real).title.split(' ').filter((w) => /^[A-Za-z]{4,}$/.test(w) && !STOPWORDS.has(w.toLowerCase()));
+      const t = pick(real)
+        .title.split(' ')
+        .filter((w) => /^[A-Za-z]{4,}$/.test(w) && !STOPWORDS.has(w.toLowerCase()));
       if (t.length >= 2) {
         const j = Math.floor(rand() * (t.length - 1));
         out.phrase.push(`"${t[j]} ${t[j + 1]}"`);
@@ -285,17 +305,22 @@ export async function run(args: string[]): Promise<void> {
   for (const cls of CLASSES) baselines['planning only'][cls] = percentiles(queries[cls].map((q) => time(() => planQuery(collection, q))[1]));
   const corrected = CLASSES.map((c) => `${c} ${queries[c].filter((q) => planQuery(collection, q).correction).length}`).join(', ');
   const named = CLASSES.map((c) => `${c} ${queries[c].filter((q) => planQuery(collection, q).names.length).length}`).join(', ');
-  console.log(`spelling dictionary ${engine.spelling.size.toLocaleString('en-US')} words, ${mb(engine.spelling.byteLength())}; author index ${mb(engine.authorNames.byteLength())}`);
+  console.log(
+    `spelling dictionary ${engine.spelling.size.toLocaleString('en-US')} words, ${mb(engine.spelling.byteLength())}; author index ${mb(engine.authorNames.byteLength())}`,
+  );
   console.log(`queries corrected: ${corrected}; queries read as author names: ${named}`);
   // The top-k decision (docs/decisions/0004-search-topk.md): the same index and queries, scoring every posting,
   // and MaxScore without the long-query pruning.
   const variants: [string, (q: string) => void][] = [
     ['exhaustive', (q) => topKExhaustive(lexical, engine.queryTerms(parseQuery(q)), 10)],
-    ['maxscore-all', (q) => {
-      const parsed = parseQuery(q);
-      const all = [...parsed.terms, ...parsed.bigrams].map(([t, w]) => ({ term: lookupTerm(lexical, t) ?? -1, weight: w })).filter((x) => x.term >= 0);
-      topKMaxScore(lexical, all, 10);
-    }],
+    [
+      'maxscore-all',
+      (q) => {
+        const parsed = parseQuery(q);
+        const all = [...parsed.terms, ...parsed.bigrams].map(([t, w]) => ({ term: lookupTerm(lexical, t) ?? -1, weight: w })).filter((x) => x.term >= 0);
+        topKMaxScore(lexical, all, 10);
+      },
+    ],
   ];
   for (const [name, fn] of variants) {
     baselines[name] = {} as Record<QueryClass, ReturnType<typeof percentiles>>;
@@ -362,7 +387,9 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  console.log(`\nlatency in ms (p50 / p95 / p99), top 10 with highlights; resident memory after build: ${mb(rss)} (${mb(rss - rssStart)} more than before building; the process also holds the 74k source papers; ${rssParts})`);
+  console.log(
+    `\nlatency in ms (p50 / p95 / p99), top 10 with highlights; resident memory after build: ${mb(rss)} (${mb(rss - rssStart)} more than before building; the process also holds the 74k source papers; ${rssParts})`,
+  );
   printLatencies({ ...results, ...baselines });
   for (const base of Object.keys(baselines)) {
     if (base === 'planning only') continue;
@@ -382,7 +409,13 @@ export type Latencies = Record<string, Record<QueryClass, ReturnType<typeof perc
  * untimed warm-up pass over every query (a serving process has long since compiled these paths; timing from a cold
  * start charged the JIT's work to whichever class came first).
  */
-export function measureLatencies(engine: SearchEngine, embedder: CorpusEmbedder | null, queries: Record<QueryClass, string[]>, paperAt: (doc: number) => RealPaper, pipeline = true): Latencies {
+export function measureLatencies(
+  engine: SearchEngine,
+  embedder: CorpusEmbedder | null,
+  queries: Record<QueryClass, string[]>,
+  paperAt: (doc: number) => RealPaper,
+  pipeline = true,
+): Latencies {
   const modes: SearchMode[] = embedder ? ['lexical', 'semantic', 'hybrid'] : ['lexical'];
   const collection = engineCollection(engine);
   const related = embedder ? (t: string) => embedder.relatedTerms(t) : undefined;
@@ -447,6 +480,9 @@ function saveBenchSnapshot(dir: string, engine: SearchEngine, embedder: CorpusEm
   });
   if (embedder) saveCorpusModel(searchDir(dir), embedder.model);
   fs.writeFileSync(path.join(dir, 'bench-queries.json'), JSON.stringify(info));
-  const bytes = fs.readdirSync(indexDir(dir), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((sum, e) => sum + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
+  const bytes = fs
+    .readdirSync(indexDir(dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((sum, e) => sum + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
   console.log(`snapshot: written to ${indexDir(dir)} in ${((performance.now() - started) / 1000).toFixed(1)} s (${mb(bytes)})`);
 }

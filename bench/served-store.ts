@@ -25,7 +25,10 @@ export async function prepareRealStore(): Promise<void> {
   const database = connect({ sqlitePath: file });
   try {
     await migrate(database);
-    const { n } = await database.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await database.db
+      .selectFrom('papers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(n) >= EXPECTED_PAPERS) {
       console.log(`store: ${REAL_STORE_DIR} (${n} papers, reused)`);
       return;

@@ -63,7 +63,18 @@ async function prepareWorld(): Promise<World> {
     }
     const weeks = [...new Set(days.map(isoWeek))];
     const months = [...new Set(days.map((d) => d.slice(0, 7)))];
-    return { papers, days, weeks, months, words, abstract: titles.map((t) => t.abstract).join(' ').slice(0, 12_000), tokens };
+    return {
+      papers,
+      days,
+      weeks,
+      months,
+      words,
+      abstract: titles
+        .map((t) => t.abstract)
+        .join(' ')
+        .slice(0, 12_000),
+      tokens,
+    };
   } finally {
     await database.close();
   }
@@ -102,25 +113,98 @@ const ACTIONS: Action[] = [
   ['API paper', 6, (w) => ({ path: `/api/papers/${pick(w.papers)}` })],
   ['search', 8, (w) => ({ path: `/search?q=${encodeURIComponent(`${pick(w.words)} ${pick(w.words)}`)}` })],
   ['search API', 4, (w) => ({ path: `/api/papers/search?q=${encodeURIComponent(pick(w.words))}&limit=10` })],
-  ['search POST, pasted abstract', 1, (w) => ({ path: '/api/papers/search', init: { method: 'POST', headers: json, body: JSON.stringify({ q: w.abstract.slice(Math.floor(Math.random() * 4000), 8000 + Math.floor(Math.random() * 4000)), limit: 10 }) } })],
+  [
+    'search POST, pasted abstract',
+    1,
+    (w) => ({
+      path: '/api/papers/search',
+      init: {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ q: w.abstract.slice(Math.floor(Math.random() * 4000), 8000 + Math.floor(Math.random() * 4000)), limit: 10 }),
+      },
+    }),
+  ],
   ['similar', 2, (w) => ({ path: `/api/papers/${pick(w.papers)}/similar?limit=5` })],
-  ['vote', 6, (w) => ({ path: `/api/papers/${pick(w.papers.slice(0, 200))}/upvote`, init: { method: 'POST', headers: { ...json, authorization: `Bearer ${pick(w.tokens)}` }, body: JSON.stringify({ upvoted: Math.random() < 0.7 }) } })],
-  ['comment', 2, (w) => ({ path: `/api/papers/${pick(w.papers.slice(0, 200))}/comment`, init: { method: 'POST', headers: { ...json, authorization: `Bearer ${pick(w.tokens)}` }, body: JSON.stringify({ comment: `Soak comment ${Math.random()} with **markdown** and <script>alert(1)</script>` }) } })],
+  [
+    'vote',
+    6,
+    (w) => ({
+      path: `/api/papers/${pick(w.papers.slice(0, 200))}/upvote`,
+      init: { method: 'POST', headers: { ...json, authorization: `Bearer ${pick(w.tokens)}` }, body: JSON.stringify({ upvoted: Math.random() < 0.7 }) },
+    }),
+  ],
+  [
+    'comment',
+    2,
+    (w) => ({
+      path: `/api/papers/${pick(w.papers.slice(0, 200))}/comment`,
+      init: {
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${pick(w.tokens)}` },
+        body: JSON.stringify({ comment: `Soak comment ${Math.random()} with **markdown** and <script>alert(1)</script>` }),
+      },
+    }),
+  ],
   ['thread', 2, (w) => ({ path: `/api/papers/${pick(w.papers.slice(0, 200))}/comments` })],
-  ['digest preview', 2, (w) => ({ path: `/digest/preview?frequency=${pick(['daily', 'weekly'])}&paperCount=${3 + Math.floor(Math.random() * 48)}&interests=${encodeURIComponent(pick(w.words))}` })],
+  [
+    'digest preview',
+    2,
+    (w) => ({
+      path: `/digest/preview?frequency=${pick(['daily', 'weekly'])}&paperCount=${3 + Math.floor(Math.random() * 48)}&interests=${encodeURIComponent(pick(w.words))}`,
+    }),
+  ],
   // The security review's hostile inputs.
-  ['junk cookie', 3, (w) => ({ path: pick(['/sitemap.xml', `/papers/${pick(w.papers)}`, '/']), init: { headers: { cookie: pick(['pf_session=x', `pf_session=${'A'.repeat(43)}`]) } } })],
+  [
+    'junk cookie',
+    3,
+    (w) => ({
+      path: pick(['/sitemap.xml', `/papers/${pick(w.papers)}`, '/']),
+      init: { headers: { cookie: pick(['pf_session=x', `pf_session=${'A'.repeat(43)}`]) } },
+    }),
+  ],
   ['junk Authorization', 2, (w) => ({ path: `/api/papers/${pick(w.papers)}`, init: { headers: { authorization: 'Basic Zm9vOmJhcg==' } } })],
   ['NUL in next', 1, (w) => ({ path: '/signin?next=%2F%00', init: { headers: { authorization: `Bearer ${pick(w.tokens)}` } } })],
-  ['malformed multipart', 1, () => ({ path: '/signin/email', init: { method: 'POST', headers: { 'content-type': pick(['multipart/form-data; boundary=x', 'multipart/form-data']), cookie: `pf_csrf=${'c'.repeat(43)}` }, body: '--x\r\nbroken' } })],
+  [
+    'malformed multipart',
+    1,
+    () => ({
+      path: '/signin/email',
+      init: {
+        method: 'POST',
+        headers: { 'content-type': pick(['multipart/form-data; boundary=x', 'multipart/form-data']), cookie: `pf_csrf=${'c'.repeat(43)}` },
+        body: '--x\r\nbroken',
+      },
+    }),
+  ],
   ['20 KB URL', 0.5, () => ({ path: `/search?q=${'a'.repeat(20_000)}` })],
   ['oversized headers', 0.5, () => ({ path: '/', init: { headers: { 'x-filler': 'b'.repeat(20_000) } } })],
   ['repeated parameters', 1, () => ({ path: '/api/papers/search?q=a&q=b' })],
-  ['wrong password', 0.5, () => ({ path: '/signin/password', init: { method: 'POST', headers: form, body: 'email=soak1%40example.org&password=wrong+password' } })],
-  ['preview cycling', 1, () => ({ path: `/digest/preview?frequency=weekly&paperCount=50&date=2025-0${1 + Math.floor(Math.random() * 6)}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}` })],
+  [
+    'wrong password',
+    0.5,
+    () => ({ path: '/signin/password', init: { method: 'POST', headers: form, body: 'email=soak1%40example.org&password=wrong+password' } }),
+  ],
+  [
+    'preview cycling',
+    1,
+    () => ({
+      path: `/digest/preview?frequency=weekly&paperCount=50&date=2025-0${1 + Math.floor(Math.random() * 6)}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}`,
+    }),
+  ],
 ];
 
-const HOSTILE_FROM = new Set(['junk cookie', 'junk Authorization', 'NUL in next', 'malformed multipart', '20 KB URL', 'oversized headers', 'repeated parameters', 'wrong password', 'preview cycling']);
+const HOSTILE_FROM = new Set([
+  'junk cookie',
+  'junk Authorization',
+  'NUL in next',
+  'malformed multipart',
+  '20 KB URL',
+  'oversized headers',
+  'repeated parameters',
+  'wrong password',
+  'preview cycling',
+]);
 const totalWeight = ACTIONS.reduce((n, a) => n + a[1], 0);
 
 function chooseAction(): Action {
@@ -166,7 +250,9 @@ export async function run(args: string[]): Promise<void> {
   // Votes and comments are limited per person; the soak's 100 people post more than a person would.
   const { url, child } = await startServe(SOAK_DIR, { TRUST_PROXY: '1', VOTE_RATE_LIMIT_PER_MINUTE: '600', COMMENT_RATE_LIMIT_PER_HOUR: '6000' });
   try {
-    console.log(`soak: ${o.minutes} min, ${o.connections} connections, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; waiting for the search index …`);
+    console.log(
+      `soak: ${o.minutes} min, ${o.connections} connections, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; waiting for the search index …`,
+    );
     console.log(`soak: search answered after ${((await waitForSearch(url)) / 1000).toFixed(0)} s; clock starts`);
     const durationMs = o.minutes * 60_000;
     const intervalMs = Math.max(10_000, durationMs / 10);
@@ -221,13 +307,23 @@ export async function run(args: string[]): Promise<void> {
     });
     const statuses = new Map<string, number>();
     for (const iv of intervals) for (const [s, c] of iv.statuses) statuses.set(s, (statuses.get(s) ?? 0) + c);
-    console.log(`\nstatuses: ${[...statuses].sort().map(([s, c]) => `${s}×${c}`).join(' ')}`);
+    console.log(
+      `\nstatuses: ${[...statuses]
+        .sort()
+        .map(([s, c]) => `${s}×${c}`)
+        .join(' ')}`,
+    );
     console.log('\n| action | requests | p50 ms | p99 ms | statuses |');
     console.log('| --- | ---: | ---: | ---: | --- |');
     for (const [name] of ACTIONS) {
       const a = actions.get(name);
       if (!a) continue;
-      console.log(`| ${name} | ${a.latencies.length} | ${percentile(a.latencies, 50).toFixed(0)} | ${percentile(a.latencies, 99).toFixed(0)} | ${[...a.statuses].sort().map(([s, c]) => `${s}×${c}`).join(' ')} |`);
+      console.log(
+        `| ${name} | ${a.latencies.length} | ${percentile(a.latencies, 50).toFixed(0)} | ${percentile(a.latencies, 99).toFixed(0)} | ${[...a.statuses]
+          .sort()
+          .map(([s, c]) => `${s}×${c}`)
+          .join(' ')} |`,
+      );
     }
     const requests = intervals.reduce((n, iv) => n + iv.latencies.length, 0);
     const fivexx = [...statuses].filter(([s]) => s.startsWith('5')).reduce((n, [, c]) => n + c, 0);

@@ -37,7 +37,14 @@ export async function run(): Promise<void> {
       const i = Math.floor(rand() * w.length);
       const c = letters[Math.floor(rand() * 26)];
       const kind = Math.floor(rand() * 4);
-      w = kind === 0 ? w.slice(0, i) + w.slice(i + 1) : kind === 1 ? w.slice(0, i) + c + w.slice(i) : kind === 2 ? w.slice(0, i) + c + w.slice(i + 1) : w.slice(0, i) + (w[i + 1] ?? '') + w[i] + w.slice(i + 2);
+      w =
+        kind === 0
+          ? w.slice(0, i) + w.slice(i + 1)
+          : kind === 1
+            ? w.slice(0, i) + c + w.slice(i)
+            : kind === 2
+              ? w.slice(0, i) + c + w.slice(i + 1)
+              : w.slice(0, i) + (w[i + 1] ?? '') + w[i] + w.slice(i + 2);
     }
     return w;
   }).filter((w) => w.length >= 4);
@@ -69,8 +76,12 @@ export async function run(): Promise<void> {
       const b = new Set(theirs.search(w).map((s) => s.term));
       if (closest.size === b.size && [...closest].every((x) => b.has(x))) same++;
     }
-    console.log(`round ${round}: ours      build ${oursBuild.toFixed(0)} ms, ${(oursMemory / 1048576).toFixed(1)} MB, ${o.us.toFixed(1)} µs a lookup, ${o.found} with a suggestion`);
-    console.log(`round ${round}: mnemonist build ${theirsBuild.toFixed(0)} ms, ${(theirsMemory / 1048576).toFixed(1)} MB, ${m.us.toFixed(1)} µs a lookup, ${m.found} with a suggestion; same closest words for ${same}`);
+    console.log(
+      `round ${round}: ours      build ${oursBuild.toFixed(0)} ms, ${(oursMemory / 1048576).toFixed(1)} MB, ${o.us.toFixed(1)} µs a lookup, ${o.found} with a suggestion`,
+    );
+    console.log(
+      `round ${round}: mnemonist build ${theirsBuild.toFixed(0)} ms, ${(theirsMemory / 1048576).toFixed(1)} MB, ${m.us.toFixed(1)} µs a lookup, ${m.found} with a suggestion; same closest words for ${same}`,
+    );
   }
   console.log('reproduce: npm install --no-save mnemonist@0.40.8 && npm run bench -- spelling-libraries');
 }

@@ -59,7 +59,10 @@ export const configSchema = z.object({
   /** Signs sessions, CSRF tokens and mail links. Generated and kept in the data dir when unset. */
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Who arXiv and GitHub should contact about our traffic; goes into the User-Agent. */
-  CONTACT_EMAIL: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'expected an email address').default('paperfeed@localhost'),
+  CONTACT_EMAIL: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+$/, 'expected an email address')
+    .default('paperfeed@localhost'),
 
   // Sources
   ARXIV_CATEGORIES: categoryList.default('cs.AI,cs.CL,cs.CV,cs.LG,stat.ML'),

@@ -16,7 +16,20 @@ import { userCommand } from './cli/user.ts';
 import { digestCommand } from './cli/digest.ts';
 import { mailCommand } from './cli/mail.ts';
 
-const commands: Command[] = [serveCommand, migrateCommand, importCommand, statsCommand, configCommand, harvestCommand, statusCommand, indexCommand, evalCommand, userCommand, digestCommand, mailCommand];
+const commands: Command[] = [
+  serveCommand,
+  migrateCommand,
+  importCommand,
+  statsCommand,
+  configCommand,
+  harvestCommand,
+  statusCommand,
+  indexCommand,
+  evalCommand,
+  userCommand,
+  digestCommand,
+  mailCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -25,7 +38,7 @@ function help(): string {
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `paperfeed <command> --help` for a command\'s options. Configuration comes from the environment: see `paperfeed config`.',
+    "Run `paperfeed <command> --help` for a command's options. Configuration comes from the environment: see `paperfeed config`.",
   ].join('\n');
 }
 

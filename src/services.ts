@@ -54,7 +54,10 @@ export async function createServices(config: Config, parts: ServiceParts = {}): 
   const logger = parts.logger ?? createLogger(config.LOG_LEVEL);
   const database =
     parts.database ??
-    (await openDatabase(config, { schema: parts.schema, onSchemaCreated: () => logger.info({ database: config.databaseKind }, 'created the schema of an empty store') }));
+    (await openDatabase(config, {
+      schema: parts.schema,
+      onSchemaCreated: () => logger.info({ database: config.databaseKind }, 'created the schema of an empty store'),
+    }));
   const closers: (() => Promise<void> | void)[] = parts.database ? [] : [() => database.close()];
   try {
     const mail = parts.mail ?? createMailTransport(config);

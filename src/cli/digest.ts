@@ -37,7 +37,9 @@ export const digestCommand: Command = {
         for (const item of s.dryRun) {
           io.stdout.write(`${item.state}\t${item.period}\t${item.email}\t${item.subject}\t${item.paperIds.length} papers: ${item.paperIds.join(' ')}\n`);
         }
-        io.stdout.write(`dry run: ${s.dryRun.filter((i) => i.state === 'would send').length} digests would be sent (${s.transport}); nothing was sent or recorded\n`);
+        io.stdout.write(
+          `dry run: ${s.dryRun.filter((i) => i.state === 'would send').length} digests would be sent (${s.transport}); nothing was sent or recorded\n`,
+        );
         return 0;
       }
       io.stdout.write(

@@ -39,7 +39,9 @@ export const evalCommand: Command = {
       log: values.json ? undefined : (m) => io.stderr.write(m + '\n'),
     });
     if (values.json) {
-      io.stdout.write(JSON.stringify({ dataset: dir, split: values.split, documents: dataset.corpus.length, queries: dataset.qrels.size, reports }, null, 2) + '\n');
+      io.stdout.write(
+        JSON.stringify({ dataset: dir, split: values.split, documents: dataset.corpus.length, queries: dataset.qrels.size, reports }, null, 2) + '\n',
+      );
       return 0;
     }
     io.stdout.write(`${dataset.corpus.length} documents, ${dataset.qrels.size} queries (${values.split})\n`);

@@ -27,11 +27,12 @@ export const harvestCommand: Command = {
       args,
       options: { once: { type: 'boolean', default: false }, source: { type: 'string', default: 'all' }, from: { type: 'string' } },
     });
-    if (!values.once) throw new UsageError('--once is required (the server\'s scheduler harvests continuously; cron runs `harvest --once`)');
+    if (!values.once) throw new UsageError("--once is required (the server's scheduler harvests continuously; cron runs `harvest --once`)");
     const names = SOURCES[values.source ?? 'all'];
     if (!names) throw new UsageError(`unknown source "${values.source}" (one of ${Object.keys(SOURCES).join(', ')})`);
     if (values.from !== undefined) {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(values.from) || Number.isNaN(Date.parse(values.from))) throw new UsageError(`--from expects a day like 2024-06-03, got "${values.from}"`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(values.from) || Number.isNaN(Date.parse(values.from)))
+        throw new UsageError(`--from expects a day like 2024-06-03, got "${values.from}"`);
       if (!names.includes('harvest-oai')) throw new UsageError('--from applies to the OAI-PMH harvest (--source oai, arxiv or all)');
     }
     const config = io.config();
@@ -41,8 +42,15 @@ export const harvestCommand: Command = {
     try {
       const selected = names.map((n) => findJob(n) as JobDefinition).filter((j) => j.enabled(config) || values.source !== 'all');
       for (const job of selected) {
-        const outcome = await runWhenLeaseFree(() =>
-          runJob(services, { job, slot: `manual:${new Date().toISOString()}`, trigger: 'manual', holder, from: job.name === 'harvest-oai' ? values.from : undefined }),
+        const outcome = await runWhenLeaseFree(
+          () =>
+            runJob(services, {
+              job,
+              slot: `manual:${new Date().toISOString()}`,
+              trigger: 'manual',
+              holder,
+              from: job.name === 'harvest-oai' ? values.from : undefined,
+            }),
           config.JOB_LEASE_MS + 5_000,
         );
         io.stdout.write(`${job.name}: ${describe(outcome)}\n`);
@@ -70,7 +78,9 @@ function describe(outcome: RunOutcome): string {
   if (outcome.status === 'skipped') {
     return outcome.reason === 'lease-held' ? 'skipped: another process is running a job on the same source (try again later)' : `skipped (${outcome.reason})`;
   }
-  const counts = Object.entries(outcome.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+  const counts = Object.entries(outcome.counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   const took = `${(outcome.ms / 1000).toFixed(1)} s`;
   return outcome.status === 'ok' ? `ok in ${took}${counts ? ` (${counts})` : ''}` : `FAILED after ${took}: ${outcome.error}${counts ? ` (${counts})` : ''}`;
 }

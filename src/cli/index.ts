@@ -12,11 +12,18 @@ export const indexCommand: Command = {
   async run(args, io) {
     const { values } = parseArgs({
       args,
-      options: { rebuild: { type: 'boolean', default: false }, retrain: { type: 'boolean', default: false }, 'no-keyphrases': { type: 'boolean', default: false } },
+      options: {
+        rebuild: { type: 'boolean', default: false },
+        retrain: { type: 'boolean', default: false },
+        'no-keyphrases': { type: 'boolean', default: false },
+      },
     });
     const config = io.config();
     if (values.rebuild) fs.rmSync(searchDir(config.dataDir), { recursive: true, force: true });
-    const services = await createServices(config, { schema: 'create-if-empty', search: { log: (m) => io.stdout.write(m + '\n'), deriveText: !values['no-keyphrases'] } });
+    const services = await createServices(config, {
+      schema: 'create-if-empty',
+      search: { log: (m) => io.stdout.write(m + '\n'), deriveText: !values['no-keyphrases'] },
+    });
     const { search: service } = services;
     try {
       const started = Date.now();
@@ -24,7 +31,9 @@ export const indexCommand: Command = {
       // this data dir load it at their next check.
       await service.rebuild({ retrain: values.retrain });
       const engine = await service.engine();
-      io.stdout.write(`indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramKeys.length} word pairs, ${postingCount(engine.lexical)} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`);
+      io.stdout.write(
+        `indexed ${engine.docCount} papers (${engine.lexical.termIds.size} words, ${engine.lexical.bigramKeys.length} word pairs, ${postingCount(engine.lexical)} postings) in ${Date.now() - started} ms; embedder: ${service.embedder?.id ?? 'none'}\n`,
+      );
       return 0;
     } finally {
       await services.close();

@@ -18,7 +18,9 @@ export const mailCommand: Command = {
     try {
       const run = await services.mailQueue.drain();
       await services.mailQueue.prune();
-      io.stdout.write(`queued mail via ${services.mail.kind}: sent ${run.sent}, retry later ${run.retried}, failed ${run.failed}, expired ${run.expired}; waiting for a retry ${run.waiting}\n`);
+      io.stdout.write(
+        `queued mail via ${services.mail.kind}: sent ${run.sent}, retry later ${run.retried}, failed ${run.failed}, expired ${run.expired}; waiting for a retry ${run.waiting}\n`,
+      );
       return run.waiting > 0 ? EXIT_RETRY_PENDING : 0;
     } finally {
       await services.close();

@@ -29,7 +29,12 @@ export const userCommand: Command = {
     });
     const email = values.email ? accountEmail(normalizeAddress(values.email)) : null;
     if (!email) throw new UsageError('--email needs a valid email address');
-    const username = values.username ?? email.split('@')[0].replace(/[^A-Za-z0-9_-]/g, '').slice(0, 30);
+    const username =
+      values.username ??
+      email
+        .split('@')[0]
+        .replace(/[^A-Za-z0-9_-]/g, '')
+        .slice(0, 30);
     const password = values['password-stdin'] ? await readPassword() : null;
 
     const services = await createServices(io.config(), { schema: 'create-if-empty' });

@@ -165,7 +165,13 @@ export async function authorClaimants(database: Database, key: string): Promise<
       .orderBy('author_key')
       .limit(10)
       .execute();
-    out.push({ kind: 'local', username: r.username, fullname: null, papers: Number(r.n), otherNames: others.map((o) => ({ key: o.key, name: String(o.name) })) });
+    out.push({
+      kind: 'local',
+      username: r.username,
+      fullname: null,
+      papers: Number(r.n),
+      otherNames: others.map((o) => ({ key: o.key, name: String(o.name) })),
+    });
   }
   for (const r of hf) {
     const others = await db
@@ -180,7 +186,13 @@ export async function authorClaimants(database: Database, key: string): Promise<
       .orderBy('an.author_key')
       .limit(10)
       .execute();
-    out.push({ kind: 'hf', username: r.username, fullname: r.fullname, papers: Number(r.n), otherNames: others.map((o) => ({ key: o.key, name: String(o.name) })) });
+    out.push({
+      kind: 'hf',
+      username: r.username,
+      fullname: r.fullname,
+      papers: Number(r.n),
+      otherNames: others.map((o) => ({ key: o.key, name: String(o.name) })),
+    });
   }
   return out;
 }

@@ -35,8 +35,18 @@ function claimsQuery(db: Database['db'] | Transaction<DB>) {
     .innerJoin('users as u', 'u.id', 'c.user_id')
     .innerJoin('papers as p', 'p.id', 'c.paper_id')
     .select([
-      'c.id', 'c.paper_id', 'p.title', 'c.position', 'c.author_name', 'c.author_key', 'c.user_id', 'u.username',
-      'c.status', 'c.created_at', 'c.decided_at', 'c.reason',
+      'c.id',
+      'c.paper_id',
+      'p.title',
+      'c.position',
+      'c.author_name',
+      'c.author_key',
+      'c.user_id',
+      'u.username',
+      'c.status',
+      'c.created_at',
+      'c.decided_at',
+      'c.reason',
     ]);
 }
 
@@ -139,7 +149,14 @@ export async function withdrawClaim(database: Database, userId: string, claimId:
  * Records a moderator's decision inside their transaction (moderation.ts logs it there too). Only pending claims
  * are decided, nobody decides their own, and an entry keeps at most one approved claim.
  */
-export async function decidePendingClaim(trx: Transaction<DB>, actorId: string, claimId: string, approve: boolean, reason: string | null, now = new Date()): Promise<Claim> {
+export async function decidePendingClaim(
+  trx: Transaction<DB>,
+  actorId: string,
+  claimId: string,
+  approve: boolean,
+  reason: string | null,
+  now = new Date(),
+): Promise<Claim> {
   const row = await claimsQuery(trx).where('c.id', '=', claimId).executeTakeFirst();
   if (!row) throw notFound('no such claim');
   const claim = toClaim(row);

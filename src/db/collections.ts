@@ -81,8 +81,13 @@ export async function createCollection(database: Database, ownerId: string, inpu
   const key = titleKey(input.title);
   const existing = await database.db.selectFrom('collections').select('id').where('owner_id', '=', ownerId).where('title_key', '=', key).executeTakeFirst();
   if (existing) throw await sameTitle(database, existing.id);
-  const count = await database.db.selectFrom('collections').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', ownerId).executeTakeFirstOrThrow();
-  if (Number(count.n) >= COLLECTIONS_PER_PERSON_MAX) throw new AppError(422, 'too_many_collections', `a person can have at most ${COLLECTIONS_PER_PERSON_MAX} collections`);
+  const count = await database.db
+    .selectFrom('collections')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirstOrThrow();
+  if (Number(count.n) >= COLLECTIONS_PER_PERSON_MAX)
+    throw new AppError(422, 'too_many_collections', `a person can have at most ${COLLECTIONS_PER_PERSON_MAX} collections`);
   const id = newObjectId();
   const stamp = now.toISOString();
   const inserted = await database.db
@@ -102,7 +107,12 @@ export async function createCollection(database: Database, ownerId: string, inpu
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   if (!Number(inserted.numInsertedOrUpdatedRows ?? 0)) {
-    const winner = await database.db.selectFrom('collections').select('id').where('owner_id', '=', ownerId).where('title_key', '=', key).executeTakeFirstOrThrow();
+    const winner = await database.db
+      .selectFrom('collections')
+      .select('id')
+      .where('owner_id', '=', ownerId)
+      .where('title_key', '=', key)
+      .executeTakeFirstOrThrow();
     throw await sameTitle(database, winner.id);
   }
   return toCollection(await collectionQuery(database).where('c.id', '=', id).executeTakeFirstOrThrow());
@@ -183,7 +193,13 @@ export async function listCollectionItems(database: Database, collectionId: stri
 }
 
 /** Adds a paper at the end. The same paper twice is a 409; an unknown or hidden paper a 404. */
-export async function addCollectionItem(database: Database, collection: StoredCollection, paperId: string, note: string | null, now = new Date()): Promise<StoredCollectionItem> {
+export async function addCollectionItem(
+  database: Database,
+  collection: StoredCollection,
+  paperId: string,
+  note: string | null,
+  now = new Date(),
+): Promise<StoredCollectionItem> {
   const paper = await database.db.selectFrom('papers').select('hidden').where('id', '=', paperId).executeTakeFirst();
   if (!paper || Number(paper.hidden)) throw notFound(`no paper ${paperId}`);
   return database.db.transaction().execute(async (trx) => {
@@ -193,7 +209,13 @@ export async function addCollectionItem(database: Database, collection: StoredCo
       .where('collection_id', '=', collection.id)
       .executeTakeFirstOrThrow();
     if (Number(stats.n) >= ITEMS_MAX) throw new AppError(422, 'collection_full', `a collection holds at most ${ITEMS_MAX} papers`);
-    const item = { id: newObjectId(), paperId, position: stats.last === null ? 0 : Number(stats.last) + 1, note: note?.trim() || null, createdAt: now.toISOString() };
+    const item = {
+      id: newObjectId(),
+      paperId,
+      position: stats.last === null ? 0 : Number(stats.last) + 1,
+      note: note?.trim() || null,
+      createdAt: now.toISOString(),
+    };
     const inserted = await trx
       .insertInto('collection_items')
       .values({ id: item.id, collection_id: collection.id, paper_id: paperId, position: item.position, note: item.note, created_at: item.createdAt })
@@ -217,7 +239,12 @@ export async function updateCollectionItem(
     const items = await trx.selectFrom('collection_items').select(['id', 'position']).where('collection_id', '=', collection.id).orderBy('position').execute();
     const from = items.findIndex((i) => i.id === itemId);
     if (from < 0) throw notFound(`no item ${itemId} in this collection`);
-    if (patch.note !== undefined) await trx.updateTable('collection_items').set({ note: patch.note?.trim() || null }).where('id', '=', itemId).execute();
+    if (patch.note !== undefined)
+      await trx
+        .updateTable('collection_items')
+        .set({ note: patch.note?.trim() || null })
+        .where('id', '=', itemId)
+        .execute();
     if (patch.position !== undefined) {
       if (!Number.isInteger(patch.position) || patch.position < 0) throw badRequest('position must be a whole number from 0');
       const order = items.map((i) => i.id);
@@ -234,7 +261,12 @@ export async function updateCollectionItem(
 /** Removes an item (a 404 when it is not in the collection) and closes the gap in the positions. */
 export async function removeCollectionItem(database: Database, collection: StoredCollection, itemId: string, now = new Date()): Promise<void> {
   await database.db.transaction().execute(async (trx) => {
-    const item = await trx.selectFrom('collection_items').select('position').where('id', '=', itemId).where('collection_id', '=', collection.id).executeTakeFirst();
+    const item = await trx
+      .selectFrom('collection_items')
+      .select('position')
+      .where('id', '=', itemId)
+      .where('collection_id', '=', collection.id)
+      .executeTakeFirst();
     if (!item) throw notFound(`no item ${itemId} in this collection`);
     await trx.deleteFrom('collection_items').where('id', '=', itemId).execute();
     await trx

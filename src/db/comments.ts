@@ -30,11 +30,7 @@ export async function addComment(
     const paper = await trx.selectFrom('papers').select(['hidden']).where('id', '=', input.paperId).executeTakeFirst();
     if (!paper || Number(paper.hidden)) throw notFound(`no paper ${input.paperId}`);
     if (input.parentId) {
-      const parent = await trx
-        .selectFrom('comments')
-        .select(['paper_id', 'deleted_at', 'hidden_at'])
-        .where('id', '=', input.parentId)
-        .executeTakeFirst();
+      const parent = await trx.selectFrom('comments').select(['paper_id', 'deleted_at', 'hidden_at']).where('id', '=', input.parentId).executeTakeFirst();
       if (!parent || parent.paper_id !== input.paperId) throw badRequest('the comment you reply to is not on this paper', 'bad_parent');
       if (parent.deleted_at || parent.hidden_at) throw badRequest('the comment you reply to was removed', 'bad_parent');
     }
@@ -89,7 +85,12 @@ export async function deleteComment(database: Database, input: { commentId: stri
     const row = await trx.selectFrom('comments').selectAll().where('id', '=', input.commentId).executeTakeFirst();
     if (!row || row.deleted_at) throw notFound('no such comment');
     if (row.user_id !== input.userId) throw forbidden('you can only delete your own comments');
-    const reported = await trx.selectFrom('comment_reports').select('comment_id').where('comment_id', '=', row.id).where('resolved_at', 'is', null).executeTakeFirst();
+    const reported = await trx
+      .selectFrom('comment_reports')
+      .select('comment_id')
+      .where('comment_id', '=', row.id)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst();
     const keepForModerators = row.hidden_at !== null || reported !== undefined;
     await trx
       .updateTable('comments')
@@ -108,7 +109,11 @@ export async function setCommentHidden(trx: Transaction<DB>, commentId: string, 
   const row = await trx.selectFrom('comments').selectAll().where('id', '=', commentId).executeTakeFirst();
   if (!row) throw notFound('no such comment');
   if (Boolean(row.hidden_at) === hidden) return row.paper_id;
-  await trx.updateTable('comments').set({ hidden_at: hidden ? now.toISOString() : null }).where('id', '=', commentId).execute();
+  await trx
+    .updateTable('comments')
+    .set({ hidden_at: hidden ? now.toISOString() : null })
+    .where('id', '=', commentId)
+    .execute();
   if (!row.deleted_at) await adjustCounter(trx, row.paper_id, hidden ? -1 : 1);
   return row.paper_id;
 }

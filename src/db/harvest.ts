@@ -113,12 +113,7 @@ export async function recordStarObservation(database: Database, o: StarObservati
 }
 
 export async function starSnapshots(database: Database, repo: string): Promise<{ observedAt: string; stars: number }[]> {
-  const rows = await database.db
-    .selectFrom('github_star_snapshots')
-    .select(['observed_at', 'stars'])
-    .where('repo', '=', repo)
-    .orderBy('observed_at')
-    .execute();
+  const rows = await database.db.selectFrom('github_star_snapshots').select(['observed_at', 'stars']).where('repo', '=', repo).orderBy('observed_at').execute();
   return rows.map((r) => ({ observedAt: r.observed_at, stars: Number(r.stars) }));
 }
 

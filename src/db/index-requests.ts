@@ -126,7 +126,12 @@ export async function finishFetches(database: Database, outcome: { stored: strin
     ] as const) {
       if (!ids.length) continue;
       await trx.updateTable('index_fetches').set({ status: fetchStatus, finished_at: at, error }).where('arxiv_id', 'in', ids).execute();
-      await trx.updateTable('index_requests').set({ status: requestStatus, finished_at: at, error }).where('arxiv_id', 'in', ids).where('status', '=', 'queued').execute();
+      await trx
+        .updateTable('index_requests')
+        .set({ status: requestStatus, finished_at: at, error })
+        .where('arxiv_id', 'in', ids)
+        .where('status', '=', 'queued')
+        .execute();
     }
   });
 }
@@ -136,12 +141,21 @@ export async function failFetches(database: Database, ids: string[], error: stri
   if (!ids.length) return [];
   const at = now.toISOString();
   return database.db.transaction().execute(async (trx) => {
-    await trx.updateTable('index_fetches').set((eb) => ({ attempts: eb('attempts', '+', 1), error })).where('arxiv_id', 'in', ids).execute();
+    await trx
+      .updateTable('index_fetches')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), error }))
+      .where('arxiv_id', 'in', ids)
+      .execute();
     const given = await trx.selectFrom('index_fetches').select('arxiv_id').where('arxiv_id', 'in', ids).where('attempts', '>=', maxAttempts).execute();
     const up = given.map((r) => r.arxiv_id);
     if (up.length) {
       await trx.updateTable('index_fetches').set({ status: 'failed', finished_at: at }).where('arxiv_id', 'in', up).execute();
-      await trx.updateTable('index_requests').set({ status: 'failed', finished_at: at, error }).where('arxiv_id', 'in', up).where('status', '=', 'queued').execute();
+      await trx
+        .updateTable('index_requests')
+        .set({ status: 'failed', finished_at: at, error })
+        .where('arxiv_id', 'in', up)
+        .where('status', '=', 'queued')
+        .execute();
     }
     return up;
   });

@@ -109,7 +109,11 @@ export async function startRun(database: Database, run: NewRun): Promise<void> {
 
 /** Progress while running: the status command and endpoint show counts so far. */
 export async function updateRunCounts(database: Database, id: string, counts: JobCounts): Promise<void> {
-  await database.db.updateTable('job_runs').set({ counts: JSON.stringify(counts) }).where('id', '=', id).execute();
+  await database.db
+    .updateTable('job_runs')
+    .set({ counts: JSON.stringify(counts) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function finishRun(
@@ -144,7 +148,10 @@ export async function lastRunWithError(database: Database, job: string): Promise
 }
 
 export async function runCount(database: Database): Promise<number> {
-  const row = await database.db.selectFrom('job_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await database.db
+    .selectFrom('job_runs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -200,10 +207,6 @@ export async function listServicePacing(database: Database) {
 
 /** Drops finished runs older than the cutoff; the history stays bounded however often jobs run. */
 export async function pruneJobRuns(database: Database, olderThan: Date): Promise<number> {
-  const result = await database.db
-    .deleteFrom('job_runs')
-    .where('started_at', '<', olderThan.toISOString())
-    .where('status', '!=', 'running')
-    .executeTakeFirst();
+  const result = await database.db.deleteFrom('job_runs').where('started_at', '<', olderThan.toISOString()).where('status', '!=', 'running').executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -4,7 +4,13 @@ import { notFound } from '../errors.ts';
 import type { Database } from './connect.ts';
 
 /** Saves (`saved` true) or removes a paper from the person's library. Hidden or unknown papers are a 404. */
-export async function setSaved(database: Database, userId: string, paperId: string, saved: boolean, now = new Date()): Promise<{ saved: boolean; changed: boolean }> {
+export async function setSaved(
+  database: Database,
+  userId: string,
+  paperId: string,
+  saved: boolean,
+  now = new Date(),
+): Promise<{ saved: boolean; changed: boolean }> {
   const paper = await database.db.selectFrom('papers').select('hidden').where('id', '=', paperId).executeTakeFirst();
   if (!paper || Number(paper.hidden)) throw notFound(`no paper ${paperId}`);
   if (saved) {
@@ -32,8 +38,16 @@ export interface LibraryEntry {
 }
 
 /** The visible papers in a person's library, most recently saved first, and how many there are. */
-export async function listLibrary(database: Database, userId: string, page: { offset: number; limit: number }): Promise<{ items: LibraryEntry[]; total: number }> {
-  const base = database.db.selectFrom('library_items as l').innerJoin('papers as p', 'p.id', 'l.paper_id').where('l.user_id', '=', userId).where('p.hidden', '=', 0);
+export async function listLibrary(
+  database: Database,
+  userId: string,
+  page: { offset: number; limit: number },
+): Promise<{ items: LibraryEntry[]; total: number }> {
+  const base = database.db
+    .selectFrom('library_items as l')
+    .innerJoin('papers as p', 'p.id', 'l.paper_id')
+    .where('l.user_id', '=', userId)
+    .where('p.hidden', '=', 0);
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await base
     .select(['l.paper_id', 'l.created_at'])

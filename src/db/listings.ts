@@ -50,12 +50,7 @@ type PaperQuery<O> = SelectQueryBuilder<DB, any, O>;
 function withCategory<O>(q: PaperQuery<O>, category: string | undefined): PaperQuery<O> {
   if (!category) return q;
   return q.where(({ exists, selectFrom }) =>
-    exists(
-      selectFrom('paper_categories as pc')
-        .select('pc.paper_id')
-        .whereRef('pc.paper_id', '=', 'p.id')
-        .where('pc.category', '=', category),
-    ),
+    exists(selectFrom('paper_categories as pc').select('pc.paper_id').whereRef('pc.paper_id', '=', 'p.id').where('pc.category', '=', category)),
   );
 }
 
@@ -187,7 +182,13 @@ export async function trendingCandidateRows(database: Database, f: RangeFilter):
 export async function rankingRowsByIds(database: Database, ids: string[]): Promise<RankingRow[]> {
   const out: RankingRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    out.push(...(await rankingSelect(database).where('p.id', 'in', ids.slice(i, i + 500)).execute()).map(toRankingRow));
+    out.push(
+      ...(
+        await rankingSelect(database)
+          .where('p.id', 'in', ids.slice(i, i + 500))
+          .execute()
+      ).map(toRankingRow),
+    );
   }
   return out;
 }
@@ -231,11 +232,7 @@ export async function categoryCounts(
 ): Promise<{ category: string; count: number }[]> {
   const base =
     source === 'submissions'
-      ? database.db
-          .selectFrom('daily_entries as d')
-          .innerJoin('papers as p', 'p.id', 'd.paper_id')
-          .where('d.day', '>=', f.start)
-          .where('d.day', '<=', f.end)
+      ? database.db.selectFrom('daily_entries as d').innerJoin('papers as p', 'p.id', 'd.paper_id').where('d.day', '>=', f.start).where('d.day', '<=', f.end)
       : database.db.selectFrom('papers as p').where('p.announced_on', '>=', f.start).where('p.announced_on', '<=', f.end);
   // The two bases differ only in their FROM clause; past it the query is the same.
   const rows = await (base as PaperQuery<any>)
@@ -300,8 +297,14 @@ export async function latestDayInCategory(database: Database, category: string, 
 
 /** When anything a listing shows last changed: the newest modification of a paper or daily entry. */
 export async function lastModifiedAt(database: Database): Promise<string | null> {
-  const p = await database.db.selectFrom('papers').select((eb) => eb.fn.max('modified_at').as('m')).executeTakeFirst();
-  const d = await database.db.selectFrom('daily_entries').select((eb) => eb.fn.max('modified_at').as('m')).executeTakeFirst();
+  const p = await database.db
+    .selectFrom('papers')
+    .select((eb) => eb.fn.max('modified_at').as('m'))
+    .executeTakeFirst();
+  const d = await database.db
+    .selectFrom('daily_entries')
+    .select((eb) => eb.fn.max('modified_at').as('m'))
+    .executeTakeFirst();
   const all = [p?.m, d?.m].filter((x): x is string => !!x);
   return all.length ? all.sort().at(-1)! : null;
 }

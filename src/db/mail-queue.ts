@@ -136,7 +136,14 @@ export async function finishMail(
 export async function retryMailLater(database: Database, id: string, holder: string, retryAt: Date, error: string, now: Date): Promise<void> {
   await database.db
     .updateTable('mail_queue')
-    .set({ status: 'pending', next_attempt_at: retryAt.toISOString(), last_error: error.slice(0, 2000), claimed_by: null, lease_expires_at: null, updated_at: now.toISOString() })
+    .set({
+      status: 'pending',
+      next_attempt_at: retryAt.toISOString(),
+      last_error: error.slice(0, 2000),
+      claimed_by: null,
+      lease_expires_at: null,
+      updated_at: now.toISOString(),
+    })
     .where('id', '=', id)
     .where('claimed_by', '=', holder)
     .where('status', '=', 'sending')

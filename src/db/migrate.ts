@@ -82,13 +82,9 @@ export async function assertSchemaCurrent(database: Database): Promise<void> {
   const current = versions.at(-1) ?? 0;
   const missing = migrations.filter((m) => !versions.includes(m.version));
   if (missing.length) {
-    throw new SchemaOutdatedError(
-      `the database schema is at version ${current}, this code needs ${LATEST_SCHEMA_VERSION}: run \`paperfeed migrate\``,
-    );
+    throw new SchemaOutdatedError(`the database schema is at version ${current}, this code needs ${LATEST_SCHEMA_VERSION}: run \`paperfeed migrate\``);
   }
   if (current > LATEST_SCHEMA_VERSION) {
-    throw new SchemaOutdatedError(
-      `the database schema (version ${current}) is newer than this code (${LATEST_SCHEMA_VERSION}): upgrade Paperfeed`,
-    );
+    throw new SchemaOutdatedError(`the database schema (version ${current}) is newer than this code (${LATEST_SCHEMA_VERSION}): upgrade Paperfeed`);
   }
 }

@@ -43,14 +43,26 @@ async function log(
 ): Promise<void> {
   await trx
     .insertInto('moderation_log')
-    .values({ id: newId(), actor_id: actorId, action, target_type: targetType, target_id: targetId, reason: reason?.slice(0, 500) || null, created_at: new Date().toISOString() })
+    .values({
+      id: newId(),
+      actor_id: actorId,
+      action,
+      target_type: targetType,
+      target_id: targetId,
+      reason: reason?.slice(0, 500) || null,
+      created_at: new Date().toISOString(),
+    })
     .execute();
 }
 
 export async function setPaperHidden(database: Database, actorId: string, paperId: string, hidden: boolean, reason: string | null = null): Promise<void> {
   await database.db.transaction().execute(async (trx) => {
     // modified_at moves so that search indexes (which poll for changed papers) drop or restore the paper.
-    const r = await trx.updateTable('papers').set({ hidden: hidden ? 1 : 0, modified_at: new Date().toISOString() }).where('id', '=', paperId).executeTakeFirst();
+    const r = await trx
+      .updateTable('papers')
+      .set({ hidden: hidden ? 1 : 0, modified_at: new Date().toISOString() })
+      .where('id', '=', paperId)
+      .executeTakeFirst();
     if (!Number(r.numUpdatedRows)) throw notFound(`no paper ${paperId}`);
     await log(trx, actorId, hidden ? 'hide_paper' : 'unhide_paper', 'paper', paperId, reason);
   });
@@ -96,7 +108,11 @@ export async function dismissReports(database: Database, actorId: string, commen
 export async function setUserBanned(database: Database, actorId: string, userId: string, banned: boolean, reason: string | null = null): Promise<void> {
   await database.db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
-    const r = await trx.updateTable('users').set({ banned_at: banned ? now : null }).where('id', '=', userId).executeTakeFirst();
+    const r = await trx
+      .updateTable('users')
+      .set({ banned_at: banned ? now : null })
+      .where('id', '=', userId)
+      .executeTakeFirst();
     if (!Number(r.numUpdatedRows)) throw notFound('no such account');
     if (banned) {
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();

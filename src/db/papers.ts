@@ -135,8 +135,25 @@ export async function storeImportBatch(
 }
 
 const PAPER_COLUMNS = [
-  'id', 'version', 'title', 'abstract', 'authors', 'primary_category', 'categories', 'submitted_at', 'updated_at', 'announced_on',
-  'versions', 'comments', 'journal_ref', 'doi', 'license', 'code_url', 'project_url', 'created_at', 'modified_at',
+  'id',
+  'version',
+  'title',
+  'abstract',
+  'authors',
+  'primary_category',
+  'categories',
+  'submitted_at',
+  'updated_at',
+  'announced_on',
+  'versions',
+  'comments',
+  'journal_ref',
+  'doi',
+  'license',
+  'code_url',
+  'project_url',
+  'created_at',
+  'modified_at',
 ] as const satisfies readonly (keyof PapersTable)[];
 
 // On a known id every column is replaced by the merged row, except when it was first stored.
@@ -153,8 +170,25 @@ const CATEGORY_INSERT: BulkInsert = { table: 'paper_categories', columns: ['pape
 function paperRow(p: Paper, now: string): unknown[] {
   const c = paperToColumns(p);
   return [
-    p.id, c.version, c.title, c.abstract, c.authors, c.primary_category, c.categories, c.submitted_at, c.updated_at, c.announced_on,
-    c.versions, c.comments, c.journal_ref, c.doi, c.license, c.code_url, c.project_url, now, now,
+    p.id,
+    c.version,
+    c.title,
+    c.abstract,
+    c.authors,
+    c.primary_category,
+    c.categories,
+    c.submitted_at,
+    c.updated_at,
+    c.announced_on,
+    c.versions,
+    c.comments,
+    c.journal_ref,
+    c.doi,
+    c.license,
+    c.code_url,
+    c.project_url,
+    now,
+    now,
   ];
 }
 
@@ -166,7 +200,10 @@ async function upsertMerged(trx: Transaction<DB>, kind: DatabaseKind, papers: Pa
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const now = new Date().toISOString();
   const existing = new Map<string, Paper>();
-  for (const ids of chunks(papers.map((p) => p.id), ID_LOOKUP_CHUNK)) {
+  for (const ids of chunks(
+    papers.map((p) => p.id),
+    ID_LOOKUP_CHUNK,
+  )) {
     const rows = await trx.selectFrom('papers').selectAll().where('id', 'in', ids).execute();
     for (const r of rows) existing.set(r.id, paperFields(rowToPaper(r)));
   }
@@ -188,14 +225,33 @@ async function upsertMerged(trx: Transaction<DB>, kind: DatabaseKind, papers: Pa
       counts.unchanged++;
     }
   }
-  await insertRows(trx, kind, PAPER_UPSERT, toWrite.map((p) => paperRow(p, now)));
+  await insertRows(
+    trx,
+    kind,
+    PAPER_UPSERT,
+    toWrite.map((p) => paperRow(p, now)),
+  );
   for (const ids of chunks(replacedIds, ID_LOOKUP_CHUNK)) {
     await trx.deleteFrom('paper_categories').where('paper_id', 'in', ids).execute();
     await trx.deleteFrom('paper_authors').where('paper_id', 'in', ids).execute();
   }
-  await insertRows(trx, kind, AUTHOR_INSERT, toWrite.flatMap((p) => p.authors.map((name, position) => [p.id, position, name])));
-  await recordAuthorNames(trx, kind, toWrite.flatMap((p) => p.authors));
-  await insertRows(trx, kind, CATEGORY_INSERT, toWrite.flatMap((p) => p.categories.map((category) => [p.id, category])));
+  await insertRows(
+    trx,
+    kind,
+    AUTHOR_INSERT,
+    toWrite.flatMap((p) => p.authors.map((name, position) => [p.id, position, name])),
+  );
+  await recordAuthorNames(
+    trx,
+    kind,
+    toWrite.flatMap((p) => p.authors),
+  );
+  await insertRows(
+    trx,
+    kind,
+    CATEGORY_INSERT,
+    toWrite.flatMap((p) => p.categories.map((category) => [p.id, category])),
+  );
   return counts;
 }
 

@@ -25,7 +25,12 @@ const AUTHOR_NAME_INSERT: BulkInsert = { table: 'author_names', columns: ['name'
 /** Files new spellings under their key (author pages find papers through this table). */
 export async function recordAuthorNames(trx: Transaction<DB>, kind: DatabaseKind, names: Iterable<string>): Promise<void> {
   const distinct = [...new Set(names)];
-  await insertRows(trx, kind, AUTHOR_NAME_INSERT, distinct.map((n) => [n, authorKey(n)]));
+  await insertRows(
+    trx,
+    kind,
+    AUTHOR_NAME_INSERT,
+    distinct.map((n) => [n, authorKey(n)]),
+  );
 }
 
 // ── Writing what Hugging Face says ───────────────────────────────────────────────────────────────────────────
@@ -71,25 +76,48 @@ export async function writeHfPeople(trx: Transaction<DB>, kind: DatabaseKind, en
     if (people!.submitter) users.set(people!.submitter.username, people!.submitter);
     if (people!.organization) organizations.set(people!.organization.name, people!.organization);
   }
-  await insertRows(trx, kind, HF_USER_UPSERT, [...users.values()].map((u) => [u.username, u.hfId, u.fullname, u.avatarUrl, u.isPro ? 1 : 0, now]));
-  await insertRows(trx, kind, ORGANIZATION_UPSERT, [...organizations.values()].map((o) => [o.name, o.hfId, o.fullname, o.avatarUrl, now]));
+  await insertRows(
+    trx,
+    kind,
+    HF_USER_UPSERT,
+    [...users.values()].map((u) => [u.username, u.hfId, u.fullname, u.avatarUrl, u.isPro ? 1 : 0, now]),
+  );
+  await insertRows(
+    trx,
+    kind,
+    ORGANIZATION_UPSERT,
+    [...organizations.values()].map((o) => [o.name, o.hfId, o.fullname, o.avatarUrl, now]),
+  );
   await insertRows(
     trx,
     kind,
     DETAILS_UPSERT,
     withPeople.map((e) => {
       const p = e.people!;
-      return [e.paperId, p.organization?.name ?? null, JSON.stringify(p.mediaUrls), p.isAuthorParticipating === null ? null : p.isAuthorParticipating ? 1 : 0, now];
+      return [
+        e.paperId,
+        p.organization?.name ?? null,
+        JSON.stringify(p.mediaUrls),
+        p.isAuthorParticipating === null ? null : p.isAuthorParticipating ? 1 : 0,
+        now,
+      ];
     }),
   );
-  for (const ids of chunks(withPeople.map((e) => e.paperId), ID_CHUNK)) {
+  for (const ids of chunks(
+    withPeople.map((e) => e.paperId),
+    ID_CHUNK,
+  )) {
     await trx.deleteFrom('hf_author_entries').where('paper_id', 'in', ids).execute();
   }
   const rows = withPeople.flatMap((e) =>
     e.people!.authors.map((a) => [e.paperId, a.position, a.name, a.hfId, a.hidden ? 1 : 0, a.status, a.statusChangedAt, a.user?.username ?? null]),
   );
   await insertRows(trx, kind, AUTHOR_ENTRY_INSERT, rows);
-  await recordAuthorNames(trx, kind, withPeople.flatMap((e) => e.people!.authors.map((a) => a.name)));
+  await recordAuthorNames(
+    trx,
+    kind,
+    withPeople.flatMap((e) => e.people!.authors.map((a) => a.name)),
+  );
 }
 
 // ── Reading ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -124,7 +152,13 @@ export const NO_PEOPLE: PaperPeople = {
   modifiedAt: null,
 };
 
-function hfUserFrom(r: { username: string | null; u_hf_id: string | null; u_fullname: string | null; u_avatar_url: string | null; u_is_pro: number | null }): HfUserRef | null {
+function hfUserFrom(r: {
+  username: string | null;
+  u_hf_id: string | null;
+  u_fullname: string | null;
+  u_avatar_url: string | null;
+  u_is_pro: number | null;
+}): HfUserRef | null {
   if (!r.username) return null;
   return { username: r.username, hfId: r.u_hf_id, fullname: r.u_fullname, avatarUrl: r.u_avatar_url, isPro: Number(r.u_is_pro) === 1 };
 }
@@ -147,8 +181,18 @@ export async function peopleOfPapers(database: Database, paperIds: string[], sub
       .selectFrom('hf_author_entries as e')
       .leftJoin('hf_users as u', 'u.username', 'e.hf_user')
       .select([
-        'e.paper_id', 'e.position', 'e.name', 'e.hf_id', 'e.hidden', 'e.status', 'e.status_changed_at',
-        'u.username', 'u.hf_id as u_hf_id', 'u.fullname as u_fullname', 'u.avatar_url as u_avatar_url', 'u.is_pro as u_is_pro',
+        'e.paper_id',
+        'e.position',
+        'e.name',
+        'e.hf_id',
+        'e.hidden',
+        'e.status',
+        'e.status_changed_at',
+        'u.username',
+        'u.hf_id as u_hf_id',
+        'u.fullname as u_fullname',
+        'u.avatar_url as u_avatar_url',
+        'u.is_pro as u_is_pro',
       ])
       .where('e.paper_id', 'in', ids)
       .orderBy('e.paper_id')
@@ -178,7 +222,14 @@ export async function peopleOfPapers(database: Database, paperIds: string[], sub
       const p = get(r.paper_id);
       p.modifiedAt = later(p.modifiedAt, r.decided_at);
       if (r.status !== 'approved' || r.banned_at) continue;
-      p.claims.push({ claimId: r.id, position: Number(r.position), authorKey: r.author_key, userId: r.user_id, username: r.username, approvedAt: r.decided_at ?? '' });
+      p.claims.push({
+        claimId: r.id,
+        position: Number(r.position),
+        authorKey: r.author_key,
+        userId: r.user_id,
+        username: r.username,
+        approvedAt: r.decided_at ?? '',
+      });
     }
     const details = await db
       .selectFrom('hf_paper_details as d')
@@ -220,8 +271,14 @@ export async function peopleOfPapers(database: Database, paperIds: string[], sub
 
 /** The people of listed papers (a page of a list, or one paper). */
 export function peopleOfListed(database: Database, items: ListedPaper[]): Promise<Map<string, PaperPeople>> {
-  const hfSubmitters = new Map(items.flatMap((i) => (i.signals.source === 'hf' && i.signals.submittedBy ? [[i.paper.id, i.signals.submittedBy] as const] : [])));
-  return peopleOfPapers(database, items.map((i) => i.paper.id), hfSubmitters);
+  const hfSubmitters = new Map(
+    items.flatMap((i) => (i.signals.source === 'hf' && i.signals.submittedBy ? [[i.paper.id, i.signals.submittedBy] as const] : [])),
+  );
+  return peopleOfPapers(
+    database,
+    items.map((i) => i.paper.id),
+    hfSubmitters,
+  );
 }
 
 // ── Organisations ────────────────────────────────────────────────────────────────────────────────────────────
@@ -232,7 +289,11 @@ export async function getOrganization(database: Database, name: string): Promise
 }
 
 /** Visible papers of an organisation, newest first: one page of ids and the total. */
-export async function organizationPaperIds(database: Database, name: string, page: { offset: number; limit: number }): Promise<{ ids: string[]; total: number }> {
+export async function organizationPaperIds(
+  database: Database,
+  name: string,
+  page: { offset: number; limit: number },
+): Promise<{ ids: string[]; total: number }> {
   const base = database.db
     .selectFrom('hf_paper_details as d')
     .innerJoin('papers as p', 'p.id', 'd.paper_id')

@@ -18,7 +18,17 @@ export interface IndexablePaper {
 
 const INDEXABLE = ['id', 'title', 'abstract', 'authors', 'categories', 'announced_on', 'submitted_at', 'hidden', 'modified_at'] as const;
 
-function indexable(r: { id: string; title: string; abstract: string; authors: string; categories: string | null; announced_on: string | null; submitted_at: string | null; hidden: number; modified_at: string }): IndexablePaper {
+function indexable(r: {
+  id: string;
+  title: string;
+  abstract: string;
+  authors: string;
+  categories: string | null;
+  announced_on: string | null;
+  submitted_at: string | null;
+  hidden: number;
+  modified_at: string;
+}): IndexablePaper {
   return {
     id: r.id,
     title: r.title,
@@ -58,7 +68,11 @@ export async function paperStampsSince(database: Database, since: string): Promi
 export async function indexablePapersByIds(database: Database, ids: string[]): Promise<IndexablePaper[]> {
   const out: IndexablePaper[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await database.db.selectFrom('papers').select(INDEXABLE).where('id', 'in', ids.slice(i, i + 500)).execute();
+    const rows = await database.db
+      .selectFrom('papers')
+      .select(INDEXABLE)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
     out.push(...rows.map(indexable));
   }
   return out;
@@ -94,7 +108,12 @@ export async function* streamPapersToDerive(database: Database, version: number,
       .select(['id', 'title', 'abstract', 'ai_summary', 'modified_at'])
       .where('id', '>', afterId)
       .where((eb) =>
-        eb.or([eb('derived_version', 'is', null), eb('derived_version', '<>', version), eb('derived_from', 'is', null), eb('derived_from', '<>', eb.ref('modified_at'))]),
+        eb.or([
+          eb('derived_version', 'is', null),
+          eb('derived_version', '<>', version),
+          eb('derived_from', 'is', null),
+          eb('derived_from', '<>', eb.ref('modified_at')),
+        ]),
       );
     if (onlyIds) q = q.where('id', 'in', onlyIds.length ? onlyIds : ['']);
     const rows = await q.orderBy('id').limit(pageSize).execute();
@@ -137,4 +156,3 @@ export async function papersByIds(database: Database, ids: string[]) {
   if (!ids.length) return [];
   return database.db.selectFrom('papers').selectAll().where('id', 'in', ids).where('hidden', '=', 0).execute();
 }
-

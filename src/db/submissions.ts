@@ -31,7 +31,11 @@ async function refuseOverDailyCap(db: Database['db'], input: Pick<SubmissionInpu
  * The daily cap checked before a paper that is not stored yet is queued for arXiv, so a person past the cap
  * costs no lookup; recordSubmission checks it again, in its transaction, when the paper arrives.
  */
-export async function checkDailySubmissionCap(database: Database, input: Pick<SubmissionInput, 'userId' | 'day' | 'maxPerDay'>, now = new Date()): Promise<void> {
+export async function checkDailySubmissionCap(
+  database: Database,
+  input: Pick<SubmissionInput, 'userId' | 'day' | 'maxPerDay'>,
+  now = new Date(),
+): Promise<void> {
   await refuseOverDailyCap(database.db, input, now);
 }
 

@@ -340,12 +340,7 @@ export async function dueDeliveries(database: Database, now: Date, limit: number
 
 /** Holders of 'sending' leases, so a runner can tell which belong to processes that died on this host. */
 export async function sendingHolders(database: Database): Promise<string[]> {
-  const rows = await database.db
-    .selectFrom('digest_deliveries')
-    .select('claimed_by')
-    .distinct()
-    .where('status', '=', 'sending')
-    .execute();
+  const rows = await database.db.selectFrom('digest_deliveries').select('claimed_by').distinct().where('status', '=', 'sending').execute();
   return rows.map((r) => r.claimed_by).filter((h): h is string => !!h);
 }
 
@@ -499,7 +494,10 @@ export const markHandedOffUnconfirmed = (database: Database, key: string, holder
   });
 
 export async function deliveryStatusCounts(database: Database, periodKey?: string): Promise<Record<string, number>> {
-  let q = database.db.selectFrom('digest_deliveries').select(['status', sql<number>`COUNT(*)`.as('n')]).groupBy('status');
+  let q = database.db
+    .selectFrom('digest_deliveries')
+    .select(['status', sql<number>`COUNT(*)`.as('n')])
+    .groupBy('status');
   if (periodKey) q = q.where('period_key', '=', periodKey);
   const rows = await q.execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
@@ -514,7 +512,11 @@ export async function subscriptionsByIds(database: Database, ids: string[]): Pro
   const out = new Map<string, Subscription>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
-    const rows = await database.db.selectFrom('subscriptions').selectAll().where('id', 'in', unique.slice(i, i + ROWS_PER_STATEMENT)).execute();
+    const rows = await database.db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('id', 'in', unique.slice(i, i + ROWS_PER_STATEMENT))
+      .execute();
     for (const r of rows) out.set(r.id, rowToSubscription(r));
   }
   return out;
@@ -524,7 +526,11 @@ export async function subscriptionsByIds(database: Database, ids: string[]): Pro
 export async function deliveriesByKeys(database: Database, keys: string[]): Promise<Map<string, Delivery>> {
   const out = new Map<string, Delivery>();
   for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
-    const rows = await database.db.selectFrom('digest_deliveries').selectAll().where('idempotency_key', 'in', keys.slice(i, i + ROWS_PER_STATEMENT)).execute();
+    const rows = await database.db
+      .selectFrom('digest_deliveries')
+      .selectAll()
+      .where('idempotency_key', 'in', keys.slice(i, i + ROWS_PER_STATEMENT))
+      .execute();
     for (const r of rows) out.set(r.idempotency_key, r);
   }
   return out;

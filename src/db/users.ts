@@ -60,7 +60,10 @@ export async function createUser(database: Database, input: NewUser): Promise<Us
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
     const byName = await findUserByUsername(database, input.username);
-    throw conflict(byName ? `the username "${input.username}" is taken` : 'an account with that email address exists', byName ? 'username_taken' : 'email_taken');
+    throw conflict(
+      byName ? `the username "${input.username}" is taken` : 'an account with that email address exists',
+      byName ? 'username_taken' : 'email_taken',
+    );
   }
   return rowToUser(row);
 }
@@ -91,7 +94,11 @@ export async function setPasswordHash(database: Database, userId: string, hash: 
 }
 
 export async function setShowUpvotes(database: Database, userId: string, show: boolean): Promise<void> {
-  await database.db.updateTable('users').set({ show_upvotes: show ? 1 : 0 }).where('id', '=', userId).execute();
+  await database.db
+    .updateTable('users')
+    .set({ show_upvotes: show ? 1 : 0 })
+    .where('id', '=', userId)
+    .execute();
 }
 
 export async function setRole(database: Database, userId: string, role: Role): Promise<void> {
@@ -126,7 +133,10 @@ export async function createLoginToken(database: Database, input: LoginTokenInpu
     })
     .execute();
   // Expired links are worthless; dropping them here keeps the table small without a job.
-  await database.db.deleteFrom('login_tokens').where('expires_at', '<', new Date(now.getTime() - 86_400_000).toISOString()).execute();
+  await database.db
+    .deleteFrom('login_tokens')
+    .where('expires_at', '<', new Date(now.getTime() - 86_400_000).toISOString())
+    .execute();
   return token;
 }
 

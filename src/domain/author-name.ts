@@ -26,18 +26,20 @@ const ASCII_SEPARATORS = /[^a-z0-9]+/g;
 export function authorKey(name: string): string {
   // Most names are plain ASCII, where the Unicode steps below change nothing; this path is about 10× faster.
   if (PRINTABLE_ASCII.test(name)) return name.toLowerCase().replace(ASCII_APOSTROPHES, '').replace(ASCII_SEPARATORS, ' ').trim();
-  return name
-    .normalize('NFKC')
-    // Upper then lower case folds what lower case alone leaves apart (final sigma, ß, Greek iota subscripts).
-    .toUpperCase()
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(ACCENTS, '')
-    .normalize('NFC')
-    .replace(UNFOLDED_LETTERS, (ch) => LETTER_FOLDS[ch])
-    .replace(APOSTROPHES, '')
-    .replace(SEPARATORS, ' ')
-    .trim();
+  return (
+    name
+      .normalize('NFKC')
+      // Upper then lower case folds what lower case alone leaves apart (final sigma, ß, Greek iota subscripts).
+      .toUpperCase()
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(ACCENTS, '')
+      .normalize('NFC')
+      .replace(UNFOLDED_LETTERS, (ch) => LETTER_FOLDS[ch])
+      .replace(APOSTROPHES, '')
+      .replace(SEPARATORS, ' ')
+      .trim()
+  );
 }
 
 /** The path segment of an author's page: the key with hyphens between words ("yann-lecun"). */

@@ -38,16 +38,34 @@ export function bibtexFor(p: BibtexPaper): string {
 }
 
 function citationKey(name: string, year: string, title: string): string {
-  const ascii = (s: string) => s.normalize('NFKD').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
-  const word = texToPlainText(title).trim().split(/\s+/).find((w) => ascii(w).replace(/[0-9]/g, '').length > 3) ?? 'paper';
+  const ascii = (s: string) =>
+    s
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .toLowerCase();
+  const word =
+    texToPlainText(title)
+      .trim()
+      .split(/\s+/)
+      .find((w) => ascii(w).replace(/[0-9]/g, '').length > 3) ?? 'paper';
   return `${ascii(name) || 'anonymous'}${year}${ascii(word)}`;
 }
 
 // Each special character escaped and braced: a bare `\#` followed by a space makes some readers (citation-js)
 // glue the next word to it, " and " included. `<` and `>` print as ¡ and ¿ in LaTeX's default font encoding.
 const SPECIALS: Record<string, string> = {
-  '\\': '{\\textbackslash}', '{': '{\\{}', '}': '{\\}}', '%': '{\\%}', '&': '{\\&}', '#': '{\\#}', _: '{\\_}', $: '{\\$}',
-  '~': '{\\textasciitilde}', '^': '{\\textasciicircum}', '<': '{\\textless}', '>': '{\\textgreater}',
+  '\\': '{\\textbackslash}',
+  '{': '{\\{}',
+  '}': '{\\}}',
+  '%': '{\\%}',
+  '&': '{\\&}',
+  '#': '{\\#}',
+  _: '{\\_}',
+  $: '{\\$}',
+  '~': '{\\textasciitilde}',
+  '^': '{\\textasciicircum}',
+  '<': '{\\textless}',
+  '>': '{\\textgreater}',
 };
 
 /**
@@ -102,7 +120,8 @@ export interface BibtexName {
 const SUFFIX = /^(?:Jr\.?|Sr\.?|II|III|IV|2nd|3rd)$/;
 // Organisations in author lists end with, or contain, one of these words ("Xiaomi LLM-Core Team",
 // "The ATLAS Collaboration", "Shanghai AI Lab"). Capitalised forms only: "Ai Chen" is a person.
-const ORGANISATION = /(?:^|\s)(?:Team|Teams|Group|Collaboration|Consortium|Community|Committee|Council|Laboratory|Laboratories|Lab|Labs|Institute|University|Inc\.?|Ltd\.?|Corporation|Corp\.?|Company|Foundation|Project|Initiative|Association|Society|Organization|Organisation|Department|Center|Centre|Research|Academy|Alliance|AI)(?=$|[\s.,])/;
+const ORGANISATION =
+  /(?:^|\s)(?:Team|Teams|Group|Collaboration|Consortium|Community|Committee|Council|Laboratory|Laboratories|Lab|Labs|Institute|University|Inc\.?|Ltd\.?|Corporation|Corp\.?|Company|Foundation|Project|Initiative|Association|Society|Organization|Organisation|Department|Center|Centre|Research|Academy|Alliance|AI)(?=$|[\s.,])/;
 
 /**
  * One author for the author field. BibTeX splits "First von Last" by itself, but reads the last word as the

@@ -34,17 +34,19 @@ export function paperMarkdown(p: MarkdownPaper, options: PaperMarkdownOptions = 
   ];
   const bibtex = bibtexFor(p);
   const fence = '`'.repeat(Math.max(3, ...[...bibtex.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-  return [
-    `# ${markdownWithMath(p.title)}`,
-    ...(p.authors.length ? [`**Authors:** ${p.authors.map((a) => markdownText(texToPlainText(a).trim())).join(', ')}`] : []),
-    facts.join(' · '),
-    links.join(' · '),
-    ...(p.comments ? [`**Comments:** ${markdownWithMath(p.comments)}`] : []),
-    '## Abstract',
-    markdownWithMath(p.abstract) || 'No abstract.',
-    '## Citation',
-    `${fence}bibtex\n${bibtex}\n${fence}`,
-  ].join('\n\n') + '\n';
+  return (
+    [
+      `# ${markdownWithMath(p.title)}`,
+      ...(p.authors.length ? [`**Authors:** ${p.authors.map((a) => markdownText(texToPlainText(a).trim())).join(', ')}`] : []),
+      facts.join(' · '),
+      links.join(' · '),
+      ...(p.comments ? [`**Comments:** ${markdownWithMath(p.comments)}`] : []),
+      '## Abstract',
+      markdownWithMath(p.abstract) || 'No abstract.',
+      '## Citation',
+      `${fence}bibtex\n${bibtex}\n${fence}`,
+    ].join('\n\n') + '\n'
+  );
 }
 
 /**

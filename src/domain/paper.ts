@@ -152,9 +152,7 @@ function dedupe<T>(xs: T[]): T[] {
 export function mergePapers(stored: Paper, incoming: Paper): Paper {
   // On a tie (same version and date from two sources) the stored record stays, so re-importing sources that
   // differ only in formatting never flip-flops a paper between them.
-  const incomingIsNewer =
-    incoming.version > stored.version ||
-    (incoming.version === stored.version && (incoming.updatedAt ?? '') > (stored.updatedAt ?? ''));
+  const incomingIsNewer = incoming.version > stored.version || (incoming.version === stored.version && (incoming.updatedAt ?? '') > (stored.updatedAt ?? ''));
   const [winner, other] = incomingIsNewer ? [incoming, stored] : [stored, incoming];
   const versions = new Map<number, PaperVersion>();
   for (const v of [...other.versions, ...winner.versions]) {

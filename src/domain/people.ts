@@ -83,8 +83,14 @@ export interface AuthorEntryView {
  */
 export function matchAuthorEntries(names: string[], hfEntries: HfAuthorEntry[], claims: ApprovedClaim[]): AuthorEntryView[] {
   const keys = names.map(authorKey);
-  const hfByPosition = assign(keys, hfEntries.map((e) => ({ item: e, position: e.position, key: authorKey(e.name) })));
-  const claimByPosition = assign(keys, claims.map((c) => ({ item: c, position: c.position, key: c.authorKey })));
+  const hfByPosition = assign(
+    keys,
+    hfEntries.map((e) => ({ item: e, position: e.position, key: authorKey(e.name) })),
+  );
+  const claimByPosition = assign(
+    keys,
+    claims.map((c) => ({ item: c, position: c.position, key: c.authorKey })),
+  );
   return names.map((name, position) => ({
     position,
     name,

@@ -134,25 +134,120 @@ function textSymbol(name: string): string | null {
 
 // Commands arXiv titles and abstracts use for words and symbols, and the text they print.
 const TEXT_COMMANDS: Record<string, string> = {
-  LaTeX: 'LaTeX', TeX: 'TeX', ldots: '…', dots: '…', textendash: '–', textemdash: '—', textquoteright: '’',
-  textquoteleft: '‘', textasciitilde: '~', textbackslash: '\\', textbar: '|', textless: '<', textgreater: '>',
-  textregistered: '®', texttrademark: '™', textcopyright: '©', textdegree: '°', S: '§', P: '¶', ss: 'ß',
-  deg: '°', eg: 'e.g.', ie: 'i.e.', etal: 'et al.', etc: 'etc.', vs: 'vs.', wrt: 'w.r.t.', newline: ' ', par: ' ',
+  LaTeX: 'LaTeX',
+  TeX: 'TeX',
+  ldots: '…',
+  dots: '…',
+  textendash: '–',
+  textemdash: '—',
+  textquoteright: '’',
+  textquoteleft: '‘',
+  textasciitilde: '~',
+  textbackslash: '\\',
+  textbar: '|',
+  textless: '<',
+  textgreater: '>',
+  textregistered: '®',
+  texttrademark: '™',
+  textcopyright: '©',
+  textdegree: '°',
+  S: '§',
+  P: '¶',
+  ss: 'ß',
+  deg: '°',
+  eg: 'e.g.',
+  ie: 'i.e.',
+  etal: 'et al.',
+  etc: 'etc.',
+  vs: 'vs.',
+  wrt: 'w.r.t.',
+  newline: ' ',
+  par: ' ',
 };
 // Commands whose only effect is on the look of their argument, which stays.
 const FORMATTING_COMMANDS = new Set([
-  'emph', 'textit', 'textbf', 'texttt', 'textsc', 'textsf', 'textrm', 'textup', 'textsl', 'textnormal', 'underline',
-  'em', 'it', 'bf', 'sc', 'tt', 'rm', 'sf', 'sl', 'bfseries', 'itshape', 'scshape', 'mbox', 'text', 'url', 'uline',
-  'textsuperscript', 'textsubscript', 'footnote', 'small', 'large', 'Large', 'normalsize', 'footnotesize', 'noindent',
+  'emph',
+  'textit',
+  'textbf',
+  'texttt',
+  'textsc',
+  'textsf',
+  'textrm',
+  'textup',
+  'textsl',
+  'textnormal',
+  'underline',
+  'em',
+  'it',
+  'bf',
+  'sc',
+  'tt',
+  'rm',
+  'sf',
+  'sl',
+  'bfseries',
+  'itshape',
+  'scshape',
+  'mbox',
+  'text',
+  'url',
+  'uline',
+  'textsuperscript',
+  'textsubscript',
+  'footnote',
+  'small',
+  'large',
+  'Large',
+  'normalsize',
+  'footnotesize',
+  'noindent',
 ]);
 // Commands whose first N braced arguments are not text to show: references, labels, colours, link targets, spacing.
 const HIDDEN_ARGUMENTS: Record<string, number> = {
-  cite: 1, citep: 1, citet: 1, citealp: 1, citeauthor: 1, citeyear: 1, ref: 1, eqref: 1, autoref: 1, cref: 1, Cref: 1,
-  label: 1, footnotemark: 0, href: 1, textcolor: 1, color: 1, colorbox: 1, vspace: 1, hspace: 1, includegraphics: 1,
+  cite: 1,
+  citep: 1,
+  citet: 1,
+  citealp: 1,
+  citeauthor: 1,
+  citeyear: 1,
+  ref: 1,
+  eqref: 1,
+  autoref: 1,
+  cref: 1,
+  Cref: 1,
+  label: 1,
+  footnotemark: 0,
+  href: 1,
+  textcolor: 1,
+  color: 1,
+  colorbox: 1,
+  vspace: 1,
+  hspace: 1,
+  includegraphics: 1,
 };
 
 // Math commands whose argument is shown as it is (\mathrm{Adam} → Adam).
-const MATH_STYLES = new Set(['mathcal', 'mathbb', 'mathfrak', 'mathscr', 'mathrm', 'mathbf', 'mathit', 'mathsf', 'mathtt', 'text', 'textrm', 'textbf', 'textit', 'operatorname', 'boldsymbol', 'bm', 'bf', 'rm', 'it']);
+const MATH_STYLES = new Set([
+  'mathcal',
+  'mathbb',
+  'mathfrak',
+  'mathscr',
+  'mathrm',
+  'mathbf',
+  'mathit',
+  'mathsf',
+  'mathtt',
+  'text',
+  'textrm',
+  'textbf',
+  'textit',
+  'operatorname',
+  'boldsymbol',
+  'bm',
+  'bf',
+  'rm',
+  'it',
+]);
 const MATH_TOKEN = /\\([A-Za-z]+)(?:\s*(\{[^{}]*\}))?|\\(.)|([\^_])(\{[^{}]*\}|\\[A-Za-z]+|.)|([{}])|(\s+)|(.)/gsy;
 
 function unicodeFor(tex: string): string | null {
@@ -168,7 +263,10 @@ function unicodeFor(tex: string): string | null {
  */
 export function mathToUnicode(tex: string): string {
   let out = '';
-  const flat = tex.replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, (_, a: string, b: string) => `${a.length > 1 ? `(${a})` : a}/${b.length > 1 ? `(${b})` : b}`);
+  const flat = tex.replace(
+    /\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g,
+    (_, a: string, b: string) => `${a.length > 1 ? `(${a})` : a}/${b.length > 1 ? `(${b})` : b}`,
+  );
   for (const m of flat.matchAll(MATH_TOKEN)) {
     const [whole, command, argument, symbol, script, scripted, brace, space, other] = m;
     if (command !== undefined) {

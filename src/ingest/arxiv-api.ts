@@ -42,7 +42,8 @@ async function fetchBatch(ctx: Pick<SourceContext, 'config' | 'database' | 'logg
   try {
     res = await ctx.http.get('arxiv', url, { signal: ctx.signal, headers: { accept: 'application/atom+xml' } });
   } catch (e) {
-    if (e instanceof ServicePausedError) throw new AppError(503, 'arxiv_paused', `arXiv asked us to slow down; try again after ${new Date(e.until).toISOString()}`);
+    if (e instanceof ServicePausedError)
+      throw new AppError(503, 'arxiv_paused', `arXiv asked us to slow down; try again after ${new Date(e.until).toISOString()}`);
     if (e instanceof HttpError) throw new AppError(503, 'arxiv_unreachable', `arXiv could not be reached: ${e.message}`);
     throw e;
   }

@@ -32,7 +32,10 @@ export async function harvestListing(ctx: SourceContext): Promise<Record<string,
     }
   }
   const stored = await upsertPapers(ctx.database, papers);
-  const announced = papers.filter((p) => p.announcedOn).map((p) => p.announcedOn as string).sort();
+  const announced = papers
+    .filter((p) => p.announcedOn)
+    .map((p) => p.announcedOn as string)
+    .sort();
   await saveCursor(ctx.database, 'arxiv-listing', { categories, lastAnnouncedOn: announced.at(-1) ?? null, fetchedAt: new Date().toISOString() });
   ctx.logger.info({ categories: categories.join(','), items: feed.items.length, inserted: stored.inserted, day: announced.at(-1) }, 'arXiv listing stored');
   return { items: feed.items.length, ...stored, skipped };

@@ -30,7 +30,21 @@ export interface OaiHarvestCounts {
   skipped: number;
 }
 
-const PHYSICS_ARCHIVES = new Set(['astro-ph', 'cond-mat', 'gr-qc', 'hep-ex', 'hep-lat', 'hep-ph', 'hep-th', 'math-ph', 'nlin', 'nucl-ex', 'nucl-th', 'physics', 'quant-ph']);
+const PHYSICS_ARCHIVES = new Set([
+  'astro-ph',
+  'cond-mat',
+  'gr-qc',
+  'hep-ex',
+  'hep-lat',
+  'hep-ph',
+  'hep-th',
+  'math-ph',
+  'nlin',
+  'nucl-ex',
+  'nucl-th',
+  'physics',
+  'quant-ph',
+]);
 
 /** OAI sets covering the configured categories: cs.AI and cs.CL → "cs"; stat.ML → "stat"; astro-ph.GA → "physics:astro-ph". */
 export function oaiSetsFor(categories: string[]): string[] {
@@ -62,9 +76,19 @@ async function harvestSet(ctx: SourceContext, set: string, fromOverride: string 
   const stored = await getCursor<OaiCursor>(ctx.database, key);
   let cursor: OaiCursor =
     fromOverride || !stored
-      ? { set, from: fromOverride ?? daysAgo(ctx.config.HARVEST_DAYS), token: null, chainStartedOn: null, pagesInChain: 0, lastCompletedAt: stored?.lastCompletedAt ?? null }
+      ? {
+          set,
+          from: fromOverride ?? daysAgo(ctx.config.HARVEST_DAYS),
+          token: null,
+          chainStartedOn: null,
+          pagesInChain: 0,
+          lastCompletedAt: stored?.lastCompletedAt ?? null,
+        }
       : stored;
-  ctx.logger.info({ set, from: cursor.from, resuming: Boolean(cursor.token), page: cursor.pagesInChain + 1 }, cursor.token ? 'OAI-PMH harvest resuming' : 'OAI-PMH harvest starting');
+  ctx.logger.info(
+    { set, from: cursor.from, resuming: Boolean(cursor.token), page: cursor.pagesInChain + 1 },
+    cursor.token ? 'OAI-PMH harvest resuming' : 'OAI-PMH harvest starting',
+  );
   let restartedAfterBadToken = false;
   for (;;) {
     const url = listRecordsUrl(ctx, cursor);

@@ -65,7 +65,11 @@ async function completeSubmissions(ctx: SourceContext, ids: string[]): Promise<{
     if (!problem) {
       try {
         const day = now.toISOString().slice(0, 10);
-        await recordSubmission(ctx.database, { userId: who.userId, username: who.username, paperId: request.arxivId, day, maxPerDay: ctx.config.SUBMISSIONS_PER_DAY }, now);
+        await recordSubmission(
+          ctx.database,
+          { userId: who.userId, username: who.username, paperId: request.arxivId, day, maxPerDay: ctx.config.SUBMISSIONS_PER_DAY },
+          now,
+        );
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         problem = e.message;

@@ -17,15 +17,9 @@ export interface PlannedFile {
   format: FormatName | null;
 }
 
-export type SourceEvent =
-  | { kind: 'paper'; paper: Paper; entry?: DailyEntry }
-  | { kind: 'error'; where: string; reason: string }
-  | { kind: 'skip' };
+export type SourceEvent = { kind: 'paper'; paper: Paper; entry?: DailyEntry } | { kind: 'error'; where: string; reason: string } | { kind: 'skip' };
 
-export type SourceMessage =
-  | { type: 'file'; index: number }
-  | { type: 'events'; events: SourceEvent[] }
-  | { type: 'unusable'; index: number; reason: string };
+export type SourceMessage = { type: 'file'; index: number } | { type: 'events'; events: SourceEvent[] } | { type: 'unusable'; index: number; reason: string };
 
 // A single API response (OAI page, Atom page, HF day) is a few MB; this bounds a mislabelled huge file. Hugging
 // Face days are read as a stream, so for them it bounds time, not memory.
@@ -135,4 +129,3 @@ function atomBody(text: string): string {
   if (typeof body !== 'string') throw new UnusableInputError('a recorded response without a "body" string');
   return body;
 }
-

@@ -26,6 +26,10 @@ export async function submitPaper(
   const problem = ageProblem(paper, now, ctx.config.SUBMISSION_MAX_AGE_DAYS);
   if (problem) throw badRequest(problem, 'too_old');
   const day = now.toISOString().slice(0, 10);
-  await recordSubmission(ctx.database, { userId: submitter.id, username: submitter.username, paperId: paper.id, day, maxPerDay: ctx.config.SUBMISSIONS_PER_DAY }, now);
+  await recordSubmission(
+    ctx.database,
+    { userId: submitter.id, username: submitter.username, paperId: paper.id, day, maxPerDay: ctx.config.SUBMISSIONS_PER_DAY },
+    now,
+  );
   return { paper, day };
 }

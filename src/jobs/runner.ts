@@ -78,17 +78,20 @@ export async function runJob(services: JobServices, req: RunRequest): Promise<Ru
     const attempt = previous.length + 1;
     await startRun(database, { id: runId, job: job.name, slot: req.slot, attempt, trigger: req.trigger, holder });
     await renewLease(database, job.lease, holder, leaseMs, runId);
-    heartbeat = setInterval(() => {
-      renewLease(database, job.lease, holder, leaseMs).then(
-        (kept) => {
-          if (!kept) {
-            logger.error({ job: job.name }, 'lost the job lease (another process took it over): stopping this run');
-            controller.abort();
-          }
-        },
-        (e) => logger.warn({ job: job.name, error: String(e) }, 'could not renew the job lease'),
-      );
-    }, Math.max(100, Math.floor(leaseMs / 3)));
+    heartbeat = setInterval(
+      () => {
+        renewLease(database, job.lease, holder, leaseMs).then(
+          (kept) => {
+            if (!kept) {
+              logger.error({ job: job.name }, 'lost the job lease (another process took it over): stopping this run');
+              controller.abort();
+            }
+          },
+          (e) => logger.warn({ job: job.name, error: String(e) }, 'could not renew the job lease'),
+        );
+      },
+      Math.max(100, Math.floor(leaseMs / 3)),
+    );
     heartbeat.unref();
 
     let progressWrite: Promise<void> = Promise.resolve();

@@ -106,6 +106,9 @@ export function findJob(name: string): JobDefinition | undefined {
 
 /** The pattern a job runs on after SCHEDULE_OVERRIDES, or null when it does not run on a schedule. */
 export function effectiveSchedules(config: Config, declared: JobDefinition[] = jobs): Map<string, string | null> {
-  const overrides = parseScheduleOverrides(config.SCHEDULE_OVERRIDES, declared.map((j) => j.name));
+  const overrides = parseScheduleOverrides(
+    config.SCHEDULE_OVERRIDES,
+    declared.map((j) => j.name),
+  );
   return new Map(declared.map((j) => [j.name, !j.enabled(config) ? null : overrides.has(j.name) ? (overrides.get(j.name) ?? null) : j.schedule]));
 }

@@ -45,7 +45,10 @@ export function isValidPattern(pattern: string): boolean {
  */
 export function parseScheduleOverrides(value: string | undefined, jobNames: string[]): Map<string, string | null> {
   const out = new Map<string, string | null>();
-  for (const part of (value ?? '').split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (value ?? '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const name = part.slice(0, eq).trim();
     const pattern = part.slice(eq + 1).trim();

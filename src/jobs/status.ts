@@ -118,9 +118,7 @@ export async function harvestState(database: Database, config: Config, now = new
   const scheduled = slots.length > 0;
   const lease = (await listLeases(database)).find((l) => l.name === 'arxiv' && l.expires_at > now.toISOString());
   if (lease) return { state: 'running', since: lease.acquired_at, error: null, nextTry: null, scheduled };
-  const latest = (await Promise.all(harvests.map((j) => recentRuns(database, j.name, 1))))
-    .flat()
-    .sort((a, b) => b.started_at.localeCompare(a.started_at))[0];
+  const latest = (await Promise.all(harvests.map((j) => recentRuns(database, j.name, 1)))).flat().sort((a, b) => b.started_at.localeCompare(a.started_at))[0];
   if (!latest) return { state: 'never', since: null, error: null, nextTry: nextSlotAt, scheduled };
   const finished = latest.finished_at ?? latest.started_at;
   if (latest.status === 'ok') return { state: 'idle', since: finished, error: null, nextTry: nextSlotAt, scheduled };

@@ -30,7 +30,10 @@ export async function loadPeriodPapers(database: Database, range: { start: strin
   const out: DigestPaper[] = [];
   for (let i = 0; i < scored.length; i += IDS_PER_QUERY) {
     const slice = scored.slice(i, i + IDS_PER_QUERY);
-    const listed = await listedPapersByIds(database, slice.map((s) => s.id));
+    const listed = await listedPapersByIds(
+      database,
+      slice.map((s) => s.id),
+    );
     const byId = new Map(listed.map((l) => [l.paper.id, l]));
     for (const s of slice) {
       const l = byId.get(s.id);

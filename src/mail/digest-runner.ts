@@ -173,7 +173,24 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
   const journalDir = path.join(ctx.config.dataDir, 'digest-journal');
   const host = messageIdHost(baseUrl);
   const links = mailLinks(baseUrl, await mailLinkSigner(ctx.config, ctx.database));
-  const summary: DigestRunSummary = { planned: 0, sent: 0, unconfirmed: 0, retried: 0, failed: 0, bounced: 0, disabled: 0, skipped: 0, empty: 0, recovered: 0, journaled: 0, waiting: 0, planMs: 0, sendMs: 0, dryRun: [], transport: ctx.mail.kind };
+  const summary: DigestRunSummary = {
+    planned: 0,
+    sent: 0,
+    unconfirmed: 0,
+    retried: 0,
+    failed: 0,
+    bounced: 0,
+    disabled: 0,
+    skipped: 0,
+    empty: 0,
+    recovered: 0,
+    journaled: 0,
+    waiting: 0,
+    planMs: 0,
+    sendMs: 0,
+    dryRun: [],
+    transport: ctx.mail.kind,
+  };
   const contents = new Map<string, Promise<PeriodContent>>();
   const contentFor = (period: DigestPeriod) => {
     const key = `${period.frequency}/${period.key}`;
@@ -202,15 +219,27 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
     planned.push({ subscriptionId: s.id, periodKey: period.key, frequency: period.frequency, messageId: digestMessageId(s.id, period.key, host), period });
   }
   if (request.dryRun) {
-    const existing = await deliveriesByKeys(ctx.database, planned.map((p) => deliveryKey(p.subscriptionId, p.periodKey)));
-    const subs = await subscriptionsByIds(ctx.database, planned.map((p) => p.subscriptionId));
+    const existing = await deliveriesByKeys(
+      ctx.database,
+      planned.map((p) => deliveryKey(p.subscriptionId, p.periodKey)),
+    );
+    const subs = await subscriptionsByIds(
+      ctx.database,
+      planned.map((p) => p.subscriptionId),
+    );
     for (const p of planned) {
       const sub = subs.get(p.subscriptionId)!;
       const content = await contentFor(p.period);
       await content.index.prepare(sub.preferences.interests);
       const { rendered, paperIds } = composeDigest(content, sub, links, baseUrl, host);
       const row = existing.get(deliveryKey(p.subscriptionId, p.periodKey));
-      summary.dryRun.push({ email: sub.email, period: p.periodKey, subject: rendered.subject, paperIds, state: row ? `already ${row.status}` : paperIds.length ? 'would send' : `would skip: ${NOTHING_TO_SEND}` });
+      summary.dryRun.push({
+        email: sub.email,
+        period: p.periodKey,
+        subject: rendered.subject,
+        paperIds,
+        state: row ? `already ${row.status}` : paperIds.length ? 'would send' : `would skip: ${NOTHING_TO_SEND}`,
+      });
     }
     return summary;
   }
@@ -263,9 +292,19 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
       continue;
     }
     const wasSending = new Set(due.filter((d) => d.status === 'sending').map((d) => d.idempotency_key));
-    const claimed = await claimDeliveries(ctx.database, due.map((d) => d.idempotency_key), holder, now(), settings.leaseMs, dead);
+    const claimed = await claimDeliveries(
+      ctx.database,
+      due.map((d) => d.idempotency_key),
+      holder,
+      now(),
+      settings.leaseMs,
+      dead,
+    );
     summary.recovered += claimed.filter((d) => wasSending.has(d.idempotency_key)).length;
-    const subs = await subscriptionsByIds(ctx.database, claimed.map((d) => d.subscription_id));
+    const subs = await subscriptionsByIds(
+      ctx.database,
+      claimed.map((d) => d.subscription_id),
+    );
     let cursor = 0;
     const worker = async () => {
       while (cursor < claimed.length) {

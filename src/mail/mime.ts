@@ -111,10 +111,6 @@ export function buildMime(m: MimeMessage): Buffer {
   }
   // base64 bodies never contain "--", so a boundary of hex digits cannot occur inside a part.
   const boundary = `--_pf_${crypto.randomBytes(12).toString('hex')}`;
-  const body = [
-    `--${boundary}${CRLF}${part('text/plain', m.text)}`,
-    `--${boundary}${CRLF}${part('text/html', m.html)}`,
-    `--${boundary}--${CRLF}`,
-  ].join(CRLF);
+  const body = [`--${boundary}${CRLF}${part('text/plain', m.text)}`, `--${boundary}${CRLF}${part('text/html', m.html)}`, `--${boundary}--${CRLF}`].join(CRLF);
   return Buffer.from(`${head.join(CRLF)}${CRLF}Content-Type: multipart/alternative; boundary="${boundary}"${CRLF}${CRLF}${body}`, 'utf8');
 }

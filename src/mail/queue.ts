@@ -133,7 +133,14 @@ export class MailQueue {
     total.expired += await expireMail(database, passStart);
     for (;;) {
       const dead = deadLocalHolders(await mailSendingHolders(database), this.holder, false);
-      const rows = await claimDueMail(database, { holder: this.holder, now: this.ctx.clock(), dueBy: passStart, leaseMs: config.MAIL_LEASE_MS, limit: CLAIM_BATCH, deadHolders: dead });
+      const rows = await claimDueMail(database, {
+        holder: this.holder,
+        now: this.ctx.clock(),
+        dueBy: passStart,
+        leaseMs: config.MAIL_LEASE_MS,
+        limit: CLAIM_BATCH,
+        deadHolders: dead,
+      });
       if (!rows.length) return total;
       await Promise.all(rows.map((row) => this.send(row, total)));
     }

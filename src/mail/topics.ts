@@ -37,7 +37,10 @@ export class TopicIndex {
       fresh.forEach((interest, i) => {
         const matches = results.then((r) => (r[i]?.hits ?? []).map((h) => byId.get(h.id)).filter((p): p is DigestPaper => p !== undefined));
         this.interests.set(interest, matches);
-        void matches.then((m) => this.ready.set(interest, m), () => this.interests.delete(interest));
+        void matches.then(
+          (m) => this.ready.set(interest, m),
+          () => this.interests.delete(interest),
+        );
       });
     }
     await Promise.all([...new Set(interests)].map((i) => this.interests.get(i)));

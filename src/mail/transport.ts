@@ -146,7 +146,21 @@ type ComposedMail = MimeMessage & { envelope: { from: string; to: string } };
 type Composer = (message: OutgoingMail) => ComposedMail;
 
 // Set by the transport itself; a caller adding one of these (Bcc above all) could change who gets the mail or how it parses.
-const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'subject', 'message-id', 'date', 'mime-version', 'content-type', 'content-transfer-encoding', 'return-path']);
+const RESERVED_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'sender',
+  'subject',
+  'message-id',
+  'date',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'return-path',
+]);
 
 function composeMail(message: OutgoingMail, from: Mailbox, idHost: string): ComposedMail {
   const to = typeof message.to === 'string' ? { name: '', address: message.to } : message.to;
@@ -186,7 +200,18 @@ export function messageIdHost(baseUrl: string): string {
 
 // Error codes nodemailer (and Node's net layer) report when no SMTP reply could be had at all.
 const CONNECTION_CODES = new Set([
-  'ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOSPC', 'EMFILE',
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOSPC',
+  'EMFILE',
 ]);
 
 /** Turns whatever nodemailer or the filesystem threw into a MailDeliveryError that says whether to retry. */

@@ -155,7 +155,16 @@ export class PaperFeatures {
   get key(): string {
     const o = this.options;
     const dense = this.denseDims ? `${this.hashes.dense}x${o.denseWeight}` : '-';
-    return [this.hashes.sparse, this.docCount, this.sparseDims, o.minDocumentFrequency, o.maxDocumentShare, o.wordPairs ? 'pairs' : 'words', o.sparseWeight, dense].join(':');
+    return [
+      this.hashes.sparse,
+      this.docCount,
+      this.sparseDims,
+      o.minDocumentFrequency,
+      o.maxDocumentShare,
+      o.wordPairs ? 'pairs' : 'words',
+      o.sparseWeight,
+      dense,
+    ].join(':');
   }
 
   get docCount(): number {
@@ -238,4 +247,3 @@ export class PaperFeatures {
     return s;
   }
 }
-

@@ -1,7 +1,16 @@
 // "For you": recommendations for one person from the papers they saved, upvoted or claimed. Pure over a
 // features snapshot; the service (service.ts) adds storage of each person's model and the search engine.
 import type { PaperFeatures } from './features.ts';
-import { backgroundSample, DEFAULT_MODEL, fitPersonModel, restoreScorer, type FitStats, type ModelParams, type PersonModel, type WeightedDoc } from './person-model.ts';
+import {
+  backgroundSample,
+  DEFAULT_MODEL,
+  fitPersonModel,
+  restoreScorer,
+  type FitStats,
+  type ModelParams,
+  type PersonModel,
+  type WeightedDoc,
+} from './person-model.ts';
 import type { StoredPersonModel } from './model-codec.ts';
 import { because, dayNumber, docsBetween, linearScorer, topDocs } from './rank.ts';
 

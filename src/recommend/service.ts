@@ -41,7 +41,10 @@ export class RecommendationService {
       const entry = { engine, vectors: engine.vectors, features };
       this.cached = entry;
       features.then(
-        (f) => this.options.log?.(`recommend: features of ${f.docCount} papers (${f.sparseDims} terms, ${f.denseDims} d vectors) in ${Math.round(performance.now() - started)} ms`),
+        (f) =>
+          this.options.log?.(
+            `recommend: features of ${f.docCount} papers (${f.sparseDims} terms, ${f.denseDims} d vectors) in ${Math.round(performance.now() - started)} ms`,
+          ),
         () => {
           if (this.cached === entry) this.cached = null;
         },
@@ -59,7 +62,8 @@ export class RecommendationService {
     const stored = await loadRecommendationModel(this.database, userId);
     const previous = stored ? decodeModel(stored.model) : null;
     const result = recommendFor(features, { positives, model: previous }, k, { ...options, params: this.params });
-    if (result.fit && result.model) await saveRecommendationModel(this.database, { userId, model: encodeModel(result.model), fittedAt: new Date().toISOString() });
+    if (result.fit && result.model)
+      await saveRecommendationModel(this.database, { userId, model: encodeModel(result.model), fittedAt: new Date().toISOString() });
     return result.recommendations;
   }
 

@@ -72,7 +72,10 @@ export async function buildSnapshot(papers: IndexablePaper[], highWater: string,
   }
   let embedder: Embedder | null = null;
   try {
-    embedder = await loadEmbedder(choice, papers.map((p) => paperText(p.title, p.abstract)));
+    embedder = await loadEmbedder(
+      choice,
+      papers.map((p) => paperText(p.title, p.abstract)),
+    );
   } catch (e) {
     log?.(`search: embedder unavailable (${(e as Error).message}); lexical only`);
   }

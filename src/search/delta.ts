@@ -213,7 +213,10 @@ export class Delta {
       const own = baseEngine.idf(term);
       return own ? idf(term)! / own : 1;
     };
-    const segments = [{ ...base, idf, weightScale }, { engine, offset: baseEngine.docCount, live, idf }];
+    const segments = [
+      { ...base, idf, weightScale },
+      { engine, offset: baseEngine.docCount, live, idf },
+    ];
     return (this.cached = { segments, docCount, names: new SegmentNames(segments), spelling: spelling.lookup });
   }
 
@@ -240,6 +243,8 @@ export class Delta {
 
 function concat(vectors: Float32Array[], dimensions: number): Float32Array {
   const out = new Float32Array(vectors.length * dimensions);
-  vectors.forEach((v, i) => { out.set(v, i * dimensions); });
+  vectors.forEach((v, i) => {
+    out.set(v, i * dimensions);
+  });
   return out;
 }

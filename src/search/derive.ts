@@ -11,7 +11,10 @@ import { extractiveTldr } from './tldr.ts';
 /** Bumped when the extractors change, so stored keyphrases and TL;DRs are derived again. */
 export const DERIVED_TEXT_VERSION = 1;
 
-export function deriveText(stats: PhraseStatistics, paper: { title: string; abstract: string; hasSummary: boolean }): { keywords: string[]; tldr: string | null } {
+export function deriveText(
+  stats: PhraseStatistics,
+  paper: { title: string; abstract: string; hasSummary: boolean },
+): { keywords: string[]; tldr: string | null } {
   const abstract = readProse(paper.abstract);
   return {
     keywords: keyphrasesOf(stats, readProse(paper.title), abstract),

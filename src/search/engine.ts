@@ -1,7 +1,17 @@
 // The search engine over one snapshot of the papers: pure in-memory retrieval (lexical top-k, semantic
 // nearest neighbours, hybrid rerank), no I/O. The service builds one from the database; eval and the benchmark
 // build one from files.
-import { bm25Idf, DEFAULT_BM25, AUTHOR_PREFIX, CATEGORY_PREFIX, documentFrequency, LexicalIndexBuilder, lookupTerm, type Bm25Params, type LexicalIndex } from './lexical/index.ts';
+import {
+  bm25Idf,
+  DEFAULT_BM25,
+  AUTHOR_PREFIX,
+  CATEGORY_PREFIX,
+  documentFrequency,
+  LexicalIndexBuilder,
+  lookupTerm,
+  type Bm25Params,
+  type LexicalIndex,
+} from './lexical/index.ts';
 import { rankSegments, similarInSegments } from './segments.ts';
 import { DocCursor } from './lexical/postings.ts';
 import type { RelatedTerm } from './semantic/embedder.ts';
@@ -166,11 +176,22 @@ export class SearchEngine {
     const id = (t: string) => lookupTerm(ix, t) ?? -1;
     let allowed: Uint8Array | null = within ? within.slice() : null;
     const f = parsed.filters;
-    if (f.categories.length) allowed = disjunction(ix, f.categories.map((c) => id(CATEGORY_PREFIX + c)), allowed);
+    if (f.categories.length)
+      allowed = disjunction(
+        ix,
+        f.categories.map((c) => id(CATEGORY_PREFIX + c)),
+        allowed,
+      );
     f.authors.forEach((words, i) => {
       // A full name is matched as a unit ("Wei He" is not any Wei with any He); a single word as a word of a name.
       const named = nameDocs(f.authorText[i] ?? '', this.authorNames);
-      allowed = named ? docMask(this.docCount, named.docs, allowed) : conjunction(ix, words.map((w) => id(AUTHOR_PREFIX + w)), allowed);
+      allowed = named
+        ? docMask(this.docCount, named.docs, allowed)
+        : conjunction(
+            ix,
+            words.map((w) => id(AUTHOR_PREFIX + w)),
+            allowed,
+          );
     });
     for (const phrase of parsed.phrases) {
       // A pair without postings (a large corpus drops pairs seen once) is checked as its two words instead.
@@ -309,7 +330,12 @@ export class SearchEngine {
    * already counts those). Squaring keeps loose relatives from adding up to a match. `idf` defaults to this
    * index's own; a delta segment is given the statistics its impacts were computed with.
    */
-  relatedWordMatch(keptWords: Iterable<string>, docs: number[], related: RelatedTerms, idf: (term: string) => number | undefined = (t) => this.idf(t)): number[] {
+  relatedWordMatch(
+    keptWords: Iterable<string>,
+    docs: number[],
+    related: RelatedTerms,
+    idf: (term: string) => number | undefined = (t) => this.idf(t),
+  ): number[] {
     const ix = this.lexical;
     const order = docs.map((_, i) => i).sort((a, b) => docs[a] - docs[b]);
     const scores = new Array<number>(docs.length).fill(0);
@@ -377,11 +403,25 @@ const MIN_LONG_QUERY_TERMS = 8;
  * Short queries are returned unchanged.
  */
 export function pruneLongQuery<T extends QueryTerm>(ix: LexicalIndex, q: T[], maxTerms: number, maxPostings = Infinity): T[] {
-  return pruneTerms(q, maxTerms, maxPostings, (t) => ix.maxImpact[t.term], (t) => ix.offsets[t.term + 1] - ix.offsets[t.term], (a, b) => a.term - b.term);
+  return pruneTerms(
+    q,
+    maxTerms,
+    maxPostings,
+    (t) => ix.maxImpact[t.term],
+    (t) => ix.offsets[t.term + 1] - ix.offsets[t.term],
+    (a, b) => a.term - b.term,
+  );
 }
 
 /** pruneLongQuery over terms described by an upper bound, a posting count and a tie order (several indexes at once). */
-export function pruneTerms<T extends { weight: number }>(q: T[], maxTerms: number, maxPostings: number, bound: (t: T) => number, df: (t: T) => number, tie: (a: T, b: T) => number): T[] {
+export function pruneTerms<T extends { weight: number }>(
+  q: T[],
+  maxTerms: number,
+  maxPostings: number,
+  bound: (t: T) => number,
+  df: (t: T) => number,
+  tie: (a: T, b: T) => number,
+): T[] {
   if (q.length <= maxTerms) return q;
   const kept: T[] = [];
   let postings = 0;

@@ -89,7 +89,10 @@ export function keyphrasesOf(stats: PhraseStatistics, title: ProseSentence[], ab
   const candidates = new Map<string, Candidate>();
   const attested = (a: string[], b: string[]) => stats.df(bigram(a[a.length - 1], b[0])) >= ATTESTED_PAIR;
   let order = 0;
-  for (const [sentences, weight] of [[title, TITLE_WEIGHT], [abstract, 1]] as const) {
+  for (const [sentences, weight] of [
+    [title, TITLE_WEIGHT],
+    [abstract, 1],
+  ] as const) {
     for (const sentence of sentences) {
       for (const phrase of nounPhrases(sentence.words)) {
         const phraseTerms = phrase.map((w) => analyze(w.text).sequence);
@@ -103,7 +106,16 @@ export function keyphrasesOf(stats: PhraseStatistics, title: ProseSentence[], ab
             const id = key.join(' ');
             const seen = candidates.get(id);
             if (seen) seen.count += weight;
-            else candidates.set(id, { surface: phrase.slice(i, j).map((w) => displayWord(w.text)).join(' '), terms: key, count: weight, first: order++ });
+            else
+              candidates.set(id, {
+                surface: phrase
+                  .slice(i, j)
+                  .map((w) => displayWord(w.text))
+                  .join(' '),
+                terms: key,
+                count: weight,
+                first: order++,
+              });
           }
         }
       }

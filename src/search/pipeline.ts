@@ -78,7 +78,10 @@ function discountKeptTyped(parsed: ParsedQuery, correction: SpellingCorrection, 
 
 /** The typed name, whatever spaces and commas separate its words. */
 function namePattern(typed: string): RegExp {
-  const words = typed.split(/[\s,]+/).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const words = typed
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(words.join('[\\s,]+'));
 }
 

@@ -44,7 +44,9 @@ function parseYears(v: string, into: ParsedQuery['filters']): void {
 }
 
 export function parseQuery(raw: string, extra: SearchFilters = {}): ParsedQuery {
-  let q = String(raw ?? '').slice(0, MAX_QUERY_CHARS).replace(CONTROL, ' ');
+  let q = String(raw ?? '')
+    .slice(0, MAX_QUERY_CHARS)
+    .replace(CONTROL, ' ');
   const filters: ParsedQuery['filters'] = { categories: [], authors: [], authorText: [] };
   q = q.replace(FIELD, (_all, lead: string, field: string, value: string) => {
     const v = unquote(value);
@@ -114,4 +116,3 @@ export function hasFilters(p: ParsedQuery): boolean {
   const f = p.filters;
   return f.categories.length > 0 || f.authors.length > 0 || f.yearFrom !== undefined || f.yearTo !== undefined;
 }
-

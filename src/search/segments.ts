@@ -100,7 +100,11 @@ function queryTerms(segments: Segment[], parsed: ParsedQuery): GlobalTerms {
       const ix = segments[s].engine.lexical;
       for (const { text, term, weight } of c[kind]) {
         let entry = byText.get(text);
-        if (!entry) byText.set(text, (entry = { text, weight, bound: 0, df: 0, tie: s * 2 ** 32 + term, terms: segments.map(() => undefined), scales: segments.map(() => 1) }));
+        if (!entry)
+          byText.set(
+            text,
+            (entry = { text, weight, bound: 0, df: 0, tie: s * 2 ** 32 + term, terms: segments.map(() => undefined), scales: segments.map(() => 1) }),
+          );
         entry.terms[s] = term;
         entry.scales[s] = segments[s].weightScale?.(text) ?? 1;
         entry.bound = Math.max(entry.bound, ix.maxImpact[term] * entry.scales[s]);
@@ -108,8 +112,18 @@ function queryTerms(segments: Segment[], parsed: ParsedQuery): GlobalTerms {
       }
     });
     const max = kind === 'words' ? hybrid.longQueryTerms : Math.ceil(hybrid.longQueryTerms / 2);
-    const kept = pruneTerms([...byText.values()], max, budget, (t) => t.bound, (t) => t.df, (a, b) => a.tie - b.tie);
-    for (const t of kept) t.terms.forEach((term, s) => { if (term !== undefined) perSegment[s].push({ term, weight: t.weight * t.scales[s] }); });
+    const kept = pruneTerms(
+      [...byText.values()],
+      max,
+      budget,
+      (t) => t.bound,
+      (t) => t.df,
+      (a, b) => a.tie - b.tie,
+    );
+    for (const t of kept)
+      t.terms.forEach((term, s) => {
+        if (term !== undefined) perSegment[s].push({ term, weight: t.weight * t.scales[s] });
+      });
     if (kind === 'words') keptWordSet = new Set(kept.map((t) => t.text));
   }
   // A word only tombstoned or superseded papers contain is unknown, as it is to a fresh build.
@@ -124,9 +138,19 @@ function hasLivePosting({ engine, live }: Segment, term: number): boolean {
 }
 
 /** Nearest documents over all segments (global numbers), best first. */
-function nearest(segments: Segment[], vector: Float32Array, k: number, allowed: (Uint8Array | null)[], exclude?: Located): { docs: number[]; scores: number[] } {
+function nearest(
+  segments: Segment[],
+  vector: Float32Array,
+  k: number,
+  allowed: (Uint8Array | null)[],
+  exclude?: Located,
+): { docs: number[]; scores: number[] } {
   const lists = segments.map((s, i) => s.engine.nearest(vector, k, allowed[i], exclude?.segment === i ? exclude.doc : -1));
-  return mergeSorted(lists, segments.map((s) => s.offset), k);
+  return mergeSorted(
+    lists,
+    segments.map((s) => s.offset),
+    k,
+  );
 }
 
 /** The number of global document numbers the segments use (superseded and hidden documents included). */
@@ -151,11 +175,17 @@ export function rankSegments(
   // A query with no known word embeds to the zero vector: it means nothing, not "everything equally".
   const queryVector = vector && vector.some((x) => x !== 0) ? vector : null;
   // A phrase's word pair is checked as a pair in every segment when any live paper has it (else as its two words).
-  const pairs = new Set(parsed.phrases.flat().filter((pair) => segments.some((s) => {
-    const term = lookupTerm(s.engine.lexical, pair);
-    return term !== undefined && hasLivePosting(s, term);
-  })));
-  const filters = segments.map((s) => s.engine.allowedDocs(parsed, (pair) => pairs.has(pair), within && within.subarray(s.offset, s.offset + s.engine.docCount)));
+  const pairs = new Set(
+    parsed.phrases.flat().filter((pair) =>
+      segments.some((s) => {
+        const term = lookupTerm(s.engine.lexical, pair);
+        return term !== undefined && hasLivePosting(s, term);
+      }),
+    ),
+  );
+  const filters = segments.map((s) =>
+    s.engine.allowedDocs(parsed, (pair) => pairs.has(pair), within && within.subarray(s.offset, s.offset + s.engine.docCount)),
+  );
   const filtered = filters[0] !== null;
   const allowed = filters.map((f, i) => restrict(f, segments[i].live));
   const offsets = segments.map((s) => s.offset);
@@ -171,7 +201,13 @@ export function rankSegments(
       const all = lists.flatMap((l, s) => l.docs.map((d) => ({ doc: d + offsets[s], day: segments[s].engine.days[d] })));
       all.sort((a, b) => b.day - a.day || b.doc - a.doc);
       const top = all.slice(0, k).map((x) => x.doc);
-      return { docs: top, scores: top.map(() => 0), lexical: top.map(() => undefined), semantic: top.map(() => undefined), total: lists.reduce((n, l) => n + l.total, 0) };
+      return {
+        docs: top,
+        scores: top.map(() => 0),
+        lexical: top.map(() => undefined),
+        semantic: top.map(() => undefined),
+        total: lists.reduce((n, l) => n + l.total, 0),
+      };
     }
     return EMPTY;
   }
@@ -187,7 +223,9 @@ export function rankSegments(
   }
   // Hybrid: rerank the lexical pool plus the nearest papers by meaning with a blend of z-scores.
   const pool = new Map<number, number>();
-  lexical.docs.forEach((d, i) => { pool.set(d, lexical.scores[i]); });
+  lexical.docs.forEach((d, i) => {
+    pool.set(d, lexical.scores[i]);
+  });
   if (hybrid.semanticCandidates > 0) {
     for (const d of nearest(segments, queryVector!, hybrid.semanticCandidates, allowed).docs) {
       if (pool.has(d)) continue;
@@ -207,8 +245,15 @@ export function rankSegments(
     segments.forEach((s, i) => {
       const members = docs.flatMap((_, j) => (where[j].segment === i ? [j] : []));
       if (!members.length) return;
-      const scores = s.engine.relatedWordMatch(terms.keptWords, members.map((j) => where[j].doc), related, s.idf);
-      members.forEach((j, m) => { credit[j] = scores[m]; });
+      const scores = s.engine.relatedWordMatch(
+        terms.keptWords,
+        members.map((j) => where[j].doc),
+        related,
+        s.idf,
+      );
+      members.forEach((j, m) => {
+        credit[j] = scores[m];
+      });
     });
     credited = lex.map((x, i) => x + u * credit[i]);
   }
@@ -216,7 +261,10 @@ export function rankSegments(
   const zs = zScores(sem);
   const w = hybrid.semanticWeight;
   const blended = docs.map((_, i) => zl[i] + w * zs[i]);
-  const order = docs.map((_, i) => i).sort((a, b) => blended[b] - blended[a] || docs[a] - docs[b]).slice(0, k);
+  const order = docs
+    .map((_, i) => i)
+    .sort((a, b) => blended[b] - blended[a] || docs[a] - docs[b])
+    .slice(0, k);
   return {
     docs: order.map((i) => docs[i]),
     scores: order.map((i) => blended[i]),
@@ -244,7 +292,13 @@ export function similarInSegments(segments: Segment[], id: string, k: number): {
     const doc = engine.ids.doc(id);
     if (doc === undefined || (live && !live[doc])) continue;
     if (!engine.vectors) return [];
-    const near = nearest(segments, engine.vectors.vector(doc), k, segments.map((x) => x.live), { segment: s, doc });
+    const near = nearest(
+      segments,
+      engine.vectors.vector(doc),
+      k,
+      segments.map((x) => x.live),
+      { segment: s, doc },
+    );
     return near.docs.map((d, i) => ({ doc: d, score: near.scores[i] }));
   }
   return [];

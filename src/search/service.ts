@@ -154,7 +154,13 @@ export class DatabaseSearchService implements SearchService {
   status(): { generation: string; baseDocs: number; deltaSize: number; liveDocs: number; semantic: boolean } | null {
     const live = this.live;
     if (!live) return null;
-    return { generation: live.generation, baseDocs: live.delta.base.engine.docCount, deltaSize: live.delta.size, liveDocs: live.delta.liveCount, semantic: live.embedder !== null };
+    return {
+      generation: live.generation,
+      baseDocs: live.delta.base.engine.docCount,
+      deltaSize: live.delta.size,
+      liveDocs: live.delta.liveCount,
+      semantic: live.embedder !== null,
+    };
   }
 
   /** The base engine (CLI `index` reports its size and derives keyphrases from it). */
@@ -220,7 +226,7 @@ export class DatabaseSearchService implements SearchService {
     const count = content.docs.ids.count;
     const dims = content.vectors?.dimensions ?? 0;
     const graph = content.annFile ? HnswIndex.view(content.annFile, dims, count) : content.ann instanceof HnswIndex ? content.ann : null;
-    if (content.annFile && !graph) this.log('search: the snapshot\'s ANN graph could not be mapped; nearest papers come from an exact scan');
+    if (content.annFile && !graph) this.log("search: the snapshot's ANN graph could not be mapped; nearest papers come from an exact scan");
     const engine = new SearchEngine(content.lexical, content.docs, content.vectors, graph, DEFAULT_HYBRID, content.vocabulary);
     const embedder = content.embedder ? await this.queryEmbedder(content.embedder.id) : null;
     if (!embedder) engine.vectors = null;
@@ -249,7 +255,9 @@ export class DatabaseSearchService implements SearchService {
       const vectors = embedder ? await embedder.embed(rows.map((p) => paperText(p.title, p.abstract))) : [];
       const counts = live.delta.apply(rows, vectors);
       if (counts.added + counts.changed + counts.removed) {
-        this.log(`search: ${counts.added} papers added, ${counts.changed} changed, ${counts.removed} removed since the snapshot (delta ${live.delta.size} of ${this.threshold(live)} before a merge)`);
+        this.log(
+          `search: ${counts.added} papers added, ${counts.changed} changed, ${counts.removed} removed since the snapshot (delta ${live.delta.size} of ${this.threshold(live)} before a merge)`,
+        );
       }
       // New and changed papers get their keyphrases and TL;DR now, from the base's statistics; a bulk change (an
       // import) is left to the merge it brings about, to keep this thread free.
@@ -342,13 +350,23 @@ export class DatabaseSearchService implements SearchService {
   private async build(o: { lexicalFirst: boolean; retrain?: boolean; onLoaded?: () => void }): Promise<void> {
     if (this.closed) throw new Error('search service is closed');
     const opts = this.options;
-    const choice = { dataDir: opts.dataDir, embedder: opts.embedder, onnxModelDir: opts.onnxModelDir, onnxAllowRemote: opts.onnxAllowRemote, trainIfMissing: opts.trainIfMissing, retrain: o.retrain };
+    const choice = {
+      dataDir: opts.dataDir,
+      embedder: opts.embedder,
+      onnxModelDir: opts.onnxModelDir,
+      onnxAllowRemote: opts.onnxAllowRemote,
+      trainIfMissing: opts.trainIfMissing,
+      retrain: o.retrain,
+    };
     const load = async (generation: string) => {
       await this.loadCurrentGeneration(generation);
       o.onLoaded?.();
     };
     if (opts.buildWorker && opts.embedder !== 'onnx') {
-      const build = this.startWorker({ connection: opts.buildWorker, embedder: choice, lexicalFirst: o.lexicalFirst, deriveText: opts.deriveText }, { log: opts.log, onSnapshot: load });
+      const build = this.startWorker(
+        { connection: opts.buildWorker, embedder: choice, lexicalFirst: o.lexicalFirst, deriveText: opts.deriveText },
+        { log: opts.log, onSnapshot: load },
+      );
       this.worker = build;
       try {
         await build.done;
@@ -357,14 +375,20 @@ export class DatabaseSearchService implements SearchService {
       }
       return;
     }
-    if (opts.buildWorker && opts.embedder === 'onnx') this.log('search: EMBEDDER=onnx builds the index in the app thread (onnxruntime-node loads in one thread per process only)');
+    if (opts.buildWorker && opts.embedder === 'onnx')
+      this.log('search: EMBEDDER=onnx builds the index in the app thread (onnxruntime-node loads in one thread per process only)');
     const { papers, highWater } = await readIndexablePapers(this.database);
-    const built = await buildSnapshot(papers, highWater, { ...choice, log: opts.log }, {
-      log: opts.log,
-      lexicalFirst: o.lexicalFirst,
-      onSnapshot: (g, complete) => (complete ? undefined : load(g)),
-      deriveText: opts.deriveText ? (lexical) => deriveMissingText(this.database, indexStatistics(lexical), opts.log).then(() => undefined) : undefined,
-    });
+    const built = await buildSnapshot(
+      papers,
+      highWater,
+      { ...choice, log: opts.log },
+      {
+        log: opts.log,
+        lexicalFirst: o.lexicalFirst,
+        onSnapshot: (g, complete) => (complete ? undefined : load(g)),
+        deriveText: opts.deriveText ? (lexical) => deriveMissingText(this.database, indexStatistics(lexical), opts.log).then(() => undefined) : undefined,
+      },
+    );
     if (built.embedder) this.embedder = built.embedder;
     await this.install(built.generation, built.content);
     o.onLoaded?.();
@@ -386,7 +410,9 @@ export class DatabaseSearchService implements SearchService {
       this.log(`search: embedder unavailable (${(e as Error).message}); lexical only`);
     }
     if (loaded?.id !== id) {
-      this.log(`search: the saved embedder is not the one the papers were embedded with (${loaded?.id ?? 'none'}, not ${id}); lexical only until the next build`);
+      this.log(
+        `search: the saved embedder is not the one the papers were embedded with (${loaded?.id ?? 'none'}, not ${id}); lexical only until the next build`,
+      );
       this.needsBuild = true;
       return null;
     }
@@ -429,7 +455,10 @@ export class DatabaseSearchService implements SearchService {
       const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
       // The relevance cut-off: papers containing most of the query's words. Digest interests rank only those, and
       // so do sort=date / sort=trending, so that a one-word match of a long query never leads the newest.
-      const most = plan.words.terms.size && (options.match === 'most' || sort !== 'relevance' || options.countMatching) ? mostWordsMask(collection, plan.words, within) : null;
+      const most =
+        plan.words.terms.size && (options.match === 'most' || sort !== 'relevance' || options.countMatching)
+          ? mostWordsMask(collection, plan.words, within)
+          : null;
       const scope = most && (options.match === 'most' || sort !== 'relevance') ? most : within;
       let ranked = rankPlan(collection, plan, mode, k, qv, this.relatedTerms(), scope);
       if (sort !== 'relevance') ranked = await this.resort(segments, ranked, sort);
@@ -453,7 +482,17 @@ export class DatabaseSearchService implements SearchService {
     const knownItem: KnownItem = { id: row?.id ?? forms[0], version: ref.version, stored: row !== undefined };
     const none = new Set<string>();
     const hits: SearchHit[] =
-      row && offset === 0 ? [{ id: row.id, score: 1, parts: {}, highlights: { title: highlight(row.title, none), summary: highlight(row.abstract, none) }, snippet: snippet(row.abstract, none) }] : [];
+      row && offset === 0
+        ? [
+            {
+              id: row.id,
+              score: 1,
+              parts: {},
+              highlights: { title: highlight(row.title, none), summary: highlight(row.abstract, none) },
+              snippet: snippet(row.abstract, none),
+            },
+          ]
+        : [];
     return { total: row ? 1 : 0, hits, parsed: { terms: [], phrases: [] }, knownItem, spelling: null, authors: [] };
   }
 
@@ -513,7 +552,12 @@ export class DatabaseSearchService implements SearchService {
       hits,
       parsed: { terms: [...parsed.terms.keys()], phrases: parsed.phraseTerms },
       knownItem: null,
-      spelling: correction && { original: correction.original, corrected: correction.corrected, applied: plan.correctionApplied, words: correction.words.map(({ from, to }) => ({ from, to })) },
+      spelling: correction && {
+        original: correction.original,
+        corrected: correction.corrected,
+        applied: plan.correctionApplied,
+        words: correction.words.map(({ from, to }) => ({ from, to })),
+      },
       authors: await this.authorMatches(segments, plan),
     };
   }

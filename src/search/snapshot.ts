@@ -131,11 +131,19 @@ const docsPart: Part = {
   name: 'docs',
   save({ docs }) {
     const { text, ends, table } = docs.ids.parts();
-    return { sections: { 'ids.text': text, 'ids.ends': ends, 'ids.table': table, days: docs.days, years: docs.years, modified: docs.modified, hashes: docs.hashes } };
+    return {
+      sections: { 'ids.text': text, 'ids.ends': ends, 'ids.table': table, days: docs.days, years: docs.years, modified: docs.modified, hashes: docs.hashes },
+    };
   },
   load(sections, _values, content) {
     const ids = PaperIds.fromParts(tableParts(sections, 'ids'));
-    const docs = { ids, days: sections.days as Int32Array, years: sections.years as Int16Array, modified: sections.modified as Float64Array, hashes: sections.hashes as Uint32Array };
+    const docs = {
+      ids,
+      days: sections.days as Int32Array,
+      years: sections.years as Int16Array,
+      modified: sections.modified as Float64Array,
+      hashes: sections.hashes as Uint32Array,
+    };
     for (const [name, array] of Object.entries(docs)) {
       const n = array instanceof PaperIds ? array.count : array.length;
       if (n !== ids.count) throw new SnapshotError(`docs.${name} has ${n} entries for ${ids.count} papers`);
@@ -188,13 +196,15 @@ const vocabularyPart: Part = {
   name: 'vocabulary',
   save({ vocabulary }) {
     const sections: Record<string, SectionValue> = {};
-    for (const [prefix, data] of Object.entries(vocabulary)) for (const [key, value] of Object.entries(data)) sections[`${prefix}.${key}`] = value as SectionValue;
+    for (const [prefix, data] of Object.entries(vocabulary))
+      for (const [key, value] of Object.entries(data)) sections[`${prefix}.${key}`] = value as SectionValue;
     return { sections };
   },
   load(sections, _values, content) {
     const spelling = typedSections<SpellingData>(sections, 'spelling', SPELLING_TYPES);
     const authorNames = typedSections<AuthorIndexData>(sections, 'authorNames', AUTHOR_NAMES_TYPES);
-    if (spelling.ends.length !== spelling.df.length || spelling.deleteOffsets.length !== spelling.deleteHashes.length + 1) throw new SnapshotError('spelling arrays do not fit together');
+    if (spelling.ends.length !== spelling.df.length || spelling.deleteOffsets.length !== spelling.deleteHashes.length + 1)
+      throw new SnapshotError('spelling arrays do not fit together');
     if (authorNames.offsets.length !== authorNames.keys.length + 1 || authorNames.offsets[authorNames.keys.length] !== authorNames.docs.length) {
       throw new SnapshotError('author-name arrays do not fit together');
     }
@@ -211,7 +221,8 @@ function tableParts(sections: Record<string, SectionValue>, key: string) {
   const text = sections[`${key}.text`];
   const ends = sections[`${key}.ends`];
   const table = sections[`${key}.table`];
-  if (typeof text !== 'string' || !(ends instanceof Uint32Array) || !(table instanceof Int32Array)) throw new SnapshotError(`${key}: string table sections missing`);
+  if (typeof text !== 'string' || !(ends instanceof Uint32Array) || !(table instanceof Int32Array))
+    throw new SnapshotError(`${key}: string table sections missing`);
   try {
     return StringTable.fromParts({ text, ends, table }).parts();
   } catch (e) {
@@ -420,7 +431,8 @@ export function readManifest(dataDir: string, generation: string): SnapshotManif
   }
   if (manifest?.format !== SNAPSHOT_FORMAT) throw new SnapshotError('not a search snapshot');
   if (manifest.version !== SNAPSHOT_VERSION) throw new SnapshotError(`format version ${manifest.version}, this code reads ${SNAPSHOT_VERSION}`);
-  if (manifest.generation !== generation || typeof manifest.sections !== 'object' || typeof manifest.values !== 'object') throw new SnapshotError('manifest incomplete');
+  if (manifest.generation !== generation || typeof manifest.sections !== 'object' || typeof manifest.values !== 'object')
+    throw new SnapshotError('manifest incomplete');
   return manifest;
 }
 
@@ -451,7 +463,8 @@ export async function readSnapshot(dataDir: string, generation = currentGenerati
   const ann = manifest.sections[ANN_SECTION];
   if (ann) content.annFile = (await readSection(dir, ANN_SECTION, ann)) as string;
   const full = content as SnapshotContent;
-  if (full.lexical.docCount !== full.docs.ids.count) throw new SnapshotError(`lexical index has ${full.lexical.docCount} documents, the document table ${full.docs.ids.count}`);
+  if (full.lexical.docCount !== full.docs.ids.count)
+    throw new SnapshotError(`lexical index has ${full.lexical.docCount} documents, the document table ${full.docs.ids.count}`);
   if (full.vectors && full.vectors.count !== full.docs.ids.count) throw new SnapshotError(`${full.vectors.count} vectors for ${full.docs.ids.count} papers`);
   return { manifest, content: full };
 }

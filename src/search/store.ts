@@ -54,11 +54,12 @@ export const CORPUS_MODEL_FORMAT = 3;
 
 export function saveCorpusModel(dir: string, model: CorpusModel): void {
   const { vocabulary, dimensions, trainedOnDocs, neighbours } = model;
-  writeBlob(
-    path.join(dir, 'corpus-model.bin'),
-    { format: CORPUS_MODEL_FORMAT, vocabulary, dimensions, trainedOnDocs, neighboursPerWord: neighbours.k },
-    [model.idf, model.wordVectors, neighbours.similarities, neighbours.ids],
-  );
+  writeBlob(path.join(dir, 'corpus-model.bin'), { format: CORPUS_MODEL_FORMAT, vocabulary, dimensions, trainedOnDocs, neighboursPerWord: neighbours.k }, [
+    model.idf,
+    model.wordVectors,
+    neighbours.similarities,
+    neighbours.ids,
+  ]);
 }
 
 export function loadCorpusModel(dir: string): CorpusModel | null {
@@ -96,7 +97,9 @@ export function loadVectors(dir: string): StoredVectors | null {
   const { embedderId, dimensions, ids, modified } = blob.header;
   if (!Array.isArray(ids) || !Array.isArray(modified) || blob.floats.length !== ids.length * dimensions) return null;
   const rows = new Map<string, [string, number]>();
-  ids.forEach((id: string, i: number) => { rows.set(id, [modified[i], i]); });
+  ids.forEach((id: string, i: number) => {
+    rows.set(id, [modified[i], i]);
+  });
   return { embedderId, dimensions, rows, vectors: blob.floats };
 }
 

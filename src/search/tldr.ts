@@ -7,7 +7,8 @@ import type { PhraseStatistics } from './keyphrases.ts';
 import { terms } from './text/analyze.ts';
 import type { ProseSentence } from './text/prose.ts';
 
-const CONTRIBUTION = /\b(we|this (paper|work|study|article|report)|our (method|approach|framework|model|work|system))\b[^.]{0,60}?\b(propose|present|introduce|develop|design|build|release|contribute|show|demonstrate|find)/i;
+const CONTRIBUTION =
+  /\b(we|this (paper|work|study|article|report)|our (method|approach|framework|model|work|system))\b[^.]{0,60}?\b(propose|present|introduce|develop|design|build|release|contribute|show|demonstrate|find)/i;
 const CONTRIBUTION_BONUS = 0.3;
 /** Shorter sentences are headings or fragments ("Code is available."), not summaries. */
 const MIN_WORDS = 8;

@@ -24,12 +24,17 @@ async function build(request: WorkerBuildRequest): Promise<void> {
   } finally {
     await database.close();
   }
-  await buildSnapshot(read.papers, read.highWater, { ...request.embedder, log }, {
-    log,
-    lexicalFirst: request.lexicalFirst,
-    onSnapshot: (generation, complete) => post({ type: 'snapshot', generation, complete }),
-    deriveText: request.deriveText ? (lexical) => deriveWith(request, lexical) : undefined,
-  });
+  await buildSnapshot(
+    read.papers,
+    read.highWater,
+    { ...request.embedder, log },
+    {
+      log,
+      lexicalFirst: request.lexicalFirst,
+      onSnapshot: (generation, complete) => post({ type: 'snapshot', generation, complete }),
+      deriveText: request.deriveText ? (lexical) => deriveWith(request, lexical) : undefined,
+    },
+  );
 }
 
 /** Keyphrases and TL;DRs for new or changed papers, over a connection of its own (the reading one is closed). */

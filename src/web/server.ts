@@ -16,7 +16,11 @@ export interface ListenOptions {
   keepAliveSeconds?: number;
 }
 
-export function listen(fetch: (request: Request) => Response | Promise<Response>, options: ListenOptions, onListening?: (info: AddressInfo) => void): ServerType {
+export function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  options: ListenOptions,
+  onListening?: (info: AddressInfo) => void,
+): ServerType {
   const server = serve({ fetch, hostname: options.hostname, port: options.port, serverOptions: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES } }, onListening);
   server.on('clientError', answerClientError);
   if (options.keepAliveSeconds) (server as HttpServer).keepAliveTimeout = options.keepAliveSeconds * 1000;

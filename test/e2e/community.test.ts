@@ -15,7 +15,6 @@ import { testServices } from '../helpers/services.ts';
 import { loadConfig } from '../../src/config.ts';
 import { processIndexQueue } from '../../src/ingest/index-queue.ts';
 
-
 // An id from this month, so the paper counts as recent whatever day the test runs.
 const now = new Date();
 const PAPER_ID = `${String(now.getUTCFullYear() % 100).padStart(2, '0')}${String(now.getUTCMonth() + 1).padStart(2, '0')}.04242`;
@@ -122,7 +121,10 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     // as the scheduler would) fetches it and records the submission.
     await expect.poll(() => page.locator('.submit [role=status]').textContent()).toContain(`${PAPER_ID} is not stored here yet: it is queued for arXiv`);
     expect(arxiv.requests.some((q) => q.includes(PAPER_ID))).toBe(false);
-    const jobServices = await testServices(loadConfig({ ...database.env, ARXIV_API_URL: arxiv.url, ALLOW_PRIVATE_NETWORK: 'true', ARXIV_MIN_INTERVAL_MS: '10' }), database);
+    const jobServices = await testServices(
+      loadConfig({ ...database.env, ARXIV_API_URL: arxiv.url, ALLOW_PRIVATE_NETWORK: 'true', ARXIV_MIN_INTERVAL_MS: '10' }),
+      database,
+    );
     try {
       expect(await processIndexQueue(jobServices)).toMatchObject({ submitted: 1 });
     } finally {
@@ -137,7 +139,10 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     const unknownId = 'arxiv.org/abs/attention';
     await page.goto('/submit');
     await page.fill('input[name=paper]', unknownId);
-    const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/submit') && r.request().method() === 'POST'), page.click('form[action="/submit"] button')]);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/submit') && r.request().method() === 'POST'),
+      page.click('form[action="/submit"] button'),
+    ]);
     expect(refused.status()).toBe(400);
     expect(await page.locator('form[action="/submit"] .field-error').innerText()).toMatch(/^enter an arXiv id such as 2406\.01234/);
     expect(await page.inputValue('input[name=paper]')).toBe(unknownId);
@@ -179,7 +184,9 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     await mod.page.goto(`/papers/${PAPER_ID}`);
     // Reply, Report and Hide sit apart from each other, not glued together.
     const gaps = await mod.page.locator(`#comment-${commentId} > article .comment-actions`).evaluate((div) => {
-      const rects = Array.from(div.children).map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+      const rects = Array.from(div.children)
+        .map((e) => e.getBoundingClientRect())
+        .filter((r) => r.width > 0);
       const middle = (r: DOMRect) => r.top + r.height / 2;
       return rects.slice(1).flatMap((r, i) => (Math.abs(middle(r) - middle(rects[i])) < 8 ? [r.left - rects[i].right] : []));
     });

@@ -50,8 +50,14 @@ const votes = (paperId: string) => database.db.selectFrom('votes').select('user_
 describe.skipIf(!hasChromium)('library, votes and collections in Chromium', () => {
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
-    await upsertPapers(database, IDS.map((id, i) => makePaper({ id, title: TITLES[i], submittedAt: `${DAY}T0${i}:00:00Z` })));
-    await upsertDailyEntries(database, IDS.map((id, i) => makeDailyEntry({ paperId: id, day: DAY, upvotes: 20 - i })));
+    await upsertPapers(
+      database,
+      IDS.map((id, i) => makePaper({ id, title: TITLES[i], submittedAt: `${DAY}T0${i}:00:00Z` })),
+    );
+    await upsertDailyEntries(
+      database,
+      IDS.map((id, i) => makeDailyEntry({ paperId: id, day: DAY, upvotes: 20 - i })),
+    );
     ada = await createUser(database, { email: 'ada@example.org', username: 'ada' });
     await setPasswordHash(database, ada.id, await hashPassword(PASSWORD));
     server = await startServer({ ...database.env, PAGE_CACHE_SECONDS: '0' });
@@ -117,8 +123,18 @@ describe.skipIf(!hasChromium)('library, votes and collections in Chromium', () =
     await card(page, IDS[0]).locator('summary', { hasText: 'Add a note' }).click();
     await card(page, IDS[0]).getByLabel('Note').fill('The starting point.');
     await Promise.all([page.waitForURL(collectionUrl), card(page, IDS[0]).getByRole('button', { name: 'Save note' }).click()]);
-    await Promise.all([page.waitForURL(collectionUrl), card(page, IDS[3]).getByRole('button', { name: /Move up/ }).click()]);
-    await Promise.all([page.waitForURL(collectionUrl), card(page, IDS[3]).getByRole('button', { name: /Move up/ }).click()]);
+    await Promise.all([
+      page.waitForURL(collectionUrl),
+      card(page, IDS[3])
+        .getByRole('button', { name: /Move up/ })
+        .click(),
+    ]);
+    await Promise.all([
+      page.waitForURL(collectionUrl),
+      card(page, IDS[3])
+        .getByRole('button', { name: /Move up/ })
+        .click(),
+    ]);
     const order = await page.locator('ol.papers > li.paper-card').evaluateAll((els) => els.map((e) => e.id));
     expect(order).toEqual([IDS[3], IDS[0], IDS[1]].map((id) => `card-${id.replace('.', '-')}`));
     expect(await card(page, IDS[0]).locator('.note').textContent()).toBe('The starting point.');

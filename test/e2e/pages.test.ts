@@ -164,7 +164,10 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
   it('shows comments written here apart from those Hugging Face counted', async () => {
     // The fixture entry of XSS_ID carries 3 comments counted on Hugging Face, and nobody has commented here.
     const page = await open('/papers/date/2025-06-06');
-    const meta = await page.locator('ol.papers > li', { has: page.locator(`a[href="/papers/${XSS_ID}"]`) }).locator('.meta').innerText();
+    const meta = await page
+      .locator('ol.papers > li', { has: page.locator(`a[href="/papers/${XSS_ID}"]`) })
+      .locator('.meta')
+      .innerText();
     expect(meta).toContain('0 comments · 3 on Hugging Face');
     expect(await page.locator(`a[href="https://huggingface.co/papers/${XSS_ID}#community"]`).count()).toBe(1);
     await page.goto(`${server.url}/papers/${XSS_ID}`);
@@ -179,7 +182,10 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     const lines = await page.locator('ol.papers .why').allInnerTexts();
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines) {
-      const m = /^Score ([\d.e+-]+) = \((\d+) upvotes?((?: \+ [\d.]+ from [^+)]+)*)\) ÷ ([\d.]+), the age factor of [^:]+: \(([\d.]+) h \+ (\d+) h\)\s*([\d.]+)$/.exec(line.trim());
+      const m =
+        /^Score ([\d.e+-]+) = \((\d+) upvotes?((?: \+ [\d.]+ from [^+)]+)*)\) ÷ ([\d.]+), the age factor of [^:]+: \(([\d.]+) h \+ (\d+) h\)\s*([\d.]+)$/.exec(
+          line.trim(),
+        );
       expect(m, line).not.toBeNull();
       const [, score, upvotes, extras, factor, ageHours, offset, gravity] = m!;
       const attention = Number(upvotes) + [...extras.matchAll(/\+ ([\d.]+) from/g)].reduce((sum, x) => sum + Number(x[1]), 0);
@@ -220,7 +226,17 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
 
   it('has no axe-core violations on the main pages, at desktop and mobile widths', async () => {
     for (const width of [1280, 360]) {
-      for (const url of ['/', '/papers/date/2025-06-05', '/papers/date/2025-06-07', '/papers/week/2025-W23', '/papers/month/2025-06', '/papers/trending', `/papers/${XSS_ID}`, '/feeds', '/subscribe']) {
+      for (const url of [
+        '/',
+        '/papers/date/2025-06-05',
+        '/papers/date/2025-06-07',
+        '/papers/week/2025-W23',
+        '/papers/month/2025-06',
+        '/papers/trending',
+        `/papers/${XSS_ID}`,
+        '/feeds',
+        '/subscribe',
+      ]) {
         const page = await open(url, { width });
         expect(await axeViolations(page), `${url} at ${width}px`).toEqual([]);
         await page.context().close();
@@ -250,28 +266,42 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
   it('shows the first paper within the first 300 px at 390 px wide', async () => {
     for (const url of ['/', '/papers/date/2025-06-06', '/papers/week/2025-W23', '/papers/month/2025-06', '/papers/trending']) {
       const page = await open(url, { width: 390 });
-      const top = await page.locator('ol.papers > li').first().evaluate((li) => li.getBoundingClientRect().top + window.scrollY);
+      const top = await page
+        .locator('ol.papers > li')
+        .first()
+        .evaluate((li) => li.getBoundingClientRect().top + window.scrollY);
       expect(top, url).toBeLessThan(300);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(390);
       // The navigation is still all there: it scrolls sideways.
-      expect(await page.locator('nav.main a').allTextContents(), url).toEqual(['Daily', 'Weekly', 'Monthly', 'Trending', 'Collections', 'Search', 'Submit', 'Sign in']);
+      expect(await page.locator('nav.main a').allTextContents(), url).toEqual([
+        'Daily',
+        'Weekly',
+        'Monthly',
+        'Trending',
+        'Collections',
+        'Search',
+        'Submit',
+        'Sign in',
+      ]);
       if (url === '/') await screenshot(page, 'home-390');
       await page.context().close();
     }
   });
 
-  it('puts radio buttons and checkboxes on their label\'s line, before the text, on /subscribe at 360 px', async () => {
+  it("puts radio buttons and checkboxes on their label's line, before the text, on /subscribe at 360 px", async () => {
     const page = await open('/subscribe', { width: 360 });
-    const boxes = await page.locator('form.digest-form label:has(> input[type=radio]), form.digest-form label:has(> input[type=checkbox])').evaluateAll((labels) =>
-      labels.map((label) => {
-        const input = label.querySelector('input')!.getBoundingClientRect();
-        const range = document.createRange();
-        range.selectNodeContents(label);
-        range.setStartAfter(label.querySelector('input')!);
-        const text = range.getBoundingClientRect();
-        return { label: label.textContent!.trim(), dy: Math.abs(input.top + input.height / 2 - (text.top + text.height / 2)), gap: text.left - input.right };
-      }),
-    );
+    const boxes = await page
+      .locator('form.digest-form label:has(> input[type=radio]), form.digest-form label:has(> input[type=checkbox])')
+      .evaluateAll((labels) =>
+        labels.map((label) => {
+          const input = label.querySelector('input')!.getBoundingClientRect();
+          const range = document.createRange();
+          range.selectNodeContents(label);
+          range.setStartAfter(label.querySelector('input')!);
+          const text = range.getBoundingClientRect();
+          return { label: label.textContent!.trim(), dy: Math.abs(input.top + input.height / 2 - (text.top + text.height / 2)), gap: text.left - input.right };
+        }),
+      );
     expect(boxes.length).toBeGreaterThanOrEqual(4);
     for (const b of boxes) {
       expect(b.dy, b.label).toBeLessThan(4);
@@ -282,7 +312,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
     await page.context().close();
   });
 
-  it('remembers the colour scheme a visitor picks, over the system\'s', async () => {
+  it("remembers the colour scheme a visitor picks, over the system's", async () => {
     const page = await open('/', { width: 1280 });
     await page.emulateMedia({ colorScheme: 'dark' });
     const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
@@ -362,7 +392,12 @@ describe.skipIf(!hasChromium)('pages in Chromium', () => {
   it('loads under 30 kB of JavaScript, none of it render-blocking, with no CSP violations', async () => {
     const page = await open('/');
     const scripts = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLScriptElement>('script[src]')).map((s) => ({ src: s.src, type: s.getAttribute('type'), async: s.async, defer: s.defer })),
+      Array.from(document.querySelectorAll<HTMLScriptElement>('script[src]')).map((s) => ({
+        src: s.src,
+        type: s.getAttribute('type'),
+        async: s.async,
+        defer: s.defer,
+      })),
     );
     let bytes = 0;
     for (const s of scripts) {

@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)('claiming authorship in Chromium', () => {
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     await importPaths(database, [fixturePath('../people')]);
-    await upsertPapers(database, [makePaper({ id: PAPER_ID,  title: 'A Claimable Paper', authors: ['Ada Lovelace', 'Charles Babbage'] })]);
+    await upsertPapers(database, [makePaper({ id: PAPER_ID, title: 'A Claimable Paper', authors: ['Ada Lovelace', 'Charles Babbage'] })]);
     const hash = await hashPassword(PASSWORD);
     for (const [email, username, role] of [
       ['ada@example.org', 'ada', 'user'],
@@ -98,7 +98,9 @@ describe.skipIf(!hasChromium)('claiming authorship in Chromium', () => {
     expect(api.authors[0]).toMatchObject({ name: 'Ada Lovelace', status: 'claimed_verified', user: { user: 'ada' } });
 
     // Every avatar on these pages is drawn here and loads.
-    const images = await visitor.locator('img.avatar').evaluateAll((imgs) => imgs.map((i) => [(i as HTMLImageElement).src, (i as HTMLImageElement).naturalWidth]));
+    const images = await visitor
+      .locator('img.avatar')
+      .evaluateAll((imgs) => imgs.map((i) => [(i as HTMLImageElement).src, (i as HTMLImageElement).naturalWidth]));
     expect(images.length).toBeGreaterThan(0);
     for (const [src, width] of images) {
       expect(String(src).startsWith(`${server.baseUrl}/avatars/`)).toBe(true);

@@ -58,18 +58,26 @@ describe.skipIf(!hasChromium)('search results in Chromium', () => {
       expect(await axeViolations(page)).toEqual([]);
 
       // Chips on one line never touch: each starts at least 4 px after the previous one ends.
-      const chips = await page.locator('ul.keyphrases').first().locator('a').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+      const chips = await page
+        .locator('ul.keyphrases')
+        .first()
+        .locator('a')
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
       expect(chips.length).toBeGreaterThan(1);
-      for (let i = 1; i < chips.length; i++) if (Math.abs(chips[i].top - chips[i - 1].top) < 2) expect(chips[i].left - chips[i - 1].right).toBeGreaterThanOrEqual(4);
+      for (let i = 1; i < chips.length; i++)
+        if (Math.abs(chips[i].top - chips[i - 1].top) < 2) expect(chips[i].left - chips[i - 1].right).toBeGreaterThanOrEqual(4);
 
       const box = await page.locator('#search-q').boundingBox();
       const results = await page.locator('ol.search-results').boundingBox();
       expect(box!.width).toBeGreaterThan(0.8 * results!.width);
 
-      const mark = await page.locator('mark').first().evaluate((m) => {
-        const s = getComputedStyle(m);
-        return { bg: s.backgroundColor, fg: s.color };
-      });
+      const mark = await page
+        .locator('mark')
+        .first()
+        .evaluate((m) => {
+          const s = getComputedStyle(m);
+          return { bg: s.backgroundColor, fg: s.color };
+        });
       expect(mark.bg).not.toBe('rgb(255, 255, 0)');
       expect(contrast(mark.bg, mark.fg)).toBeGreaterThanOrEqual(7);
       fs.mkdirSync(SCREENSHOTS, { recursive: true });

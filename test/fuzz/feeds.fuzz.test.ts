@@ -41,7 +41,12 @@ describe('feed rendering', () => {
     const parser = new XMLParser({ ignoreAttributes: false, processEntities: true });
     fc.assert(
       fc.property(documents, fc.constantFrom('rss' as const, 'atom' as const), (doc, format) => {
-        const xml = bounded('x'.repeat(inputSize(doc)), BOUNDS, () => renderFeed(format, doc, 'https://papers.example/feeds/daily/rss.xml?a=1&b=2'), (s) => s.length);
+        const xml = bounded(
+          'x'.repeat(inputSize(doc)),
+          BOUNDS,
+          () => renderFeed(format, doc, 'https://papers.example/feeds/daily/rss.xml?a=1&b=2'),
+          (s) => s.length,
+        );
         const valid = XMLValidator.validate(xml);
         expect(valid, typeof valid === 'object' ? JSON.stringify(valid.err) : '').toBe(true);
         // Nothing XML 1.0 forbids, even escaped (C0 controls, U+FFFE/FFFF, lone surrogates).
@@ -57,7 +62,12 @@ describe('feed rendering', () => {
   it('JSON Feed is valid JSON that keeps every title', () => {
     fc.assert(
       fc.property(documents, (doc) => {
-        const json = bounded('x'.repeat(inputSize(doc)), BOUNDS, () => renderFeed('json', doc, 'https://papers.example/feeds/daily/feed.json'), (s) => s.length);
+        const json = bounded(
+          'x'.repeat(inputSize(doc)),
+          BOUNDS,
+          () => renderFeed('json', doc, 'https://papers.example/feeds/daily/feed.json'),
+          (s) => s.length,
+        );
         const parsed = JSON.parse(json);
         expect(parsed.version).toBe('https://jsonfeed.org/version/1.1');
         expect(parsed.items).toHaveLength(doc.items.length);

@@ -18,7 +18,15 @@ import { bounded, boundedAsync, HOSTILE_PIECES } from './bounds.ts';
 
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 120 }),
-  fc.array(fc.oneof(fc.constantFrom(...HOSTILE_PIECES, '\r\nBcc: x@evil.example', '\nSubject: forged', '=?utf-8?q?x?='), fc.string({ unit: 'grapheme', maxLength: 15 })), { maxLength: 20 }).map((p) => p.join('')),
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(...HOSTILE_PIECES, '\r\nBcc: x@evil.example', '\nSubject: forged', '=?utf-8?q?x?='),
+        fc.string({ unit: 'grapheme', maxLength: 15 }),
+      ),
+      { maxLength: 20 },
+    )
+    .map((p) => p.join('')),
 );
 
 const paper: fc.Arbitrary<DigestPaper> = fc.record({
@@ -36,11 +44,21 @@ const paper: fc.Arbitrary<DigestPaper> = fc.record({
 });
 
 const period = periodForDate('daily', '2025-06-03')!;
-const links = { paper: (id: string) => `https://papers.example/papers/${id}`, unsubscribe: 'https://papers.example/unsubscribe?token=a.b', manage: 'https://papers.example/subscription?token=a.b', site: 'https://papers.example/' };
+const links = {
+  paper: (id: string) => `https://papers.example/papers/${id}`,
+  unsubscribe: 'https://papers.example/unsubscribe?token=a.b',
+  manage: 'https://papers.example/subscription?token=a.b',
+  site: 'https://papers.example/',
+};
 
 describe('mail rendering', () => {
   const outbox = tempDir('paperfeed-fuzz-mail-');
-  const transport = createMailTransport({ SMTP_URL: undefined, MAIL_FROM: 'Paperfeed <digest@papers.example>', dataDir: outbox, baseUrl: 'https://papers.example' });
+  const transport = createMailTransport({
+    SMTP_URL: undefined,
+    MAIL_FROM: 'Paperfeed <digest@papers.example>',
+    dataDir: outbox,
+    baseUrl: 'https://papers.example',
+  });
   afterAll(() => transport.close());
 
   it('digest HTML never carries markup or script from titles, abstracts, authors or topics', () => {
@@ -49,7 +67,12 @@ describe('mail rendering', () => {
         const parsed = parsePreferences({ ...DEFAULT_PREFERENCES, interests: interests.map((i) => i.slice(0, 80)) });
         const preferences = parsed.ok ? parsed.preferences : DEFAULT_PREFERENCES;
         const input = JSON.stringify([papers, interests]);
-        const mail = bounded(input, { ms: 1_000, perInputChar: 12, constant: 20_000 }, () => renderDigest(period, preferences, [{ kind: 'trending', title: 'Trending', papers }], links), (m) => m.html.length + m.text.length);
+        const mail = bounded(
+          input,
+          { ms: 1_000, perInputChar: 12, constant: 20_000 },
+          () => renderDigest(period, preferences, [{ kind: 'trending', title: 'Trending', papers }], links),
+          (m) => m.html.length + m.text.length,
+        );
         expect(mail.html).not.toMatch(/<script|<img|<iframe|javascript:/i);
         expect(mail.subject).not.toMatch(/[\r\n]/);
       }),
@@ -60,9 +83,19 @@ describe('mail rendering', () => {
   it('the message on the wire has exactly our headers, one recipient and a one-line subject, for any subject and name', async () => {
     await fc.assert(
       fc.asyncProperty(text, text, text, async (subject, name, interest) => {
-        const confirmation = renderConfirmation('subscribe', { ...DEFAULT_PREFERENCES, interests: [interest] }, 'https://papers.example/subscribe/confirm?token=a.b', 48);
+        const confirmation = renderConfirmation(
+          'subscribe',
+          { ...DEFAULT_PREFERENCES, interests: [interest] },
+          'https://papers.example/subscribe/confirm?token=a.b',
+          48,
+        );
         // The time bound covers the outbox's fsync on a shared disk.
-        const sent = await boundedAsync(subject + name + interest, { ms: 30_000, perInputChar: 0, constant: 1 }, async () => transport.send({ to: { name, address: 'reader@example.org' }, subject, text: confirmation.text, html: confirmation.html }), () => 0);
+        const sent = await boundedAsync(
+          subject + name + interest,
+          { ms: 30_000, perInputChar: 0, constant: 1 },
+          async () => transport.send({ to: { name, address: 'reader@example.org' }, subject, text: confirmation.text, html: confirmation.html }),
+          () => 0,
+        );
         const file = path.join(outbox, 'outbox', /written to outbox as (\S+)/.exec(sent.response)![1]);
         const raw = fs.readFileSync(file);
         fs.rmSync(file);
@@ -75,7 +108,12 @@ describe('mail rendering', () => {
         expect(fields).not.toContain('cc');
         const to = head.split(/\r\n(?![ \t])/).find((f) => /^to:/i.test(f))!;
         // The one address outside the (encoded or quoted) display name is the recipient's.
-        expect(to.replace(/=\?[^?]+\?[BQ]\?[^?]*\?=/g, '').replace(/"(?:[^"\\]|\\.)*"/g, '').match(/[^\s<>@]+@[^\s<>]+/g)).toEqual(['reader@example.org']);
+        expect(
+          to
+            .replace(/=\?[^?]+\?[BQ]\?[^?]*\?=/g, '')
+            .replace(/"(?:[^"\\]|\\.)*"/g, '')
+            .match(/[^\s<>@]+@[^\s<>]+/g),
+        ).toEqual(['reader@example.org']);
         for (const line of head.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
         const mail = await simpleParser(raw);
         expect(mail.subject ?? '').not.toMatch(/[\r\n]/);

@@ -7,7 +7,15 @@ import { bounded, HOSTILE_PIECES } from './bounds.ts';
 
 const queryText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 300 }),
-  fc.array(fc.oneof(fc.constantFrom(...HOSTILE_PIECES, 'author:', 'cat:', 'category:"', 'year:', 'year:2020-', '"', ' OR ', 'NEAR(', '*', '-'), fc.string({ maxLength: 12 })), { maxLength: 80 }).map((parts) => parts.join(' ')),
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(...HOSTILE_PIECES, 'author:', 'cat:', 'category:"', 'year:', 'year:2020-', '"', ' OR ', 'NEAR(', '*', '-'),
+        fc.string({ maxLength: 12 }),
+      ),
+      { maxLength: 80 },
+    )
+    .map((parts) => parts.join(' ')),
   fc.string({ unit: 'grapheme', minLength: 15_000, maxLength: 25_000 }),
 );
 
@@ -15,7 +23,12 @@ describe('search query parsing', () => {
   it('never throws, keeps its bounds and takes bounded time on any text', () => {
     fc.assert(
       fc.property(queryText, (raw) => {
-        const parsed = bounded(raw, { ms: 2_000, perInputChar: 4, constant: 1_000 }, () => parseQuery(raw), (p) => JSON.stringify([...p.terms.keys(), ...p.bigrams.keys(), p.phrases, p.filters]).length);
+        const parsed = bounded(
+          raw,
+          { ms: 2_000, perInputChar: 4, constant: 1_000 },
+          () => parseQuery(raw),
+          (p) => JSON.stringify([...p.terms.keys(), ...p.bigrams.keys(), p.phrases, p.filters]).length,
+        );
         expect(parsed.terms.size).toBeLessThanOrEqual(MAX_QUERY_TERMS);
         expect(parsed.text.length).toBeLessThanOrEqual(MAX_QUERY_CHARS);
         for (const c of parsed.filters.categories) expect(c).toMatch(/^[a-z-]+(\.[a-z-]+)?$/);

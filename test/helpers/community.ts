@@ -14,7 +14,10 @@ export const REPO = path.resolve(import.meta.dirname, '../..');
 
 /** Papers submitted two days ago, recent enough for every list, vote and comment. */
 export async function seedPapers(database: Database, ids: string[]): Promise<void> {
-  await upsertPapers(database, ids.map((id) => makePaper({ id, submittedAt: daysAgo(2) })));
+  await upsertPapers(
+    database,
+    ids.map((id) => makePaper({ id, submittedAt: daysAgo(2) })),
+  );
 }
 
 /**

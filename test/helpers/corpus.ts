@@ -77,7 +77,10 @@ export interface ArxivRecord {
  * announcement (every third one revised three days after), then the older papers with their recorded versions.
  */
 export function corpusArxivRecords(): ArxivRecord[] {
-  const days = fs.readdirSync(path.join(CORPUS, 'arxiv-daily-listings', 'days')).map((f) => f.slice(0, 10)).sort();
+  const days = fs
+    .readdirSync(path.join(CORPUS, 'arxiv-daily-listings', 'days'))
+    .map((f) => f.slice(0, 10))
+    .sort();
   const listed = days.flatMap((day) =>
     listingDay(FIXTURES, day).map((row, i): ArxivRecord => {
       const submitted = previousWeekday(day, 17 + (i % 4), (i * 7) % 60);

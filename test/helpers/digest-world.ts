@@ -22,7 +22,10 @@ export async function loadDigestPapers(database: TestDatabase, source: DataSourc
     sharedPath('arxiv-daily-listings', 'days', `${day}.jsonl.gz`),
     sharedPath('hf-daily-papers-api', 'days', `${day}.json.gz`),
   ]);
-  await importPaths(database, files.filter((f) => fs.existsSync(f)));
+  await importPaths(
+    database,
+    files.filter((f) => fs.existsSync(f)),
+  );
 }
 
 /** Signs up and confirms an address; returns the subscription id. */

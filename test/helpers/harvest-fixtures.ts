@@ -33,7 +33,11 @@ export interface OaiChain {
  */
 export function oaiChain(source: DataSource): OaiChain {
   if (source.name === 'shared') {
-    return { pages: [0, 1, 2].map((i) => fs.readFileSync(sharedPath('arxiv-oai-pmh-2023-03-07', `ListRecords_data_${i}.xml`), 'utf8')), records: [1000, 1000, 265], respondedOn: '2023-03-07' };
+    return {
+      pages: [0, 1, 2].map((i) => fs.readFileSync(sharedPath('arxiv-oai-pmh-2023-03-07', `ListRecords_data_${i}.xml`), 'utf8')),
+      records: [1000, 1000, 265],
+      respondedOn: '2023-03-07',
+    };
   }
   const records = corpusArxivRecords();
   const pages = [records.slice(0, 20), records.slice(20, 40), records.slice(40)];
@@ -48,7 +52,9 @@ function oaiListRecordsPage(records: ArxivRecord[], resumption: { cursor: number
   const optional = (tag: string, value: string | null) => (value ? `\n<${tag}>${escapeXml(value)}</${tag}>` : '');
   const items = records.map((r) => {
     const updated = new Date(r.versions.at(-1)!).toISOString().slice(0, 10);
-    const versions = r.versions.map((date, i) => `<version version="v${i + 1}"><date>${date}</date><size>${120 + i * 7}kb</size><source_type>D</source_type></version>`);
+    const versions = r.versions.map(
+      (date, i) => `<version version="v${i + 1}"><date>${date}</date><size>${120 + i * 7}kb</size><source_type>D</source_type></version>`,
+    );
     return `<record>
 <header>
 <identifier>oai:arXiv.org:${r.id}</identifier>
@@ -94,7 +100,9 @@ export function oaiHandler(pages: string[], override?: (page: number) => ReplayR
     const token = req.query.get('resumptionToken');
     const page = token === null ? 0 : OAI_TOKENS.indexOf(token) + 1;
     if (page === 0 && token !== null) {
-      return xml(`<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2023-03-07T19:00:00Z</responseDate><request verb="ListRecords">x</request><error code="badResumptionToken">The value of the resumptionToken argument is invalid or expired.</error></OAI-PMH>`);
+      return xml(
+        `<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2023-03-07T19:00:00Z</responseDate><request verb="ListRecords">x</request><error code="badResumptionToken">The value of the resumptionToken argument is invalid or expired.</error></OAI-PMH>`,
+      );
     }
     return override?.(page) ?? xml(pages[page]);
   };
@@ -140,7 +148,11 @@ export function arxivLookups(source: DataSource): ArxivLookups {
     };
   }
   const records = new Map(corpusArxivRecords().map((r) => [r.id, r]));
-  const answer = (...ids: string[]) => arxivAtom(ids.map((id) => records.get(id)!), ids.join(','));
+  const answer = (...ids: string[]) =>
+    arxivAtom(
+      ids.map((id) => records.get(id)!),
+      ids.join(','),
+    );
   return {
     pair: { asked: ['2501.99999', '2506.00387'], body: answer('2506.00387'), title: /Masked Discrete Diffusion/ },
     empty: answer(),

@@ -34,13 +34,18 @@ export function startPaperfeed(args: string[], env: Record<string, string>): Pap
     stderr += d;
     check();
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => ({ stdout, stderr }),
     waitFor(pattern, timeoutMs = 30_000) {
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-4000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${pattern}\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-4000)}`)),
+          timeoutMs,
+        );
         waiters.push({
           pattern,
           resolve: () => {
@@ -51,7 +56,8 @@ export function startPaperfeed(args: string[], env: Record<string, string>): Pap
         check();
         void exited.then(() => {
           clearTimeout(timer);
-          if (waiters.some((w) => w.pattern === pattern)) reject(new Error(`process exited before ${pattern}\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-4000)}`));
+          if (waiters.some((w) => w.pattern === pattern))
+            reject(new Error(`process exited before ${pattern}\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-4000)}`));
         });
       });
     },

@@ -43,7 +43,15 @@ export function topicCorpus(options: Partial<TopicCorpusOptions> = {}): TopicCor
   const docs = Array.from({ length: o.papers }, (_, i) => {
     const topic = Math.floor(rand() * o.topics);
     const day = new Date(start + Math.floor((i * o.days) / o.papers) * 86_400_000).toISOString().slice(0, 10);
-    return { id: `2501.${String(i).padStart(5, '0')}`, title: text(topic, 6), abstract: text(topic, 60), authors: [`Author ${i % 40}`], categories: ['cs.LG'], day, topic };
+    return {
+      id: `2501.${String(i).padStart(5, '0')}`,
+      title: text(topic, 6),
+      abstract: text(topic, 60),
+      authors: [`Author ${i % 40}`],
+      categories: ['cs.LG'],
+      day,
+      topic,
+    };
   });
   const engine = SearchEngine.build(docs);
   if (o.vectors) {
@@ -51,7 +59,9 @@ export function topicCorpus(options: Partial<TopicCorpusOptions> = {}): TopicCor
     const model = trainCorpusModel(texts, { dimensions: 24, contrastiveEpochs: 2 });
     const embedder = new CorpusEmbedder(model);
     const vectors = new Float32Array(docs.length * model.dimensions);
-    texts.forEach((t, i) => { vectors.set(embedder.embedOne(t), i * model.dimensions); });
+    texts.forEach((t, i) => {
+      vectors.set(embedder.embedOne(t), i * model.dimensions);
+    });
     engine.vectors = QuantizedVectors.from(vectors, model.dimensions);
   }
   return { docs, engine };

@@ -15,7 +15,8 @@ import { readWithCitationJs, readWithRetorquere, type ReadEntry } from '../helpe
 import { hasSharedData, sharedPath } from '../helpers/shared-data.ts';
 
 const EVERY_PAPER = process.env.PAPERFEED_BIBTEX_EVERY_PAPER === '1';
-const HARD = /[\\$%&#_~^{}]|(?:^|\s)(?:Jr\.?|Sr\.?|II|III|IV|Team|Group|Collaboration|Consortium|Labs?|Laboratory|Institute|University|Research|AI|Inc\.?)(?=$|[\s.,])|,/;
+const HARD =
+  /[\\$%&#_~^{}]|(?:^|\s)(?:Jr\.?|Sr\.?|II|III|IV|Team|Group|Collaboration|Consortium|Labs?|Laboratory|Institute|University|Research|AI|Inc\.?)(?=$|[\s.,])|,/;
 
 /** The listing papers and the Hugging Face papers, one record per id, read by the importer's own parsers. */
 function realPapers(): Paper[] {
@@ -30,7 +31,10 @@ function realPapers(): Paper[] {
   };
   const listings = sharedPath('arxiv-daily-listings', 'days');
   for (const file of fs.readdirSync(listings).sort()) {
-    for (const line of zlib.gunzipSync(fs.readFileSync(`${listings}/${file}`)).toString('utf8').split('\n')) {
+    for (const line of zlib
+      .gunzipSync(fs.readFileSync(`${listings}/${file}`))
+      .toString('utf8')
+      .split('\n')) {
       if (line.trim()) keep(parseListingLine(line, file.slice(0, 10)));
     }
   }
@@ -68,7 +72,10 @@ function expectedTitlePieces(title: string): string[] {
 
 /** TeX's dash and quote ligatures, which readers print as the characters they stand for (or not). */
 function ligatures(s: string): string {
-  return s.replace(/---/g, '—').replace(/--/g, '–').replace(/[“”]|``|''/g, '"');
+  return s
+    .replace(/---/g, '—')
+    .replace(/--/g, '–')
+    .replace(/[“”]|``|''/g, '"');
 }
 
 function titleProblem(read: ReadEntry, title: string): string | null {
@@ -84,14 +91,14 @@ function titleProblem(read: ReadEntry, title: string): string | null {
 
 // Readers differ on `--` in a name (one prints the TeX en dash, one a hyphen), and on a hyphen before a space
 // ("García- Tejedor", a typo in the data: one joins the words as BibTeX does); any dash is a dash, joined here.
-const words = (name: string) =>
-  ligatures(name).replace(/–/g, '-').replace(/-\s+/g, '-').split(/\s+/).filter(Boolean).sort().join(' ');
+const words = (name: string) => ligatures(name).replace(/–/g, '-').replace(/-\s+/g, '-').split(/\s+/).filter(Boolean).sort().join(' ');
 
 function authorsProblem(read: ReadEntry, authors: string[]): string | null {
   const expected = authors.flatMap((a) => (bibtexName(a) ? [words(texToPlainText(a).replace(/,/g, ' '))] : []));
   if (read.authors.length !== expected.length) return `${read.authors.length} authors read, ${expected.length} written`;
   for (const [i, a] of read.authors.entries()) {
-    if (words([a.given, a.family, a.suffix, a.literal].join(' ')) !== expected[i]) return `author ${i + 1}: ${JSON.stringify(a)} for ${JSON.stringify(authors[i])}`;
+    if (words([a.given, a.family, a.suffix, a.literal].join(' ')) !== expected[i])
+      return `author ${i + 1}: ${JSON.stringify(a)} for ${JSON.stringify(authors[i])}`;
   }
   return null;
 }
@@ -104,7 +111,12 @@ const READERS: [string, Reader][] = [
 
 /** The same paper with each math span of its title replaced by `$x$`. */
 function withPlainMath(p: Paper): Paper {
-  return { ...p, title: splitMath(p.title).map((s) => ('text' in s ? s.text : '$x$')).join('') };
+  return {
+    ...p,
+    title: splitMath(p.title)
+      .map((s) => ('text' in s ? s.text : '$x$'))
+      .join(''),
+  };
 }
 
 describe.skipIf(!hasSharedData)('BibTeX of the real papers in ../shared/data', () => {
@@ -131,7 +143,9 @@ describe.skipIf(!hasSharedData)('BibTeX of the real papers in ../shared/data', (
         }
         if (entries) {
           expect(entries, reader).toHaveLength(chunk.length);
-          entries.forEach((entry, i) => { check(reader, read, chunk[i], entry); });
+          entries.forEach((entry, i) => {
+            check(reader, read, chunk[i], entry);
+          });
           continue;
         }
         for (const p of chunk) {
@@ -148,7 +162,9 @@ describe.skipIf(!hasSharedData)('BibTeX of the real papers in ../shared/data', (
         }
       }
     }
-    console.log(`${papers.length} papers checked; entries a reader refused for their title's math: ${mathRefusals.length} (${mathRefusals.slice(0, 5).join(', ')})`);
+    console.log(
+      `${papers.length} papers checked; entries a reader refused for their title's math: ${mathRefusals.length} (${mathRefusals.slice(0, 5).join(', ')})`,
+    );
     expect(problems.slice(0, 20)).toEqual([]);
   }, 1_800_000);
 });

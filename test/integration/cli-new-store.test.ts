@@ -42,7 +42,10 @@ async function store(kind: (typeof databaseKinds)[number], migratedUpTo?: number
 
 async function paperfeed(s: TestDatabase, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...s.env, ...env }, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...s.env, ...env },
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -51,7 +54,10 @@ async function paperfeed(s: TestDatabase, args: string[], env: Record<string, st
 }
 
 async function countPapers(s: TestDatabase): Promise<number> {
-  const row = await s.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await s.db
+    .selectFrom('papers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -97,10 +103,16 @@ for (const kind of databaseKinds) {
     it('an outdated store is refused by each of them with the message that says what to run, and left as it was', async () => {
       const s = await store(kind, 2);
       const { env } = await harvestEnv();
-      for (const args of [['import', path.join(CORPUS, 'arxiv-daily-listings')], ['index', '--no-keyphrases'], ['harvest', '--once', '--source', 'oai']]) {
+      for (const args of [
+        ['import', path.join(CORPUS, 'arxiv-daily-listings')],
+        ['index', '--no-keyphrases'],
+        ['harvest', '--once', '--source', 'oai'],
+      ]) {
         const result = await paperfeed(s, args, env);
         expect(result.code, `${args[0]}: ${result.stdout}`).toBe(1);
-        expect(result.stderr).toBe(`paperfeed ${args[0]}: the database schema is at version 2, this code needs ${LATEST_SCHEMA_VERSION}: run \`paperfeed migrate\`\n`);
+        expect(result.stderr).toBe(
+          `paperfeed ${args[0]}: the database schema is at version 2, this code needs ${LATEST_SCHEMA_VERSION}: run \`paperfeed migrate\`\n`,
+        );
       }
       expect(await appliedVersions(s)).toEqual([1, 2]);
     }, 90_000);

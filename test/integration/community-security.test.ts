@@ -54,7 +54,11 @@ async function signedIn(user: User, target = app): Promise<WebClient> {
 }
 
 async function countCommentsOn(paperId: string): Promise<number> {
-  const row = await database.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).where('paper_id', '=', paperId).executeTakeFirstOrThrow();
+  const row = await database.db
+    .selectFrom('comments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('paper_id', '=', paperId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -66,7 +70,12 @@ function linkFrom(text: string): string {
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  arxiv = await startArxivServer(new Map([[FRESH_ID, atomFor(FRESH_ID, 'A fresh paper', 3)], [STALE_ID, atomFor(STALE_ID, 'A stale paper', 30)]]));
+  arxiv = await startArxivServer(
+    new Map([
+      [FRESH_ID, atomFor(FRESH_ID, 'A fresh paper', 3)],
+      [STALE_ID, atomFor(STALE_ID, 'A stale paper', 30)],
+    ]),
+  );
   database = await createTestDatabase('sqlite');
   await seedPapers(database, ['2601.00001', '2601.00002']);
   app = await appWith({ SIGNIN_RATE_LIMIT: '1000', MAGIC_LINKS_PER_HOUR: '1000' });
@@ -121,7 +130,11 @@ describe('CSRF', () => {
     const res = await client.post('/papers/2601.00001/comments', { _csrf: token, body: 'x'.repeat(2 * 1024 * 1024) });
     expect(res.status).toBe(413);
     const { token: pat } = await createApiToken(database, alice.id, 'big');
-    const json = await new WebClient(app).postJson('/api/papers/2601.00001/comment', { comment: 'y'.repeat(2 * 1024 * 1024) }, { authorization: `Bearer ${pat}` });
+    const json = await new WebClient(app).postJson(
+      '/api/papers/2601.00001/comment',
+      { comment: 'y'.repeat(2 * 1024 * 1024) },
+      { authorization: `Bearer ${pat}` },
+    );
     expect(json.status).toBe(413);
     expect(await countCommentsOn('2601.00001')).toBe(0);
   });
@@ -191,7 +204,7 @@ describe('authorisation', () => {
 });
 
 describe('moderation desk', () => {
-  it('bans and features through the desk with an audit trail; staff accounts are out of a moderator\'s reach', async () => {
+  it("bans and features through the desk with an audit trail; staff accounts are out of a moderator's reach", async () => {
     const victim = await makeUser(database, { username: 'spammer' });
     const victimClient = await signedIn(victim);
     const admin = await makeUser(database, { role: 'admin', username: 'root' });
@@ -313,7 +326,9 @@ describe('sign-in links', () => {
 
 describe('user content renders inert', () => {
   it('escapes script and HTML in comments, usernames and paper titles', async () => {
-    await upsertPapers(database, [makePaper({ id: '2601.00066', submittedAt: daysAgo(2), title: '<script>alert("title")</script><img src=x onerror=alert(1)>' })]);
+    await upsertPapers(database, [
+      makePaper({ id: '2601.00066', submittedAt: daysAgo(2), title: '<script>alert("title")</script><img src=x onerror=alert(1)>' }),
+    ]);
     // The sign-up form refuses markup in usernames; one stored before the rule (or by another tool) still renders inert.
     const client = new WebClient(app);
     const token = await client.csrf('/signup');
@@ -322,9 +337,22 @@ describe('user content renders inert', () => {
     expect(await findUserByEmail(database, 'evil@example.org')).toBeNull();
     await database.db
       .insertInto('users')
-      .values({ id: 'evil-id', username: '<img src=x onerror=alert(2)>', username_key: 'evil', email: 'evil2@example.org', password_hash: null, role: 'user', banned_at: null, created_at: new Date().toISOString() })
+      .values({
+        id: 'evil-id',
+        username: '<img src=x onerror=alert(2)>',
+        username_key: 'evil',
+        email: 'evil2@example.org',
+        password_hash: null,
+        role: 'user',
+        banned_at: null,
+        created_at: new Date().toISOString(),
+      })
       .execute();
-    await addComment(database, { paperId: '2601.00066', userId: 'evil-id', body: '<script>alert(3)</script> [x](javascript:alert(4)) <a href="https://e.org" onclick="alert(5)">y</a>' });
+    await addComment(database, {
+      paperId: '2601.00066',
+      userId: 'evil-id',
+      body: '<script>alert(3)</script> [x](javascript:alert(4)) <a href="https://e.org" onclick="alert(5)">y</a>',
+    });
     const html = await (await client.get('/papers/2601.00066')).text();
     expect(html).not.toMatch(/<script>alert|<img src=x|href="javascript:|onclick="alert/);
     expect(html).toContain('&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;');
@@ -462,7 +490,8 @@ describe('rate limits', () => {
     const client = new WebClient(limited);
     const token = await client.csrf('/signin');
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await client.post('/signin/password', { _csrf: token, email: 'alice@example.org', password: 'nope nope nope' })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await client.post('/signin/password', { _csrf: token, email: 'alice@example.org', password: 'nope nope nope' })).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
     const voter = await signedIn(bob, limited);
     const vt = await voter.csrf('/submit');
@@ -483,6 +512,8 @@ describe('submitting while arXiv is out of reach', () => {
     expect(await queued.text()).toMatch(/<p class="notice" role="status">2601\.09998 is not stored here yet: it is queued for arXiv/);
     const refused = await client.post('/submit', { _csrf: token, paper: 'not-an-id' });
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toMatch(/<form method="post" action="\/submit">[\s\S]*value="not-an-id"[\s\S]*<p id="submit-paper-error" class="field-error" role="alert">enter an arXiv id[^<]+<\/p>[\s\S]*<\/form>/);
+    expect(await refused.text()).toMatch(
+      /<form method="post" action="\/submit">[\s\S]*value="not-an-id"[\s\S]*<p id="submit-paper-error" class="field-error" role="alert">enter an arXiv id[^<]+<\/p>[\s\S]*<\/form>/,
+    );
   });
 });

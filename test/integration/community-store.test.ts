@@ -3,7 +3,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addComment, deleteComment, editComment, listPaperComments, reportComment, listOpenReports } from '../../src/db/comments.ts';
 import { listModerationLog, moderateComment, setPaperFeatured, setPaperHidden, setUserBanned } from '../../src/db/moderation.ts';
-import { createApiToken, createSession, findApiTokenUser, findSessionUser, listSessions, loadOrCreateSecret, revokeApiToken, revokeSession } from '../../src/db/sessions.ts';
+import {
+  createApiToken,
+  createSession,
+  findApiTokenUser,
+  findSessionUser,
+  listSessions,
+  loadOrCreateSecret,
+  revokeApiToken,
+  revokeSession,
+} from '../../src/db/sessions.ts';
 import { listUserSubmissions, recordSubmission } from '../../src/db/submissions.ts';
 import { consumeLoginToken, createLoginToken, createUser, peekLoginToken } from '../../src/db/users.ts';
 import { countVotes, paperCounts, setVote } from '../../src/db/votes.ts';
@@ -89,12 +98,14 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
     const users = await Promise.all(Array.from({ length: 12 }, () => makeUser(database)));
     // Every person sets their vote several times at once (up, down, up …): the final state is the last one set,
     // and setting the same state twice changes nothing.
-    await Promise.all(users.map(async (u, i) => {
-      for (let k = 0; k <= i % 3; k++) {
-        await setVote(database, u.id, '2601.00001', k % 2 === 0);
-        await setVote(database, u.id, '2601.00001', k % 2 === 0);
-      }
-    }));
+    await Promise.all(
+      users.map(async (u, i) => {
+        for (let k = 0; k <= i % 3; k++) {
+          await setVote(database, u.id, '2601.00001', k % 2 === 0);
+          await setVote(database, u.id, '2601.00001', k % 2 === 0);
+        }
+      }),
+    );
     // And explicit set-calls racing each other on the same person: still at most one vote.
     await Promise.all([setVote(database, users[0].id, '2601.00002', true), setVote(database, users[0].id, '2601.00002', true)]);
     const counts = await paperCounts(database, '2601.00001');
@@ -108,7 +119,16 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
   it('adds imported upvotes to community ones', async () => {
     await database.db
       .insertInto('daily_entries')
-      .values({ paper_id: '2601.00001', day: '2026-01-02', submitted_at: null, submitted_by: 'akhaliq', upvotes: 40, num_comments: 3, source: 'hf', modified_at: 'x' })
+      .values({
+        paper_id: '2601.00001',
+        day: '2026-01-02',
+        submitted_at: null,
+        submitted_by: 'akhaliq',
+        upvotes: 40,
+        num_comments: 3,
+        source: 'hf',
+        modified_at: 'x',
+      })
       .execute();
     const u = await makeUser(database);
     const r = await setVote(database, u.id, '2601.00001', true);
@@ -126,7 +146,11 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
     expect((await paperCounts(database, '2601.00001'))?.numComments).toBe(2);
 
     await rejects(editComment(database, { commentId: root.id, userId: other.id, body: 'hacked', editWindowMs: 60_000 }), 403);
-    await rejects(editComment(database, { commentId: root.id, userId: author.id, body: 'late', editWindowMs: 60_000 }, new Date(Date.now() + 120_000)), 403, 'edit_window_closed');
+    await rejects(
+      editComment(database, { commentId: root.id, userId: author.id, body: 'late', editWindowMs: 60_000 }, new Date(Date.now() + 120_000)),
+      403,
+      'edit_window_closed',
+    );
     const edited = await editComment(database, { commentId: root.id, userId: author.id, body: 'root, edited', editWindowMs: 60_000 });
     expect(edited.editedAt).not.toBeNull();
 
@@ -175,7 +199,11 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
     const admin = await makeUser(database, { role: 'admin' });
     const day = new Date().toISOString().slice(0, 10);
     await recordSubmission(database, { userId: u.id, username: u.username, paperId: '2601.00001', day, maxPerDay: 2 });
-    await rejects(recordSubmission(database, { userId: admin.id, username: admin.username, paperId: '2601.00001', day, maxPerDay: 2 }), 409, 'duplicate_submission');
+    await rejects(
+      recordSubmission(database, { userId: admin.id, username: admin.username, paperId: '2601.00001', day, maxPerDay: 2 }),
+      409,
+      'duplicate_submission',
+    );
     await recordSubmission(database, { userId: u.id, username: u.username, paperId: '2601.00002', day, maxPerDay: 2 });
     await rejects(recordSubmission(database, { userId: u.id, username: u.username, paperId: '2601.00003', day, maxPerDay: 2 }), 429);
     const entry = await database.db.selectFrom('daily_entries').selectAll().where('paper_id', '=', '2601.00001').executeTakeFirstOrThrow();

@@ -8,8 +8,22 @@ import type { Paper } from '../../src/domain/paper.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 
 const paper = (id: string): Paper => ({
-  id, version: 1, title: `Paper ${id}`, abstract: 'An abstract.', authors: [], categories: ['cs.CL'], submittedAt: null, updatedAt: null,
-  announcedOn: '2025-02-03', versions: [], comments: null, journalRef: null, doi: null, license: null, codeUrl: null, projectUrl: null,
+  id,
+  version: 1,
+  title: `Paper ${id}`,
+  abstract: 'An abstract.',
+  authors: [],
+  categories: ['cs.CL'],
+  submittedAt: null,
+  updatedAt: null,
+  announcedOn: '2025-02-03',
+  versions: [],
+  comments: null,
+  journalRef: null,
+  doi: null,
+  license: null,
+  codeUrl: null,
+  projectUrl: null,
 });
 
 describe.each(databaseKinds)('migration 11, derived text (%s)', (kind) => {
@@ -22,7 +36,17 @@ describe.each(databaseKinds)('migration 11, derived text (%s)', (kind) => {
     const eleven = migrations.find((m) => m.version === 11)!;
     for (const m of before) await database.db.transaction().execute((trx) => m.up(trx, database.kind));
     await upsertPapers(database, [paper('2502.00001'), paper('2502.00002'), paper('2502.00003')]);
-    const hf = { day: '2025-02-03', submittedAt: null, submittedBy: null, upvotes: 1, numComments: 0, githubRepo: null, githubStars: null, projectPage: null, aiSummary: null };
+    const hf = {
+      day: '2025-02-03',
+      submittedAt: null,
+      submittedBy: null,
+      upvotes: 1,
+      numComments: 0,
+      githubRepo: null,
+      githubStars: null,
+      projectPage: null,
+      aiSummary: null,
+    };
     await upsertDailyEntries(database, [{ ...hf, paperId: '2502.00001', keywords: ['imported keyword'], source: 'hf' }]);
     // What the previous extractor did: derived phrases straight into keywords.
     await sql`UPDATE papers SET keywords = '["derived entirely"]' WHERE id IN ('2502.00002', '2502.00003')`.execute(database.db);

@@ -38,7 +38,10 @@ describe('digest topics through the search service', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
-    await upsertPapers(database, PAPERS.map(([id, title, abstract, categories]) => makePaper({ id, title, abstract, categories })));
+    await upsertPapers(
+      database,
+      PAPERS.map(([id, title, abstract, categories]) => makePaper({ id, title, abstract, categories })),
+    );
     // Interests are ranked lexically, as the digest job ranks them: no embedder.
     services = await testServices(loadConfig({ PAPERFEED_DATA_DIR: tempDir(), EMBEDDER: 'none' }), database);
     search = services.search;
@@ -52,7 +55,12 @@ describe('digest topics through the search service', () => {
 
   it('matches interests by all their words (two-word interests) within the period, and categories in trending order', () => {
     expect(index.interest('diffusion models').map((p) => p.id)).toEqual(['2506.00002']);
-    expect(index.interest('diffusion').map((p) => p.id).sort()).toEqual(['2506.00002', '2506.00004']);
+    expect(
+      index
+        .interest('diffusion')
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['2506.00002', '2506.00004']);
     expect(index.interest('quantum chromodynamics')).toEqual([]);
     expect(index.category('cs.LG').map((p) => p.id)).toEqual(['2506.00003', '2506.00004', '2506.00005']);
     // Not prepared: nothing (a digest prepares every interest it shows).

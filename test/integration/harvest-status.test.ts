@@ -34,7 +34,6 @@ afterEach(async () => {
 
 const track = (s: TestDatabase) => (store = s);
 
-
 describe.each(databaseKinds)('status on %s', (kind) => {
   it('GET /api/admin/status: 401 anonymous, 403 for a user, the jobs for an admin', async () => {
     const store = await createTestDatabase(kind);
@@ -57,9 +56,15 @@ describe.each(databaseKinds)('status on %s', (kind) => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = await res.json();
     const listing = body.jobs.find((j: { name: string }) => j.name === 'harvest-listing');
-    expect(listing).toMatchObject({ schedule: '15 5,11 * * *', lastRun: { status: 'failed', trigger: 'manual' }, lastError: { error: expect.stringMatching(/HTML page/) } });
+    expect(listing).toMatchObject({
+      schedule: '15 5,11 * * *',
+      lastRun: { status: 'failed', trigger: 'manual' },
+      lastError: { error: expect.stringMatching(/HTML page/) },
+    });
     expect(Date.parse(listing.nextRun)).toBeGreaterThan(Date.now());
-    expect(body.jobs.map((j: { name: string }) => j.name)).toEqual(expect.arrayContaining(['harvest-oai', 'harvest-listing', 'github-stars', 'hf-sync', 'digest']));
+    expect(body.jobs.map((j: { name: string }) => j.name)).toEqual(
+      expect.arrayContaining(['harvest-oai', 'harvest-listing', 'github-stars', 'hf-sync', 'digest']),
+    );
     expect(body.jobs.find((j: { name: string }) => j.name === 'hf-sync').schedule).toBeNull();
 
     const out = captureOutput();
@@ -143,29 +148,36 @@ function hfDays(source: DataSource): { good: string; broken: string } {
 }
 
 describe.each(databaseKinds)('Hugging Face daily papers sync on %s', (kind) => {
-  for (const source of DATA_SOURCES) it.skipIf(!source.available)(`stores the recent days with their upvotes and people, and skips a day that is not API JSON (${source.label})`, async () => {
-    const store = await createTestDatabase(kind);
-    track(store);
-    const { good, broken } = hfDays(source);
-    const today = new Date().toISOString().slice(0, 10);
-    server = await startReplayServer((req) =>
-      req.path === '/hf/api/daily_papers' ? { status: 200, headers: { 'content-type': 'application/json' }, body: req.query.get('date') === today ? good : broken } : xml('', 404),
-    );
-    const ctx = await sourceContext(harvestConfig(server.url, { HF_SYNC: 'true' }), store);
-    const counts = await syncHfDailyPapers(ctx, 2);
-    const expected = (JSON.parse(good) as { paper: { id: string; upvotes: number } }[]);
-    expect(counts).toMatchObject({ days: 1, unusableDays: 1, entries: expected.length });
-    expect(server.requests.map((r) => r.headers['user-agent'])).toEqual([expect.stringMatching(/mailto:/), expect.stringMatching(/mailto:/)]);
-    const entry = await store.db.selectFrom('daily_entries').selectAll().where('paper_id', '=', expected[0].paper.id).executeTakeFirst();
-    expect(Number(entry?.upvotes)).toBe(expected[0].paper.upvotes);
-    expect(await getPaper(store, expected[0].paper.id)).not.toBeNull();
-    // What the day says about people is kept too: linked authors, organisations, media (docs/community.md).
-    const items = JSON.parse(good) as { paper: { authors: { user?: unknown }[] }; organization?: unknown; mediaUrls?: string[] }[];
-    const linked = await store.db.selectFrom('hf_author_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('hf_user', 'is not', null).executeTakeFirstOrThrow();
-    expect(Number(linked.n)).toBe(items.flatMap((i) => i.paper.authors).filter((a) => a.user).length);
-    const details = await store.db.selectFrom('hf_paper_details').select(['organization', 'media_urls']).execute();
-    expect(details.filter((d) => d.organization)).toHaveLength(items.filter((i) => i.organization).length);
-    expect(details.filter((d) => d.media_urls !== '[]')).toHaveLength(items.filter((i) => i.mediaUrls?.length).length);
-    expect(Number(linked.n)).toBeGreaterThan(0);
-  });
+  for (const source of DATA_SOURCES)
+    it.skipIf(!source.available)(`stores the recent days with their upvotes and people, and skips a day that is not API JSON (${source.label})`, async () => {
+      const store = await createTestDatabase(kind);
+      track(store);
+      const { good, broken } = hfDays(source);
+      const today = new Date().toISOString().slice(0, 10);
+      server = await startReplayServer((req) =>
+        req.path === '/hf/api/daily_papers'
+          ? { status: 200, headers: { 'content-type': 'application/json' }, body: req.query.get('date') === today ? good : broken }
+          : xml('', 404),
+      );
+      const ctx = await sourceContext(harvestConfig(server.url, { HF_SYNC: 'true' }), store);
+      const counts = await syncHfDailyPapers(ctx, 2);
+      const expected = JSON.parse(good) as { paper: { id: string; upvotes: number } }[];
+      expect(counts).toMatchObject({ days: 1, unusableDays: 1, entries: expected.length });
+      expect(server.requests.map((r) => r.headers['user-agent'])).toEqual([expect.stringMatching(/mailto:/), expect.stringMatching(/mailto:/)]);
+      const entry = await store.db.selectFrom('daily_entries').selectAll().where('paper_id', '=', expected[0].paper.id).executeTakeFirst();
+      expect(Number(entry?.upvotes)).toBe(expected[0].paper.upvotes);
+      expect(await getPaper(store, expected[0].paper.id)).not.toBeNull();
+      // What the day says about people is kept too: linked authors, organisations, media (docs/community.md).
+      const items = JSON.parse(good) as { paper: { authors: { user?: unknown }[] }; organization?: unknown; mediaUrls?: string[] }[];
+      const linked = await store.db
+        .selectFrom('hf_author_entries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('hf_user', 'is not', null)
+        .executeTakeFirstOrThrow();
+      expect(Number(linked.n)).toBe(items.flatMap((i) => i.paper.authors).filter((a) => a.user).length);
+      const details = await store.db.selectFrom('hf_paper_details').select(['organization', 'media_urls']).execute();
+      expect(details.filter((d) => d.organization)).toHaveLength(items.filter((i) => i.organization).length);
+      expect(details.filter((d) => d.media_urls !== '[]')).toHaveLength(items.filter((i) => i.mediaUrls?.length).length);
+      expect(Number(linked.n)).toBeGreaterThan(0);
+    });
 });

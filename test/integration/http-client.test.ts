@@ -32,7 +32,15 @@ async function server(handler: Parameters<typeof startReplayServer>[0]) {
 }
 
 function client(overrides: Partial<HttpClientOptions> = {}, env: Record<string, string> = {}): HttpClient {
-  const config = loadConfig({ ALLOW_PRIVATE_NETWORK: 'true', CONTACT_EMAIL: 'ops@example.org', HTTP_RETRY_BASE_MS: '10', ARXIV_MIN_INTERVAL_MS: '0', GITHUB_MIN_INTERVAL_MS: '0', HF_MIN_INTERVAL_MS: '0', ...env });
+  const config = loadConfig({
+    ALLOW_PRIVATE_NETWORK: 'true',
+    CONTACT_EMAIL: 'ops@example.org',
+    HTTP_RETRY_BASE_MS: '10',
+    ARXIV_MIN_INTERVAL_MS: '0',
+    GITHUB_MIN_INTERVAL_MS: '0',
+    HF_MIN_INTERVAL_MS: '0',
+    ...env,
+  });
   const c = new HttpClient({ ...httpClientOptions(config, memoryPacingStore()), ...overrides });
   clients.push(c);
   return c;
@@ -116,17 +124,21 @@ describe('flow control and retries', () => {
     expect((await http.get('github', `${s.url}/other`)).status).toBe(200);
   });
 
-  for (const source of DATA_SOURCES) it.skipIf(!source.available)(`honours arXiv's 503 Retry-After, then succeeds (${source.label})`, async () => {
-    const body503 = source.name === 'shared' ? fs.readFileSync(sourcePath(source, 'arxiv-oai-pmh-2023-03-07', 'retry_after_503_body.html'), 'utf8') : '<html><body>\n<h1>Retry after 1 seconds</h1>\n</body></html>';
-    let calls = 0;
-    const s = await server(() => (++calls === 1 ? { status: 503, headers: { 'retry-after': '1', 'content-type': 'text/html' }, body: body503 } : ok()));
-    const http = client({ retryBaseMs: 0 });
-    const started = Date.now();
-    const res = await http.get('arxiv', `${s.url}/oai`);
-    expect(res.status).toBe(200);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(s.requests).toHaveLength(2);
-  });
+  for (const source of DATA_SOURCES)
+    it.skipIf(!source.available)(`honours arXiv's 503 Retry-After, then succeeds (${source.label})`, async () => {
+      const body503 =
+        source.name === 'shared'
+          ? fs.readFileSync(sourcePath(source, 'arxiv-oai-pmh-2023-03-07', 'retry_after_503_body.html'), 'utf8')
+          : '<html><body>\n<h1>Retry after 1 seconds</h1>\n</body></html>';
+      let calls = 0;
+      const s = await server(() => (++calls === 1 ? { status: 503, headers: { 'retry-after': '1', 'content-type': 'text/html' }, body: body503 } : ok()));
+      const http = client({ retryBaseMs: 0 });
+      const started = Date.now();
+      const res = await http.get('arxiv', `${s.url}/oai`);
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(s.requests).toHaveLength(2);
+    });
 
   it('gives up on a Retry-After longer than the configured maximum', async () => {
     const s = await server(() => ({ status: 503, headers: { 'retry-after': '3600' }, body: '' }));
@@ -185,16 +197,16 @@ describe('limits and identity', () => {
 
   it('times out a server that never answers', async () => {
     const s = await server(() => ({ hang: true }));
-    const err = await client({ timeoutMs: 300, maxRetries: 0 }).get('arxiv', `${s.url}/slow`).catch((e) => e);
+    const err = await client({ timeoutMs: 300, maxRetries: 0 })
+      .get('arxiv', `${s.url}/slow`)
+      .catch((e) => e);
     expect(err).toMatchObject({ kind: 'timeout' });
   });
 
   it('refuses bodies over the maximum size, compressed or not, and decompresses gzip', async () => {
     const big = 'x'.repeat(5000);
     const s = await server((r) =>
-      r.path === '/plain'
-        ? { body: big }
-        : { headers: { 'content-encoding': 'gzip' }, body: zlib.gzipSync(r.path === '/small' ? 'hello' : big) },
+      r.path === '/plain' ? { body: big } : { headers: { 'content-encoding': 'gzip' }, body: zlib.gzipSync(r.path === '/small' ? 'hello' : big) },
     );
     const http = client({ maxBodyBytes: 2048, maxRetries: 0 });
     await expect(http.get('arxiv', `${s.url}/plain`)).rejects.toMatchObject({ kind: 'too_large' });
@@ -211,7 +223,21 @@ describe('limits and identity', () => {
 
 describe('private destinations', () => {
   it('classifies loopback, private, link-local and mapped addresses', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.9', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fc00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.9',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fc00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect(isPrivateAddress(a), a).toBe(true);
     }
     for (const a of ['8.8.8.8', '151.101.1.1', '2606:4700::1111', '::ffff:8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false);

@@ -82,10 +82,11 @@ describe('the Hugging Face sync', () => {
     store = await createTestDatabase('sqlite');
     const today = new Date().toISOString().slice(0, 10);
     const good = readFixture('hf/2025-06-02.json');
-    server = await startReplayServer((req): ReplayResponse =>
-      req.query.get('date') === today
-        ? { status: 200, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb }
-        : { status: 200, headers: { 'content-type': 'application/json' }, body: good },
+    server = await startReplayServer(
+      (req): ReplayResponse =>
+        req.query.get('date') === today
+          ? { status: 200, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb }
+          : { status: 200, headers: { 'content-type': 'application/json' }, body: good },
     );
     const counts = await syncHfDailyPapers(await sourceContext(harvestConfig(server.url, { HF_SYNC: 'true' }), store), 2);
     expect(counts).toMatchObject({ days: 1, unusableDays: 1, entries: 2 });

@@ -30,7 +30,10 @@ describe.skipIf(!hasSharedData)('importing all of ../shared/data (SQLite)', { ti
     const ids = new Set<string>();
     let rows = 0;
     for (const f of fs.readdirSync(folder)) {
-      for (const line of zlib.gunzipSync(fs.readFileSync(path.join(folder, f))).toString('utf8').split('\n')) {
+      for (const line of zlib
+        .gunzipSync(fs.readFileSync(path.join(folder, f)))
+        .toString('utf8')
+        .split('\n')) {
         if (!line.trim()) continue;
         rows++;
         ids.add(JSON.parse(line).id);
@@ -55,7 +58,11 @@ describe.skipIf(!hasSharedData)('importing all of ../shared/data (SQLite)', { ti
     const stats = await storeStats(store);
     expect(stats.dailyEntries).toBe(9_577); // 9,581 entries name 9,577 distinct papers
     expect(stats).toMatchObject({ firstDailyDay: '2024-05-27', lastDailyDay: '2026-08-21' });
-    const starred = await store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).where('github_stars', 'is not', null).executeTakeFirstOrThrow();
+    const starred = await store.db
+      .selectFrom('papers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('github_stars', 'is not', null)
+      .executeTakeFirstOrThrow();
     expect(Number(starred.n)).toBeGreaterThan(2_000);
   });
 
@@ -84,4 +91,3 @@ describe.skipIf(!hasSharedData)('importing all of ../shared/data (SQLite)', { ti
     expect(JSON.parse(stdout)).toEqual(stats);
   });
 });
-

@@ -36,7 +36,11 @@ describe.each(databaseKinds)('importing the fixture folder on %s', (kind) => {
 
     // The listing paper seen on two days: first day kept, the later comment merged in, stored once.
     expect(await getPaper(store, '2503.11731')).toMatchObject({ announcedOn: '2025-03-18', comments: 'Accepted at CVPR', categories: ['cs.CV', 'cs.RO'] });
-    expect(await getPaper(store, '2505.24864')).toMatchObject({ githubStars: 120, codeUrl: 'https://github.com/NVlabs/ProRL', keywords: ['reinforcement learning', 'ProRL'] });
+    expect(await getPaper(store, '2505.24864')).toMatchObject({
+      githubStars: 120,
+      codeUrl: 'https://github.com/NVlabs/ProRL',
+      keywords: ['reinforcement learning', 'ProRL'],
+    });
     const authors = await store.db.selectFrom('paper_authors').select(['position', 'name']).where('paper_id', '=', '0704.0001').orderBy('position').execute();
     // Kaggle (authors_parsed) and arXivRaw (TeX accents decoded) agree but for Yuan's spacing; which one wins a tie
     // of version and date is mergePapers' rule, not the importer's.
@@ -180,7 +184,7 @@ describe('bad input (SQLite)', () => {
 });
 
 describe.each(databaseKinds)('storeImportBatch on %s', (kind) => {
-  it('runs the caller\'s extra write in the same transaction, and rolls everything back when it fails', async () => {
+  it("runs the caller's extra write in the same transaction, and rolls everything back when it fails", async () => {
     store = await createTestDatabase(kind);
     const paper = normalizePaper({ id: '2406.00010', title: 'Atomic' });
     await expect(

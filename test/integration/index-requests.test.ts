@@ -71,7 +71,9 @@ describe.each(databaseKinds)('index requests (%s)', (kind) => {
     expect(first).toMatchObject({ status: 'queued', arxivId: '2506.00338', position: 1 });
     // Next minute's run, noticed within a scheduler tick, then one lookup at arXiv's pace.
     const c = config();
-    expect(first.status === 'queued' && first.estimatedAt).toBe(new Date(Date.parse('2026-01-05T10:01:00Z') + c.SCHEDULER_TICK_MS + c.ARXIV_MIN_INTERVAL_MS).toISOString());
+    expect(first.status === 'queued' && first.estimatedAt).toBe(
+      new Date(Date.parse('2026-01-05T10:01:00Z') + c.SCHEDULER_TICK_MS + c.ARXIV_MIN_INTERVAL_MS).toISOString(),
+    );
     const again = await requestPaperIndex(await ctx(), { arxivId: '2506.00338', requester: 'user:someone', now });
     const second = await requestPaperIndex(await ctx(), { arxivId: 'arXiv:2506.00339', requester: 'user:someone', now });
     expect(again).toMatchObject({ status: 'queued', position: 1 });
@@ -86,7 +88,10 @@ describe.each(databaseKinds)('index requests (%s)', (kind) => {
       expect(await indexRequestView(await ctx(), r.requestId)).toMatchObject({ status: 'stored', position: null });
     }
     // Stored now: answered as stored, nothing queued or looked up.
-    expect(await requestPaperIndex(await ctx(), { arxivId: '10.48550/arXiv.2506.00338', requester: 'ip:203.0.113.1' })).toEqual({ status: 'stored', arxivId: '2506.00338' });
+    expect(await requestPaperIndex(await ctx(), { arxivId: '10.48550/arXiv.2506.00338', requester: 'ip:203.0.113.1' })).toEqual({
+      status: 'stored',
+      arxivId: '2506.00338',
+    });
     expect(await processIndexQueue(await ctx())).toMatchObject({ lookups: 0 });
     expect(arxiv.requests).toHaveLength(1);
   });
@@ -101,7 +106,10 @@ describe.each(databaseKinds)('index requests (%s)', (kind) => {
   });
 
   it('stores an old-style id with a subject class under the id arXiv uses', async () => {
-    expect(await requestPaperIndex(await ctx(), { arxivId: 'math.AG/0101001v2', requester: 'ip:1' })).toMatchObject({ status: 'queued', arxivId: 'math/0101001' });
+    expect(await requestPaperIndex(await ctx(), { arxivId: 'math.AG/0101001v2', requester: 'ip:1' })).toMatchObject({
+      status: 'queued',
+      arxivId: 'math/0101001',
+    });
     await processIndexQueue(await ctx());
     expect(await getPaper(database, 'math/0101001')).not.toBeNull();
   });
@@ -128,12 +136,21 @@ describe.each(databaseKinds)('index requests (%s)', (kind) => {
   it('limits everyone together, and holds the limit under concurrent requests', async () => {
     const limits = { INDEX_REQUESTS_PER_HOUR: '5', INDEX_REQUESTS_PER_HOUR_TOTAL: '8' };
     const limited = await ctx(limits);
-    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => requestPaperIndex(limited, { arxivId: `2506.${String(10000 + i)}`, requester: 'user:same' })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => requestPaperIndex(limited, { arxivId: `2506.${String(10000 + i)}`, requester: 'user:same' })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
     expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.status === 429)).toBe(true);
-    const others = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => requestPaperIndex(limited, { arxivId: `2506.${String(20000 + i)}`, requester: `user:p${i}` })));
+    const others = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => requestPaperIndex(limited, { arxivId: `2506.${String(20000 + i)}`, requester: `user:p${i}` })),
+    );
     expect(others.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-    expect(await database.db.selectFrom('index_requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toMatchObject({ n: 8 });
+    expect(
+      await database.db
+        .selectFrom('index_requests')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toMatchObject({ n: 8 });
   });
 
   it('keeps ids queued while arXiv fails, and gives up after three attempts', async () => {
@@ -164,13 +181,20 @@ describe.each(databaseKinds)('index requests (%s)', (kind) => {
     if (fresh.status !== 'queued' || old.status !== 'queued') throw new Error('queued expected');
     expect(await indexRequestView(await ctx(), fresh.requestId)).toMatchObject({ status: 'submitted', error: null });
     expect(await indexRequestView(await ctx(), old.requestId)).toMatchObject({ status: 'rejected', error: expect.stringContaining('last 14 days') });
-    const entry = await database.db.selectFrom('daily_entries').select(['paper_id', 'submitted_by', 'source']).where('paper_id', '=', '2506.00338').executeTakeFirst();
+    const entry = await database.db
+      .selectFrom('daily_entries')
+      .select(['paper_id', 'submitted_by', 'source'])
+      .where('paper_id', '=', '2506.00338')
+      .executeTakeFirst();
     expect(entry).toEqual({ paper_id: '2506.00338', submitted_by: ada.username, source: 'community' });
   });
 
   it('refuses what is not an arXiv id with a clear message', async () => {
     await expect(requestPaperIndex(await ctx(), { arxivId: 'not an id', requester: 'ip:1' })).rejects.toMatchObject({ status: 400, code: 'bad_arxiv_id' });
     await upsertPapers(database, [makePaper({ id: '2506.00341', submittedAt: daysAgo(2) })]);
-    expect(await requestPaperIndex(await ctx(), { arxivId: 'https://huggingface.co/papers/2506.00341', requester: 'ip:1' })).toEqual({ status: 'stored', arxivId: '2506.00341' });
+    expect(await requestPaperIndex(await ctx(), { arxivId: 'https://huggingface.co/papers/2506.00341', requester: 'ip:1' })).toEqual({
+      status: 'stored',
+      arxivId: '2506.00341',
+    });
   });
 });

@@ -53,7 +53,11 @@ async function runMailJob(services: Services) {
 
 async function queueMany(database: Database, count: number, tag: string): Promise<void> {
   for (let i = 0; i < count; i++) {
-    await queueMail(database, { baseUrl: BASE_URL }, { to: `reader${i}@example.org`, subject: `${tag} ${i}`, text: `message ${i}`, key: `${tag}:${i}`, expiresAt: new Date(Date.now() + 3_600_000) });
+    await queueMail(
+      database,
+      { baseUrl: BASE_URL },
+      { to: `reader${i}@example.org`, subject: `${tag} ${i}`, text: `message ${i}`, key: `${tag}:${i}`, expiresAt: new Date(Date.now() + 3_600_000) },
+    );
   }
 }
 
@@ -69,12 +73,22 @@ for (const kind of databaseKinds) {
       const signIn = await web.post('/signin/email', { _csrf: csrf, email: 'alice@example.org' });
       expect(signIn.status).toBe(200);
       expect(await signIn.text()).toContain('Check your inbox');
-      const subscribe = await web.post('/subscribe', { _csrf: await web.csrf('/subscribe'), email: 'bob@example.org', frequency: 'daily', paperCount: '5', timeZone: 'UTC', sendHour: '7', categories: 'cs.CL' });
+      const subscribe = await web.post('/subscribe', {
+        _csrf: await web.csrf('/subscribe'),
+        email: 'bob@example.org',
+        frequency: 'daily',
+        paperCount: '5',
+        timeZone: 'UTC',
+        sendHour: '7',
+        categories: 'cs.CL',
+      });
       expect(subscribe.status).toBe(200);
       expect(await subscribe.text()).toContain('Check your inbox');
 
       // Each request kicked this process's sender, which found the server down and left the mail for a retry.
-      await until('both sends failed once', async () => (await queueRows(database)).every((r) => r.status === 'pending' && Number(r.attempts) >= 1 && r.last_error));
+      await until('both sends failed once', async () =>
+        (await queueRows(database)).every((r) => r.status === 'pending' && Number(r.attempts) >= 1 && r.last_error),
+      );
       expect(smtp.received).toHaveLength(0);
       expect((await queueRows(database)).map((r) => r.subject).sort()).toEqual(['Confirm your Paperfeed digest subscription', 'Sign in to Paperfeed']);
 
@@ -100,7 +114,11 @@ for (const kind of databaseKinds) {
       const expiresAt = new Date(Date.now() + 60_000);
       await queueMail(database, { baseUrl: BASE_URL }, { to: 'gone@example.org', subject: 'gone', text: 'x', key: 'gone', expiresAt });
       await queueMail(database, { baseUrl: BASE_URL }, { to: 'busy@example.org', subject: 'busy', text: 'x', key: 'busy', expiresAt });
-      await queueMail(database, { baseUrl: BASE_URL }, { to: 'late@example.org', subject: 'late', text: 'x', key: 'late', expiresAt: new Date(Date.now() - 1) });
+      await queueMail(
+        database,
+        { baseUrl: BASE_URL },
+        { to: 'late@example.org', subject: 'late', text: 'x', key: 'late', expiresAt: new Date(Date.now() - 1) },
+      );
       // The same key again is the same mail: not queued twice.
       expect(await queueMail(database, { baseUrl: BASE_URL }, { to: 'busy@example.org', subject: 'busy', text: 'x', key: 'busy', expiresAt })).toBe(false);
 
@@ -118,7 +136,11 @@ for (const kind of databaseKinds) {
       let queued = 0;
       const requests = (async () => {
         while (!stop) {
-          await queueMail(database, { baseUrl: BASE_URL }, { to: `busy${queued}@example.org`, subject: 'busy', text: 'x', key: `busy:${queued++}`, expiresAt: new Date(Date.now() + 60_000) });
+          await queueMail(
+            database,
+            { baseUrl: BASE_URL },
+            { to: `busy${queued}@example.org`, subject: 'busy', text: 'x', key: `busy:${queued++}`, expiresAt: new Date(Date.now() + 60_000) },
+          );
           services.mailQueue.kick();
           await new Promise((r) => setTimeout(r, 5));
         }
@@ -142,7 +164,10 @@ for (const kind of databaseKinds) {
       const env = { ...database.env, SMTP_URL: smtp.url, BASE_URL, SMTP_MAX_CONNECTIONS: '2', LOG_LEVEL: 'warn' };
       const senders = [1, 2, 3].map(() => startPaperfeed(['mail'], env));
       const exits = await Promise.all(senders.map((s) => s.exited));
-      expect(exits.map((e) => e.code), senders.map((s) => s.output().stderr).join('\n')).toEqual([0, 0, 0]);
+      expect(
+        exits.map((e) => e.code),
+        senders.map((s) => s.output().stderr).join('\n'),
+      ).toEqual([0, 0, 0]);
       const sentBy = senders.map((s) => Number(/sent (\d+),/.exec(s.output().stdout)?.[1]));
       expect(sentBy.reduce((a, b) => a + b, 0)).toBe(total);
       expect(sentBy.filter((n) => n > 0).length, `sent per process: ${sentBy}`).toBeGreaterThanOrEqual(2);

@@ -10,7 +10,10 @@ import { tempDir } from '../helpers/db.ts';
 /** The unfolded value of a header as it arrived (mailparser turns List-* headers into objects). */
 function headerLine(parsed: ParsedMail, name: string): string | undefined {
   const line = parsed.headerLines.find((h) => h.key === name)?.line;
-  return line?.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line
+    ?.slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 const baseConfig = { MAIL_FROM: 'Paperfeed <digest@paperfeed.test>', baseUrl: 'https://papers.example.org' };
@@ -79,7 +82,10 @@ describe('SMTP transport', () => {
 
   it('round-trips any subject and display name, non-ASCII and long ones included, as one header each', async () => {
     const cases = [
-      { name: 'Zoë Ångström-Łukasiewicz, “PhD”', subject: 'Über 日本語の拡散モデル and a very long subject line that needs folding because it goes on and on '.repeat(2).trim() },
+      {
+        name: 'Zoë Ångström-Łukasiewicz, “PhD”',
+        subject: 'Über 日本語の拡散モデル and a very long subject line that needs folding because it goes on and on '.repeat(2).trim(),
+      },
       { name: 'O\'Brien "the \\ quoter"', subject: '=?UTF-8?B?not-an-encoded-word?= 🚀 emoji' },
       // Text that looks like an encoded word arrives as typed, not decoded (this one would decode to CRLF + "Bcc: x@y.org").
       { name: '=?UTF-8?B?DQpCY2M6IHhAeS5vcmc=?=', subject: '=?UTF-8?B?DQpCY2M6IHhAeS5vcmc=?=' },
@@ -116,13 +122,24 @@ describe('SMTP transport', () => {
     let seenAtHandOff = -1;
     const sent = await transport.send(
       { to: 'h@example.org', subject: 'held', text: 'x'.repeat(100_000) },
-      { onHandOff: () => { seenAtHandOff = smtp.received.length; } },
+      {
+        onHandOff: () => {
+          seenAtHandOff = smtp.received.length;
+        },
+      },
     );
     await smtp.waitFor(before + 1);
     expect(seenAtHandOff).toBe(before);
     expect(sent.response).toMatch(/^250/);
     const err = await transport
-      .send({ to: 'h@example.org', subject: 'abandoned', text: 'y' }, { onHandOff: () => { throw new Error('journal not writable'); } })
+      .send(
+        { to: 'h@example.org', subject: 'abandoned', text: 'y' },
+        {
+          onHandOff: () => {
+            throw new Error('journal not writable');
+          },
+        },
+      )
       .catch((e) => e);
     expect(err).toBeInstanceOf(MailDeliveryError);
     expect(err.handedOff).toBe(false);

@@ -32,7 +32,14 @@ const HF_FIXTURE = fixturePath('../people');
 
 async function counts(database: TestDatabase) {
   const n = async (table: 'hf_author_entries' | 'hf_users' | 'organizations' | 'hf_paper_details' | 'author_names' | 'daily_entries') =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     entries: await n('hf_author_entries'),
     users: await n('hf_users'),
@@ -69,7 +76,13 @@ describe.each(databaseKinds)('people in the store on %s', (kind) => {
     expect(a.isAuthorParticipating).toBe(true);
     expect(a.submitter).toMatchObject({ username: 'dinobby', fullname: 'Justin Chen', avatarUrl: '/avatars/8e305ac7c170d70fbf83c109789b40d9.svg' });
     const [ada, alan, grace, hidden, edsger] = a.hfAuthors;
-    expect(ada).toMatchObject({ position: 0, name: 'Ada Lovelace', hfId: '6841a0000000000000000001', status: 'claimed_verified', statusChangedAt: '2025-06-05T08:00:00.000Z' });
+    expect(ada).toMatchObject({
+      position: 0,
+      name: 'Ada Lovelace',
+      hfId: '6841a0000000000000000001',
+      status: 'claimed_verified',
+      statusChangedAt: '2025-06-05T08:00:00.000Z',
+    });
     expect(ada.user).toEqual({
       username: 'ada-l',
       hfId: '64abc4aa6cadc7aca585dddf',
@@ -95,11 +108,16 @@ describe.each(databaseKinds)('people in the store on %s', (kind) => {
 
   it('files spellings under one author and never merges initials; co-authors, categories, claimants', async () => {
     await upsertPapers(database, [
-      makePaper({ id: '2601.00001',  authors: ['Yann LeCun', 'Léon Bottou'], categories: ['cs.LG'], submittedAt: '2026-01-02T00:00:00.000Z' }),
-      makePaper({ id: '2601.00002',  authors: ['YANN LECUN', 'Leon Bottou', 'Yoshua Bengio'], categories: ['cs.LG', 'cs.AI'], submittedAt: '2026-01-03T00:00:00.000Z' }),
-      makePaper({ id: '2601.00003',  authors: ['Y. LeCun', 'Léon Bottou'], categories: ['cs.CV'] }),
-      makePaper({ id: '2601.00004',  authors: ['Yann Le-Cun'], categories: ['cs.LG'] }),
-      makePaper({ id: '2601.00005',  authors: ['Yann Le Cun'], categories: ['cs.LG'] }),
+      makePaper({ id: '2601.00001', authors: ['Yann LeCun', 'Léon Bottou'], categories: ['cs.LG'], submittedAt: '2026-01-02T00:00:00.000Z' }),
+      makePaper({
+        id: '2601.00002',
+        authors: ['YANN LECUN', 'Leon Bottou', 'Yoshua Bengio'],
+        categories: ['cs.LG', 'cs.AI'],
+        submittedAt: '2026-01-03T00:00:00.000Z',
+      }),
+      makePaper({ id: '2601.00003', authors: ['Y. LeCun', 'Léon Bottou'], categories: ['cs.CV'] }),
+      makePaper({ id: '2601.00004', authors: ['Yann Le-Cun'], categories: ['cs.LG'] }),
+      makePaper({ id: '2601.00005', authors: ['Yann Le Cun'], categories: ['cs.LG'] }),
     ]);
     const yann = (await getAuthor(database, authorKey('Yann LeCun')))!;
     expect(yann.papers).toBe(2);
@@ -137,7 +155,9 @@ describe.each(databaseKinds)('people in the store on %s', (kind) => {
   it('lists Hugging Face accounts with confirmed links as claimants, with their other spellings', async () => {
     await importPaths(database, [HF_FIXTURE]);
     const claimants = await authorClaimants(database, authorKey('Ada Lovelace'));
-    expect(claimants).toEqual([{ kind: 'hf', username: 'ada-l', fullname: 'Ada Lovelace', papers: 1, otherNames: [{ key: 'a lovelace', name: 'A. Lovelace' }] }]);
+    expect(claimants).toEqual([
+      { kind: 'hf', username: 'ada-l', fullname: 'Ada Lovelace', papers: 1, otherNames: [{ key: 'a lovelace', name: 'A. Lovelace' }] },
+    ]);
     // An automatic match nobody confirmed does not make a claimant.
     expect(await authorClaimants(database, authorKey('Alan Turing'))).toEqual([]);
     expect(await getOrganization(database, 'ByteDance-Seed')).toMatchObject({ fullname: 'ByteDance Seed' });
@@ -146,7 +166,7 @@ describe.each(databaseKinds)('people in the store on %s', (kind) => {
   });
 
   it('claims: only pending ones are decided, by someone else, once; the log records each decision', async () => {
-    await upsertPapers(database, [makePaper({ id: '2601.00001',  authors: ['Ada Lovelace', 'Alan Turing', '—'] }), makePaper({ id: '2601.00002' })]);
+    await upsertPapers(database, [makePaper({ id: '2601.00001', authors: ['Ada Lovelace', 'Alan Turing', '—'] }), makePaper({ id: '2601.00002' })]);
     const ada = await makeUser(database, { role: 'user', username: 'ada' });
     const eve = await makeUser(database, { role: 'user', username: 'eve' });
     const mod = await makeUser(database, { role: 'moderator', username: 'mod' });
@@ -204,7 +224,10 @@ describe.each(databaseKinds)('people in the store on %s', (kind) => {
 
   it('one open claim per person and paper, even when two arrive at once; a cap on pending claims', async () => {
     const ids = Array.from({ length: MAX_PENDING_CLAIMS + 1 }, (_, i) => `2601.${String(i + 1).padStart(5, '0')}`);
-    await upsertPapers(database, ids.map((id) => makePaper({ id: id })));
+    await upsertPapers(
+      database,
+      ids.map((id) => makePaper({ id: id })),
+    );
     const ada = await makeUser(database, { role: 'user', username: 'ada' });
     const results = await Promise.allSettled([0, 1].map((position) => createClaim(database, { userId: ada.id, paperId: ids[0], position })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -243,12 +266,25 @@ describe.each(databaseKinds)('migration 006 on %s', (kind) => {
       const now = new Date().toISOString();
       await database.db
         .insertInto('papers')
-        .values({ id: '2601.00001', version: 1, title: 'T', abstract: '', authors: '["José Pérez","Jose Perez"]', categories: '', versions: '[]', created_at: now, modified_at: now } as any)
+        .values({
+          id: '2601.00001',
+          version: 1,
+          title: 'T',
+          abstract: '',
+          authors: '["José Pérez","Jose Perez"]',
+          categories: '',
+          versions: '[]',
+          created_at: now,
+          modified_at: now,
+        } as any)
         .execute();
-      await database.db.insertInto('paper_authors').values([
-        { paper_id: '2601.00001', position: 0, name: 'José Pérez' },
-        { paper_id: '2601.00001', position: 1, name: 'Jose Perez' },
-      ]).execute();
+      await database.db
+        .insertInto('paper_authors')
+        .values([
+          { paper_id: '2601.00001', position: 0, name: 'José Pérez' },
+          { paper_id: '2601.00001', position: 1, name: 'Jose Perez' },
+        ])
+        .execute();
       expect((await migrate(database)).applied.map((m) => m.version)).toContain(6);
       const rows = await database.db.selectFrom('author_names').selectAll().orderBy('name').execute();
       expect(rows).toEqual([

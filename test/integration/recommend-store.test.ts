@@ -15,7 +15,10 @@ import { topicCorpus } from '../helpers/topic-corpus.ts';
 const corpus = topicCorpus({ papers: 300, vectors: false });
 const topicOf = new Map(corpus.docs.map((d) => [d.id, d.topic]));
 const ofTopic = (topic: number, n: number, reason: Positive['reason'] = 'saved'): Positive[] =>
-  corpus.docs.filter((d) => d.topic === topic).slice(0, n).map((d) => ({ paperId: d.id, reason }));
+  corpus.docs
+    .filter((d) => d.topic === topic)
+    .slice(0, n)
+    .map((d) => ({ paperId: d.id, reason }));
 
 for (const kind of databaseKinds) {
   describe(`recommendations stored per person (${kind})`, () => {
@@ -27,9 +30,25 @@ for (const kind of databaseKinds) {
       database = await createTestDatabase(kind);
       await upsertPapers(
         database,
-        corpus.docs.map((d) => makePaper({ id: d.id, title: d.title, abstract: d.abstract, authors: d.authors, categories: d.categories, announcedOn: d.day, submittedAt: `${d.day}T00:00:00Z` })),
+        corpus.docs.map((d) =>
+          makePaper({
+            id: d.id,
+            title: d.title,
+            abstract: d.abstract,
+            authors: d.authors,
+            categories: d.categories,
+            announcedOn: d.day,
+            submittedAt: `${d.day}T00:00:00Z`,
+          }),
+        ),
       );
-      search = new DatabaseSearchService(database, { dataDir: tempDir(), embedder: 'corpus', refreshIntervalMs: 60_000, minRebuildIntervalMs: 0, trainIfMissing: true });
+      search = new DatabaseSearchService(database, {
+        dataDir: tempDir(),
+        embedder: 'corpus',
+        refreshIntervalMs: 60_000,
+        minRebuildIntervalMs: 0,
+        trainIfMissing: true,
+      });
       await search.refresh();
       service = new RecommendationService(database, () => search.engine());
     });
@@ -53,7 +72,9 @@ for (const kind of databaseKinds) {
       // Rebuilt from the stored (float32) duals: the same list, scores equal to float32 precision.
       const again = await service.recommendFor(ada.id, positives, 10);
       expect(again.map((r) => [r.paperId, r.because, r.reason])).toEqual(first.map((r) => [r.paperId, r.because, r.reason]));
-      again.forEach((r, i) => { expect(r.score).toBeCloseTo(first[i].score, 4); });
+      again.forEach((r, i) => {
+        expect(r.score).toBeCloseTo(first[i].score, 4);
+      });
       expect((await loadRecommendationModel(database, ada.id))!.fittedAt).toBe(stored!.fittedAt);
     });
 
@@ -88,7 +109,10 @@ for (const kind of databaseKinds) {
     it('a stored model that is not readable is refitted from scratch instead of failing the page', async () => {
       const cy = await makeUser(database);
       const positives = ofTopic(3, 3);
-      await database.db.insertInto('recommendation_models').values({ user_id: cy.id, model: '{"format":1,"alphas":"%%%"}', fitted_at: '2000-01-01T00:00:00Z' }).execute();
+      await database.db
+        .insertInto('recommendation_models')
+        .values({ user_id: cy.id, model: '{"format":1,"alphas":"%%%"}', fitted_at: '2000-01-01T00:00:00Z' })
+        .execute();
       const recs = await service.recommendFor(cy.id, positives, 5);
       expect(recs).toHaveLength(5);
       expect(decodeModel((await loadRecommendationModel(database, cy.id))!.model)).not.toBeNull();

@@ -28,7 +28,10 @@ describe('slots', () => {
 
   it('parses SCHEDULE_OVERRIDES and names what is wrong', () => {
     const o = parseScheduleOverrides('github-stars=0 * * * *; hf-sync=off', ['github-stars', 'hf-sync']);
-    expect([...o]).toEqual([['github-stars', '0 * * * *'], ['hf-sync', null]]);
+    expect([...o]).toEqual([
+      ['github-stars', '0 * * * *'],
+      ['hf-sync', null],
+    ]);
     expect(() => parseScheduleOverrides('nope=off', ['hf-sync'])).toThrow(/"nope=off" does not name a job/);
     expect(() => parseScheduleOverrides('hf-sync=every day', ['hf-sync'])).toThrow(/not a cron pattern/);
   });
@@ -45,10 +48,18 @@ describe.each(databaseKinds)('job runner on %s', (kind) => {
   }
 
   function job(run: JobDefinition['run'], name = 'test-job'): JobDefinition & { calls: number } {
-    const def = { name, summary: 'a test job', schedule: '0 * * * *', lease: 'test', enabled: () => true, calls: 0, run: async (ctx: Parameters<JobDefinition['run']>[0]) => {
-      def.calls++;
-      return run(ctx);
-    } };
+    const def = {
+      name,
+      summary: 'a test job',
+      schedule: '0 * * * *',
+      lease: 'test',
+      enabled: () => true,
+      calls: 0,
+      run: async (ctx: Parameters<JobDefinition['run']>[0]) => {
+        def.calls++;
+        return run(ctx);
+      },
+    };
     return def;
   }
 
@@ -136,7 +147,10 @@ describe.each(databaseKinds)('job runner on %s', (kind) => {
     const first = runJob(env, { job: slow, slot: 'S', trigger: 'schedule', holder: 'a' });
     await new Promise((r) => setTimeout(r, 100));
     // The holder stalls past its lease (a long pause): another runner takes the lease and runs the slot again.
-    await store.db.updateTable('job_leases').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    await store.db
+      .updateTable('job_leases')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute();
     const quick = job(async () => ({ done: 1 }));
     expect(await runJob(env, { job: quick, slot: 'S', trigger: 'schedule', holder: 'b' })).toMatchObject({ status: 'ok' });
     release();

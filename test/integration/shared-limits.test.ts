@@ -22,7 +22,13 @@ describe.each(databaseKinds)('limits shared by two processes on %s', (kind) => {
   let servers: RunningServer[];
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    const env = { ...database.env, API_RATE_LIMIT_PER_MINUTE: String(API_LIMIT), SIGNIN_RATE_LIMIT: String(SIGNIN_LIMIT), PAGE_CACHE_SECONDS: '0', EMBEDDER: 'none' };
+    const env = {
+      ...database.env,
+      API_RATE_LIMIT_PER_MINUTE: String(API_LIMIT),
+      SIGNIN_RATE_LIMIT: String(SIGNIN_LIMIT),
+      PAGE_CACHE_SECONDS: '0',
+      EMBEDDER: 'none',
+    };
     servers = await Promise.all([startServer(env), startServer(env)]);
   }, 120_000);
   afterAll(async () => {

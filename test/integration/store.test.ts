@@ -54,7 +54,15 @@ describe.each(databaseKinds)('paper store on %s', (kind) => {
   it('keeps the first daily-feed day and the newest counts', async () => {
     store = await createTestDatabase(kind);
     await upsertPapers(store, [paper('2406.00004')]);
-    const entry = makeDailyEntry({ paperId: '2406.00004', day: '2024-06-05', upvotes: 3, numComments: 1, githubRepo: 'https://github.com/a/b', githubStars: 10, keywords: ['llm'] });
+    const entry = makeDailyEntry({
+      paperId: '2406.00004',
+      day: '2024-06-05',
+      upvotes: 3,
+      numComments: 1,
+      githubRepo: 'https://github.com/a/b',
+      githubStars: 10,
+      keywords: ['llm'],
+    });
     await upsertDailyEntries(store, [entry]);
     await upsertDailyEntries(store, [{ ...entry, day: '2024-06-06', upvotes: 9 }]);
     const row = await store.db.selectFrom('daily_entries').selectAll().executeTakeFirstOrThrow();

@@ -61,7 +61,7 @@ describe.each(databaseKinds)('subscriptions store on %s', (kind) => {
     expect(later.sendConfirmation).toBe(true);
   });
 
-  it("a second sign-up cannot change what an earlier link confirms: inside the window it changes nothing, later it replaces the link", async () => {
+  it('a second sign-up cannot change what an earlier link confirms: inside the window it changes nothing, later it replaces the link', async () => {
     const owner = await signUp(database, 'owner@example.org', { interests: ['protein folding'] });
     const stranger = await signUp(database, 'owner@example.org', { interests: ['cryptocurrency spam'] }, at(60_000));
     expect(stranger.sendConfirmation).toBe(false);

@@ -84,4 +84,3 @@ describe.each(databaseKinds)('paperfeed user token on %s', (kind) => {
     expect(paperfeed(database, ['user', 'token', '--email', 'a@example.org', '--name', 'x'.repeat(61)]).status).toBe(2);
   });
 });
-

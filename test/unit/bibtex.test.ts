@@ -43,7 +43,7 @@ describe('bibtexFor titles', () => {
   });
 
   it('keeps math as math, decodes accents and drops formatting and grouping', () => {
-    const bib = bibtexFor(paper({ title: 'R\\\'enyi $\\alpha_{1}$-divergence for {BERT}: \\emph{fast} \\LaTeX{} costs \\$5, 15\\% less' }));
+    const bib = bibtexFor(paper({ title: "R\\'enyi $\\alpha_{1}$-divergence for {BERT}: \\emph{fast} \\LaTeX{} costs \\$5, 15\\% less" }));
     expect(bib).toContain('{$\\alpha_{1}$}-divergence');
     for (const entry of readBoth(bib)) expect(entry.title).toBe('Rényi α₁-divergence for BERT: fast LaTeX costs $5, 15% less');
   });
@@ -72,15 +72,31 @@ describe('bibtexFor authors', () => {
 
   it('braces organisations whole, so their last word is not a surname', () => {
     const [retorquere, citationJs] = read(['Xiaomi LLM-Core Team', 'The ATLAS Collaboration', 'Johnson and Johnson', 'Ai Chen']);
-    expect(retorquere.authors.map((a) => a.literal || `${a.given}|${a.family}`)).toEqual(['Xiaomi LLM-Core Team', 'The ATLAS Collaboration', 'Johnson and Johnson', 'Ai|Chen']);
-    expect(citationJs.authors.map((a) => (a.given ? `${a.given}|${a.family}` : a.family || a.literal))).toEqual(['Xiaomi LLM-Core Team', 'The ATLAS Collaboration', 'Johnson and Johnson', 'Ai|Chen']);
+    expect(retorquere.authors.map((a) => a.literal || `${a.given}|${a.family}`)).toEqual([
+      'Xiaomi LLM-Core Team',
+      'The ATLAS Collaboration',
+      'Johnson and Johnson',
+      'Ai|Chen',
+    ]);
+    expect(citationJs.authors.map((a) => (a.given ? `${a.given}|${a.family}` : a.family || a.literal))).toEqual([
+      'Xiaomi LLM-Core Team',
+      'The ATLAS Collaboration',
+      'Johnson and Johnson',
+      'Ai|Chen',
+    ]);
   });
 
   it('reads stray TeX in crawled names as text and decodes accents', () => {
     const bib = bibtexFor(paper({ authors: ['\\\\Ajinkya Umesh Mulik', 'Paul Erd\\H{o}s', 'José Müller', 'Łukasz Straße', 'Ludwig van Beethoven'] }));
     expect(bib).not.toMatch(/\\Ajinkya/);
     for (const entry of readBoth(bib)) {
-      expect(entry.authors.map((a) => `${a.given}|${a.family}`)).toEqual(['Ajinkya Umesh|Mulik', 'Paul|Erdős', 'José|Müller', 'Łukasz|Straße', 'Ludwig|van Beethoven']);
+      expect(entry.authors.map((a) => `${a.given}|${a.family}`)).toEqual([
+        'Ajinkya Umesh|Mulik',
+        'Paul|Erdős',
+        'José|Müller',
+        'Łukasz|Straße',
+        'Ludwig|van Beethoven',
+      ]);
     }
   });
 });
@@ -96,7 +112,9 @@ describe('bibtexFor dates and fields', () => {
 
   it('prefers version 1 and keeps a date inside the id month', () => {
     expect(publicationDate(paper({ id: '2407.00468', submittedAt: '2024-06-29T15:28:45Z' }))).toBe('2024-06-29T15:28:45.000Z');
-    expect(publicationDate(paper({ submittedAt: '2026-01-01T00:00:00Z', versions: [{ version: 1, created: '2025-04-02T10:00:00Z' }] }))).toBe('2025-04-02T10:00:00.000Z');
+    expect(publicationDate(paper({ submittedAt: '2026-01-01T00:00:00Z', versions: [{ version: 1, created: '2025-04-02T10:00:00Z' }] }))).toBe(
+      '2025-04-02T10:00:00.000Z',
+    );
     // A source that dated a later version (Hugging Face, for a few papers) is clamped to the id month.
     expect(publicationDate(paper({ id: '2401.00001', submittedAt: '2025-06-01T00:00:00Z' }))).toBe('2024-01-31T00:00:00.000Z');
     expect(publicationDate(paper({ id: 'hep-th/9901001', submittedAt: null }))).toBe('1999-01-31T00:00:00.000Z');
@@ -121,15 +139,19 @@ describe('bibtexFor on arbitrary text', () => {
 
   it('always writes one entry both readers read, with every author and the arXiv fields', () => {
     fc.assert(
-      fc.property(texish.filter((t) => /\S/.test(t)), fc.array(texish, { maxLength: 4 }), (title, authors) => {
-        const p = paper({ title, authors });
-        const bib = bibtexFor(p);
-        const [retorquere, citationJs] = readBoth(bib);
-        expect(retorquere.fields.eprint).toBe('2504.17343');
-        expect(retorquere.authors.length).toBe(citationJs.authors.length);
-        expect(bib.split('\n').at(-1)).toBe('}');
-        for (const a of retorquere.authors) expect(authorWords(a).length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        texish.filter((t) => /\S/.test(t)),
+        fc.array(texish, { maxLength: 4 }),
+        (title, authors) => {
+          const p = paper({ title, authors });
+          const bib = bibtexFor(p);
+          const [retorquere, citationJs] = readBoth(bib);
+          expect(retorquere.fields.eprint).toBe('2504.17343');
+          expect(retorquere.authors.length).toBe(citationJs.authors.length);
+          expect(bib.split('\n').at(-1)).toBe('}');
+          for (const a of retorquere.authors) expect(authorWords(a).length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
     );
   });

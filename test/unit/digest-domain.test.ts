@@ -56,10 +56,16 @@ describe('preferences', () => {
   it('takes defaults, splits lists and rejects what it cannot use with reasons', () => {
     expect(parsePreferences({})).toEqual({ ok: true, preferences: DEFAULT_PREFERENCES });
     const ok = parsePreferences({ categories: ['cs.CL', 'cs.CV, math.PR'], interests: 'diffusion models\nspeech;  diffusion models ', paperCount: '12' });
-    expect(ok).toMatchObject({ ok: true, preferences: { categories: ['cs.CL', 'cs.CV', 'math.PR'], interests: ['diffusion models', 'speech'], paperCount: 12 } });
+    expect(ok).toMatchObject({
+      ok: true,
+      preferences: { categories: ['cs.CL', 'cs.CV', 'math.PR'], interests: ['diffusion models', 'speech'], paperCount: 12 },
+    });
     const bad = parsePreferences({ categories: 'cs.CL; DROP TABLE', paperCount: '2', sendHour: '24', timeZone: 'Nowhere/City' });
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.errors).toEqual(expect.arrayContaining(['categories look like cs.CL or math.PR', 'at least 3 papers', 'hour is 0 to 23', expect.stringContaining('unknown time zone')]));
+    if (!bad.ok)
+      expect(bad.errors).toEqual(
+        expect.arrayContaining(['categories look like cs.CL or math.PR', 'at least 3 papers', 'hour is 0 to 23', expect.stringContaining('unknown time zone')]),
+      );
     const injected = parsePreferences({ interests: 'diffusion\rBcc: x@example.org\u2028X-Evil: 1' });
     expect(injected).toMatchObject({ ok: true, preferences: { interests: ['diffusion Bcc: x@example.org X-Evil: 1'] } });
   });
@@ -68,7 +74,11 @@ describe('preferences', () => {
 describe('rendering', () => {
   const signer = new LinkSigner('k'.repeat(40));
   const links = mailLinks('https://papers.example.org', signer);
-  const evil = paper('2506.00001', 'Bounds for <script>alert(1)</script> & $O(n<m)$ with \\textbf{MiMo}', 'We show $a<b$ & "c" > d, \\emph{15\\%} better. ' + 'word '.repeat(100));
+  const evil = paper(
+    '2506.00001',
+    'Bounds for <script>alert(1)</script> & $O(n<m)$ with \\textbf{MiMo}',
+    'We show $a<b$ & "c" > d, \\emph{15\\%} better. ' + 'word '.repeat(100),
+  );
 
   it('reads TeX as the site does (math in Unicode), escapes < and & in HTML and keeps the text part plain', () => {
     const period = periodForDate('daily', '2025-06-04')!;
@@ -114,6 +124,7 @@ describe('signed links', () => {
     expect(new LinkSigner('t'.repeat(40)).verifySubscription('unsubscribe', unsub, 'link-key')).toBe(false);
     const other = LinkSigner.parse(signer.subscriptionToken('unsubscribe', 'fedcba9876543210', 'link-key'))!;
     expect(signer.verifySubscription('unsubscribe', { ...other, id }, 'link-key')).toBe(false);
-    for (const junk of [undefined, '', 'x.y', `${id}.${'a'.repeat(32)}`, `${id}..${'A'.repeat(43)}`, 'a'.repeat(300)]) expect(LinkSigner.parse(junk)).toBeNull();
+    for (const junk of [undefined, '', 'x.y', `${id}.${'a'.repeat(32)}`, `${id}..${'A'.repeat(43)}`, 'a'.repeat(300)])
+      expect(LinkSigner.parse(junk)).toBeNull();
   });
 });

@@ -72,7 +72,10 @@ describe('documentation links', () => {
     const code = filesUnder(REPO, (f) => /\.(ts|tsx|mjs|js|sh)$/.test(f) || f.endsWith(`${path.sep}.ci${path.sep}run`));
     const cited = new RegExp(String.raw`\bdocs/[\w./-]*[\w/]`, 'g');
     const missing = code.flatMap((file) =>
-      [...fs.readFileSync(file, 'utf8').matchAll(cited)].map((m) => m[0]).filter((p) => !fs.existsSync(path.join(REPO, p))).map((p) => `${path.relative(REPO, file)}: ${p}`),
+      [...fs.readFileSync(file, 'utf8').matchAll(cited)]
+        .map((m) => m[0])
+        .filter((p) => !fs.existsSync(path.join(REPO, p)))
+        .map((p) => `${path.relative(REPO, file)}: ${p}`),
     );
     expect(missing).toEqual([]);
   });
@@ -80,7 +83,10 @@ describe('documentation links', () => {
   it('the checks can fail: a missing file, a missing heading', () => {
     const dir = fs.mkdtempSync(path.join(process.env.PAPERFEED_TEST_TMP ?? REPO, 'links-'));
     try {
-      fs.writeFileSync(path.join(dir, 'a.md'), '# Title\n\n## Some section: "quoted" & more\n\n[ok](#some-section-quoted--more) [gone](b.md) [bad](#nope) `[code](x.md)`\n');
+      fs.writeFileSync(
+        path.join(dir, 'a.md'),
+        '# Title\n\n## Some section: "quoted" & more\n\n[ok](#some-section-quoted--more) [gone](b.md) [bad](#nope) `[code](x.md)`\n',
+      );
       expect(brokenLinks(path.join(dir, 'a.md')).map((p) => p.replace(/^.*: /, ''))).toEqual(['b.md (no such file)', '#nope (no such heading)']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,17 @@ describe('normalizeAddress', () => {
     expect(normalizeAddress(' Ada.L+digest@Example.ORG ')).toBe('Ada.L+digest@example.org');
   });
   it('refuses anything that could hold a second address or a header', () => {
-    for (const bad of ['a@b.org,c@d.org', 'a@b.org\nBcc: c@d.org', '"a b"@c.org', 'a@b.org>', 'a..b@c.org', '@c.org', 'a@', 'a@-c.org', 'x'.repeat(65) + '@c.org']) {
+    for (const bad of [
+      'a@b.org,c@d.org',
+      'a@b.org\nBcc: c@d.org',
+      '"a b"@c.org',
+      'a@b.org>',
+      'a..b@c.org',
+      '@c.org',
+      'a@',
+      'a@-c.org',
+      'x'.repeat(65) + '@c.org',
+    ]) {
       expect(normalizeAddress(bad), bad).toBeNull();
     }
   });
@@ -41,7 +51,15 @@ describe('buildMime display names', () => {
   it('a long non-ASCII name folds without an empty line, so the header section stays whole', () => {
     // 45 UTF-8 bytes fill the first encoded word exactly; the ";" starts a second one.
     const name = '¡]]>ࠀ𐀀𐀀𐀀𐀀𐀀𐀀𐀀ࠀ]]>&#0;';
-    const raw = buildMime({ from: { name: 'Paperfeed', address: 'd@papers.example' }, to: { name, address: 'reader@example.org' }, subject: 's', messageId: '<a@b>', date: new Date(0), headers: {}, text: 'x' });
+    const raw = buildMime({
+      from: { name: 'Paperfeed', address: 'd@papers.example' },
+      to: { name, address: 'reader@example.org' },
+      subject: 's',
+      messageId: '<a@b>',
+      date: new Date(0),
+      headers: {},
+      text: 'x',
+    });
     const head = raw.toString('latin1').split('\r\n\r\n')[0];
     expect(head).toContain('<reader@example.org>');
     expect(head).toMatch(/\r\nSubject: s\r\n/);

@@ -100,21 +100,31 @@ describe('paperMarkdown', () => {
 
   it('always parses into the same sections with no HTML from the text, math or not', () => {
     fc.assert(
-      fc.property(text(true).filter((t) => /\S/.test(t)), text(true), fc.array(text(true), { maxLength: 3 }), (title, abstract, authors) => {
-        expect(sections(paperMarkdown(paper({ title, abstract, authors })))).not.toMatch(/<(?!\/?(h1|h2|p|strong|em|a|pre|code)\b)[a-z]/i);
-      }),
+      fc.property(
+        text(true).filter((t) => /\S/.test(t)),
+        text(true),
+        fc.array(text(true), { maxLength: 3 }),
+        (title, abstract, authors) => {
+          expect(sections(paperMarkdown(paper({ title, abstract, authors })))).not.toMatch(/<(?!\/?(h1|h2|p|strong|em|a|pre|code)\b)[a-z]/i);
+        },
+      ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
     );
   });
 
   it('turns no text outside math into emphasis, links or code', () => {
     fc.assert(
-      fc.property(text(false).filter((t) => /\S/.test(t)), text(false), fc.array(text(false), { maxLength: 3 }), (title, abstract, authors) => {
-        const html = sections(paperMarkdown(paper({ title, abstract, authors, codeUrl: null, projectUrl: null })));
-        expect(html).not.toMatch(/<(?!\/?(h1|h2|p|strong|a|pre|code)\b)[a-z]/i);
-        expect(html.match(/<a /g)).toHaveLength(2);
-        expect(html.match(/<code/g)).toHaveLength(1);
-      }),
+      fc.property(
+        text(false).filter((t) => /\S/.test(t)),
+        text(false),
+        fc.array(text(false), { maxLength: 3 }),
+        (title, abstract, authors) => {
+          const html = sections(paperMarkdown(paper({ title, abstract, authors, codeUrl: null, projectUrl: null })));
+          expect(html).not.toMatch(/<(?!\/?(h1|h2|p|strong|a|pre|code)\b)[a-z]/i);
+          expect(html.match(/<a /g)).toHaveLength(2);
+          expect(html.match(/<code/g)).toHaveLength(1);
+        },
+      ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
     );
   });

@@ -53,7 +53,21 @@ describe('TeX in arXiv text, read for display', () => {
   // Arbitrary mixes of prose, markup characters, formatting commands, escapes and math spans.
   const piece = fc.oneof(
     fc.constantFrom('word', ' ', 'and', '<b>', '</script>', '&', '&amp;', '"', "'", '<', '>', '15\\%', '\\&', '\\#', '\\_', '\\$'),
-    fc.constantFrom('\\textbf{', '\\emph{', '\\textit{', '\\texttt{', '\\underline{', '}', '{', '\\href{https://a.example/?q=1&b=2}{', '\\cite{key}', '\\citep[see]{a,b}', '\\textcolor{blue}{', '\\footnote{', '\\url{'),
+    fc.constantFrom(
+      '\\textbf{',
+      '\\emph{',
+      '\\textit{',
+      '\\texttt{',
+      '\\underline{',
+      '}',
+      '{',
+      '\\href{https://a.example/?q=1&b=2}{',
+      '\\cite{key}',
+      '\\citep[see]{a,b}',
+      '\\textcolor{blue}{',
+      '\\footnote{',
+      '\\url{',
+    ),
     fc.constantFrom('$x^2$', '$\\alpha < \\beta$', '$$\\sum_i a_i$$', '\\(\\mathcal{O}(n)\\)', '$\\frac{1}{2}$', '$', '\\(', '\\)', '$\\textbf{v}$'),
     fc.string({ maxLength: 6 }),
   );

@@ -42,7 +42,12 @@ describe('trending score', () => {
       ]),
     ).toBe(20);
     // Stars can be withdrawn; velocity does not go below zero.
-    expect(starVelocity([{ observedAt: '2025-06-01T00:00:00Z', stars: 10 }, { observedAt: '2025-06-02T00:00:00Z', stars: 5 }])).toBe(0);
+    expect(
+      starVelocity([
+        { observedAt: '2025-06-01T00:00:00Z', stars: 10 },
+        { observedAt: '2025-06-02T00:00:00Z', stars: 5 },
+      ]),
+    ).toBe(0);
   });
 
   it('orders ties stably: newer first, then higher id', () => {

@@ -32,19 +32,20 @@ function hfDays(source: DataSource): { day: string; items: any[] }[] {
 const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 describe('OpenAPI document and Hugging Face responses', () => {
-  for (const source of DATA_SOURCES) it.skipIf(!source.available)(`every daily_papers response since the current shape validates against our schemas (${source.label})`, async () => {
-    const db = await createTestDatabase('sqlite');
-    const { app } = await testApp(db);
-    const doc = await (await app.request('/api/openapi.json')).json();
-    expect(doc.openapi).toBe('3.1.0');
-    const schemas = compileSchemas(doc);
-    const days = hfDays(source);
-    expect(days.length).toBeGreaterThanOrEqual(source.name === 'shared' ? 300 : 3);
-    for (const { day, items } of days) {
-      expect(schemas.dailyList(items), `${day}: ${errorsOf(schemas.dailyList)}`).toBe(true);
-    }
-    await db.drop();
-  });
+  for (const source of DATA_SOURCES)
+    it.skipIf(!source.available)(`every daily_papers response since the current shape validates against our schemas (${source.label})`, async () => {
+      const db = await createTestDatabase('sqlite');
+      const { app } = await testApp(db);
+      const doc = await (await app.request('/api/openapi.json')).json();
+      expect(doc.openapi).toBe('3.1.0');
+      const schemas = compileSchemas(doc);
+      const days = hfDays(source);
+      expect(days.length).toBeGreaterThanOrEqual(source.name === 'shared' ? 300 : 3);
+      for (const { day, items } of days) {
+        expect(schemas.dailyList(items), `${day}: ${errorsOf(schemas.dailyList)}`).toBe(true);
+      }
+      await db.drop();
+    });
 });
 
 for (const kind of databaseKinds) {
@@ -77,24 +78,27 @@ for (const kind of databaseKinds) {
       for (const i of items) expect(i.paper.submittedOnDailyAt.slice(0, 10)).toBe('2025-06-06');
     });
 
-    for (const source of DATA_SOURCES) it.skipIf(!source.available)(`has every field, with the same JSON type, that every Hugging Face item has (${source.label})`, async () => {
-      const real = hfDays(source).slice(-60).flatMap((d) => d.items);
-      const always = (pick: (x: any) => any) => {
-        const keys = Object.keys(pick(real[0])).filter((k) => real.every((x) => k in pick(x)));
-        return Object.fromEntries(keys.map((k) => [k, jsonType(pick(real[0])[k])]));
-      };
-      const ours = (await (await get('/api/daily_papers?date=2025-06-06')).json())[0];
-      for (const [key, type] of Object.entries(always((x) => x))) expect(jsonType(ours[key]), `item.${key}`).toBe(type);
-      for (const [key, type] of Object.entries(always((x) => x.paper))) {
-        // githubRepo/projectPage are absent here, as Hugging Face omits them for papers without them.
-        if (['githubRepo', 'projectPage', 'ai_summary', 'ai_keywords', 'githubStars'].includes(key)) continue;
-        expect(jsonType(ours.paper[key]), `paper.${key}`).toBe(type);
-      }
-      for (const [key, type] of Object.entries(always((x) => x.paper.authors[0]))) {
-        if (key === 'user' || key === 'status' || key === 'statusLastChangedAt') continue;
-        expect(jsonType(ours.paper.authors[0][key]), `author.${key}`).toBe(type);
-      }
-    });
+    for (const source of DATA_SOURCES)
+      it.skipIf(!source.available)(`has every field, with the same JSON type, that every Hugging Face item has (${source.label})`, async () => {
+        const real = hfDays(source)
+          .slice(-60)
+          .flatMap((d) => d.items);
+        const always = (pick: (x: any) => any) => {
+          const keys = Object.keys(pick(real[0])).filter((k) => real.every((x) => k in pick(x)));
+          return Object.fromEntries(keys.map((k) => [k, jsonType(pick(real[0])[k])]));
+        };
+        const ours = (await (await get('/api/daily_papers?date=2025-06-06')).json())[0];
+        for (const [key, type] of Object.entries(always((x) => x))) expect(jsonType(ours[key]), `item.${key}`).toBe(type);
+        for (const [key, type] of Object.entries(always((x) => x.paper))) {
+          // githubRepo/projectPage are absent here, as Hugging Face omits them for papers without them.
+          if (['githubRepo', 'projectPage', 'ai_summary', 'ai_keywords', 'githubStars'].includes(key)) continue;
+          expect(jsonType(ours.paper[key]), `paper.${key}`).toBe(type);
+        }
+        for (const [key, type] of Object.entries(always((x) => x.paper.authors[0]))) {
+          if (key === 'user' || key === 'status' || key === 'statusLastChangedAt') continue;
+          expect(jsonType(ours.paper.authors[0][key]), `author.${key}`).toBe(type);
+        }
+      });
 
     it('pages with p and limit and reports the total', async () => {
       const first = await (await get('/api/daily_papers?date=2025-06-03&limit=20')).json();
@@ -188,7 +192,14 @@ for (const kind of databaseKinds) {
 
     it('ignores unknown parameters (cache-busters, tracking, names of Object.prototype) and treats empty ones as absent', async () => {
       const plain = await (await get('/api/daily_papers?date=2025-06-06')).json();
-      for (const extra of ['_=1717171717', 'utm_source=newsletter&utm_medium=email', 'colour=blue&colour=red', 'constructor=1', '__proto__=1&toString=2', 'hasOwnProperty=x']) {
+      for (const extra of [
+        '_=1717171717',
+        'utm_source=newsletter&utm_medium=email',
+        'colour=blue&colour=red',
+        'constructor=1',
+        '__proto__=1&toString=2',
+        'hasOwnProperty=x',
+      ]) {
         const res = await get(`/api/daily_papers?date=2025-06-06&${extra}`);
         expect(res.status, extra).toBe(200);
         expect(await res.json(), extra).toEqual(plain);

@@ -151,9 +151,22 @@ describe('for clients, over a real socket', () => {
 
   it('answers CORS preflights on the API, feeds and paper files, and labels their anonymous GET and HEAD answers', async () => {
     const origin = 'https://reader.example';
-    const readable = ['/api/daily_papers', `/api/papers/${PAPER}`, '/api/papers/search?q=features', '/feeds/daily/feed.json', '/papers/date/2025-06-06/atom.xml', `/papers/${PAPER}.md`, `/papers/${PAPER}.bib`];
+    const readable = [
+      '/api/daily_papers',
+      `/api/papers/${PAPER}`,
+      '/api/papers/search?q=features',
+      '/feeds/daily/feed.json',
+      '/papers/date/2025-06-06/atom.xml',
+      `/papers/${PAPER}.md`,
+      `/papers/${PAPER}.bib`,
+    ];
     for (const path of readable) {
-      const pre = await raw(server, path, { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'if-none-match' }, 'OPTIONS');
+      const pre = await raw(
+        server,
+        path,
+        { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'if-none-match' },
+        'OPTIONS',
+      );
       expect(pre.status, path).toBe(204);
       expect(pre.headers['access-control-allow-origin'], path).toBe('*');
       expect(pre.headers['access-control-allow-methods']).toBe('GET, HEAD');
@@ -173,7 +186,9 @@ describe('for clients, over a real socket', () => {
     expect(missing.headers['access-control-allow-origin']).toBe('*');
     // Pages are not for other origins.
     expect((await raw(server, '/', { Origin: origin })).headers['access-control-allow-origin']).toBeUndefined();
-    expect((await raw(server, '/', { Origin: origin, 'Access-Control-Request-Method': 'GET' }, 'OPTIONS')).headers['access-control-allow-origin']).toBeUndefined();
+    expect(
+      (await raw(server, '/', { Origin: origin, 'Access-Control-Request-Method': 'GET' }, 'OPTIONS')).headers['access-control-allow-origin'],
+    ).toBeUndefined();
   });
 
   it.skipIf(!hasChromium)('lets a page on another origin read the API and a feed in Chromium, and stops its writes', async () => {
@@ -189,7 +204,11 @@ describe('for clients, over a real socket', () => {
         const feed = await fetch(`${api}/feeds/daily/feed.json`);
         let write = 'sent';
         try {
-          await fetch(`${api}/api/papers/2506.06001/upvote`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer pf_x' }, body: '{}' });
+          await fetch(`${api}/api/papers/2506.06001/upvote`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: 'Bearer pf_x' },
+            body: '{}',
+          });
         } catch (e) {
           write = (e as Error).name;
         }
@@ -208,7 +227,15 @@ describe('for clients, over a real socket', () => {
   });
 
   it('compresses HTML, JSON, XML and feeds with brotli or gzip, and the ETag still answers 304', async () => {
-    const paths = ['/', `/papers/${PAPER}`, '/api/daily_papers?date=2025-06-03&limit=100', '/papers/date/2025-06-03/rss.xml', '/feeds/daily/feed.json', '/sitemaps/papers-0.xml', '/api/openapi.json'];
+    const paths = [
+      '/',
+      `/papers/${PAPER}`,
+      '/api/daily_papers?date=2025-06-03&limit=100',
+      '/papers/date/2025-06-03/rss.xml',
+      '/feeds/daily/feed.json',
+      '/sitemaps/papers-0.xml',
+      '/api/openapi.json',
+    ];
     for (const target of [uncached, server]) {
       for (const path of paths) {
         // Identity, gzip and brotli interleaved, so that the page cache must keep each coding apart.
@@ -281,7 +308,13 @@ describe('for clients, over a real socket', () => {
   });
 
   it('applies one parameter rule to every API route and feed: unknown ones ignored, limit above 100 a 400', async () => {
-    for (const path of ['/api/daily_papers?date=2025-06-06', `/api/papers/${PAPER}`, '/api/papers/search?q=features', `/api/papers/${PAPER}/similar?limit=5`, '/feeds/daily/feed.json?category=cs.CV']) {
+    for (const path of [
+      '/api/daily_papers?date=2025-06-06',
+      `/api/papers/${PAPER}`,
+      '/api/papers/search?q=features',
+      `/api/papers/${PAPER}/similar?limit=5`,
+      '/feeds/daily/feed.json?category=cs.CV',
+    ]) {
       const plain = decoded(await raw(uncached, path));
       const sep = path.includes('?') ? '&' : '?';
       const noisy = await raw(uncached, `${path}${sep}_=1717171717&utm_source=newsletter&utm_medium=email&fbclid=x`);
@@ -327,7 +360,11 @@ describe('for clients, over a real socket', () => {
     const user = await makeUser(db);
     const token = (await createApiToken(db, user.id, 'test')).token;
     const post = (path: string, body: unknown) =>
-      fetch(`${uncached.url}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${uncached.url}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const { schema } = openApiSchemas({ components: { ...doc.components, schemas: { ...doc.components.schemas, ...responseSchemas(doc) } } });
     const upvote = await post(`/api/papers/${PAPER}/upvote`, { upvoted: true });
     const check = async (res: Response, status: number, name: string) => {
@@ -426,7 +463,8 @@ for (const kind of databaseKinds) {
       for (const u of urls.filter((u) => u.loc.includes('/papers/'))) expect(u.lastmod, u.loc).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
       // robots.txt points at the index; unknown files are 404.
       expect(decoded(await raw(server, '/robots.txt'))).toContain(`Sitemap: ${BASE}/sitemap.xml`);
-      for (const path of ['/sitemaps/papers-999.xml', '/sitemaps/pages-9.xml', '/sitemaps/other-0.xml']) expect((await raw(server, path)).status, path).toBe(404);
+      for (const path of ['/sitemaps/papers-999.xml', '/sitemaps/pages-9.xml', '/sitemaps/other-0.xml'])
+        expect((await raw(server, path)).status, path).toBe(404);
     });
   });
 }

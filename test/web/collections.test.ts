@@ -35,7 +35,15 @@ function asClientCollection(data: any) {
     for (const key of ['_id', 'id', 'type', 'position']) if (!(key in item)) throw new Error(`TypeError: missing ${key}`);
     return { itemObjectId: item._id, itemId: item.id, itemType: item.type, position: item.position, note: item.note ? item.note.text : null };
   });
-  return { slug: data.slug as string, title: data.title, owner: data.owner, items, private: data.private, description: data.description ?? null, position: data.position };
+  return {
+    slug: data.slug as string,
+    title: data.title,
+    owner: data.owner,
+    items,
+    private: data.private,
+    description: data.description ?? null,
+    position: data.position,
+  };
 }
 
 describe.each(databaseKinds)('collections on %s', (kind) => {
@@ -88,7 +96,12 @@ describe.each(databaseKinds)('collections on %s', (kind) => {
     expect((await api('GET', '/api/whoami-v2', 'pf_' + 'x'.repeat(43))).status).toBe(401);
 
     // create_collection(title, namespace, description, private)
-    const created = await api('POST', '/api/collections', adaToken, { title: 'Reading list', namespace: me.name, private: false, description: 'Papers to read' });
+    const created = await api('POST', '/api/collections', adaToken, {
+      title: 'Reading list',
+      namespace: me.name,
+      private: false,
+      description: 'Papers to read',
+    });
     expect(created.status).toBe(200);
     const collection = asClientCollection(await created.json());
     expect(collection).toMatchObject({ title: 'Reading list', description: 'Papers to read', private: false, items: [], position: 0 });
@@ -108,7 +121,9 @@ describe.each(databaseKinds)('collections on %s', (kind) => {
     const added = await api('POST', `/api/collections/${slug}/items`, adaToken, { item: { id: PAPERS[0], type: 'paper' }, note: 'Start here' });
     expect(added.status).toBe(200);
     let parsed = asClientCollection(await added.json());
-    expect(parsed.items).toEqual([{ itemObjectId: expect.stringMatching(/^[0-9a-f]{24}$/), itemId: PAPERS[0], itemType: 'paper', position: 0, note: 'Start here' }]);
+    expect(parsed.items).toEqual([
+      { itemObjectId: expect.stringMatching(/^[0-9a-f]{24}$/), itemId: PAPERS[0], itemType: 'paper', position: 0, note: 'Start here' },
+    ]);
     for (const id of PAPERS.slice(1)) {
       expect((await api('POST', `/api/collections/${slug}/items`, adaToken, { item: { id, type: 'paper' } })).status).toBe(200);
     }
@@ -173,10 +188,14 @@ describe.each(databaseKinds)('collections on %s', (kind) => {
   });
 
   it('keeps private collections private (404 everywhere) and lets only the owner change any collection', async () => {
-    const priv = asClientCollection(await (await api('POST', '/api/collections', adaToken, { title: 'Private notes', namespace: 'ada', private: true })).json());
+    const priv = asClientCollection(
+      await (await api('POST', '/api/collections', adaToken, { title: 'Private notes', namespace: 'ada', private: true })).json(),
+    );
     await api('POST', `/api/collections/${priv.slug}/items`, adaToken, { item: { id: PAPERS[0], type: 'paper' }, note: 'my secret note' });
     const pub = asClientCollection(await (await api('POST', '/api/collections', adaToken, { title: 'Public picks', namespace: 'ada', private: false })).json());
-    const item = asClientCollection(await (await api('POST', `/api/collections/${pub.slug}/items`, adaToken, { item: { id: PAPERS[1], type: 'paper' } })).json()).items[0];
+    const item = asClientCollection(
+      await (await api('POST', `/api/collections/${pub.slug}/items`, adaToken, { item: { id: PAPERS[1], type: 'paper' } })).json(),
+    ).items[0];
 
     // Nobody but ada sees the private one: not anonymous visitors, not eve, on no path.
     const eveBrowser = await browser(eve);
@@ -190,7 +209,11 @@ describe.each(databaseKinds)('collections on %s', (kind) => {
     expect((await api('PATCH', `/api/collections/${priv.slug}`, eveToken, { title: 'Mine now' })).status).toBe(404);
     expect((await api('DELETE', `/api/collections/${priv.slug}`, eveToken)).status).toBe(404);
     expect((await api('POST', `/api/collections/${priv.slug}/items`, eveToken, { item: { id: PAPERS[2], type: 'paper' } })).status).toBe(404);
-    const everywhere = [await (await anonymous.get('/collections')).text(), await (await eveBrowser.get('/u/ada')).text(), JSON.stringify(await (await api('GET', '/api/collections', eveToken)).json())];
+    const everywhere = [
+      await (await anonymous.get('/collections')).text(),
+      await (await eveBrowser.get('/u/ada')).text(),
+      JSON.stringify(await (await api('GET', '/api/collections', eveToken)).json()),
+    ];
     for (const text of everywhere) {
       expect(text).not.toContain('Private notes');
       expect(text).not.toContain('my secret note');
@@ -217,7 +240,15 @@ describe.each(databaseKinds)('collections on %s', (kind) => {
     expect((await api('POST', '/api/collections', null, { title: 'Anon' })).status).toBe(403);
     expect((await adaBrowser.request(`/api/collections/${pub.slug}`, { method: 'DELETE' })).status).toBe(403);
     const token = await adaBrowser.csrf(`/collections/${pub.slug}`);
-    expect((await adaBrowser.request(`/api/collections/${pub.slug}/items/${item.itemObjectId}`, { method: 'PATCH', body: JSON.stringify({ note: 'ok' }), headers: { 'content-type': 'application/json', 'X-CSRF-Token': token } })).status).toBe(200);
+    expect(
+      (
+        await adaBrowser.request(`/api/collections/${pub.slug}/items/${item.itemObjectId}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ note: 'ok' }),
+          headers: { 'content-type': 'application/json', 'X-CSRF-Token': token },
+        })
+      ).status,
+    ).toBe(200);
     // Forms on eve's side are refused the same way, and nothing changed.
     const eveToken2 = await eveBrowser.csrf('/collections/new');
     expect((await eveBrowser.post(`/collections/${pub.slug}/items`, { _csrf: eveToken2, paper: PAPERS[3] })).status).toBe(403);
@@ -232,7 +263,13 @@ describe.each(databaseKinds)('collections on %s', (kind) => {
     const token = await client.csrf('/collections/new');
     // A form without the token changes nothing.
     expect((await client.post('/collections', { title: 'No token' })).status).toBe(403);
-    const created = await client.post('/collections', { _csrf: token, title: 'Vision <b>picks</b>', description: 'Good & new', visibility: 'public', paper: PAPERS[0] });
+    const created = await client.post('/collections', {
+      _csrf: token,
+      title: 'Vision <b>picks</b>',
+      description: 'Good & new',
+      visibility: 'public',
+      paper: PAPERS[0],
+    });
     expect(created.status).toBe(303);
     const path = created.headers.get('location')!;
     expect(path).toMatch(/^\/collections\/eve\/vision-b-picks-b-[0-9a-f]{24}$/);
@@ -270,7 +307,9 @@ describe.each(databaseKinds)('collections on %s', (kind) => {
     const anonymous = new WebClient(server.url);
     const rss = await (await anonymous.get(`${path}/rss.xml`)).text();
     expect(XMLValidator.validate(rss)).toBe(true);
-    expect([parser.parse(rss).rss.channel.item].flat().map((i: any) => i.link)).toEqual([PAPERS[2], PAPERS[0]].map((id) => `http://paperfeed.test/papers/${id}`));
+    expect([parser.parse(rss).rss.channel.item].flat().map((i: any) => i.link)).toEqual(
+      [PAPERS[2], PAPERS[0]].map((id) => `http://paperfeed.test/papers/${id}`),
+    );
     const atom = await anonymous.get(`${path}/atom.xml`);
     expect(atom.headers.get('content-type')).toContain('application/atom+xml');
     expect(XMLValidator.validate(await atom.text())).toBe(true);
@@ -304,10 +343,28 @@ describe.each(databaseKinds)('collections on %s', (kind) => {
       const res = await client.post(`/papers/${PAPERS[3]}/collect`, { _csrf: token, collection: option![1], back: `/papers/${PAPERS[3]}` });
       expect(res.status).toBe(303);
     }
-    const rows = await database.db.selectFrom('collection_items').select('id').where('collection_id', '=', option![1]).where('paper_id', '=', PAPERS[3]).execute();
+    const rows = await database.db
+      .selectFrom('collection_items')
+      .select('id')
+      .where('collection_id', '=', option![1])
+      .where('paper_id', '=', PAPERS[3])
+      .execute();
     expect(rows).toHaveLength(1);
     // Into someone else's collection: no.
-    const eveCollection = await database.db.insertInto('collections').values({ id: 'e'.repeat(24), owner_id: eve.id, title: 'Eve only', title_key: 'eve only', description: null, private: 1, theme: 'default', created_at: 'x', updated_at: 'x' }).execute();
+    const eveCollection = await database.db
+      .insertInto('collections')
+      .values({
+        id: 'e'.repeat(24),
+        owner_id: eve.id,
+        title: 'Eve only',
+        title_key: 'eve only',
+        description: null,
+        private: 1,
+        theme: 'default',
+        created_at: 'x',
+        updated_at: 'x',
+      })
+      .execute();
     expect(eveCollection).toBeDefined();
     expect((await client.post(`/papers/${PAPERS[3]}/collect`, { _csrf: token, collection: 'e'.repeat(24) })).status).toBe(404);
   });

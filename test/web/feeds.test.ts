@@ -45,7 +45,8 @@ function jsonFeedProblems(feed: any): string[] {
     if (typeof item.id !== 'string' || !item.id) problems.push(`items[${i}].id`);
     if (typeof item.content_html !== 'string' && typeof item.content_text !== 'string') problems.push(`items[${i}].content`);
     for (const key of ['date_published', 'date_modified']) if (item[key] !== undefined && !RFC3339.test(item[key])) problems.push(`items[${i}].${key}`);
-    if (item.authors !== undefined && !(Array.isArray(item.authors) && item.authors.every((a: any) => typeof a.name === 'string'))) problems.push(`items[${i}].authors`);
+    if (item.authors !== undefined && !(Array.isArray(item.authors) && item.authors.every((a: any) => typeof a.name === 'string')))
+      problems.push(`items[${i}].authors`);
     if (item.tags !== undefined && !(Array.isArray(item.tags) && item.tags.every((t: any) => typeof t === 'string'))) problems.push(`items[${i}].tags`);
   }
   return problems;

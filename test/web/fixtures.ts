@@ -70,7 +70,7 @@ export function buildFixtures(): Fixtures {
     for (let i = 0; i < count; i++) {
       const id = `2506.${mm}${String(i).padStart(3, '0')}`;
       papers.push(paper(id, day, ++n));
-      entries.push(entry(id, day, (i * 7) % 40 + 1));
+      entries.push(entry(id, day, ((i * 7) % 40) + 1));
     }
   }
   // arXiv abstracts carry TeX outside math too: pages must read it, never show it raw.

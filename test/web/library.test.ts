@@ -46,10 +46,23 @@ describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {
     database = await createTestDatabase(kind);
     await upsertPapers(
       database,
-      corpus.docs.map((d) => makePaper({ id: d.id, title: d.title, abstract: d.abstract, authors: d.authors, categories: d.categories, announcedOn: d.day, submittedAt: `${d.day}T00:00:00Z` })),
+      corpus.docs.map((d) =>
+        makePaper({
+          id: d.id,
+          title: d.title,
+          abstract: d.abstract,
+          authors: d.authors,
+          categories: d.categories,
+          announcedOn: d.day,
+          submittedAt: `${d.day}T00:00:00Z`,
+        }),
+      ),
     );
     // The home page lists the last day's community picks.
-    await upsertDailyEntries(database, LISTED.map((id, i) => makeDailyEntry({ paperId: id, day: LAST_DAY, upvotes: 10 - i })));
+    await upsertDailyEntries(
+      database,
+      LISTED.map((id, i) => makeDailyEntry({ paperId: id, day: LAST_DAY, upvotes: 10 - i })),
+    );
     ada = await makeUser(database, { username: 'ada' });
     eve = await makeUser(database, { username: 'eve' });
     server = await startTestServer(database, { now: NOW, env: { PAGE_CACHE_SECONDS: '0' } });
@@ -126,10 +139,15 @@ describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe(`/papers/trending#card-${a.replace('.', '-')}`);
     }
-    expect(await (await client.post(`/papers/${b}/save`, { _csrf: token, saved: 'true' }, { accept: 'application/json' })).json()).toEqual({ paperId: b, saved: true });
+    expect(await (await client.post(`/papers/${b}/save`, { _csrf: token, saved: 'true' }, { accept: 'application/json' })).json()).toEqual({
+      paperId: b,
+      saved: true,
+    });
     expect((await saves(eve.id)).map((r) => r.paper_id).sort()).toEqual([a, b].sort());
     // Off-site "back" addresses are ignored; unknown papers are a 404; a missing state a 400.
-    expect((await client.post(`/papers/${a}/save`, { _csrf: token, saved: 'true', back: 'https://evil.example/' })).headers.get('location')).toBe(`/papers/${a}`);
+    expect((await client.post(`/papers/${a}/save`, { _csrf: token, saved: 'true', back: 'https://evil.example/' })).headers.get('location')).toBe(
+      `/papers/${a}`,
+    );
     expect((await client.post('/papers/2101.99999/save', { _csrf: token, saved: 'true' })).status).toBe(404);
     expect((await client.post(`/papers/${a}/save`, { _csrf: token })).status).toBe(400);
     expect((await client.post(`/papers/${a}/save`, { saved: 'true' })).status).toBe(403);
@@ -179,7 +197,11 @@ describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {
     await server.interests.settled();
     const stored = await loadRecommendationModel(database, ada.id);
     expect(stored).not.toBeNull();
-    expect(decodeModel(stored!.model)!.positives.map((p) => p.paperId).sort()).toEqual(topic1.slice(0, 4).sort());
+    expect(
+      decodeModel(stored!.model)!
+        .positives.map((p) => p.paperId)
+        .sort(),
+    ).toEqual(topic1.slice(0, 4).sort());
 
     const res = await client.get('/for-you');
     expect(res.status).toBe(200);

@@ -53,7 +53,12 @@ describe.each(databaseKinds)('people on the web on %s', (kind) => {
     database = await createTestDatabase(kind);
     await importPaths(database, [fixturePath('../people')]);
     await upsertPapers(database, [
-      makePaper({ id: CLAIMABLE,  title: 'A Claimable Paper', authors: ['Ada Lovelace', 'Charles Babbage', '<script>alert(1)</script>'], categories: ['cs.LG'] }),
+      makePaper({
+        id: CLAIMABLE,
+        title: 'A Claimable Paper',
+        authors: ['Ada Lovelace', 'Charles Babbage', '<script>alert(1)</script>'],
+        categories: ['cs.LG'],
+      }),
     ]);
     ada = await makeUser(database, { role: 'user', username: 'ada' });
     eve = await makeUser(database, { role: 'user', username: 'eve' });
@@ -83,7 +88,10 @@ describe.each(databaseKinds)('people on the web on %s', (kind) => {
       },
     });
     // Avatar URLs stay as given, relative ones too; an account without an id gets a stable one.
-    expect(p.authors[1]).toMatchObject({ status: 'extracted_pending', user: { user: 'aturing', avatarUrl: '/avatars/d3f68c2eba04f2698402cc532779a549.svg', fullname: 'alan' } });
+    expect(p.authors[1]).toMatchObject({
+      status: 'extracted_pending',
+      user: { user: 'aturing', avatarUrl: '/avatars/d3f68c2eba04f2698402cc532779a549.svg', fullname: 'alan' },
+    });
     expect(p.authors[1].user._id).toMatch(/^[0-9a-f]{24}$/);
     expect(p.authors[2]).toEqual({ _id: '6841a0000000000000000003', name: 'Grace Hopper', hidden: false });
     expect(p.authors[3]).toMatchObject({ name: 'Hidden Person', hidden: true });
@@ -94,7 +102,12 @@ describe.each(databaseKinds)('people on the web on %s', (kind) => {
       avatar: 'https://cdn-uploads.huggingface.co/production/uploads/6535c9e8/seed.png',
     });
     expect(p.mediaUrls).toEqual(['https://cdn-uploads.huggingface.co/production/uploads/62dae373/demo.mp4']);
-    expect(p.submittedOnDailyBy).toMatchObject({ user: 'dinobby', name: 'dinobby', fullname: 'Justin Chen', avatarUrl: '/avatars/8e305ac7c170d70fbf83c109789b40d9.svg' });
+    expect(p.submittedOnDailyBy).toMatchObject({
+      user: 'dinobby',
+      name: 'dinobby',
+      fullname: 'Justin Chen',
+      avatarUrl: '/avatars/8e305ac7c170d70fbf83c109789b40d9.svg',
+    });
 
     const items = await (await app.request('/api/daily_papers?date=2025-06-05')).json();
     expect(schemas.dailyList(items), JSON.stringify(schemas.dailyList.errors)).toBe(true);
@@ -105,7 +118,13 @@ describe.each(databaseKinds)('people on the web on %s', (kind) => {
     const second: any = byId.get('2506.01002');
     expect(second).toMatchObject({ isAuthorParticipating: false, mediaUrls: [] });
     expect(second.organization).toBeUndefined();
-    expect(second.paper.authors[1]).toEqual({ _id: '6841a0000000000000000012', name: 'Zheyang Xiong', hidden: false, status: 'extracted_infirmed', statusLastChangedAt: '2024-11-12T04:19:15.947Z' });
+    expect(second.paper.authors[1]).toEqual({
+      _id: '6841a0000000000000000012',
+      name: 'Zheyang Xiong',
+      hidden: false,
+      status: 'extracted_infirmed',
+      statusLastChangedAt: '2024-11-12T04:19:15.947Z',
+    });
   });
 
   it('shows the people on the paper page: author links, claims as Hugging Face accounts, organisation, submitter, media', async () => {
@@ -185,7 +204,16 @@ describe.each(databaseKinds)('people on the web on %s', (kind) => {
 
   it('draws an avatar for any name, never 404, as SVG with a CSP and validators', async () => {
     const client = anonymous();
-    for (const name of ['Ada Lovelace', '', '🙂', 'محمد علي', '<script>alert(1)</script>', '"><img src=x>', 'd3f68c2eba04f2698402cc532779a549', 'x'.repeat(300)]) {
+    for (const name of [
+      'Ada Lovelace',
+      '',
+      '🙂',
+      'محمد علي',
+      '<script>alert(1)</script>',
+      '"><img src=x>',
+      'd3f68c2eba04f2698402cc532779a549',
+      'x'.repeat(300),
+    ]) {
       const res = await client.get(`/avatars/${encodeURIComponent(name)}.svg`);
       expect(res.status, name).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/svg+xml');

@@ -88,6 +88,8 @@ describe.each(databaseKinds)('createRateLimiter on %s', (kind) => {
     clock = t + 3_600_000;
     await counter.add([{ bucket: 'privacy:x:0', hits: 1, expiresAt: t + 3_700_000 }]);
     await new Promise((r) => setTimeout(r, 100));
-    expect((await db.db.selectFrom('rate_limit_hits').select('bucket').where('bucket', 'like', 'privacy:%').execute()).map((r) => r.bucket)).toEqual(['privacy:x:0']);
+    expect((await db.db.selectFrom('rate_limit_hits').select('bucket').where('bucket', 'like', 'privacy:%').execute()).map((r) => r.bucket)).toEqual([
+      'privacy:x:0',
+    ]);
   });
 });

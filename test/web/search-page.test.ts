@@ -29,10 +29,20 @@ describe.each(databaseKinds)('search page over HTTP (%s)', (kind) => {
     await importCorpus(database);
     await upsertPapers(database, [
       ...LECUN.map((id, i) =>
-        makePaper({ id, title: `Energy-based world models ${i}`, abstract: 'We learn world models with joint embedding predictive architectures from video.', authors: ['Yann LeCun', 'Ada Lovelace'] }),
+        makePaper({
+          id,
+          title: `Energy-based world models ${i}`,
+          abstract: 'We learn world models with joint embedding predictive architectures from video.',
+          authors: ['Yann LeCun', 'Ada Lovelace'],
+        }),
       ),
       // Yann as a surname and LeCun in an abstract: words of the name, not the name.
-      makePaper({ id: '2506.70004', title: 'Convolutional networks revisited', abstract: 'Following LeCun, we revisit convolutional networks for digits.', authors: ['Rui Yann'] }),
+      makePaper({
+        id: '2506.70004',
+        title: 'Convolutional networks revisited',
+        abstract: 'Following LeCun, we revisit convolutional networks for digits.',
+        authors: ['Rui Yann'],
+      }),
     ]);
     server = await startTestServer(database, { env: { PAGE_CACHE_SECONDS: '0', INDEX_REQUESTS_PER_HOUR: '3', INDEX_REQUESTS_PER_HOUR_TOTAL: '5' } });
     await server.services.search.refresh();
@@ -58,7 +68,13 @@ describe.each(databaseKinds)('search page over HTTP (%s)', (kind) => {
   };
 
   it('an exact arXiv id, in any form, redirects to the paper (303); the API lists it first', async () => {
-    for (const form of [HF_PAPER, `arXiv:${HF_PAPER}v1`, `https://arxiv.org/abs/${HF_PAPER}v1`, `https://huggingface.co/papers/${HF_PAPER}`, `10.48550/arXiv.${HF_PAPER}`]) {
+    for (const form of [
+      HF_PAPER,
+      `arXiv:${HF_PAPER}v1`,
+      `https://arxiv.org/abs/${HF_PAPER}v1`,
+      `https://huggingface.co/papers/${HF_PAPER}`,
+      `10.48550/arXiv.${HF_PAPER}`,
+    ]) {
       const res = await client().get(`/search?${new URLSearchParams({ q: form })}`);
       expect(res.status, form).toBe(303);
       expect(res.headers.get('location'), form).toBe(`/papers/${HF_PAPER}`);
@@ -133,7 +149,11 @@ describe.each(databaseKinds)('search page over HTTP (%s)', (kind) => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(JSON.stringify(await res.json()), JSON.stringify(body)).toMatch(message);
     }
-    const broken = await client().request('/api/papers/index', { method: 'POST', body: '{"arxivId":', headers: { 'content-type': 'application/json', ...auth } });
+    const broken = await client().request('/api/papers/index', {
+      method: 'POST',
+      body: '{"arxivId":',
+      headers: { 'content-type': 'application/json', ...auth },
+    });
     expect(broken.status).toBe(400);
   });
 
@@ -160,7 +180,9 @@ describe.each(databaseKinds)('search page over HTTP (%s)', (kind) => {
 
   it('a misspelt query shows results for the correction and links to the query as typed, which offers "Did you mean"', async () => {
     const corrected = await page('difusion models');
-    expect(corrected).toMatch(/Showing results for <strong><a href="[^"]*">diffusion models<\/a><\/strong> · search instead for <a href="\/search\?q=difusion\+models&amp;spelling=off">difusion models<\/a>/);
+    expect(corrected).toMatch(
+      /Showing results for <strong><a href="[^"]*">diffusion models<\/a><\/strong> · search instead for <a href="\/search\?q=difusion\+models&amp;spelling=off">difusion models<\/a>/,
+    );
     expect(corrected).toMatch(/<mark>[Dd]iffusion<\/mark>/);
     const api = await client().get('/api/papers/search?q=difusion+models');
     expect(api.headers.get('x-search-corrected')).toBe('diffusion%20models');

@@ -82,7 +82,7 @@ describe('citation meta tags', () => {
   const paper = {
     id: '2402.01555',
     title: 'SLYKLatent with $\\alpha$-divergence',
-    authors: ['Samuel Adebayo', 'Se\\\'an McLoone', '\\\\Ajinkya Mulik'],
+    authors: ['Samuel Adebayo', "Se\\'an McLoone", '\\\\Ajinkya Mulik'],
     abstract: 'Gains of 10.9\\% on <Gaze360>.',
     doi: '10.1000/x',
     submittedAt: null,

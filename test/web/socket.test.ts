@@ -235,7 +235,11 @@ describe('on a listening server', () => {
         expect(text).not.toMatch(/ at \S+ \(|TypeError|node:internal/);
       }
       // Without the CSRF cookie the request is refused before its body is read at all.
-      const anonymous = await fetch(`${server.url}/signin/email`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nbroken' });
+      const anonymous = await fetch(`${server.url}/signin/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+        body: '--x\r\nbroken',
+      });
       expect(anonymous.status).toBe(403);
     });
 
@@ -278,13 +282,25 @@ describe('on a listening server', () => {
 
     it('accepts a 20,000-character query by POST, as a form and as JSON', async () => {
       const q = `transformer ${'attention '.repeat(1999)}`.slice(0, 20_000);
-      const page = await fetch(`${server.url}/search`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ q }) });
+      const page = await fetch(`${server.url}/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ q }),
+      });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Search papers');
-      const api = await fetch(`${server.url}/api/papers/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ q, limit: 5 }) });
+      const api = await fetch(`${server.url}/api/papers/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ q, limit: 5 }),
+      });
       expect(api.status).toBe(200);
       expect(Array.isArray(await api.json())).toBe(true);
-      const tooLong = await fetch(`${server.url}/api/papers/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ q: 'x'.repeat(20_001) }) });
+      const tooLong = await fetch(`${server.url}/api/papers/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ q: 'x'.repeat(20_001) }),
+      });
       expect(tooLong.status).toBe(400);
       expect((await tooLong.json()).error.message).toMatch(/20000|20,000/);
     });
@@ -361,7 +377,8 @@ describe('on a listening server', () => {
       client.cookies.set('pf_session', token);
       return { client, csrf: await client.csrf('/settings') };
     };
-    const stillSignedIn = async (token: string) => (await fetch(`${server.url}/settings`, { headers: { Cookie: `pf_session=${token}` }, redirect: 'manual' })).status === 200;
+    const stillSignedIn = async (token: string) =>
+      (await fetch(`${server.url}/settings`, { headers: { Cookie: `pf_session=${token}` }, redirect: 'manual' })).status === 200;
 
     it('needs the current password, then signs out every other browser; tokens stay unless asked', async () => {
       const user = await makeUser(db, { role: 'user' });
@@ -382,7 +399,12 @@ describe('on a listening server', () => {
       expect(await stillSignedIn(other)).toBe(false);
       const api = await fetch(`${server.url}/api/papers/2506.06001/comments`, { headers: { Authorization: `Bearer ${apiToken}` } });
       expect(api.status).toBe(200);
-      const again = await client.post('/settings/password', { _csrf: csrf, currentPassword: 'new password 456', password: 'third password 789', revokeTokens: 'yes' });
+      const again = await client.post('/settings/password', {
+        _csrf: csrf,
+        currentPassword: 'new password 456',
+        password: 'third password 789',
+        revokeTokens: 'yes',
+      });
       expect(await again.text()).toContain('1 access token was revoked');
       expect((await fetch(`${server.url}/api/papers/2506.06001/comments`, { headers: { Authorization: `Bearer ${apiToken}` } })).status).toBe(401);
     });
@@ -422,8 +444,20 @@ describe('on a listening server', () => {
       const subscribe = async (interest: string) => {
         const client = new WebClient(server.url);
         const csrf = await client.csrf('/subscribe');
-        const form = new URLSearchParams({ _csrf: csrf, email: 'owner@example.org', frequency: 'weekly', paperCount: '10', timeZone: 'UTC', sendHour: '7', interests: interest });
-        const res = await client.request('/subscribe', { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        const form = new URLSearchParams({
+          _csrf: csrf,
+          email: 'owner@example.org',
+          frequency: 'weekly',
+          paperCount: '10',
+          timeZone: 'UTC',
+          sendHour: '7',
+          interests: interest,
+        });
+        const res = await client.request('/subscribe', {
+          method: 'POST',
+          body: form.toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
         expect(res.status).toBe(200);
       };
       await subscribe('protein folding');
@@ -440,7 +474,11 @@ describe('on a listening server', () => {
       const page = await (await owner.get(`/subscribe/confirm?token=${encodeURIComponent(token)}`)).text();
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
       await owner.post('/subscribe/confirm', { _csrf: csrf, token });
-      const row = await db.db.selectFrom('subscriptions').select(['status', 'interests']).where('email_key', '=', 'owner@example.org').executeTakeFirstOrThrow();
+      const row = await db.db
+        .selectFrom('subscriptions')
+        .select(['status', 'interests'])
+        .where('email_key', '=', 'owner@example.org')
+        .executeTakeFirstOrThrow();
       expect(JSON.parse(row.interests)).not.toContain('cryptocurrency spam');
       if (row.status === 'active') expect(JSON.parse(row.interests)).toEqual(['protein folding']);
     });

@@ -82,6 +82,11 @@ export const migration: Migration = {
     await sql`ALTER TABLE users ADD COLUMN show_upvotes INTEGER NOT NULL DEFAULT 0`.execute(db);
 
     const names = await sql<{ name: string }>`SELECT DISTINCT name FROM paper_authors`.execute(db);
-    await insertRows(db, kind, { table: 'author_names', columns: ['name', 'author_key'] }, names.rows.map((r) => [r.name, authorKey(r.name)]));
+    await insertRows(
+      db,
+      kind,
+      { table: 'author_names', columns: ['name', 'author_key'] },
+      names.rows.map((r) => [r.name, authorKey(r.name)]),
+    );
   },
 };

@@ -51,7 +51,9 @@ function parseEntry(e: unknown): AtomEntry {
   const updated = text(child(e, 'updated')).trim() || null;
   const version = Number(/v(\d+)$/.exec(id)?.[1] ?? 1);
   const primary = attr(list(child(e, 'primary_category'))[0], 'term');
-  const categories = list(child(e, 'category')).map((c) => attr(c, 'term') ?? '').filter(Boolean);
+  const categories = list(child(e, 'category'))
+    .map((c) => attr(c, 'term') ?? '')
+    .filter(Boolean);
   const field = (name: string) => text(list(child(e, name))[0]).trim() || null;
   return {
     id,

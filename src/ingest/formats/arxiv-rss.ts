@@ -26,7 +26,18 @@ export interface ArxivRssFeed {
 
 const ID_IN_DESCRIPTION = /^\s*arXiv:(\S+)\s+Announce Type:\s*(\S+)\s*(?:Abstract:\s*)?/i;
 const MONTHS: Record<string, string> = {
-  jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06', jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12',
+  jan: '01',
+  feb: '02',
+  mar: '03',
+  apr: '04',
+  may: '05',
+  jun: '06',
+  jul: '07',
+  aug: '08',
+  sep: '09',
+  oct: '10',
+  nov: '11',
+  dec: '12',
 };
 
 export function parseArxivRss(xml: string): ArxivRssFeed {
@@ -47,7 +58,9 @@ export function parseArxivRss(xml: string): ArxivRssFeed {
 function parseItem(node: unknown): ArxivRssItem {
   const description = text(child(node, 'description'));
   const m = ID_IN_DESCRIPTION.exec(description);
-  const guid = text(child(node, 'guid')).trim().replace(/^oai:arXiv\.org:/i, '');
+  const guid = text(child(node, 'guid'))
+    .trim()
+    .replace(/^oai:arXiv\.org:/i, '');
   const id = m?.[1] ?? guid;
   if (!id) throw new Error('item without an arXiv id');
   const type = (text(child(node, 'announce_type')).trim() || m?.[2] || '').toLowerCase();
@@ -60,7 +73,9 @@ function parseItem(node: unknown): ArxivRssItem {
       title: text(child(node, 'title')),
       abstract: m ? description.slice(m[0].length) : description,
       authors: splitAuthorList(text(child(node, 'creator'))),
-      categories: list(child(node, 'category')).map((c) => text(c).trim()).filter(Boolean),
+      categories: list(child(node, 'category'))
+        .map((c) => text(c).trim())
+        .filter(Boolean),
       license: text(child(node, 'rights')).trim() || null,
     },
   };

@@ -100,7 +100,10 @@ export class JsonArrayReader {
     } else if (this.rootIsObject && this.depth === 1) {
       // The first key names what the object is (an API error, a wrapper); nothing inside it is read.
       const firstKey = token === TokenType.STRING ? String(info.value) : null;
-      this.stop(this.limits.objectRoot?.(firstKey) ?? `expected a JSON array, got an object${firstKey === null ? '' : ` (first key ${JSON.stringify(firstKey.slice(0, 40))})`}`);
+      this.stop(
+        this.limits.objectRoot?.(firstKey) ??
+          `expected a JSON array, got an object${firstKey === null ? '' : ` (first key ${JSON.stringify(firstKey.slice(0, 40))})`}`,
+      );
     }
     // Inside the array every token is checked against the start of its element, the closing `,` or `]` too.
     if (this.depth >= 1 && offset - this.elementBoundary > this.limits.maxElementBytes) {

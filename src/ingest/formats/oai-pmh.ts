@@ -66,7 +66,9 @@ function parseRecord(node: unknown): OaiRecord {
   const record: OaiRecord = {
     identifier,
     datestamp: text(child(header, 'datestamp')).trim() || null,
-    setSpecs: list(child(header, 'setSpec')).map((s) => text(s).trim()).filter(Boolean),
+    setSpecs: list(child(header, 'setSpec'))
+      .map((s) => text(s).trim())
+      .filter(Boolean),
     deleted: attr(header, 'status') === 'deleted',
     metadataFormat: null,
     paper: null,
@@ -105,7 +107,10 @@ function fromDublinCore(dc: unknown, record: OaiRecord): PaperInput {
   const descriptions = list(child(dc, 'description')).map(text);
   const comment = descriptions.find((d) => COMMENT_PREFIX.test(d.trim()));
   const abstract = descriptions.find((d) => !COMMENT_PREFIX.test(d.trim())) ?? '';
-  const dates = list(child(dc, 'date')).map((d) => text(d).trim()).filter(Boolean).sort();
+  const dates = list(child(dc, 'date'))
+    .map((d) => text(d).trim())
+    .filter(Boolean)
+    .sort();
   const identifiers = list(child(dc, 'identifier')).map((i) => text(i).trim());
   const absUrl = identifiers.find((i) => /arxiv\.org\/abs\//i.test(i));
   const doi = identifiers.find((i) => /^doi:/i.test(i));
@@ -127,7 +132,10 @@ function fromDublinCore(dc: unknown, record: OaiRecord): PaperInput {
 /** The `arXiv` format: structured authors (keyname, forenames, suffix), space-separated categories. */
 function fromArxivFormat(m: unknown, identifier: string): PaperInput {
   const authors = list(child(child(m, 'authors'), 'author')).map((a) =>
-    [text(child(a, 'forenames')), text(child(a, 'keyname')), text(child(a, 'suffix'))].map((s) => s.trim()).filter(Boolean).join(' '),
+    [text(child(a, 'forenames')), text(child(a, 'keyname')), text(child(a, 'suffix'))]
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .join(' '),
   );
   const created = text(child(m, 'created')).trim() || null;
   return {

@@ -19,7 +19,10 @@ export interface BeirDataset {
 
 function readLines(file: string): string[] {
   if (!fs.existsSync(file)) throw new AppError(400, 'missing_file', `${file} does not exist`);
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
 }
 
 function parseJsonLine(line: string, file: string, i: number): Record<string, unknown> {

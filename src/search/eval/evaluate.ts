@@ -71,7 +71,10 @@ export async function evaluateBeir(dataset: BeirDataset, options: EvalOptions): 
       const started = performance.now();
       for (const qid of dataset.qrels.keys()) {
         const result = await service.search(dataset.queries.get(qid) ?? '', { limit: 100, mode });
-        run.set(qid, result.hits.map((h) => h.id));
+        run.set(
+          qid,
+          result.hits.map((h) => h.id),
+        );
       }
       reports.push({ mode, scores: evaluateRun(run, dataset.qrels), msPerQuery: (performance.now() - started) / Math.max(1, dataset.qrels.size) });
     }

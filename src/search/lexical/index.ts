@@ -115,7 +115,13 @@ export function indexMemory(index: LexicalIndex): { postings: number; terms: num
   const { text, ends, table } = index.termIds.parts();
   const words = 2 * text.length + ends.byteLength + table.byteLength;
   return {
-    postings: index.blockFirst.byteLength + index.blockWords.byteLength + index.blockBits.byteLength + index.packedGaps.byteLength + index.impacts.byteLength + index.impactLevels.byteLength,
+    postings:
+      index.blockFirst.byteLength +
+      index.blockWords.byteLength +
+      index.blockBits.byteLength +
+      index.packedGaps.byteLength +
+      index.impacts.byteLength +
+      index.impactLevels.byteLength,
     terms: index.offsets.byteLength + index.termBlocks.byteLength + index.maxImpact.byteLength + words,
     pairs: index.bigramKeys.byteLength,
   };
@@ -374,7 +380,9 @@ export class LexicalIndexBuilder {
       for (let d = 0; d < n; d++) if (live(d)) s += g.data[d];
       return liveDocs ? Math.max(s / liveDocs, 1e-9) : 1;
     };
-    const fieldAverages = stats ? Float64Array.from(stats.fieldAverages) : Float64Array.of(avg(this.lenTitle), avg(this.lenAbstract), avg(this.lenAuthors), avg(this.lenBigram));
+    const fieldAverages = stats
+      ? Float64Array.from(stats.fieldAverages)
+      : Float64Array.of(avg(this.lenTitle), avg(this.lenAbstract), avg(this.lenAuthors), avg(this.lenBigram));
     const [avgT, avgA, avgAu, avgBg] = fieldAverages;
     const { k1, weights: w, b } = params;
 
@@ -420,7 +428,20 @@ export class LexicalIndexBuilder {
     for (let t = 0; t < kept; t++) {
       for (let p = offsets[t]; p < offsets[t + 1]; p++) if (levels[codes[p]] > maxImpact[t]) maxImpact[t] = levels[codes[p]];
     }
-    return { docCount: n, termIds, bigramKeys, firstBigram, offsets, ...packDocs(postDocs, offsets), impacts: codes, impactLevels: levels, impactScale, maxImpact, fieldAverages, params };
+    return {
+      docCount: n,
+      termIds,
+      bigramKeys,
+      firstBigram,
+      offsets,
+      ...packDocs(postDocs, offsets),
+      impacts: codes,
+      impactLevels: levels,
+      impactScale,
+      maxImpact,
+      fieldAverages,
+      params,
+    };
   }
 }
 

@@ -83,9 +83,7 @@ export class TopKHeap {
   }
   /** Best first: score descending, then doc ascending; scores multiplied by `scale`. */
   sorted(scale: number): TopK {
-    const order = Array.from({ length: this.size }, (_, i) => i).sort(
-      (a, b) => this.scores[b] - this.scores[a] || this.docs[a] - this.docs[b],
-    );
+    const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.scores[b] - this.scores[a] || this.docs[a] - this.docs[b]);
     return {
       docs: Int32Array.from(order, (i) => this.docs[i]),
       scores: Float64Array.from(order, (i) => this.scores[i] * scale),

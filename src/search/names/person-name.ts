@@ -12,7 +12,31 @@
 // never as loose words.
 import { normalizeText } from '../text/analyze.ts';
 
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'dei', 'da', 'das', 'dos', 'di', 'du', 'la', 'le', 'ten', 'ter', 'zu', 'af', 'bin', 'ibn', 'al', 'el']);
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'dei',
+  'da',
+  'das',
+  'dos',
+  'di',
+  'du',
+  'la',
+  'le',
+  'ten',
+  'ter',
+  'zu',
+  'af',
+  'bin',
+  'ibn',
+  'al',
+  'el',
+]);
 const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv']);
 const NAME_WORD = /^[\p{L}]+$/u;
 
@@ -50,9 +74,7 @@ function fromWords(words: string[][]): PersonName | null {
   const surname = words.at(-1)!.join('');
   // A one-letter "surname" is an initial the other way round ("k means" read backwards), not a name.
   if (surname.length < 2) return null;
-  const given = words
-    .slice(0, -1)
-    .flatMap((parts, i) => (i > 0 && parts.length === 1 && PARTICLES.has(parts[0]) ? [] : parts));
+  const given = words.slice(0, -1).flatMap((parts, i) => (i > 0 && parts.length === 1 && PARTICLES.has(parts[0]) ? [] : parts));
   return given.length ? { surname, given } : null;
 }
 

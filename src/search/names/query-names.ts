@@ -34,7 +34,13 @@ export function findAuthorNames(freeText: string, index: NameLookup): NameMatch[
       if (named.length < 2 || named.length > MAX_NAME_WORDS) continue;
       const match = lookup(named.map((w) => w.raw).join(' '), queryKeyReadings(named), index);
       if (match) {
-        out.push({ ...match, text: span.map((w) => w.raw).join(' ').replace(/ ,/g, ',') });
+        out.push({
+          ...match,
+          text: span
+            .map((w) => w.raw)
+            .join(' ')
+            .replace(/ ,/g, ','),
+        });
         matched = k;
       }
     }

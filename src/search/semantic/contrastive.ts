@@ -120,7 +120,10 @@ export function trainContrastive(
           }
         }
       }
-      for (const [v, gv, norms] of [[q, gq, qn], [d, gd, dn]] as const) {
+      for (const [v, gv, norms] of [
+        [q, gq, qn],
+        [d, gd, dn],
+      ] as const) {
         for (let i = 0; i < B; i++) {
           const off = i * dims;
           let dotp = 0;
@@ -131,7 +134,10 @@ export function trainContrastive(
       // Scatter into the word rows present in the batch.
       for (let i = 0; i < B; i++) {
         const pair = pairs[batch[i]];
-        for (const [t, gv] of [[pair.query, gq], [pair.doc, gd]] as const) {
+        for (const [t, gv] of [
+          [pair.query, gq],
+          [pair.doc, gd],
+        ] as const) {
           const off = i * dims;
           for (let p = 0; p < t.ids.length; p++) {
             const w = t.weights[p];

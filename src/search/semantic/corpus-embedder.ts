@@ -147,7 +147,13 @@ export function sparseText(termList: string[], index: Map<string, number>, idf: 
 
 const SENTENCE_END = /(?<=[.!?])\s+(?=[A-Z0-9(])/;
 
-function trainingPairs(texts: string[], step: number, index: Map<string, number>, idf: Float32Array, sentences: boolean): { query: SparseText; doc: SparseText }[] {
+function trainingPairs(
+  texts: string[],
+  step: number,
+  index: Map<string, number>,
+  idf: Float32Array,
+  sentences: boolean,
+): { query: SparseText; doc: SparseText }[] {
   const pairs: { query: SparseText; doc: SparseText }[] = [];
   const rand = seededRandom(23);
   for (let i = 0; i < texts.length; i += step) {

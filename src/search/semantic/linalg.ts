@@ -160,7 +160,11 @@ function csrTransposeTimesDense(a: Csr, m: Float64Array, l: number): Float64Arra
  * Truncated SVD of a sparse matrix by randomized range finding (Halko, Martinsson & Tropp 2011):
  * returns the top-k singular values and right singular vectors (cols×k, row-major).
  */
-export function randomizedSvd(a: Csr, k: number, options: { oversample?: number; powerIterations?: number; seed?: number } = {}): {
+export function randomizedSvd(
+  a: Csr,
+  k: number,
+  options: { oversample?: number; powerIterations?: number; seed?: number } = {},
+): {
   singularValues: Float64Array;
   rightVectors: Float64Array;
   k: number;

@@ -74,15 +74,19 @@ export function readSentenceTransformerFolder(dir: string): SentenceTransformerS
     const file = path.join(dir, String(poolingModule.path ?? ''), 'config.json');
     const config = readJson(file);
     if (!config) throw new Error(`${file} is missing: modules.json names a Pooling module there`);
-    const on = Object.entries(config).filter(([k, v]) => k.startsWith('pooling_mode_') && v === true).map(([k]) => k);
+    const on = Object.entries(config)
+      .filter(([k, v]) => k.startsWith('pooling_mode_') && v === true)
+      .map(([k]) => k);
     const known = POOLING_MODES.filter(([k]) => on.includes(k));
-    if (on.length !== 1 || known.length !== 1) throw new Error(`${file}: pooling ${on.join(' + ') || 'none'} is not supported (one of ${POOLING_MODES.map(([k]) => k).join(', ')})`);
+    if (on.length !== 1 || known.length !== 1)
+      throw new Error(`${file}: pooling ${on.join(' + ') || 'none'} is not supported (one of ${POOLING_MODES.map(([k]) => k).join(', ')})`);
     pooling = known[0][1];
   }
   const normalize = modules === null || list.some((m) => /Normalize$/.test(String(m.type)));
   const st = readJson(path.join(dir, 'config_sentence_transformers.json')) ?? {};
   const similarity = String(st.similarity_fn_name ?? 'cosine');
-  if (!normalize && /dot/.test(similarity)) throw new Error(`${dir}: a dot-product model without a Normalize module is not supported (the index ranks by cosine)`);
+  if (!normalize && /dot/.test(similarity))
+    throw new Error(`${dir}: a dot-product model without a Normalize module is not supported (the index ranks by cosine)`);
   const prompts = st.prompts && typeof st.prompts === 'object' ? st.prompts : {};
   return {
     pooling,

@@ -46,7 +46,9 @@ export async function loadEmbedder(choice: EmbedderChoice, texts: string[]): Pro
   const started = Date.now();
   const model = trainCorpusModel(texts, choice.corpusModel);
   saveCorpusModel(dir, model);
-  choice.log?.(`search: corpus embedder trained on ${texts.length} papers (${model.vocabulary.length} words × ${model.dimensions}) in ${Date.now() - started} ms`);
+  choice.log?.(
+    `search: corpus embedder trained on ${texts.length} papers (${model.vocabulary.length} words × ${model.dimensions}) in ${Date.now() - started} ms`,
+  );
   return new CorpusEmbedder(model);
 }
 
@@ -58,7 +60,13 @@ export interface EmbeddablePaper {
 }
 
 /** Fills engine.vectors (reusing cached vectors of unchanged papers) and its ANN index. */
-export async function attachVectors(engine: SearchEngine, embedder: Embedder, papers: EmbeddablePaper[], dataDir: string, log?: (m: string) => void): Promise<void> {
+export async function attachVectors(
+  engine: SearchEngine,
+  embedder: Embedder,
+  papers: EmbeddablePaper[],
+  dataDir: string,
+  log?: (m: string) => void,
+): Promise<void> {
   const dir = searchDir(dataDir);
   const dims = embedder.dimensions;
   const stored = loadVectors(dir);
@@ -74,10 +82,19 @@ export async function attachVectors(engine: SearchEngine, embedder: Embedder, pa
   for (let i = 0; i < missing.length; i += 256) {
     const batch = missing.slice(i, i + 256);
     const out = await embedder.embed(batch.map((j) => paperText(papers[j].title, papers[j].abstract)));
-    batch.forEach((j, n) => { vectors.set(out[n], j * dims); });
+    batch.forEach((j, n) => {
+      vectors.set(out[n], j * dims);
+    });
   }
   if (missing.length) {
-    saveVectors(dir, embedder.id, dims, papers.map((p) => p.id), papers.map((p) => p.modifiedAt), vectors);
+    saveVectors(
+      dir,
+      embedder.id,
+      dims,
+      papers.map((p) => p.id),
+      papers.map((p) => p.modifiedAt),
+      vectors,
+    );
     log?.(`search: embedded ${missing.length} papers in ${Date.now() - started} ms`);
   }
   engine.vectors = QuantizedVectors.from(vectors, dims);

@@ -27,7 +27,8 @@ export class QuantizedVectors {
 
   /** Rebuilds vectors from the parts of another instance (e.g. sent by the build worker). */
   static fromParts(dimensions: number, parts: { codes: Int8Array; scales: Float32Array }): QuantizedVectors {
-    if (parts.codes.length !== parts.scales.length * dimensions) throw new RangeError(`${parts.codes.length} codes do not make ${parts.scales.length} vectors of ${dimensions}`);
+    if (parts.codes.length !== parts.scales.length * dimensions)
+      throw new RangeError(`${parts.codes.length} codes do not make ${parts.scales.length} vectors of ${dimensions}`);
     return new QuantizedVectors(dimensions, parts.codes, parts.scales);
   }
 

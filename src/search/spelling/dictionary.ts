@@ -114,7 +114,9 @@ export function buildSpellingData(entries: Iterable<{ word: string; df: number }
   offsets.push(n);
   const ends = new Uint32Array(words.length);
   let at = 0;
-  words.forEach((w, i) => { ends[i] = at += w.length; });
+  words.forEach((w, i) => {
+    ends[i] = at += w.length;
+  });
   return {
     words: words.join(''),
     ends,
@@ -141,7 +143,15 @@ export class SpellingDictionary implements SpellingLookup {
   /** Bytes held by the arrays and the word string. */
   byteLength(): number {
     const d = this.data;
-    return d.words.length * 2 + d.ends.byteLength + d.df.byteLength + d.deleteHashes.byteLength + d.deleteOffsets.byteLength + d.wordIds.byteLength + this.seen.byteLength;
+    return (
+      d.words.length * 2 +
+      d.ends.byteLength +
+      d.df.byteLength +
+      d.deleteHashes.byteLength +
+      d.deleteOffsets.byteLength +
+      d.wordIds.byteLength +
+      this.seen.byteLength
+    );
   }
 
   word(i: number): string {

@@ -11,9 +11,7 @@ import { americanSpelling } from './spelling.ts';
 import { STOPWORDS } from './stopwords.ts';
 
 const GREEK = new Set(
-  'alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho sigma tau upsilon phi varphi chi psi omega'.split(
-    ' ',
-  ),
+  'alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho sigma tau upsilon phi varphi chi psi omega'.split(' '),
 );
 
 /** Words in raw text: letters/digits joined by single hyphens, apostrophes or a dot between digits. */

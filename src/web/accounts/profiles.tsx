@@ -29,14 +29,27 @@ export function profileHandler(ctx: Services) {
       listCollections(database, { ownerId: user.id, viewerId: currentUser(c)?.id ?? null, sort: 'lastModified', limit: 200 }),
     ]);
     // Newest paper first, as on author pages.
-    const claimedPapers = (await listedPapersByIds(database, approved.map((cl) => cl.paperId))).sort((a, b) =>
-      (b.paper.submittedAt ?? b.paper.announcedOn ?? '').localeCompare(a.paper.submittedAt ?? a.paper.announcedOn ?? ''),
-    );
+    const claimedPapers = (
+      await listedPapersByIds(
+        database,
+        approved.map((cl) => cl.paperId),
+      )
+    ).sort((a, b) => (b.paper.submittedAt ?? b.paper.announcedOn ?? '').localeCompare(a.paper.submittedAt ?? a.paper.announcedOn ?? ''));
     return privatePage(
       c,
       ctx.config.baseUrl,
       user.username,
-      <ProfilePage c={c} user={user} isOwner={isOwner} claimedPapers={claimedPapers} pendingClaims={pending} submissions={submissions} upvotes={upvotes} comments={comments} collections={collections} />,
+      <ProfilePage
+        c={c}
+        user={user}
+        isOwner={isOwner}
+        claimedPapers={claimedPapers}
+        pendingClaims={pending}
+        submissions={submissions}
+        upvotes={upvotes}
+        comments={comments}
+        collections={collections}
+      />,
     );
   };
 }

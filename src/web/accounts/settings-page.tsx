@@ -51,17 +51,15 @@ export function SettingsPage(props: SettingsProps) {
         <label>
           <input type="checkbox" name="showUpvotes" checked={props.showUpvotes} /> Show the papers I upvote on my profile
         </label>
-        <p class="muted">
-          Off unless you turn it on: an upvote says what you read. Claimed papers, submissions and comments are always public.
-        </p>
+        <p class="muted">Off unless you turn it on: an upvote says what you read. Claimed papers, submissions and comments are always public.</p>
         <button type="submit">Save</button>
       </form>
 
       <h2>Password</h2>
       {!props.hasPassword && !props.freshSignIn && (
         <p>
-          To set a first password, sign out and sign in again with an emailed link, then set it here within {props.freshMinutes} minutes: that proves
-          you still read this account's mail.
+          To set a first password, sign out and sign in again with an emailed link, then set it here within {props.freshMinutes} minutes: that proves you still
+          read this account's mail.
         </p>
       )}
       <form method="post" action="/settings/password">
@@ -117,8 +115,8 @@ export function SettingsPage(props: SettingsProps) {
 
       <h2>Access tokens</h2>
       <p>
-        For scripts: send <code>Authorization: Bearer pf_…</code> to <code>POST /api/papers/{'{id}'}/upvote</code>,{' '}
-        <code>/comment</code> and <code>POST /api/papers/submit</code>.
+        For scripts: send <code>Authorization: Bearer pf_…</code> to <code>POST /api/papers/{'{id}'}/upvote</code>, <code>/comment</code> and{' '}
+        <code>POST /api/papers/submit</code>.
       </p>
       {props.newToken && (
         <p class="notice">

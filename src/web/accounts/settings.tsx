@@ -82,7 +82,8 @@ export function settingsHandlers(ctx: Services) {
       }
       const stored = await passwordHashFor(database, user.email);
       if (stored?.hash) {
-        if (!(await verifyPassword(formText(form.currentPassword).slice(0, PASSWORD_MAX_LENGTH), stored.hash))) return refuse('The current password is not right.');
+        if (!(await verifyPassword(formText(form.currentPassword).slice(0, PASSWORD_MAX_LENGTH), stored.hash)))
+          return refuse('The current password is not right.');
       } else if (!isFresh((await listSessions(database, user.id)).find((s) => s.id === user.sessionId))) {
         return refuse(`To set a first password, sign in again with an emailed link and set it within ${FRESH_SIGN_IN_MINUTES} minutes.`);
       }
@@ -110,7 +111,9 @@ export function settingsHandlers(ctx: Services) {
 
     createToken: async (c: Context) => {
       const user = sessionUser(c);
-      const name = formText((await readForm(c)).name).trim().slice(0, 60);
+      const name = formText((await readForm(c)).name)
+        .trim()
+        .slice(0, 60);
       if (!name) return settings(c, { error: 'Give the token a name.', status: 400 });
       const { token } = await createApiToken(database, user.id, name);
       return settings(c, { newToken: token, notice: 'Token created.' });

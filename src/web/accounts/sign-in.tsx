@@ -6,7 +6,16 @@ import { accountEmail, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain
 import { hashPassword, hashToken, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
 import { withTransaction } from '../../db/connect.ts';
 import { createSession, revokeSessionByToken } from '../../db/sessions.ts';
-import { consumeLoginToken, createLoginToken, createUser, findUserByEmail, findUserByUsername, passwordHashFor, peekLoginToken, type User } from '../../db/users.ts';
+import {
+  consumeLoginToken,
+  createLoginToken,
+  createUser,
+  findUserByEmail,
+  findUserByUsername,
+  passwordHashFor,
+  peekLoginToken,
+  type User,
+} from '../../db/users.ts';
 import { forbidden } from '../../errors.ts';
 import { normalizeAddress } from '../../mail/headers.ts';
 import { queueMail } from '../../mail/queue.ts';
@@ -21,7 +30,8 @@ import { signInMail } from './sign-in-mail.ts';
 
 export function signInHandlers(ctx: Services, limits: CommunityLimits) {
   const { config, database, logger } = ctx;
-  const render = (c: Context, title: string, body: Child, options: { status?: number; current?: 'signin' } = {}) => privatePage(c, config.baseUrl, title, body, options);
+  const render = (c: Context, title: string, body: Child, options: { status?: number; current?: 'signin' } = {}) =>
+    privatePage(c, config.baseUrl, title, body, options);
 
   /** Signs a person in and goes on to `next`; everything that could refuse the request is decided before the session row exists. */
   async function startSession(c: Context, user: User, next: string | null) {
@@ -41,7 +51,11 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
     // answer does not wait for the mail server (src/mail/queue.ts).
     const now = new Date();
     await withTransaction(database, async (trx) => {
-      const token = await createLoginToken(trx, { email, username: o.username, passwordHash: o.passwordHash, nextPath: o.nextPath, ttlMs: SIGN_IN_LINK_TTL_MS }, now);
+      const token = await createLoginToken(
+        trx,
+        { email, username: o.username, passwordHash: o.passwordHash, nextPath: o.nextPath, ttlMs: SIGN_IN_LINK_TTL_MS },
+        now,
+      );
       const mail = signInMail(config.baseUrl, token, o.signUp);
       await queueMail(trx, config, { to: email, ...mail, key: `sign-in:${hashToken(token)}`, expiresAt: new Date(now.getTime() + SIGN_IN_LINK_TTL_MS) }, now);
     });
@@ -59,7 +73,8 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
       const form = await readForm(c);
       const next = safeLocalPath(form.next);
       const email = accountEmail(normalizeAddress(formText(form.email)));
-      if (!email) return render(c, 'Sign in', <SignInPage c={c} next={next} email={formText(form.email)} error="Enter a valid email address." />, { status: 400 });
+      if (!email)
+        return render(c, 'Sign in', <SignInPage c={c} next={next} email={formText(form.email)} error="Enter a valid email address." />, { status: 400 });
       const existing = await findUserByEmail(database, email);
       // Whether or not an account exists, the same page follows and a mail is sent (a sign-up link when there
       // is no account), so the form tells nobody which addresses have accounts.
@@ -113,9 +128,14 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
         username ??= formText(form.username).trim();
         const problem = usernameProblem(username) ?? ((await findUserByUsername(database, username)) ? `the username "${username}" is taken` : null);
         if (problem) {
-          return render(c, 'Choose a username', <ConfirmLinkPage c={c} token={token} email={row.email} needsUsername username={username} error={`Choose another username: ${problem}.`} />, {
-            status: 400,
-          });
+          return render(
+            c,
+            'Choose a username',
+            <ConfirmLinkPage c={c} token={token} email={row.email} needsUsername username={username} error={`Choose another username: ${problem}.`} />,
+            {
+              status: 400,
+            },
+          );
         }
       }
       // Using the link up is the one step that must happen once; everything before it only read.

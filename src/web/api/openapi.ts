@@ -310,9 +310,20 @@ export function openApiDocument(baseUrl: string) {
           operationId: 'searchPapers',
           summary: 'Search papers (hybrid lexical and semantic)',
           parameters: [
-            { name: 'q', in: 'query', required: true, description: 'The query; without it the answer is 400 bad_query.', schema: { type: 'string', minLength: 1 } },
+            {
+              name: 'q',
+              in: 'query',
+              required: true,
+              description: 'The query; without it the answer is 400 bad_query.',
+              schema: { type: 'string', minLength: 1 },
+            },
             { name: 'limit', in: 'query', description: 'Above 100 is a 400, not clamped.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-            { name: 'p', in: 'query', description: 'Zero-based page (search answers at most 1,000 hits)', schema: { type: 'integer', minimum: 0, maximum: 49, default: 0 } },
+            {
+              name: 'p',
+              in: 'query',
+              description: 'Zero-based page (search answers at most 1,000 hits)',
+              schema: { type: 'integer', minimum: 0, maximum: 49, default: 0 },
+            },
             { name: 'category', in: 'query', description: 'arXiv category, e.g. cs.CV', schema: { type: 'string' } },
             { name: 'sort', in: 'query', schema: { type: 'string', enum: ['relevance', 'date', 'trending'], default: 'relevance' } },
             { name: 'mode', in: 'query', schema: { type: 'string', enum: ['hybrid', 'lexical', 'semantic'], default: 'hybrid' } },
@@ -390,7 +401,7 @@ export function openApiDocument(baseUrl: string) {
             properties: { comment: { type: 'string', description: 'Markdown' }, parentCommentId: { type: 'string', maxLength: 100 } },
           }),
           responses: {
-            '201': jsonOk('The stored comment and the paper\'s comment count', {
+            '201': jsonOk("The stored comment and the paper's comment count", {
               type: 'object',
               required: ['comment', 'numComments'],
               properties: { comment: { $ref: '#/components/schemas/Comment' }, numComments: { type: 'integer', minimum: 0 } },
@@ -403,7 +414,7 @@ export function openApiDocument(baseUrl: string) {
       '/api/papers/{id}/comments': {
         get: {
           operationId: 'paperComments',
-          summary: 'A paper\'s discussion as a tree, oldest first',
+          summary: "A paper's discussion as a tree, oldest first",
           parameters: [arxivIdParam],
           responses: {
             '200': jsonOk('The thread', {
@@ -423,7 +434,7 @@ export function openApiDocument(baseUrl: string) {
       '/api/papers/submit': {
         post: {
           operationId: 'submitPaper',
-          summary: 'Submit an arXiv paper to today\'s Daily Papers',
+          summary: "Submit an arXiv paper to today's Daily Papers",
           security: [{ bearerAuth: [] }],
           requestBody: jsonBody({
             type: 'object',
@@ -450,7 +461,7 @@ export function openApiDocument(baseUrl: string) {
       '/api/admin/status': {
         get: {
           operationId: 'adminStatus',
-          summary: 'The scheduler\'s jobs, harvest cursors and paused services (admins only)',
+          summary: "The scheduler's jobs, harvest cursors and paused services (admins only)",
           security: [{ bearerAuth: [] }],
           responses: {
             '200': jsonOk('Scheduler status', { type: 'object' }),
@@ -468,7 +479,17 @@ export function openApiDocument(baseUrl: string) {
           description: 'A personal access token (pf_ followed by 43 characters), made in Settings → Access tokens. Reads need none.',
         },
       },
-      schemas: { Paper: paper, DailyPaper: dailyItem, SearchItem: searchItem, SimilarItem: similarItem, Comment: comment, User: user, AuthorUser: authorUser, Organization: organization, Error: error },
+      schemas: {
+        Paper: paper,
+        DailyPaper: dailyItem,
+        SearchItem: searchItem,
+        SimilarItem: similarItem,
+        Comment: comment,
+        User: user,
+        AuthorUser: authorUser,
+        Organization: organization,
+        Error: error,
+      },
     },
   };
 }

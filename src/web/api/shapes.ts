@@ -209,4 +209,3 @@ export function hfDailyItem(item: ListedPaper & { trending?: TrendingScore }, co
   if (paper.organization) out.organization = paper.organization;
   return out;
 }
-

@@ -91,7 +91,13 @@ export function collectionApiHandlers(ctx: Services) {
         if (!q.item.startsWith('papers/')) return c.json([]);
         paperId = paperIdOf(q.item);
       }
-      const found = await listCollections(database, { ownerId, paperId, viewerId: currentUser(c)?.id ?? null, sort: q.sort ?? 'lastModified', limit: q.limit ?? 100 });
+      const found = await listCollections(database, {
+        ownerId,
+        paperId,
+        viewerId: currentUser(c)?.id ?? null,
+        sort: q.sort ?? 'lastModified',
+        limit: q.limit ?? 100,
+      });
       const out = [];
       for (const col of found) {
         const loaded = await loadItems(ctx, col.id, LIST_PREVIEW_ITEMS);
@@ -103,11 +109,20 @@ export function collectionApiHandlers(ctx: Services) {
     create: async (c: Context) => {
       const body = await readJson(
         c,
-        z.object({ title, namespace: z.string().max(100).optional(), description: description.optional(), private: z.boolean().optional(), theme: theme.optional() }).strict(),
+        z
+          .object({
+            title,
+            namespace: z.string().max(100).optional(),
+            description: description.optional(),
+            private: z.boolean().optional(),
+            theme: theme.optional(),
+          })
+          .strict(),
       );
       const user = userOrFail(c);
       // Organisations do not own collections here: only the person's own name is a namespace.
-      if (body.namespace && body.namespace.toLowerCase() !== user.username.toLowerCase()) throw notFound(`you cannot create collections in "${body.namespace}"`);
+      if (body.namespace && body.namespace.toLowerCase() !== user.username.toLowerCase())
+        throw notFound(`you cannot create collections in "${body.namespace}"`);
       const created = await createCollection(database, user.id, body);
       return full(c, created.id);
     },
@@ -120,7 +135,15 @@ export function collectionApiHandlers(ctx: Services) {
     update: async (c: Context) => {
       const body = await readJson(
         c,
-        z.object({ title: title.optional(), description: description.optional(), private: z.boolean().optional(), theme: theme.optional(), position: z.number().optional() }).strict(),
+        z
+          .object({
+            title: title.optional(),
+            description: description.optional(),
+            private: z.boolean().optional(),
+            theme: theme.optional(),
+            position: z.number().optional(),
+          })
+          .strict(),
       );
       if (body.position !== undefined) throw badRequest('collections are listed newest change first here; their position cannot be set');
       const found = await ownCollectionInPath(ctx, c);

@@ -43,7 +43,10 @@ function collectionFields(form: FormFields) {
 
 /** A paper named by an arXiv id or an arXiv / Paperfeed link. */
 function paperIdIn(value: string): string {
-  const text = value.trim().replace(/^https?:\/\/[^/]+\/(?:abs|pdf|papers)\//, '').replace(/\.pdf$/, '');
+  const text = value
+    .trim()
+    .replace(/^https?:\/\/[^/]+\/(?:abs|pdf|papers)\//, '')
+    .replace(/\.pdf$/, '');
   const parsed = tryParseArxivId(text);
   if (!parsed) throw badRequest(`"${value.slice(0, 100)}" is not an arXiv id or link`);
   return parsed.id;
@@ -106,7 +109,11 @@ export function collectionHandlers(ctx: Services) {
         user ? listCollections(database, { ownerId: user.id, viewerId: user.id, sort: 'lastModified', limit: 200 }) : Promise.resolve(null),
         listCollections(database, { viewerId: null, sort: 'lastModified', limit: 50 }),
       ]);
-      return htmlResponse(c, htmlDocument(<CollectionsIndexPage canonical={`${config.baseUrl}/collections`} account={accountOf(c)} mine={mine} recent={recent} />), null);
+      return htmlResponse(
+        c,
+        htmlDocument(<CollectionsIndexPage canonical={`${config.baseUrl}/collections`} account={accountOf(c)} mine={mine} recent={recent} />),
+        null,
+      );
     },
 
     newPage: (c: Context) => {
@@ -125,7 +132,9 @@ export function collectionHandlers(ctx: Services) {
         return c.redirect(collectionPath(col), 303);
       } catch (e) {
         if (e instanceof AppError && (e.status === 400 || e.status === 409 || e.status === 422)) {
-          return privatePage(c, config.baseUrl, 'New collection', <NewCollectionPage c={c} paper={paper ?? undefined} error={e.message} />, { status: e.status });
+          return privatePage(c, config.baseUrl, 'New collection', <NewCollectionPage c={c} paper={paper ?? undefined} error={e.message} />, {
+            status: e.status,
+          });
         }
         throw e;
       }

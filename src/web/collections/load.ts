@@ -38,6 +38,9 @@ export interface LoadedItems {
 export async function loadItems(ctx: Pick<Services, 'database'>, collectionId: string, limit?: number): Promise<LoadedItems> {
   const all = await listCollectionItems(ctx.database, collectionId);
   const items = limit === undefined ? all : all.slice(0, limit);
-  const papers = await listedPapersByIds(ctx.database, items.map((i) => i.paperId));
+  const papers = await listedPapersByIds(
+    ctx.database,
+    items.map((i) => i.paperId),
+  );
   return { items, papers: new Map(papers.map((p) => [p.paper.id, p])) };
 }

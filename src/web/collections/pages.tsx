@@ -20,7 +20,10 @@ export function CollectionFields(props: { values?: Partial<StoredCollection> }) 
         Title <input type="text" name="title" required maxlength={TITLE_MAX} value={v.title ?? ''} />
       </label>
       <label>
-        Description <textarea name="description" rows={3} maxlength={DESCRIPTION_MAX}>{v.description ?? ''}</textarea>
+        Description{' '}
+        <textarea name="description" rows={3} maxlength={DESCRIPTION_MAX}>
+          {v.description ?? ''}
+        </textarea>
       </label>
       <fieldset>
         <legend>Who can see it</legend>
@@ -65,7 +68,10 @@ function ItemControls(props: { c: Context; collection: StoredCollection; itemId:
         <form method="post" action={base} class="stack">
           {hidden}
           <label>
-            Note <textarea name="note" rows={2} maxlength={NOTE_MAX}>{props.note ?? ''}</textarea>
+            Note{' '}
+            <textarea name="note" rows={2} maxlength={NOTE_MAX}>
+              {props.note ?? ''}
+            </textarea>
           </label>
           <button type="submit">Save note</button>
         </form>
@@ -74,19 +80,25 @@ function ItemControls(props: { c: Context; collection: StoredCollection; itemId:
         <form method="post" action={`${base}/move`} class="inline">
           {hidden}
           <input type="hidden" name="position" value={String(props.position - 1)} />
-          <button type="submit" aria-label={`Move up (now ${props.position + 1} of ${props.last + 1})`}>↑ Up</button>
+          <button type="submit" aria-label={`Move up (now ${props.position + 1} of ${props.last + 1})`}>
+            ↑ Up
+          </button>
         </form>
       )}
       {props.position < props.last && (
         <form method="post" action={`${base}/move`} class="inline">
           {hidden}
           <input type="hidden" name="position" value={String(props.position + 1)} />
-          <button type="submit" aria-label={`Move down (now ${props.position + 1} of ${props.last + 1})`}>↓ Down</button>
+          <button type="submit" aria-label={`Move down (now ${props.position + 1} of ${props.last + 1})`}>
+            ↓ Down
+          </button>
         </form>
       )}
       <form method="post" action={`${base}/delete`} class="inline">
         {hidden}
-        <button type="submit" class="secondary">Remove</button>
+        <button type="submit" class="secondary">
+          Remove
+        </button>
       </form>
     </div>
   );
@@ -108,7 +120,14 @@ export function CollectionPage(props: {
   const shown = loaded.items.filter((i) => loaded.papers.has(i.paperId));
   const last = loaded.items.length - 1;
   return (
-    <Layout title={col.title} description={col.description ?? `A collection of papers by ${col.owner}`} canonical={props.canonical} feeds={props.feeds} account={props.account} noindex={col.private}>
+    <Layout
+      title={col.title}
+      description={col.description ?? `A collection of papers by ${col.owner}`}
+      canonical={props.canonical}
+      feeds={props.feeds}
+      account={props.account}
+      noindex={col.private}
+    >
       <header class="collection-head">
         <h1>{col.title}</h1>
         <p class="muted">
@@ -158,7 +177,9 @@ export function CollectionPage(props: {
               extra={
                 <>
                   {item.note && <p class="note">{item.note}</p>}
-                  {props.isOwner && <ItemControls c={props.c} collection={col} itemId={item.id} note={item.note} position={item.position} last={last} back={path} />}
+                  {props.isOwner && (
+                    <ItemControls c={props.c} collection={col} itemId={item.id} note={item.note} position={item.position} last={last} back={path} />
+                  )}
                 </>
               }
             />
@@ -224,9 +245,20 @@ export function CollectionList(props: { collections: StoredCollection[]; empty: 
   );
 }
 
-export function CollectionsIndexPage(props: { canonical: string; account: { username: string } | null; mine: StoredCollection[] | null; recent: StoredCollection[] }) {
+export function CollectionsIndexPage(props: {
+  canonical: string;
+  account: { username: string } | null;
+  mine: StoredCollection[] | null;
+  recent: StoredCollection[];
+}) {
   return (
-    <Layout title="Collections" current="collections" description="Collections of papers put together by people on Paperfeed." canonical={props.canonical} account={props.account}>
+    <Layout
+      title="Collections"
+      current="collections"
+      description="Collections of papers put together by people on Paperfeed."
+      canonical={props.canonical}
+      account={props.account}
+    >
       <h1>Collections</h1>
       {props.mine !== null && (
         <section aria-labelledby="mine">

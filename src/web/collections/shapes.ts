@@ -41,13 +41,7 @@ export function hfCollectionItem(item: StoredCollectionItem, paper: ListedPaper 
  * The collection as GET /api/collections/{slug} answers it. `position` (the collection's place among its owner's)
  * is left out of list answers, because the client adds its own there and a second one would be an error.
  */
-export function hfCollection(
-  c: StoredCollection,
-  items: StoredCollectionItem[],
-  papers: Map<string, ListedPaper>,
-  baseUrl: string,
-  position: number | null,
-) {
+export function hfCollection(c: StoredCollection, items: StoredCollectionItem[], papers: Map<string, ListedPaper>, baseUrl: string, position: number | null) {
   return {
     slug: c.slug,
     title: c.title,

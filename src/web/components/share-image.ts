@@ -138,7 +138,10 @@ export function shareCardSvg(card: ShareCard): string {
   const titleSvg = layout.lines
     .map((line, i) => `<text x="${MARGIN}" y="${titleTop + i * lineHeight}" font-size="${layout.size}" font-weight="700">${xml(line)}</text>`)
     .join('');
-  const names = card.authors.slice(0, 7).map((a) => texToUnicodeLine(a)).filter(Boolean);
+  const names = card.authors
+    .slice(0, 7)
+    .map((a) => texToUnicodeLine(a))
+    .filter(Boolean);
   const more = card.authors.length - Math.min(names.length, 6);
   const authorLine = fitLine(regular, names.slice(0, 6).join(', ') + (more > 0 ? ` and ${more} more` : ''), 30, TEXT_WIDTH);
   const facts = [`arXiv:${card.id}`, card.publishedOn, `${card.upvotes} upvote${card.upvotes === 1 ? '' : 's'}`].filter(Boolean).join('  ·  ');

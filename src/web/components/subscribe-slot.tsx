@@ -5,8 +5,7 @@ export function SubscribeSlot() {
   return (
     <form class="subscribe" method="get" action="/subscribe">
       <label for="subscribe-email">Get trending papers in your email inbox!</label>{' '}
-      <input id="subscribe-email" name="email" type="email" autocomplete="email" placeholder="you@example.org" />{' '}
-      <button type="submit">Subscribe</button>
+      <input id="subscribe-email" name="email" type="email" autocomplete="email" placeholder="you@example.org" /> <button type="submit">Subscribe</button>
     </form>
   );
 }

@@ -136,8 +136,7 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
     <section>
       <h1>Get trending papers in your email inbox</h1>
       <p>
-        The day's (or week's) trending papers plus the best new papers on your topics. You confirm by mail first; every digest has a one-click
-        unsubscribe link.
+        The day's (or week's) trending papers plus the best new papers on your topics. You confirm by mail first; every digest has a one-click unsubscribe link.
       </p>
       <SubscriptionForm
         action="/subscribe"
@@ -185,11 +184,22 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
       });
       if (outcome.sendConfirmation) {
         const sub = outcome.subscription;
-        const mail = renderConfirmation(outcome.kind, outcome.kind === 'change' ? parsed.preferences : sub.preferences, links.confirm(sub.id, sub.confirmNonce!), config.SUBSCRIBE_CONFIRM_HOURS);
+        const mail = renderConfirmation(
+          outcome.kind,
+          outcome.kind === 'change' ? parsed.preferences : sub.preferences,
+          links.confirm(sub.id, sub.confirmNonce!),
+          config.SUBSCRIBE_CONFIRM_HOURS,
+        );
         await queueMail(
           trx,
           config,
-          { to: email, ...mail, headers: { 'Auto-Submitted': 'auto-generated' }, key: `subscribe:${sub.id}:${now.toISOString()}`, expiresAt: new Date(now.getTime() + config.SUBSCRIBE_CONFIRM_HOURS * 3_600_000) },
+          {
+            to: email,
+            ...mail,
+            headers: { 'Auto-Submitted': 'auto-generated' },
+            key: `subscribe:${sub.id}:${now.toISOString()}`,
+            expiresAt: new Date(now.getTime() + config.SUBSCRIBE_CONFIRM_HOURS * 3_600_000),
+          },
           now,
         );
       }
@@ -219,7 +229,11 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
     return render(
       c,
       outcome === 'confirmed' ? 'Subscribed' : 'Digest updated',
-      <ConfirmedPage outcome={outcome} manageUrl={manageUrl} previewUrl={`/digest/preview?token=${encodeURIComponent(new URL(manageUrl).searchParams.get('token')!)}`} />,
+      <ConfirmedPage
+        outcome={outcome}
+        manageUrl={manageUrl}
+        previewUrl={`/digest/preview?token=${encodeURIComponent(new URL(manageUrl).searchParams.get('token')!)}`}
+      />,
     );
   };
 
@@ -239,7 +253,9 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
       <section>
         <h1>Your paper digest</h1>
         {sub.status !== 'active' && (
-          <p class="notice">This address gets no digests at the moment ({sub.status}). Saving these settings does not restart them: subscribe again for that.</p>
+          <p class="notice">
+            This address gets no digests at the moment ({sub.status}). Saving these settings does not restart them: subscribe again for that.
+          </p>
         )}
         <SubscriptionForm
           action="/subscription"
@@ -276,7 +292,11 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
     const parsed = parsePreferences(body);
     if (!parsed.ok) return managePage(c, sub, token, parsed.errors, 400);
     await updatePreferences(database, sub.id, parsed.preferences, new Date());
-    return render(c, 'Saved', <SavedPage manageUrl={`/subscription?token=${encodeURIComponent(token)}`} previewUrl={`/digest/preview?token=${encodeURIComponent(token)}`} />);
+    return render(
+      c,
+      'Saved',
+      <SavedPage manageUrl={`/subscription?token=${encodeURIComponent(token)}`} previewUrl={`/digest/preview?token=${encodeURIComponent(token)}`} />,
+    );
   };
 
   const preview = async (c: Context) => {
@@ -346,7 +366,8 @@ export function unsubscribeHandler(ctx: Services, shared: DigestShared): Handler
 
   async function unsubscribe(c: Context): Promise<Response> {
     const sub = await subscriptionFromToken(ctx, shared, 'unsubscribe', queryText(c, 'token'));
-    const oneClick = (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && formText((await readForm(c))['List-Unsubscribe']) === 'One-Click';
+    const oneClick =
+      (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded') && formText((await readForm(c))['List-Unsubscribe']) === 'One-Click';
     c.header('Cache-Control', 'no-store');
     if (!sub) {
       if (oneClick) return c.text('unknown or invalid unsubscribe link', 400);

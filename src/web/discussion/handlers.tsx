@@ -82,7 +82,15 @@ export function discussionPanel(ctx: Services) {
     if (!counts || counts.hidden) return null;
     const comments = await listPaperComments(ctx.database, paperId);
     return (
-      <PaperCommunity c={c} paperId={paperId} comments={comments} sourceComments={counts.sourceComments} user={currentUser(c)} editWindowMs={editWindowMs} back={paperPath(paperId)} />
+      <PaperCommunity
+        c={c}
+        paperId={paperId}
+        comments={comments}
+        sourceComments={counts.sourceComments}
+        user={currentUser(c)}
+        editWindowMs={editWindowMs}
+        back={paperPath(paperId)}
+      />
     );
   };
 }

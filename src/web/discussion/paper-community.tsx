@@ -53,9 +53,7 @@ export function PaperCommunity(props: PaperCommunityProps) {
           <a href={`/signin?next=${encodeURIComponent(props.back)}`}>Sign in</a> to comment.
         </p>
       )}
-      <p class="muted small">
-        Comments support **bold**, *emphasis*, `code`, ``` code blocks ``` and [links](https://example.org).
-      </p>
+      <p class="muted small">Comments support **bold**, *emphasis*, `code`, ``` code blocks ``` and [links](https://example.org).</p>
     </section>
   );
 }
@@ -68,11 +66,7 @@ function Thread(props: PaperCommunityProps & { children: Map<string | null, Stor
       {list.map((cm) => (
         <li id={`comment-${cm.id}`} class="comment">
           <Comment {...props} comment={cm} />
-          {props.depth + 1 < MAX_DEPTH ? (
-            <Thread {...props} parentId={cm.id} depth={props.depth + 1} />
-          ) : (
-            <FlatReplies {...props} parentId={cm.id} />
-          )}
+          {props.depth + 1 < MAX_DEPTH ? <Thread {...props} parentId={cm.id} depth={props.depth + 1} /> : <FlatReplies {...props} parentId={cm.id} />}
         </li>
       ))}
     </ol>

@@ -30,13 +30,23 @@ export function forYouHandlers(ctx: Services) {
           const source = byId.get(r.because);
           return { paper: byId.get(r.paperId)!, because: source ? { paperId: r.because, title: source.paper.title, reason: r.reason } : null };
         });
-      const state = await cardState(ctx, c, items.map((i) => i.paper.paper.id));
+      const state = await cardState(
+        ctx,
+        c,
+        items.map((i) => i.paper.paper.id),
+      );
       c.header('Cache-Control', 'private, no-store');
       return c.html(
         htmlDocument(
           withCardState(
             state,
-            <ForYouPage canonical={`${ctx.config.baseUrl}/for-you`} account={{ username: user.username }} items={items} positives={positives.length} sinceDay={since} />,
+            <ForYouPage
+              canonical={`${ctx.config.baseUrl}/for-you`}
+              account={{ username: user.username }}
+              items={items}
+              positives={positives.length}
+              sinceDay={since}
+            />,
           ),
         ),
       );

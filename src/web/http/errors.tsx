@@ -55,7 +55,8 @@ export function errorResponse(c: Context, error: AppError, baseUrl: string): Res
 export function handleError(err: unknown, c: Context, logger: Logger, baseUrl: string): Response {
   if (err instanceof AppError) return errorResponse(c, err, baseUrl);
   // A body sent without Content-Length fails while it is read once it passes the cap (src/web/security/csrf.ts).
-  if ((err as Error | null)?.name === 'BodyLimitError') return errorResponse(c, new AppError(413, 'too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`), baseUrl);
+  if ((err as Error | null)?.name === 'BodyLimitError')
+    return errorResponse(c, new AppError(413, 'too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`), baseUrl);
   logger.error({ err, path: c.req.path }, 'unhandled error');
   return errorResponse(c, new AppError(500, 'internal', 'internal server error'), baseUrl);
 }

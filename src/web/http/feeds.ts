@@ -58,7 +58,10 @@ export function xmlEscape(s: string): string {
 
 function feedUpdated(doc: FeedDocument): string {
   if (doc.updated) return new Date(doc.updated).toISOString();
-  const newest = doc.items.map((i) => i.updated).sort().at(-1);
+  const newest = doc.items
+    .map((i) => i.updated)
+    .sort()
+    .at(-1);
   return newest ? new Date(newest).toISOString() : new Date(0).toISOString();
 }
 

@@ -48,7 +48,9 @@ function storable(res: Response): boolean {
 
 function headerObject(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => { out[name] = value; });
+  headers.forEach((value, name) => {
+    out[name] = value;
+  });
   return out;
 }
 

@@ -50,7 +50,13 @@ export function jsonResponse(c: Context, value: unknown, lastModified: string | 
 }
 
 /** A page for one person (forms, account, moderation, links from mails): in the site's frame, never cached, never indexed. */
-export function privatePage(c: Context, baseUrl: string, title: string, body: Child, options: { status?: number; current?: NavKey } = {}): Response | Promise<Response> {
+export function privatePage(
+  c: Context,
+  baseUrl: string,
+  title: string,
+  body: Child,
+  options: { status?: number; current?: NavKey } = {},
+): Response | Promise<Response> {
   c.header('Cache-Control', 'private, no-store');
   return c.html(
     htmlDocument(

@@ -18,7 +18,10 @@ export function libraryFeedKeys(ctx: Pick<Services, 'database'>): FeedKeys {
       secret = null;
       throw e;
     });
-    return crypto.createHmac('sha256', await secret).update(`library-feed:${userId}`).digest('base64url');
+    return crypto
+      .createHmac('sha256', await secret)
+      .update(`library-feed:${userId}`)
+      .digest('base64url');
   };
   return {
     keyFor: async (userId) => `${userId}.${await mac(userId)}`,

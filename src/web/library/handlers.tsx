@@ -53,9 +53,16 @@ export function libraryHandlers(ctx: Services, interests: InterestRefresher) {
       const user = userOrFail(c);
       const page = parseQuery(c, pageQuerySchema).p ?? 0;
       const { items, total } = await listLibrary(database, user.id, { offset: page * PAGE_SIZE, limit: PAGE_SIZE });
-      const papers = await listedPapersByIds(database, items.map((i) => i.paperId));
+      const papers = await listedPapersByIds(
+        database,
+        items.map((i) => i.paperId),
+      );
       const key = await keys.keyFor(user.id);
-      const state = await cardState(ctx, c, papers.map((p) => p.paper.id));
+      const state = await cardState(
+        ctx,
+        c,
+        papers.map((p) => p.paper.id),
+      );
       c.header('Cache-Control', 'private, no-store');
       const html = htmlDocument(
         withCardState(
@@ -80,7 +87,10 @@ export function libraryHandlers(ctx: Services, interests: InterestRefresher) {
       const user = userId ? await findUserById(database, userId) : null;
       if (!user) throw notFound('no such feed');
       const { items } = await listLibrary(database, user.id, { offset: 0, limit: FEED_ITEMS });
-      const papers = await listedPapersByIds(database, items.map((i) => i.paperId));
+      const papers = await listedPapersByIds(
+        database,
+        items.map((i) => i.paperId),
+      );
       const savedAt = new Map(items.map((i) => [i.paperId, i.savedAt]));
       return feedResponse(
         c,

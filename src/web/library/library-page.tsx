@@ -17,8 +17,8 @@ export function LibraryPage(props: {
     <Layout title="Your library" current="library" canonical={props.canonical} account={props.account} feeds={props.feeds} noindex>
       <h1>Your library</h1>
       <p class="muted">
-        {props.total} saved paper{props.total === 1 ? '' : 's'}. Only you can see them; they teach your <a href="/for-you">For you</a> list. Collect
-        papers to share in a <a href="/collections/new">collection</a>.
+        {props.total} saved paper{props.total === 1 ? '' : 's'}. Only you can see them; they teach your <a href="/for-you">For you</a> list. Collect papers to
+        share in a <a href="/collections/new">collection</a>.
       </p>
       <h2 class="visually-hidden">Saved papers</h2>
       {props.items.length ? (

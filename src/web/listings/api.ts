@@ -22,7 +22,11 @@ const dailyPapersQuery = z
     date: dayParam.optional(),
     week: weekParam.optional(),
     month: monthParam.optional(),
-    submitter: z.string().max(100).regex(/^[\w.-]+$/, 'expected a user name (letters, digits, . _ -)').optional(),
+    submitter: z
+      .string()
+      .max(100)
+      .regex(/^[\w.-]+$/, 'expected a user name (letters, digits, . _ -)')
+      .optional(),
     sort: z.enum(['publishedAt', 'trending'], { errorMap: () => ({ message: 'expected publishedAt or trending' }) }).optional(),
     category: categoryParam.optional(),
   })

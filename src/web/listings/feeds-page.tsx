@@ -15,7 +15,12 @@ export function FeedsPage(props: { canonical: string; groups: FeedGroup[]; categ
     </li>
   );
   return (
-    <Layout title="Feeds" description="RSS, Atom and JSON Feed subscriptions for daily, weekly, monthly and trending papers, and every category." canonical={props.canonical} account={props.account}>
+    <Layout
+      title="Feeds"
+      description="RSS, Atom and JSON Feed subscriptions for daily, weekly, monthly and trending papers, and every category."
+      canonical={props.canonical}
+      account={props.account}
+    >
       <h1>Feeds</h1>
       <p>Every list on this site is also a feed. Each listing page links its own feeds too, so a feed reader finds them from the page address.</p>
       <h2>Lists</h2>

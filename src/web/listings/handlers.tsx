@@ -72,7 +72,10 @@ async function filterChips(ctx: Services, l: Listing) {
 function feedsFor(path: string, title: string, category: string | undefined, api: Record<string, string>): FeedLink[] {
   const query = category ? `?category=${encodeURIComponent(category)}` : '';
   const apiQuery = new URLSearchParams({ ...api, ...(category ? { category } : {}) }).toString();
-  return [...feedLinks(path, title, query), { title: `${title} (JSON API)`, href: `/api/daily_papers${apiQuery ? `?${apiQuery}` : ''}`, type: 'application/json' }];
+  return [
+    ...feedLinks(path, title, query),
+    { title: `${title} (JSON API)`, href: `/api/daily_papers${apiQuery ? `?${apiQuery}` : ''}`, type: 'application/json' },
+  ];
 }
 
 function canonicalOf(ctx: Services, path: string, category: string | undefined, page: number): string {
@@ -93,29 +96,38 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
   const label = periodLabel(period);
   const heading = isHome ? `Daily Papers · ${label}` : `${NOUN_OF[period.kind]} Papers · ${label}`;
   const apiParam = { day: 'date', week: 'week', month: 'month' }[period.kind];
-  const state = await cardState(ctx, c, listing.items.map((i) => i.paper.id));
+  const state = await cardState(
+    ctx,
+    c,
+    listing.items.map((i) => i.paper.id),
+  );
   const html = htmlDocument(
-    withCardState(state, <ListingPage
-      listing={listing}
-      title={isHome ? 'Daily Papers' : `${NOUN_OF[period.kind]} Papers · ${label}`}
-      heading={heading}
-      description={`Research papers ${listing.kind === 'submissions' ? 'picked by the community' : 'announced on arXiv'} for ${label}${query.category ? ` in ${query.category}` : ''}.`}
-      canonical={canonicalOf(ctx, path, query.category, page)}
-      path={path}
-      current={NAV_OF[period.kind]}
-      feeds={
-        // The home page follows the latest day, and so do its feeds; a dated page's feeds stay on its period.
-        isHome
-          ? feedsFor('/feeds/daily', `Daily Papers${query.category ? ` ${query.category}` : ''}`, query.category, {})
-          : feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, { [apiParam]: period.key })
-      }
-      categories={await filterChips(ctx, listing)}
-      periodLinks={periodLinks(period, latest)}
-      around={around}
-      freshness={freshness}
-      account={accountOf(c)}
-      homeTabs={isHome && state.signedIn}
-    />),
+    withCardState(
+      state,
+      <ListingPage
+        listing={listing}
+        title={isHome ? 'Daily Papers' : `${NOUN_OF[period.kind]} Papers · ${label}`}
+        heading={heading}
+        description={`Research papers ${listing.kind === 'submissions' ? 'picked by the community' : 'announced on arXiv'} for ${label}${query.category ? ` in ${query.category}` : ''}.`}
+        canonical={canonicalOf(ctx, path, query.category, page)}
+        path={path}
+        current={NAV_OF[period.kind]}
+        feeds={
+          // The home page follows the latest day, and so do its feeds; a dated page's feeds stay on its period.
+          isHome
+            ? feedsFor('/feeds/daily', `Daily Papers${query.category ? ` ${query.category}` : ''}`, query.category, {})
+            : feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, {
+                [apiParam]: period.key,
+              })
+        }
+        categories={await filterChips(ctx, listing)}
+        periodLinks={periodLinks(period, latest)}
+        around={around}
+        freshness={freshness}
+        account={accountOf(c)}
+        homeTabs={isHome && state.signedIn}
+      />,
+    ),
   );
   return htmlResponse(c, html, listing.lastModified);
 }
@@ -134,7 +146,9 @@ export function listingHandlers(ctx: Services) {
     const query = parseQuery(c, pageQuerySchema);
     const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page: query.p ?? 0, limit: PAGE_SIZE });
     const noun = NOUN_OF[period.kind];
-    const title = rolling ? `Paperfeed · ${noun} Papers${query.category ? ` · ${query.category}` : ''}` : `Paperfeed · ${noun} Papers · ${periodLabel(period)}${query.category ? ` · ${query.category}` : ''}`;
+    const title = rolling
+      ? `Paperfeed · ${noun} Papers${query.category ? ` · ${query.category}` : ''}`
+      : `Paperfeed · ${noun} Papers · ${periodLabel(period)}${query.category ? ` · ${query.category}` : ''}`;
     return feedResponse(c, format, listingFeed(ctx, listing, title, ctx.config.baseUrl + periodPath(period)), ctx.config.baseUrl);
   }
 
@@ -176,20 +190,27 @@ export function listingHandlers(ctx: Services) {
       const query = parseQuery(c, pageQuerySchema);
       const page = query.p ?? 0;
       const listing = await loadTrending(ctx.database, clock, { category: query.category, page, limit: PAGE_SIZE });
-      const state = await cardState(ctx, c, listing.items.map((i) => i.paper.id));
+      const state = await cardState(
+        ctx,
+        c,
+        listing.items.map((i) => i.paper.id),
+      );
       const html = htmlDocument(
-        withCardState(state, <ListingPage
-          listing={listing}
-          title="Trending papers"
-          heading="Trending papers"
-          description="Research papers getting attention now: upvotes, comments and GitHub stars, discounted by age."
-          canonical={canonicalOf(ctx, '/papers/trending', query.category, page)}
-          path="/papers/trending"
-          current="trending"
-          feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, { sort: 'trending' })}
-          categories={await filterChips(ctx, listing)}
-          account={accountOf(c)}
-        />),
+        withCardState(
+          state,
+          <ListingPage
+            listing={listing}
+            title="Trending papers"
+            heading="Trending papers"
+            description="Research papers getting attention now: upvotes, comments and GitHub stars, discounted by age."
+            canonical={canonicalOf(ctx, '/papers/trending', query.category, page)}
+            path="/papers/trending"
+            current="trending"
+            feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, { sort: 'trending' })}
+            categories={await filterChips(ctx, listing)}
+            account={accountOf(c)}
+          />,
+        ),
       );
       return htmlResponse(c, html, listing.lastModified);
     },
@@ -209,7 +230,9 @@ export function listingHandlers(ctx: Services) {
         { title: 'Monthly Papers (latest month)', path: '/feeds/monthly' },
         { title: 'Trending', path: '/papers/trending' },
       ];
-      const html = htmlDocument(<FeedsPage canonical={`${ctx.config.baseUrl}/feeds`} groups={groups} categories={categories.map((x) => x.category).sort()} account={accountOf(c)} />);
+      const html = htmlDocument(
+        <FeedsPage canonical={`${ctx.config.baseUrl}/feeds`} groups={groups} categories={categories.map((x) => x.category).sort()} account={accountOf(c)} />,
+      );
       return htmlResponse(c, html, null);
     },
     /** /feeds/category/:category/…: the category's papers of its latest week, trending first. */

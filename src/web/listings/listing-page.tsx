@@ -87,8 +87,8 @@ function TrendingFormula() {
       <summary>How the score is computed</summary>
       <p>
         score = attention ÷ (age in hours + {AGE_OFFSET_HOURS} h)<sup>{GRAVITY}</sup>, where attention = upvotes + {COMMENT_WEIGHT} × comments +{' '}
-        {STAR_VELOCITY_WEIGHT} × log<sub>2</sub>(1 + GitHub stars gained per day) + {STAR_TOTAL_WEIGHT} × log<sub>10</sub>(1 + GitHub stars). A
-        paper&apos;s age counts from the day it entered the Daily Papers (or was announced); comments include those counted on Hugging Face.
+        {STAR_VELOCITY_WEIGHT} × log<sub>2</sub>(1 + GitHub stars gained per day) + {STAR_TOTAL_WEIGHT} × log<sub>10</sub>(1 + GitHub stars). A paper&apos;s age
+        counts from the day it entered the Daily Papers (or was announced); comments include those counted on Hugging Face.
       </p>
     </details>
   );
@@ -125,8 +125,8 @@ function FreshnessNote(props: { f: Freshness }) {
           <strong>No papers here yet.</strong> {harvestSentence(harvest, now)}
         </p>
         <p>
-          To fill the store from files, run <code>npx paperfeed import PATH…</code> (arXiv daily listings, OAI-PMH or arXiv API responses, the Kaggle
-          snapshot, Hugging Face daily papers), then <code>npx paperfeed index</code>.
+          To fill the store from files, run <code>npx paperfeed import PATH…</code> (arXiv daily listings, OAI-PMH or arXiv API responses, the Kaggle snapshot,
+          Hugging Face daily papers), then <code>npx paperfeed index</code>.
         </p>
       </section>
     );
@@ -155,8 +155,7 @@ function EmptyPeriod(props: { period: Period; around?: ListingPageProps['around'
       </p>
       {around && (around.previous || around.next) && (
         <p class="nearest">
-          Nearest days with papers:{' '}
-          {around.previous && <>← {dayLink(around.previous)}</>}
+          Nearest days with papers: {around.previous && <>← {dayLink(around.previous)}</>}
           {around.previous && around.next && ' · '}
           {around.next && <>{dayLink(around.next)} →</>}
         </p>
@@ -169,14 +168,7 @@ export function ListingPage(props: ListingPageProps) {
   const l = props.listing;
   const params = { category: l.category ?? undefined };
   return (
-    <Layout
-      title={props.title}
-      description={props.description}
-      canonical={props.canonical}
-      current={props.current}
-      feeds={props.feeds}
-      account={props.account}
-    >
+    <Layout title={props.title} description={props.description} canonical={props.canonical} current={props.current} feeds={props.feeds} account={props.account}>
       <h1>{props.heading}</h1>
       {props.homeTabs && <HomeTabs current="daily" />}
       {props.freshness && <FreshnessNote f={props.freshness} />}

@@ -70,7 +70,10 @@ export async function homeDay(database: Database, clock: Clock): Promise<string>
 async function rankedPage(database: Database, rows: RankingRow[], referenceDay: string, page: number, limit: number) {
   const scored = await rankTrending(database, rows, referenceDay);
   const slice = scored.slice(page * limit, page * limit + limit);
-  const papers = await listedPapersByIds(database, slice.map((s) => s.id));
+  const papers = await listedPapersByIds(
+    database,
+    slice.map((s) => s.id),
+  );
   const scoreById = new Map(slice.map((s) => [s.id, s.trending]));
   const items: RankedPaper[] = papers.map((p) => ({ ...p, trending: scoreById.get(p.paper.id) }));
   return { items, total: scored.length };

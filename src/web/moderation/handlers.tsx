@@ -3,7 +3,16 @@
 import type { Context } from 'hono';
 import { listOpenReports } from '../../db/comments.ts';
 import { listPendingClaims } from '../../db/claims.ts';
-import { decideClaim, dismissReports, listModerationLog, moderateComment, setPaperFeatured, setPaperHidden, setUserBanned, setUserRole } from '../../db/moderation.ts';
+import {
+  decideClaim,
+  dismissReports,
+  listModerationLog,
+  moderateComment,
+  setPaperFeatured,
+  setPaperHidden,
+  setUserBanned,
+  setUserRole,
+} from '../../db/moderation.ts';
 import { findUserByUsername } from '../../db/users.ts';
 import { roleAllows } from '../../domain/accounts.ts';
 import { badRequest, forbidden } from '../../errors.ts';

@@ -65,8 +65,7 @@ export function ModerationPage(props: ModerationPageProps) {
           {props.reports.map((r) => (
             <li>
               <a href={`/papers/${r.paperId}#comment-${r.commentId}`}>Comment by {r.author}</a>
-              {r.deletedByAuthor && ' (since deleted by its author)'} reported by {r.reportedBy}: “{r.reason}”
-              <blockquote>{r.body.slice(0, 300)}</blockquote>
+              {r.deletedByAuthor && ' (since deleted by its author)'} reported by {r.reportedBy}: “{r.reason}”<blockquote>{r.body.slice(0, 300)}</blockquote>
               <form method="post" action={`/mod/comments/${r.commentId}/hide`} class="inline">
                 {csrfField(c)}
                 <input type="hidden" name="back" value="/mod" />
@@ -101,10 +100,18 @@ export function ModerationPage(props: ModerationPageProps) {
         <label>
           Reason <input type="text" name="reason" maxlength={500} />
         </label>
-        <button type="submit" name="action" value="hide">Hide</button>
-        <button type="submit" name="action" value="unhide">Unhide</button>
-        <button type="submit" name="action" value="feature">Feature</button>
-        <button type="submit" name="action" value="unfeature">Unfeature</button>
+        <button type="submit" name="action" value="hide">
+          Hide
+        </button>
+        <button type="submit" name="action" value="unhide">
+          Unhide
+        </button>
+        <button type="submit" name="action" value="feature">
+          Feature
+        </button>
+        <button type="submit" name="action" value="unfeature">
+          Unfeature
+        </button>
       </form>
       <h2>Accounts</h2>
       <form method="post" action="/mod/users">
@@ -115,12 +122,20 @@ export function ModerationPage(props: ModerationPageProps) {
         <label>
           Reason <input type="text" name="reason" maxlength={500} />
         </label>
-        <button type="submit" name="action" value="ban">Ban</button>
-        <button type="submit" name="action" value="unban">Unban</button>
+        <button type="submit" name="action" value="ban">
+          Ban
+        </button>
+        <button type="submit" name="action" value="unban">
+          Unban
+        </button>
         {props.user.role === 'admin' && (
           <>
-            <button type="submit" name="action" value="role:moderator">Make moderator</button>
-            <button type="submit" name="action" value="role:user">Remove moderator</button>
+            <button type="submit" name="action" value="role:moderator">
+              Make moderator
+            </button>
+            <button type="submit" name="action" value="role:user">
+              Remove moderator
+            </button>
           </>
         )}
       </form>

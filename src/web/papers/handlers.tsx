@@ -105,17 +105,20 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
       const people = await peopleOf(ctx, item);
       const state = await cardState(ctx, c, similar?.map((s) => s.paper.id) ?? []);
       const html = htmlDocument(
-        withCardState(state, <PaperPage
-          item={item}
-          canonical={pageUrl(canonicalId)}
-          baseUrl={ctx.config.baseUrl}
-          similar={similar}
-          people={people}
-          claims={extensions.claims ? await extensions.claims(c, item, people) : undefined}
-          actions={extensions.actions ? await extensions.actions(c, item) : undefined}
-          community={extensions.community ? await extensions.community(c, canonicalId) : undefined}
-          account={accountOf(c)}
-        />),
+        withCardState(
+          state,
+          <PaperPage
+            item={item}
+            canonical={pageUrl(canonicalId)}
+            baseUrl={ctx.config.baseUrl}
+            similar={similar}
+            people={people}
+            claims={extensions.claims ? await extensions.claims(c, item, people) : undefined}
+            actions={extensions.actions ? await extensions.actions(c, item) : undefined}
+            community={extensions.community ? await extensions.community(c, canonicalId) : undefined}
+            account={accountOf(c)}
+          />,
+        ),
       );
       return htmlResponse(c, html, newest(item.paper.modifiedAt, people.modifiedAt), ['Accept']);
     },

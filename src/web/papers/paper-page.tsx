@@ -55,7 +55,10 @@ export function scholarlyArticle(item: ListedPaper, canonical: string, baseUrl: 
     datePublished: day(publicationDate(p)) ?? undefined,
     dateModified: day(p.updatedAt) ?? undefined,
     keywords: [...p.categories, ...p.keywords].join(', ') || undefined,
-    identifier: [{ '@type': 'PropertyValue', propertyID: 'arXiv', value: p.id }, ...(p.doi ? [{ '@type': 'PropertyValue', propertyID: 'DOI', value: p.doi }] : [])],
+    identifier: [
+      { '@type': 'PropertyValue', propertyID: 'arXiv', value: p.id },
+      ...(p.doi ? [{ '@type': 'PropertyValue', propertyID: 'DOI', value: p.doi }] : []),
+    ],
     sameAs: absUrl(p.id),
     ...(p.license ? { license: p.license } : {}),
     interactionStatistic: [

@@ -36,7 +36,8 @@ function ClaimantItem(props: { claimant: Claimant }) {
         </a>
       ) : (
         <a href={hfProfileUrl(c.username)} rel="noopener nofollow">
-          <Avatar text={c.fullname ?? c.username} size={20} /> {c.fullname && c.fullname !== c.username ? `${c.fullname} (@${c.username})` : `@${c.username}`} on Hugging Face
+          <Avatar text={c.fullname ?? c.username} size={20} /> {c.fullname && c.fullname !== c.username ? `${c.fullname} (@${c.username})` : `@${c.username}`}{' '}
+          on Hugging Face
         </a>
       )}{' '}
       <span class="muted">
@@ -82,9 +83,7 @@ export function AuthorPage(props: AuthorPageProps) {
         <h2 id="claimed-by">Who this is</h2>
         {props.claimants.length ? (
           <>
-            <p class="muted">
-              People who claimed papers under this name. Several people can share a name: each claimed only the papers they wrote.
-            </p>
+            <p class="muted">People who claimed papers under this name. Several people can share a name: each claimed only the papers they wrote.</p>
             <ul>
               {props.claimants.map((c) => (
                 <ClaimantItem claimant={c} />
@@ -93,8 +92,8 @@ export function AuthorPage(props: AuthorPageProps) {
           </>
         ) : (
           <p class="muted">
-            Nobody has claimed these papers yet. Everything written by this name is listed here, and people who share the name
-            are not told apart until they claim their papers. Are you {author.name}? Claim your papers from their pages.
+            Nobody has claimed these papers yet. Everything written by this name is listed here, and people who share the name are not told apart until they
+            claim their papers. Are you {author.name}? Claim your papers from their pages.
           </p>
         )}
       </section>

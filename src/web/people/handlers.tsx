@@ -62,19 +62,22 @@ export function peopleHandlers(ctx: Services) {
       ]);
       const state = await cardState(ctx, c, ids);
       const html = htmlDocument(
-        withCardState(state, <AuthorPage
-          author={author}
-          items={items}
-          page={page}
-          limit={PAGE_SIZE}
-          path={path}
-          canonical={config.baseUrl + path + (page ? `?p=${page}` : '')}
-          feeds={feedLinks(path, `Papers by ${author.name}`)}
-          coauthors={coauthors}
-          categories={categories}
-          claimants={claimants}
-          account={accountOf(c)}
-        />),
+        withCardState(
+          state,
+          <AuthorPage
+            author={author}
+            items={items}
+            page={page}
+            limit={PAGE_SIZE}
+            path={path}
+            canonical={config.baseUrl + path + (page ? `?p=${page}` : '')}
+            feeds={feedLinks(path, `Papers by ${author.name}`)}
+            coauthors={coauthors}
+            categories={categories}
+            claimants={claimants}
+            account={accountOf(c)}
+          />,
+        ),
       );
       // No Last-Modified: "Who this is" changes with claims that no paper's time records; the ETag covers it.
       return htmlResponse(c, html, null);
@@ -105,17 +108,20 @@ export function peopleHandlers(ctx: Services) {
       const path = orgPath(organization.name);
       const state = await cardState(ctx, c, ids);
       const html = htmlDocument(
-        withCardState(state, <OrganizationPage
-          organization={organization}
-          items={items}
-          total={total}
-          page={page}
-          limit={PAGE_SIZE}
-          path={path}
-          canonical={config.baseUrl + path + (page ? `?p=${page}` : '')}
-          feeds={feedLinks(path, `Papers from ${organization.fullname}`)}
-          account={accountOf(c)}
-        />),
+        withCardState(
+          state,
+          <OrganizationPage
+            organization={organization}
+            items={items}
+            total={total}
+            page={page}
+            limit={PAGE_SIZE}
+            path={path}
+            canonical={config.baseUrl + path + (page ? `?p=${page}` : '')}
+            feeds={feedLinks(path, `Papers from ${organization.fullname}`)}
+            account={accountOf(c)}
+          />,
+        ),
       );
       return htmlResponse(c, html, lastModifiedOf(items));
     },

@@ -25,7 +25,12 @@ function Claimed(props: { entry: AuthorEntryView }) {
         </a>
       )}
       {user && hf!.status === HF_PENDING_STATUS && (
-        <a class="claimed hf unconfirmed" href={hfProfileUrl(user.username)} rel="noopener nofollow" title="Matched by Hugging Face automatically, not confirmed by the person">
+        <a
+          class="claimed hf unconfirmed"
+          href={hfProfileUrl(user.username)}
+          rel="noopener nofollow"
+          title="Matched by Hugging Face automatically, not confirmed by the person"
+        >
           {user.username} on HF?
         </a>
       )}

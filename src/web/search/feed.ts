@@ -20,7 +20,10 @@ export function searchFeedHandler(ctx: Services) {
       limit: PAGE_SIZE,
       filters: query.category ? { categories: [query.category] } : undefined,
     });
-    const papers = await listedPapersByIds(ctx.database, result.hits.map((h) => h.id));
+    const papers = await listedPapersByIds(
+      ctx.database,
+      result.hits.map((h) => h.id),
+    );
     const page = new URLSearchParams({ q: query.q, ...(query.category ? { category: query.category } : {}) });
     return feedResponse(
       c,

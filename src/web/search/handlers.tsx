@@ -19,7 +19,6 @@ import { currentUser, userOrFail } from '../security/auth.ts';
 import { csrfToken } from '../security/csrf.ts';
 import { MAX_QUERY_LENGTH, PAGE_SIZE, SearchPage, searchHref, searchParams, type IndexNotice, type SearchView } from './search-page.tsx';
 
-
 const searchQuerySchema = z.object({
   q: z.string().max(MAX_QUERY_LENGTH, `query longer than ${MAX_QUERY_LENGTH} characters`).optional().default(''),
   category: categoryParam.optional(),
@@ -56,7 +55,10 @@ async function runSearch(ctx: Services, q: SearchQuery, limit: number, countMatc
     countMatching,
     filters: { categories: q.category ? [q.category] : undefined, author: q.author || undefined, yearFrom: q.yearFrom, yearTo: q.yearTo },
   });
-  const listed = await listedPapersByIds(ctx.database, result.hits.map((h) => h.id));
+  const listed = await listedPapersByIds(
+    ctx.database,
+    result.hits.map((h) => h.id),
+  );
   const byId = new Map(listed.map((l) => [l.paper.id, l]));
   return { result, byId, page };
 }
@@ -154,7 +156,12 @@ export function searchHandlers(ctx: Services) {
     },
     /** POST /api/papers/index {"arxivId": "…"}: 200 when stored already, 202 with the queue position and an estimate. */
     indexApi: async (c: Context) => {
-      const body = await readJson(c, z.object({ arxivId: z.string({ required_error: 'give the paper as {"arxivId": "2506.00338"}' }).max(300, 'arxivId longer than 300 characters') }).strict());
+      const body = await readJson(
+        c,
+        z
+          .object({ arxivId: z.string({ required_error: 'give the paper as {"arxivId": "2506.00338"}' }).max(300, 'arxivId longer than 300 characters') })
+          .strict(),
+      );
       const outcome = await requestIndex(c, body.arxivId);
       const url = `${ctx.config.baseUrl}${paperPath(outcome.arxivId)}`;
       return outcome.status === 'stored' ? c.json({ ...outcome, url }, 200) : c.json({ ...outcome, url }, 202);
@@ -164,7 +171,10 @@ export function searchHandlers(ctx: Services) {
       const k = parseQuery(c, similarQuerySchema).limit ?? 10;
       const hits = await ctx.search.similar(parsed.id, k);
       if (!hits.length && !(await listedPapersByIds(ctx.database, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
-      const listed = await listedPapersByIds(ctx.database, hits.map((h) => h.id));
+      const listed = await listedPapersByIds(
+        ctx.database,
+        hits.map((h) => h.id),
+      );
       const byId = new Map(listed.map((l) => [l.paper.id, l]));
       const shape = await itemShaper(ctx, listed);
       return jsonResponse(

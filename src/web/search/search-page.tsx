@@ -68,7 +68,13 @@ function SearchForm(props: { q: SearchQuery }) {
     <form class="search-form" method="get" action="/search" role="search" data-post-over={String(URL_QUERY_BUDGET)}>
       <div class="search-query">
         <label for="search-q">Query</label>
-        <textarea id="search-q" name="q" rows={2} maxlength={MAX_QUERY_LENGTH} placeholder='diffusion models, "vision transformer", Yann LeCun, 2506.00338, author:hinton year:2024-2025'>
+        <textarea
+          id="search-q"
+          name="q"
+          rows={2}
+          maxlength={MAX_QUERY_LENGTH}
+          placeholder='diffusion models, "vision transformer", Yann LeCun, 2506.00338, author:hinton year:2024-2025'
+        >
           {q.q}
         </textarea>
         <button type="submit">Search</button>
@@ -155,8 +161,8 @@ function NotStored(props: { item: KnownItem; csrf: string | null; notice?: Index
       {notice && 'outcome' in notice && notice.outcome.status === 'queued' && (
         <p class="notice" role="status">
           Asked for: it is number {notice.outcome.position} in the queue
-          {notice.outcome.estimatedAt ? <> and should appear by {formatTime(notice.outcome.estimatedAt)}</> : ' and will appear after the next fetch'}. Search for it
-          again then.
+          {notice.outcome.estimatedAt ? <> and should appear by {formatTime(notice.outcome.estimatedAt)}</> : ' and will appear after the next fetch'}. Search
+          for it again then.
         </p>
       )}
       {!(notice && 'outcome' in notice) &&
@@ -254,4 +260,3 @@ export function SearchPage(props: SearchView) {
     </Layout>
   );
 }
-

@@ -41,8 +41,7 @@ export function communityLimits(services: Pick<Services, 'config' | 'database'>)
     windowSeconds: number,
     key?: (c: Context) => string,
     more: Pick<RateLimitOptions, 'skip' | 'batch' | 'refusalHeaders'> = {},
-  ) =>
-    createRateLimiter({ name, limit: perWindow, windowSeconds, counter, key, ...more });
+  ) => createRateLimiter({ name, limit: perWindow, windowSeconds, counter, key, ...more });
   return {
     api: limit('api', config.API_RATE_LIMIT_PER_MINUTE, 60, address, {
       // Preflights are the browser's, answered from constants.

@@ -40,7 +40,10 @@ const READ_ONLY_POSTS = new Set(['/search', '/api/papers/search']);
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
 function sign(secret: string, cookie: string, sessionId: string | null): string {
-  return crypto.createHmac('sha256', secret).update(`csrf:${cookie}:${sessionId ?? ''}`).digest('base64url');
+  return crypto
+    .createHmac('sha256', secret)
+    .update(`csrf:${cookie}:${sessionId ?? ''}`)
+    .digest('base64url');
 }
 
 /** app.use('*', csrfProtection(ctx)) after sessionMiddleware. Refuses unsafe requests without a valid token (403). */

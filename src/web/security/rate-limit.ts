@@ -177,9 +177,15 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       const done = options.counter
         .add(due.map(([subject, b], i) => ({ bucket: bucketName(subject, b.window), hits: hits[i], expiresAt: expiry(b) })))
         .then(
-          (totals) => due.forEach(([, b], i) => { b.known = Math.max(b.known, totals[i]); }),
+          (totals) =>
+            due.forEach(([, b], i) => {
+              b.known = Math.max(b.known, totals[i]);
+            }),
           // A failed sync keeps the hits for the next one rather than forgetting them.
-          () => due.forEach(([, b], i) => { b.pending += hits[i]; }),
+          () =>
+            due.forEach(([, b], i) => {
+              b.pending += hits[i];
+            }),
         )
         .finally(() =>
           due.forEach(([, b], i) => {

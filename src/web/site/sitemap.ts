@@ -72,9 +72,7 @@ async function buildContents(database: Database, urlsPerFile: number): Promise<C
 }
 
 function urlset(base: string, urls: SitemapUrl[]): string {
-  const entries = urls.map(
-    (u) => `<url><loc>${xmlEscape(base + u.path)}</loc>${u.lastModified ? `<lastmod>${w3cDate(u.lastModified)}</lastmod>` : ''}</url>`,
-  );
+  const entries = urls.map((u) => `<url><loc>${xmlEscape(base + u.path)}</loc>${u.lastModified ? `<lastmod>${w3cDate(u.lastModified)}</lastmod>` : ''}</url>`);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${XMLNS}">\n${entries.join('\n')}\n</urlset>\n`;
 }
 

@@ -12,10 +12,16 @@ import { SubmitPage } from './submit-page.tsx';
 export function submissionHandlers(ctx: Services) {
   const { config } = ctx;
   const submitForm = (c: Context, shown: { value?: string; error?: string; notice?: string } = {}, status = 200) =>
-    privatePage(c, config.baseUrl, 'Submit a paper', <SubmitPage c={c} maxAgeDays={config.SUBMISSION_MAX_AGE_DAYS} perDay={config.SUBMISSIONS_PER_DAY} {...shown} />, {
-      status,
-      current: 'submit',
-    });
+    privatePage(
+      c,
+      config.baseUrl,
+      'Submit a paper',
+      <SubmitPage c={c} maxAgeDays={config.SUBMISSION_MAX_AGE_DAYS} perDay={config.SUBMISSIONS_PER_DAY} {...shown} />,
+      {
+        status,
+        current: 'submit',
+      },
+    );
 
   return {
     form: (c: Context) => submitForm(c),

@@ -7,8 +7,7 @@ export function SubmitPage(props: { c: Context; maxAgeDays: number; perDay: numb
     <section class="submit">
       <h1>Submit a paper</h1>
       <p>
-        Papers published on arXiv in the last {props.maxAgeDays} days, up to {props.perDay} a day. A submitted paper enters today's Daily Papers
-        with your name.
+        Papers published on arXiv in the last {props.maxAgeDays} days, up to {props.perDay} a day. A submitted paper enters today's Daily Papers with your name.
       </p>
       {props.notice && (
         <p class="notice" role="status">

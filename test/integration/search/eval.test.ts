@@ -13,7 +13,10 @@ const TINY = path.resolve(import.meta.dirname, '../../fixtures/beir-tiny');
 
 describe('metrics', () => {
   it('nDCG, recall and MRR match hand-computed values', () => {
-    const rel = new Map([['a', 1], ['b', 2]]);
+    const rel = new Map([
+      ['a', 1],
+      ['b', 2],
+    ]);
     // ranks: b at 2, a at 3. DCG = 2/log2(3) + 1/log2(4); IDCG = 2/1 + 1/log2(3)
     const expected = (2 / Math.log2(3) + 1 / 2) / (2 + 1 / Math.log2(3));
     expect(ndcgAt(['x', 'b', 'a'], rel, 10)).toBeCloseTo(expected, 12);

@@ -23,8 +23,22 @@ const TOPICS = [
 
 function paper(id: string, title: string, abstract: string, category = 'cs.LG'): Paper {
   return {
-    id, version: 1, title, abstract, authors: ['Ada Lovelace'], categories: [category], submittedAt: null, updatedAt: null, announcedOn: '2025-02-03',
-    versions: [], comments: null, journalRef: null, doi: null, license: null, codeUrl: null, projectUrl: null,
+    id,
+    version: 1,
+    title,
+    abstract,
+    authors: ['Ada Lovelace'],
+    categories: [category],
+    submittedAt: null,
+    updatedAt: null,
+    announcedOn: '2025-02-03',
+    versions: [],
+    comments: null,
+    journalRef: null,
+    doi: null,
+    license: null,
+    codeUrl: null,
+    projectUrl: null,
   };
 }
 
@@ -44,7 +58,8 @@ describe.each(databaseKinds)('incremental search index (%s)', (kind) => {
     log: (m) => logs.push(m),
     ...overrides,
   });
-  const ids = async (s: DatabaseSearchService, q: string, mode: 'lexical' | 'hybrid' = 'lexical') => (await s.search(q, { mode, limit: 50 })).hits.map((h) => h.id);
+  const ids = async (s: DatabaseSearchService, q: string, mode: 'lexical' | 'hybrid' = 'lexical') =>
+    (await s.search(q, { mode, limit: 50 })).hits.map((h) => h.id);
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -62,7 +77,9 @@ describe.each(databaseKinds)('incremental search index (%s)', (kind) => {
     const { generation, baseDocs } = service.status()!;
     expect(baseDocs).toBe(40);
     expect(service.status()!.semantic).toBe(true);
-    await upsertPapers(database, [paper('2503.00001', 'Axolotl regeneration atlas', 'Single-cell atlas of axolotl limb regeneration with diffusion models.', 'q-bio.CB')]);
+    await upsertPapers(database, [
+      paper('2503.00001', 'Axolotl regeneration atlas', 'Single-cell atlas of axolotl limb regeneration with diffusion models.', 'q-bio.CB'),
+    ]);
     expect(await ids(service, 'axolotl')).toEqual([]);
     await service.refresh();
     expect(service.status()).toMatchObject({ generation, baseDocs: 40, deltaSize: 1, liveDocs: 41 });
@@ -79,7 +96,9 @@ describe.each(databaseKinds)('incremental search index (%s)', (kind) => {
   });
 
   it('replaces a changed paper: the old version is never returned', async () => {
-    await upsertPapers(database, [{ ...seed[1], version: 2, title: 'Quokka behaviour in the wild', abstract: 'Field observations of quokka social behaviour.' }]);
+    await upsertPapers(database, [
+      { ...seed[1], version: 2, title: 'Quokka behaviour in the wild', abstract: 'Field observations of quokka social behaviour.' },
+    ]);
     await service.refresh();
     expect(await ids(service, 'quokka')).toEqual(['2502.10001']);
     expect(await ids(service, 'molecules')).not.toContain('2502.10001');
@@ -122,7 +141,10 @@ describe.each(databaseKinds)('incremental search index (%s)', (kind) => {
     const merging = new DatabaseSearchService(database, options({ mergeMinDocs: 5 }));
     await merging.refresh();
     const before = merging.status()!;
-    await upsertPapers(database, Array.from({ length: 5 }, (_, i) => paper(`2503.1000${i}`, `Narwhal tusk sensing ${i}`, 'Narwhal tusks sense salinity.')));
+    await upsertPapers(
+      database,
+      Array.from({ length: 5 }, (_, i) => paper(`2503.1000${i}`, `Narwhal tusk sensing ${i}`, 'Narwhal tusks sense salinity.')),
+    );
     await merging.refresh(); // applies the delta, starts the merge and waits for it
     const after = merging.status()!;
     expect(after.generation).not.toBe(before.generation);

@@ -40,7 +40,10 @@ describe.each(databaseKinds)('paperfeed index (%s)', (kind) => {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     dataDir = database.env.PAPERFEED_DATA_DIR ?? tempDir('pf-index-');
-    await upsertPapers(database, Array.from({ length: 30 }, (_, i) => paper(i)));
+    await upsertPapers(
+      database,
+      Array.from({ length: 30 }, (_, i) => paper(i)),
+    );
     await upsertDailyEntries(database, [
       makeDailyEntry({ paperId: '2502.20000', day: '2025-02-03', upvotes: 1, keywords: ['imported keyword'], aiSummary: 'An imported summary.' }),
     ]);
@@ -51,14 +54,23 @@ describe.each(databaseKinds)('paperfeed index (%s)', (kind) => {
 
   it('builds, trains, caches and derives keyphrases and TL;DRs', async () => {
     let out = '';
-    const io = { stdout: { write: (s: string) => ((out += s), true) } as never, stderr: { write: () => true } as never, env: { ...database.env, PAPERFEED_DATA_DIR: dataDir, LOG_LEVEL: 'silent' } };
+    const io = {
+      stdout: { write: (s: string) => ((out += s), true) } as never,
+      stderr: { write: () => true } as never,
+      env: { ...database.env, PAPERFEED_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    };
     expect(await main(['index'], io)).toBe(0);
     expect(out).toMatch(/indexed 30 papers/);
     expect(out).toMatch(/embedder: corpus-lsa-/);
     expect(out).toMatch(/keyphrases and TL;DRs derived for 30 papers/);
     for (const f of ['corpus-model.bin', 'vectors.bin']) expect(fs.existsSync(path.join(dataDir, 'search', f))).toBe(true);
     // Imported keywords and summary win over derived ones.
-    expect(await getPaper(database, '2502.20000')).toMatchObject({ keywords: ['imported keyword'], keywordsExtracted: false, aiSummary: 'An imported summary.', tldr: null });
+    expect(await getPaper(database, '2502.20000')).toMatchObject({
+      keywords: ['imported keyword'],
+      keywordsExtracted: false,
+      aiSummary: 'An imported summary.',
+      tldr: null,
+    });
     const derived = (await getPaper(database, '2502.20002'))!;
     expect(derived.keywordsExtracted).toBe(true);
     expect(derived.keywords.join(' | ')).toMatch(/speculative decoding/i);

@@ -109,7 +109,15 @@ function writeModelFolder(dir: string, o: FolderOptions): string {
   const special = (content: string, id: number) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
   const files: Record<string, unknown> = {
     'config.json': { model_type: 'bert', hidden_size: 4, architectures: ['BertModel'] },
-    'tokenizer_config.json': { tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]' },
+    'tokenizer_config.json': {
+      tokenizer_class: 'BertTokenizer',
+      do_lower_case: true,
+      model_max_length: 512,
+      cls_token: '[CLS]',
+      sep_token: '[SEP]',
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+    },
     'special_tokens_map.json': { cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]' },
     'tokenizer.json': {
       version: '1.0',
@@ -121,11 +129,23 @@ function writeModelFolder(dir: string, o: FolderOptions): string {
       post_processor: {
         type: 'TemplateProcessing',
         single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
-        pair: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }, { SpecialToken: { id: '[SEP]', type_id: 1 } }],
+        pair: [
+          { SpecialToken: { id: '[CLS]', type_id: 0 } },
+          { Sequence: { id: 'A', type_id: 0 } },
+          { SpecialToken: { id: '[SEP]', type_id: 0 } },
+          { Sequence: { id: 'B', type_id: 1 } },
+          { SpecialToken: { id: '[SEP]', type_id: 1 } },
+        ],
         special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
       },
       decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-      model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(VOCAB.map((w, i) => [w, i])) },
+      model: {
+        type: 'WordPiece',
+        unk_token: '[UNK]',
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: 100,
+        vocab: Object.fromEntries(VOCAB.map((w, i) => [w, i])),
+      },
     },
     'modules.json': [
       { idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Transformer' },
@@ -158,7 +178,10 @@ describe('OnnxEmbedder on a sentence-transformers folder', () => {
   beforeAll(() => {
     root = tempDir('paperfeed-onnx-');
     // bge-small-en-v1.5's layout: CLS pooling, onnx/model.onnx, a query prompt in config_sentence_transformers.json.
-    bge = writeModelFolder(path.join(root, 'tiny-bge'), { pooling: 'cls', sentenceTransformersConfig: { prompts: { query: 'image ', document: '' }, similarity_fn_name: 'cosine' } });
+    bge = writeModelFolder(path.join(root, 'tiny-bge'), {
+      pooling: 'cls',
+      sentenceTransformersConfig: { prompts: { query: 'image ', document: '' }, similarity_fn_name: 'cosine' },
+    });
     // all-MiniLM-L6-v2 exported with model.onnx at the top: mean pooling.
     minilm = writeModelFolder(path.join(root, 'tiny-minilm'), { pooling: 'mean', topLevelModel: true });
   });
@@ -223,11 +246,36 @@ describe('OnnxEmbedder on a sentence-transformers folder', () => {
   it('serves semantic search through the search service with EMBEDDER=onnx, queries prompted as the folder says', async () => {
     const database = await createTestDatabase('sqlite');
     const paper = (id: string, title: string, abstract: string): Paper => ({
-      id, version: 1, title, abstract, authors: [], categories: ['cs.LG'], submittedAt: null, updatedAt: null, announcedOn: '2025-02-03',
-      versions: [], comments: null, journalRef: null, doi: null, license: null, codeUrl: null, projectUrl: null,
+      id,
+      version: 1,
+      title,
+      abstract,
+      authors: [],
+      categories: ['cs.LG'],
+      submittedAt: null,
+      updatedAt: null,
+      announcedOn: '2025-02-03',
+      versions: [],
+      comments: null,
+      journalRef: null,
+      doi: null,
+      license: null,
+      codeUrl: null,
+      projectUrl: null,
     });
-    await upsertPapers(database, [paper('2502.00001', 'graph', 'graph graph'), paper('2502.00002', 'diffusion', 'diffusion'), paper('2502.00003', 'image', 'image image')]);
-    const service = new DatabaseSearchService(database, { dataDir: tempDir(), embedder: 'onnx', onnxModelDir: bge, refreshIntervalMs: Number.MAX_SAFE_INTEGER, minRebuildIntervalMs: 0, trainIfMissing: false });
+    await upsertPapers(database, [
+      paper('2502.00001', 'graph', 'graph graph'),
+      paper('2502.00002', 'diffusion', 'diffusion'),
+      paper('2502.00003', 'image', 'image image'),
+    ]);
+    const service = new DatabaseSearchService(database, {
+      dataDir: tempDir(),
+      embedder: 'onnx',
+      onnxModelDir: bge,
+      refreshIntervalMs: Number.MAX_SAFE_INTEGER,
+      minRebuildIntervalMs: 0,
+      trainIfMissing: false,
+    });
     try {
       await service.refresh();
       expect(service.embedder?.id).toMatch(/tiny-bge.*cls/);
@@ -236,7 +284,10 @@ describe('OnnxEmbedder on a sentence-transformers folder', () => {
       const [prompted] = await (service.embedder as OnnxEmbedder).embedQueries(['neural']);
       const papers = await service.embedder!.embed(['graph. graph graph', 'diffusion. diffusion', 'image. image image']);
       const cosines = papers.map((v) => v.reduce((a, x, i) => a + x * prompted[i], 0));
-      const expectedOrder = ['2502.00001', '2502.00002', '2502.00003'].map((id, i) => [id, cosines[i]] as const).sort((a, b) => b[1] - a[1]).map(([id]) => id);
+      const expectedOrder = ['2502.00001', '2502.00002', '2502.00003']
+        .map((id, i) => [id, cosines[i]] as const)
+        .sort((a, b) => b[1] - a[1])
+        .map(([id]) => id);
       expect(hits.map((h) => h.id)).toEqual(expectedOrder);
       expect(hits[0].id).toBe('2502.00003');
     } finally {

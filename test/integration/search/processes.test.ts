@@ -19,8 +19,22 @@ afterEach(async () => {
 
 function paper(i: number, title: string, abstract: string): Paper {
   return {
-    id: `2502.${String(10000 + i)}`, version: 1, title, abstract, authors: ['Ada Lovelace'], categories: ['cs.LG'], submittedAt: null, updatedAt: null,
-    announcedOn: '2025-02-03', versions: [], comments: null, journalRef: null, doi: null, license: null, codeUrl: null, projectUrl: null,
+    id: `2502.${String(10000 + i)}`,
+    version: 1,
+    title,
+    abstract,
+    authors: ['Ada Lovelace'],
+    categories: ['cs.LG'],
+    submittedAt: null,
+    updatedAt: null,
+    announcedOn: '2025-02-03',
+    versions: [],
+    comments: null,
+    journalRef: null,
+    doi: null,
+    license: null,
+    codeUrl: null,
+    projectUrl: null,
   };
 }
 
@@ -35,8 +49,20 @@ async function searchIds(p: PaperfeedProcess, q: string): Promise<string[]> {
 describe.each(databaseKinds)('search across two serve processes (%s)', (kind) => {
   it('one builds, the other loads, and a new paper is found by both', async () => {
     store = await createTestDatabase(kind);
-    await upsertPapers(store, Array.from({ length: 30 }, (_, i) => paper(i, `Graph neural networks ${i}`, `Message passing networks for molecules, study ${i}.`)));
-    const env = { PAPERFEED_DATA_DIR: tempDir(), ...store.env, HOST: '127.0.0.1', PORT: '0', SCHEDULER: 'false', EMBEDDER: 'none', SEARCH_POLL_SECONDS: '1', LOG_LEVEL: 'info' };
+    await upsertPapers(
+      store,
+      Array.from({ length: 30 }, (_, i) => paper(i, `Graph neural networks ${i}`, `Message passing networks for molecules, study ${i}.`)),
+    );
+    const env = {
+      PAPERFEED_DATA_DIR: tempDir(),
+      ...store.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      SCHEDULER: 'false',
+      EMBEDDER: 'none',
+      SEARCH_POLL_SECONDS: '1',
+      LOG_LEVEL: 'info',
+    };
     const first = startPaperfeed(['serve'], env);
     processes.push(first);
     await first.waitFor(/Paperfeed is serving/, 60_000);

@@ -20,14 +20,28 @@ describe.each(databaseKinds)('search service: ids, names, spelling (%s)', (kind)
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     const papers = [
-      paper('2506.00338', { title: 'Joint embedding predictive architectures', abstract: 'Self-supervised learning without pixels.', authors: ['Mahmoud Assran', 'Yann LeCun'] }),
+      paper('2506.00338', {
+        title: 'Joint embedding predictive architectures',
+        abstract: 'Self-supervised learning without pixels.',
+        authors: ['Mahmoud Assran', 'Yann LeCun'],
+      }),
       paper('2506.00339', { title: 'World models for planning', abstract: 'Energy-based world models.', authors: ['Y. LeCun'] }),
-      paper('2506.00340', { title: 'Yann convolutional networks', abstract: 'We revisit convolutional networks as introduced by LeCun.', authors: ['Rui Yann'] }),
+      paper('2506.00340', {
+        title: 'Yann convolutional networks',
+        abstract: 'We revisit convolutional networks as introduced by LeCun.',
+        authors: ['Rui Yann'],
+      }),
       paper('math/0101001', { title: 'Moduli of curves', abstract: 'Stacks of curves.', authors: ['Ada Lovelace'] }),
       paper('2506.00341', { title: 'Hidden paper', abstract: 'Hidden.', authors: ['Ada Lovelace'] }),
     ];
     for (let i = 0; i < 12; i++) {
-      papers.push(paper(`2505.${String(10000 + i)}`, { title: `Transformer models for retrieval ${i}`, abstract: 'Retrieval augmented generation with a transformer.', authors: ['Grace Hopper'] }));
+      papers.push(
+        paper(`2505.${String(10000 + i)}`, {
+          title: `Transformer models for retrieval ${i}`,
+          abstract: 'Retrieval augmented generation with a transformer.',
+          authors: ['Grace Hopper'],
+        }),
+      );
     }
     await upsertPapers(database, papers);
     await database.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2506.00341').execute();
@@ -69,7 +83,10 @@ describe.each(databaseKinds)('search service: ids, names, spelling (%s)', (kind)
   });
 
   it('says an id is not stored (a hidden paper included), with no hits', async () => {
-    for (const [query, id] of [['2506.99999', '2506.99999'], ['https://arxiv.org/abs/2506.00341', '2506.00341']]) {
+    for (const [query, id] of [
+      ['2506.99999', '2506.99999'],
+      ['https://arxiv.org/abs/2506.00341', '2506.00341'],
+    ]) {
       const result = await search.search(query);
       expect(result).toMatchObject({ total: 0, hits: [], knownItem: { id, version: null, stored: false }, spelling: null, authors: [] });
     }
@@ -85,7 +102,15 @@ describe.each(databaseKinds)('search service: ids, names, spelling (%s)', (kind)
 
   it('corrects a misspelt query, reports it, and searches as typed when told to', async () => {
     const corrected = await search.search('tranformer retreival', { mode: 'lexical' });
-    expect(corrected.spelling).toEqual({ original: 'tranformer retreival', corrected: 'transformer retrieval', applied: true, words: [{ from: 'tranformer', to: 'transformer' }, { from: 'retreival', to: 'retrieval' }] });
+    expect(corrected.spelling).toEqual({
+      original: 'tranformer retreival',
+      corrected: 'transformer retrieval',
+      applied: true,
+      words: [
+        { from: 'tranformer', to: 'transformer' },
+        { from: 'retreival', to: 'retrieval' },
+      ],
+    });
     expect(corrected.hits.length).toBeGreaterThan(0);
     expect(corrected.parsed.terms).toEqual(['transform', 'retriev']);
     const asTyped = await search.search('tranformer retreival', { mode: 'lexical', correctSpelling: false });

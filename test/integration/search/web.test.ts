@@ -39,7 +39,10 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    await upsertPapers(database, Array.from({ length: 36 }, (_, i) => paper(i)));
+    await upsertPapers(
+      database,
+      Array.from({ length: 36 }, (_, i) => paper(i)),
+    );
     await upsertPapers(database, [paper(99, { title: 'Escaping <script>alert(1)</script> & friends', abstract: 'A title with markup & ampersands.' })]);
     // paper: {} keeps the app's own similar-papers wiring (the shared test helper stubs it out by default).
     ({ app, services } = await testApp(database, { env: { PAPERFEED_DATA_DIR: tempDir(), PAGE_CACHE_SECONDS: '0' }, paper: {} }));

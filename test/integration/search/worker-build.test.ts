@@ -31,7 +31,7 @@ function syntheticPapers(n: number): Paper[] {
   const words: string[] = [];
   for (let i = 0; i < 400; i++) words.push(syllables[i % 20] + syllables[Math.floor(i / 20)]);
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const word = () => words[Math.floor(words.length * rnd() ** 2.5)];
   const text = (k: number) => Array.from({ length: k }, word).join(' ');
   return Array.from({ length: n }, (_, i) =>
@@ -157,7 +157,10 @@ describe.each(databaseKinds)('search builds in a worker thread (%s)', (kind) => 
         const a = await service.search(q, { mode, limit: 10 });
         const b = await local.search(q, { mode, limit: 10 });
         expect(a.hits.length, `${mode} ${q}`).toBeGreaterThan(0);
-        expect(a.hits.map((h) => [h.id, h.score]), `${mode} ${q}`).toEqual(b.hits.map((h) => [h.id, h.score]));
+        expect(
+          a.hits.map((h) => [h.id, h.score]),
+          `${mode} ${q}`,
+        ).toEqual(b.hits.map((h) => [h.id, h.score]));
         expect(a.total).toBe(b.total);
       }
     }

@@ -68,9 +68,13 @@ describe('author lists', () => {
   });
 
   it('decodes TeX accents in names', () => {
-    expect(splitAuthorList("C. Bal\\'azs, M{\\\"u}ller and \\v{S}koda")).toEqual(['C. Balázs', 'Müller', 'Škoda']);
+    expect(splitAuthorList('C. Bal\\\'azs, M{\\"u}ller and \\v{S}koda')).toEqual(['C. Balázs', 'Müller', 'Škoda']);
     expect(['Erd\\H{o}s', 'Fran\\c{c}ois', 'Stra\\ss e', 'Ma\\l{}gorzata', '\\alpha-team'].map(decodeLatexAccents)).toEqual([
-      'Erdős', 'François', 'Straße', 'Małgorzata', '\\alpha-team',
+      'Erdős',
+      'François',
+      'Straße',
+      'Małgorzata',
+      '\\alpha-team',
     ]);
   });
 
@@ -78,7 +82,12 @@ describe('author lists', () => {
     expect(forenamesFirst('Baillie, Robert')).toBe('Robert Baillie');
     expect(forenamesFirst('Collaboration ATLAS')).toBe('Collaboration ATLAS');
     expect(unglueAuthorNames(['Roland Wiest', 'Anand Rao'])).toEqual(['Roland Wiest', 'Anand Rao']);
-    expect(unglueAuthorNames(['Xiangyu Kongand Xiaoxia Xingand Fan Wangand Suejin Hanand'])).toEqual(['Xiangyu Kong', 'Xiaoxia Xing', 'Fan Wang', 'Suejin Han']);
+    expect(unglueAuthorNames(['Xiangyu Kongand Xiaoxia Xingand Fan Wangand Suejin Hanand'])).toEqual([
+      'Xiangyu Kong',
+      'Xiaoxia Xing',
+      'Fan Wang',
+      'Suejin Han',
+    ]);
   });
 });
 

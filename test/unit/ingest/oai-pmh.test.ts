@@ -9,7 +9,13 @@ describe('parseOaiPmhResponse', () => {
     expect(page).toMatchObject({ verb: 'ListRecords', resumptionToken: '6511260|1001', completeListSize: 2265, cursor: 0, error: null });
     expect(page.records).toHaveLength(2);
     const [live, deleted] = page.records;
-    expect(live).toMatchObject({ identifier: 'oai:arXiv.org:1401.4788', datestamp: '2023-03-07', setSpecs: ['cs', 'physics:cond-mat'], deleted: false, metadataFormat: 'oai_dc' });
+    expect(live).toMatchObject({
+      identifier: 'oai:arXiv.org:1401.4788',
+      datestamp: '2023-03-07',
+      setSpecs: ['cs', 'physics:cond-mat'],
+      deleted: false,
+      metadataFormat: 'oai_dc',
+    });
     const paper = normalizePaper(live.paper!);
     expect(paper).toMatchObject({
       id: '1401.4788',

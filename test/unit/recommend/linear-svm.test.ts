@@ -67,7 +67,10 @@ describe('linear SVM (dual coordinate descent, squared hinge)', () => {
     const set = syntheticSet(400, 160, 4);
     const cold = trainLinearSvm(set, { tolerance: 1e-5, maxEpochs: 5000 });
     // The earlier fit lacked the last example (its dual variable starts at 0).
-    const earlier = trainLinearSvm({ ...set, labels: set.labels.slice(0, -1), rowPtr: set.rowPtr.slice(0, -1), costs: set.costs.slice(0, -1) }, { tolerance: 1e-5, maxEpochs: 5000 });
+    const earlier = trainLinearSvm(
+      { ...set, labels: set.labels.slice(0, -1), rowPtr: set.rowPtr.slice(0, -1), costs: set.costs.slice(0, -1) },
+      { tolerance: 1e-5, maxEpochs: 5000 },
+    );
     const start = new Float64Array(set.labels.length);
     start.set(earlier.alphas);
     const warm = trainLinearSvm(set, { tolerance: 1e-5, maxEpochs: 5000 }, start);

@@ -59,7 +59,9 @@ describe('ranking a person’s held-out papers (evaluation protocol on a generat
     };
     const centroid: Method = { name: 'centroid', fit: (positives) => centroidScorer(features, positives)! };
     // Random orders (a fixed shuffle per seed), averaged: what ranking without looking at the person gets.
-    const random = [1, 2, 3, 4, 5].map((seed) => evaluateSplit(features, split, { name: 'random', fit: () => (d) => Math.sin(d * 12.9898 + seed * 78.233) }, 20));
+    const random = [1, 2, 3, 4, 5].map((seed) =>
+      evaluateSplit(features, split, { name: 'random', fit: () => (d) => Math.sin(d * 12.9898 + seed * 78.233) }, 20),
+    );
     const randomRecall = random.reduce((s, r) => s + r.recall, 0) / random.length;
     const randomNdcg = random.reduce((s, r) => s + r.ndcg, 0) / random.length;
     expect(random[0].candidates).toBeGreaterThan(100);
@@ -81,7 +83,10 @@ describe('ranking a person’s held-out papers (evaluation protocol on a generat
 
 describe('recommendFor', () => {
   const saved = (topic: number, n: number, reason: Positive['reason']): Positive[] =>
-    corpus.docs.filter((d) => d.topic === topic).slice(0, n).map((d) => ({ paperId: d.id, reason }));
+    corpus.docs
+      .filter((d) => d.topic === topic)
+      .slice(0, n)
+      .map((d) => ({ paperId: d.id, reason }));
 
   it('recommends papers of the person’s topics, each naming the positive of its own topic and how it became theirs', () => {
     const positives = [...saved(2, 3, 'saved'), ...saved(6, 3, 'upvoted')];
@@ -149,7 +154,10 @@ describe('recommendFor', () => {
 
 describe('fitPersonModel', () => {
   it('balances the classes: a handful of positives against hundreds of negatives still scores positives higher', () => {
-    const positives = corpus.docs.filter((d) => d.topic === 3).slice(0, 3).map((d) => ({ doc: features.ids.doc(d.id)!, weight: 1 }));
+    const positives = corpus.docs
+      .filter((d) => d.topic === 3)
+      .slice(0, 3)
+      .map((d) => ({ doc: features.ids.doc(d.id)!, weight: 1 }));
     const negatives = backgroundSample(features, 500);
     const { model } = fitPersonModel(features, positives, negatives, DEFAULT_MODEL);
     const score = linearScorer(features, model.scorer);

@@ -33,7 +33,13 @@ function corpus(papers: number): { title: string; abstract: string }[] {
     const own = words.slice(12 * 15 + 200 + i * 2, 12 * 15 + 200 + i * 2 + 2);
     const title = [own[0], pick(topic), own[1]].join(' ');
     const body = Array.from({ length: 40 }, (_, j) => (j % 9 === 0 ? own[j % 2] : j % 3 === 0 ? pick(topic) : pick(filler)));
-    const sentences = [0, 10, 20, 30].map((s) => body.slice(s, s + 10).join(' ').replace(/^./, (c) => c.toUpperCase()) + '.');
+    const sentences = [0, 10, 20, 30].map(
+      (s) =>
+        body
+          .slice(s, s + 10)
+          .join(' ')
+          .replace(/^./, (c) => c.toUpperCase()) + '.',
+    );
     return { title, abstract: sentences.join(' ') };
   });
 }
@@ -114,7 +120,9 @@ describe('word neighbours', () => {
     const vectors = Float32Array.from({ length: count * dims }, () => rand() - 0.5);
     const found = nearestWords(vectors, dims, 5);
     const cosine = (a: number, b: number) => {
-      let ab = 0, aa = 0, bb = 0;
+      let ab = 0,
+        aa = 0,
+        bb = 0;
       for (let c = 0; c < dims; c++) {
         ab += vectors[a * dims + c] * vectors[b * dims + c];
         aa += vectors[a * dims + c] ** 2;
@@ -124,7 +132,10 @@ describe('word neighbours', () => {
     };
     let agree = 0;
     for (let w = 0; w < count; w++) {
-      const exact = Array.from({ length: count }, (_, o) => o).filter((o) => o !== w).sort((a, b) => cosine(w, b) - cosine(w, a)).slice(0, 5);
+      const exact = Array.from({ length: count }, (_, o) => o)
+        .filter((o) => o !== w)
+        .sort((a, b) => cosine(w, b) - cosine(w, a))
+        .slice(0, 5);
       const got = Array.from(found.ids.subarray(w * 5, w * 5 + 5));
       if (got.join() === exact.join()) agree++;
       expect(found.similarities[w * 5]).toBeCloseTo(cosine(w, got[0]), 4);

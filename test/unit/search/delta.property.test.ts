@@ -72,7 +72,9 @@ const paperText = (c: Content) => `${c.title}. ${c.abstract}`;
 function engineOf(papers: { id: string; c: Content }[]): SearchEngine {
   const engine = SearchEngine.build(papers.map(({ id, c }) => ({ id, ...c })));
   const vectors = new Float32Array(papers.length * 8);
-  papers.forEach(({ c }, i) => { vectors.set(embed(paperText(c)), i * 8); });
+  papers.forEach(({ c }, i) => {
+    vectors.set(embed(paperText(c)), i * 8);
+  });
   engine.vectors = QuantizedVectors.from(vectors, 8);
   return engine;
 }
@@ -80,98 +82,105 @@ function engineOf(papers: { id: string; c: Content }[]): SearchEngine {
 describe('base + delta rank as a fresh build does', () => {
   it('on random corpora and edits', () => {
     fc.assert(
-      fc.property(fc.array(content, { minLength: 1, maxLength: 25 }), fc.array(edit, { minLength: 1, maxLength: 15 }), fc.array(query, { minLength: 1, maxLength: 6 }), (initial, edits, queries) => {
-        // The store: id → current content and visibility.
-        const store = new Map(initial.map((c, i) => [`p${i}`, { c, hidden: false }]));
-        const base = engineOf(initial.map((c, i) => ({ id: `p${i}`, c })));
-        const delta = new Delta({ engine: base, modified: new Float64Array(initial.length), hashes: Uint32Array.from(initial, (c) => contentHash(c)) }, 8);
-        // Base papers whose base document serves, and whether one was replaced by a changed version while it did.
-        const baseLive = new Set(store.keys());
-        let oldWordsCount = false;
-        edits.forEach((e, n) => {
-          const ids = [...store.keys()];
-          const id = e.kind === 'add' ? `n${n}` : ids[e.pick % ids.length];
-          const now = store.get(id);
-          const baseHash = id.startsWith('p') ? contentHash(initial[Number(id.slice(1))]) : null;
-          if (e.kind === 'change' && baseLive.has(id) && contentHash(e.content) !== baseHash) {
-            baseLive.delete(id);
-            oldWordsCount = true;
-          } else if (e.kind === 'hide') baseLive.delete(id);
-          else if (e.kind === 'show' && baseHash === contentHash(now!.c)) baseLive.add(id);
-          if (e.kind === 'add' || e.kind === 'change') store.set(id, { c: e.content, hidden: now?.hidden ?? false });
-          else store.set(id, { c: now!.c, hidden: e.kind === 'hide' });
-          const { c, hidden } = store.get(id)!;
-          const row: IndexablePaper = { id, ...c, hidden, modifiedAt: new Date(1_000_000 + n).toISOString() };
-          delta.apply([row], [hidden ? null : embed(paperText(c))]);
-        });
-        const visible = [...store].filter(([, v]) => !v.hidden).map(([id, v]) => ({ id, c: v.c }));
-        const fresh = engineOf(visible);
-        const segments = delta.segments();
-        const idOf = (doc: number) => (doc < base.docCount ? base.ids.id(doc) : segments[1].engine.ids.id(doc - base.docCount));
-        expect(delta.liveCount).toBe(visible.length);
+      fc.property(
+        fc.array(content, { minLength: 1, maxLength: 25 }),
+        fc.array(edit, { minLength: 1, maxLength: 15 }),
+        fc.array(query, { minLength: 1, maxLength: 6 }),
+        (initial, edits, queries) => {
+          // The store: id → current content and visibility.
+          const store = new Map(initial.map((c, i) => [`p${i}`, { c, hidden: false }]));
+          const base = engineOf(initial.map((c, i) => ({ id: `p${i}`, c })));
+          const delta = new Delta({ engine: base, modified: new Float64Array(initial.length), hashes: Uint32Array.from(initial, (c) => contentHash(c)) }, 8);
+          // Base papers whose base document serves, and whether one was replaced by a changed version while it did.
+          const baseLive = new Set(store.keys());
+          let oldWordsCount = false;
+          edits.forEach((e, n) => {
+            const ids = [...store.keys()];
+            const id = e.kind === 'add' ? `n${n}` : ids[e.pick % ids.length];
+            const now = store.get(id);
+            const baseHash = id.startsWith('p') ? contentHash(initial[Number(id.slice(1))]) : null;
+            if (e.kind === 'change' && baseLive.has(id) && contentHash(e.content) !== baseHash) {
+              baseLive.delete(id);
+              oldWordsCount = true;
+            } else if (e.kind === 'hide') baseLive.delete(id);
+            else if (e.kind === 'show' && baseHash === contentHash(now!.c)) baseLive.add(id);
+            if (e.kind === 'add' || e.kind === 'change') store.set(id, { c: e.content, hidden: now?.hidden ?? false });
+            else store.set(id, { c: now!.c, hidden: e.kind === 'hide' });
+            const { c, hidden } = store.get(id)!;
+            const row: IndexablePaper = { id, ...c, hidden, modifiedAt: new Date(1_000_000 + n).toISOString() };
+            delta.apply([row], [hidden ? null : embed(paperText(c))]);
+          });
+          const visible = [...store].filter(([, v]) => !v.hidden).map(([id, v]) => ({ id, c: v.c }));
+          const fresh = engineOf(visible);
+          const segments = delta.segments();
+          const idOf = (doc: number) => (doc < base.docCount ? base.ids.id(doc) : segments[1].engine.ids.id(doc - base.docCount));
+          expect(delta.liveCount).toBe(visible.length);
 
-        for (const q of queries) {
-          const parsed = parseQuery(q);
-          const vector = embed(parsed.text);
-          for (const mode of ['lexical', 'semantic'] as SearchMode[]) {
-            const got = rankSegments(segments, parsed, mode, 1000, vector);
-            const want = fresh.rank(parsed, mode, 1000, vector);
-            const gotIds = got.docs.map(idOf);
-            const wantIds = want.docs.map((d) => fresh.ids.id(d));
-            // The same papers match (nothing hidden or superseded comes back), and the same number of them.
-            expect(new Set(gotIds)).toEqual(new Set(wantIds));
-            expect(gotIds.length).toBe(new Set(gotIds).size);
-            expect(got.total).toBe(want.total);
-            const wantScore = new Map(wantIds.map((id, i) => [id, want.scores[i]]));
-            if (mode === 'semantic') {
-              gotIds.forEach((id, i) => { expect(got.scores[i]).toBeCloseTo(wantScore.get(id)!, 9); });
-              continue;
-            }
-            if (!parsed.terms.size) continue;
-            // Lexical: each paper's score within the statistics drift and quantisation of the fresh build's.
-            const { low, high } = driftBounds(q, segments[0].idf ?? ((t) => base.idf(t)), base, fresh);
-            const unit = fresh.lexical.impactScale * [...parsed.terms.values(), ...parsed.bigrams.values()].reduce((a, b) => a + b, 0);
-            gotIds.forEach((id, i) => {
-              const s = wantScore.get(id)!;
-              expect(got.scores[i]).toBeGreaterThanOrEqual(s * low * 0.97 - 2 * unit);
-              expect(got.scores[i]).toBeLessThanOrEqual(s * high * 1.03 + 2 * unit);
-            });
-            // Order: a paper ranked above another never trails it in the fresh scores by more than the tolerance.
-            for (let i = 1; i < gotIds.length; i++) {
-              expect(wantScore.get(gotIds[i - 1])! * (high * 1.03) / (low * 0.97) + 4 * unit).toBeGreaterThanOrEqual(wantScore.get(gotIds[i])!);
+          for (const q of queries) {
+            const parsed = parseQuery(q);
+            const vector = embed(parsed.text);
+            for (const mode of ['lexical', 'semantic'] as SearchMode[]) {
+              const got = rankSegments(segments, parsed, mode, 1000, vector);
+              const want = fresh.rank(parsed, mode, 1000, vector);
+              const gotIds = got.docs.map(idOf);
+              const wantIds = want.docs.map((d) => fresh.ids.id(d));
+              // The same papers match (nothing hidden or superseded comes back), and the same number of them.
+              expect(new Set(gotIds)).toEqual(new Set(wantIds));
+              expect(gotIds.length).toBe(new Set(gotIds).size);
+              expect(got.total).toBe(want.total);
+              const wantScore = new Map(wantIds.map((id, i) => [id, want.scores[i]]));
+              if (mode === 'semantic') {
+                gotIds.forEach((id, i) => {
+                  expect(got.scores[i]).toBeCloseTo(wantScore.get(id)!, 9);
+                });
+                continue;
+              }
+              if (!parsed.terms.size) continue;
+              // Lexical: each paper's score within the statistics drift and quantisation of the fresh build's.
+              const { low, high } = driftBounds(q, segments[0].idf ?? ((t) => base.idf(t)), base, fresh);
+              const unit = fresh.lexical.impactScale * [...parsed.terms.values(), ...parsed.bigrams.values()].reduce((a, b) => a + b, 0);
+              gotIds.forEach((id, i) => {
+                const s = wantScore.get(id)!;
+                expect(got.scores[i]).toBeGreaterThanOrEqual(s * low * 0.97 - 2 * unit);
+                expect(got.scores[i]).toBeLessThanOrEqual(s * high * 1.03 + 2 * unit);
+              });
+              // Order: a paper ranked above another never trails it in the fresh scores by more than the tolerance.
+              for (let i = 1; i < gotIds.length; i++) {
+                expect((wantScore.get(gotIds[i - 1])! * (high * 1.03)) / (low * 0.97) + 4 * unit).toBeGreaterThanOrEqual(wantScore.get(gotIds[i])!);
+              }
             }
           }
-        }
-        // Similar papers: the live version's neighbours, with the fresh build's cosines.
-        for (const { id } of visible.slice(0, 3)) {
-          const got = similarInSegments(segments, id, 1000).map(({ doc, score }) => ({ id: idOf(doc), score }));
-          const want = fresh.similar(id, 1000);
-          expect(new Set(got.map((x) => x.id))).toEqual(new Set(want.map((x) => x.id)));
-          const cos = new Map(want.map((x) => [x.id, x.score]));
-          for (const x of got) expect(x.score).toBeCloseTo(cos.get(x.id)!, 9);
-        }
-        for (const [id, v] of store) if (v.hidden) expect(similarInSegments(segments, id, 5)).toEqual([]);
-        // Author names: exactly the live papers a fresh build has for each name.
-        const collection = delta.collection();
-        const freshCollection = engineCollection(fresh);
-        for (const name of AUTHORS) {
-          const got = findAuthorNames(name, collection.names)[0]?.docs ?? [];
-          const want = findAuthorNames(name, freshCollection.names)[0]?.docs ?? [];
-          expect(new Set(Array.from(got, idOf))).toEqual(new Set(Array.from(want, (d) => fresh.ids.id(d))));
-        }
-        // Spelling: every word's count as a fresh build's (see the header for the two exceptions).
-        if (oldWordsCount) return;
-        const baseDf = (word: string) => initial.filter((c) => `${c.title} ${c.abstract}`.split(' ').includes(word)).length;
-        for (const word of VOCAB) {
-          const got = new Map(collection.spelling.suggestions(word).map((x) => [x.word, x.df]));
-          const want = new Map(freshCollection.spelling.suggestions(word).map((x) => [x.word, x.df]));
-          for (const w of new Set([...got.keys(), ...want.keys()])) {
-            const rare = baseDf(w) > 0 && baseDf(w) < spellingMinDf(base.docCount);
-            if (rare) expect(got.get(w) ?? 0).toBeLessThanOrEqual(want.get(w) ?? 0);
-            else expect(got.get(w), w).toBe(want.get(w));
+          // Similar papers: the live version's neighbours, with the fresh build's cosines.
+          for (const { id } of visible.slice(0, 3)) {
+            const got = similarInSegments(segments, id, 1000).map(({ doc, score }) => ({ id: idOf(doc), score }));
+            const want = fresh.similar(id, 1000);
+            expect(new Set(got.map((x) => x.id))).toEqual(new Set(want.map((x) => x.id)));
+            const cos = new Map(want.map((x) => [x.id, x.score]));
+            for (const x of got) expect(x.score).toBeCloseTo(cos.get(x.id)!, 9);
           }
-        }
-      }),
+          for (const [id, v] of store) if (v.hidden) expect(similarInSegments(segments, id, 5)).toEqual([]);
+          // Author names: exactly the live papers a fresh build has for each name.
+          const collection = delta.collection();
+          const freshCollection = engineCollection(fresh);
+          for (const name of AUTHORS) {
+            const got = findAuthorNames(name, collection.names)[0]?.docs ?? [];
+            const want = findAuthorNames(name, freshCollection.names)[0]?.docs ?? [];
+            expect(new Set(Array.from(got, idOf))).toEqual(new Set(Array.from(want, (d) => fresh.ids.id(d))));
+          }
+          // Spelling: every word's count as a fresh build's (see the header for the two exceptions).
+          if (oldWordsCount) return;
+          const baseDf = (word: string) => initial.filter((c) => `${c.title} ${c.abstract}`.split(' ').includes(word)).length;
+          for (const word of VOCAB) {
+            const got = new Map(collection.spelling.suggestions(word).map((x) => [x.word, x.df]));
+            const want = new Map(freshCollection.spelling.suggestions(word).map((x) => [x.word, x.df]));
+            for (const w of new Set([...got.keys(), ...want.keys()])) {
+              const rare = baseDf(w) > 0 && baseDf(w) < spellingMinDf(base.docCount);
+              if (rare) expect(got.get(w) ?? 0).toBeLessThanOrEqual(want.get(w) ?? 0);
+              else expect(got.get(w), w).toBe(want.get(w));
+            }
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -196,6 +205,8 @@ function driftBounds(q: string, idf: (t: string) => number | undefined, base: Se
     high = Math.max(high, ratio);
   }
   let lengths = 1;
-  fresh.lexical.fieldAverages.forEach((avg, f) => { lengths = Math.max(lengths, base.lexical.fieldAverages[f] / avg, avg / base.lexical.fieldAverages[f]); });
+  fresh.lexical.fieldAverages.forEach((avg, f) => {
+    lengths = Math.max(lengths, base.lexical.fieldAverages[f] / avg, avg / base.lexical.fieldAverages[f]);
+  });
   return { low: low / lengths, high: high * lengths };
 }

@@ -35,14 +35,25 @@ describe('SearchEngine', () => {
     const VOCAB = ['graph', 'neural', 'network', 'diffusion', 'model', 'sparse', 'token', 'image'];
     const rand = seededRandom(7);
     const words = (n: number) => Array.from({ length: n }, () => VOCAB[Math.floor(rand() * VOCAB.length)]).join(' ');
-    const corpus = Array.from({ length: 300 }, (_, i) => ({ id: `p${i}`, title: words(3), abstract: words(12), authors: [], categories: [i % 3 ? 'cs.LG' : 'cs.CV'], day: '2024-01-01' }));
+    const corpus = Array.from({ length: 300 }, (_, i) => ({
+      id: `p${i}`,
+      title: words(3),
+      abstract: words(12),
+      authors: [],
+      categories: [i % 3 ? 'cs.LG' : 'cs.CV'],
+      day: '2024-01-01',
+    }));
     const engine = SearchEngine.build(corpus);
     for (let q = 0; q < 40; q++) {
       const [a, b, c] = [words(1), words(1), words(1)];
       const text = [`"${a} ${b}" ${c}`, `${c} "${a}"`, `"${a} ${b}" cat:cs.CV`, `${a} ${c} cat:cs.CV`][q % 4];
       const parsed = parseQuery(text);
       const quoted = [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1].split(' '));
-      const free = text.replace(/cat:\S+/, '').replace(/"/g, ' ').split(/\s+/).filter(Boolean);
+      const free = text
+        .replace(/cat:\S+/, '')
+        .replace(/"/g, ' ')
+        .split(/\s+/)
+        .filter(Boolean);
       const expected = corpus.filter(
         (doc) =>
           (!text.includes('cat:') || doc.categories[0] === 'cs.CV') &&
@@ -98,7 +109,12 @@ describe('pruneLongQuery', () => {
 describe('related words in the hybrid rerank', () => {
   const paper = (id: string, title: string, abstract: string) => ({ id, title, abstract, authors: [], categories: [], day: null });
   // "ships" comes before "automobiles" in document order, so on a BM25 tie it ranks first.
-  const papers = [paper('p1', 'Car engines', 'Engines of cars.'), paper('p2', 'Ship engines', 'Engines of ships.'), paper('p3', 'Automobile engines', 'Engines of automobiles.'), paper('p4', 'Banana bread', 'Baking.')];
+  const papers = [
+    paper('p1', 'Car engines', 'Engines of cars.'),
+    paper('p2', 'Ship engines', 'Engines of ships.'),
+    paper('p3', 'Automobile engines', 'Engines of automobiles.'),
+    paper('p4', 'Banana bread', 'Baking.'),
+  ];
   const base = SearchEngine.build(papers);
   // Every paper has the same vector, so the semantic side cannot tell them apart.
   const engine = new SearchEngine(base.lexical, papers, QuantizedVectors.from(Float32Array.from(papers.flatMap(() => [1, 0])), 2));

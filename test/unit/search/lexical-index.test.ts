@@ -4,7 +4,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../src/domain/seeded-random.ts';
-import { buildLexicalIndex, DEFAULT_BM25, lookupTerm, postingCount, quantizeImpacts, type IndexDoc, type LexicalIndex } from '../../../src/search/lexical/index.ts';
+import {
+  buildLexicalIndex,
+  DEFAULT_BM25,
+  lookupTerm,
+  postingCount,
+  quantizeImpacts,
+  type IndexDoc,
+  type LexicalIndex,
+} from '../../../src/search/lexical/index.ts';
 import { termDocs } from '../../../src/search/lexical/postings.ts';
 import { terms } from '../../../src/search/text/analyze.ts';
 

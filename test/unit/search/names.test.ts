@@ -50,13 +50,26 @@ describe('person names', () => {
   });
 });
 
-const doc = (id: string, title: string, abstract: string, authors: string[], day = '2025-01-01'): EngineDoc => ({ id, title, abstract, authors, categories: ['cs.LG'], day });
+const doc = (id: string, title: string, abstract: string, authors: string[], day = '2025-01-01'): EngineDoc => ({
+  id,
+  title,
+  abstract,
+  authors,
+  categories: ['cs.LG'],
+  day,
+});
 
 const DOCS: EngineDoc[] = [
   doc('lecun1', 'Self-supervised learning from images', 'A joint embedding predictive architecture.', ['Mahmoud Assran', 'Yann LeCun'], '2025-03-01'),
   doc('lecun2', 'World models for planning', 'Energy-based world models plan actions.', ['Yann LeCun'], '2025-02-01'),
   doc('lecun3', 'Variance regularisation', 'VICReg avoids collapse.', ['A. Bardes', 'J. Ponce', 'Y. LeCun'], '2024-05-01'),
-  doc('yann', 'Yann and the convolutional networks', 'We revisit convolutional networks as introduced by LeCun, Yann and colleagues.', ['Rui Yann'], '2025-04-01'),
+  doc(
+    'yann',
+    'Yann and the convolutional networks',
+    'We revisit convolutional networks as introduced by LeCun, Yann and colleagues.',
+    ['Rui Yann'],
+    '2025-04-01',
+  ),
   doc('cite', 'Learning deep networks', 'Following Yann LeCun and Geoffrey Hinton, we train deep networks.', ['Ada Lovelace'], '2025-05-01'),
   doc('wei-he', 'Graph contrastive learning', 'Contrastive views of graphs.', ['Wei He', 'Jun Zhu'], '2025-01-05'),
   doc('wei+he', 'Recommendation with graphs', 'He and Wei studied recommendation.', ['Wei Zhang', 'Kai He'], '2025-06-01'),
@@ -85,7 +98,7 @@ describe('author names in queries', () => {
     expect(ids('Y. LeCun').slice(0, 3).sort()).toEqual(['lecun1', 'lecun2', 'lecun3']);
   });
 
-  it('ranks the named author\'s papers by the rest of the query', () => {
+  it("ranks the named author's papers by the rest of the query", () => {
     expect(ids('Yann LeCun world models').slice(0, 3)).toEqual(['lecun2', 'lecun1', 'lecun3']);
     expect(ids('LeCun,Yann  world models').slice(0, 3)).toEqual(['lecun2', 'lecun1', 'lecun3']);
   });

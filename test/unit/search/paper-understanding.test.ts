@@ -8,7 +8,18 @@ import { readProse } from '../../../src/search/text/prose.ts';
 import { extractiveTldr } from '../../../src/search/tldr.ts';
 
 /** 10,000 papers; these words and pairs are common, everything else occurs in 5 papers. */
-const COMMON: Record<string, number> = { model: 4000, method: 3000, result: 3500, show: 3000, use: 3500, propos: 2500, larg: 2000, data: 2500, 'larg languag': 900, languag: 1500 };
+const COMMON: Record<string, number> = {
+  model: 4000,
+  method: 3000,
+  result: 3500,
+  show: 3000,
+  use: 3500,
+  propos: 2500,
+  larg: 2000,
+  data: 2500,
+  'larg languag': 900,
+  languag: 1500,
+};
 const stats: PhraseStatistics = { docCount: 10_000, df: (t) => COMMON[t] ?? 5 };
 
 describe('keyphrases', () => {
@@ -28,7 +39,11 @@ describe('keyphrases', () => {
   });
 
   it('keep names and acronyms as written and undo title case', () => {
-    const k = keyphrases(stats, 'Aha Moments in GPT-4o Reasoning', 'We study aha moments of GPT-4o on reasoning benchmarks with LoRA adapters and LoRA merging.');
+    const k = keyphrases(
+      stats,
+      'Aha Moments in GPT-4o Reasoning',
+      'We study aha moments of GPT-4o on reasoning benchmarks with LoRA adapters and LoRA merging.',
+    );
     expect(k).toContain('aha moments');
     expect(k).toContain('GPT-4o');
     expect(k.some((p) => p.includes('LoRA'))).toBe(true);
@@ -81,7 +96,14 @@ describe('known-item sets', () => {
 
   it('score MRR@10 and recall@10 of the one right paper', () => {
     const ranked: Record<string, string[]> = { q1: ['x', 'a'], q2: ['b'], q3: Array.from({ length: 11 }, (_, i) => (i === 10 ? 'c' : `n${i}`)) };
-    const scores = knownItemScores([{ target: 'a', text: 'q1' }, { target: 'b', text: 'q2' }, { target: 'c', text: 'q3' }], (q) => ranked[q]);
+    const scores = knownItemScores(
+      [
+        { target: 'a', text: 'q1' },
+        { target: 'b', text: 'q2' },
+        { target: 'c', text: 'q3' },
+      ],
+      (q) => ranked[q],
+    );
     expect(scores).toEqual({ mrr10: (0.5 + 1 + 0) / 3, recall10: 2 / 3, queries: 3 });
   });
 });

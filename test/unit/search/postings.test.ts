@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { BLOCK_POSTINGS, DocCursor, END_OF_LIST, packDocs, termDocs, type PackedDocs } from '../../../src/search/lexical/postings.ts';
 
 /** Ascending lists from gaps: mostly small (dense terms), some up to a billion (rare terms in a huge corpus). */
-const gap = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 3, arbitrary: fc.integer({ min: 1, max: 5000 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 1 << 30 }) });
+const gap = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 1, max: 4 }) },
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 5000 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 1 << 30 }) },
+);
 const list = fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.array(gap, { maxLength: 700 })).map(([first, gaps]) => {
   const docs = [first];
   for (const g of gaps) {
@@ -19,7 +23,9 @@ const lists = fc.array(fc.oneof(list, fc.constant([] as number[])), { minLength:
 
 function pack(termLists: number[][]): PackedDocs {
   const offsets = new Uint32Array(termLists.length + 1);
-  termLists.forEach((l, t) => { offsets[t + 1] = offsets[t] + l.length; });
+  termLists.forEach((l, t) => {
+    offsets[t + 1] = offsets[t] + l.length;
+  });
   return { offsets, ...packDocs(Int32Array.from(termLists.flat()), offsets) };
 }
 

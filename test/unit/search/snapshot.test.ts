@@ -40,7 +40,13 @@ function built(): { engine: SearchEngine; content: SnapshotContent } {
   const content: SnapshotContent = {
     lexical: engine.lexical,
     vocabulary: engine.vocabulary,
-    docs: { ids: engine.ids, days: engine.days, years: engine.years, modified: Float64Array.from(papers, (_, i) => 1.7e12 + i), hashes: Uint32Array.from(papers, (_, i) => i * 7) },
+    docs: {
+      ids: engine.ids,
+      days: engine.days,
+      years: engine.years,
+      modified: Float64Array.from(papers, (_, i) => 1.7e12 + i),
+      hashes: Uint32Array.from(papers, (_, i) => i * 7),
+    },
     vectors: engine.vectors,
     ann: graph,
     annFile: null,
@@ -122,8 +128,16 @@ describe('search snapshot', () => {
     ['ids that do not fit their table', (gen) => editManifest(gen, (m) => (m.sections['docs.ids.text'].length -= 1)), /docs.ids.text/],
     ['a missing author-name section', (gen) => fs.rmSync(file(gen, 'vocabulary.authorNames.docs.bin')), /vocabulary.authorNames.docs: .* is missing/],
     ['a damaged spelling dictionary', (gen) => flip(gen, 'vocabulary.spelling.wordIds.bin'), /vocabulary.spelling.wordIds: checksum mismatch/],
-    ['an author-name section left out of the manifest', (gen) => editManifest(gen, (m) => delete m.sections['vocabulary.authorNames.offsets']), /authorNames.offsets missing/],
-    ['author-name arrays that do not fit together', (gen) => rewrite(gen, 'vocabulary.authorNames.docs', (b) => b.subarray(0, b.length - 4)), /author-name arrays do not fit together/],
+    [
+      'an author-name section left out of the manifest',
+      (gen) => editManifest(gen, (m) => delete m.sections['vocabulary.authorNames.offsets']),
+      /authorNames.offsets missing/,
+    ],
+    [
+      'author-name arrays that do not fit together',
+      (gen) => rewrite(gen, 'vocabulary.authorNames.docs', (b) => b.subarray(0, b.length - 4)),
+      /author-name arrays do not fit together/,
+    ],
   ];
   let root = '';
   const file = (gen: string, name: string) => path.join(indexDir(root), gen, name);

@@ -48,12 +48,19 @@ describe('spelling dictionary', () => {
   });
 
   it('finds the same words as comparing against every word', () => {
-    const all = new SpellingDictionary(buildSpellingData(['alpha', 'alphabet', 'alpine', 'aleph', 'lapha', 'alphas', 'dolphin'].map((word) => ({ word, df: 5 }))));
+    const all = new SpellingDictionary(
+      buildSpellingData(['alpha', 'alphabet', 'alpine', 'aleph', 'lapha', 'alphas', 'dolphin'].map((word) => ({ word, df: 5 }))),
+    );
     const typed = fc.string({ unit: fc.constantFrom('a', 'l', 'p', 'h', 'e', 'i', 'n', 's'), minLength: 4, maxLength: 9 });
     fc.assert(
       fc.property(typed, (w) => {
         const expected = ['alpha', 'alphabet', 'alpine', 'aleph', 'lapha', 'alphas', 'dolphin'].filter((d) => referenceDistance(w, d) <= 2).sort();
-        expect(all.suggestions(w).map((s) => s.word).sort()).toEqual(expected);
+        expect(
+          all
+            .suggestions(w)
+            .map((s) => s.word)
+            .sort(),
+        ).toEqual(expected);
       }),
       { numRuns: 1000 },
     );
@@ -80,7 +87,11 @@ describe('spelling correction in queries', () => {
   const plan = (q: string, correct = true) => planQuery(collection, q, {}, correct);
 
   it('corrects words the corpus does not know, or knows far less than a close word', () => {
-    expect(plan('tranformer').correction).toMatchObject({ original: 'tranformer', corrected: 'transformer', words: [{ from: 'tranformer', to: 'transformer' }] });
+    expect(plan('tranformer').correction).toMatchObject({
+      original: 'tranformer',
+      corrected: 'transformer',
+      words: [{ from: 'tranformer', to: 'transformer' }],
+    });
     expect(plan('retreival augmented generaton').correction?.corrected).toBe('retrieval augmented generation');
     expect(plan('Retreival').correction?.corrected).toBe('Retrieval');
   });

@@ -3,10 +3,36 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLexicalIndex, DEFAULT_BM25, termCount, type IndexDoc } from '../../../src/search/lexical/index.ts';
-import { conjunction, countMatches, topK, topKAccumulate, topKCandidates, topKExhaustive, topKMaxScore, type QueryTerm } from '../../../src/search/lexical/topk.ts';
+import {
+  conjunction,
+  countMatches,
+  topK,
+  topKAccumulate,
+  topKCandidates,
+  topKExhaustive,
+  topKMaxScore,
+  type QueryTerm,
+} from '../../../src/search/lexical/topk.ts';
 import { termDocs } from '../../../src/search/lexical/postings.ts';
 
-const VOCAB = ['graph', 'neural', 'network', 'diffusion', 'model', 'language', 'vision', 'robot', 'policy', 'learning', 'sparse', 'attention', 'token', 'image', 'gpt-4', '3d'];
+const VOCAB = [
+  'graph',
+  'neural',
+  'network',
+  'diffusion',
+  'model',
+  'language',
+  'vision',
+  'robot',
+  'policy',
+  'learning',
+  'sparse',
+  'attention',
+  'token',
+  'image',
+  'gpt-4',
+  '3d',
+];
 
 const word = fc.constantFrom(...VOCAB);
 const text = fc.array(word, { minLength: 0, maxLength: 30 }).map((ws) => ws.join(' '));
