@@ -174,7 +174,7 @@ process.stdin.on('data', () => process.stdout.write(JSON.stringify({ count: n })
   let buffer = '';
   child.stdout!.on('data', (d) => {
     buffer += d;
-    let i;
+    let i: number;
     while ((i = buffer.indexOf('\n')) >= 0) {
       const line = JSON.parse(buffer.slice(0, i));
       buffer = buffer.slice(i + 1);

@@ -59,7 +59,10 @@ function threadCpuMs(): Map<string, number> {
 async function perThread(fn: () => Promise<void>): Promise<{ main: number; busiestOther: number }> {
   const before = threadCpuMs();
   const last = new Map<string, number>();
-  const sample = () => threadCpuMs().forEach((ms, tid) => last.set(tid, ms));
+  const sample = () =>
+    threadCpuMs().forEach((ms, tid) => {
+      last.set(tid, ms);
+    });
   const timer = setInterval(sample, 100);
   try {
     await fn();

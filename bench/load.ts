@@ -21,7 +21,7 @@ export interface LoadOptions {
    * exercises the same amount of concurrent writing instead of asserting on throughput.
    */
   minRequests?: number;
-  /** Share of requests that are comments; the rest are vote toggles. */
+  /** Share of requests that are comments; the rest are votes, each the opposite of the last one on that paper. */
   commentShare?: number;
 }
 
@@ -65,7 +65,10 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
           const res = await fetch(`${o.baseUrl}/api/papers/${paperId}/${comment ? 'comment' : 'upvote'}`, {
             method: 'POST',
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify(comment ? { comment: `load comment from ${person} at ${Date.now()}` } : {}),
+            // A vote sets the opposite of the person's last confirmed state on that paper (votes are explicit, never toggles).
+            body: JSON.stringify(
+              comment ? { comment: `load comment from ${person} at ${Date.now()}` } : { upvoted: !(finalVote[person].get(paperId) ?? false) },
+            ),
             signal: AbortSignal.timeout(30_000),
           });
           status = String(res.status);

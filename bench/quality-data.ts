@@ -43,7 +43,7 @@ export function loadQualityData(): QualityData {
     .readdirSync(HF_DAYS)
     .filter((f) => f.endsWith('.json.gz'))
     .sort()) {
-    let items;
+    let items: ReturnType<typeof parseHfDailyResponse>;
     try {
       items = parseHfDailyResponse(zlib.gunzipSync(fs.readFileSync(path.join(HF_DAYS, file))).toString('utf8'), file.slice(0, 10));
     } catch {

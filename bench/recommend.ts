@@ -66,7 +66,7 @@ export function loadStore(): Store {
     .filter((f) => f.endsWith('.json.gz'))
     .sort()) {
     const text = zlib.gunzipSync(fs.readFileSync(path.join(HF_DAYS, file))).toString('utf8');
-    let items;
+    let items: ReturnType<typeof parseHfDailyResponse>;
     try {
       items = parseHfDailyResponse(text, file.slice(0, 10));
     } catch {
@@ -113,7 +113,9 @@ export function buildSearchEngine(store: Store): SearchEngine {
   const embedder = new CorpusEmbedder(model);
   const [vectors, embedMs] = time(() => {
     const out = new Float32Array(store.docs.length * model.dimensions);
-    store.docs.forEach((d, i) => out.set(embedder.embedOne(paperText(d.title, d.abstract)), i * model.dimensions));
+    store.docs.forEach((d, i) => {
+      out.set(embedder.embedOne(paperText(d.title, d.abstract)), i * model.dimensions);
+    });
     return out;
   });
   engine.vectors = QuantizedVectors.from(vectors, model.dimensions);

@@ -39,11 +39,19 @@ const benches: Record<string, { summary: string; load: () => Promise<{ run(args:
     load: () => import('./search.ts'),
   },
   load: { summary: 'people voting and commenting at once, SQLite and PostgreSQL', load: () => import('./load.ts') },
+  cluster: {
+    summary: 'three serve processes on PostgreSQL behind HAProxy, 200 people for 60 s, one process killed and restarted: nothing lost or doubled',
+    load: () => import('./cluster.ts'),
+  },
   import: {
     summary: 'import the 410 daily listing files into a fresh store vs gunzip + JSON.parse alone, SQLite and PostgreSQL',
     load: () => import('./import.ts'),
   },
   digest: { summary: 'compose 100k digests over the 74k real papers vs a fixed render; SMTP send rate vs bare nodemailer', load: () => import('./digest.ts') },
+  compression: {
+    summary: 'gzip vs brotli quality 4, 5 (served) and 11 on real daily-papers API bodies: size and time',
+    load: () => import('./compression.ts'),
+  },
   recommend: {
     summary: '"For you" on Hugging Face submitters: per-person linear SVM vs vector centroid vs popularity, recall@20 and nDCG@20',
     load: () => import('./recommend.ts'),

@@ -65,7 +65,9 @@ export function buildStore(
   log(`  corpus embedder (${model.vocabulary.length} words × ${model.dimensions}) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   started = performance.now();
   const vectors = new Float32Array(texts.length * model.dimensions);
-  texts.forEach((t, i) => vectors.set(embedder.embedOne(t), i * model.dimensions));
+  texts.forEach((t, i) => {
+    vectors.set(embedder.embedOne(t), i * model.dimensions);
+  });
   // The HNSW graph as the service builds it above 10,000 papers, but on one thread: a parallel build differs a
   // little per run, and these figures should be the same on every run.
   engine.vectors = QuantizedVectors.from(vectors, model.dimensions);

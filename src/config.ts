@@ -48,6 +48,12 @@ export const configSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: wholeNumber(0, 65535).default('3000'),
+  /**
+   * Seconds an idle client connection is kept open. Behind a reverse proxy that keeps connections to the app, set it
+   * above the proxy's own idle time (deploy/haproxy.cfg: 65), so the proxy closes idle connections, never the app:
+   * a request the proxy sends on a connection the app is closing gets no answer.
+   */
+  HTTP_KEEP_ALIVE_SECONDS: wholeNumber(1, 3600).default('5'),
   BASE_URL: url(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Signs sessions, CSRF tokens and mail links. Generated and kept in the data dir when unset. */
@@ -111,6 +117,12 @@ export const configSchema = z.object({
   SUBSCRIBE_CONFIRM_HOURS: wholeNumber(1, 720).default('48'),
   /** At most one confirmation mail per address within this many minutes, however often the form is sent. */
   SUBSCRIBE_MAIL_WINDOW_MINUTES: wholeNumber(1).default('60'),
+  /** Digest sign-up form posts per client address per 10 minutes. */
+  SUBSCRIBE_RATE_LIMIT: wholeNumber(1).default('20'),
+  /** Queued mail (sign-in links, confirmations): first retry delay after a temporary failure; doubles per attempt, capped at an hour. */
+  MAIL_RETRY_BASE_MS: wholeNumber(0).default('30000'),
+  /** A queued message claimed by a sender is free for another after this long (a dead sender on the same host is detected at once). */
+  MAIL_LEASE_MS: wholeNumber(1000).default('120000'),
   /** Digests sent in parallel (keep a little above SMTP_MAX_CONNECTIONS). */
   DIGEST_CONCURRENCY: wholeNumber(1, 200).default('20'),
   /** First retry delay after a temporary SMTP failure; doubles per attempt, capped at an hour. */
@@ -131,6 +143,11 @@ export const configSchema = z.object({
   SEARCH_REBUILD_SECONDS: wholeNumber(0).default('300'),
   /** How often each process looks for changed papers and for a newer index snapshot (serve). */
   SEARCH_POLL_SECONDS: wholeNumber(1, 3600).default('10'),
+  /**
+   * Derive keyphrases and a TL;DR for papers without imported ones while the index is built (stored, so each paper
+   * costs it once). false leaves them out: faster first builds where nobody reads them.
+   */
+  DERIVE_TEXT: bool.default('true'),
 
   // Community
   SUBMISSION_MAX_AGE_DAYS: wholeNumber(1).default('14'),

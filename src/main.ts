@@ -14,6 +14,7 @@ import { indexCommand } from './cli/index.ts';
 import { evalCommand } from './cli/eval.ts';
 import { userCommand } from './cli/user.ts';
 import { digestCommand } from './cli/digest.ts';
+import { mailCommand } from './cli/mail.ts';
 
 const commands: Command[] = [
   serveCommand,
@@ -27,6 +28,7 @@ const commands: Command[] = [
   evalCommand,
   userCommand,
   digestCommand,
+  mailCommand,
 ];
 
 function help(): string {

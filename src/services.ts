@@ -1,13 +1,14 @@
 // The composition root: the one place that builds what the rest of the code uses (configuration, logger, clock,
-// store, search, recommendations, the polite HTTP client and the mail transport). `serve` and every CLI command call
-// createServices once, pass the result (or a Pick of it) down, and close it when they finish; tests build theirs
-// through the same function, replacing parts (a fixed clock, a test database, an outbox). Nothing is kept in
-// module-level state: two Services objects in one process share nothing.
+// store, search, recommendations, the polite HTTP client, the mail transport and the mail queue's sender). `serve`
+// and every CLI command call createServices once, pass the result (or a Pick of it) down, and close it when they
+// finish; tests build theirs through the same function, replacing parts (a fixed clock, a test database, an outbox).
+// Nothing is kept in module-level state: two Services objects in one process share nothing.
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
-import { openDatabase } from './db/open.ts';
+import { openDatabase, type SchemaPolicy } from './db/open.ts';
 import { databasePacingStore, HttpClient, httpClientOptions } from './ingest/http.ts';
 import { createLogger, type Logger } from './log.ts';
+import { MailQueue } from './mail/queue.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { RecommendationService } from './recommend/service.ts';
 import { DatabaseSearchService, serviceOptionsFromConfig, type SearchServiceOptions } from './search/service.ts';
@@ -28,7 +29,9 @@ export interface Services {
   http: HttpClient;
   /** Outgoing mail: SMTP when configured, otherwise .eml files in the outbox. */
   mail: MailTransport;
-  /** Stops the search build worker, closes the SMTP pool, the HTTP connections and the store (what it opened). */
+  /** This process's sender of queued mail (sign-in links, confirmations): requests queue and kick it. */
+  mailQueue: MailQueue;
+  /** Stops the search build worker, lets a mail queue drain finish, closes the SMTP pool, the HTTP connections and the store (what it opened). */
   close(): Promise<void>;
 }
 
@@ -43,30 +46,39 @@ export interface ServiceParts {
   http?: HttpClient;
   /** Search settings beyond the configuration: `serve` builds in a worker thread, `index` logs to stdout. */
   search?: Partial<SearchServiceOptions>;
-  /** Refuse an outdated schema when opening the store (default); `migrate` and `serve` check it themselves. */
-  requireCurrentSchema?: boolean;
+  /** What opening the store does with its schema (src/db/open.ts): refuse an outdated one by default. */
+  schema?: SchemaPolicy;
 }
 
 export async function createServices(config: Config, parts: ServiceParts = {}): Promise<Services> {
   const logger = parts.logger ?? createLogger(config.LOG_LEVEL);
-  const database = parts.database ?? (await openDatabase(config, { requireCurrentSchema: parts.requireCurrentSchema }));
+  const database =
+    parts.database ??
+    (await openDatabase(config, {
+      schema: parts.schema,
+      onSchemaCreated: () => logger.info({ database: config.databaseKind }, 'created the schema of an empty store'),
+    }));
   const closers: (() => Promise<void> | void)[] = parts.database ? [] : [() => database.close()];
   try {
     const mail = parts.mail ?? createMailTransport(config);
     if (!parts.mail) closers.unshift(() => mail.close());
     const http = parts.http ?? new HttpClient(httpClientOptions(config, databasePacingStore(database), logger));
     if (!parts.http) closers.unshift(() => http.close());
+    const clock = parts.clock ?? (() => new Date());
+    const mailQueue = new MailQueue({ config, database, mail, logger, clock });
+    closers.unshift(() => mailQueue.close());
     const search = new DatabaseSearchService(database, serviceOptionsFromConfig(config, { log: (m) => logger.info(m), ...parts.search }));
     closers.unshift(() => search.close());
     return {
       config,
       logger,
-      clock: parts.clock ?? (() => new Date()),
+      clock,
       database,
       search,
       recommendations: new RecommendationService(database, () => search.engine(), { log: (m) => logger.info(m) }),
       http,
       mail,
+      mailQueue,
       close: () => closeAll(closers),
     };
   } catch (e) {

@@ -44,7 +44,7 @@ export const digestCommand: Command = {
       }
       io.stdout.write(
         `digests via ${s.transport}: planned ${s.planned}, sent ${s.sent}, retry later ${s.retried}, failed ${s.failed} ` +
-          `(bounced ${s.bounced}, addresses disabled ${s.disabled}), skipped ${s.skipped}, unconfirmed ${s.unconfirmed}, recovered after a crash ${s.recovered} (hand-offs from journals ${s.journaled}); waiting for a retry ${s.waiting}\n`,
+          `(bounced ${s.bounced}, addresses disabled ${s.disabled}), skipped ${s.skipped}, not sent for want of papers ${s.empty}, unconfirmed ${s.unconfirmed}, recovered after a crash ${s.recovered} (hand-offs from journals ${s.journaled}); waiting for a retry ${s.waiting}\n`,
       );
       return s.waiting > 0 ? EXIT_RETRY_PENDING : 0;
     } finally {

@@ -36,7 +36,7 @@ export const harvestCommand: Command = {
       if (!names.includes('harvest-oai')) throw new UsageError('--from applies to the OAI-PMH harvest (--source oai, arxiv or all)');
     }
     const config = io.config();
-    const services = await createServices(config);
+    const services = await createServices(config, { schema: 'create-if-empty' });
     const holder = newHolderId();
     let exitCode = 0;
     try {

@@ -30,7 +30,7 @@ export const importCommand: Command = {
     }
     const maxErrorDetails = Number(values.errors);
     if (!Number.isInteger(maxErrorDetails) || maxErrorDetails < 0) throw new UsageError('--errors takes a whole number');
-    const services = await createServices(io.config());
+    const services = await createServices(io.config(), { schema: 'create-if-empty' });
     const progress = io.stderr.isTTY ? progressLine(io) : null;
     let summary: ImportSummary;
     try {

@@ -20,8 +20,11 @@ export const indexCommand: Command = {
     });
     const config = io.config();
     if (values.rebuild) fs.rmSync(searchDir(config.dataDir), { recursive: true, force: true });
-    const services = await createServices(config, { search: { log: (m) => io.stdout.write(m + '\n'), deriveText: !values['no-keyphrases'] } });
-    const { database, search: service } = services;
+    const services = await createServices(config, {
+      schema: 'create-if-empty',
+      search: { log: (m) => io.stdout.write(m + '\n'), deriveText: !values['no-keyphrases'] },
+    });
+    const { search: service } = services;
     try {
       const started = Date.now();
       // A new snapshot generation (lexical index, keyphrases and TL;DRs, embedder, vectors): serve processes sharing

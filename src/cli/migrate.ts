@@ -8,7 +8,7 @@ export const migrateCommand: Command = {
   usage: 'paperfeed migrate',
   async run(_args, io) {
     const config = io.config();
-    const services = await createServices(config, { requireCurrentSchema: false });
+    const services = await createServices(config, { schema: 'unchecked' });
     try {
       const result = await migrate(services.database, (m) => io.stdout.write(`applied ${String(m.version).padStart(3, '0')} ${m.name}\n`));
       io.stdout.write(

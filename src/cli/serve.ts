@@ -1,5 +1,3 @@
-import type { Database } from '../db/connect.ts';
-import { appliedVersions, assertSchemaCurrent, migrate } from '../db/migrate.ts';
 import { startBackgroundJobs } from '../jobs/background.ts';
 import { workerConnection } from '../search/service.ts';
 import { createServices } from '../services.ts';
@@ -9,23 +7,18 @@ import type { Command } from './command.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the web server (migrates an empty SQLite store first)',
+  summary: 'run the web server (creates the schema of an empty store first)',
   usage: 'paperfeed serve',
   async run(_args, io) {
     const config = io.config();
+    // A new data dir or an empty database gets its schema; an outdated one is refused (`paperfeed migrate`).
     // Search index builds run in a worker thread so requests keep being answered meanwhile.
-    const services = await createServices(config, { requireCurrentSchema: false, search: { buildWorker: workerConnection(config), pollInBackground: true } });
+    const services = await createServices(config, { schema: 'create-if-empty', search: { buildWorker: workerConnection(config), pollInBackground: true } });
     const { logger } = services;
-    try {
-      await prepareSchema(services.database, config.databaseKind);
-    } catch (e) {
-      await services.close();
-      throw e;
-    }
     // Load a saved index now, so the first search does not wait for it.
     void services.search.loadIfSaved().catch((e) => logger.error({ error: String(e) }, 'search index unavailable'));
     const app = createApp(services);
-    const server = listen(app.fetch, { hostname: config.HOST, port: config.PORT }, (info) => {
+    const server = listen(app.fetch, { hostname: config.HOST, port: config.PORT, keepAliveSeconds: config.HTTP_KEEP_ALIVE_SECONDS }, (info) => {
       logger.info({ url: config.baseUrl, port: info.port, database: config.databaseKind }, 'paperfeed is serving');
       io.stdout.write(`Paperfeed is serving on ${config.baseUrl} (listening on ${config.HOST}:${info.port})\n`);
     });
@@ -45,13 +38,3 @@ export const serveCommand: Command = {
     return 0;
   },
 };
-
-/**
- * Zero configuration on SQLite means a fresh data dir just works, so serve creates the schema of an empty
- * embedded store. On an existing store (or on PostgreSQL, shared by several processes) an outdated schema
- * stops start-up: upgrading is an operator's decision, made with `paperfeed migrate`.
- */
-async function prepareSchema(database: Database, kind: string): Promise<void> {
-  if (kind === 'sqlite' && (await appliedVersions(database)).length === 0) await migrate(database);
-  await assertSchemaCurrent(database);
-}

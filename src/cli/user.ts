@@ -1,19 +1,25 @@
 // `paperfeed user create-admin`: the first administrator of a fresh install (or promoting an existing
 // account). Prints a one-time sign-in link, or sets a password read from standard input.
+// `paperfeed user token`: a new access token for an existing account, for scripts (the API, huggingface_hub).
 import { parseArgs } from 'node:util';
 import { accountEmail, SIGN_IN_LINK_TTL_MS, signInLinkUrl, usernameProblem } from '../domain/accounts.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/credentials.ts';
+import { createApiToken } from '../db/sessions.ts';
 import { createLoginToken, createUser, findUserByEmail, setPasswordHash, setRole } from '../db/users.ts';
 import { normalizeAddress } from '../mail/headers.ts';
 import { createServices } from '../services.ts';
-import { UsageError, type Command } from './command.ts';
+import { UsageError, type Command, type CommandIO } from './command.ts';
+
+/** As the settings page's token form allows. */
+const API_TOKEN_NAME_MAX = 60;
 
 export const userCommand: Command = {
   name: 'user',
-  summary: 'manage accounts: create-admin',
-  usage: 'paperfeed user create-admin --email ADDRESS [--username NAME] [--password-stdin]',
+  summary: 'manage accounts: create-admin, token',
+  usage: 'paperfeed user create-admin --email ADDRESS [--username NAME] [--password-stdin]\n       paperfeed user token --email ADDRESS [--name TOKEN_NAME]',
   async run(args, io) {
     const [sub, ...rest] = args;
+    if (sub === 'token') return printToken(rest, io);
     if (sub !== 'create-admin') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand');
     const { values } = parseArgs({
       args: rest,
@@ -31,7 +37,7 @@ export const userCommand: Command = {
         .slice(0, 30);
     const password = values['password-stdin'] ? await readPassword() : null;
 
-    const services = await createServices(io.config());
+    const services = await createServices(io.config(), { schema: 'create-if-empty' });
     const { config, database } = services;
     try {
       let user = await findUserByEmail(database, email);
@@ -57,6 +63,33 @@ export const userCommand: Command = {
     }
   },
 };
+
+/** Prints a new access token for the account with this email address (only the token, so scripts can capture it). */
+async function printToken(args: string[], io: CommandIO): Promise<number> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } }, strict: true, allowPositionals: false });
+  const email = values.email ? accountEmail(normalizeAddress(values.email)) : null;
+  if (!email) throw new UsageError('--email needs a valid email address');
+  const name = (values.name ?? 'cli').trim();
+  if (!name || name.length > API_TOKEN_NAME_MAX) throw new UsageError(`--name needs 1 to ${API_TOKEN_NAME_MAX} characters`);
+  const services = await createServices(io.config());
+  try {
+    const user = await findUserByEmail(services.database, email);
+    if (!user) {
+      io.stderr.write(`no account with the address ${email}\n`);
+      return 1;
+    }
+    if (user.bannedAt) {
+      io.stderr.write(`${user.username} is banned: no token issued\n`);
+      return 1;
+    }
+    const { token } = await createApiToken(services.database, user.id, name);
+    io.stderr.write(`access token "${name}" for ${user.username}; it is shown once (revoke it in /settings):\n`);
+    io.stdout.write(`${token}\n`);
+    return 0;
+  } finally {
+    await services.close();
+  }
+}
 
 /** The first line of standard input, so `printf '%s' "$PW" | paperfeed user create-admin …` works. */
 async function readPassword(): Promise<string> {

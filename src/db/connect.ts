@@ -5,7 +5,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { StoreMemo } from './memo.ts';
+import { type Memo, StoreMemo, unmemoised } from './memo.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -14,7 +14,7 @@ export interface Database {
   db: Kysely<DB>;
   kind: DatabaseKind;
   /** Listing reads memoised until the store's listings change counter moves (src/db/memo.ts). */
-  memo: StoreMemo;
+  memo: Memo;
   close(): Promise<void>;
 }
 
@@ -36,6 +36,16 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export function connect(options: ConnectOptions): Database {
   if (options.databaseUrl) return connectPostgres(options);
   return connectSqlite(options.sqlitePath ?? ':memory:', options.sqliteSynchronous ?? 'NORMAL');
+}
+
+/**
+ * Runs `work` in one transaction, handing it a Database over that transaction, so functions of several
+ * modules (a sign-in link and the mail that carries it) commit together or not at all. The functions it
+ * calls must not open transactions of their own.
+ */
+export function withTransaction<T>(database: Database, work: (trx: Database) => Promise<T>): Promise<T> {
+  // Reads inside the transaction see its uncommitted writes, which must never be memoised for others.
+  return database.db.transaction().execute((trx) => work({ db: trx, kind: database.kind, memo: unmemoised, close: async () => {} }));
 }
 
 function connectSqlite(file: string, synchronous: 'NORMAL' | 'FULL'): Database {

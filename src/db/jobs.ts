@@ -15,11 +15,13 @@ export interface LeaseRequest {
   job: string;
   ttlMs: number;
   now?: Date;
+  /** Holders known to be dead (a process of this host that no longer exists): their lease is taken even unexpired. */
+  takeOverFrom?: string[];
 }
 
 /**
- * Takes the named lease when it is free or expired. Returns true when this holder has it. The upsert's
- * WHERE clause makes "free or expired" and "take it" one atomic step.
+ * Takes the named lease when it is free, expired or held by a holder in `takeOverFrom`. Returns true when this
+ * holder has it. The upsert's WHERE clause makes "free or expired" and "take it" one atomic step.
  */
 export async function acquireLease(database: Database, req: LeaseRequest): Promise<boolean> {
   const now = req.now ?? new Date();
@@ -37,11 +39,19 @@ export async function acquireLease(database: Database, req: LeaseRequest): Promi
           acquired_at: eb.ref('excluded.acquired_at'),
           expires_at: eb.ref('excluded.expires_at'),
         }))
-        .where('job_leases.expires_at', '<', now.toISOString()),
+        .where((eb) => {
+          const expired = eb('job_leases.expires_at', '<', now.toISOString());
+          return req.takeOverFrom?.length ? eb.or([expired, eb('job_leases.holder', 'in', req.takeOverFrom)]) : expired;
+        }),
     )
     .execute();
-  const row = await database.db.selectFrom('job_leases').select('holder').where('name', '=', req.name).executeTakeFirst();
-  return row?.holder === req.holder;
+  return (await leaseHolder(database, req.name)) === req.holder;
+}
+
+/** Who holds the named lease now (expired or not), if anyone. */
+export async function leaseHolder(database: Database, name: string): Promise<string | undefined> {
+  const row = await database.db.selectFrom('job_leases').select('holder').where('name', '=', name).executeTakeFirst();
+  return row?.holder;
 }
 
 /** Extends our lease; false means it expired and someone else took it (the run must stop). */
@@ -106,12 +116,19 @@ export async function updateRunCounts(database: Database, id: string, counts: Jo
     .execute();
 }
 
-export async function finishRun(database: Database, id: string, outcome: { status: 'ok' | 'failed'; counts: JobCounts; error?: string | null }): Promise<void> {
-  await database.db
+export async function finishRun(
+  database: Database,
+  id: string,
+  outcome: { status: 'ok' | 'failed'; counts: JobCounts; error?: string | null },
+): Promise<boolean> {
+  const result = await database.db
     .updateTable('job_runs')
     .set({ status: outcome.status, finished_at: new Date().toISOString(), counts: JSON.stringify(outcome.counts), error: outcome.error ?? null })
     .where('id', '=', id)
-    .execute();
+    // A run another process marked crashed (it took the lease over) stays crashed: that process runs the slot again.
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function recentRuns(database: Database, job: string, limit: number): Promise<JobRunRow[]> {

@@ -14,8 +14,15 @@ export interface DailySignals {
   source: string | null;
   /** Source upvotes plus community upvotes. */
   upvotes: number;
-  /** Source comments plus community comments. */
+  /**
+   * Source comments plus community comments: what the API's `numComments` and the trending score count. Pages show
+   * the two apart, because only community comments have bodies here.
+   */
   comments: number;
+  /** Visible comments written here (their thread is on the paper page). */
+  communityComments: number;
+  /** Comments the source (Hugging Face) counted; their text stays there. */
+  sourceComments: number;
 }
 
 export interface ListedPaper {
@@ -78,7 +85,7 @@ export async function listSubmissions(
       'd.submitted_by as d_submitted_by',
       'd.source as d_source',
       sql<number>`(d.upvotes + p.community_upvotes)`.as('d_upvotes'),
-      sql<number>`(d.num_comments + p.community_comments)`.as('d_comments'),
+      'd.num_comments as d_source_comments',
     ]);
   q =
     sort === 'upvotes'
@@ -89,6 +96,8 @@ export async function listSubmissions(
 }
 
 function toListed(row: any): ListedPaper {
+  const communityComments = Number(row.community_comments ?? 0);
+  const sourceComments = Number(row.d_source_comments ?? 0);
   return {
     paper: rowToPaper(row),
     signals: {
@@ -97,7 +106,9 @@ function toListed(row: any): ListedPaper {
       submittedBy: row.d_submitted_by ?? null,
       source: row.d_source ?? null,
       upvotes: Number(row.d_upvotes ?? row.community_upvotes ?? 0),
-      comments: Number(row.d_comments ?? row.community_comments ?? 0),
+      comments: communityComments + sourceComments,
+      communityComments,
+      sourceComments,
     },
   };
 }
@@ -205,7 +216,7 @@ async function readListedPapers(database: Database, ids: string[]): Promise<List
       'd.submitted_by as d_submitted_by',
       'd.source as d_source',
       sql<number>`(COALESCE(d.upvotes, 0) + p.community_upvotes)`.as('d_upvotes'),
-      sql<number>`(COALESCE(d.num_comments, 0) + p.community_comments)`.as('d_comments'),
+      'd.num_comments as d_source_comments',
     ])
     .execute()) as any[];
   const byId = new Map(rows.map((r) => [r.id as string, toListed(r)]));
@@ -250,20 +261,39 @@ async function readCategoryCounts(database: Database, f: RangeFilter, source: 's
   return (rows as any[]).map((r) => ({ category: r.category, count: Number(r.n) }));
 }
 
-/** The latest day, not after `today`, that has a submission or an announcement: what the home page shows. */
-export async function latestDayWithPapers(database: Database, today: string): Promise<string | null> {
+/**
+ * The nearest day on one side of `day` that has a submission or an announcement: the latest one before (or on,
+ * with '<=') it, or the earliest one after it. Each side is an indexed MIN/MAX over daily_entries and papers.
+ */
+async function nearestDayWithPapers(database: Database, op: '<' | '<=' | '>', day: string): Promise<string | null> {
+  const latest = op !== '>';
   const daily = await database.db
     .selectFrom('daily_entries')
-    .select((eb) => eb.fn.max('day').as('day'))
-    .where('day', '<=', today)
+    .select((eb) => (latest ? eb.fn.max('day') : eb.fn.min('day')).as('day'))
+    .where('day', op, day)
     .executeTakeFirst();
   const announced = await database.db
     .selectFrom('papers')
-    .select((eb) => eb.fn.max('announced_on').as('day'))
-    .where('announced_on', '<=', today)
+    .select((eb) => (latest ? eb.fn.max('announced_on') : eb.fn.min('announced_on')).as('day'))
+    .where('announced_on', op, day)
     .executeTakeFirst();
-  const days = [daily?.day, announced?.day].filter((d): d is string => !!d);
-  return days.length ? days.sort().at(-1)! : null;
+  const days = [daily?.day, announced?.day].filter((d): d is string => !!d).sort();
+  return (latest ? days.at(-1) : days[0]) ?? null;
+}
+
+/** The latest day, not after `today`, that has a submission or an announcement: what the home page shows. */
+export function latestDayWithPapers(database: Database, today: string): Promise<string | null> {
+  return nearestDayWithPapers(database, '<=', today);
+}
+
+/** The days with papers nearest to a period on either side (the later one not after `today`), for empty periods. */
+export async function daysWithPapersAround(
+  database: Database,
+  range: { start: string; end: string },
+  today: string,
+): Promise<{ previous: string | null; next: string | null }> {
+  const next = await nearestDayWithPapers(database, '>', range.end);
+  return { previous: await nearestDayWithPapers(database, '<', range.start), next: next && next <= today ? next : null };
 }
 
 /** The latest day, not after `today`, on which arXiv announced a paper of a category. */
@@ -314,23 +344,4 @@ export async function starSnapshots(
     }
   }
   return out;
-}
-
-/** Every visible paper id with its last change, newest first, for the sitemap. */
-export async function sitemapEntries(database: Database, limit: number): Promise<{ id: string; modifiedAt: string }[]> {
-  const rows = await database.db
-    .selectFrom('papers')
-    .select(['id', 'modified_at'])
-    .where('hidden', '=', 0)
-    .orderBy('modified_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ id: r.id, modifiedAt: r.modified_at }));
-}
-
-/** Days that have submissions, newest first, for the sitemap. */
-export async function daysWithSubmissions(database: Database, limit: number): Promise<string[]> {
-  const rows = await database.db.selectFrom('daily_entries').select('day').distinct().orderBy('day', 'desc').limit(limit).execute();
-  return rows.map((r) => r.day);
 }

@@ -7,7 +7,15 @@
 /** How many values one version keeps at most (period listings, pages of them, trending, paper records). */
 const MAX_ENTRIES = 5_000;
 
-export class StoreMemo {
+/** Values computed for a key, reused while the store has not changed. */
+export interface Memo {
+  get<T>(key: string, compute: () => Promise<T>): Promise<T>;
+}
+
+/** Computes every time: for reads inside a transaction, whose view of the store nobody else shares. */
+export const unmemoised: Memo = { get: (_key, compute) => compute() };
+
+export class StoreMemo implements Memo {
   private version: number | null = null;
   private readonly values = new Map<string, Promise<unknown>>();
   private reading: Promise<number> | null = null;

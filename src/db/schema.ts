@@ -284,6 +284,33 @@ export interface DigestDeliveriesTable {
   updated_at: string;
 }
 
+export interface MailQueueTable {
+  id: string;
+  /** What the message is for (`sign-in:<token hash>`, `subscribe:<subscription>:<time>`): the same mail is queued once. */
+  idempotency_key: string;
+  recipient: string;
+  subject: string;
+  /** Erased once the message is sent, given up or expired: it may carry a sign-in link. */
+  text_body: string | null;
+  html_body: string | null;
+  /** JSON object of extra headers. */
+  headers: string | null;
+  message_id: string;
+  /** pending | sending | sent | failed | expired */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  lease_expires_at: string | null;
+  /** The link inside stops working then, so the message is not sent after it. */
+  expires_at: string;
+  sent_at: string | null;
+  smtp_response: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** "Index any arXiv paper" (migration 008): one row per accepted request. */
 export interface IndexRequestsTable {
   id: string;
@@ -385,6 +412,38 @@ export interface RecommendationModelsTable {
   fitted_at: string;
 }
 
+/** A person's saved papers (migration 015): private to them. */
+export interface LibraryItemsTable {
+  user_id: string;
+  paper_id: string;
+  created_at: string;
+}
+
+/** Collections of papers (migration 015), as Hugging Face has them. Ids are 24 hex digits. */
+export interface CollectionsTable {
+  id: string;
+  owner_id: string;
+  title: string;
+  /** The title trimmed and lower-cased: unique per owner. */
+  title_key: string;
+  description: string | null;
+  /** 1: only the owner sees it (others get a 404). */
+  private: number;
+  theme: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CollectionItemsTable {
+  id: string;
+  collection_id: string;
+  paper_id: string;
+  /** 0-based, contiguous within a collection. */
+  position: number;
+  note: string | null;
+  created_at: string;
+}
+
 /** Counters bumped by triggers whenever the tables a read model depends on change (migration 16). */
 export interface ChangeCountersTable {
   name: string;
@@ -415,6 +474,7 @@ export interface DB {
   app_secrets: AppSecretsTable;
   subscriptions: SubscriptionsTable;
   digest_deliveries: DigestDeliveriesTable;
+  mail_queue: MailQueueTable;
   index_requests: IndexRequestsTable;
   index_fetches: IndexFetchesTable;
   index_request_lock: IndexRequestLockTable;
@@ -426,6 +486,9 @@ export interface DB {
   hf_author_entries: HfAuthorEntriesTable;
   author_claims: AuthorClaimsTable;
   recommendation_models: RecommendationModelsTable;
+  library_items: LibraryItemsTable;
+  collections: CollectionsTable;
+  collection_items: CollectionItemsTable;
   change_counters: ChangeCountersTable;
 }
 

@@ -13,6 +13,32 @@ export interface SubmissionInput {
   maxPerDay: number;
 }
 
+/** Throws 429 when the person has used up today's submissions (`day`, UTC). */
+async function refuseOverDailyCap(db: Database['db'], input: Pick<SubmissionInput, 'userId' | 'day' | 'maxPerDay'>, now: Date): Promise<void> {
+  const today = await db
+    .selectFrom('submissions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', input.userId)
+    .where('day', '=', input.day)
+    .executeTakeFirstOrThrow();
+  if (Number(today.n) >= input.maxPerDay) {
+    const midnight = Date.parse(`${input.day}T00:00:00Z`) + 86_400_000;
+    throw tooManyRequests(`you can submit ${input.maxPerDay} papers a day; try again tomorrow (UTC)`, (midnight - now.getTime()) / 1000);
+  }
+}
+
+/**
+ * The daily cap checked before a paper that is not stored yet is queued for arXiv, so a person past the cap
+ * costs no lookup; recordSubmission checks it again, in its transaction, when the paper arrives.
+ */
+export async function checkDailySubmissionCap(
+  database: Database,
+  input: Pick<SubmissionInput, 'userId' | 'day' | 'maxPerDay'>,
+  now = new Date(),
+): Promise<void> {
+  await refuseOverDailyCap(database.db, input, now);
+}
+
 export async function recordSubmission(database: Database, input: SubmissionInput, now = new Date()): Promise<void> {
   await database.db.transaction().execute(async (trx) => {
     // A no-op update takes the submitter's row lock on PostgreSQL (SQLite locks the whole file anyway), so
@@ -24,16 +50,7 @@ export async function recordSubmission(database: Database, input: SubmissionInpu
     if (existing) {
       throw conflict(`this paper is already in the Daily Papers of ${existing.day}`, 'duplicate_submission');
     }
-    const today = await trx
-      .selectFrom('submissions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', input.userId)
-      .where('day', '=', input.day)
-      .executeTakeFirstOrThrow();
-    if (Number(today.n) >= input.maxPerDay) {
-      const midnight = Date.parse(`${input.day}T00:00:00Z`) + 86_400_000;
-      throw tooManyRequests(`you can submit ${input.maxPerDay} papers a day; try again tomorrow (UTC)`, (midnight - now.getTime()) / 1000);
-    }
+    await refuseOverDailyCap(trx, input, now);
     const at = now.toISOString();
     await trx.insertInto('submissions').values({ paper_id: input.paperId, user_id: input.userId, day: input.day, created_at: at }).execute();
     await trx

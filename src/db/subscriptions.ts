@@ -147,16 +147,6 @@ export async function requestSubscription(database: Database, req: SignUpRequest
   return { subscription, sendConfirmation: Number(claimed.numUpdatedRows) === 1, kind };
 }
 
-/** Gives the mail window back when the confirmation could not be sent, so the next attempt is not refused. */
-export async function releaseConfirmationWindow(database: Database, id: string, sentAt: Date): Promise<void> {
-  await database.db
-    .updateTable('subscriptions')
-    .set({ confirm_sent_at: null })
-    .where('id', '=', id)
-    .where('confirm_sent_at', '=', sentAt.toISOString())
-    .execute();
-}
-
 export type ConfirmOutcome = 'confirmed' | 'changed' | 'invalid';
 
 /**

@@ -12,10 +12,10 @@ export interface VoteResult {
 }
 
 /**
- * Sets the person's vote on a paper: `want` true adds it, false removes it, undefined toggles it.
- * Hidden or unknown papers are a 404.
+ * Sets the person's vote on a paper: `want` true adds it, false removes it. Explicit, never a toggle, so a repeated
+ * request (a resubmitted form, a retried API call) leaves the same state. Hidden or unknown papers are a 404.
  */
-export async function setVote(database: Database, userId: string, paperId: string, want?: boolean): Promise<VoteResult> {
+export async function setVote(database: Database, userId: string, paperId: string, want: boolean): Promise<VoteResult> {
   return database.db.transaction().execute(async (trx) => {
     // One read gets everything the decision needs: the paper, its counts, and whether this person voted.
     const row = await trx
@@ -26,9 +26,8 @@ export async function setVote(database: Database, userId: string, paperId: strin
       .where('p.id', '=', paperId)
       .executeTakeFirst();
     if (!row || Number(row.hidden)) throw notFound(`no paper ${paperId}`);
-    const target = want ?? row.voter === null;
     let delta: number;
-    if (target) {
+    if (want) {
       // ON CONFLICT DO NOTHING makes a concurrent duplicate a no-op instead of an error or a double count.
       const r = await trx
         .insertInto('votes')
@@ -50,7 +49,7 @@ export async function setVote(database: Database, userId: string, paperId: strin
         .executeTakeFirstOrThrow();
       community = Number(updated.community_upvotes);
     }
-    return { upvoted: target, communityUpvotes: community, upvotes: community + Number(row.imported ?? 0) };
+    return { upvoted: want, communityUpvotes: community, upvotes: community + Number(row.imported ?? 0) };
   });
 }
 
@@ -75,7 +74,10 @@ export interface PaperCounts {
   hidden: boolean;
   /** Imported plus community, as shown everywhere. */
   upvotes: number;
+  /** Imported plus community, as the API's numComments counts them. */
   numComments: number;
+  /** Comments the source (Hugging Face) counted, whose text is not here. */
+  sourceComments: number;
 }
 
 /** The counts shown for one paper, or null when it is unknown. */
@@ -91,6 +93,7 @@ export async function paperCounts(database: Database, paperId: string): Promise<
     hidden: Number(row.hidden) === 1,
     upvotes: Number(row.community_upvotes) + Number(row.upvotes ?? 0),
     numComments: Number(row.community_comments) + Number(row.num_comments ?? 0),
+    sourceComments: Number(row.num_comments ?? 0),
   };
 }
 

@@ -131,6 +131,11 @@ export function absUrl(id: string, version?: number | null): string {
   return `https://arxiv.org/abs/${id}${version ? `v${version}` : ''}`;
 }
 
+/** The paper's page on Hugging Face, at its discussion (where the comments Hugging Face counted are). */
+export function huggingFaceDiscussionUrl(id: string): string {
+  return `https://huggingface.co/papers/${id}#community`;
+}
+
 export function pdfUrl(id: string, version?: number | null): string {
   return `https://arxiv.org/pdf/${id}${version ? `v${version}` : ''}`;
 }

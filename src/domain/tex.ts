@@ -55,8 +55,10 @@ export function decodeLatexAccents(name: string): string {
 
 /**
  * The Unicode text a TeX-flavoured string stands for: accents decoded, escaped specials (`\%`) made literal,
- * `\\` a space, formatting commands (`\emph`) and grouping braces dropped, any other command reduced to its
- * name, so that a stray `\Ajinkya` in a crawled author list reads "Ajinkya" instead of breaking LaTeX.
+ * `\\` a space, formatting commands (`\emph`, `\textbf`) and grouping braces dropped with their argument kept,
+ * references (`\cite{…}`, `\label{…}`) dropped whole, `\href{url}{text}` and `\textcolor{red}{text}` reduced to
+ * their text, symbol commands (`\times`, `\pm`) read as their symbol, and any other command reduced to its name,
+ * so that a stray `\Ajinkya` in a crawled author list reads "Ajinkya" instead of breaking LaTeX.
  * Quotes typed as `` and '' become “ ”. Whitespace is collapsed, not trimmed (a piece of a title keeps its spaces).
  */
 const COMMAND_NAME = /[A-Za-z]+/y;
@@ -76,7 +78,12 @@ export function texToPlainText(tex: string): string {
       COMMAND_NAME.lastIndex = i + 1;
       const name = COMMAND_NAME.exec(s)![0];
       i += name.length;
-      out += TEXT_COMMANDS[name] ?? (FORMATTING_COMMANDS.has(name) ? '' : name);
+      const hidden = HIDDEN_ARGUMENTS[name];
+      if (hidden !== undefined) {
+        i = skipArguments(s, i + 1, hidden) - 1;
+        continue;
+      }
+      out += TEXT_COMMANDS[name] ?? (FORMATTING_COMMANDS.has(name) ? '' : (textSymbol(name) ?? name));
     } else if (next === '\\') {
       out += ' ';
       i++;
@@ -90,7 +97,42 @@ export function texToPlainText(tex: string): string {
   return out.replace(/``/g, '“').replace(/''/g, '”').replace(/\s+/g, ' ');
 }
 
-// Commands arXiv titles use for words and symbols, and the text they print.
+/**
+ * The index after a command's hidden arguments: an optional [option], then `count` braced groups (balanced),
+ * each possibly after spaces. A group that never closes ends the text; a missing one is not looked for further.
+ */
+function skipArguments(s: string, from: number, count: number): number {
+  let i = from;
+  const skipSpaces = () => {
+    while (s[i] === ' ') i++;
+  };
+  skipSpaces();
+  if (s[i] === '[') {
+    const close = s.indexOf(']', i);
+    i = close < 0 ? s.length : close + 1;
+  }
+  for (let n = 0; n < count; n++) {
+    skipSpaces();
+    if (s[i] !== '{') break;
+    let depth = 0;
+    for (; i < s.length; i++) {
+      if (s[i] === '\\') i++;
+      else if (s[i] === '{') depth++;
+      else if (s[i] === '}' && --depth === 0) break;
+    }
+    i++;
+  }
+  return Math.min(i, s.length);
+}
+
+/** A symbol command's character (\times → ×) from unicode2latex's table; null for names it does not know. */
+function textSymbol(name: string): string | null {
+  const found = unicodeFor(`\\${name}`);
+  // Accents left over after decodeLatexAccents have nothing to sit on: their name reads better than a lone mark.
+  return found && !/\p{M}/u.test(found) ? found : null;
+}
+
+// Commands arXiv titles and abstracts use for words and symbols, and the text they print.
 const TEXT_COMMANDS: Record<string, string> = {
   LaTeX: 'LaTeX',
   TeX: 'TeX',
@@ -112,6 +154,15 @@ const TEXT_COMMANDS: Record<string, string> = {
   S: '§',
   P: '¶',
   ss: 'ß',
+  deg: '°',
+  eg: 'e.g.',
+  ie: 'i.e.',
+  etal: 'et al.',
+  etc: 'etc.',
+  vs: 'vs.',
+  wrt: 'w.r.t.',
+  newline: ' ',
+  par: ' ',
 };
 // Commands whose only effect is on the look of their argument, which stays.
 const FORMATTING_COMMANDS = new Set([
@@ -140,8 +191,40 @@ const FORMATTING_COMMANDS = new Set([
   'mbox',
   'text',
   'url',
-  'href',
+  'uline',
+  'textsuperscript',
+  'textsubscript',
+  'footnote',
+  'small',
+  'large',
+  'Large',
+  'normalsize',
+  'footnotesize',
+  'noindent',
 ]);
+// Commands whose first N braced arguments are not text to show: references, labels, colours, link targets, spacing.
+const HIDDEN_ARGUMENTS: Record<string, number> = {
+  cite: 1,
+  citep: 1,
+  citet: 1,
+  citealp: 1,
+  citeauthor: 1,
+  citeyear: 1,
+  ref: 1,
+  eqref: 1,
+  autoref: 1,
+  cref: 1,
+  Cref: 1,
+  label: 1,
+  footnotemark: 0,
+  href: 1,
+  textcolor: 1,
+  color: 1,
+  colorbox: 1,
+  vspace: 1,
+  hspace: 1,
+  includegraphics: 1,
+};
 
 // Math commands whose argument is shown as it is (\mathrm{Adam} → Adam).
 const MATH_STYLES = new Set([
@@ -203,10 +286,46 @@ export function mathToUnicode(tex: string): string {
   return out;
 }
 
+/**
+ * The one reading of arXiv's TeX-flavoured text for display: text pieces as texToPlainText reads them, math spans
+ * as written (a page typesets them, plain text spells them in Unicode). With `maxChars`, the pieces are cut at a
+ * word boundary near that many displayed characters, with "…", never inside a math span or a command.
+ */
+export function displaySegments(tex: string, maxChars = Infinity): Segment[] {
+  const out: Segment[] = [];
+  let used = 0;
+  for (const s of splitMath(tex)) {
+    if ('math' in s) {
+      const width = mathToUnicode(s.math).length;
+      if (used + width > maxChars && used > 0) return [...out, { text: '…' }];
+      out.push(s);
+      used += width;
+      continue;
+    }
+    const text = texToPlainText(s.text);
+    if (used + text.length <= maxChars) {
+      out.push({ text });
+      used += text.length;
+      continue;
+    }
+    out.push({ text: shortenText(text, Math.max(0, maxChars - used)) });
+    return out;
+  }
+  return out;
+}
+
+/** Plain text cut at a word boundary near `max` characters, with "…" where it was cut. */
+export function shortenText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`;
+}
+
 /** TeX-flavoured text as one line of plain Unicode: text as texToPlainText reads it, math as mathToUnicode. */
 export function texToUnicodeLine(tex: string): string {
-  return splitMath(tex)
-    .map((s) => ('math' in s ? mathToUnicode(s.math) : texToPlainText(s.text)))
+  return displaySegments(tex)
+    .map((s) => ('math' in s ? mathToUnicode(s.math) : s.text))
     .join('')
     .replace(/\s+/g, ' ')
     .trim();

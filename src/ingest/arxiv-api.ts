@@ -3,9 +3,9 @@
 import { parseArxivId, InvalidArxivIdError } from '../domain/arxiv-id.ts';
 import { normalizePaper, type Paper } from '../domain/paper.ts';
 import { AppError, badRequest } from '../errors.ts';
-import { parseAtomFeed } from './formats/arxiv-atom.ts';
+import { parseAtomFeed, type AtomFeed } from './formats/arxiv-atom.ts';
 import { UnusableInputError } from './formats/errors.ts';
-import { describeResponse, HttpError, ServicePausedError, type SourceContext } from './http.ts';
+import { describeResponse, HttpError, ServicePausedError, type HttpResponse, type SourceContext } from './http.ts';
 
 /** Ids per request: keeps the URL short and one response small. */
 const IDS_PER_REQUEST = 50;
@@ -38,7 +38,7 @@ function validId(id: string): string {
 }
 
 async function fetchBatch(ctx: Pick<SourceContext, 'config' | 'database' | 'logger' | 'http' | 'signal'>, url: string): Promise<Paper[]> {
-  let res;
+  let res: HttpResponse;
   try {
     res = await ctx.http.get('arxiv', url, { signal: ctx.signal, headers: { accept: 'application/atom+xml' } });
   } catch (e) {
@@ -47,7 +47,7 @@ async function fetchBatch(ctx: Pick<SourceContext, 'config' | 'database' | 'logg
     if (e instanceof HttpError) throw new AppError(503, 'arxiv_unreachable', `arXiv could not be reached: ${e.message}`);
     throw e;
   }
-  let feed;
+  let feed: AtomFeed;
   try {
     feed = parseAtomFeed(res.body);
   } catch (e) {

@@ -4,7 +4,7 @@ import { saveCursor } from '../db/harvest.ts';
 import { upsertPapers } from '../db/papers.ts';
 import { normalizePaper, type Paper } from '../domain/paper.ts';
 import { UnusableInputError } from './formats/errors.ts';
-import { parseArxivRss } from './formats/arxiv-rss.ts';
+import { parseArxivRss, type ArxivRssFeed } from './formats/arxiv-rss.ts';
 import { describeResponse, SourceError, type SourceContext } from './http.ts';
 
 export async function harvestListing(ctx: SourceContext): Promise<Record<string, number>> {
@@ -12,7 +12,7 @@ export async function harvestListing(ctx: SourceContext): Promise<Record<string,
   const url = `${ctx.config.ARXIV_LISTING_URL.replace(/\/+$/, '')}/${categories.map(encodeURIComponent).join('+')}`;
   const res = await ctx.http.get('arxiv', url, { signal: ctx.signal, headers: { accept: 'application/rss+xml, application/xml' } });
   if (res.status !== 200) throw new SourceError(`arXiv listing request failed: ${describeResponse(res)}`);
-  let feed;
+  let feed: ArxivRssFeed;
   try {
     feed = parseArxivRss(res.body);
   } catch (e) {

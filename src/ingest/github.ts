@@ -2,7 +2,7 @@
 // ETag) make an unchanged repository cost nothing against the rate limit, which the shared client honours
 // (X-RateLimit-Remaining/Reset pause the service). Every observation adds a point to the star time series.
 import { recordStarObservation, reposToRefresh } from '../db/harvest.ts';
-import { HttpError, ServicePausedError, type SourceContext } from './http.ts';
+import { HttpError, ServicePausedError, type HttpResponse, type SourceContext } from './http.ts';
 
 export async function refreshGithubStars(ctx: SourceContext, limit = ctx.config.GITHUB_STARS_PER_RUN): Promise<Record<string, number>> {
   const counts = { repos: 0, changed: 0, notModified: 0, missing: 0, errors: 0 };
@@ -11,7 +11,7 @@ export async function refreshGithubStars(ctx: SourceContext, limit = ctx.config.
     const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
     if (ctx.config.GITHUB_TOKEN) headers.authorization = `Bearer ${ctx.config.GITHUB_TOKEN}`;
     if (etag && known !== null) headers['if-none-match'] = etag;
-    let res;
+    let res: HttpResponse;
     try {
       res = await ctx.http.get('github', `${ctx.config.GITHUB_API_URL.replace(/\/+$/, '')}/repos/${repo}`, { headers, signal: ctx.signal });
     } catch (e) {

@@ -3,7 +3,7 @@
 import { storeImportBatch } from '../db/papers.ts';
 import { normalizePaper, type DailyEntry, type Paper } from '../domain/paper.ts';
 import { UnusableInputError } from './formats/errors.ts';
-import { parseHfDailyResponse } from './formats/hf-daily.ts';
+import { parseHfDailyResponse, type HfDailyResult } from './formats/hf-daily.ts';
 import { describeResponse, SourceError, type SourceContext } from './http.ts';
 
 export async function syncHfDailyPapers(ctx: SourceContext, days = ctx.config.HF_SYNC_DAYS): Promise<Record<string, number>> {
@@ -13,7 +13,7 @@ export async function syncHfDailyPapers(ctx: SourceContext, days = ctx.config.HF
     const url = `${ctx.config.HF_API_URL.replace(/\/+$/, '')}/api/daily_papers?date=${day}`;
     const res = await ctx.http.get('hf', url, { signal: ctx.signal, headers: { accept: 'application/json' } });
     if (res.status !== 200) throw new SourceError(`Hugging Face daily papers for ${day}: ${describeResponse(res)}`);
-    let items;
+    let items: HfDailyResult[];
     try {
       items = parseHfDailyResponse(res.body, day);
     } catch (e) {

@@ -6,9 +6,11 @@ import crypto from 'node:crypto';
 import type { Config } from '../config.ts';
 import { enqueueIndexRequest, getIndexRequest, queuePosition, type IndexRequestStatus } from '../db/index-requests.ts';
 import { getPaper } from '../db/papers.ts';
-import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
+import { checkDailySubmissionCap } from '../db/submissions.ts';
+import { storedIdForms, tryParseArxivId, type ArxivId } from '../domain/arxiv-id.ts';
 import { badRequest } from '../errors.ts';
 import { INDEX_BATCH, type SubmissionPayload } from '../ingest/index-queue.ts';
+import { submitPaper, type Submitted } from '../ingest/submit.ts';
 import type { Services } from '../services.ts';
 import { effectiveSchedules } from './schedule.ts';
 import { nextSlot } from './slots.ts';
@@ -46,13 +48,13 @@ export type IndexRequestServices = Pick<Services, 'config' | 'database' | 'clock
 export async function requestPaperIndex(ctx: IndexRequestServices, input: IndexRequestInput): Promise<IndexRequestOutcome> {
   const parsed = tryParseArxivId(String(input.arxivId ?? ''));
   if (!parsed) throw badRequest('enter an arXiv id such as 2406.01234, or an arxiv.org, doi.org, huggingface.co or alphaxiv.org paper URL', 'bad_arxiv_id');
-  const forms = storedIdForms(parsed);
-  for (const id of forms) if (await getPaper(ctx.database, id)) return { status: 'stored', arxivId: id };
+  const stored = await storedPaperId(ctx, parsed);
+  if (stored) return { status: 'stored', arxivId: stored };
   const purpose = input.purpose ?? 'index';
   if (purpose === 'submission' && !input.submitter) throw new Error('a submission request needs its submitter');
   const now = input.now ?? ctx.clock();
   const requestId = crypto.randomUUID();
-  const arxivId = forms[0];
+  const arxivId = storedIdForms(parsed)[0];
   await enqueueIndexRequest(
     ctx.database,
     {
@@ -68,6 +70,12 @@ export async function requestPaperIndex(ctx: IndexRequestServices, input: IndexR
   );
   const position = await queuePosition(ctx.database, arxivId);
   return { status: 'queued', arxivId, requestId, position, estimatedAt: estimatedArrival(ctx.config, position, now)?.toISOString() ?? null };
+}
+
+/** The id under which the paper is stored (an old-style id may be stored with or without its subject class), or null. */
+async function storedPaperId(ctx: IndexRequestServices, parsed: ArxivId): Promise<string | null> {
+  for (const id of storedIdForms(parsed)) if (await getPaper(ctx.database, id)) return id;
+  return null;
 }
 
 /**
@@ -108,4 +116,33 @@ export async function indexRequestView(ctx: IndexRequestServices, requestId: str
     position,
     estimatedAt: position ? (estimatedArrival(ctx.config, position, now)?.toISOString() ?? null) : null,
   };
+}
+
+export type SubmitOutcome =
+  | ({ status: 'submitted' } & Submitted)
+  /** Not stored yet: queued for the arXiv API; the submission is recorded when the paper arrives. */
+  | Extract<IndexRequestOutcome, { status: 'queued' }>;
+
+/**
+ * A Daily Papers submission that never holds a request for an arXiv lookup: a stored paper is submitted at once;
+ * one that is not is queued (after the daily cap and the per-person request limit, both counted before any lookup)
+ * and recorded by the index-requests job when arXiv answers, under the same rules.
+ */
+export async function submitOrQueue(ctx: IndexRequestServices, submitter: { id: string; username: string }, input: string): Promise<SubmitOutcome> {
+  const parsed = tryParseArxivId(String(input ?? ''));
+  if (!parsed) throw badRequest('enter an arXiv id such as 2406.01234 or an arxiv.org / huggingface.co/papers URL', 'bad_arxiv_id');
+  const stored = await storedPaperId(ctx, parsed);
+  if (stored) return { status: 'submitted', ...(await submitPaper(ctx, submitter, stored)) };
+  const now = ctx.clock();
+  await checkDailySubmissionCap(ctx.database, { userId: submitter.id, day: now.toISOString().slice(0, 10), maxPerDay: ctx.config.SUBMISSIONS_PER_DAY }, now);
+  const outcome = await requestPaperIndex(ctx, {
+    arxivId: parsed.id,
+    requester: `user:${submitter.id}`,
+    purpose: 'submission',
+    submitter: { userId: submitter.id, username: submitter.username },
+    now,
+  });
+  // Stored between the two looks (a harvest landed it): submit it now.
+  if (outcome.status === 'stored') return { status: 'submitted', ...(await submitPaper(ctx, submitter, outcome.arxivId)) };
+  return outcome;
 }

@@ -3,8 +3,20 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Config } from '../config.ts';
-import { acquireLease, finishRun, markCrashedRuns, releaseLease, renewLease, runsForSlot, startRun, updateRunCounts, type JobCounts } from '../db/jobs.ts';
+import {
+  acquireLease,
+  finishRun,
+  leaseHolder,
+  markCrashedRuns,
+  releaseLease,
+  renewLease,
+  runsForSlot,
+  startRun,
+  updateRunCounts,
+  type JobCounts,
+} from '../db/jobs.ts';
 import { HttpError } from '../ingest/http.ts';
+import { deadLocalHolders } from '../mail/local-holders.ts';
 import { jobs as allJobs, type JobDefinition, type JobServices } from './schedule.ts';
 
 export interface RunRequest {
@@ -36,7 +48,12 @@ export async function runJob(services: JobServices, req: RunRequest): Promise<Ru
   const { job, holder } = req;
   const leaseMs = config.JOB_LEASE_MS;
   if (!(await acquireLease(database, { name: job.lease, holder, job: job.name, ttlMs: leaseMs }))) {
-    return { status: 'skipped', reason: 'lease-held' };
+    // A holder that was a process of this host and no longer exists (killed, crashed) is not waited for.
+    const current = await leaseHolder(database, job.lease);
+    const dead = current ? deadLocalHolders([current], holder, false) : [];
+    if (!dead.length || !(await acquireLease(database, { name: job.lease, holder, job: job.name, ttlMs: leaseMs, takeOverFrom: dead }))) {
+      return { status: 'skipped', reason: 'lease-held' };
+    }
   }
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort();
@@ -103,7 +120,10 @@ export async function runJob(services: JobServices, req: RunRequest): Promise<Ru
       return { status: 'failed', runId, counts, ms: Date.now() - started, error, retryInMs };
     }
     await progressWrite;
-    await finishRun(database, runId, { status: 'ok', counts });
+    if (!(await finishRun(database, runId, { status: 'ok', counts }))) {
+      logger.error({ job: job.name, slot: req.slot }, 'finished after another process took the job lease over and marked this run crashed');
+      return { status: 'failed', runId, counts, ms: Date.now() - started, error: 'lease taken over', retryInMs: null };
+    }
     logger.info({ job: job.name, ms: Date.now() - started, ...counts }, 'job finished');
     return { status: 'ok', runId, counts, ms: Date.now() - started };
   } finally {

@@ -10,11 +10,12 @@ import { processIndexQueue } from '../ingest/index-queue.ts';
 import { refreshGithubStars } from '../ingest/github.ts';
 import { syncHfDailyPapers } from '../ingest/hf-sync.ts';
 import { runDigestJob } from '../mail/digest-job.ts';
+import { runMailQueueJob } from '../mail/queue-job.ts';
 import type { Services } from '../services.ts';
 import { parseScheduleOverrides } from './slots.ts';
 
 /** The services jobs run with. */
-export type JobServices = Pick<Services, 'config' | 'database' | 'logger' | 'clock' | 'http' | 'mail' | 'search'>;
+export type JobServices = Pick<Services, 'config' | 'database' | 'logger' | 'clock' | 'http' | 'mail' | 'mailQueue' | 'search'>;
 
 /** What a job gets: the services, this run's stop signal and progress reporter, and `harvest --from`. */
 export interface JobContext extends JobServices {
@@ -87,6 +88,15 @@ export const jobs: JobDefinition[] = [
     lease: 'digest',
     enabled: () => true,
     run: (ctx) => runDigestJob(ctx),
+  },
+  {
+    name: 'mail-queue',
+    summary: 'queued sign-in links and confirmations the requests could not send at once (mail server down): retried with backoff',
+    // Requests send their mail straight away; this catches up on retries, so a minute is soon enough.
+    schedule: '* * * * *',
+    lease: 'mail',
+    enabled: () => true,
+    run: (ctx) => runMailQueueJob(ctx),
   },
 ];
 

@@ -11,7 +11,6 @@
 // microseconds with no I/O or other work in between; a crash there loses that digest (at-most-once). Everything
 // else is exactly-once. The deterministic Message-ID (<digest.SUBSCRIPTION.PERIOD@host>) lets receivers drop a
 // copy in any case. docs/digests.md has the full table, including a host lost for good (at-least-once).
-import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import {
@@ -41,6 +40,7 @@ import {
 import type { Services } from '../services.ts';
 import { loadPeriodPapers, type DigestPaper } from './digest-content.ts';
 import { HandOffJournal } from './handoff-journal.ts';
+import { deadLocalHolders, runnerId } from './local-holders.ts';
 import { mailLinks, mailLinkSigner } from './links.ts';
 import type { Frequency, Preferences } from './preferences.ts';
 import { renderDigest, type RenderedMail } from './render.ts';
@@ -102,6 +102,8 @@ export interface DigestRunSummary {
   bounced: number;
   disabled: number;
   skipped: number;
+  /** Digests not sent because nothing in the period was for them: an empty mail is never sent (the row says why). */
+  empty: number;
   /** Rows found 'sending' under a dead runner and sent again (their message never completed). */
   recovered: number;
   /** Hand-offs found in dead runners' journals and recorded, so those digests are not sent again. */
@@ -114,28 +116,6 @@ export interface DigestRunSummary {
   dryRun: DryRunItem[];
   /** How the mail left: 'smtp' or 'outbox'. */
   transport: MailTransport['kind'];
-}
-
-/** The runner's identity in claims: host, pid and start time, so a dead process on this host is recognisable. */
-export function runnerId(): string {
-  return `${os.hostname()}:${process.pid}:${Date.now()}`;
-}
-
-/** Holders that were processes on this host which no longer exist. */
-function deadLocalHolders(holders: string[], self: string): string[] {
-  const host = os.hostname();
-  return holders.filter((h) => {
-    if (h === self) return false;
-    const [hHost, pid] = h.split(':');
-    if (hHost !== host || !/^\d+$/.test(pid)) return false;
-    if (Number(pid) === process.pid) return true; // an earlier runner of this same process that was abandoned
-    try {
-      process.kill(Number(pid), 0);
-      return false;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-  });
 }
 
 interface PeriodContent {
@@ -202,6 +182,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
     bounced: 0,
     disabled: 0,
     skipped: 0,
+    empty: 0,
     recovered: 0,
     journaled: 0,
     waiting: 0,
@@ -252,7 +233,13 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
       await content.index.prepare(sub.preferences.interests);
       const { rendered, paperIds } = composeDigest(content, sub, links, baseUrl, host);
       const row = existing.get(deliveryKey(p.subscriptionId, p.periodKey));
-      summary.dryRun.push({ email: sub.email, period: p.periodKey, subject: rendered.subject, paperIds, state: row ? `already ${row.status}` : 'would send' });
+      summary.dryRun.push({
+        email: sub.email,
+        period: p.periodKey,
+        subject: rendered.subject,
+        paperIds,
+        state: row ? `already ${row.status}` : paperIds.length ? 'would send' : `would skip: ${NOTHING_TO_SEND}`,
+      });
     }
     return summary;
   }
@@ -265,7 +252,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
   const holder = runnerId();
   const journal = new HandOffJournal(journalDir, holder);
   for (const other of HandOffJournal.others(journalDir, holder)) {
-    if (!deadLocalHolders([other.holder], holder).length) continue;
+    if (!deadLocalHolders([other.holder], holder, true).length) continue;
     for (const e of other.entries) if (await recordHandOff(ctx.database, e.key, other.holder, e.attempt, now())) summary.journaled++;
     other.discard();
   }
@@ -293,7 +280,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
 
   const deadline = now().getTime() + settings.maxWaitMs;
   for (;;) {
-    const dead = deadLocalHolders(await sendingHolders(ctx.database), holder);
+    const dead = deadLocalHolders(await sendingHolders(ctx.database), holder, true);
     const due = await dueDeliveries(ctx.database, now(), CLAIM_BATCH, dead);
     if (!due.length) {
       const next = await nextPendingAttempt(ctx.database);
@@ -346,6 +333,11 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
       const content = await contentFor(periodFromKey(row.frequency as Frequency, row.period_key));
       await content.index.prepare(sub.preferences.interests);
       const { mail, paperIds } = composeDigest(content, sub, links, baseUrl, host);
+      if (!paperIds.length) {
+        await markSkipped(ctx.database, key, holder, NOTHING_TO_SEND);
+        summary.empty++;
+        return;
+      }
       mail.messageId = row.message_id;
       const result = await ctx.mail.send(mail, { onHandOff: () => journal.record({ key, attempt: attempts }) });
       // A delivered digest shows the address works again: bounces are counted consecutively.
@@ -388,6 +380,9 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
     ctx.logger.info({ key, attempts, delayMs: Math.round(delay), err: message }, 'digest will be retried');
   }
 }
+
+/** Why a digest was not sent when its period had no papers for the subscriber (a weekend, a harvest gap). */
+const NOTHING_TO_SEND = 'no papers in this period';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

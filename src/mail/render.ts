@@ -2,8 +2,10 @@
 // ignore <style> blocks unevenly, so every style is inline; the one <style> block only adds dark-mode colours
 // for clients that honour prefers-color-scheme (Apple Mail, Outlook on macOS, many phones). Clients that
 // invert colours themselves (Gmail, Outlook.com) get a light design with no fixed white text to invert badly.
-// Layout is tables, 640 px wide at most. All text from papers and subscribers is escaped: abstracts carry
-// LaTeX with `<` and `&`.
+// Layout is tables, 640 px wide at most. Titles and abstracts are read from their TeX as the site reads them
+// (src/domain/tex.ts; mail clients cannot typeset math, so it is spelled in Unicode), and all text from papers and
+// subscribers is escaped: abstracts carry `<` and `&`.
+import { shortenText, texToUnicodeLine } from '../domain/tex.ts';
 import type { DigestPaper } from './digest-content.ts';
 import type { Preferences } from './preferences.ts';
 import type { DigestPeriod } from './schedule.ts';
@@ -15,13 +17,9 @@ export function escapeHtml(s: string): string {
   return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]) : s;
 }
 
-/** The first sentences of an abstract, cut at a word boundary. */
+/** The start of an abstract as plain text, cut at a word boundary. */
 export function shortAbstract(abstract: string, max = 320): string {
-  const clean = abstract.replace(/\s+/g, ' ').trim();
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${cut.slice(0, space > max * 0.6 ? space : max).replace(/[,;:.\s]+$/, '')}…`;
+  return shortenText(texToUnicodeLine(abstract), max);
 }
 
 function authorLine(authors: string[]): string {
@@ -69,7 +67,7 @@ function paperBlock(p: DigestPaper, paperUrl: string): { html: string; text: str
 
 function paperText(p: DigestPaper, paperUrl: string): string {
   const stats = [`${p.upvotes} upvotes`, p.stars !== null ? `${p.stars} stars` : null, p.categories.slice(0, 3).join(', ')].filter(Boolean).join(' | ');
-  return `${p.title}\n   ${authorLine(p.authors)}\n   ${stats}\n   ${shortAbstract(p.abstract)}\n   ${paperUrl}`;
+  return `${texToUnicodeLine(p.title)}\n   ${authorLine(p.authors)}\n   ${stats}\n   ${shortAbstract(p.abstract)}\n   ${paperUrl}`;
 }
 
 function paperHtml(p: DigestPaper, paperUrl: string): string {
@@ -79,7 +77,7 @@ function paperHtml(p: DigestPaper, paperUrl: string): string {
     p.categories.slice(0, 3).join(' · '),
   ].filter(Boolean);
   return `<tr><td class="pf-card" style="background:${C.card};border:1px solid ${C.border};border-radius:8px;padding:16px;">
-<a class="pf-link" href="${escapeHtml(paperUrl)}" style="color:${C.link};font-size:17px;line-height:1.35;font-weight:600;text-decoration:none;">${escapeHtml(p.title)}</a>
+<a class="pf-link" href="${escapeHtml(paperUrl)}" style="color:${C.link};font-size:17px;line-height:1.35;font-weight:600;text-decoration:none;">${escapeHtml(texToUnicodeLine(p.title))}</a>
 <div class="pf-muted" style="color:${C.muted};font-size:13px;line-height:1.4;margin-top:4px;">${escapeHtml(authorLine(p.authors))}</div>
 <div style="font-size:14px;line-height:1.5;margin-top:8px;">${escapeHtml(shortAbstract(p.abstract))}</div>
 <div class="pf-accent" style="color:${C.accent};font-size:13px;margin-top:8px;">${escapeHtml(stats.join('   '))}</div>
@@ -104,6 +102,11 @@ function sectionHeading(s: DigestSection): string {
   return s.kind === 'category' ? `In ${s.title}` : `About “${s.title}”`;
 }
 
+/** What an empty topic section says instead of papers. */
+function noMatch(s: DigestSection): string {
+  return s.kind === 'category' ? `No paper in ${s.title} this time.` : `No paper this time matched “${s.title}”.`;
+}
+
 /** The digest subject names the period and the subscriber's first topics, so inboxes group and tell digests apart. */
 export function digestSubject(period: DigestPeriod, preferences: Preferences): string {
   const topics = [...preferences.interests, ...preferences.categories].slice(0, 2);
@@ -114,8 +117,8 @@ export function digestSubject(period: DigestPeriod, preferences: Preferences): s
 export function renderDigest(period: DigestPeriod, preferences: Preferences, sections: DigestSection[], links: DigestLinks): RenderedMail {
   const subject = digestSubject(period, preferences);
   const total = sections.reduce((n, s) => n + s.papers.length, 0);
-  const first = sections[0]?.papers[0];
-  const preheader = first ? `${first.title} and ${total - 1} more papers` : 'No new papers this time';
+  const first = sections.find((s) => s.papers.length)?.papers[0];
+  const preheader = first ? `${texToUnicodeLine(first.title)} and ${total - 1} more papers` : 'No new papers this time';
   const cadence = period.frequency === 'daily' ? 'every weekday' : 'every Monday';
   const html = page(
     subject,
@@ -127,7 +130,7 @@ export function renderDigest(period: DigestPeriod, preferences: Preferences, sec
 ${sections
   .map(
     (s) => `<tr><td style="padding:8px 4px 8px 4px;"><h2 style="font-size:16px;margin:0;">${escapeHtml(sectionHeading(s))}</h2></td></tr>
-${s.papers.map((p) => paperBlock(p, links.paper(p.id)).html).join('\n')}`,
+${s.papers.length ? s.papers.map((p) => paperBlock(p, links.paper(p.id)).html).join('\n') : `<tr><td class="pf-muted" style="color:${C.muted};padding:0 4px 12px 4px;font-size:14px;">${escapeHtml(noMatch(s))}</td></tr>`}`,
   )
   .join('\n')}
 ${total === 0 ? `<tr><td style="padding:8px 4px;font-size:14px;">No papers appeared in this period.</td></tr>` : ''}
@@ -140,13 +143,13 @@ You get this ${cadence} because you subscribed to Paperfeed digests.
   );
   const textSections = sections.map((s) => {
     const heading = sectionHeading(s);
-    const papers = s.papers.map((p, i) => `${i + 1}. ${paperBlock(p, links.paper(p.id)).text}`);
+    const papers = s.papers.length ? s.papers.map((p, i) => `${i + 1}. ${paperBlock(p, links.paper(p.id)).text}`) : [noMatch(s)];
     return `${heading}\n${'='.repeat(heading.length)}\n\n${papers.join('\n\n')}`;
   });
   const text = [
     `${period.frequency === 'daily' ? 'Your daily papers' : 'Your weekly papers'} — ${period.label}`,
     '',
-    total ? textSections.join('\n\n\n') : 'No papers appeared in this period.',
+    [...textSections, ...(total ? [] : ['No papers appeared in this period.'])].join('\n\n\n'),
     '',
     '--',
     `You get this ${cadence} because you subscribed to Paperfeed digests.`,

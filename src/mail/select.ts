@@ -4,6 +4,7 @@ import type { DigestPaper } from './digest-content.ts';
 import type { Preferences } from './preferences.ts';
 import type { TopicIndex } from './topics.ts';
 
+/** A topic's section is empty when no paper of the period matched it; trending is only present with papers. */
 export interface DigestSection {
   kind: 'trending' | 'category' | 'interest';
   /** "Trending", "cs.CL", "diffusion models". */
@@ -42,7 +43,8 @@ export function selectDigest(trending: DigestPaper[], index: TopicIndex, prefere
     const fair = Math.floor(topicSlots / topics.length) + (i < topicSlots % topics.length ? 1 : 0);
     const papers = take(t.matches, Math.min(fair, remaining));
     remaining -= papers.length;
-    if (papers.length) sections.push({ kind: t.kind, title: t.title, papers });
+    // A topic nothing in the period matched keeps its (empty) section, so the digest can say so.
+    if (papers.length || !t.matches.length) sections.push({ kind: t.kind, title: t.title, papers });
   });
   // Slots a topic could not fill go to the trending list.
   const trendingPapers = take(trending, trendingCount + remaining);

@@ -16,7 +16,9 @@ export function encodeModel(model: StoredPersonModel): string {
   });
   const alphas = new Float32Array(p + kept.length);
   alphas.set(model.alphas.subarray(0, p));
-  kept.forEach((i, j) => (alphas[p + j] = model.alphas[p + i]));
+  kept.forEach((i, j) => {
+    alphas[p + j] = model.alphas[p + i];
+  });
   return JSON.stringify({
     format: FORMAT,
     featuresKey: model.featuresKey,

@@ -69,11 +69,19 @@ export function fitPersonModel(
   let warm: Float64Array | undefined;
   if (previous) {
     const before = new Map<string, number>();
-    previous.positives.forEach((p, i) => before.set(`+${p.paperId}`, previous.alphas[i]));
-    previous.negatives.forEach((id, i) => before.set(`-${id}`, previous.alphas[previous.positives.length + i]));
+    previous.positives.forEach((p, i) => {
+      before.set(`+${p.paperId}`, previous.alphas[i]);
+    });
+    previous.negatives.forEach((id, i) => {
+      before.set(`-${id}`, previous.alphas[previous.positives.length + i]);
+    });
     warm = new Float64Array(set.labels.length);
-    positives.forEach((p, i) => (warm![i] = before.get(`+${features.ids.id(p.doc)}`) ?? 0));
-    negativeDocs.forEach((d, i) => (warm![positives.length + i] = before.get(`-${features.ids.id(d)}`) ?? 0));
+    positives.forEach((p, i) => {
+      warm![i] = before.get(`+${features.ids.id(p.doc)}`) ?? 0;
+    });
+    negativeDocs.forEach((d, i) => {
+      warm![positives.length + i] = before.get(`-${features.ids.id(d)}`) ?? 0;
+    });
   }
   const solution = trainLinearSvm(set, params.svm, warm);
   const scorer = scorerOf(features, solution.weights, solution.bias);
@@ -118,8 +126,12 @@ export function restoreScorer(features: PaperFeatures, stored: Omit<PersonModel,
     for (let j = 0; j < cols.length; j++) w[cols[j]] += scale * vals[j];
     w[features.dims] += scale * bias;
   };
-  stored.positives.forEach((p, i) => add(p.paperId, stored.alphas[i]));
-  stored.negatives.forEach((id, i) => add(id, -stored.alphas[stored.positives.length + i]));
+  stored.positives.forEach((p, i) => {
+    add(p.paperId, stored.alphas[i]);
+  });
+  stored.negatives.forEach((id, i) => {
+    add(id, -stored.alphas[stored.positives.length + i]);
+  });
   return scorerOf(features, w, bias * w[features.dims]);
 }
 

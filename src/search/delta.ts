@@ -93,14 +93,17 @@ export class Delta {
    */
   apply(papers: IndexablePaper[], vectors: (Float32Array | null)[] = []): ApplyCounts {
     const counts: ApplyCounts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
-    papers.forEach((p, i) => {
+    for (const [i, p] of papers.entries()) {
       this.modified.set(p.id, Date.parse(p.modifiedAt));
       const hash = contentHash(p);
       const inDelta = this.byId.get(p.id);
       const baseDoc = this.base.engine.ids.doc(p.id);
       const baseLive = baseDoc !== undefined && this.isBaseLive(baseDoc);
       if (p.hidden) {
-        if (inDelta === undefined && !baseLive) return void counts.unchanged++;
+        if (inDelta === undefined && !baseLive) {
+          counts.unchanged++;
+          continue;
+        }
         if (inDelta !== undefined) this.kill(inDelta);
         if (baseLive) {
           this.tombstone(baseDoc);
@@ -108,16 +111,20 @@ export class Delta {
           if (this.base.hashes[baseDoc] === hash) this.hiddenWords.set(baseDoc, this.wordsOf(p));
         }
         counts.removed++;
-        return;
+        continue;
       }
-      if (inDelta !== undefined ? this.hashes[inDelta] === hash : baseLive && this.base.hashes[baseDoc] === hash) return void counts.unchanged++;
+      if (inDelta !== undefined ? this.hashes[inDelta] === hash : baseLive && this.base.hashes[baseDoc] === hash) {
+        counts.unchanged++;
+        continue;
+      }
       if (inDelta === undefined && baseDoc !== undefined && !baseLive && this.base.hashes[baseDoc] === hash) {
         // Shown again, unchanged since the base was built: the base document serves again.
         this.baseLive![baseDoc] = 1;
         this.tombstoneCount--;
         this.hiddenWords.delete(baseDoc);
         this.cached = null;
-        return void counts.added++;
+        counts.added++;
+        continue;
       }
       if (inDelta !== undefined) this.kill(inDelta);
       if (baseLive) this.tombstone(baseDoc);
@@ -132,7 +139,7 @@ export class Delta {
       this.vectors.push(this.dimensions ? (vectors[i] ?? new Float32Array(this.dimensions)) : new Float32Array(0));
       this.byId.set(p.id, doc);
       this.cached = null;
-    });
+    }
     return counts;
   }
 
@@ -236,6 +243,8 @@ export class Delta {
 
 function concat(vectors: Float32Array[], dimensions: number): Float32Array {
   const out = new Float32Array(vectors.length * dimensions);
-  vectors.forEach((v, i) => out.set(v, i * dimensions));
+  vectors.forEach((v, i) => {
+    out.set(v, i * dimensions);
+  });
   return out;
 }

@@ -21,7 +21,7 @@ import { docMask, nameDocs } from './names/query-names.ts';
 import { PaperIds } from './paper-ids.ts';
 import { buildSpellingData, SpellingDictionary, spellingMinDf, type SpellingData } from './spelling/dictionary.ts';
 import { SurfaceWordCounter } from './spelling/surface-words.ts';
-import { hasFilters, type ParsedQuery } from './query.ts';
+import { type ParsedQuery } from './query.ts';
 import { ANN_MIN_DOCS } from './semantic/prepare.ts';
 import type { QuantizedVectors } from './semantic/quantized.ts';
 import type { VectorIndex } from './semantic/vector-index.ts';
@@ -429,7 +429,8 @@ export function pruneTerms<T extends { weight: number }>(
     const n = df(t);
     if (kept.length === maxTerms || (kept.length >= MIN_LONG_QUERY_TERMS && postings + n > maxPostings)) break;
     postings += n;
-    kept.push({ ...t, weight: 1 + Math.log(t.weight) });
+    // Repetition is damped; a weight below one (a misspelling kept beside its correction) stays as it is.
+    kept.push({ ...t, weight: t.weight > 1 ? 1 + Math.log(t.weight) : t.weight });
   }
   return kept;
 }

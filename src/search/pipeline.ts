@@ -20,6 +20,11 @@ import type { SearchFilters, SearchMode } from './types.ts';
 export interface QueryPlan {
   /** What is ranked: the query as typed, or corrected. */
   parsed: ParsedQuery;
+  /**
+   * The words a paper must mostly contain to count as matching (mostWordsMask): the corrected query without the
+   * typed words searched beside their corrections, so "tranformer" needs "transformer", not both.
+   */
+  words: ParsedQuery;
   /** The spelling correction found (applied or not), or null. */
   correction: SpellingCorrection | null;
   correctionApplied: boolean;
@@ -40,6 +45,8 @@ export function planQuery(collection: Collection, query: string, filters: Search
   const applied = correction !== null && correctSpelling;
   const text = applied ? (keepTyped ? correction.searched : correction.corrected) : query;
   const parsed = parseQuery(text, filters);
+  const words = applied && text !== correction.corrected ? parseQuery(correction.corrected, filters) : parsed;
+  if (applied && keepTyped) discountKeptTyped(parsed, correction, words);
   // Names are read from the free words only: quoted phrases and field values mean what they say.
   const free = text.replace(FIELD_OR_QUOTE, ' ');
   const names = findAuthorNames(free, collection.names);
@@ -49,7 +56,24 @@ export function planQuery(collection: Collection, query: string, filters: Search
     for (const n of names) remaining = remaining.replace(namePattern(n.text), ' ');
     rest = parseQuery(remaining, filters);
   }
-  return { parsed, correction, correctionApplied: applied, names, rest };
+  return { parsed, words, correction, correctionApplied: applied, names, rest };
+}
+
+/**
+ * A misspelling kept beside its correction is a word fewer than a handful of papers use, so its idf is near the
+ * highest there is: at full weight the few papers with the typo ("tranformer") would lead the results for the
+ * correction. At this share of its weight they are still found, after the papers that use the corrected word.
+ */
+const KEPT_TYPED_WEIGHT = 0.1;
+
+function discountKeptTyped(parsed: ParsedQuery, correction: SpellingCorrection, corrected: ParsedQuery): void {
+  for (const fix of correction.words) {
+    if (!fix.keep) continue;
+    for (const term of terms(fix.from)) {
+      const weight = parsed.terms.get(term);
+      if (weight !== undefined && !corrected.terms.has(term)) parsed.terms.set(term, weight * KEPT_TYPED_WEIGHT);
+    }
+  }
 }
 
 /** The typed name, whatever spaces and commas separate its words. */

@@ -120,7 +120,10 @@ function queryTerms(segments: Segment[], parsed: ParsedQuery): GlobalTerms {
       (t) => t.df,
       (a, b) => a.tie - b.tie,
     );
-    for (const t of kept) t.terms.forEach((term, s) => term !== undefined && perSegment[s].push({ term, weight: t.weight * t.scales[s] }));
+    for (const t of kept)
+      t.terms.forEach((term, s) => {
+        if (term !== undefined) perSegment[s].push({ term, weight: t.weight * t.scales[s] });
+      });
     if (kind === 'words') keptWordSet = new Set(kept.map((t) => t.text));
   }
   // A word only tombstoned or superseded papers contain is unknown, as it is to a fresh build.
@@ -220,7 +223,9 @@ export function rankSegments(
   }
   // Hybrid: rerank the lexical pool plus the nearest papers by meaning with a blend of z-scores.
   const pool = new Map<number, number>();
-  lexical.docs.forEach((d, i) => pool.set(d, lexical.scores[i]));
+  lexical.docs.forEach((d, i) => {
+    pool.set(d, lexical.scores[i]);
+  });
   if (hybrid.semanticCandidates > 0) {
     for (const d of nearest(segments, queryVector!, hybrid.semanticCandidates, allowed).docs) {
       if (pool.has(d)) continue;
@@ -246,7 +251,9 @@ export function rankSegments(
         related,
         s.idf,
       );
-      members.forEach((j, m) => (credit[j] = scores[m]));
+      members.forEach((j, m) => {
+        credit[j] = scores[m];
+      });
     });
     credited = lex.map((x, i) => x + u * credit[i]);
   }
@@ -265,6 +272,17 @@ export function rankSegments(
     semantic: order.map((i) => sem[i]),
     total: Math.max(lexical.total, pool.size),
   };
+}
+
+/** How many live documents within `within` the query's filters and phrases allow (its words aside). */
+export function countAllowed(segments: Segment[], parsed: ParsedQuery, within: Uint8Array): number {
+  let n = 0;
+  for (const s of segments) {
+    const own = within.subarray(s.offset, s.offset + s.engine.docCount);
+    const allowed = restrict(s.engine.allowedDocs(parsed, undefined, own), s.live);
+    n += allowed ? allowedCount(allowed) : s.engine.docCount;
+  }
+  return n;
 }
 
 /** The k documents (global numbers) nearest in meaning to a paper's live version, itself excluded. */

@@ -25,13 +25,13 @@ import { highlight, snippet } from './highlight.ts';
 import { parsePersonName } from './names/person-name.ts';
 import { signsAs } from './names/query-names.ts';
 import { mostWordsMask, planQuery, rankPlan, type QueryPlan } from './pipeline.ts';
-import { documentSpace, similarInSegments, type Segment } from './segments.ts';
+import { countAllowed, documentSpace, similarInSegments, type Segment } from './segments.ts';
 import { type Embedder, embedQueries, paperText } from './semantic/embedder.ts';
 import { loadEmbedder } from './semantic/prepare.ts';
 import { HnswIndex } from './semantic/vector-index.ts';
-import { currentGeneration, indexDir, readSnapshot, SnapshotError, type SnapshotContent } from './snapshot.ts';
-import { startWorkerBuild, type WorkerBuild, type WorkerBuildRequest } from './worker-build.ts';
-import type { AuthorMatch, HighlightPart, KnownItem, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
+import { currentGeneration, indexDir, readSnapshot, SnapshotError, type LoadedSnapshot, type SnapshotContent } from './snapshot.ts';
+import { startWorkerBuild, type WorkerBuild } from './worker-build.ts';
+import type { AuthorMatch, KnownItem, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
 
 export type { SearchService, SearchOptions, SearchResult, SearchHit, SimilarHit, HighlightPart, KnownItem, SpellingSuggestion, AuthorMatch } from './types.ts';
 
@@ -202,7 +202,7 @@ export class DatabaseSearchService implements SearchService {
     const generation = currentGeneration(indexDir(this.options.dataDir));
     if (!generation || generation === this.live?.generation || generation === this.unusable) return;
     const started = Date.now();
-    let loaded;
+    let loaded: LoadedSnapshot | null;
     try {
       loaded = await readSnapshot(this.options.dataDir, generation);
     } catch (e) {
@@ -445,7 +445,7 @@ export class DatabaseSearchService implements SearchService {
       const text = typeof query === 'string' ? query : '';
       const known = await this.knownItem(text, offset);
       if (known) {
-        out.push(known);
+        out.push(options.countMatching ? { ...known, matching: known.total } : known);
         continue;
       }
       const plan = planQuery(collection, text, options.filters ?? {}, options.correctSpelling !== false, options.match !== 'most');
@@ -453,10 +453,18 @@ export class DatabaseSearchService implements SearchService {
       const wantVector = mode !== 'lexical' && this.embedder && vectors && parsed.text;
       const qv = wantVector ? (await embedQueries(this.embedder!, [parsed.text]))[0] : null;
       const k = sort === 'relevance' ? offset + limit : RESORT_POOL;
-      const scope = options.match === 'most' ? mostWordsMask(collection, parsed, within) : within;
+      // The relevance cut-off: papers containing most of the query's words. Digest interests rank only those, and
+      // so do sort=date / sort=trending, so that a one-word match of a long query never leads the newest.
+      const most =
+        plan.words.terms.size && (options.match === 'most' || sort !== 'relevance' || options.countMatching)
+          ? mostWordsMask(collection, plan.words, within)
+          : null;
+      const scope = most && (options.match === 'most' || sort !== 'relevance') ? most : within;
       let ranked = rankPlan(collection, plan, mode, k, qv, this.relatedTerms(), scope);
       if (sort !== 'relevance') ranked = await this.resort(segments, ranked, sort);
-      out.push(await this.hits(segments, plan, ranked, offset, limit));
+      const result = await this.hits(segments, plan, ranked, offset, limit);
+      if (options.countMatching) result.matching = most ? countAllowed(segments, parsed, most) : result.total;
+      out.push(result);
     }
     return out;
   }
@@ -527,7 +535,7 @@ export class DatabaseSearchService implements SearchService {
     const byId = new Map(rows.map((r) => [r.id, r]));
     const wanted = new Set(parsed.terms.keys());
     const hits: SearchHit[] = [];
-    page.forEach((d, j) => {
+    page.forEach((_d, j) => {
       const i = offset + j;
       const row = byId.get(ids[j]);
       if (!row) return; // hidden since the last poll
@@ -631,7 +639,7 @@ export function serviceOptionsFromConfig(config: Config, overrides: Partial<Sear
     refreshIntervalMs: config.SEARCH_POLL_SECONDS * 1000,
     minRebuildIntervalMs: config.SEARCH_REBUILD_SECONDS * 1000,
     trainIfMissing: true,
-    deriveText: true,
+    deriveText: config.DERIVE_TEXT,
     ...overrides,
   };
 }

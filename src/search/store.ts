@@ -97,7 +97,9 @@ export function loadVectors(dir: string): StoredVectors | null {
   const { embedderId, dimensions, ids, modified } = blob.header;
   if (!Array.isArray(ids) || !Array.isArray(modified) || blob.floats.length !== ids.length * dimensions) return null;
   const rows = new Map<string, [string, number]>();
-  ids.forEach((id: string, i: number) => rows.set(id, [modified[i], i]));
+  ids.forEach((id: string, i: number) => {
+    rows.set(id, [modified[i], i]);
+  });
   return { embedderId, dimensions, rows, vectors: blob.floats };
 }
 

@@ -22,7 +22,9 @@ export class StringTable {
   static from<T extends StringTable>(this: new (text: string, ends: Uint32Array, table: Int32Array) => T, list: readonly string[]): T {
     const ends = new Uint32Array(list.length);
     let at = 0;
-    list.forEach((s, i) => (ends[i] = at += s.length));
+    list.forEach((s, i) => {
+      ends[i] = at += s.length;
+    });
     return indexed(this, list.join(''), ends);
   }
 

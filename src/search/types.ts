@@ -36,6 +36,8 @@ export interface SearchOptions {
    * or two-word query and at least half the words of a longer one (digest interests).
    */
   match?: 'any' | 'most';
+  /** Count the papers matching most of the query (SearchResult.matching); costs one pass over its words' postings. */
+  countMatching?: boolean;
 }
 
 /** One piece of a highlighted field, shaped like Hugging Face's `highlightedTitle` / `highlightedSummary`. */
@@ -57,8 +59,17 @@ export interface SearchHit {
 }
 
 export interface SearchResult {
-  /** Number of papers matching the query and filters (for pagination); approximate above 10,000 in hybrid mode. */
+  /**
+   * Number of papers matching any word of the query and the filters (for pagination; with sort=date or trending,
+   * those matching most of its words); approximate above 10,000 in hybrid mode.
+   */
   total: number;
+  /**
+   * With `countMatching`: the papers (within the filters) containing every word of a one- or two-word query and at
+   * least half the words of a longer one, spelling corrected: the relevant papers, the ones sort=date and
+   * sort=trending order. The total of a query without free words (filters only).
+   */
+  matching?: number;
   hits: SearchHit[];
   /** The query as understood (terms after parsing, of the corrected query when a correction was applied). */
   parsed: { terms: string[]; phrases: string[][] };

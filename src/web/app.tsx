@@ -8,9 +8,17 @@ import { digestRoutes } from './digests/routes.ts';
 import { digestShared, unsubscribeHandler } from './digests/handlers.tsx';
 import { discussionPanel } from './discussion/handlers.tsx';
 import { discussionRoutes } from './discussion/routes.ts';
+import { codingOf, compression } from './http/compression.ts';
+import { crossOriginReads } from './http/cors.ts';
 import { handleError, notFoundResponse } from './http/errors.tsx';
+import { prefersMarkdown } from './http/negotiation.ts';
 import { createPageCache, type PageCache } from './http/page-cache.ts';
 import { register } from './http/routes.ts';
+import { collectionRoutes } from './collections/routes.ts';
+import { forYouRoutes } from './for-you/routes.ts';
+import { interestRefresher, type InterestRefresher } from './library/interests.ts';
+import { paperActions } from './library/paper-actions.tsx';
+import { libraryRoutes } from './library/routes.ts';
 import { listingRoutes } from './listings/routes.ts';
 import { moderationRoutes } from './moderation/routes.ts';
 import type { PaperPageExtensions } from './papers/handlers.tsx';
@@ -24,19 +32,27 @@ import { communityLimits } from './security/community-limits.ts';
 import { csrfProtection } from './security/csrf.ts';
 import { securityHeaderSet, securityHeaders } from './security/headers.ts';
 import { siteRoutes } from './site/routes.ts';
+import type { SitemapOptions } from './site/sitemap.ts';
 import { submissionRoutes } from './submissions/routes.ts';
 
 export interface App {
   app: Hono;
   /** The in-process cache of anonymous responses (tests clear it; the bench reports on it). */
   pageCache: PageCache;
+  /** Background refits of "For you" models after saves, votes and claims (tests wait for them). */
+  interests: InterestRefresher;
 }
 
-export function createApp(services: Services, options: { paper?: PaperPageExtensions } = {}): Hono {
+export interface AppOptions {
+  paper?: PaperPageExtensions;
+  sitemap?: SitemapOptions;
+}
+
+export function createApp(services: Services, options: AppOptions = {}): Hono {
   return buildApp(services, options).app;
 }
 
-export function buildApp(services: Services, options: { paper?: PaperPageExtensions } = {}): App {
+export function buildApp(services: Services, options: AppOptions = {}): App {
   const app = new Hono();
   const { config } = services;
   const security = { https: config.baseUrl.startsWith('https:') };
@@ -45,12 +61,18 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
     maxEntries: 2_000,
     isPersonal: (c) => currentUser(c) !== null,
     headers: securityHeaderSet(security),
+    // Each content coding (and a paper's Markdown) is its own entry, so a hit is never recompressed.
+    variant: (request) => {
+      const coding = codingOf(request) ?? '';
+      return prefersMarkdown(request.headers.get('accept') ?? '') ? `${coding} md` : coding;
+    },
   });
   // Every rate limit, counted in the database so several processes enforce one limit. Pages and the script API
   // draw from the same community quotas; digest pages and the one-click unsubscribe share the link signer and the
   // cached period content.
   const limits = communityLimits(services);
   const digests = digestShared(services);
+  const interests = interestRefresher(services);
 
   // Health check first, before any middleware: load balancers poll it, and the http benchmark uses it as the
   // bare baseline (a constant string with nothing else running).
@@ -59,11 +81,14 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
   // ── Middleware, outermost first ──────────────────────────────────────────────────────────────────────────
   // Security headers on every response, errors and 429s included. Then who is asking (session cookie or access
   // token, verified: junk credentials leave the request anonymous). The API quota counts every anonymous request,
-  // cached or not. The page cache serves and keeps anonymous responses, security headers included.
+  // cached or not. The page cache serves and keeps anonymous responses: compressed, with CORS headers (the two
+  // middleware inside it) and the security headers, so a hit is answered without running anything below it.
   app.use('*', securityHeaders(security));
   app.use('*', sessionMiddleware(services));
   app.use('/api/*', limits.api.middleware);
   if (config.PAGE_CACHE_SECONDS > 0) app.use('*', pageCache.middleware);
+  app.use('*', compression());
+  app.use('*', crossOriginReads());
   // RFC 8058 one-click unsubscribe: mail providers POST without cookies or CSRF token; the signed token in the
   // URL authenticates it, so it is answered before the CSRF middleware.
   app.post('/unsubscribe', unsubscribeHandler(services, digests));
@@ -72,18 +97,27 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
 
   // ── Routes, one table per area ───────────────────────────────────────────────────────────────────────────
   register(app, [
-    ...siteRoutes(services), //                  assets, sitemap, robots.txt
+    ...siteRoutes(services, options.sitemap), // assets, sitemap, robots.txt
     ...listingRoutes(services), //               Daily Papers, trending, their JSON and feeds
     ...searchRoutes(services, limits), //        /search, its feeds and API, similar papers
     ...accountRoutes(services, limits), //       sign in and up, settings, profiles
     ...submissionRoutes(services), //            /submit
-    ...discussionRoutes(services, limits), //    upvotes and comments from the pages
+    ...discussionRoutes(services, limits, interests), // upvotes and comments from the pages
+    ...libraryRoutes(services, limits, interests), // save to the library, /library and its feed
+    ...collectionRoutes(services, limits), //    collections, their feeds, their Hugging Face API, whoami
+    ...forYouRoutes(services), //                the "For you" tab
     ...peopleRoutes(services), //                authors, organisations, avatars, claiming authorship
-    ...moderationRoutes(services), //            /mod
+    ...moderationRoutes(services, interests), // /mod
     ...digestRoutes(services, digests, limits), // subscribe, confirm, manage, unsubscribe, preview
-    ...apiRoutes(services, limits), //           the script API, admin status, OpenAPI
+    ...apiRoutes(services, limits, interests), //           the script API, admin status, OpenAPI
     // A paper id may follow any /papers/ path, so the paper's own routes come last.
-    ...paperRoutes(services, { similarIds: similarIdsFor(services), community: discussionPanel(services), claims: claimPanel(services), ...options.paper }),
+    ...paperRoutes(services, {
+      similarIds: similarIdsFor(services),
+      actions: paperActions(services),
+      community: discussionPanel(services),
+      claims: claimPanel(services),
+      ...options.paper,
+    }),
   ]);
 
   app.notFound((c) => notFoundResponse(c, config.baseUrl));
@@ -99,5 +133,5 @@ export function buildApp(services: Services, options: { paper?: PaperPageExtensi
     app.fetch = (request, env, executionContext) =>
       (!isApi(request.url) && !carriesCredentials(request) && pageCache.lookup(request)) || route(request, env, executionContext);
   }
-  return { app, pageCache };
+  return { app, pageCache, interests };
 }

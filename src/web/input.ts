@@ -5,22 +5,26 @@ import { z } from 'zod';
 import type { Context } from 'hono';
 import { isArxivCategory } from '../domain/arxiv-category.ts';
 import { tryParseArxivId, type ArxivId } from '../domain/arxiv-id.ts';
-import { AppError, badRequest, notFound } from '../errors.ts';
+import { AppError, badRequest, notFound, type ErrorCode } from '../errors.ts';
 import { InvalidPeriodError, parseDay, parseMonth, parseWeek, type Period } from '../domain/periods.ts';
 
 // ── Path patterns ────────────────────────────────────────────────────────────────────────────────────────────
 // Hono's param regexes cannot hold {n} counts, so the patterns are loose; the parsers below validate and answer
 // 404 (ids) or 400 (periods) with a reason.
 
+const ARXIV_ID = '(?:[0-9]+\\.[0-9]+|[a-z-]+(?:\\.[A-Z]+)?/[0-9]+)(?:v[0-9]+)?';
 /** An arXiv id in a path: new style (2506.03569) or old style (hep-th/9901001, one parameter across its slash), optionally vN. */
-export const PAPER_ID = ':id{(?:[0-9]+\\.[0-9]+|[a-z-]+(?:\\.[A-Z]+)?/[0-9]+)(?:v[0-9]+)?}';
+export const PAPER_ID = `:id{${ARXIV_ID}}`;
+/** A paper id with a file extension (/papers/2506.03569.bib): Hono cannot put a literal after a parameter. */
+export const paperFile = (extension: string) => `:id{${ARXIV_ID}\\.${extension}}`;
 export const DAY = ':key{[0-9]+-[0-9]+-[0-9]+}';
 export const WEEK = ':key{[0-9]+-W[0-9]+}';
 export const MONTH = ':key{[0-9]+-[0-9]+}';
 
-/** The paper id as the path wrote it (maybe versioned, maybe not an id at all). */
+/** The paper id as the path wrote it (maybe versioned, maybe not an id at all), without a file extension. */
 export function paperIdInPath(c: Context): string {
-  return c.req.param('id') ?? '';
+  // No arXiv id ends in a dot and letters, so only a paperFile route's extension is removed.
+  return (c.req.param('id') ?? '').replace(/\.[a-z]+$/, '');
 }
 
 /** The arXiv id a paper route names, or a 404 when the path holds no valid id. */
@@ -98,7 +102,7 @@ export function parseQuery<S extends QuerySchema>(c: Context, schema: S): z.infe
  * The same rule for fields that come another way: a form's (repeated fields as lists) or a JSON object's (numbers
  * and booleans read as their text; a nested object is a 400). Errors have the code `code`.
  */
-export function parseFields<S extends QuerySchema>(fields: Iterable<[string, unknown]>, schema: S, code = 'bad_body'): z.infer<S> {
+export function parseFields<S extends QuerySchema>(fields: Iterable<[string, unknown]>, schema: S, code: ErrorCode = 'bad_body'): z.infer<S> {
   const shape: z.ZodRawShape = schema instanceof z.ZodEffects ? schema.innerType().shape : schema.shape;
   // No prototype, so that ?constructor=1 or ?__proto__=1 are just names.
   const raw: Record<string, string | string[]> = Object.create(null);
@@ -222,6 +226,14 @@ export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), 'bad_body');
   return parsed.data;
+}
+
+/** An explicit yes/no form field (`true` or `false`): a missing or other value is a 400 naming the field. */
+export function formBoolean(form: FormFields, name: string): boolean {
+  const v = form[name];
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw badRequest(`${name} must be true or false`);
 }
 
 /** A form field as text; a missing field, a repeated one or a file is empty. */

@@ -3,6 +3,7 @@
 // was too large and what to do instead (414 for an address that alone fills the limit, 431 otherwise).
 import type { Duplex } from 'node:stream';
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** The request line and headers together, as Node's default: a search query too long for this goes by POST. */
@@ -11,6 +12,8 @@ export const MAX_REQUEST_HEAD_BYTES = 16 * 1024;
 export interface ListenOptions {
   hostname: string;
   port: number;
+  /** Idle time before the server closes a kept-alive connection. */
+  keepAliveSeconds?: number;
 }
 
 export function listen(
@@ -20,6 +23,7 @@ export function listen(
 ): ServerType {
   const server = serve({ fetch, hostname: options.hostname, port: options.port, serverOptions: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES } }, onListening);
   server.on('clientError', answerClientError);
+  if (options.keepAliveSeconds) (server as HttpServer).keepAliveTimeout = options.keepAliveSeconds * 1000;
   return server;
 }
 

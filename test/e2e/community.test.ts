@@ -11,6 +11,9 @@ import { createUser, setPasswordHash } from '../../src/db/users.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { atomFor, startArxivServer, startServer, type RunningServer } from '../helpers/community.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
+import { testServices } from '../helpers/services.ts';
+import { loadConfig } from '../../src/config.ts';
+import { processIndexQueue } from '../../src/ingest/index-queue.ts';
 
 // An id from this month, so the paper counts as recent whatever day the test runs.
 const now = new Date();
@@ -113,14 +116,45 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     // Submit a paper arXiv has (served by the local API); its title carries markup.
     await page.goto('/submit');
     await page.fill('input[name=paper]', `https://arxiv.org/abs/${PAPER_ID}v1`);
-    await Promise.all([page.waitForURL(`**/papers/${PAPER_ID}`), page.click('form[action="/submit"] button')]);
+    await page.click('form[action="/submit"] button');
+    // Not stored yet: the page answers at once that it is queued for arXiv; the index-requests job (run here
+    // as the scheduler would) fetches it and records the submission.
+    await expect.poll(() => page.locator('.submit [role=status]').textContent()).toContain(`${PAPER_ID} is not stored here yet: it is queued for arXiv`);
+    expect(arxiv.requests.some((q) => q.includes(PAPER_ID))).toBe(false);
+    const jobServices = await testServices(
+      loadConfig({ ...database.env, ARXIV_API_URL: arxiv.url, ALLOW_PRIVATE_NETWORK: 'true', ARXIV_MIN_INTERVAL_MS: '10' }),
+      database,
+    );
+    try {
+      expect(await processIndexQueue(jobServices)).toMatchObject({ submitted: 1 });
+    } finally {
+      await jobServices.close();
+    }
     expect(arxiv.requests.some((q) => q.includes(`id_list=${PAPER_ID}`))).toBe(true);
+    await page.goto(`/papers/${PAPER_ID}`);
     expect(await page.locator('article h1').textContent()).toBe(EVIL_TITLE);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
 
-    // Upvote.
-    await Promise.all([page.waitForURL(`**/papers/${PAPER_ID}`), page.click('form.upvote-form button')]);
-    expect(await page.locator('form.upvote-form button').getAttribute('aria-pressed')).toBe('true');
+    // Something that is not an arXiv id is named under the field, in the form, with what was typed kept.
+    const unknownId = 'arxiv.org/abs/attention';
+    await page.goto('/submit');
+    await page.fill('input[name=paper]', unknownId);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/submit') && r.request().method() === 'POST'),
+      page.click('form[action="/submit"] button'),
+    ]);
+    expect(refused.status()).toBe(400);
+    expect(await page.locator('form[action="/submit"] .field-error').innerText()).toMatch(/^enter an arXiv id such as 2406\.01234/);
+    expect(await page.inputValue('input[name=paper]')).toBe(unknownId);
+    expect(await page.getAttribute('input[name=paper]', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('input[name=paper]', 'aria-describedby')).toBe('submit-paper-error');
+    // A person without the role is not shown the moderators' link.
+    expect(await page.locator('nav.main a[href="/mod"]').count()).toBe(0);
+    await page.goto(`/papers/${PAPER_ID}`);
+
+    // Upvote (at the top of the page; app.js sends the form in the background and updates the button).
+    await page.click('form.upvote-form button');
+    await expect.poll(() => page.locator('form.upvote-form button').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('form.upvote-form .count').textContent()).toBe('1');
 
     // Comment with Markdown and an injection attempt, then reply to it.
@@ -148,6 +182,16 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     const mod = await person();
     await signInWithPassword(mod.page, 'mod@example.org');
     await mod.page.goto(`/papers/${PAPER_ID}`);
+    // Reply, Report and Hide sit apart from each other, not glued together.
+    const gaps = await mod.page.locator(`#comment-${commentId} > article .comment-actions`).evaluate((div) => {
+      const rects = Array.from(div.children)
+        .map((e) => e.getBoundingClientRect())
+        .filter((r) => r.width > 0);
+      const middle = (r: DOMRect) => r.top + r.height / 2;
+      return rects.slice(1).flatMap((r, i) => (Math.abs(middle(r) - middle(rects[i])) < 8 ? [r.left - rects[i].right] : []));
+    });
+    expect(gaps.length).toBeGreaterThanOrEqual(2);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(8);
     await Promise.all([
       mod.page.waitForURL(`**/papers/${PAPER_ID}`),
       mod.page.click(`#comment-${commentId} > article form[action="/mod/comments/${commentId}/hide"] button`),
@@ -157,7 +201,8 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     expect(await page.locator(`#comment-${commentId} > article .comment-body`).count()).toBe(0);
     const afterHide = await (await fetch(`${server.baseUrl}/api/papers/${PAPER_ID}/comments`)).json();
     expect(afterHide.numComments).toBe(1);
-    await mod.page.goto('/mod');
+    // Moderators reach their desk from the main navigation.
+    await Promise.all([mod.page.waitForURL('**/mod'), mod.page.click('nav.main a[href="/mod"]')]);
     expect(await mod.page.locator('table').last().textContent()).toContain('hide_comment');
 
     // Another person cannot edit it: no edit link, the edit page is refused, and so is a forged POST.

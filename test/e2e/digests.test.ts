@@ -25,7 +25,14 @@ for (const source of DATA_SOURCES)
       database = await createTestDatabase('sqlite');
       await loadDigestPapers(database, source);
       smtp = await startSmtpServer();
-      server = await startServer({ ...database.env, SMTP_URL: smtp.url, SECRET_KEY, MAIL_FROM: 'Paperfeed <digest@paperfeed.test>' });
+      server = await startServer({
+        ...database.env,
+        SMTP_URL: smtp.url,
+        SECRET_KEY,
+        MAIL_FROM: 'Paperfeed <digest@paperfeed.test>',
+        EMBEDDER: 'none',
+        DERIVE_TEXT: 'false',
+      });
       browser = await launchChromium();
     });
     afterAll(async () => {
@@ -81,6 +88,8 @@ for (const source of DATA_SOURCES)
         BASE_URL: server.baseUrl,
         MAIL_FROM: 'Paperfeed <digest@paperfeed.test>',
         DIGEST_RUN_MAX_WAIT_MS: '0',
+        EMBEDDER: 'none',
+        DERIVE_TEXT: 'false',
       });
       const services = await testServices(config, database);
       try {

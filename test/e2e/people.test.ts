@@ -9,7 +9,7 @@ import { hashPassword } from '../../src/domain/credentials.ts';
 import { importPaths } from '../../src/ingest/import.ts';
 import { axeViolations, hasChromium, launchChromium } from '../helpers/browser.ts';
 import { startServer, type RunningServer } from '../helpers/community.ts';
-import { makePaper, makeUser } from '../helpers/factory.ts';
+import { makePaper } from '../helpers/factory.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
 

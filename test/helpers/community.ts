@@ -64,8 +64,12 @@ export async function startArxivServer(bodies: Map<string, string>): Promise<{ u
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(url.search);
-    const id = (url.searchParams.get('id_list') ?? '').split(',')[0];
-    const body = bodies.get(id) ?? FALLBACK_ATOM.replace(/<entry>[\s\S]*<\/entry>/, '').replace('<opensearch:totalResults>1', '<opensearch:totalResults>0');
+    // One feed with an entry for each id it knows, as arXiv answers a batch.
+    const known = (url.searchParams.get('id_list') ?? '').split(',').flatMap((id) => bodies.get(id) ?? []);
+    const entries = known.map((b) => /<entry>[\s\S]*<\/entry>/.exec(b)?.[0] ?? '');
+    const body = (known[0] ?? FALLBACK_ATOM)
+      .replace(/<entry>[\s\S]*<\/entry>/, () => entries.join('\n'))
+      .replace(/<opensearch:totalResults[^>]*>\d+/, (m) => m.replace(/\d+$/, String(entries.length)));
     res.writeHead(200, { 'content-type': 'application/atom+xml; charset=utf-8' });
     res.end(body);
   });

@@ -59,7 +59,9 @@ export function topicCorpus(options: Partial<TopicCorpusOptions> = {}): TopicCor
     const model = trainCorpusModel(texts, { dimensions: 24, contrastiveEpochs: 2 });
     const embedder = new CorpusEmbedder(model);
     const vectors = new Float32Array(docs.length * model.dimensions);
-    texts.forEach((t, i) => vectors.set(embedder.embedOne(t), i * model.dimensions));
+    texts.forEach((t, i) => {
+      vectors.set(embedder.embedOne(t), i * model.dimensions);
+    });
     engine.vectors = QuantizedVectors.from(vectors, model.dimensions);
   }
   return { docs, engine };

@@ -127,7 +127,7 @@ describe.skipIf(!hasSharedData)('BibTeX of the real papers in ../shared/data', (
     // A reader whose math grammar is narrower than LaTeX's ($\bf{D^3}$) may refuse an entry; that is counted,
     // and the entry must then read back with its math replaced, so only the math, kept as written, is at stake.
     const mathRefusals: string[] = [];
-    const check = (reader: string, read: Reader, p: Paper, entry: ReadEntry) => {
+    const check = (reader: string, _read: Reader, p: Paper, entry: ReadEntry) => {
       const problem = titleProblem(entry, p.title) ?? authorsProblem(entry, p.authors);
       if (problem) problems.push(`${reader} ${p.id}: ${problem}`);
     };
@@ -143,7 +143,9 @@ describe.skipIf(!hasSharedData)('BibTeX of the real papers in ../shared/data', (
         }
         if (entries) {
           expect(entries, reader).toHaveLength(chunk.length);
-          entries.forEach((entry, i) => check(reader, read, chunk[i], entry));
+          entries.forEach((entry, i) => {
+            check(reader, read, chunk[i], entry);
+          });
           continue;
         }
         for (const p of chunk) {

@@ -10,11 +10,13 @@ import { upsertPapers } from '../../src/db/papers.ts';
 import type { Services } from '../../src/services.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { atomFor, seedPapers, startArxivServer } from '../helpers/community.ts';
+import { atomFor, freePort, seedPapers, startArxivServer } from '../helpers/community.ts';
 import { daysAgo, makePaper, makeUser } from '../helpers/factory.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { WebClient } from '../helpers/web-client.ts';
 import { testServices } from '../helpers/services.ts';
+import { processIndexQueue } from '../../src/ingest/index-queue.ts';
+import { indexRequestView } from '../../src/jobs/index-requests.ts';
 
 let database: TestDatabase;
 let smtp: TestSmtpServer;
@@ -108,18 +110,18 @@ describe('CSRF', () => {
     // A token from another browser (another pf_csrf cookie) does not work either.
     const other = await signedIn(bob);
     const otherToken = await other.csrf('/submit');
-    expect((await client.post('/papers/2601.00001/upvote', { _csrf: otherToken })).status).toBe(403);
+    expect((await client.post('/papers/2601.00001/upvote', { _csrf: otherToken, upvoted: 'true' })).status).toBe(403);
     // Nor does another person's cookie-and-token pair planted in this browser: the token is bound to the session.
     const planted = new WebClient(app);
     planted.cookies.set('pf_session', client.cookies.get('pf_session')!);
     planted.cookies.set('pf_csrf', other.cookies.get('pf_csrf')!);
-    expect((await planted.post('/papers/2601.00001/upvote', { _csrf: otherToken })).status).toBe(403);
+    expect((await planted.post('/papers/2601.00001/upvote', { _csrf: otherToken, upvoted: 'true' })).status).toBe(403);
     // Anonymous forms are covered too.
     expect((await new WebClient(app).post('/signin/email', { email: 'x@example.org' })).status).toBe(403);
     // The right token works.
-    expect((await client.post('/papers/2601.00001/upvote', { _csrf: token })).status).toBe(303);
+    expect((await client.post('/papers/2601.00001/upvote', { _csrf: token, upvoted: 'true' })).status).toBe(303);
     expect(await countVotes(database, '2601.00001')).toBe(1);
-    await client.post('/papers/2601.00001/upvote', { _csrf: token });
+    await client.post('/papers/2601.00001/upvote', { _csrf: token, upvoted: 'false' });
   });
 
   it('refuses oversized bodies before reading them', async () => {
@@ -194,7 +196,7 @@ describe('authorisation', () => {
     expect((await mod.post(`/mod/comments/${comment.id}/hide`, { _csrf: modToken })).status).toBe(303);
     const anonymous = new WebClient(app);
     const anonToken = await anonymous.csrf('/signin');
-    expect((await anonymous.post('/papers/2601.00001/upvote', { _csrf: anonToken })).status).toBe(401);
+    expect((await anonymous.post('/papers/2601.00001/upvote', { _csrf: anonToken, upvoted: 'true' })).status).toBe(401);
     expect((await anonymous.postJson('/api/papers/2601.00001/comment', { comment: 'x' })).status).toBe(403);
     expect((await anonymous.postJson('/api/papers/2601.00001/comment', { comment: 'x' }, { 'X-CSRF-Token': anonToken })).status).toBe(401);
     expect((await anonymous.get('/submit')).headers.get('location')).toBe('/signin?next=%2Fsubmit');
@@ -378,7 +380,7 @@ describe('paper page panel', () => {
     expect(res.headers.getSetCookie().some((v) => v.startsWith('pf_csrf='))).toBe(true);
     const token = /name="_csrf" value="([^"]+)"/.exec(await res.text())![1];
     const before = await countVotes(database, '2601.00001');
-    const vote = await client.post('/papers/2601.00001/upvote', { _csrf: token, back: '/papers/2601.00001' });
+    const vote = await client.post('/papers/2601.00001/upvote', { _csrf: token, back: '/papers/2601.00001', upvoted: 'true' });
     expect(vote.status).toBe(303);
     expect(vote.headers.get('location')).toBe('/papers/2601.00001');
     expect(await countVotes(database, '2601.00001')).toBe(before + 1);
@@ -387,7 +389,7 @@ describe('paper page panel', () => {
 });
 
 describe('submissions', () => {
-  it('fetches unknown papers from arXiv and applies the rules: recent, no duplicates, a daily cap', async () => {
+  it('answer at once: a stored paper is submitted, an unknown one queued for arXiv and recorded when it arrives, under the same rules', async () => {
     const user = await makeUser(database);
     const { token: pat } = await createApiToken(database, user.id, 'submit');
     const script = new WebClient(app);
@@ -395,20 +397,42 @@ describe('submissions', () => {
     const bad = await submit('not an id');
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('bad_arxiv_id');
-    const unknown = await submit('2601.09999');
-    expect(unknown.status).toBe(404);
-    const stale = await submit(`https://arxiv.org/abs/${STALE_ID}`);
-    expect(stale.status).toBe(400);
-    expect((await stale.json()).error.code).toBe('too_old');
-    const fresh = await submit(`https://huggingface.co/papers/${FRESH_ID}`);
-    expect(fresh.status).toBe(201);
-    expect(await fresh.json()).toMatchObject({ paper: { id: FRESH_ID, title: 'A fresh paper' }, submittedBy: user.username });
+
+    // Nothing is fetched while the request waits: each unknown id is queued and the answer says so.
+    const lookupsBefore = arxiv.requests.length;
+    const queued: Record<string, { requestId: string }> = {};
+    for (const id of ['2601.09999', `https://arxiv.org/abs/${STALE_ID}`, `https://huggingface.co/papers/${FRESH_ID}`]) {
+      const res = await submit(id);
+      expect(res.status).toBe(202);
+      const body = await res.json();
+      expect(body).toMatchObject({ status: 'queued', submittedBy: user.username });
+      queued[body.paper.id] = body;
+    }
+    expect(arxiv.requests.length).toBe(lookupsBefore);
+
+    // The index-requests job looks them up and records what the rules allow.
+    await processIndexQueue(opened[0]);
+    const view = async (id: string) => indexRequestView(opened[0], queued[id].requestId);
+    expect(await view(FRESH_ID)).toMatchObject({ status: 'submitted' });
+    expect(await view(STALE_ID)).toMatchObject({ status: 'rejected', error: expect.stringContaining('last') });
+    expect(await view('2601.09999')).toMatchObject({ status: 'missing' });
+    const entry = await database.db.selectFrom('daily_entries').select('submitted_by').where('paper_id', '=', FRESH_ID).executeTakeFirst();
+    expect(entry?.submitted_by).toBe(user.username);
+    expect(await database.db.selectFrom('daily_entries').select('paper_id').where('paper_id', '=', STALE_ID).executeTakeFirst()).toBeUndefined();
+
+    // Stored papers are submitted at once; the daily cap (2 here) counts the queued submission that was recorded.
     expect((await submit(FRESH_ID)).status).toBe(409);
     await seedPapers(database, ['2601.00101', '2601.00102']);
-    expect((await submit('2601.00101')).status).toBe(201);
+    const direct = await submit('2601.00101');
+    expect(direct.status).toBe(201);
+    expect(await direct.json()).toMatchObject({ status: 'submitted', paper: { id: '2601.00101' }, submittedBy: user.username });
     const capped = await submit('2601.00102');
     expect(capped.status).toBe(429);
     expect(capped.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Past the cap, an unknown id is refused before it is queued: it costs no lookup.
+    expect((await submit('2601.05555')).status).toBe(429);
+    const waiting = await database.db.selectFrom('index_requests').select('id').where('arxiv_id', '=', '2601.05555').execute();
+    expect(waiting).toEqual([]);
     expect(arxiv.requests.filter((q) => q.includes('id_list=2601.00101'))).toEqual([]);
   });
 });
@@ -420,7 +444,7 @@ describe('old-style arXiv ids', () => {
     const page = await client.get('/papers/hep-th/9901001');
     expect(page.status).toBe(200);
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
-    const vote = await client.post('/papers/hep-th/9901001/upvote', { _csrf: token });
+    const vote = await client.post('/papers/hep-th/9901001/upvote', { _csrf: token, upvoted: 'true' });
     expect(vote.status).toBe(303);
     expect(vote.headers.get('location')).toBe('/papers/hep-th/9901001');
     const posted = await client.postJson('/api/papers/hep-th/9901001/comment', { comment: 'old but gold' }, { 'X-CSRF-Token': token });
@@ -472,7 +496,24 @@ describe('rate limits', () => {
     const voter = await signedIn(bob, limited);
     const vt = await voter.csrf('/submit');
     const votes = [];
-    for (let i = 0; i < 3; i++) votes.push((await voter.post('/papers/2601.00002/upvote', { _csrf: vt })).status);
+    for (let i = 0; i < 3; i++) votes.push((await voter.post('/papers/2601.00002/upvote', { _csrf: vt, upvoted: 'true' })).status);
     expect(votes).toEqual([303, 303, 429]);
+  });
+});
+
+describe('submitting while arXiv is out of reach', () => {
+  it('answers at once that the paper is queued, and names a refused id under the field with what was typed kept', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/api/query`;
+    const offline = await appWith({ ARXIV_API_URL: closed, HTTP_MAX_RETRIES: '0', HTTP_RETRY_BASE_MS: '5' });
+    const client = await signedIn(alice, offline);
+    const token = await client.csrf('/submit');
+    const queued = await client.post('/submit', { _csrf: token, paper: '2601.09998' });
+    expect(queued.status).toBe(202);
+    expect(await queued.text()).toMatch(/<p class="notice" role="status">2601\.09998 is not stored here yet: it is queued for arXiv/);
+    const refused = await client.post('/submit', { _csrf: token, paper: 'not-an-id' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(
+      /<form method="post" action="\/submit">[\s\S]*value="not-an-id"[\s\S]*<p id="submit-paper-error" class="field-error" role="alert">enter an arXiv id[^<]+<\/p>[\s\S]*<\/form>/,
+    );
   });
 });

@@ -94,12 +94,16 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
     expect(a.length).toBeGreaterThanOrEqual(43);
   });
 
-  it('toggles one vote per person and keeps the counter equal to the votes under concurrency', async () => {
+  it('sets one vote per person, idempotently, and keeps the counter equal to the votes under concurrency', async () => {
     const users = await Promise.all(Array.from({ length: 12 }, () => makeUser(database)));
-    // Every person toggles several times at once: the final state is whatever each sequence ends with.
+    // Every person sets their vote several times at once (up, down, up …): the final state is the last one set,
+    // and setting the same state twice changes nothing.
     await Promise.all(
       users.map(async (u, i) => {
-        for (let k = 0; k <= i % 3; k++) await setVote(database, u.id, '2601.00001');
+        for (let k = 0; k <= i % 3; k++) {
+          await setVote(database, u.id, '2601.00001', k % 2 === 0);
+          await setVote(database, u.id, '2601.00001', k % 2 === 0);
+        }
       }),
     );
     // And explicit set-calls racing each other on the same person: still at most one vote.
@@ -109,7 +113,7 @@ describe.each(databaseKinds)('community store on %s', (kind) => {
     expect(rows).toBe(users.filter((_, i) => (i % 3) % 2 === 0).length);
     expect(counts?.upvotes).toBe(rows);
     expect((await paperCounts(database, '2601.00002'))?.upvotes).toBe(1);
-    await rejects(setVote(database, users[0].id, '9999.99999'), 404);
+    await rejects(setVote(database, users[0].id, '9999.99999', true), 404);
   });
 
   it('adds imported upvotes to community ones', async () => {

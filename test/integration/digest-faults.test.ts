@@ -73,6 +73,7 @@ for (const source of DATA_SOURCES)
           DIGEST_MAX_ATTEMPTS: '20',
           // Interests are ranked lexically: no embedder to train.
           EMBEDDER: 'none',
+          DERIVE_TEXT: 'false',
           ...env,
         }),
         database,
@@ -94,6 +95,7 @@ for (const source of DATA_SOURCES)
         SMTP_MAX_CONNECTIONS: '4',
         DIGEST_CONCURRENCY: '6',
         EMBEDDER: 'none',
+        DERIVE_TEXT: 'false',
       };
       for (const killAt of [25, 70]) {
         const run = startDigest(env);

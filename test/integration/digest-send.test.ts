@@ -47,6 +47,7 @@ for (const source of DATA_SOURCES)
         DIGEST_RUN_MAX_WAIT_MS: '0',
         // Interests are ranked lexically: no embedder to train.
         EMBEDDER: 'none',
+        DERIVE_TEXT: 'false',
       });
       // A fixed clock on a Saturday: runs without --date then plan no daily digest, and this week's weekly exists.
       ctx = await testServices(config, database, { now: new Date('2025-06-07T12:00:00Z') });
@@ -162,5 +163,17 @@ for (const source of DATA_SOURCES)
       expect(second).toMatchObject({ sent: 1, waiting: 0 });
       const delivered = smtp.received.slice(before);
       expect(delivered.map((m) => m.parsed.messageId)).toEqual([`<digest.${ids.ada}.2025-06-06@127.0.0.1>`]);
+    });
+
+    it('never mails an empty digest: a period without papers is recorded as skipped, with the reason', async () => {
+      const before = smtp.received.length;
+      const dry = await runDigests(ctx, { date: '2025-06-20', frequency: 'daily', dryRun: true });
+      expect(dry.dryRun.map((i) => [i.email, i.state])).toEqual([['ada@example.org', 'would skip: no papers in this period']]);
+      const summary = await runDigests(ctx, { date: '2025-06-20', frequency: 'daily' });
+      expect(summary).toMatchObject({ planned: 1, sent: 0, empty: 1, failed: 0 });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(smtp.received.length).toBe(before);
+      const row = await database.db.selectFrom('digest_deliveries').selectAll().where('period_key', '=', '2025-06-20').executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'skipped', last_error: 'no papers in this period' });
     });
   });

@@ -41,6 +41,8 @@ for (const source of DATA_SOURCES)
         PAGE_CACHE_SECONDS: '0',
         MAIL_FROM: 'Paperfeed <digest@paperfeed.test>',
         DIGEST_RUN_MAX_WAIT_MS: '0',
+        EMBEDDER: 'none',
+        DERIVE_TEXT: 'false',
       });
       services = await testServices(config, database);
       app = createApp(services);
@@ -183,5 +185,17 @@ for (const source of DATA_SOURCES)
       expect(two).toContain('In cs.CV');
       expect(two).toContain('In cs.CL');
       expect((await app.request(`${BASE_URL}/digest/preview?frequency=weekly&frequency=daily`)).status).toBe(400);
+    });
+
+    it('says in the preview which interests matched nothing, rather than dropping them', async () => {
+      const url = `${BASE_URL}/digest/preview?interests=quantum%20chromodynamics%20lattice&interests=diffusion%20models&date=2025-06-04`;
+      const html = await (await app.request(url)).text();
+      expect(html).toContain('About “quantum chromodynamics lattice”');
+      expect(html).toContain('No paper this time matched “quantum chromodynamics lattice”.');
+      expect(html).toContain('About “diffusion models”');
+      expect(html).not.toContain('No paper this time matched “diffusion models”');
+      const text = await (await app.request(`${url}&format=text`)).text();
+      expect(text).toContain('About “quantum chromodynamics lattice”\n=');
+      expect(text).toContain('No paper this time matched “quantum chromodynamics lattice”.');
     });
   });

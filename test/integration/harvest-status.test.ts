@@ -11,7 +11,9 @@ import { createUser } from '../../src/db/users.ts';
 import { getPaper } from '../../src/db/papers.ts';
 import { syncHfDailyPapers } from '../../src/ingest/hf-sync.ts';
 import { runJob } from '../../src/jobs/runner.ts';
-import { findJob } from '../../src/jobs/schedule.ts';
+import { effectiveSchedules, findJob } from '../../src/jobs/schedule.ts';
+import { nextSlot } from '../../src/jobs/slots.ts';
+import { harvestState } from '../../src/jobs/status.ts';
 import { main } from '../../src/main.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
@@ -85,6 +87,35 @@ describe('harvest --once while another process holds the lease', () => {
     expect(await main(['harvest', '--once', '--source', 'listing'], { stdout: out.stream, config: () => config })).toBe(75);
     expect(out.text()).toMatch(/harvest-listing: skipped: another process is running a job on the same source/);
     expect(await store.db.selectFrom('job_runs').selectAll().execute()).toEqual([]);
+  });
+});
+
+describe.each(databaseKinds)('harvest state for pages on %s', (kind) => {
+  it('a failed scheduled run is retried after the backoff, a failed manual one waits for the next slot', async () => {
+    const store = track(await createTestDatabase(kind));
+    server = await startReplayServer(() => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' }));
+    const config = harvestConfig(server.url, { ...store.env, ARXIV_CATEGORIES: 'cs.AI', JOB_RETRY_BASE_MS: '600000' });
+    const services = await testServices(config, store);
+    expect(await harvestState(store, config)).toMatchObject({ state: 'never', error: null, scheduled: true });
+    const slots = ['harvest-oai', 'harvest-listing'].map((name) => nextSlot(effectiveSchedules(config).get(name)!, new Date())!.toISOString()).sort();
+
+    const manual = await runJob(services, { job: findJob('harvest-listing')!, slot: 'manual:1', trigger: 'manual', holder: 'test' });
+    expect(manual.status).toBe('failed');
+    const afterManual = await harvestState(store, config);
+    expect(afterManual).toMatchObject({ state: 'failing', error: expect.stringMatching(/HTML page/), nextTry: slots[0] });
+
+    const scheduled = await runJob(services, { job: findJob('harvest-listing')!, slot: '2025-06-04T05:15:00.000Z', trigger: 'schedule', holder: 'test' });
+    expect(scheduled.status).toBe('failed');
+    const afterScheduled = await harvestState(store, config);
+    expect(afterScheduled.state).toBe('failing');
+    // One failed attempt: the retry is JOB_RETRY_BASE_MS after it finished (unless a scheduled slot comes sooner).
+    const retryAt = new Date(Date.parse(afterScheduled.since!) + 600_000).toISOString();
+    expect(afterScheduled.nextTry).toBe([retryAt, slots[0]].sort()[0]);
+
+    expect(await harvestState(store, { ...config, SCHEDULER: false })).toMatchObject({ state: 'failing', nextTry: null, scheduled: false });
+    await acquireLease(store, { name: 'arxiv', holder: 'other', job: 'harvest-oai', ttlMs: 60_000 });
+    expect(await harvestState(store, config)).toMatchObject({ state: 'running', error: null });
+    await services.close();
   });
 });
 

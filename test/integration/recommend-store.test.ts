@@ -72,7 +72,9 @@ for (const kind of databaseKinds) {
       // Rebuilt from the stored (float32) duals: the same list, scores equal to float32 precision.
       const again = await service.recommendFor(ada.id, positives, 10);
       expect(again.map((r) => [r.paperId, r.because, r.reason])).toEqual(first.map((r) => [r.paperId, r.because, r.reason]));
-      again.forEach((r, i) => expect(r.score).toBeCloseTo(first[i].score, 4));
+      again.forEach((r, i) => {
+        expect(r.score).toBeCloseTo(first[i].score, 4);
+      });
       expect((await loadRecommendationModel(database, ada.id))!.fittedAt).toBe(stored!.fittedAt);
     });
 

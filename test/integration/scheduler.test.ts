@@ -1,6 +1,8 @@
 // The scheduler's guarantees on real databases: one run per slot, one holder per lease (also when two
 // runners race), crashed runs retried, failures retried with backoff, a lost lease stops the run, and
 // every run recorded for `status`.
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { acquireLease, pruneJobRuns, startRun } from '../../src/db/jobs.ts';
@@ -113,6 +115,49 @@ describe.each(databaseKinds)('job runner on %s', (kind) => {
     expect((await runs()).map((r) => [r.attempt, r.status, r.holder])).toEqual([
       [1, 'crashed', 'dead-process'],
       [2, 'ok', 'b'],
+    ]);
+  });
+
+  it("takes over at once a lease whose holder was a process of this host that no longer exists, and waits for a live one's", async () => {
+    const env = await setup({ JOB_LEASE_MS: '600000' });
+    const j = job(async () => ({ done: 1 }));
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    await acquireLease(store, { name: 'test', holder: `${os.hostname()}:${gone}:killed`, job: 'test-job', ttlMs: 600_000 });
+    await startRun(store, { id: 'killed-run', job: 'test-job', slot: 'S', attempt: 1, trigger: 'schedule', holder: `${os.hostname()}:${gone}:killed` });
+    expect(await runJob(env, { job: j, slot: 'S', trigger: 'schedule', holder: 'b' })).toMatchObject({ status: 'ok' });
+    expect((await runs()).map((r) => [r.attempt, r.status])).toEqual([
+      [1, 'crashed'],
+      [2, 'ok'],
+    ]);
+
+    // This process is alive, and so is a holder on another host: their unexpired leases are waited for.
+    for (const alive of [`${os.hostname()}:${process.pid}:other-runner`, `elsewhere.example:${gone}:x`]) {
+      await store.db.deleteFrom('job_leases').execute();
+      await acquireLease(store, { name: 'test', holder: alive, job: 'test-job', ttlMs: 600_000 });
+      expect(await runJob(env, { job: j, slot: 'S2', trigger: 'schedule', holder: 'b' })).toEqual({ status: 'skipped', reason: 'lease-held' });
+    }
+    expect(j.calls).toBe(1);
+  });
+
+  it('a run that finishes after another process took its lease over stays crashed: one successful run for the slot', async () => {
+    // A long lease: no heartbeat renews it during the test, so only the expiry set below takes it away.
+    const env = await setup({ JOB_LEASE_MS: '600000' });
+    let release!: () => void;
+    const slow = job(() => new Promise((resolve) => (release = () => resolve({ done: 1 }))));
+    const first = runJob(env, { job: slow, slot: 'S', trigger: 'schedule', holder: 'a' });
+    await new Promise((r) => setTimeout(r, 100));
+    // The holder stalls past its lease (a long pause): another runner takes the lease and runs the slot again.
+    await store.db
+      .updateTable('job_leases')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute();
+    const quick = job(async () => ({ done: 1 }));
+    expect(await runJob(env, { job: quick, slot: 'S', trigger: 'schedule', holder: 'b' })).toMatchObject({ status: 'ok' });
+    release();
+    expect(await first).toMatchObject({ status: 'failed', error: 'lease taken over' });
+    expect((await runs()).map((r) => [r.holder, r.status])).toEqual([
+      ['a', 'crashed'],
+      ['b', 'ok'],
     ]);
   });
 

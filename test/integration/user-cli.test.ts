@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findApiTokenUser, listApiTokens } from '../../src/db/sessions.ts';
 import { peekLoginToken, findUserByEmail, passwordHashFor } from '../../src/db/users.ts';
 import { verifyPassword } from '../../src/domain/credentials.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
@@ -51,5 +52,35 @@ describe.each(databaseKinds)('paperfeed user create-admin on %s', (kind) => {
     expect(short.status).toBe(2);
     expect(short.stderr).toContain('10 to 200 characters');
     expect(paperfeed(database, ['user', 'frobnicate']).status).toBe(2);
+  });
+});
+
+describe.each(databaseKinds)('paperfeed user token on %s', (kind) => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  it('prints a new access token that signs its owner in, and only the token on stdout', async () => {
+    const user = await makeUser(database, { username: 'scripter' });
+    const run = paperfeed(database, ['user', 'token', '--email', user.email.toUpperCase(), '--name', 'hub client']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^pf_[A-Za-z0-9_-]{43}\n$/);
+    expect(run.stderr).toContain('hub client');
+    const found = await findApiTokenUser(database, run.stdout.trim());
+    expect(found?.id).toBe(user.id);
+    expect((await listApiTokens(database, user.id)).map((t) => t.name)).toEqual(['hub client']);
+  });
+
+  it('refuses unknown people and bad input with a message and a non-zero exit code', async () => {
+    const missing = paperfeed(database, ['user', 'token', '--email', 'nobody@example.org']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no account with the address nobody@example.org');
+    expect(missing.stdout).toBe('');
+    expect(paperfeed(database, ['user', 'token']).status).toBe(2);
+    expect(paperfeed(database, ['user', 'token', '--email', 'a@example.org', '--name', 'x'.repeat(61)]).status).toBe(2);
   });
 });

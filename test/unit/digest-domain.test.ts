@@ -74,9 +74,13 @@ describe('preferences', () => {
 describe('rendering', () => {
   const signer = new LinkSigner('k'.repeat(40));
   const links = mailLinks('https://papers.example.org', signer);
-  const evil = paper('2506.00001', 'Bounds for <script>alert(1)</script> & $O(n<m)$', 'We show $a<b$ & "c" > d. ' + 'word '.repeat(100));
+  const evil = paper(
+    '2506.00001',
+    'Bounds for <script>alert(1)</script> & $O(n<m)$ with \\textbf{MiMo}',
+    'We show $a<b$ & "c" > d, \\emph{15\\%} better. ' + 'word '.repeat(100),
+  );
 
-  it('escapes titles and abstracts (LaTeX, < and &) in HTML and keeps the text part plain', () => {
+  it('reads TeX as the site does (math in Unicode), escapes < and & in HTML and keeps the text part plain', () => {
     const period = periodForDate('daily', '2025-06-04')!;
     const sections = [{ kind: 'trending' as const, title: 'Trending', papers: [evil] }];
     const mail = renderDigest(period, prefs(), sections, {
@@ -86,9 +90,11 @@ describe('rendering', () => {
       site: 'https://papers.example.org/',
     });
     expect(mail.html).not.toContain('<script>');
-    expect(mail.html).toContain('Bounds for &lt;script&gt;alert(1)&lt;/script&gt; &amp; $O(n&lt;m)$');
-    expect(mail.html).toContain('$a&lt;b$ &amp; &quot;c&quot; &gt; d.');
-    expect(mail.text).toContain('Bounds for <script>alert(1)</script> & $O(n<m)$');
+    expect(mail.html).toContain('Bounds for &lt;script&gt;alert(1)&lt;/script&gt; &amp; O(n&lt;m) with MiMo');
+    expect(mail.html).toContain('a&lt;b &amp; &quot;c&quot; &gt; d, 15% better.');
+    expect(mail.text).toContain('Bounds for <script>alert(1)</script> & O(n<m) with MiMo');
+    expect(mail.text).toContain('We show a<b & "c" > d, 15% better.');
+    expect(mail.html + mail.text).not.toMatch(/\\textbf|\\emph|\\%/);
     expect(mail.text).toContain('https://papers.example.org/papers/2506.00001');
     expect(mail.text).toContain('Unsubscribe: https://papers.example.org/unsubscribe?token=');
     expect(shortAbstract(evil.abstract).length).toBeLessThanOrEqual(321);

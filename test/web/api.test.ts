@@ -4,24 +4,15 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { DATA_SOURCES, sourcePath, type DataSource } from '../helpers/corpus.ts';
+import { errorsOf, openApiSchemas } from '../helpers/openapi.ts';
 import { FIXED_NOW, HIDDEN_ID, OLD_STYLE_ID, seedFixtures } from './fixtures.ts';
 import { startTestServer, testApp, type TestApp } from './server.ts';
 
 function compileSchemas(doc: any) {
-  const ajv = new (Ajv2020 as any)({ strict: false, allErrors: true });
-  (addFormats as any)(ajv);
-  ajv.addSchema({ $id: 'openapi', components: doc.components });
-  const get = (name: string) => ajv.getSchema(`openapi#/components/schemas/${name}`)!;
-  const arrayOf = (name: string) => ajv.compile({ type: 'array', items: { $ref: `openapi#/components/schemas/${name}` } });
-  return { paper: get('Paper'), error: get('Error'), dailyList: arrayOf('DailyPaper'), dailyItem: get('DailyPaper') };
-}
-
-function errorsOf(validate: any): string {
-  return JSON.stringify(validate.errors?.slice(0, 3));
+  const { schema, arrayOf } = openApiSchemas(doc);
+  return { paper: schema('Paper'), error: schema('Error'), dailyList: arrayOf('DailyPaper'), dailyItem: schema('DailyPaper') };
 }
 
 /** Well-formed responses from the era of the current API shape (fields were added over time until 2025-03-17). */

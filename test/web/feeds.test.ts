@@ -24,7 +24,7 @@ function parseWithFeedparser(xml: string): Promise<Parsed> {
     const items: any[] = [];
     parser.on('error', reject);
     parser.on('readable', () => {
-      let item;
+      let item: unknown;
       while ((item = parser.read())) items.push(item);
     });
     parser.on('end', () => resolve({ meta: parser.meta, items }));

@@ -2,7 +2,8 @@
 //   2025-06-02 … 2025-06-04: submissions (2025-06-03 has 35, enough for two pages of 30)
 //   2025-06-05: announcements only (nobody submitted), one of them with a GitHub repository
 //   2025-06-06: submissions — the latest day, which the home page falls back to when "today" (06-07) is empty
-// plus an old-style id, a hidden paper, and a paper whose title and abstract carry HTML and LaTeX.
+// plus an old-style id, a hidden paper, a paper whose title and abstract carry HTML and LaTeX, and one (2506.02000)
+// whose abstract carries text-mode TeX (\textbf, \%).
 import { normalizePaper, type DailyEntry, type Paper } from '../../src/domain/paper.ts';
 import { upsertDailyEntries, upsertPapers } from '../../src/db/papers.ts';
 import type { Database } from '../../src/db/connect.ts';
@@ -14,6 +15,8 @@ export const XSS_ABSTRACT = 'We show that $x^2 < y$ & that a<b holds when \\(\\a
 export const HIDDEN_ID = '2506.00999';
 export const OLD_STYLE_ID = 'hep-th/9901001';
 export const STARRED_ID = '2506.05100';
+/** The abstract of 2506.02000, with text-mode TeX as arXiv's metadata has it. */
+export const TEX_ABSTRACT = 'We release \\textbf{MiMo-VL-Miloco-7B}, which is 15\\% more accurate than \\emph{prior} models.';
 
 function paper(id: string, day: string, n: number, extra: Partial<Paper> = {}): Paper {
   return normalizePaper({
@@ -70,6 +73,8 @@ export function buildFixtures(): Fixtures {
       entries.push(entry(id, day, ((i * 7) % 40) + 1));
     }
   }
+  // arXiv abstracts carry TeX outside math too: pages must read it, never show it raw.
+  papers[0] = paper('2506.02000', '2025-06-02', 1, { abstract: TEX_ABSTRACT });
   for (let i = 0; i < 4; i++) papers.push(paper(`2506.05${String(i).padStart(3, '0')}`, '2025-06-05', ++n));
   papers.push(paper(STARRED_ID, '2025-06-05', ++n, { codeUrl: 'https://github.com/example/starred' }));
   papers.push(

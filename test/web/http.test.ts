@@ -83,7 +83,8 @@ describe('HTTP headers, validators and caching', () => {
     expect((await app.request('/', { headers: { Cookie: 'pf_session=abc' } })).headers.get('cache-control')).toBe('public, max-age=5');
     const { token } = await createSession(db, (await makeUser(db)).id, { ttlMs: 60_000 });
     const personal = await app.request('/', { headers: { Cookie: `pf_session=${token}` } });
-    expect(personal.headers.get('cache-control')).toBe('private, no-cache');
+    // The signed-in copy carries vote and save forms, whose CSRF token makes it no-store.
+    expect(personal.headers.get('cache-control')).toBe('private, no-store');
     expect(personal.headers.get('vary')).toContain('Cookie');
     expect((await app.request('/assets/nothing.css')).status).toBe(404);
   });

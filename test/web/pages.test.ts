@@ -1,10 +1,11 @@
 // Server-rendered pages without a browser: escaping (titles with <script>, abstracts with < & and LaTeX,
 // JSON-LD that must not end its <script> early), sharing metadata, routes for old-style ids, redirects,
-// hidden papers, HTML errors, the sitemap, and the announcement fallback being labelled.
+// hidden papers, HTML errors, and the announcement fallback being labelled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { FIXED_NOW, HIDDEN_ID, OLD_STYLE_ID, seedFixtures, XSS_ID } from './fixtures.ts';
+import { acquireLease } from '../../src/db/jobs.ts';
 import { testApp, type TestApp } from './server.ts';
 
 for (const kind of databaseKinds)
@@ -51,7 +52,10 @@ for (const kind of databaseKinds)
       expect(body).toContain(`<link rel="canonical" href="http://paperfeed.test/papers/${XSS_ID}"/>`);
       expect(body).toContain('<meta property="og:type" content="article"/>');
       expect(body).toContain('<meta property="og:title" content="Breaking &lt;script&gt;');
-      expect(body).toContain(`<meta property="og:image" content="http://paperfeed.test/papers/${XSS_ID}/thumbnail.svg"/>`);
+      expect(body).toContain(`<meta property="og:image" content="http://paperfeed.test/papers/${XSS_ID}/thumbnail.png"/>`);
+      expect(body).toContain('<meta property="og:image:width" content="1200"/>');
+      expect(body).toContain('<meta property="og:image:height" content="630"/>');
+      expect(body).toContain(`<meta name="twitter:image" content="http://paperfeed.test/papers/${XSS_ID}/thumbnail.png"/>`);
       expect(body).toMatch(/<meta name="twitter:card" content="summary_large_image"\/>/);
       const svg = await html(`/papers/${XSS_ID}/thumbnail.svg`);
       expect(svg.type).toContain('image/svg+xml');
@@ -103,6 +107,48 @@ for (const kind of databaseKinds)
       }
     });
 
+    it('answers periods that start after today with a 404, and points empty periods at the nearest days with papers', async () => {
+      // FIXED_NOW is 2025-06-07: the next day, ISO week and month have not begun.
+      for (const url of [
+        '/papers/date/2025-06-08',
+        '/papers/week/2025-W24',
+        '/papers/month/2025-07',
+        '/papers/date/2031-01-01',
+        '/papers/date/2025-06-08/rss.xml',
+      ]) {
+        const r = await html(url);
+        expect(r.status, url).toBe(404);
+        expect(r.body, url).toContain('is in the future');
+      }
+      // Today, the current week and the current month are pages, even when empty.
+      expect((await html('/papers/week/2025-W23')).status).toBe(200);
+      const today = await html('/papers/date/2025-06-07');
+      expect(today.status).toBe(200);
+      expect(today.body).toContain('Nothing was announced or stored for Saturday, 7 June 2025. arXiv announces no papers on weekends.');
+      expect(today.body).toContain('<a href="/papers/date/2025-06-06">Friday, 6 June 2025</a>');
+      // An empty day long ago does not claim to list announcements, and offers the days on either side.
+      const old = await html('/papers/date/2024-01-01');
+      expect(old.status).toBe(200);
+      expect(old.body).not.toContain('arXiv announcements');
+      expect(old.body).not.toContain('Community picks');
+      expect(old.body).not.toContain('weekends');
+      expect(old.body).toContain('<a href="/papers/date/1999-01-05">Tuesday, 5 January 1999</a>');
+      expect(old.body).toContain('<a href="/papers/date/2025-06-02">Monday, 2 June 2025</a>');
+    });
+
+    it('says on the home page when its latest papers are old, and what the harvest is doing', async () => {
+      // A Monday before the announcement shows Friday's papers (3 days) without comment.
+      const monday = await testApp(db, { now: new Date('2025-06-09T00:30:00Z') });
+      expect(await (await monday.app.request('/')).text()).not.toContain('Latest papers:');
+      const later = await testApp(db, { now: new Date('2025-06-20T12:00:00Z') });
+      const body = await (await later.app.request('/')).text();
+      expect(body).toContain('Daily Papers · Friday, 6 June 2025');
+      expect(body).toContain('Latest papers: 14 days ago.');
+      expect(body).toContain('No harvest has run yet; the first starts');
+      await monday.services.close();
+      await later.services.close();
+    });
+
     it('redirects the picker form and the Weekly/Monthly nav to canonical period URLs', async () => {
       const cases: [string, string][] = [
         ['/papers/date?date=2025-06-03', '/papers/date/2025-06-03'],
@@ -110,6 +156,9 @@ for (const kind of databaseKinds)
         ['/papers/month?month=2025-05', '/papers/month/2025-05'],
         ['/papers/week', '/papers/week/2025-W23'],
         ['/papers/month', '/papers/month/2025-06'],
+        // Any day of a week or month, as the picker sends where the browser lacks week/month inputs.
+        ['/papers/week?date=2025-06-04', '/papers/week/2025-W23'],
+        ['/papers/month?date=2025-05-31', '/papers/month/2025-05'],
       ];
       for (const [from, to] of cases) {
         const r = await app.request(from);
@@ -124,11 +173,11 @@ for (const kind of databaseKinds)
       expect(day.body).toContain('Community picks');
       const fallback = await html('/papers/date/2025-06-05');
       expect(fallback.body).toContain('arXiv announcements');
-      expect(fallback.body).toContain('Nobody submitted papers for this period');
+      expect(fallback.body).toContain('Nobody submitted papers for this period: arXiv announced these');
       const trending = await html('/papers/trending');
       expect(trending.body).not.toContain(HIDDEN_ID);
       // Each trending paper says why it is there.
-      expect(trending.body).toMatch(/<p class="why">Score [\d.]+: \d+ upvotes?/);
+      expect(trending.body).toMatch(/<p class="why">Score [\d.]+ = \(\d+ upvotes?/);
       const secondPage = await html('/papers/trending?p=1');
       expect(trending.body + secondPage.body).toContain('from 1.2k GitHub stars');
     });
@@ -140,17 +189,32 @@ for (const kind of databaseKinds)
       );
       expect(body).toContain('type="application/atom+xml"');
       expect(body).toContain('type="application/feed+json"');
-      expect(body).toContain('href="/api/daily_papers?week=2025-W23"');
+      expect(body).toContain('href="/api/daily_papers?week=2025-W23&amp;category=cs.CL"');
       expect(body).toContain('<link rel="canonical" href="http://paperfeed.test/papers/week/2025-W23?category=cs.CL"/>');
     });
-
-    it('publishes a well-formed sitemap without hidden papers', async () => {
-      const r = await html('/sitemap.xml');
-      expect(r.type).toContain('application/xml');
-      expect(XMLValidator.validate(r.body)).toBe(true);
-      expect(r.body).toContain('<loc>http://paperfeed.test/papers/hep-th/9901001</loc>');
-      expect(r.body).toContain('<loc>http://paperfeed.test/papers/date/2025-06-06</loc>');
-      expect(r.body).not.toContain(HIDDEN_ID);
-      expect((await html('/robots.txt')).body).toContain('Sitemap: http://paperfeed.test/sitemap.xml');
-    });
   });
+
+describe('the home page of an empty store', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+  });
+  afterAll(() => db.drop());
+  const home = async (env: Record<string, string> = {}) => {
+    const { app, services } = await testApp(db, { env });
+    const body = await (await app.request('/')).text();
+    await services.close();
+    return body;
+  };
+
+  it('says what the harvest is doing, and how to import papers', async () => {
+    const never = await home();
+    expect(never).toContain('No papers here yet.');
+    expect(never).toMatch(/No harvest has run yet; the first starts \S/);
+    expect(never).toContain('npx paperfeed import PATH');
+    expect(never).toContain('Nothing to show until papers arrive.');
+    expect(await home({ SCHEDULER: 'false' })).toContain('This server schedules no harvests (SCHEDULER=false)');
+    await acquireLease(db, { name: 'arxiv', holder: 'worker', job: 'harvest-oai', ttlMs: 60_000 });
+    expect(await home()).toMatch(/Harvesting arXiv now \(started \d\d:\d\d UTC\)\./);
+  });
+});

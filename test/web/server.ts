@@ -7,6 +7,7 @@ import type { Services } from '../../src/services.ts';
 import { buildApp, type App } from '../../src/web/app.tsx';
 import { listen } from '../../src/web/server.ts';
 import type { PaperPageExtensions } from '../../src/web/papers/handlers.tsx';
+import type { SitemapOptions } from '../../src/web/site/sitemap.ts';
 import { tempDir } from '../helpers/db.ts';
 import { testServices } from '../helpers/services.ts';
 
@@ -24,6 +25,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   now?: Date;
   paper?: PaperPageExtensions;
+  sitemap?: SitemapOptions;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -33,7 +35,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export async function testApp(database: Database, options: TestAppOptions = {}): Promise<TestApp> {
   const services = await testServices(testConfig(options.env), database, { now: options.now });
   // Search's similar papers are search's to test; pages get a fixed answer (or none) unless a test gives one.
-  const built = buildApp(services, { paper: options.paper ?? { similarIds: async () => null } });
+  const built = buildApp(services, { paper: options.paper ?? { similarIds: async () => null }, sitemap: options.sitemap });
   return { ...built, config: services.config, services };
 }
 

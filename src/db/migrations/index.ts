@@ -9,8 +9,11 @@ import { migration as m005 } from './005_subscriptions.ts';
 import { migration as m006 } from './006_people.ts';
 import { migration as m008 } from './008_index_requests.ts';
 import { migration as m009 } from './009_rate_limits.ts';
+import { migration as m010 } from './010_mail_queue.ts';
 import { migration as m011 } from './011_derived_text.ts';
+import { migration as m013 } from './013_sitemap_indexes.ts';
 import { migration as m014 } from './014_recommendation_models.ts';
+import { migration as m015 } from './015_collections_and_library.ts';
 import { migration as m016 } from './016_change_counters.ts';
 
 export interface Migration {
@@ -19,4 +22,4 @@ export interface Migration {
   up(db: Kysely<any>, kind: DatabaseKind): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m011, m014, m016];
+export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m010, m011, m013, m014, m015, m016];

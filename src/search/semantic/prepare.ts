@@ -82,7 +82,9 @@ export async function attachVectors(
   for (let i = 0; i < missing.length; i += 256) {
     const batch = missing.slice(i, i + 256);
     const out = await embedder.embed(batch.map((j) => paperText(papers[j].title, papers[j].abstract)));
-    batch.forEach((j, n) => vectors.set(out[n], j * dims));
+    batch.forEach((j, n) => {
+      vectors.set(out[n], j * dims);
+    });
   }
   if (missing.length) {
     saveVectors(

@@ -114,7 +114,9 @@ export function buildSpellingData(entries: Iterable<{ word: string; df: number }
   offsets.push(n);
   const ends = new Uint32Array(words.length);
   let at = 0;
-  words.forEach((w, i) => (ends[i] = at += w.length));
+  words.forEach((w, i) => {
+    ends[i] = at += w.length;
+  });
   return {
     words: words.join(''),
     ends,

@@ -1,6 +1,5 @@
 // A person's public page: papers they claimed, submissions, upvotes (when public), public collections, comments.
 import type { Context } from 'hono';
-import type { Child } from 'hono/jsx';
 import type { Claim } from '../../db/claims.ts';
 import type { StoredComment } from '../../db/comments.ts';
 import type { ListedPaper } from '../../db/listings.ts';
@@ -11,6 +10,8 @@ import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import { Avatar } from '../components/avatar.tsx';
 import { PaperCard } from '../components/paper-card.tsx';
 import { csrfField } from '../security/csrf.ts';
+import type { StoredCollection } from '../../db/collections.ts';
+import { CollectionList } from '../collections/pages.tsx';
 
 export interface ProfilePageProps {
   c: Context;
@@ -23,8 +24,8 @@ export interface ProfilePageProps {
   /** Null when the person keeps their upvotes private (and someone else is looking). */
   upvotes: { items: UserUpvote[]; total: number } | null;
   comments: (StoredComment & { paperTitle: string })[];
-  /** The person's public collections, when that part of the product provides them. */
-  collections?: Child;
+  /** The person's public collections (and their private ones, when they look at their own profile). */
+  collections: StoredCollection[];
 }
 
 export function ProfilePage(props: ProfilePageProps) {
@@ -109,8 +110,13 @@ export function ProfilePage(props: ProfilePageProps) {
         </>
       )}
 
-      {/* Public collections go here (issue 15, item 5): the collections part of the product passes them in. */}
-      {props.collections}
+      <h2>Collections</h2>
+      <CollectionList collections={props.collections} empty={props.isOwner ? 'No collections yet: start one from any paper page.' : 'No public collections.'} />
+      {props.isOwner && (
+        <p>
+          <a href="/collections/new">New collection</a> · <a href="/library">Your library</a> (private)
+        </p>
+      )}
 
       <h2>Comments</h2>
       {props.comments.length ? (

@@ -1,7 +1,8 @@
 // A person's public profile: the papers they claimed (approved by a moderator), their submissions, their upvotes
-// (only when they chose to show them, or to themselves), and their comments.
+// (only when they chose to show them, or to themselves), their public collections and their comments.
 import type { Context } from 'hono';
 import { listUserClaims } from '../../db/claims.ts';
+import { listCollections } from '../../db/collections.ts';
 import { listUserComments } from '../../db/comments.ts';
 import { listedPapersByIds } from '../../db/listings.ts';
 import { listUserSubmissions } from '../../db/submissions.ts';
@@ -19,12 +20,13 @@ export function profileHandler(ctx: Services) {
     const user = await findUserByUsername(database, c.req.param('username') ?? '');
     if (!user) throw notFound('no such person');
     const isOwner = currentUser(c)?.id === user.id;
-    const [submissions, comments, approved, pending, upvotes] = await Promise.all([
+    const [submissions, comments, approved, pending, upvotes, collections] = await Promise.all([
       listUserSubmissions(database, user.id),
       listUserComments(database, user.id),
       user.bannedAt ? Promise.resolve([]) : listUserClaims(database, user.id, ['approved']),
       isOwner ? listUserClaims(database, user.id, ['pending']) : Promise.resolve([]),
       user.showUpvotes || isOwner ? listUserUpvotes(database, user.id) : Promise.resolve(null),
+      listCollections(database, { ownerId: user.id, viewerId: currentUser(c)?.id ?? null, sort: 'lastModified', limit: 200 }),
     ]);
     // Newest paper first, as on author pages.
     const claimedPapers = (
@@ -46,6 +48,7 @@ export function profileHandler(ctx: Services) {
         submissions={submissions}
         upvotes={upvotes}
         comments={comments}
+        collections={collections}
       />,
     );
   };

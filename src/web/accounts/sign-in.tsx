@@ -3,7 +3,8 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { accountEmail, SIGN_IN_LINK_TTL_MS, usernameProblem } from '../../domain/accounts.ts';
-import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
+import { hashPassword, hashToken, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.ts';
+import { withTransaction } from '../../db/connect.ts';
 import { createSession, revokeSessionByToken } from '../../db/sessions.ts';
 import {
   consumeLoginToken,
@@ -15,8 +16,9 @@ import {
   peekLoginToken,
   type User,
 } from '../../db/users.ts';
-import { AppError, forbidden } from '../../errors.ts';
+import { forbidden } from '../../errors.ts';
 import { normalizeAddress } from '../../mail/headers.ts';
+import { queueMail } from '../../mail/queue.ts';
 import type { Services } from '../../services.ts';
 import { privatePage } from '../http/responses.tsx';
 import { formText, queryText, readForm, safeLocalPath } from '../input.ts';
@@ -24,7 +26,7 @@ import type { CommunityLimits } from '../security/community-limits.ts';
 import { currentUser } from '../security/auth.ts';
 import { clearSessionCookie, readSessionCookie, SESSION_TTL_MS, setSessionCookie } from '../security/session.ts';
 import { CheckInboxPage, ConfirmLinkPage, InvalidLinkPage, SignInPage, SignUpPage } from './account-pages.tsx';
-import { sendSignInMail } from './sign-in-mail.ts';
+import { signInMail } from './sign-in-mail.ts';
 
 export function signInHandlers(ctx: Services, limits: CommunityLimits) {
   const { config, database, logger } = ctx;
@@ -45,19 +47,19 @@ export function signInHandlers(ctx: Services, limits: CommunityLimits) {
       logger.warn({ path: c.req.path }, 'sign-in link not sent: too many for one address this hour');
       return;
     }
-    const token = await createLoginToken(database, {
-      email,
-      username: o.username,
-      passwordHash: o.passwordHash,
-      nextPath: o.nextPath,
-      ttlMs: SIGN_IN_LINK_TTL_MS,
+    // The link and the mail that carries it are stored together; the mail leaves through the queue, so the
+    // answer does not wait for the mail server (src/mail/queue.ts).
+    const now = new Date();
+    await withTransaction(database, async (trx) => {
+      const token = await createLoginToken(
+        trx,
+        { email, username: o.username, passwordHash: o.passwordHash, nextPath: o.nextPath, ttlMs: SIGN_IN_LINK_TTL_MS },
+        now,
+      );
+      const mail = signInMail(config.baseUrl, token, o.signUp);
+      await queueMail(trx, config, { to: email, ...mail, key: `sign-in:${hashToken(token)}`, expiresAt: new Date(now.getTime() + SIGN_IN_LINK_TTL_MS) }, now);
     });
-    try {
-      await sendSignInMail(ctx.mail, config.baseUrl, email, token, o.signUp);
-    } catch (err) {
-      logger.error({ err }, 'could not send a sign-in link');
-      throw new AppError(503, 'mail_unavailable', 'the sign-in mail could not be sent right now; try again in a few minutes');
-    }
+    ctx.mailQueue.kick();
   }
 
   return {

@@ -8,18 +8,22 @@ import { paperCounts, setVote } from '../../db/votes.ts';
 import { roleAllows } from '../../domain/accounts.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import { notFound } from '../../errors.ts';
-import { submitPaper } from '../../ingest/submit.ts';
+import { submitOrQueue } from '../../jobs/index-requests.ts';
 import type { Services } from '../../services.ts';
 import { arxivIdInPath, readJson } from '../input.ts';
+import type { InterestRefresher } from '../library/interests.ts';
 import { currentUser, userOrFail } from '../security/auth.ts';
 
-export function communityApiHandlers(ctx: Services) {
+export function communityApiHandlers(ctx: Services, interests: InterestRefresher) {
   const { database } = ctx;
 
   const upvote = async (c: Context) => {
-    const body = await readJson(c, z.object({ upvoted: z.boolean().optional() }).strict());
+    // Explicit, never a toggle: a retried call leaves the same state.
+    const body = await readJson(c, z.object({ upvoted: z.boolean() }).strict());
     const paperId = arxivIdInPath(c).id;
-    const result = await setVote(database, userOrFail(c).id, paperId, body.upvoted);
+    const user = userOrFail(c);
+    const result = await setVote(database, user.id, paperId, body.upvoted);
+    interests.refresh(user.id);
     return c.json({ paperId, upvoted: result.upvoted, upvotes: result.upvotes });
   };
 
@@ -44,8 +48,14 @@ export function communityApiHandlers(ctx: Services) {
   const submit = async (c: Context) => {
     const body = await readJson(c, z.object({ paper: z.string().max(300) }).strict());
     const user = userOrFail(c);
-    const { paper, day } = await submitPaper(ctx, user, body.paper);
-    return c.json({ paper: { id: paper.id, title: paper.title }, day, submittedBy: user.username }, 201);
+    const outcome = await submitOrQueue(ctx, user, body.paper);
+    if (outcome.status === 'queued') {
+      // Accepted, not done: the index-requests job fetches the paper and records the submission then.
+      const { arxivId, requestId, position, estimatedAt } = outcome;
+      return c.json({ status: 'queued', paper: { id: arxivId }, requestId, position, estimatedAt, submittedBy: user.username }, 202);
+    }
+    const { paper, day } = outcome;
+    return c.json({ status: 'submitted', paper: { id: paper.id, title: paper.title }, day, submittedBy: user.username }, 201);
   };
 
   return { upvote, comment, thread, submit };

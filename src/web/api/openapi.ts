@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json. Contract tests validate real
 // responses against these schemas, so the document cannot drift from the code unnoticed.
+import { ERROR_CODES } from '../../errors.ts';
 
 const error = {
   type: 'object',
@@ -8,7 +9,16 @@ const error = {
     error: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
+      properties: {
+        code: {
+          type: 'string',
+          enum: Object.keys(ERROR_CODES),
+          description: Object.entries(ERROR_CODES)
+            .map(([code, meaning]) => `${code}: ${meaning}`)
+            .join('\n'),
+        },
+        message: { type: 'string', description: 'What exactly went wrong, for people.' },
+      },
       additionalProperties: false,
     },
   },
@@ -143,6 +153,50 @@ const dailyItem = {
   },
 };
 
+const highlightParts = {
+  type: 'array',
+  items: { type: 'object', required: ['type', 'text'], properties: { type: { enum: ['text', 'highlight'] }, text: { type: 'string' } } },
+};
+
+/** A search hit: the daily-papers item (the one shape of every list) plus Hugging Face's highlights. */
+const searchItem = {
+  allOf: [
+    { $ref: '#/components/schemas/DailyPaper' },
+    {
+      type: 'object',
+      required: ['highlightedTitle', 'highlightedSummary', 'snippet', 'score'],
+      properties: {
+        highlightedTitle: highlightParts,
+        highlightedSummary: highlightParts,
+        snippet: { type: 'string', description: 'Paperfeed addition: the passage that matched best.' },
+        score: { type: 'number', description: 'Paperfeed addition: the fused relevance score.' },
+        scoreParts: { type: 'object', properties: { lexical: { type: 'number' }, semantic: { type: 'number' } } },
+      },
+    },
+  ],
+};
+
+const similarItem = {
+  allOf: [{ $ref: '#/components/schemas/DailyPaper' }, { type: 'object', required: ['score'], properties: { score: { type: 'number' } } }],
+};
+
+const comment = {
+  type: 'object',
+  required: ['id', 'parentId', 'author', 'body', 'html', 'createdAt', 'editedAt', 'deleted', 'hidden'],
+  properties: {
+    id: { type: 'string' },
+    parentId: { type: ['string', 'null'] },
+    author: { oneOf: [{ type: 'null' }, { type: 'object', required: ['username'], properties: { username: { type: 'string' } } }] },
+    body: { type: ['string', 'null'], description: 'The Markdown source; null when the comment was deleted or hidden.' },
+    html: { type: ['string', 'null'], description: 'The same rendered to safe HTML.' },
+    createdAt: { type: 'string', format: 'date-time' },
+    editedAt: { type: ['string', 'null'], format: 'date-time' },
+    deleted: { type: 'boolean' },
+    hidden: { type: 'boolean' },
+    replies: { type: 'array', items: { $ref: '#/components/schemas/Comment' } },
+  },
+};
+
 const errorResponses = {
   '400': { description: 'A parameter is invalid; the message names it.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '429': {
@@ -151,20 +205,19 @@ const errorResponses = {
   },
 };
 
-const searchResponses = {
-  '200': {
-    description: 'Matching papers, best first, in the shape of Hugging Face search results',
-    content: {
-      'application/json': {
-        schema: {
-          type: 'array',
-          items: { type: 'object', required: ['paper'], properties: { paper: { $ref: '#/components/schemas/Paper' } } },
-        },
-      },
-    },
-  },
-  ...errorResponses,
+const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+
+/** What every write adds: a token (or session) is required, and the community quotas apply. */
+const writeResponses = {
+  '400': { description: 'The body is invalid (bad_json, bad_body, or a rule of the action); the message says why.', content: errorContent },
+  '401': { description: 'No, or an unknown, access token (unauthorized, invalid_token).', content: errorContent },
+  '403': { description: 'Not allowed (banned, forbidden, csrf for a browser session without X-CSRF-Token).', content: errorContent },
+  '413': { description: 'Body over the size limit (too_large).', content: errorContent },
+  '429': { description: 'Past the per-account quota (rate_limited), see Retry-After.', content: errorContent },
 };
+
+const jsonBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
+const jsonOk = (description: string, schema: object) => ({ description, content: { 'application/json': { schema } } });
 
 const rateLimitHeaders = {
   RateLimit: { description: 'Remaining quota: "api";r=<remaining>;t=<seconds to reset>', schema: { type: 'string' } },
@@ -187,6 +240,16 @@ const period = (name: string, pattern: string, example: string, description: str
   schema: { type: 'string', pattern, examples: [example] },
 });
 
+const searchResponses = {
+  '200': {
+    description: "Matching papers, best first: daily-papers items (as every list) with Hugging Face's search highlights",
+    headers: { ...rateLimitHeaders, 'X-Total-Count': { schema: { type: 'string' } } },
+    content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/SearchItem' } } } },
+  },
+  '304': { description: 'Not modified' },
+  ...errorResponses,
+};
+
 export function openApiDocument(baseUrl: string) {
   return {
     openapi: '3.1.0',
@@ -194,7 +257,7 @@ export function openApiDocument(baseUrl: string) {
       title: 'Paperfeed API',
       version: '1.0.0',
       description:
-        "Daily Papers, papers and search. Shapes follow Hugging Face's papers API so its clients work unchanged. Anonymous use is rate limited per client address.",
+        "Daily Papers, papers and search, and the community's upvotes, comments and submissions. Shapes follow Hugging Face's papers API so its clients work unchanged. Reads are anonymous, rate limited per client address, and readable from any origin (CORS). Writes need a personal access token (Settings → Access tokens) sent as `Authorization: Bearer pf_…`. Unknown query parameters are ignored; a bad value of a known one is a 400 naming it.",
     },
     servers: [{ url: baseUrl }],
     paths: {
@@ -247,8 +310,23 @@ export function openApiDocument(baseUrl: string) {
           operationId: 'searchPapers',
           summary: 'Search papers (hybrid lexical and semantic)',
           parameters: [
-            { name: 'q', in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 20_000 } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+            {
+              name: 'q',
+              in: 'query',
+              required: true,
+              description: 'The query; without it the answer is 400 bad_query.',
+              schema: { type: 'string', minLength: 1 },
+            },
+            { name: 'limit', in: 'query', description: 'Above 100 is a 400, not clamped.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            {
+              name: 'p',
+              in: 'query',
+              description: 'Zero-based page (search answers at most 1,000 hits)',
+              schema: { type: 'integer', minimum: 0, maximum: 49, default: 0 },
+            },
+            { name: 'category', in: 'query', description: 'arXiv category, e.g. cs.CV', schema: { type: 'string' } },
+            { name: 'sort', in: 'query', schema: { type: 'string', enum: ['relevance', 'date', 'trending'], default: 'relevance' } },
+            { name: 'mode', in: 'query', schema: { type: 'string', enum: ['hybrid', 'lexical', 'semantic'], default: 'hybrid' } },
           ],
           responses: searchResponses,
         },
@@ -274,27 +352,144 @@ export function openApiDocument(baseUrl: string) {
         get: {
           operationId: 'similarPapers',
           summary: 'Papers similar to one paper',
-          parameters: [arxivIdParam, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }],
+          parameters: [arxivIdParam, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }],
           responses: {
             '200': {
-              description: 'Similar papers, most similar first',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'array',
-                    items: { type: 'object', required: ['paper'], properties: { paper: { $ref: '#/components/schemas/Paper' }, score: { type: 'number' } } },
-                  },
-                },
-              },
+              description: 'Similar papers, most similar first: daily-papers items with their similarity',
+              headers: rateLimitHeaders,
+              content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/SimilarItem' } } } },
             },
             '404': { description: 'No such paper', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
             ...errorResponses,
           },
         },
       },
+
+      '/api/papers/{id}/upvote': {
+        post: {
+          operationId: 'upvotePaper',
+          summary: 'Upvote a paper, or take the upvote back',
+          security: [{ bearerAuth: [] }],
+          parameters: [arxivIdParam],
+          requestBody: jsonBody({
+            type: 'object',
+            additionalProperties: false,
+            required: ['upvoted'],
+            properties: { upvoted: { type: 'boolean', description: 'the state to set: true upvotes, false withdraws (idempotent, never a toggle)' } },
+          }),
+          responses: {
+            '200': jsonOk('The vote as stored', {
+              type: 'object',
+              required: ['paperId', 'upvoted', 'upvotes'],
+              properties: { paperId: { type: 'string' }, upvoted: { type: 'boolean' }, upvotes: { type: 'integer', minimum: 0 } },
+            }),
+            '404': { description: 'No such paper', content: errorContent },
+            ...writeResponses,
+          },
+        },
+      },
+      '/api/papers/{id}/comment': {
+        post: {
+          operationId: 'commentOnPaper',
+          summary: 'Comment on a paper, or reply to a comment',
+          security: [{ bearerAuth: [] }],
+          parameters: [arxivIdParam],
+          requestBody: jsonBody({
+            type: 'object',
+            additionalProperties: false,
+            required: ['comment'],
+            properties: { comment: { type: 'string', description: 'Markdown' }, parentCommentId: { type: 'string', maxLength: 100 } },
+          }),
+          responses: {
+            '201': jsonOk("The stored comment and the paper's comment count", {
+              type: 'object',
+              required: ['comment', 'numComments'],
+              properties: { comment: { $ref: '#/components/schemas/Comment' }, numComments: { type: 'integer', minimum: 0 } },
+            }),
+            '404': { description: 'No such paper', content: errorContent },
+            ...writeResponses,
+          },
+        },
+      },
+      '/api/papers/{id}/comments': {
+        get: {
+          operationId: 'paperComments',
+          summary: "A paper's discussion as a tree, oldest first",
+          parameters: [arxivIdParam],
+          responses: {
+            '200': jsonOk('The thread', {
+              type: 'object',
+              required: ['paperId', 'numComments', 'comments'],
+              properties: {
+                paperId: { type: 'string' },
+                numComments: { type: 'integer', minimum: 0 },
+                comments: { type: 'array', items: { $ref: '#/components/schemas/Comment' } },
+              },
+            }),
+            '404': { description: 'No such paper', content: errorContent },
+            ...errorResponses,
+          },
+        },
+      },
+      '/api/papers/submit': {
+        post: {
+          operationId: 'submitPaper',
+          summary: "Submit an arXiv paper to today's Daily Papers",
+          security: [{ bearerAuth: [] }],
+          requestBody: jsonBody({
+            type: 'object',
+            additionalProperties: false,
+            required: ['paper'],
+            properties: { paper: { type: 'string', maxLength: 300, description: 'An arXiv id, or an arxiv.org / huggingface.co/papers URL' } },
+          }),
+          responses: {
+            '201': jsonOk('The submission', {
+              type: 'object',
+              required: ['paper', 'day', 'submittedBy'],
+              properties: {
+                paper: { type: 'object', required: ['id', 'title'], properties: { id: { type: 'string' }, title: { type: 'string' } } },
+                day: { type: 'string', format: 'date' },
+                submittedBy: { type: 'string' },
+              },
+            }),
+            '404': { description: 'arXiv has no such paper (unknown_paper)', content: errorContent },
+            '409': { description: 'Already in the Daily Papers (duplicate_submission)', content: errorContent },
+            ...writeResponses,
+          },
+        },
+      },
+      '/api/admin/status': {
+        get: {
+          operationId: 'adminStatus',
+          summary: "The scheduler's jobs, harvest cursors and paused services (admins only)",
+          security: [{ bearerAuth: [] }],
+          responses: {
+            '200': jsonOk('Scheduler status', { type: 'object' }),
+            '401': { description: 'No, or an unknown, access token', content: errorContent },
+            '403': { description: 'Not an admin', content: errorContent },
+          },
+        },
+      },
     },
     components: {
-      schemas: { Paper: paper, DailyPaper: dailyItem, User: user, AuthorUser: authorUser, Organization: organization, Error: error },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A personal access token (pf_ followed by 43 characters), made in Settings → Access tokens. Reads need none.',
+        },
+      },
+      schemas: {
+        Paper: paper,
+        DailyPaper: dailyItem,
+        SearchItem: searchItem,
+        SimilarItem: similarItem,
+        Comment: comment,
+        User: user,
+        AuthorUser: authorUser,
+        Organization: organization,
+        Error: error,
+      },
     },
   };
 }

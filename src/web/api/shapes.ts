@@ -185,6 +185,10 @@ export function hfPaper(item: ListedPaper & { trending?: TrendingScore }, contex
   return out;
 }
 
+/**
+ * The list item every list endpoint answers with (daily papers, search, similar papers): Hugging Face's daily-papers
+ * item, so a client reads comments, submitter and thumbnail the same way from each.
+ */
 export function hfDailyItem(item: ListedPaper & { trending?: TrendingScore }, context: ShapeContext): HfDailyItem {
   const people = context.people ?? NO_PEOPLE;
   const paper = hfPaper(item, context);
@@ -193,7 +197,7 @@ export function hfDailyItem(item: ListedPaper & { trending?: TrendingScore }, co
     publishedAt: paper.submittedOnDailyAt ?? paper.publishedAt,
     title: paper.title,
     summary: paper.summary,
-    thumbnail: `${context.baseUrl}/papers/${item.paper.id}/thumbnail.svg`,
+    thumbnail: `${context.baseUrl}/papers/${item.paper.id}/thumbnail.png`,
     numComments: item.signals.comments,
     isAuthorParticipating: people.isAuthorParticipating,
     mediaUrls: people.mediaUrls,

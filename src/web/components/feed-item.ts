@@ -1,5 +1,7 @@
-// A paper as a feed item; its id is the paper's canonical URL, the same in every feed.
+// A paper as a feed item; its id is the paper's canonical URL, the same in every feed. Feeds carry plain text, so
+// title and abstract are read from their TeX as the pages read them, math spelled in Unicode.
 import type { ListedPaper } from '../../db/listings.ts';
+import { texToUnicodeLine } from '../../domain/tex.ts';
 import type { FeedItem } from '../http/feeds.ts';
 import { paperPath } from './paper-card.tsx';
 
@@ -9,8 +11,8 @@ export function feedItem(baseUrl: string, { paper, signals }: ListedPaper): Feed
   return {
     id: url,
     url,
-    title: paper.title,
-    summary: paper.abstract,
+    title: texToUnicodeLine(paper.title),
+    summary: texToUnicodeLine(paper.abstract),
     authors: paper.authors,
     published,
     // A new arXiv version updates the entry; never earlier than its publication.

@@ -5,7 +5,7 @@ import { raw } from 'hono/html';
 import { assetUrl } from './assets.ts';
 import { SubscribeSlot } from './subscribe-slot.tsx';
 
-export type NavKey = 'daily' | 'weekly' | 'monthly' | 'trending' | 'search' | 'submit' | 'signin' | null;
+export type NavKey = 'daily' | 'weekly' | 'monthly' | 'trending' | 'collections' | 'search' | 'submit' | 'signin' | 'library' | null;
 
 export interface FeedLink {
   title: string;
@@ -16,7 +16,12 @@ export interface FeedLink {
 export interface ShareMeta {
   /** og:type: website for listings, article for a paper. */
   type: 'website' | 'article';
-  image?: string;
+  image?: { url: string; width: number; height: number; type: string; alt: string };
+}
+
+export interface Account {
+  username: string;
+  moderator?: boolean;
 }
 
 export interface LayoutProps {
@@ -29,10 +34,12 @@ export interface LayoutProps {
   share?: ShareMeta;
   /** JSON-LD object for structured data; serialised safely inside a data block. */
   jsonLd?: unknown;
-  /** The signed-in account, or null/undefined for anonymous visitors. */
-  account?: { username: string } | null;
+  /** The signed-in account, or null/undefined for anonymous visitors; moderators get a link to /mod. */
+  account?: Account | null;
   /** Pages that must not be indexed (errors). */
   noindex?: boolean;
+  /** More elements for the head (a paper's citation_* meta); hono/jsx keeps only one meta per name outside it. */
+  head?: Child;
   children?: Child;
 }
 
@@ -41,6 +48,7 @@ const NAV: { key: Exclude<NavKey, null>; href: string; label: string }[] = [
   { key: 'weekly', href: '/papers/week', label: 'Weekly' },
   { key: 'monthly', href: '/papers/month', label: 'Monthly' },
   { key: 'trending', href: '/papers/trending', label: 'Trending' },
+  { key: 'collections', href: '/collections', label: 'Collections' },
   { key: 'search', href: '/search', label: 'Search' },
   { key: 'submit', href: '/submit', label: 'Submit' },
 ];
@@ -61,6 +69,7 @@ export function jsonForScript(value: unknown): string {
 export function Layout(props: LayoutProps) {
   const siteName = 'Paperfeed';
   const fullTitle = props.title === siteName ? siteName : `${props.title} · ${siteName}`;
+  const image = props.share?.image;
   return (
     <html lang="en">
       <head>
@@ -82,11 +91,22 @@ export function Layout(props: LayoutProps) {
         <meta property="og:type" content={props.share?.type ?? 'website'} />
         <meta property="og:url" content={props.canonical} />
         {props.description && <meta property="og:description" content={props.description} />}
-        {props.share?.image && <meta property="og:image" content={props.share.image} />}
-        <meta name="twitter:card" content={props.share?.image ? 'summary_large_image' : 'summary'} />
+        {image && (
+          <>
+            <meta property="og:image" content={image.url} />
+            <meta property="og:image:type" content={image.type} />
+            <meta property="og:image:width" content={String(image.width)} />
+            <meta property="og:image:height" content={String(image.height)} />
+            <meta property="og:image:alt" content={image.alt} />
+          </>
+        )}
+        <meta name="twitter:card" content={image ? 'summary_large_image' : 'summary'} />
         <meta name="twitter:title" content={props.title} />
         {props.description && <meta name="twitter:description" content={props.description} />}
+        {image && <meta name="twitter:image" content={image.url} />}
+        {image && <meta name="twitter:image:alt" content={image.alt} />}
         {props.jsonLd !== undefined && <script type="application/ld+json">{raw(jsonForScript(props.jsonLd))}</script>}
+        {props.head}
       </head>
       <body>
         <a class="skip" href="#content">
@@ -106,6 +126,18 @@ export function Layout(props: LayoutProps) {
                     </a>
                   </li>
                 ))}
+                {props.account && (
+                  <li>
+                    <a href="/library" aria-current={props.current === 'library' ? 'page' : undefined}>
+                      Library
+                    </a>
+                  </li>
+                )}
+                {props.account?.moderator && (
+                  <li>
+                    <a href="/mod">Moderation</a>
+                  </li>
+                )}
                 <li>
                   {props.account ? (
                     <a href="/settings">{props.account.username}</a>
@@ -117,6 +149,10 @@ export function Layout(props: LayoutProps) {
                 </li>
               </ul>
             </nav>
+            {/* Shown by app.js, which applies and remembers the choice; without script the system's scheme applies. */}
+            <button type="button" class="theme-toggle" data-theme-toggle title="Colour scheme: the system's, light or dark" hidden>
+              ◐ Auto
+            </button>
           </div>
         </header>
         <aside class="banner" aria-label="Email digest">

@@ -1,10 +1,11 @@
 // One paper in a list: votes, title, authors, a short summary, links and — on trending lists — why it is there.
-import type { Context } from 'hono';
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { RankedPaper } from '../../db/trending.ts';
-import type { TrendingScore } from '../../domain/trending.ts';
-import { UpvoteButton } from '../discussion/paper-community.tsx';
+import { AGE_OFFSET_HOURS, GRAVITY, type TrendingScore } from '../../domain/trending.ts';
+import { CommentCounts } from './comment-counts.tsx';
+import { cardAnchor, SaveButton, UpvoteButton, useCardState } from './card-actions.tsx';
 import { MathText } from './math-text.tsx';
 import { AuthorLink } from './people-links.tsx';
 
@@ -15,85 +16,104 @@ export function paperPath(id: string): string {
   return `/papers/${id}`;
 }
 
-/** Cuts text at a word boundary near `max` characters. */
-export function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  return cut.slice(0, Math.max(cut.lastIndexOf(' '), max * 0.6)).trimEnd() + '…';
-}
-
 export function formatCount(n: number): string {
   return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
 }
 
-const round = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
+/** A part of the score as shown: whole numbers as they are, others to two decimals (so shown parts add up to 0.01). */
+const amount = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 
-/** "12 upvotes + 4 from 2 comments + 3.2 from star growth + 1.1 from 12 stars, 2 days old" */
-export function explainTrending(t: TrendingScore, upvotes: number, comments: number, stars: number | null): string {
+/**
+ * Why a paper is where it is, as the formula computes it, so the numbers add up: the attention parts (in upvote
+ * units), summed, divided by the age factor, with the age it comes from:
+ * "Score 1.41 = (163 upvotes + 2 from 1 comment + 0.95 from 8 GitHub stars) ÷ 117.6, the age factor of a paper new today: (0 h + 24 h)^1.5".
+ */
+export function TrendingExplanation(props: { t: TrendingScore; upvotes: number; comments: number; stars: number | null }) {
+  const { t, upvotes, comments, stars } = props;
   const parts = [`${upvotes} upvote${upvotes === 1 ? '' : 's'}`];
-  if (t.parts.comments) parts.push(`${round(t.parts.comments)} from ${comments} comment${comments === 1 ? '' : 's'}`);
-  if (t.parts.starVelocity) parts.push(`${round(t.parts.starVelocity)} from GitHub star growth`);
-  if (t.parts.stars) parts.push(`${round(t.parts.stars)} from ${formatCount(stars ?? 0)} GitHub stars`);
+  if (t.parts.comments) parts.push(`${amount(t.parts.comments)} from ${comments} comment${comments === 1 ? '' : 's'}`);
+  if (t.parts.starVelocity) parts.push(`${amount(t.parts.starVelocity)} from GitHub star growth`);
+  if (t.parts.stars) parts.push(`${amount(t.parts.stars)} from ${formatCount(stars ?? 0)} GitHub stars`);
   const days = Math.round(t.ageHours / 24);
-  const age = days === 0 ? 'new today' : `${days} day${days === 1 ? '' : 's'} old`;
-  return `Score ${t.score.toPrecision(3)}: ${parts.join(' + ')}; ${age}`;
-}
-
-/** What a signed-in person sees on every card: their upvote state, as a working upvote button. */
-export interface CardViewer {
-  c: Context;
-  /** The ids among the page's papers this person upvoted (one query per page). */
-  upvoted: ReadonlySet<string>;
-  /** Where the upvote form returns to. */
-  back: string;
-}
-
-// A card's body depends only on its item, and memoised listings (src/db/memo.ts) hand out the same item objects
-// until the store changes: so each body is rendered once per version and reused by every request and every person
-// until then. Keyed by the object, so nothing outlives the listing it came from.
-const renderedBodies = new WeakMap<RankedPaper, HtmlEscapedString>();
-
-function cardBody(item: RankedPaper): HtmlEscapedString {
-  let body = renderedBodies.get(item);
-  if (!body) {
-    body = raw((<CardBody item={item} />).toString() as string);
-    renderedBodies.set(item, body);
-  }
-  return body;
-}
-
-/** A paper in a list; with a viewer, their upvote state overlaid on the shared body. */
-export function PaperCard(props: { item: RankedPaper; viewer?: CardViewer | null }) {
-  const { paper, signals } = props.item;
-  const viewer = props.viewer;
+  const age = days === 0 ? 'a paper new today' : `a paper ${days} day${days === 1 ? '' : 's'} old`;
   return (
-    <li class="paper-card" aria-labelledby={titleIdOf(paper.id)}>
-      <div class="votes" title="upvotes">
-        {viewer ? (
-          <UpvoteButton c={viewer.c} paperId={paper.id} upvotes={signals.upvotes} upvoted={viewer.upvoted.has(paper.id)} signedIn back={viewer.back} />
-        ) : (
-          <>
-            <strong>{signals.upvotes}</strong>
-            <span>upvote{signals.upvotes === 1 ? '' : 's'}</span>
-          </>
+    <p class="why">
+      Score {t.score.toPrecision(3)} = ({parts.join(' + ')}) ÷ {t.decay.toPrecision(4)}, the age factor of {age}: ({t.ageHours} h + {AGE_OFFSET_HOURS} h)
+      <sup>{GRAVITY}</sup>
+    </p>
+  );
+}
+
+// The parts of a card that depend only on its item (title with MathML, authors, summary, trending explanation) are
+// rendered once per item object and reused by every later request and every person: memoised listings
+// (src/db/memo.ts) hand out the same item objects until the store changes, so each part is rendered once per version.
+// Keyed by the object, so nothing outlives the listing it came from. Everything that depends on the person (their
+// upvote and save state) is rendered per request around these parts, never into them.
+const renderedHeads = new WeakMap<RankedPaper, HtmlEscapedString>();
+const renderedExplanations = new WeakMap<RankedPaper, HtmlEscapedString>();
+
+function renderedOnce(cache: WeakMap<RankedPaper, HtmlEscapedString>, item: RankedPaper, render: () => Child): HtmlEscapedString {
+  let html = cache.get(item);
+  if (!html) {
+    // The parts are synchronous components, so toString() gives the string itself.
+    html = raw(String(render()));
+    cache.set(item, html);
+  }
+  return html;
+}
+
+/**
+ * One card. On pages that load the person's state (CardStateContext) the count is an upvote button and the card
+ * has a save button; elsewhere it shows the count alone. `title` and `summary` replace the plain title and summary
+ * (search hits pass them highlighted); `children` go below the summary (search hits' "In short" and keyphrases);
+ * `extra` goes below that (a collection's note).
+ */
+export function PaperCard(props: { item: RankedPaper; title?: Child; summary?: Child; children?: Child; extra?: Child; because?: Child }) {
+  const { item } = props;
+  const { paper, signals, trending } = item;
+  const state = useCardState();
+  const anchor = cardAnchor(paper.id);
+  const plainHead = props.title === undefined && props.summary === undefined;
+  return (
+    <li class="paper-card" id={anchor} aria-labelledby={titleIdOf(paper.id)}>
+      {state ? (
+        <div class="votes">
+          <UpvoteButton state={state} paperId={paper.id} upvotes={signals.upvotes} anchor={anchor} />
+        </div>
+      ) : (
+        <div class="votes" title="upvotes">
+          <strong>{signals.upvotes}</strong>
+          <span>upvote{signals.upvotes === 1 ? '' : 's'}</span>
+        </div>
+      )}
+      <div>
+        {plainHead ? renderedOnce(renderedHeads, item, () => <CardHead item={item} />) : <CardHead item={item} title={props.title} summary={props.summary} />}
+        {props.children}
+        {trending &&
+          renderedOnce(renderedExplanations, item, () => (
+            <TrendingExplanation t={trending} upvotes={signals.upvotes} comments={signals.comments} stars={paper.githubStars} />
+          ))}
+        {props.because}
+        {props.extra}
+        {state && (
+          <div class="card-actions">
+            <SaveButton state={state} paperId={paper.id} anchor={anchor} />
+          </div>
         )}
       </div>
-      {cardBody(props.item)}
     </li>
   );
 }
 
 const titleIdOf = (id: string) => `t-${id.replace(/[^\w]/g, '-')}`;
 
-function CardBody(props: { item: RankedPaper }) {
-  const { paper, signals, trending } = props.item;
-  const summary = paper.aiSummary ?? shorten(paper.abstract, SUMMARY_CHARS);
+/** Title, authors, categories, counts, links and summary: the item's own facts, the same for everyone. */
+function CardHead(props: { item: RankedPaper; title?: Child; summary?: Child }) {
+  const { paper, signals } = props.item;
   return (
-    <div>
+    <>
       <h3 id={titleIdOf(paper.id)}>
-        <a href={paperPath(paper.id)}>
-          <MathText text={paper.title} />
-        </a>
+        <a href={paperPath(paper.id)}>{props.title ?? <MathText text={paper.title} />}</a>
       </h3>
       <p class="meta">
         {paper.authors.slice(0, AUTHORS_SHOWN).map((name, i) => (
@@ -105,7 +125,7 @@ function CardBody(props: { item: RankedPaper }) {
         {paper.authors.length > AUTHORS_SHOWN && ' et al.'}
         {paper.categories.length > 0 && <> · {paper.categories.slice(0, 3).join(', ')}</>}
         {' · '}
-        {signals.comments} comment{signals.comments === 1 ? '' : 's'}
+        <CommentCounts paperId={paper.id} signals={signals} />
         {paper.codeUrl && (
           <>
             {' · '}
@@ -116,9 +136,8 @@ function CardBody(props: { item: RankedPaper }) {
         )}
       </p>
       <p class="summary">
-        <MathText text={summary} />
+        {props.summary ?? (paper.aiSummary ? <MathText text={paper.aiSummary} /> : <MathText text={paper.abstract} maxChars={SUMMARY_CHARS} />)}
       </p>
-      {trending && <p class="why">{explainTrending(trending, signals.upvotes, signals.comments, paper.githubStars)}</p>}
-    </div>
+    </>
   );
 }

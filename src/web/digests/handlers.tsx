@@ -8,11 +8,11 @@ import type { Context, Handler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Child } from 'hono/jsx';
+import { withTransaction } from '../../db/connect.ts';
 import { latestDayWithPapers } from '../../db/listings.ts';
 import {
   confirmSubscription,
   getSubscription,
-  releaseConfirmationWindow,
   requestSubscription,
   unsubscribe as unsubscribeSubscription,
   updatePreferences,
@@ -23,6 +23,7 @@ import { AppError, badRequest } from '../../errors.ts';
 import { composeDigest } from '../../mail/digest-runner.ts';
 import { loadPeriodPapers, type DigestPaper } from '../../mail/digest-content.ts';
 import { normalizeAddress } from '../../mail/headers.ts';
+import { queueMail } from '../../mail/queue.ts';
 import { LinkSigner, mailLinks, mailLinkSigner, type MailLinks } from '../../mail/links.ts';
 import { parsePreferences, type Preferences } from '../../mail/preferences.ts';
 import { renderConfirmation } from '../../mail/render.ts';
@@ -128,7 +129,7 @@ async function subscriptionFromToken(ctx: Services, shared: DigestShared, purpos
 }
 
 export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick<CommunityLimits, 'digestPreviews'>) {
-  const { config, database, logger } = ctx;
+  const { config, database } = ctx;
   const render = (c: Context, title: string, body: Child, status = 200) => privatePage(c, config.baseUrl, title, body, { status });
 
   const form = (c: Context, props: { email: string; preferences?: Preferences; errors?: string[] }) => (
@@ -169,32 +170,43 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
     }
     const now = new Date();
     const user = currentUser(c);
-    const outcome = await requestSubscription(database, {
-      email,
-      preferences: parsed.preferences,
-      userId: user && user.email?.toLowerCase() === email.toLowerCase() ? user.id : null,
-      now,
-      confirmTtlMs: config.SUBSCRIBE_CONFIRM_HOURS * 3_600_000,
-      mailWindowMs: config.SUBSCRIBE_MAIL_WINDOW_MINUTES * 60_000,
+    const links = await shared.links();
+    // The sign-up and its confirmation mail are stored together; the mail leaves through the queue, so the
+    // answer does not wait for the mail server (src/mail/queue.ts).
+    const outcome = await withTransaction(database, async (trx) => {
+      const outcome = await requestSubscription(trx, {
+        email,
+        preferences: parsed.preferences,
+        userId: user && user.email?.toLowerCase() === email.toLowerCase() ? user.id : null,
+        now,
+        confirmTtlMs: config.SUBSCRIBE_CONFIRM_HOURS * 3_600_000,
+        mailWindowMs: config.SUBSCRIBE_MAIL_WINDOW_MINUTES * 60_000,
+      });
+      if (outcome.sendConfirmation) {
+        const sub = outcome.subscription;
+        const mail = renderConfirmation(
+          outcome.kind,
+          outcome.kind === 'change' ? parsed.preferences : sub.preferences,
+          links.confirm(sub.id, sub.confirmNonce!),
+          config.SUBSCRIBE_CONFIRM_HOURS,
+        );
+        await queueMail(
+          trx,
+          config,
+          {
+            to: email,
+            ...mail,
+            headers: { 'Auto-Submitted': 'auto-generated' },
+            key: `subscribe:${sub.id}:${now.toISOString()}`,
+            expiresAt: new Date(now.getTime() + config.SUBSCRIBE_CONFIRM_HOURS * 3_600_000),
+          },
+          now,
+        );
+      }
+      return outcome;
     });
     // The page is the same whether or not a mail went out, so the form tells nobody whether an address is subscribed.
-    if (outcome.sendConfirmation) {
-      const sub = outcome.subscription;
-      const links = await shared.links();
-      const mail = renderConfirmation(
-        outcome.kind,
-        outcome.kind === 'change' ? parsed.preferences : sub.preferences,
-        links.confirm(sub.id, sub.confirmNonce!),
-        config.SUBSCRIBE_CONFIRM_HOURS,
-      );
-      try {
-        await ctx.mail.send({ to: email, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'Auto-Submitted': 'auto-generated' } });
-      } catch (e) {
-        await releaseConfirmationWindow(database, sub.id, now);
-        logger.error({ err: (e as Error).message }, 'could not send a digest confirmation mail');
-        throw new AppError(503, 'mail_unavailable', 'We could not send the confirmation mail just now. Please try again in a few minutes.');
-      }
-    }
+    if (outcome.sendConfirmation) ctx.mailQueue.kick();
     return render(c, 'Check your inbox', <CheckInboxPage kind={outcome.kind} />);
   };
 

@@ -2,27 +2,34 @@
 // csrfProtection and names the person it acts for; the script API for the same actions is in api/community.ts.
 import type { Context } from 'hono';
 import { addComment, deleteComment, editComment, getComment, listPaperComments, reportComment } from '../../db/comments.ts';
-import { hasUpvoted, paperCounts, setVote } from '../../db/votes.ts';
+import { paperCounts, setVote } from '../../db/votes.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { paperPath } from '../components/paper-card.tsx';
 import { privatePage } from '../http/responses.tsx';
-import { arxivIdInPath, formText, queryText, readForm, safeLocalPath } from '../input.ts';
+import { wantsJson } from '../http/errors.tsx';
+import { arxivIdInPath, formBoolean, formText, queryText, readForm, safeLocalPath } from '../input.ts';
+import type { InterestRefresher } from '../library/interests.ts';
 import { currentUser, userOrFail } from '../security/auth.ts';
 import { EditCommentPage, PaperCommunity } from './paper-community.tsx';
 
 /** Where to return after a comment action: the page it came from, at the comment. */
 const atComment = (back: unknown, paperId: string, commentId: string) => `${safeLocalPath(back, paperPath(paperId)).split('#')[0]}#comment-${commentId}`;
 
-export function discussionHandlers(ctx: Services) {
+export function discussionHandlers(ctx: Services, interests: InterestRefresher) {
   const { config, database } = ctx;
   const editWindowMs = config.COMMENT_EDIT_WINDOW_MINUTES * 60_000;
 
   return {
+    /** upvoted=true sets the vote, upvoted=false removes it: a resubmitted form changes nothing. */
     upvote: async (c: Context) => {
       const { id } = arxivIdInPath(c);
-      await setVote(database, userOrFail(c).id, id);
-      return c.redirect(safeLocalPath((await readForm(c)).back, paperPath(id)), 303);
+      const form = await readForm(c);
+      const user = userOrFail(c);
+      const result = await setVote(database, user.id, id, formBoolean(form, 'upvoted'));
+      interests.refresh(user.id);
+      if (wantsJson(c)) return c.json({ paperId: id, upvoted: result.upvoted, upvotes: result.upvotes });
+      return c.redirect(safeLocalPath(form.back, paperPath(id)), 303);
     },
 
     comment: async (c: Context) => {
@@ -65,7 +72,7 @@ export function discussionHandlers(ctx: Services) {
 }
 
 /**
- * The upvote button and discussion for the paper page (its `community` extension). Anonymous visitors get
+ * The discussion for the paper page (its `community` extension); the upvote button is at the top of the page. Anonymous visitors get
  * no forms and so no token: their copy of the page stays cacheable.
  */
 export function discussionPanel(ctx: Services) {
@@ -73,19 +80,14 @@ export function discussionPanel(ctx: Services) {
   return async (c: Context, paperId: string) => {
     const counts = await paperCounts(ctx.database, paperId);
     if (!counts || counts.hidden) return null;
-    const user = currentUser(c);
-    const [comments, voted] = await Promise.all([
-      listPaperComments(ctx.database, paperId),
-      user ? hasUpvoted(ctx.database, user.id, [paperId]) : Promise.resolve(new Set<string>()),
-    ]);
+    const comments = await listPaperComments(ctx.database, paperId);
     return (
       <PaperCommunity
         c={c}
         paperId={paperId}
-        upvotes={counts.upvotes}
-        upvoted={voted.has(paperId)}
         comments={comments}
-        user={user}
+        sourceComments={counts.sourceComments}
+        user={currentUser(c)}
         editWindowMs={editWindowMs}
         back={paperPath(paperId)}
       />

@@ -1,9 +1,9 @@
-// The community block of a paper: the upvote button and the threaded discussion. Works without JavaScript:
+// The community block of a paper: the threaded discussion. Works without JavaScript:
 // every action is a small POST form carrying the CSRF token and the page to come back to.
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import type { StoredComment } from '../../db/comments.ts';
 import { roleAllows } from '../../domain/accounts.ts';
+import { huggingFaceDiscussionUrl } from '../../domain/arxiv-id.ts';
 import { renderCommentMarkdown } from '../../domain/markdown.ts';
 import type { CurrentUser } from '../security/auth.ts';
 import { csrfField } from '../security/csrf.ts';
@@ -11,9 +11,9 @@ import { csrfField } from '../security/csrf.ts';
 export interface PaperCommunityProps {
   c: Context;
   paperId: string;
-  upvotes: number;
-  upvoted: boolean;
   comments: StoredComment[];
+  /** Comments Hugging Face counted for the paper; their text is there, not here. */
+  sourceComments?: number;
   user: CurrentUser | null;
   editWindowMs: number;
   /** The page the forms return to. */
@@ -22,23 +22,6 @@ export interface PaperCommunityProps {
 
 /** Replies deeper than this are shown at this depth, so a long exchange stays readable on a phone. */
 const MAX_DEPTH = 6;
-
-export function UpvoteButton(props: { c: Context; paperId: string; upvotes: number; upvoted: boolean; signedIn: boolean; back: string }) {
-  if (!props.signedIn) {
-    return (
-      <a
-        class="upvote"
-        href={`/signin?next=${encodeURIComponent(props.back)}`}
-        title="Sign in to upvote"
-        aria-label={`Sign in to upvote (${props.upvotes} upvotes)`}
-      >
-        ▲ <span class="count">{props.upvotes}</span>
-      </a>
-    );
-  }
-  // A template rather than JSX: listing pages render one per card for every signed-in request.
-  return html`<form method="post" action="/papers/${props.paperId}/upvote" class="upvote-form">${csrfField(props.c)}<input type="hidden" name="back" value="${props.back}"><button type="submit" class="${props.upvoted ? 'upvote upvoted' : 'upvote'}" aria-pressed="${props.upvoted ? 'true' : 'false'}" aria-label="Upvote (${props.upvotes} upvotes)">▲ <span class="count">${props.upvotes}</span></button></form>`;
-}
 
 export function PaperCommunity(props: PaperCommunityProps) {
   const children = new Map<string | null, StoredComment[]>();
@@ -50,10 +33,18 @@ export function PaperCommunity(props: PaperCommunityProps) {
   const visible = props.comments.filter((cm) => !cm.deleted && !cm.hidden).length;
   return (
     <section class="community" id="discussion">
-      <UpvoteButton c={props.c} paperId={props.paperId} upvotes={props.upvotes} upvoted={props.upvoted} signedIn={!!props.user} back={props.back} />
       <h2>
         Discussion <span class="muted">({visible})</span>
       </h2>
+      {(props.sourceComments ?? 0) > 0 && (
+        <p class="muted">
+          Hugging Face counts {props.sourceComments} more comment{props.sourceComments === 1 ? '' : 's'} on this paper; they are on{' '}
+          <a href={huggingFaceDiscussionUrl(props.paperId)} rel="noopener">
+            its Hugging Face page
+          </a>
+          , not copied here.
+        </p>
+      )}
       <Thread {...props} children={children} parentId={null} depth={0} />
       {props.user ? (
         <CommentForm c={props.c} paperId={props.paperId} back={props.back} parentId={null} label="Comment" />

@@ -4,10 +4,11 @@ import { get, post, type Route } from '../http/routes.ts';
 import { PAPER_ID } from '../input.ts';
 import { requireUser } from '../security/auth.ts';
 import type { CommunityLimits } from '../security/community-limits.ts';
+import type { InterestRefresher } from '../library/interests.ts';
 import { discussionHandlers } from './handlers.tsx';
 
-export function discussionRoutes(services: Services, limits: CommunityLimits): Route[] {
-  const h = discussionHandlers(services);
+export function discussionRoutes(services: Services, limits: CommunityLimits, interests: InterestRefresher): Route[] {
+  const h = discussionHandlers(services, interests);
   return [
     post(`/papers/${PAPER_ID}/upvote`, requireUser, limits.votes.middleware, h.upvote),
     post(`/papers/${PAPER_ID}/comments`, requireUser, limits.comments.middleware, h.comment),

@@ -1,11 +1,13 @@
 // Validators and freshness for every page, API response and feed: a strong ETag over the body, Last-Modified
 // from the data shown, Cache-Control chosen by the caller, and 304 Not Modified when the client's copy is current
-// (If-None-Match wins over If-Modified-Since, as RFC 9110 §13.2.2 orders them).
+// (If-None-Match wins over If-Modified-Since, as RFC 9110 §13.2.2 orders them). Compressed variants carry the
+// weak form of the same tag (compression.ts); If-None-Match compares weakly, as RFC 9110 §13.1.2 says it must.
 import crypto from 'node:crypto';
 import type { Context } from 'hono';
 
 export interface Representation {
-  body: string;
+  /** Text, or bytes (images). */
+  body: string | Uint8Array<ArrayBuffer>;
   contentType: string;
   cacheControl: string;
   /** ISO timestamp of the newest data in the body, when known. */
@@ -16,7 +18,7 @@ export interface Representation {
   etag?: string;
 }
 
-export function etagOf(body: string): string {
+export function etagOf(body: string | Uint8Array): string {
   return `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
 }
 
@@ -30,8 +32,9 @@ export function isNotModified(request: Request, etag: string, lastModified: stri
   const ifNoneMatch = request.headers.get('if-none-match');
   if (ifNoneMatch !== null) {
     if (ifNoneMatch.trim() === '*') return true;
-    // Weak comparison: W/"x" matches "x" (a proxy may have weakened our tag).
-    return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+    // Weak comparison: W/"x" matches "x" either way round (a compressed variant, or a proxy that weakened our tag).
+    const opaque = etag.replace(/^W\//, '');
+    return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === opaque);
   }
   const ifModifiedSince = request.headers.get('if-modified-since');
   if (ifModifiedSince && lastModified) {
@@ -52,9 +55,8 @@ export function represent(c: Context, rep: Representation): Response {
   };
   const lastModified = rep.lastModified ? httpDate(rep.lastModified) : null;
   if (lastModified) headers['Last-Modified'] = lastModified;
-  if ((rep.status ?? 200) === 200 && isNotModified(c.req.raw, etag, lastModified)) {
-    delete headers['Content-Type'];
-    return new Response(null, { status: 304, headers });
-  }
+  // A 304 keeps Content-Type on its way out so that the compression middleware can tell which variant it
+  // validates; that middleware removes it before the response leaves.
+  if ((rep.status ?? 200) === 200 && isNotModified(c.req.raw, etag, lastModified)) return new Response(null, { status: 304, headers });
   return new Response(c.req.method === 'HEAD' ? null : rep.body, { status: rep.status ?? 200, headers });
 }

@@ -31,7 +31,7 @@ export function wantsJson(c: Context): boolean {
 export function errorResponse(c: Context, error: AppError, baseUrl: string): Response {
   const headers = { ...error.headers, 'Cache-Control': 'no-store' };
   if (wantsJson(c)) {
-    return new Response(JSON.stringify({ error: { code: error.code, message: error.message } }), {
+    return new Response(JSON.stringify({ ...error.fields, error: { code: error.code, message: error.message } }), {
       status: error.status,
       headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
     });

@@ -149,14 +149,23 @@ export function renderFeed(format: FeedFormat, doc: FeedDocument, selfUrl: strin
   return format === 'rss' ? rss(doc, selfUrl) : format === 'atom' ? atom(doc, selfUrl) : jsonFeed(doc, selfUrl);
 }
 
-/** Responds with a feed (ETag, Last-Modified, 304). */
-export function feedResponse(c: Context, format: FeedFormat, doc: FeedDocument, baseUrl: string): Response {
-  const url = new URL(c.req.url);
-  const selfUrl = baseUrl + url.pathname + url.search;
+/** The query parameters a feed takes (a search's q, every list's category); the rest never reach its self link. */
+const FEED_PARAMETERS = new Set(['q', 'category']);
+
+/** The feed's own URL with only the parameters that select it, so cache-busters and utm_* leave the body alone. */
+function feedSelfUrl(requestUrl: string, baseUrl: string): string {
+  const url = new URL(requestUrl);
+  const kept = [...url.searchParams].filter(([name, value]) => FEED_PARAMETERS.has(name) && value.trim() !== '');
+  return baseUrl + url.pathname + (kept.length ? `?${new URLSearchParams(kept)}` : '');
+}
+
+/** Responds with a feed (ETag, Last-Modified, 304). A personal feed passes a private Cache-Control. */
+export function feedResponse(c: Context, format: FeedFormat, doc: FeedDocument, baseUrl: string, cacheControl = 'public, max-age=300'): Response {
+  const selfUrl = feedSelfUrl(c.req.url, baseUrl);
   return represent(c, {
     body: renderFeed(format, doc, selfUrl),
     contentType: FEED_CONTENT_TYPES[format],
-    cacheControl: 'public, max-age=300',
+    cacheControl,
     lastModified: feedUpdated(doc),
   });
 }

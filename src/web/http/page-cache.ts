@@ -6,6 +6,7 @@
 // with several processes an anonymous visitor may see a page up to the cache lifetime (≤ 5 s) old from any of them.
 import type { Context, MiddlewareHandler } from 'hono';
 import { isNotModified } from './conditional.ts';
+import { settleResponse } from './settled-response.ts';
 
 export interface PageCacheOptions {
   /** How long a stored response is served; must stay ≤ 5 s so fresh upvotes show promptly. */
@@ -18,6 +19,11 @@ export interface PageCacheOptions {
    * middleware that would otherwise add them.
    */
   headers?: Record<string, string>;
+  /**
+   * What, besides the URL, selects the stored response for a request: the negotiated content coding and
+   * representation (compression.ts, papers' Markdown). Requests with different variants never share an entry.
+   */
+  variant?: (request: Request) => string;
   now?: () => number;
 }
 
@@ -27,7 +33,7 @@ interface Entry {
   body: Uint8Array<ArrayBuffer>;
   /** A plain object, which @hono/node-server writes straight to the socket without building a Headers. */
   headers: Record<string, string>;
-  /** The same without Content-Type, for 304 answers. */
+  /** The same without Content-Type and Content-Encoding, for 304 answers. */
   notModifiedHeaders: Record<string, string>;
   etag: string | null;
   lastModified: string | null;
@@ -42,7 +48,9 @@ function storable(res: Response): boolean {
 
 function headerObject(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => (out[name] = value));
+  headers.forEach((value, name) => {
+    out[name] = value;
+  });
   return out;
 }
 
@@ -65,10 +73,14 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   const rendering = new Map<string, Promise<void>>();
   const extraHeaders = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
   const readable = (request: Request) => request.method === 'GET' || request.method === 'HEAD';
+  const keyOf = (request: Request) => {
+    const variant = options.variant?.(request);
+    return variant ? `${request.url} ${variant}` : request.url;
+  };
 
   function lookup(request: Request): Response | null {
     if (!readable(request)) return null;
-    const hit = entries.get(request.url);
+    const hit = entries.get(keyOf(request));
     if (!hit || now() - hit.storedAt >= options.ttlMs) return null;
     // Each answer gets its own copy of the headers: @hono/node-server adds Content-Length to the object it is given.
     if (hit.etag && isNotModified(request, hit.etag, hit.lastModified)) {
@@ -79,7 +91,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
 
   const middleware: MiddlewareHandler = async (c, next) => {
     if (!readable(c.req.raw) || options.isPersonal(c)) return next();
-    const key = c.req.url;
+    const key = keyOf(c.req.raw);
     let hit = lookup(c.req.raw);
     const under = rendering.get(key);
     if (!hit && under) {
@@ -96,31 +108,25 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     rendering.set(key, new Promise<void>((resolve) => (finished = resolve)));
     try {
       await next();
-      await store(c);
+      await store(c, key);
     } finally {
       rendering.delete(key);
       finished();
     }
   };
 
-  async function store(c: Context): Promise<void> {
+  async function store(c: Context, key: string): Promise<void> {
     // HEAD responses have no body to keep; conditional 304s say nothing about the full representation.
     if (c.req.method !== 'GET' || !storable(c.res)) return;
-    // The headers are read before the body: @hono/node-server's Response rebuilds itself from the headers it was
-    // created with as soon as its body is touched, dropping any set afterwards (the security headers, the rate
-    // limit's). So the response that goes out is rebuilt from what was read here.
-    const headers = { ...extraHeaders, ...headerObject(c.res.headers) };
-    const status = c.res.status;
-    const body = new Uint8Array(await c.res.arrayBuffer());
-    c.res = undefined as unknown as Response; // replace the response outright instead of letting Hono merge the stale one's headers in
-    c.res = new Response(body, { status, headers: { ...headers } });
+    const settled = await settleResponse(c);
+    const headers = { ...extraHeaders, ...headerObject(settled.headers) };
     if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
-    entries.delete(c.req.url);
-    const { 'content-type': _type, ...notModifiedHeaders } = headers;
-    entries.set(c.req.url, {
+    entries.delete(key);
+    const { 'content-type': _type, 'content-encoding': _coding, ...notModifiedHeaders } = headers;
+    entries.set(key, {
       storedAt: now(),
-      status,
-      body,
+      status: settled.status,
+      body: settled.body,
       headers,
       notModifiedHeaders,
       etag: headers.etag ?? null,

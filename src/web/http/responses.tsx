@@ -2,7 +2,8 @@
 // Cache-Control the audience allows, and personal pages that are never cached or indexed.
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { htmlDocument, Layout, type NavKey } from '../components/layout.tsx';
+import { roleAllows } from '../../domain/accounts.ts';
+import { htmlDocument, Layout, type Account, type NavKey } from '../components/layout.tsx';
 import { currentUser } from '../security/auth.ts';
 import { represent } from './conditional.ts';
 
@@ -15,9 +16,9 @@ export function pageCacheControl(c: Context): string {
 }
 
 /** The signed-in person for the header, or null. Pages for signed-in people are never cached, so this is safe. */
-export function accountOf(c: Context): { username: string } | null {
+export function accountOf(c: Context): Account | null {
   const user = currentUser(c);
-  return user ? { username: user.username } : null;
+  return user ? { username: user.username, moderator: roleAllows(user.role, 'moderator') } : null;
 }
 
 /** The latest of several ISO timestamps (Last-Modified of a response built from several sources), or null. */
@@ -27,13 +28,14 @@ export function newest(...stamps: (string | null | undefined)[]): string | null 
   return out;
 }
 
-export function htmlResponse(c: Context, html: string, lastModified: string | null): Response {
+/** A page; `vary` names the request headers besides Cookie that chose this representation (a paper's Accept). */
+export function htmlResponse(c: Context, html: string, lastModified: string | null, vary: string[] = []): Response {
   return represent(c, {
     body: html,
     contentType: 'text/html; charset=utf-8',
     cacheControl: pageCacheControl(c),
     lastModified,
-    headers: { Vary: 'Cookie' },
+    headers: { Vary: ['Cookie', ...vary].join(', ') },
   });
 }
 

@@ -2,20 +2,37 @@
 // and the RSS/Atom/JSON feeds. Each parses and validates its input, calls one loader, and renders.
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { categoryCounts } from '../../db/listings.ts';
-import { hasUpvoted } from '../../db/votes.ts';
-import { addDays, nextPeriod, parseDay, periodContaining, periodLabel, previousPeriod, type Period, type PeriodKind } from '../../domain/periods.ts';
+import { categoryCounts, daysWithPapersAround, latestDayWithPapers } from '../../db/listings.ts';
+import {
+  addDays,
+  dayOf,
+  daysBetween,
+  nextPeriod,
+  parseDay,
+  periodContaining,
+  periodLabel,
+  previousPeriod,
+  type Period,
+  type PeriodKind,
+} from '../../domain/periods.ts';
+import { notFound } from '../../errors.ts';
+import { harvestState } from '../../jobs/status.ts';
 import type { Services } from '../../services.ts';
 import { feedItem } from '../components/feed-item.ts';
-import type { CardViewer } from '../components/paper-card.tsx';
 import { htmlDocument, type FeedLink } from '../components/layout.tsx';
 import { feedLinks, feedResponse, type FeedDocument, type FeedFormat } from '../http/feeds.ts';
 import { accountOf, htmlResponse } from '../http/responses.tsx';
-import { currentUser } from '../security/auth.ts';
 import { categoryParam, dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseParam, parseQuery, weekParam } from '../input.ts';
+import { cardState, withCardState } from '../library/card-state.tsx';
 import { FeedsPage } from './feeds-page.tsx';
-import { ListingPage, type PeriodLinks } from './listing-page.tsx';
+import { ListingPage, type Freshness, type PeriodLinks } from './listing-page.tsx';
 import { homeDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from './loaders.ts';
+
+/**
+ * Papers older than this many days are news to a visitor: arXiv announces nothing on weekends, so on a Monday before
+ * its announcement the latest day is Friday (3 days); beyond that the harvest has fallen behind or stopped.
+ */
+const STALE_AFTER_DAYS = 3;
 
 const PATH_OF: Record<PeriodKind, string> = { day: '/papers/date', week: '/papers/week', month: '/papers/month' };
 const PARAM_OF: Record<PeriodKind, typeof dayParam> = { day: dayParam, week: weekParam, month: monthParam };
@@ -51,23 +68,14 @@ async function filterChips(ctx: Services, l: Listing) {
   return chips;
 }
 
-/** The signed-in person's upvotes among a listing's papers (one query), or null for an anonymous visitor. */
-async function cardViewer(c: Context, ctx: Services, l: Listing): Promise<CardViewer | null> {
-  const user = currentUser(c);
-  if (!user) return null;
-  const upvoted = await hasUpvoted(
-    ctx.database,
-    user.id,
-    l.items.map((i) => i.paper.id),
-  );
-  return { c, upvoted, back: c.req.path + (new URL(c.req.url).search ?? '') };
-}
-
-function feedsFor(path: string, title: string, category: string | undefined, apiQuery: string | null): FeedLink[] {
+/** The feeds of a list, and the API query that gives the same papers as JSON. */
+function feedsFor(path: string, title: string, category: string | undefined, api: Record<string, string>): FeedLink[] {
   const query = category ? `?category=${encodeURIComponent(category)}` : '';
-  const links: FeedLink[] = feedLinks(path, title, query);
-  if (apiQuery !== null) links.push({ title: `${title} (JSON API)`, href: `/api/daily_papers?${apiQuery}`, type: 'application/json' });
-  return links;
+  const apiQuery = new URLSearchParams({ ...api, ...(category ? { category } : {}) }).toString();
+  return [
+    ...feedLinks(path, title, query),
+    { title: `${title} (JSON API)`, href: `/api/daily_papers${apiQuery ? `?${apiQuery}` : ''}`, type: 'application/json' },
+  ];
 }
 
 function canonicalOf(ctx: Services, path: string, category: string | undefined, page: number): string {
@@ -78,33 +86,48 @@ function canonicalOf(ctx: Services, path: string, category: string | undefined, 
   return ctx.config.baseUrl + path + (s ? `?${s}` : '');
 }
 
-async function renderPeriodPage(c: Context, ctx: Services, period: Period, path: string, latest: string, isHome: boolean): Promise<Response> {
+async function renderPeriodPage(c: Context, ctx: Services, period: Period, path: string, latest: string, freshness?: Freshness): Promise<Response> {
+  const isHome = path === '/';
   const query = parseQuery(c, pageQuerySchema);
   const page = query.p ?? 0;
   const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page, limit: PAGE_SIZE });
+  const today = dayOf(ctx.clock());
+  const around = listing.total === 0 && !query.category && freshness?.latestDay !== null ? await daysWithPapersAround(ctx.database, period, today) : undefined;
   const label = periodLabel(period);
   const heading = isHome ? `Daily Papers · ${label}` : `${NOUN_OF[period.kind]} Papers · ${label}`;
   const apiParam = { day: 'date', week: 'week', month: 'month' }[period.kind];
+  const state = await cardState(
+    ctx,
+    c,
+    listing.items.map((i) => i.paper.id),
+  );
   const html = htmlDocument(
-    <ListingPage
-      listing={listing}
-      title={isHome ? 'Daily Papers' : `${NOUN_OF[period.kind]} Papers · ${label}`}
-      heading={heading}
-      description={`Research papers ${listing.kind === 'submissions' ? 'picked by the community' : 'announced on arXiv'} for ${label}${query.category ? ` in ${query.category}` : ''}.`}
-      canonical={canonicalOf(ctx, path, query.category, page)}
-      path={path}
-      current={NAV_OF[period.kind]}
-      feeds={feedsFor(
-        periodPath(period),
-        `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`,
-        query.category,
-        `${apiParam}=${period.key}`,
-      )}
-      categories={await filterChips(ctx, listing)}
-      periodLinks={periodLinks(period, latest)}
-      account={accountOf(c)}
-      viewer={await cardViewer(c, ctx, listing)}
-    />,
+    withCardState(
+      state,
+      <ListingPage
+        listing={listing}
+        title={isHome ? 'Daily Papers' : `${NOUN_OF[period.kind]} Papers · ${label}`}
+        heading={heading}
+        description={`Research papers ${listing.kind === 'submissions' ? 'picked by the community' : 'announced on arXiv'} for ${label}${query.category ? ` in ${query.category}` : ''}.`}
+        canonical={canonicalOf(ctx, path, query.category, page)}
+        path={path}
+        current={NAV_OF[period.kind]}
+        feeds={
+          // The home page follows the latest day, and so do its feeds; a dated page's feeds stay on its period.
+          isHome
+            ? feedsFor('/feeds/daily', `Daily Papers${query.category ? ` ${query.category}` : ''}`, query.category, {})
+            : feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, {
+                [apiParam]: period.key,
+              })
+        }
+        categories={await filterChips(ctx, listing)}
+        periodLinks={periodLinks(period, latest)}
+        around={around}
+        freshness={freshness}
+        account={accountOf(c)}
+        homeTabs={isHome && state.signedIn}
+      />,
+    ),
   );
   return htmlResponse(c, html, listing.lastModified);
 }
@@ -112,8 +135,11 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
 export function listingHandlers(ctx: Services) {
   const { clock } = ctx;
 
+  /** The period a path names; one that starts after today has no papers yet and no page (404). */
   function periodFrom(c: Context, kind: PeriodKind): Period {
-    return parseParam(kind === 'day' ? 'date' : kind, c.req.param('key'), PARAM_OF[kind]);
+    const period = parseParam(kind === 'day' ? 'date' : kind, c.req.param('key'), PARAM_OF[kind]);
+    if (period.start > dayOf(clock())) throw notFound(`${periodLabel(period)} is in the future: nothing has been announced for it yet.`);
+    return period;
   }
 
   async function periodFeed(c: Context, format: FeedFormat, period: Period, rolling: boolean): Promise<Response> {
@@ -127,13 +153,18 @@ export function listingHandlers(ctx: Services) {
   }
 
   return {
+    /** Today's papers, else the latest day's, saying how old they are and what the harvest is doing; or how to get papers at all. */
     home: async (c: Context) => {
-      const latest = await homeDay(ctx.database, clock);
-      return renderPeriodPage(c, ctx, parseDay(latest), '/', latest, true);
+      const now = clock();
+      const today = dayOf(now);
+      const latestDay = await latestDayWithPapers(ctx.database, today);
+      const stale = latestDay === null || daysBetween(latestDay, today) > STALE_AFTER_DAYS;
+      const freshness = stale ? { latestDay, today, now, harvest: await harvestState(ctx.database, ctx.config, now) } : undefined;
+      return renderPeriodPage(c, ctx, parseDay(latestDay ?? today), '/', latestDay ?? today, freshness);
     },
     period: (kind: PeriodKind) => async (c: Context) => {
       const p = periodFrom(c, kind);
-      return renderPeriodPage(c, ctx, p, periodPath(p), await homeDay(ctx.database, clock), false);
+      return renderPeriodPage(c, ctx, p, periodPath(p), await homeDay(ctx.database, clock));
     },
     /**
      * /papers/date?date=…, /papers/week?week=… and /papers/month?month=…: the picker's plain GET form, and the
@@ -142,7 +173,11 @@ export function listingHandlers(ctx: Services) {
      */
     pick: (kind: PeriodKind) => async (c: Context) => {
       const name = kind === 'day' ? 'date' : kind;
-      const asked: Period | undefined = parseQuery(c, z.object({ [name]: PARAM_OF[kind].optional() }))[name];
+      // A week or month may also be asked for by any of its days: the picker's fallback where the browser has no
+      // week or month input (Firefox, Safari).
+      const query: Record<string, Period | undefined> = parseQuery(c, z.object({ [name]: PARAM_OF[kind].optional(), date: dayParam.optional() }));
+      const day = query.date?.key;
+      const asked = query[name] ?? (day ? periodContaining(kind, day) : undefined);
       const period = asked ?? periodContaining(kind, await homeDay(ctx.database, clock));
       return c.redirect(periodPath(period), asked ? 303 : 302);
     },
@@ -155,20 +190,27 @@ export function listingHandlers(ctx: Services) {
       const query = parseQuery(c, pageQuerySchema);
       const page = query.p ?? 0;
       const listing = await loadTrending(ctx.database, clock, { category: query.category, page, limit: PAGE_SIZE });
+      const state = await cardState(
+        ctx,
+        c,
+        listing.items.map((i) => i.paper.id),
+      );
       const html = htmlDocument(
-        <ListingPage
-          listing={listing}
-          title="Trending papers"
-          heading="Trending papers"
-          description="Research papers getting attention now: upvotes, comments and GitHub stars, discounted by age."
-          canonical={canonicalOf(ctx, '/papers/trending', query.category, page)}
-          path="/papers/trending"
-          current="trending"
-          feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, 'sort=trending')}
-          categories={await filterChips(ctx, listing)}
-          account={accountOf(c)}
-          viewer={await cardViewer(c, ctx, listing)}
-        />,
+        withCardState(
+          state,
+          <ListingPage
+            listing={listing}
+            title="Trending papers"
+            heading="Trending papers"
+            description="Research papers getting attention now: upvotes, comments and GitHub stars, discounted by age."
+            canonical={canonicalOf(ctx, '/papers/trending', query.category, page)}
+            path="/papers/trending"
+            current="trending"
+            feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, { sort: 'trending' })}
+            categories={await filterChips(ctx, listing)}
+            account={accountOf(c)}
+          />,
+        ),
       );
       return htmlResponse(c, html, listing.lastModified);
     },

@@ -21,10 +21,11 @@ import { paperPath } from '../components/paper-card.tsx';
 import { formProblem } from '../http/errors.tsx';
 import { privatePage } from '../http/responses.tsx';
 import { formText, readForm, safeLocalPath } from '../input.ts';
+import type { InterestRefresher } from '../library/interests.ts';
 import { userOrFail } from '../security/auth.ts';
 import { ModerationPage } from './moderation-page.tsx';
 
-export function moderationHandlers(ctx: Services) {
+export function moderationHandlers(ctx: Services, interests: InterestRefresher) {
   const { config, database } = ctx;
 
   const desk = async (c: Context, extra: { notice?: string; error?: string; status?: number } = {}) =>
@@ -81,6 +82,8 @@ export function moderationHandlers(ctx: Services) {
       const approve = c.req.param('action') === 'approve';
       try {
         const claim = await decideClaim(database, userOrFail(c).id, c.req.param('id') ?? '', approve, formText(form.reason) || null);
+        // An approved claim is one of the claimant's papers now: their "For you" learns from it.
+        if (approve) interests.refresh(claim.userId);
         return desk(c, { notice: `Claim of “${claim.authorName}” on ${claim.paperId} by ${claim.username}: ${approve ? 'approved' : 'rejected'}.` });
       } catch (e) {
         const err = formProblem(e);

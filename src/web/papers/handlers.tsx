@@ -1,25 +1,34 @@
-// A paper's page, its share image and its JSON (GET /api/papers/{id}, Hugging Face's shape). A versioned or
-// decorated id redirects to the canonical URL.
+// A paper in each of its representations: the page (or Markdown, for clients that ask for it with
+// `Accept: text/markdown`), /papers/{id}.md, /papers/{id}.bib, the share card as PNG and SVG, and its JSON
+// (GET /api/papers/{id}, Hugging Face's shape). A versioned or decorated id redirects the page to its canonical URL.
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { getListedPaper, listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
 import { NO_PEOPLE, peopleOfListed, type PaperPeople } from '../../db/people.ts';
 import { notFound } from '../../errors.ts';
+import { bibtexFor } from '../../domain/bibtex.ts';
+import { publicationDate } from '../../domain/paper.ts';
+import { paperMarkdown } from '../../domain/paper-markdown.ts';
 import type { Services } from '../../services.ts';
 import { hfPaper } from '../api/shapes.ts';
 import { htmlDocument } from '../components/layout.tsx';
+import { shareCardPng, shareCardSvg, type ShareCard } from '../components/share-image.ts';
 import { paperPath } from '../components/paper-card.tsx';
 import { represent } from '../http/conditional.ts';
 import { xmlEscape } from '../http/feeds.ts';
+import { prefersMarkdown } from '../http/negotiation.ts';
 import { accountOf, htmlResponse, jsonResponse, newest } from '../http/responses.tsx';
 import { arxivIdInPath, paperIdInPath } from '../input.ts';
+import { cardState, withCardState } from '../library/card-state.tsx';
 import { PaperPage } from './paper-page.tsx';
 
 /** What the paper page needs from other parts of the product; each is optional so the page works alone. */
 export interface PaperPageExtensions {
   /** Ids of similar papers, best first (search). Null when search cannot answer. */
   similarIds?: (id: string, k: number) => Promise<string[] | null>;
-  /** The community panel (upvote button, comment thread). */
+  /** The person's controls at the top: upvote, save, add to a collection (library/). */
+  actions?: (c: Context, item: ListedPaper) => Child | Promise<Child>;
+  /** The community panel (the comment thread). */
   community?: (c: Context, paperId: string) => Child | Promise<Child>;
   /** The claim-authorship form and the visitor's own claim (people/). */
   claims?: (c: Context, item: ListedPaper, people: PaperPeople) => Child | Promise<Child>;
@@ -54,10 +63,39 @@ async function peopleOf(ctx: Services, item: ListedPaper): Promise<PaperPeople> 
   return (await peopleOfListed(ctx.database, [item])).get(item.paper.id) ?? NO_PEOPLE;
 }
 
+/** Paper metadata changes rarely (a new version, a corrected title); readers of these files may keep them a while. */
+const FILE_CACHE_CONTROL = 'public, max-age=300';
+/** Share images are fetched once by each site a link is posted to; the upvote count on them may lag a day. */
+const IMAGE_CACHE_CONTROL = 'public, max-age=86400';
+
+function shareCardOf(item: ListedPaper): ShareCard {
+  const p = item.paper;
+  return { id: p.id, title: p.title, authors: p.authors, publishedOn: publicationDate(p)?.slice(0, 10) ?? null, upvotes: item.signals.upvotes };
+}
+
+/** A file name for downloads: old-style ids hold a slash. */
+function fileName(id: string, extension: string): string {
+  return `${id.replace('/', '_')}.${extension}`;
+}
+
 export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {}) {
+  const pageUrl = (id: string) => ctx.config.baseUrl + paperPath(id);
+
+  function markdown(c: Context, item: ListedPaper, headers: Record<string, string> = {}): Response {
+    return represent(c, {
+      body: paperMarkdown(item.paper, { pageUrl: pageUrl(item.paper.id) }),
+      contentType: 'text/markdown; charset=utf-8',
+      cacheControl: FILE_CACHE_CONTROL,
+      lastModified: item.paper.modifiedAt,
+      headers,
+    });
+  }
+
   return {
     page: async (c: Context) => {
       const { item, canonicalId } = await loadPaperOr404(ctx, c);
+      // huggingface_hub and LLM tools ask for the paper as Markdown at the page's own address.
+      if (prefersMarkdown(c.req.header('accept') ?? '')) return markdown(c, item, { Vary: 'Accept' });
       if (paperIdInPath(c) !== canonicalId) return c.redirect(paperPath(canonicalId), 301);
       let similar: ListedPaper[] | null = null;
       if (extensions.similarIds) {
@@ -65,27 +103,55 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
         similar = ids === null ? null : await listedPapersByIds(ctx.database, ids.filter((id) => id !== canonicalId).slice(0, SIMILAR_SHOWN));
       }
       const people = await peopleOf(ctx, item);
+      const state = await cardState(ctx, c, similar?.map((s) => s.paper.id) ?? []);
       const html = htmlDocument(
-        <PaperPage
-          item={item}
-          canonical={ctx.config.baseUrl + paperPath(canonicalId)}
-          baseUrl={ctx.config.baseUrl}
-          similar={similar}
-          people={people}
-          claims={extensions.claims ? await extensions.claims(c, item, people) : undefined}
-          community={extensions.community ? await extensions.community(c, canonicalId) : undefined}
-          account={accountOf(c)}
-        />,
+        withCardState(
+          state,
+          <PaperPage
+            item={item}
+            canonical={pageUrl(canonicalId)}
+            baseUrl={ctx.config.baseUrl}
+            similar={similar}
+            people={people}
+            claims={extensions.claims ? await extensions.claims(c, item, people) : undefined}
+            actions={extensions.actions ? await extensions.actions(c, item) : undefined}
+            community={extensions.community ? await extensions.community(c, canonicalId) : undefined}
+            account={accountOf(c)}
+          />,
+        ),
       );
-      return htmlResponse(c, html, newest(item.paper.modifiedAt, people.modifiedAt));
+      return htmlResponse(c, html, newest(item.paper.modifiedAt, people.modifiedAt), ['Accept']);
     },
-    /** A 1200×630 card with the title, used as the Open Graph image and the API's thumbnail. */
-    thumbnail: async (c: Context) => {
+    /** /papers/{id}.md: title, authors, links, abstract and BibTeX (domain/paper-markdown.ts). */
+    markdown: async (c: Context) => markdown(c, (await loadPaperOr404(ctx, c)).item),
+    /** /papers/{id}.bib: the entry the page's Cite box shows, as a file a reference manager imports. */
+    bibtex: async (c: Context) => {
       const { item } = await loadPaperOr404(ctx, c);
       return represent(c, {
-        body: thumbnailSvg(item),
+        body: `${bibtexFor(item.paper)}\n`,
+        contentType: 'application/x-bibtex; charset=utf-8',
+        cacheControl: FILE_CACHE_CONTROL,
+        lastModified: item.paper.modifiedAt,
+        headers: { 'Content-Disposition': `attachment; filename="${fileName(item.paper.id, 'bib')}"` },
+      });
+    },
+    /** The 1200×630 share card: the Open Graph and Twitter image, and the API's thumbnail. */
+    thumbnailPng: async (c: Context) => {
+      const { item } = await loadPaperOr404(ctx, c);
+      return represent(c, {
+        body: new Uint8Array(shareCardPng(shareCardOf(item))),
+        contentType: 'image/png',
+        cacheControl: IMAGE_CACHE_CONTROL,
+        lastModified: item.paper.modifiedAt,
+      });
+    },
+    /** The same card as SVG, for browsers and anyone who wants it scalable. */
+    thumbnailSvg: async (c: Context) => {
+      const { item } = await loadPaperOr404(ctx, c);
+      return represent(c, {
+        body: shareCardSvg(shareCardOf(item)),
         contentType: 'image/svg+xml; charset=utf-8',
-        cacheControl: 'public, max-age=86400',
+        cacheControl: IMAGE_CACHE_CONTROL,
         lastModified: item.paper.modifiedAt,
       });
     },
@@ -95,34 +161,4 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
       return jsonResponse(c, hfPaper(item, { people, baseUrl: ctx.config.baseUrl }), newest(item.paper.modifiedAt, people.modifiedAt));
     },
   };
-}
-
-function wrap(text: string, width: number, maxLines: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (candidate.length > width && line) {
-      lines.push(line);
-      line = word;
-    } else line = candidate;
-  }
-  if (line) lines.push(line);
-  if (lines.length <= maxLines) return lines;
-  const kept = lines.slice(0, maxLines);
-  kept[maxLines - 1] += ' …';
-  return kept;
-}
-
-export function thumbnailSvg(item: ListedPaper): string {
-  const p = item.paper;
-  const title = wrap(p.title, 34, 5)
-    .map((l, i) => `<text x="64" y="${150 + i * 70}" font-size="56" font-weight="700">${xmlEscape(l)}</text>`)
-    .join('');
-  const authors = xmlEscape(p.authors.slice(0, 4).join(', ') + (p.authors.length > 4 ? ' et al.' : ''));
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630" font-family="system-ui, sans-serif">
-<rect width="1200" height="630" fill="#0f1115"/><g fill="#e6e8eb">${title}</g>
-<text x="64" y="540" font-size="30" fill="#a3acb7">${authors}</text>
-<text x="64" y="590" font-size="30" fill="#8ab4f8">arXiv:${xmlEscape(p.id)} · ${item.signals.upvotes} upvotes · Paperfeed</text>
-</svg>`;
 }

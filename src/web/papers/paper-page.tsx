@@ -5,12 +5,17 @@ import { absUrl, pdfUrl } from '../../domain/arxiv-id.ts';
 import { publicationDate } from '../../domain/paper.ts';
 import type { ListedPaper } from '../../db/listings.ts';
 import type { PaperPeople } from '../../db/people.ts';
-import { Layout } from '../components/layout.tsx';
 import { bibtexFor } from '../../domain/bibtex.ts';
+import { CitationMeta } from '../components/citation-meta.tsx';
+import { Layout } from '../components/layout.tsx';
 import { MathText } from '../components/math-text.tsx';
-import { formatCount, PaperCard, shorten } from '../components/paper-card.tsx';
+import { formatCount, PaperCard } from '../components/paper-card.tsx';
+import { CommentCounts } from '../components/comment-counts.tsx';
+import { InShortSection } from '../components/in-short.tsx';
 import { authorPath } from '../components/people-links.tsx';
 import { Media, Organization, PaperAuthors, Submitter } from '../people/paper-people.tsx';
+import { SHARE_IMAGE_HEIGHT, SHARE_IMAGE_WIDTH } from '../components/share-image.ts';
+import { shortenText, texToUnicodeLine } from '../../domain/tex.ts';
 
 export interface PaperPageProps {
   item: ListedPaper;
@@ -22,7 +27,9 @@ export interface PaperPageProps {
   people: PaperPeople;
   /** The claim form and the visitor's own claim, for signed-in visitors (people/). */
   claims?: Child;
-  /** The community panel (upvote button, comments) when that part of the product provides one. */
+  /** Upvote, save and collect, at the top, when that part of the product provides them. */
+  actions?: Child;
+  /** The community panel (comments) when that part of the product provides one. */
   community?: Child;
   account?: { username: string } | null;
 }
@@ -38,9 +45,9 @@ export function scholarlyArticle(item: ListedPaper, canonical: string, baseUrl: 
     '@type': 'ScholarlyArticle',
     '@id': canonical,
     url: canonical,
-    headline: p.title.slice(0, 110),
-    name: p.title,
-    abstract: p.abstract,
+    headline: shortenText(texToUnicodeLine(p.title), 110),
+    name: texToUnicodeLine(p.title),
+    abstract: texToUnicodeLine(p.abstract),
     author: p.authors.map((name) => {
       const path = authorPath(name);
       return { '@type': 'Person', name, ...(path ? { url: baseUrl + path } : {}) };
@@ -66,11 +73,27 @@ export function PaperPage(props: PaperPageProps) {
   const bibtex = bibtexFor(paper);
   return (
     <Layout
-      title={paper.title}
-      description={shorten(paper.aiSummary ?? paper.abstract, 200)}
+      title={texToUnicodeLine(paper.title)}
+      description={shortenText(texToUnicodeLine(paper.aiSummary ?? paper.tldr ?? paper.abstract), 200)}
       canonical={props.canonical}
-      share={{ type: 'article', image: `${props.baseUrl}/papers/${paper.id}/thumbnail.svg` }}
+      share={{
+        type: 'article',
+        image: {
+          url: `${props.baseUrl}/papers/${paper.id}/thumbnail.png`,
+          type: 'image/png',
+          width: SHARE_IMAGE_WIDTH,
+          height: SHARE_IMAGE_HEIGHT,
+          alt: `${paper.title}, arXiv:${paper.id}`,
+        },
+      }}
       jsonLd={scholarlyArticle(props.item, props.canonical, props.baseUrl)}
+      head={
+        <>
+          <CitationMeta paper={paper} />
+          <link rel="alternate" type="text/markdown" title="This paper as Markdown" href={`/papers/${paper.id}.md`} />
+          <link rel="alternate" type="application/x-bibtex" title="BibTeX" href={`/papers/${paper.id}.bib`} />
+        </>
+      }
       account={props.account}
     >
       <article>
@@ -86,9 +109,7 @@ export function PaperPage(props: PaperPageProps) {
         {props.claims}
         <p>
           <strong>{signals.upvotes}</strong> upvote{signals.upvotes === 1 ? '' : 's'} ·{' '}
-          <a href={`/papers/${paper.id}/discussion`}>
-            <strong>{signals.comments}</strong> comment{signals.comments === 1 ? '' : 's'}
-          </a>
+          <CommentCounts paperId={paper.id} signals={signals} discussionHref={`/papers/${paper.id}/discussion`} />
           {signals.day && (
             <>
               {' · '}in the Daily Papers of <a href={`/papers/date/${signals.day}`}>{signals.day}</a>
@@ -102,9 +123,9 @@ export function PaperPage(props: PaperPageProps) {
           )}
         </p>
         <div class="actions">
-          {/* Voting and commenting live on the discussion page, so this page stays the same for everyone and can be cached. */}
-          <a class="button" href={`/papers/${paper.id}/discussion`}>
-            ▲ Upvote or discuss
+          {props.actions}
+          <a class="button" href="#discussion">
+            Discuss
           </a>
           <a class="button" href={absUrl(paper.id)} rel="noopener">
             arXiv page
@@ -123,12 +144,7 @@ export function PaperPage(props: PaperPageProps) {
             </a>
           )}
         </div>
-        {paper.aiSummary && (
-          <>
-            <h2>In short</h2>
-            <p>{paper.aiSummary}</p>
-          </>
-        )}
+        <InShortSection paper={paper} />
         <h2>Abstract</h2>
         <p class="abstract">
           <MathText text={paper.abstract} />
@@ -194,13 +210,23 @@ export function PaperPage(props: PaperPageProps) {
             </>
           )}
         </dl>
-        <h2 id="cite">Cite</h2>
-        <pre class="bibtex" id="bibtex" tabindex={0} aria-labelledby="cite">
-          {bibtex}
-        </pre>
-        <button type="button" data-copy="bibtex" hidden>
-          Copy BibTeX
-        </button>
+        <section aria-labelledby="cite">
+          <h2 id="cite">Cite</h2>
+          <pre class="bibtex" id="bibtex" tabindex={0}>
+            {bibtex}
+          </pre>
+          <div class="actions">
+            <button type="button" data-copy="bibtex" hidden>
+              Copy BibTeX
+            </button>
+            <a class="button" href={`/papers/${paper.id}.bib`} download>
+              Download .bib
+            </a>
+            <a class="button" href={`/papers/${paper.id}.md`} type="text/markdown">
+              Markdown
+            </a>
+          </div>
+        </section>
       </article>
       {props.community}
       <section aria-labelledby="similar">

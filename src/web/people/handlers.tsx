@@ -20,6 +20,7 @@ import { currentUser, userOrFail } from '../security/auth.ts';
 import { AuthorPage } from './author-page.tsx';
 import { ClaimPanel } from './claim-panel.tsx';
 import { OrganizationPage } from './organization-page.tsx';
+import { cardState, withCardState } from '../library/card-state.tsx';
 
 const pageQuery = z.object({ p: pageParam.optional() });
 
@@ -59,20 +60,24 @@ export function peopleHandlers(ctx: Services) {
         authorCategories(database, author.key),
         authorClaimants(database, author.key),
       ]);
+      const state = await cardState(ctx, c, ids);
       const html = htmlDocument(
-        <AuthorPage
-          author={author}
-          items={items}
-          page={page}
-          limit={PAGE_SIZE}
-          path={path}
-          canonical={config.baseUrl + path + (page ? `?p=${page}` : '')}
-          feeds={feedLinks(path, `Papers by ${author.name}`)}
-          coauthors={coauthors}
-          categories={categories}
-          claimants={claimants}
-          account={accountOf(c)}
-        />,
+        withCardState(
+          state,
+          <AuthorPage
+            author={author}
+            items={items}
+            page={page}
+            limit={PAGE_SIZE}
+            path={path}
+            canonical={config.baseUrl + path + (page ? `?p=${page}` : '')}
+            feeds={feedLinks(path, `Papers by ${author.name}`)}
+            coauthors={coauthors}
+            categories={categories}
+            claimants={claimants}
+            account={accountOf(c)}
+          />,
+        ),
       );
       // No Last-Modified: "Who this is" changes with claims that no paper's time records; the ETag covers it.
       return htmlResponse(c, html, null);
@@ -101,18 +106,22 @@ export function peopleHandlers(ctx: Services) {
       const { ids, total } = await organizationPaperIds(database, organization.name, { offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       const items = await listedPapersByIds(database, ids);
       const path = orgPath(organization.name);
+      const state = await cardState(ctx, c, ids);
       const html = htmlDocument(
-        <OrganizationPage
-          organization={organization}
-          items={items}
-          total={total}
-          page={page}
-          limit={PAGE_SIZE}
-          path={path}
-          canonical={config.baseUrl + path + (page ? `?p=${page}` : '')}
-          feeds={feedLinks(path, `Papers from ${organization.fullname}`)}
-          account={accountOf(c)}
-        />,
+        withCardState(
+          state,
+          <OrganizationPage
+            organization={organization}
+            items={items}
+            total={total}
+            page={page}
+            limit={PAGE_SIZE}
+            path={path}
+            canonical={config.baseUrl + path + (page ? `?p=${page}` : '')}
+            feeds={feedLinks(path, `Papers from ${organization.fullname}`)}
+            account={accountOf(c)}
+          />,
+        ),
       );
       return htmlResponse(c, html, lastModifiedOf(items));
     },

@@ -1,28 +1,23 @@
-// Search: the /search page, GET /api/papers/search (Hugging Face-shaped results with highlightedTitle /
-// highlightedSummary) and GET /api/papers/{id}/similar. Parse and validate here; ranking lives in src/search.
+// Search: the /search page (search-page.tsx), GET /api/papers/search (Hugging Face-shaped results with highlightedTitle
+// / highlightedSummary), GET /api/papers/{id}/similar, and asking for a paper to be indexed (the page's form and
+// POST /api/papers/index). Parse and validate here; ranking lives in src/search, the queue in src/jobs.
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
 import { peopleOfListed } from '../../db/people.ts';
 import { notFound } from '../../errors.ts';
-import { highlight } from '../../search/highlight.ts';
 import type { HighlightPart, SearchResult } from '../../search/types.ts';
-import { hfPaper, type HfPaper } from '../api/shapes.ts';
-import { htmlDocument, Layout } from '../components/layout.tsx';
+import { requestPaperIndex } from '../../jobs/index-requests.ts';
+import { hfDailyItem, type HfDailyItem } from '../api/shapes.ts';
+import { htmlDocument } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
-import { Pager } from '../components/pager.tsx';
 import type { Services } from '../../services.ts';
-import { accountOf } from '../http/responses.tsx';
-import { arxivIdInPath, categoryParam, limitParam, parseFields, parseQuery, readForm, readJson, wholeNumber } from '../input.ts';
-
-/** Longer input is refused with 400 (a pasted abstract is far shorter). */
-const MAX_QUERY_LENGTH = 20_000;
-/**
- * Past this many characters of query string the search form posts instead (app.js): a request's address and
- * headers together must fit in the server's 16 KiB (src/web/server.ts), and percent-encoding triples non-ASCII text.
- */
-const URL_QUERY_BUDGET = 6_000;
-const PAGE_SIZE = 20;
+import { formProblem } from '../http/errors.tsx';
+import { accountOf, jsonResponse } from '../http/responses.tsx';
+import { arxivIdInPath, categoryParam, formText, limitParam, parseFields, parseQuery, readForm, readJson, wholeNumber } from '../input.ts';
+import { currentUser, userOrFail } from '../security/auth.ts';
+import { csrfToken } from '../security/csrf.ts';
+import { MAX_QUERY_LENGTH, PAGE_SIZE, SearchPage, searchHref, searchParams, type IndexNotice, type SearchView } from './search-page.tsx';
 
 const searchQuerySchema = z.object({
   q: z.string().max(MAX_QUERY_LENGTH, `query longer than ${MAX_QUERY_LENGTH} characters`).optional().default(''),
@@ -35,20 +30,29 @@ const searchQuerySchema = z.object({
   limit: limitParam.optional(),
   // Search answers at most 1,000 hits (src/search): 50 pages of 20.
   p: wholeNumber(0, 49).optional(),
+  /** off: search the query as typed, without spelling correction ("search instead for …"). */
+  spelling: z.enum(['on', 'off']).optional(),
 });
 
-type SearchQuery = z.infer<typeof searchQuerySchema>;
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+/** GET /api/papers/search: the query is required, as Hugging Face's search declares it. */
+const apiSearchQuerySchema = searchQuerySchema.extend({
+  q: z.string({ required_error: 'give the search as q=…' }).max(MAX_QUERY_LENGTH, `query longer than ${MAX_QUERY_LENGTH} characters`),
+});
 
 /** GET /api/papers/{id}/similar?limit= */
 const similarQuerySchema = z.object({ limit: limitParam.optional() });
 
-async function runSearch(ctx: Services, q: SearchQuery, limit: number) {
+async function runSearch(ctx: Services, q: SearchQuery, limit: number, countMatching = false) {
   const page = q.p ?? 0;
   const result = await ctx.search.search(q.q, {
     limit,
     offset: page * limit,
     sort: q.sort,
     mode: q.mode,
+    correctSpelling: q.spelling !== 'off',
+    countMatching,
     filters: { categories: q.category ? [q.category] : undefined, author: q.author || undefined, yearFrom: q.yearFrom, yearTo: q.yearTo },
   });
   const listed = await listedPapersByIds(
@@ -59,11 +63,8 @@ async function runSearch(ctx: Services, q: SearchQuery, limit: number) {
   return { result, byId, page };
 }
 
-export interface HfSearchItem {
-  paper: HfPaper;
-  title: string;
-  summary: string;
-  publishedAt: string;
+/** A daily-papers item (the one shape of every list) with Hugging Face's search highlights. */
+export interface HfSearchItem extends HfDailyItem {
   highlightedTitle: HighlightPart[];
   highlightedSummary: HighlightPart[];
   /** Paperfeed additions. */
@@ -72,23 +73,19 @@ export interface HfSearchItem {
   scoreParts: { lexical?: number; semantic?: number };
 }
 
-/** Hugging Face's paper shape for these papers, with their people (one batch of queries for all of them). */
-async function shapeWithPeople(ctx: Services, listed: ListedPaper[]): Promise<(l: ListedPaper) => HfPaper> {
+/** The list item for these papers, with their people (one batch of queries for all of them). */
+async function itemShaper(ctx: Services, listed: ListedPaper[]): Promise<(l: ListedPaper) => HfDailyItem> {
   const people = await peopleOfListed(ctx.database, listed);
-  return (l) => hfPaper(l, { people: people.get(l.paper.id), baseUrl: ctx.config.baseUrl });
+  return (l) => hfDailyItem(l, { people: people.get(l.paper.id), baseUrl: ctx.config.baseUrl });
 }
 
-function apiItems(result: SearchResult, byId: Map<string, ListedPaper>, shape: (listed: ListedPaper) => HfPaper): HfSearchItem[] {
+function apiItems(result: SearchResult, byId: Map<string, ListedPaper>, shape: (listed: ListedPaper) => HfDailyItem): HfSearchItem[] {
   const items: HfSearchItem[] = [];
   for (const hit of result.hits) {
     const listed = byId.get(hit.id);
     if (!listed) continue;
-    const paper = shape(listed);
     items.push({
-      paper,
-      title: paper.title,
-      summary: paper.summary,
-      publishedAt: paper.publishedAt,
+      ...shape(listed),
       highlightedTitle: hit.highlights.title,
       highlightedSummary: hit.highlights.summary,
       snippet: hit.snippet,
@@ -99,154 +96,76 @@ function apiItems(result: SearchResult, byId: Map<string, ListedPaper>, shape: (
   return items;
 }
 
-function Highlighted(props: { parts: HighlightPart[] }) {
-  return <>{props.parts.map((p) => (p.type === 'highlight' ? <mark>{p.text}</mark> : p.text))}</>;
-}
-
-function SearchPage(props: {
-  q: SearchQuery;
-  result: SearchResult | null;
-  byId: Map<string, ListedPaper>;
-  page: number;
-  canonical: string;
-  account: { username: string } | null;
-}) {
-  const { q, result } = props;
-  const wanted = new Set(result?.parsed.terms ?? []);
-  const params: Record<string, string | undefined> = {
-    q: q.q,
-    category: q.category,
-    author: q.author,
-    yearFrom: q.yearFrom?.toString(),
-    yearTo: q.yearTo?.toString(),
-    sort: q.sort === 'relevance' ? undefined : q.sort,
-    mode: q.mode === 'hybrid' ? undefined : q.mode,
-  };
-  return (
-    <Layout title={q.q ? `Search: ${q.q.slice(0, 80)}` : 'Search'} canonical={props.canonical} current="search" account={props.account} noindex={Boolean(q.q)}>
-      <h1>Search papers</h1>
-      <form class="search-form" method="get" action="/search" role="search" data-post-over={String(URL_QUERY_BUDGET)}>
-        <label>
-          Query{' '}
-          <input
-            type="search"
-            name="q"
-            value={q.q}
-            maxlength={MAX_QUERY_LENGTH}
-            placeholder='diffusion models, "vision transformer", author:hinton, year:2024-2025'
-          />
-        </label>
-        <label>
-          Category <input type="text" name="category" value={q.category ?? ''} placeholder="cs.CL" size={8} />
-        </label>
-        <label>
-          Author <input type="text" name="author" value={q.author ?? ''} size={14} />
-        </label>
-        <label>
-          From <input type="number" name="yearFrom" value={q.yearFrom?.toString() ?? ''} min="1900" max="2200" />
-        </label>
-        <label>
-          To <input type="number" name="yearTo" value={q.yearTo?.toString() ?? ''} min="1900" max="2200" />
-        </label>
-        <label>
-          Sort{' '}
-          <select name="sort">
-            {(['relevance', 'date', 'trending'] as const).map((s) => (
-              <option value={s} selected={q.sort === s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Mode{' '}
-          <select name="mode">
-            {(['hybrid', 'lexical', 'semantic'] as const).map((m) => (
-              <option value={m} selected={q.mode === m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Search</button>
-      </form>
-      {result && (
-        <section aria-label="Results">
-          <p class="search-total">{result.total === 0 ? 'No papers found.' : `${result.total.toLocaleString('en-US')} papers`}</p>
-          <ol class="search-results" start={props.page * PAGE_SIZE + 1}>
-            {result.hits.map((hit) => {
-              const listed = props.byId.get(hit.id);
-              if (!listed) return null;
-              const p = listed.paper;
-              return (
-                <li class="search-hit">
-                  <h2>
-                    <a href={paperPath(p.id)}>
-                      <Highlighted parts={hit.highlights.title} />
-                    </a>
-                  </h2>
-                  <p class="meta">
-                    {p.authors.slice(0, 4).join(', ')}
-                    {p.authors.length > 4 ? ' et al.' : ''} · {p.categories[0] ?? ''} · {p.announcedOn ?? p.submittedAt?.slice(0, 10) ?? ''}
-                  </p>
-                  <p class="snippet">
-                    <Highlighted parts={highlight(hit.snippet, wanted)} />
-                  </p>
-                  {p.keywords.length > 0 && (
-                    <p class="tags">
-                      {p.keywords.slice(0, 5).map((k) => (
-                        <a class="tag" href={`/search?q=${encodeURIComponent(`"${k}"`)}`}>
-                          {k}
-                        </a>
-                      ))}
-                    </p>
-                  )}
-                </li>
-              );
-            })}
-          </ol>
-          <Pager path="/search" params={params} page={props.page} limit={PAGE_SIZE} total={Math.min(result.total, 50 * PAGE_SIZE)} />
-        </section>
-      )}
-    </Layout>
-  );
-}
-
 /** The search parameters of a POST: a form's fields, or a JSON object's. The same rules as a query string. */
-async function postedSearch(c: Context): Promise<SearchQuery> {
+async function postedSearch(c: Context, schema: typeof searchQuerySchema | typeof apiSearchQuerySchema): Promise<SearchQuery> {
   const json = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
   const fields = json ? await readJson(c, z.record(z.string(), z.unknown())) : await readForm(c);
-  return parseFields(Object.entries(fields), searchQuerySchema, 'bad_query');
+  return parseFields(Object.entries(fields), schema, 'bad_query');
 }
 
 export function searchHandlers(ctx: Services) {
+  const render = (c: Context, view: Omit<SearchView, 'canonical' | 'account' | 'csrf'>, status = 200) => {
+    const { q } = view;
+    const known = view.found?.result.knownItem;
+    const csrf = known && !known.stored && currentUser(c) ? csrfToken(c) : null;
+    const canonical = `${ctx.config.baseUrl}${q.q ? searchHref(searchParams(q)) : '/search'}`;
+    const html = htmlDocument(<SearchPage {...view} canonical={canonical} account={accountOf(c)} csrf={csrf} />);
+    c.header('Cache-Control', 'no-store');
+    return c.html(html, status as 200);
+  };
   const page = async (c: Context, q: SearchQuery) => {
     const hasQuery = q.q.trim() !== '' || q.category || q.author || q.yearFrom !== undefined || q.yearTo !== undefined;
-    const found = hasQuery ? await runSearch(ctx, q, PAGE_SIZE) : null;
-    const html = htmlDocument(
-      <SearchPage
-        q={q}
-        result={found?.result ?? null}
-        byId={found?.byId ?? new Map()}
-        page={found?.page ?? 0}
-        canonical={`${ctx.config.baseUrl}/search`}
-        account={accountOf(c)}
-      />,
-    );
-    return c.html(html, 200, { 'Cache-Control': 'no-store' });
+    const found = hasQuery ? await runSearch(ctx, q, PAGE_SIZE, true) : null;
+    // An exact arXiv id names one paper: go to it (the API lists it first instead).
+    const known = found?.result.knownItem;
+    if (known?.stored && found?.page === 0) return c.redirect(paperPath(known.id), 303);
+    return render(c, { q, found });
   };
   const api = async (c: Context, q: SearchQuery) => {
     const limit = q.limit ?? PAGE_SIZE;
-    const { result, byId } = await runSearch(ctx, q, limit);
-    return c.json(apiItems(result, byId, await shapeWithPeople(ctx, [...byId.values()])), 200, { 'X-Total-Count': String(result.total) });
+    const { result, byId } = await runSearch(ctx, q, limit, true);
+    const headers: Record<string, string> = { 'X-Total-Count': String(result.total), 'X-Matching-Count': String(result.matching ?? result.total) };
+    if (result.spelling?.applied) headers['X-Search-Corrected'] = encodeURIComponent(result.spelling.corrected);
+    return jsonResponse(c, apiItems(result, byId, await itemShaper(ctx, [...byId.values()])), null, headers);
   };
+  /** Queues a paper through the index-request queue (its limits are per person and overall). */
+  const requestIndex = (c: Context, arxivId: string) => requestPaperIndex(ctx, { arxivId, requester: `user:${userOrFail(c).id}` });
   return {
     page: (c: Context) => page(c, parseQuery(c, searchQuerySchema)),
     /** POST /search: a query too long for an address (the form switches to POST past URL_QUERY_BUDGET). */
-    pagePost: async (c: Context) => page(c, await postedSearch(c)),
-    api: (c: Context) => api(c, parseQuery(c, searchQuerySchema)),
+    pagePost: async (c: Context) => page(c, await postedSearch(c, searchQuerySchema)),
+    api: (c: Context) => api(c, parseQuery(c, apiSearchQuerySchema)),
     /** POST /api/papers/search with a JSON object ({"q": "…", "limit": 20}) or a form: long queries. */
-    apiPost: async (c: Context) => api(c, await postedSearch(c)),
+    apiPost: async (c: Context) => api(c, await postedSearch(c, apiSearchQuerySchema)),
+    /** POST /search/index (the page's form): queue the paper, then show the page for its id with the outcome. */
+    indexForm: async (c: Context) => {
+      const arxivId = formText((await readForm(c)).arxivId).trim();
+      const q = parseFields([['q', arxivId]], searchQuerySchema, 'bad_query');
+      let notice: IndexNotice;
+      try {
+        const outcome = await requestIndex(c, arxivId);
+        if (outcome.status === 'stored') return c.redirect(paperPath(outcome.arxivId), 303);
+        notice = { outcome };
+      } catch (e) {
+        const err = formProblem(e);
+        if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+        notice = { error: err.message };
+        return render(c, { q, found: await runSearch(ctx, q, PAGE_SIZE, true), notice }, err.status);
+      }
+      return render(c, { q, found: await runSearch(ctx, q, PAGE_SIZE, true), notice }, 202);
+    },
+    /** POST /api/papers/index {"arxivId": "…"}: 200 when stored already, 202 with the queue position and an estimate. */
+    indexApi: async (c: Context) => {
+      const body = await readJson(
+        c,
+        z
+          .object({ arxivId: z.string({ required_error: 'give the paper as {"arxivId": "2506.00338"}' }).max(300, 'arxivId longer than 300 characters') })
+          .strict(),
+      );
+      const outcome = await requestIndex(c, body.arxivId);
+      const url = `${ctx.config.baseUrl}${paperPath(outcome.arxivId)}`;
+      return outcome.status === 'stored' ? c.json({ ...outcome, url }, 200) : c.json({ ...outcome, url }, 202);
+    },
     similar: async (c: Context) => {
       const parsed = arxivIdInPath(c);
       const k = parseQuery(c, similarQuerySchema).limit ?? 10;
@@ -257,10 +176,11 @@ export function searchHandlers(ctx: Services) {
         hits.map((h) => h.id),
       );
       const byId = new Map(listed.map((l) => [l.paper.id, l]));
-      const shape = await shapeWithPeople(ctx, listed);
-      return c.json(
-        hits.filter((h) => byId.has(h.id)).map((h) => ({ paper: shape(byId.get(h.id)!), score: h.score })),
-        200,
+      const shape = await itemShaper(ctx, listed);
+      return jsonResponse(
+        c,
+        hits.filter((h) => byId.has(h.id)).map((h) => ({ ...shape(byId.get(h.id)!), score: h.score })),
+        null,
       );
     },
   };

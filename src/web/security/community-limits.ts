@@ -4,7 +4,8 @@
 import type { Context } from 'hono';
 import type { Services } from '../../services.ts';
 import { currentUser } from './auth.ts';
-import { clientAddress, createRateLimiter, databaseHitCounter, type RateLimiter } from './rate-limit.ts';
+import { CROSS_ORIGIN_READ_HEADERS } from '../http/cors.ts';
+import { clientAddress, createRateLimiter, databaseHitCounter, type RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 
 export interface CommunityLimits {
   /** Anonymous API requests per client address per minute (signed-in people have their own quotas below). */
@@ -15,6 +16,8 @@ export interface CommunityLimits {
   linksPerAddress: RateLimiter;
   /** Votes per person per minute. */
   votes: RateLimiter;
+  /** Saves and collection changes per person per minute (as many as votes). */
+  curation: RateLimiter;
   /** Comments and reports per person per hour. */
   comments: RateLimiter;
   /** Digest sign-ups per client address per 10 minutes (the per-address mail window protects inboxes). */
@@ -37,18 +40,22 @@ export function communityLimits(services: Pick<Services, 'config' | 'database'>)
     perWindow: number,
     windowSeconds: number,
     key?: (c: Context) => string,
-    more: { skip?: (c: Context) => boolean; batch?: number } = {},
+    more: Pick<RateLimitOptions, 'skip' | 'batch' | 'refusalHeaders'> = {},
   ) => createRateLimiter({ name, limit: perWindow, windowSeconds, counter, key, ...more });
   return {
     api: limit('api', config.API_RATE_LIMIT_PER_MINUTE, 60, address, {
-      skip: anonymousOnly,
+      // Preflights are the browser's, answered from constants.
+      skip: (c) => anonymousOnly(c) || c.req.method === 'OPTIONS',
       batch: Math.ceil(config.API_RATE_LIMIT_PER_MINUTE / API_SYNC_FRACTION),
+      // The refusal is answered outside the CORS middleware: a web app on another origin must still read it.
+      refusalHeaders: CROSS_ORIGIN_READ_HEADERS,
     }),
     signIn: limit('sign-in', config.SIGNIN_RATE_LIMIT, 900, address),
     linksPerAddress: limit('sign-in-links', config.MAGIC_LINKS_PER_HOUR, 3600),
     votes: limit('votes', config.VOTE_RATE_LIMIT_PER_MINUTE, 60, person),
+    curation: limit('curation', config.VOTE_RATE_LIMIT_PER_MINUTE, 60, person),
     comments: limit('comments', config.COMMENT_RATE_LIMIT_PER_HOUR, 3600, person),
-    subscribe: limit('subscribe', 20, 600, address),
+    subscribe: limit('subscribe', config.SUBSCRIBE_RATE_LIMIT, 600, address),
     digestPreviews: limit('digest-preview', config.DIGEST_PREVIEW_RATE_LIMIT_PER_MINUTE, 60, person),
   };
 }

@@ -61,6 +61,8 @@ export interface RateLimitOptions {
   skip?: (c: Context) => boolean;
   /** Hits a process admits between two syncs with the shared count; 1 (the default) makes every hit exact. */
   batch?: number;
+  /** Headers the 429 carries besides the rate-limit ones (CORS, for a refusal answered outside that middleware). */
+  refusalHeaders?: Readonly<Record<string, string>>;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -175,9 +177,15 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       const done = options.counter
         .add(due.map(([subject, b], i) => ({ bucket: bucketName(subject, b.window), hits: hits[i], expiresAt: expiry(b) })))
         .then(
-          (totals) => due.forEach(([, b], i) => (b.known = Math.max(b.known, totals[i]))),
+          (totals) =>
+            due.forEach(([, b], i) => {
+              b.known = Math.max(b.known, totals[i]);
+            }),
           // A failed sync keeps the hits for the next one rather than forgetting them.
-          () => due.forEach(([, b], i) => (b.pending += hits[i])),
+          () =>
+            due.forEach(([, b], i) => {
+              b.pending += hits[i];
+            }),
         )
         .finally(() =>
           due.forEach(([, b], i) => {
@@ -251,7 +259,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         `rate limit of ${options.limit} requests per ${options.windowSeconds} s exceeded; retry in ${result.resetSeconds} s`,
         result.resetSeconds,
       );
-      Object.assign(error.headers, headers);
+      Object.assign(error.headers, options.refusalHeaders, headers);
       throw error;
     }
     return headers;

@@ -1,10 +1,11 @@
-// The site's infrastructure: hashed static assets, the sitemap, robots.txt and security.txt.
+// The site's infrastructure: hashed static assets, the sitemap index and its files, robots.txt and security.txt.
 import type { Services } from '../../services.ts';
-import { get, type Route } from '../http/routes.ts';
 import { serveAsset } from '../components/assets.ts';
-import { sitemapHandler } from './sitemap.ts';
+import { represent } from '../http/conditional.ts';
+import { get, type Route } from '../http/routes.ts';
+import { sitemapHandlers, type SitemapOptions } from './sitemap.ts';
 
-export function siteRoutes(services: Services): Route[] {
+export function siteRoutes(services: Services, sitemap: SitemapOptions = {}): Route[] {
   const { baseUrl, CONTACT_EMAIL } = services.config;
   const robots = `User-agent: *\nDisallow: /api/\nSitemap: ${baseUrl}/sitemap.xml\n`;
   // RFC 9116: where to report a vulnerability. The operator's CONTACT_EMAIL; Expires a year after start-up, so a
@@ -16,10 +17,12 @@ export function siteRoutes(services: Services): Route[] {
     `Canonical: ${baseUrl}/.well-known/security.txt`,
     '',
   ].join('\n');
+  const s = sitemapHandlers(services, sitemap);
   return [
     get('/assets/:file', serveAsset),
-    get('/sitemap.xml', sitemapHandler(services)),
-    get('/robots.txt', (c) => c.text(robots)),
+    get('/sitemap.xml', s.index),
+    get('/sitemaps/:file{[a-z]+-[0-9]+\\.xml}', s.file),
+    get('/robots.txt', (c) => represent(c, { body: robots, contentType: 'text/plain; charset=utf-8', cacheControl: 'public, max-age=3600' })),
     get('/.well-known/security.txt', (c) => c.text(securityTxt)),
   ];
 }

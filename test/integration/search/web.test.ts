@@ -5,6 +5,7 @@ import { upsertPapers } from '../../../src/db/papers.ts';
 import type { Paper } from '../../../src/domain/paper.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../../helpers/db.ts';
 import { makePaper } from '../../helpers/factory.ts';
+import { errorsOf, openApiSchemas } from '../../helpers/openapi.ts';
 import { testApp, type TestApp } from '../../web/server.ts';
 
 const TOPICS = [
@@ -62,6 +63,11 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
     expect(items[0].highlightedTitle).toContainEqual({ type: 'highlight', text: 'Diffusion' });
     expect(items[0].highlightedSummary.map((p: { text: string }) => p.text).join('')).toBe(items[0].paper.summary);
     expect(Number(res.headers.get('X-Total-Count'))).toBeGreaterThanOrEqual(6);
+    // The same item as every list (numComments, thumbnail, submitter when there is one), as the document says.
+    const searchItems = openApiSchemas(await (await get('/api/openapi.json')).json()).arrayOf('SearchItem');
+    expect(searchItems(items), errorsOf(searchItems)).toBe(true);
+    expect(items[0].numComments).toBe(0);
+    expect(items[0].thumbnail).toBe(`http://paperfeed.test/papers/${items[0].paper.id}/thumbnail.png`);
   });
 
   it('filters by category, author and year, and pages through results', async () => {
@@ -96,6 +102,8 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
     expect(items.map((i: { paper: { id: string } }) => i.paper.id)).not.toContain('2501.10000');
     // Same topic (every 6th paper) comes first.
     expect((Number(items[0].paper.id.slice(5)) - 10000) % 6).toBe(0);
+    const similar = openApiSchemas(await (await get('/api/openapi.json')).json()).arrayOf('SimilarItem');
+    expect(similar(items), errorsOf(similar)).toBe(true);
     expect((await get('/api/papers/2501.99999/similar')).status).toBe(404);
     expect((await get('/api/papers/2501.10000/similar?limit=0')).status).toBe(400);
   });
@@ -138,7 +146,10 @@ describe.each(databaseKinds)('search web (%s)', (kind) => {
     for (const path of [`/api/papers/search?q=${q}`, `/search?q=${q}`, `/api/papers/search?q=${q}&mode=semantic`, `/api/papers/search?q=${q}&sort=date`]) {
       const res = await get(path);
       expect(res.status, path).toBeLessThan(500);
-      expect(res.status, path).toBe(200);
+      // The API declares q required: a blank one is a 400 bad_query; the page shows its empty form.
+      const blank = new URLSearchParams(`q=${q}`).get('q')!.trim() === '';
+      expect(res.status, path).toBe(blank && path.startsWith('/api/') ? 400 : 200);
+      if (res.status === 400) expect((await res.json()).error.code).toBe('bad_query');
     }
   });
 

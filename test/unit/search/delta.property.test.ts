@@ -72,7 +72,9 @@ const paperText = (c: Content) => `${c.title}. ${c.abstract}`;
 function engineOf(papers: { id: string; c: Content }[]): SearchEngine {
   const engine = SearchEngine.build(papers.map(({ id, c }) => ({ id, ...c })));
   const vectors = new Float32Array(papers.length * 8);
-  papers.forEach(({ c }, i) => vectors.set(embed(paperText(c)), i * 8));
+  papers.forEach(({ c }, i) => {
+    vectors.set(embed(paperText(c)), i * 8);
+  });
   engine.vectors = QuantizedVectors.from(vectors, 8);
   return engine;
 }
@@ -128,7 +130,9 @@ describe('base + delta rank as a fresh build does', () => {
               expect(got.total).toBe(want.total);
               const wantScore = new Map(wantIds.map((id, i) => [id, want.scores[i]]));
               if (mode === 'semantic') {
-                gotIds.forEach((id, i) => expect(got.scores[i]).toBeCloseTo(wantScore.get(id)!, 9));
+                gotIds.forEach((id, i) => {
+                  expect(got.scores[i]).toBeCloseTo(wantScore.get(id)!, 9);
+                });
                 continue;
               }
               if (!parsed.terms.size) continue;
@@ -201,6 +205,8 @@ function driftBounds(q: string, idf: (t: string) => number | undefined, base: Se
     high = Math.max(high, ratio);
   }
   let lengths = 1;
-  fresh.lexical.fieldAverages.forEach((avg, f) => (lengths = Math.max(lengths, base.lexical.fieldAverages[f] / avg, avg / base.lexical.fieldAverages[f])));
+  fresh.lexical.fieldAverages.forEach((avg, f) => {
+    lengths = Math.max(lengths, base.lexical.fieldAverages[f] / avg, avg / base.lexical.fieldAverages[f]);
+  });
   return { low: low / lengths, high: high * lengths };
 }

@@ -12,7 +12,9 @@ describe('PaperIds', () => {
       fc.property(fc.array(id, { maxLength: 300 }), fc.array(id, { maxLength: 20 }), (list, probes) => {
         const ids = PaperIds.from(list);
         expect(ids.count).toBe(list.length);
-        list.forEach((s, d) => expect(ids.id(d)).toBe(s));
+        list.forEach((s, d) => {
+          expect(ids.id(d)).toBe(s);
+        });
         for (const s of [...list, ...probes]) expect(ids.doc(s)).toBe(list.includes(s) ? list.indexOf(s) : undefined);
         expect(
           PaperIds.fromPacked(

@@ -23,7 +23,9 @@ const lists = fc.array(fc.oneof(list, fc.constant([] as number[])), { minLength:
 
 function pack(termLists: number[][]): PackedDocs {
   const offsets = new Uint32Array(termLists.length + 1);
-  termLists.forEach((l, t) => (offsets[t + 1] = offsets[t] + l.length));
+  termLists.forEach((l, t) => {
+    offsets[t + 1] = offsets[t] + l.length;
+  });
   return { offsets, ...packDocs(Int32Array.from(termLists.flat()), offsets) };
 }
 

@@ -102,6 +102,10 @@ describe('spelling correction in queries', () => {
     expect([...p.parsed.terms.keys()]).toEqual(['transform', 'tranform']);
     const top = rankPlan(collection, p, 'lexical', 3, null).docs.map((d) => engine.ids.id(d));
     expect(top).toHaveLength(3);
+    // The correction leads: the one paper with the typo comes after every paper that says "transformer", but is found.
+    const all = rankPlan(collection, p, 'lexical', 1000, null).docs.map((d) => engine.ids.id(d));
+    expect(all.indexOf('p640')).toBe(300);
+    expect(engine.ids.id(rankPlan(collection, plan('tranformer', false), 'lexical', 1, null).docs[0])).toBe('p640');
     // Told not to correct, the query is searched as typed and the suggestion is still there.
     const asTyped = plan('tranformer', false);
     expect(asTyped.correctionApplied).toBe(false);

@@ -1,0 +1,27 @@
+// Loads what the person's controls on a page of papers need (their votes and saves among those papers) and
+// provides it to the cards below (components/card-actions.tsx).
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { savedAmong } from '../../db/library.ts';
+import { hasUpvoted } from '../../db/votes.ts';
+import type { Services } from '../../services.ts';
+import { CardStateContext, type CardState } from '../components/card-actions.tsx';
+import { currentUser } from '../security/auth.ts';
+
+/** The page's address (path and query) as forms' `back`. */
+export function pageBack(c: Context): string {
+  const url = new URL(c.req.url);
+  return url.pathname + url.search;
+}
+
+export async function cardState(ctx: Pick<Services, 'database'>, c: Context, paperIds: string[], back = pageBack(c)): Promise<CardState> {
+  const user = currentUser(c);
+  if (!user) return { c, signedIn: false, back, upvoted: new Set(), saved: new Set() };
+  const [upvoted, saved] = await Promise.all([hasUpvoted(ctx.database, user.id, paperIds), savedAmong(ctx.database, user.id, paperIds)]);
+  return { c, signedIn: true, back, upvoted, saved };
+}
+
+/** `page` with the person's state available to every card in it. */
+export function withCardState(state: CardState, page: Child): Child {
+  return <CardStateContext.Provider value={state}>{page}</CardStateContext.Provider>;
+}
