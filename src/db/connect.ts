@@ -62,6 +62,10 @@ function connectSqlite(file: string, synchronous: 'NORMAL' | 'FULL'): Database {
   // Read on every memoised request, so straight through the driver: a few microseconds rather than a query build.
   let versionQuery: SqliteDatabase.Statement | undefined;
   const readVersion = async () => {
+    // This connection is the one writers use: inside a transaction it would show that transaction's own bump, and a
+    // value memoised under it would outlive a rollback (the counter would return to the old number, then reach the
+    // same number again with other contents). Readers that ask meanwhile compute for themselves.
+    if (sqlite.inTransaction) return null;
     versionQuery ??= sqlite.prepare(LISTINGS_VERSION_SQL).pluck();
     return Number(versionQuery.get());
   };

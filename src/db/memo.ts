@@ -18,15 +18,19 @@ export const unmemoised: Memo = { get: (_key, compute) => compute() };
 export class StoreMemo implements Memo {
   private version: number | null = null;
   private readonly values = new Map<string, Promise<unknown>>();
-  private reading: Promise<number> | null = null;
-  private nextRead: Promise<number> | null = null;
+  private reading: Promise<number | null> | null = null;
+  private nextRead: Promise<number | null> | null = null;
 
-  /** `readVersion` reads the counter: one single-row read. */
-  constructor(private readonly readVersion: () => Promise<number>) {}
+  /**
+   * `readVersion` reads the counter: one single-row read, or null when the counter cannot vouch for what a
+   * computation would read (a transaction open on the connection, whose writes may yet roll back).
+   */
+  constructor(private readonly readVersion: () => Promise<number | null>) {}
 
   /** The value computed for `key` at the current version, computing it (once, however many ask at once) if needed. */
   async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const version = await this.currentVersion();
+    if (version === null) return compute();
     if (version !== this.version) {
       // A reader that saw an older counter than one already seen computes for itself and keeps nothing.
       if (this.version !== null && version < this.version) return compute();
@@ -49,7 +53,7 @@ export class StoreMemo implements Memo {
    * the next one, which starts when it ends: on PostgreSQL a busy server makes at most one round trip at a time for
    * this, however many requests arrive, and none is answered from a read older than itself.
    */
-  private currentVersion(): Promise<number> {
+  private currentVersion(): Promise<number | null> {
     if (!this.reading) return this.startRead();
     this.nextRead ??= this.reading
       .catch(() => undefined)
@@ -60,7 +64,7 @@ export class StoreMemo implements Memo {
     return this.nextRead;
   }
 
-  private startRead(): Promise<number> {
+  private startRead(): Promise<number | null> {
     const read = this.readVersion();
     this.reading = read;
     const done = () => {

@@ -60,6 +60,19 @@ describe('StoreMemo', () => {
     expect(computedAt).toBe(1);
   });
 
+  it('computes every time and keeps nothing while the counter cannot vouch for a read (null)', async () => {
+    let version: number | null = 0;
+    let computed = 0;
+    const memo = new StoreMemo(async () => version);
+    const get = () => memo.get('k', async () => ++computed);
+    expect(await get()).toBe(1);
+    version = null;
+    expect([await get(), await get()]).toEqual([2, 3]);
+    // What was computed meanwhile was not kept: back at the same counter, the value from before is served.
+    version = 0;
+    expect(await get()).toBe(1);
+  });
+
   it('forgets a failed computation', async () => {
     const memo = new StoreMemo(async () => 0);
     await expect(memo.get('k', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -2,7 +2,7 @@
 // and the RSS/Atom/JSON feeds. Each parses and validates its input, calls one loader, and renders.
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { categoryCounts, daysWithPapersAround, latestDayWithPapers } from '../../db/listings.ts';
+import { categoryCounts, daysWithPapersAround } from '../../db/listings.ts';
 import {
   addDays,
   dayOf,
@@ -26,7 +26,7 @@ import { categoryParam, dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseP
 import { cardState, withCardState } from '../library/card-state.tsx';
 import { FeedsPage } from './feeds-page.tsx';
 import { ListingPage, type Freshness, type PeriodLinks } from './listing-page.tsx';
-import { homeDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from './loaders.ts';
+import { homeDay, latestDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from './loaders.ts';
 
 /**
  * Papers older than this many days are news to a visitor: arXiv announces nothing on weekends, so on a Monday before
@@ -157,10 +157,10 @@ export function listingHandlers(ctx: Services) {
     home: async (c: Context) => {
       const now = clock();
       const today = dayOf(now);
-      const latestDay = await latestDayWithPapers(ctx.database, today);
-      const stale = latestDay === null || daysBetween(latestDay, today) > STALE_AFTER_DAYS;
-      const freshness = stale ? { latestDay, today, now, harvest: await harvestState(ctx.database, ctx.config, now) } : undefined;
-      return renderPeriodPage(c, ctx, parseDay(latestDay ?? today), '/', latestDay ?? today, freshness);
+      const latest = await latestDay(ctx.database, today);
+      const stale = latest === null || daysBetween(latest, today) > STALE_AFTER_DAYS;
+      const freshness = stale ? { latestDay: latest, today, now, harvest: await harvestState(ctx.database, ctx.config, now) } : undefined;
+      return renderPeriodPage(c, ctx, parseDay(latest ?? today), '/', latest ?? today, freshness);
     },
     period: (kind: PeriodKind) => async (c: Context) => {
       const p = periodFrom(c, kind);

@@ -61,10 +61,15 @@ function lastModifiedOf(items: ListedPaper[]): string | null {
   return newest;
 }
 
+/** The latest day, not after `today`, that has papers; null on an empty store. */
+export function latestDay(database: Database, today: string): Promise<string | null> {
+  return database.memo.get(`latest-day ${today}`, () => latestDayWithPapers(database, today));
+}
+
 /** The day the home page shows: today if it has papers, else the latest day that has. */
 export async function homeDay(database: Database, clock: Clock): Promise<string> {
   const today = dayOf(clock());
-  return database.memo.get(`home-day ${today}`, async () => (await latestDayWithPapers(database, today)) ?? today);
+  return (await latestDay(database, today)) ?? today;
 }
 
 /** One page of rows ranked by trending score, with full records. */
