@@ -5,7 +5,7 @@
 // (SQLite under the system temp dir; PostgreSQL in the schema bench_http of PAPERFEED_TEST_PG_URL's database).
 // The server runs in its own process (`paperfeed serve`) so the load generator does not share its event loop.
 // Tables: the page cache on (anonymous); the page cache off, anonymous and signed in (a session cookie: per-person
-// upvote state on every card), with each route's latency one request at a time. Routes are measured in
+// upvote and save state on every card), with each route's latency one request at a time. Routes are measured in
 // interleaved rounds and medians reported, because the machine may be shared.
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import { connect, type Database } from '../src/db/connect.ts';
 import { createSession } from '../src/db/sessions.ts';
 import { createUser, findUserByUsername } from '../src/db/users.ts';
+import { setSaved } from '../src/db/library.ts';
 import { setVote } from '../src/db/votes.ts';
 import { periodContaining } from '../src/domain/periods.ts';
 import { prepareRealPgStore, prepareRealStore, REAL_STORE_DIR, startServe, stopServe, type Served } from './served-store.ts';
@@ -165,8 +166,8 @@ async function pickRoutes(url: string, skip: string[]): Promise<{ routes: Route[
 }
 
 /**
- * A reader for the signed-in run: an account with a session, who upvoted some papers of the day page (so cards show
- * both states). Returns the Cookie header a browser would send: the session and the CSRF cookie the site set.
+ * A reader for the signed-in run: an account with a session, who upvoted a third and saved half of the day page's
+ * papers (so cards show every state). Returns the Cookie header a browser would send: the session and the CSRF cookie the site set.
  */
 async function signedInCookie(store: Store, url: string, day: string): Promise<string> {
   const database = store.open();
@@ -174,7 +175,10 @@ async function signedInCookie(store: Store, url: string, day: string): Promise<s
     const user =
       (await findUserByUsername(database, 'bench-reader')) ?? (await createUser(database, { username: 'bench-reader', email: 'bench-reader@example.org' }));
     const items = (await json(`${url}/api/daily_papers?date=${day}&limit=30`)).body as any[];
-    for (const item of items.filter((_, i) => i % 3 === 0)) await setVote(database, user.id, item.paper.id, true);
+    for (const [i, item] of items.entries()) {
+      if (i % 3 === 0) await setVote(database, user.id, item.paper.id, true);
+      if (i % 2 === 0) await setSaved(database, user.id, item.paper.id, true);
+    }
     const { token } = await createSession(database, user.id, { ttlMs: 86_400_000 });
     const session = `pf_session=${token}`;
     const res = await fetch(url + '/', { headers: { cookie: session } });
@@ -237,7 +241,7 @@ async function runOn(kind: Kind, o: Options): Promise<void> {
     const sequential = new Map<Route, number>();
     for (const r of all) sequential.set(r, await oneAtATime(url, r, o.sequential));
     reportUncached(
-      `${kind}: page cache off (PAGE_CACHE_SECONDS=0): anonymous, and signed in (session cookie, own upvotes on every card)`,
+      `${kind}: page cache off (PAGE_CACHE_SECONDS=0): anonymous, and signed in (session cookie, own upvote and save state on every card)`,
       anonymous,
       signedIn,
       measured,
