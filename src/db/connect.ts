@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import pg from 'pg';
 import { type Memo, StoreMemo, unmemoised } from './memo.ts';
 import type { DB } from './schema.ts';
@@ -58,7 +58,7 @@ function connectSqlite(file: string, synchronous: 'NORMAL' | 'FULL'): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new WriteFirstSqliteDialect({ database: withStatementCache(sqlite) }) });
   // Read on every memoised request, so straight through the driver: a few microseconds rather than a query build.
   let versionQuery: SqliteDatabase.Statement | undefined;
   const readVersion = async () => {
@@ -79,6 +79,29 @@ function connectSqlite(file: string, synchronous: 'NORMAL' | 'FULL'): Database {
 
 /** The listings change counter (migration 16), bumped by triggers on every table listings read. */
 const LISTINGS_VERSION_SQL = "SELECT version FROM change_counters WHERE name = 'listings'";
+
+/**
+ * SQLite transactions that take the write lock when they begin (BEGIN IMMEDIATE). Kysely's plain BEGIN is
+ * deferred: a transaction that reads and then writes holds only a read snapshot until its first write, and if
+ * another connection (a search-index worker thread, a second process) committed meanwhile, that write fails
+ * at once with SQLITE_BUSY: busy_timeout cannot help, the snapshot is stale. Taking the lock first makes the
+ * second writer wait its turn instead. Our transactions are there to write, so nothing is lost by it.
+ */
+class WriteFirstSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new WriteFirstSqliteDriver(this.settings);
+  }
+}
+
+class WriteFirstSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
 
 // Kysely prepares every query it runs; compiling the same SQL again costs more than running a small query.
 const STATEMENT_CACHE_SIZE = 500;

@@ -17,7 +17,7 @@ import {
   claimDeliveries,
   deliveriesByKeys,
   deliveryKey,
-  deliveryStatusCounts,
+  deliveriesAwaitingRetry,
   dueDeliveries,
   expireUnconfirmed,
   listActiveSubscribers,
@@ -317,7 +317,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
   }
   await flushSent();
   if (!journalNeeded) journal.close();
-  summary.waiting = (await deliveryStatusCounts(ctx.database)).pending ?? 0;
+  summary.waiting = await deliveriesAwaitingRetry(ctx.database);
   summary.sendMs = Math.round(performance.now() - sendStarted);
   return summary;
 

@@ -18,7 +18,7 @@ import {
   enqueueMail,
   expireMail,
   finishMail,
-  mailQueueCounts,
+  mailAwaitingRetry,
   mailSendingHolders,
   pruneMailQueue,
   retryMailLater,
@@ -106,7 +106,7 @@ export class MailQueue {
     const pass = this.tail.then(async () => {
       this.next = null;
       const run = await this.sendDue();
-      run.waiting = (await mailQueueCounts(this.ctx.database)).pending ?? 0;
+      run.waiting = await mailAwaitingRetry(this.ctx.database);
       return run;
     });
     this.next = pass;

@@ -129,6 +129,20 @@ for (const kind of databaseKinds) {
       expect(await mailQueueCounts(database)).toEqual({ sent: 1, failed: 1, expired: 1 });
     }, 60_000);
 
+    it('counts as waiting only messages that failed a try, not ones queued while the pass ran', async () => {
+      const { database, smtp, services } = await world(kind);
+      // Queued a moment after the pass starts (as a request beside `paperfeed mail` does): due for the next pass.
+      const later = new Date(Date.now() + 60_000);
+      await queueMail(
+        database,
+        { baseUrl: BASE_URL },
+        { to: 'new@example.org', subject: 'new', text: 'x', key: 'new', expiresAt: new Date(Date.now() + 120_000) },
+        later,
+      );
+      expect(await services.mailQueue.drain()).toMatchObject({ sent: 0, retried: 0, waiting: 0 });
+      expect(smtp.received).toHaveLength(0);
+    }, 60_000);
+
     it("the scheduled job's drain ends while requests keep queueing and kicking the sender", async () => {
       const { database, smtp, services } = await world(kind);
       smtp.acceptDelayMs = 20;
