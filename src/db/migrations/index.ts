@@ -14,6 +14,7 @@ import { migration as m011 } from './011_derived_text.ts';
 import { migration as m013 } from './013_sitemap_indexes.ts';
 import { migration as m014 } from './014_recommendation_models.ts';
 import { migration as m015 } from './015_collections_and_library.ts';
+import { migration as m017 } from './017_digest_for_you.ts';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,4 @@ export interface Migration {
   up(db: Kysely<any>, kind: DatabaseKind): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m010, m011, m013, m014, m015];
+export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m010, m011, m013, m014, m015, m017];
