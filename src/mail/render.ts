@@ -56,13 +56,21 @@ ${inner}
 }
 
 // A period's papers appear in thousands of digests: each paper's HTML and text blocks are built once per link
-// and reused, which makes composing a digest mostly concatenation.
-const paperBlocks = new WeakMap<DigestPaper, { url: string; html: string; text: string }>();
+// and reused, which makes composing a digest mostly concatenation. `content` is the card's inside, for cards that
+// add a line of their own ("For you").
+interface PaperBlock {
+  url: string;
+  content: string;
+  html: string;
+  text: string;
+}
+const paperBlocks = new WeakMap<DigestPaper, PaperBlock>();
 
-function paperBlock(p: DigestPaper, paperUrl: string): { html: string; text: string } {
+function paperBlock(p: DigestPaper, paperUrl: string): PaperBlock {
   const cached = paperBlocks.get(p);
   if (cached && cached.url === paperUrl) return cached;
-  const block = { url: paperUrl, html: paperHtml(p, paperUrl), text: paperText(p, paperUrl) };
+  const content = cardContent(p, paperUrl);
+  const block = { url: paperUrl, content, html: card(content), text: paperText(p, paperUrl) };
   paperBlocks.set(p, block);
   return block;
 }
@@ -72,21 +80,25 @@ function paperText(p: DigestPaper, paperUrl: string): string {
   return `${texToUnicodeLine(p.title)}\n   ${authorLine(p.authors)}\n   ${stats}\n   ${shortAbstract(p.abstract)}\n   ${paperUrl}`;
 }
 
-function paperHtml(p: DigestPaper, paperUrl: string, note = ''): string {
+function cardContent(p: DigestPaper, paperUrl: string): string {
   const stats = [
     `▲ ${p.upvotes} upvote${p.upvotes === 1 ? '' : 's'}`,
     p.stars !== null ? `★ ${p.stars.toLocaleString('en-US')} star${p.stars === 1 ? '' : 's'}` : null,
     p.categories.slice(0, 3).join(' · '),
   ].filter(Boolean);
-  return `<tr><td class="pf-card" style="background:${C.card};border:1px solid ${C.border};border-radius:8px;padding:16px;">
-<a class="pf-link" href="${escapeHtml(paperUrl)}" style="color:${C.link};font-size:17px;line-height:1.35;font-weight:600;text-decoration:none;">${escapeHtml(texToUnicodeLine(p.title))}</a>
+  return `<a class="pf-link" href="${escapeHtml(paperUrl)}" style="color:${C.link};font-size:17px;line-height:1.35;font-weight:600;text-decoration:none;">${escapeHtml(texToUnicodeLine(p.title))}</a>
 <div class="pf-muted" style="color:${C.muted};font-size:13px;line-height:1.4;margin-top:4px;">${escapeHtml(authorLine(p.authors))}</div>
 <div style="font-size:14px;line-height:1.5;margin-top:8px;">${escapeHtml(shortAbstract(p.abstract))}</div>
-<div class="pf-accent" style="color:${C.accent};font-size:13px;margin-top:8px;">${escapeHtml(stats.join('   '))}</div>${note}
+<div class="pf-accent" style="color:${C.accent};font-size:13px;margin-top:8px;">${escapeHtml(stats.join('   '))}</div>`;
+}
+
+function card(content: string): string {
+  return `<tr><td class="pf-card" style="background:${C.card};border:1px solid ${C.border};border-radius:8px;padding:16px;">
+${content}
 </td></tr><tr><td style="height:12px;line-height:12px;font-size:0;">&nbsp;</td></tr>`;
 }
 
-// "For you" papers carry the reader's own reason, so their blocks are built per digest (a handful), not cached.
+// "For you" papers carry the reader's own reason: the shared block plus one line built per digest.
 function becauseHtml(because: Because, url: string): string {
   return `
 <div class="pf-muted" style="color:${C.muted};font-size:13px;margin-top:8px;">Because you ${escapeHtml(BECAUSE_VERB[because.reason])} <a class="pf-link" href="${escapeHtml(url)}" style="color:${C.link};">${escapeHtml(shortenText(texToUnicodeLine(because.title), 90))}</a></div>`;
@@ -100,9 +112,10 @@ function becauseText(because: Because, url: string): string {
 function sectionPaper(s: DigestSection, p: DigestPaper, links: DigestLinks): { html: string; text: string } {
   const url = links.paper(p.id);
   const because = s.because?.get(p.id);
-  if (!because) return paperBlock(p, url);
+  const block = paperBlock(p, url);
+  if (!because) return block;
   const becauseUrl = links.paper(because.paperId);
-  return { html: paperHtml(p, url, becauseHtml(because, becauseUrl)), text: paperText(p, url) + becauseText(because, becauseUrl) };
+  return { html: card(block.content + becauseHtml(because, becauseUrl)), text: block.text + becauseText(because, becauseUrl) };
 }
 
 export interface DigestLinks {
