@@ -5,8 +5,7 @@
 // get no section; nobody's picks or papers show in another person's mail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { interestsOf } from '../../src/db/library.ts';
-import { setSaved } from '../../src/db/library.ts';
+import { interestsOf, setSaved } from '../../src/db/library.ts';
 import { upsertPapers } from '../../src/db/papers.ts';
 import { createApiToken, createSession } from '../../src/db/sessions.ts';
 import { getSubscription } from '../../src/db/subscriptions.ts';
@@ -31,8 +30,8 @@ const topicOf = new Map(corpus.docs.map((d) => [d.id, d.topic]));
 /** A Monday: the weekly digest of 2025-W08 covers 10–16 February, about 70 papers of eight topics. */
 const DIGEST_DATE = '2025-02-17';
 const PERIOD = periodForDate('weekly', DIGEST_DATE)!;
-const before = (topic: number) => corpus.docs.filter((d) => d.topic === topic && d.day! < PERIOD.start).map((d) => d.id);
-const during = (topic: number) => corpus.docs.filter((d) => d.topic === topic && d.day! >= PERIOD.start && d.day! <= PERIOD.end).map((d) => d.id);
+const olderOf = (topic: number) => corpus.docs.filter((d) => d.topic === topic && d.day! < PERIOD.start).map((d) => d.id);
+const periodOf = (topic: number) => corpus.docs.filter((d) => d.topic === topic && d.day! >= PERIOD.start && d.day! <= PERIOD.end).map((d) => d.id);
 
 interface Pick {
   id: string;
@@ -117,11 +116,11 @@ describe.each(databaseKinds)('the digest’s "For you" section on %s', (kind) =>
     // ada: papers of topic 1, one of them from the digest's own week; eve: topic 5; bob: topic 1 but he never turns
     // the section on; cyd turns it on with nothing saved; mallory's address has no account.
     for (const name of ['ada', 'bob', 'cyd', 'eve', 'frank']) people[name] = await makeUser(database, { username: name });
-    for (const id of before(1).slice(0, 4)) await setSaved(database, people.ada.id, id, true);
-    await setVote(database, people.ada.id, before(1)[4], true);
-    await setSaved(database, people.ada.id, during(1)[0], true);
-    for (const id of before(5).slice(0, 4)) await setSaved(database, people.eve.id, id, true);
-    for (const id of before(1).slice(5, 9)) await setSaved(database, people.bob.id, id, true);
+    for (const id of olderOf(1).slice(0, 4)) await setSaved(database, people.ada.id, id, true);
+    await setVote(database, people.ada.id, olderOf(1)[4], true);
+    await setSaved(database, people.ada.id, periodOf(1)[0], true);
+    for (const id of olderOf(5).slice(0, 4)) await setSaved(database, people.eve.id, id, true);
+    for (const id of olderOf(1).slice(5, 9)) await setSaved(database, people.bob.id, id, true);
     for (const name of ['ada', 'bob', 'cyd', 'eve', 'mallory'])
       subscriptions[name] = await addSubscriber(database, `${name}@example.org`, { frequency: 'weekly', paperCount: 6 });
     await services.recommendations.features();
@@ -192,7 +191,7 @@ describe.each(databaseKinds)('the digest’s "For you" section on %s', (kind) =>
       expect(periodIds.has(p.id)).toBe(true);
       expect(own.has(p.id)).toBe(false);
       expect(own.has(p.because)).toBe(true);
-      expect(p.verb).toBe(p.because === before(1)[4] ? 'upvoted' : 'saved');
+      expect(p.verb).toBe(p.because === olderOf(1)[4] ? 'upvoted' : 'saved');
     }
     // Her topic, as her papers are (one paper in eight is topic 1 by chance).
     expect(picks.filter((p) => topicOf.get(p.id) === 1).length).toBeGreaterThanOrEqual(4);
