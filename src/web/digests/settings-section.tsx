@@ -45,12 +45,12 @@ function ForYouSwitch(props: { c: Context; sub: Subscription }) {
       {csrfField(props.c)}
       <h3>“For you” in your digest</h3>
       <label>
-        <input type="checkbox" name="forYou" checked={props.sub.forYou} /> Add a “For you” section: up to {FOR_YOU_PAPERS} of the digest's papers picked by the
-        same model as the <a href="/for-you">For you</a> tab, each with the paper of yours that explains it
+        <input type="checkbox" name="forYou" checked={props.sub.forYou} /> Add a “For you” section to my digest: up to {FOR_YOU_PAPERS} of its papers picked for
+        me, each with the paper of mine that explains it
       </label>
       <p class="muted">
-        Learned from the papers you save, upvote or claim; with none of those yet, the section stays out of the mail. Its papers come on top of the number
-        chosen above.
+        Picked by the same model as your <a href="/for-you">For you</a> tab, learned from the papers you save, upvote or claim; with none of those yet, the
+        section stays out of the mail. Its papers come on top of the number chosen above.
       </p>
       <button type="submit">Save</button>
     </form>
