@@ -4,7 +4,9 @@
 //      baseline that only renders one fixed digest the same number of times (the string-building floor);
 //   2. send: messages per second to a local SMTP server in its own process, for a bare nodemailer pooled
 //      transport sending one fixed message (baseline), for our transport alone, and for the whole digest run
-//      (plan → claim → hand-off → 250 → mark sent, in SQLite) — and the server's count must equal what was planned.
+//      (plan → claim → hand-off → 250 → mark sent, in SQLite) — and the server's count must equal what was planned;
+//   3. "For you": the picks of readers who turned the section on (src/mail/for-you.ts), at their first digest (their
+//      model is fitted and stored) and at later ones (the stored model is used), against composing without it.
 // The papers store is imported once under the system temp dir and reused; subscribers go into a fresh copy.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,10 +19,13 @@ import { connect, type Database } from '../src/db/connect.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { storeStats } from '../src/db/papers.ts';
 import { seededRandom } from '../src/domain/seeded-random.ts';
-import { importConfirmedSubscriptions, listActiveSubscribers, subscriptionsByIds } from '../src/db/subscriptions.ts';
+import { setSaved } from '../src/db/library.ts';
+import { forYouReaders, importConfirmedSubscriptions, listActiveSubscribers, setForYou, subscriptionsByIds } from '../src/db/subscriptions.ts';
+import { createUser } from '../src/db/users.ts';
 import { importPaths } from '../src/ingest/import.ts';
 import { loadPeriodPapers } from '../src/mail/digest-content.ts';
 import { composeDigest, runDigests } from '../src/mail/digest-runner.ts';
+import { forYouPicks, type ForYouPick } from '../src/mail/for-you.ts';
 import { LinkSigner, mailLinks } from '../src/mail/links.ts';
 import type { Frequency, Preferences } from '../src/mail/preferences.ts';
 import { renderDigest } from '../src/mail/render.ts';
@@ -217,8 +222,10 @@ export async function run(args: string[]): Promise<void> {
       send: { type: 'string', default: '5000' },
       date: { type: 'string', default: '2026-07-02' },
       connections: { type: 'string', default: '10' },
+      'for-you': { type: 'string', default: '1000' },
     },
   });
+  const forYouCount = Number(values['for-you']);
   const total = Number(values.subscribers);
   const sendCount = Math.min(Number(values.send), total);
   const connections = Number(values.connections);
@@ -233,6 +240,8 @@ export async function run(args: string[]): Promise<void> {
   fs.copyFileSync(papersFile, runFile);
   const database: Database = connect({ sqlitePath: runFile });
   try {
+    // A store kept from an earlier run may predate this code's schema.
+    await migrate(database);
     let t = performance.now();
     await importConfirmedSubscriptions(database, randomSubscribers(total, sendCount), new Date());
     console.log(`subscribers: ${total} (${sendCount} weekly, ${total - sendCount} daily) stored in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -266,7 +275,6 @@ export async function run(args: string[]): Promise<void> {
       contents.set(f, { period, trending, index });
     }
     const loadContentS = (performance.now() - t) / 1000;
-    await composeServices.close();
     t = performance.now();
     let bytes = 0;
     let papersOut = 0;
@@ -311,6 +319,14 @@ export async function run(args: string[]): Promise<void> {
       `  baseline: render 1 fixed   ${baselineS.toFixed(2)} s  (${((baselineS * 1e6) / subscribers.length).toFixed(0)} µs each, ${Math.round(baselineBytes / subscribers.length / 1024)} KiB)  → compose/baseline ${(composeS / baselineS).toFixed(2)}×`,
     );
     console.log(`  memory: heap after compose ${heapAfterCompose} MiB, peak RSS so far ${memory.peakMb()} MiB`);
+
+    await forYouPhase(database, composeServices, subscribers.filter((s) => s.preferences.frequency === 'daily').slice(0, forYouCount), {
+      content: daily,
+      withKeys,
+      links,
+      host,
+    });
+    await composeServices.close();
 
     // 2. Send to a local SMTP server.
     const sink = await startSink();
@@ -383,9 +399,90 @@ export async function run(args: string[]): Promise<void> {
     memory.stop();
     console.log(`  memory: peak RSS ${memory.peakMb()} MiB`);
     console.log('');
-    console.log(`reproduce: npm run bench -- digest --subscribers ${total} --send ${sendCount} --date ${date} --connections ${connections}`);
+    console.log(
+      `reproduce: npm run bench -- digest --subscribers ${total} --send ${sendCount} --date ${date} --connections ${connections} --for-you ${forYouCount}`,
+    );
   } finally {
     await database.close();
     fs.rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+const PAPERS_SAVED = 10;
+
+/** Mean, median and 95th percentile of some timings, in ms. */
+function spread(ms: number[]): string {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
+  return `mean ${mean.toFixed(1)} ms, median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms`;
+}
+
+/**
+ * 3. "For you": these subscribers get an account at their address, a library of PAPERS_SAVED random papers of the
+ * store, and the section on. Their picks are timed twice: with no stored model (the first digest fits and stores it)
+ * and with it stored (every later digest while their papers and the index are unchanged). Baseline: composing the same
+ * digests without the section.
+ */
+async function forYouPhase(
+  database: Database,
+  services: Awaited<ReturnType<typeof createServices>>,
+  readers: { id: string; email: string }[],
+  shared: {
+    content: { period: DigestPeriod; trending: Awaited<ReturnType<typeof loadPeriodPapers>>; index: TopicIndex };
+    withKeys: Awaited<ReturnType<typeof subscriptionsByIds>>;
+    links: ReturnType<typeof mailLinks>;
+    host: string;
+  },
+): Promise<void> {
+  if (!readers.length) return;
+  let t = performance.now();
+  const features = await services.recommendations.features();
+  const featuresS = (performance.now() - t) / 1000;
+  const rand = seededRandom(20250605);
+  t = performance.now();
+  for (const [i, r] of readers.entries()) {
+    const user = await createUser(database, { email: r.email, username: `reader${i}` });
+    for (let k = 0; k < PAPERS_SAVED; k++) await setSaved(database, user.id, features.ids.id(Math.floor(rand() * features.docCount)), true);
+    await setForYou(database, user, true, new Date());
+  }
+  const setupS = (performance.now() - t) / 1000;
+  const accountOf = await forYouReaders(
+    database,
+    readers.map((r) => r.id),
+  );
+  if (accountOf.size !== readers.length) throw new Error(`${accountOf.size} of ${readers.length} readers tied to their account`);
+
+  const timePicks = async () => {
+    const ms: number[] = [];
+    const picks = new Map<string, ForYouPick[]>();
+    for (const r of readers) {
+      const started = performance.now();
+      picks.set(r.id, await forYouPicks(services, accountOf.get(r.id)!, shared.content.trending));
+      ms.push(performance.now() - started);
+    }
+    return { ms, picks };
+  };
+  const first = await timePicks();
+  const later = await timePicks();
+  const compose = (picksOf: (id: string) => ForYouPick[]) => {
+    const started = performance.now();
+    for (const r of readers) composeDigest(shared.content, shared.withKeys.get(r.id)!, shared.links, BASE_URL, shared.host, picksOf(r.id));
+    return ((performance.now() - started) * 1000) / readers.length;
+  };
+  const withoutUs = compose(() => []);
+  const withUs = compose((id) => later.picks.get(id)!);
+  const shown = [...later.picks.values()].reduce((n, p) => n + p.length, 0) / readers.length;
+
+  console.log('');
+  console.log(
+    `for you (${readers.length} daily readers with ${PAPERS_SAVED} saved papers each, picks among ${shared.content.trending.length} papers of ${shared.content.period.key})`,
+  );
+  console.log(`  accounts, libraries, switch ${setupS.toFixed(1)} s`);
+  console.log(`  features of ${features.docCount} papers ${featuresS.toFixed(1)} s  (once per process, only when someone has the section on)`);
+  console.log(`  first digest (fit + store)  ${spread(first.ms)}`);
+  console.log(`  later digests (stored)      ${spread(later.ms)}  (${shown.toFixed(1)} papers shown)`);
+  console.log(
+    `  compose with the section    ${withUs.toFixed(0)} µs each; baseline without it ${withoutUs.toFixed(0)} µs → picks at later digests cost ${((later.ms.reduce((a, b) => a + b, 0) * 1000) / readers.length / withoutUs).toFixed(0)}× composing one digest`,
+  );
 }

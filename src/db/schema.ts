@@ -260,6 +260,8 @@ export interface SubscriptionsTable {
   confirmed_at: string | null;
   unsubscribed_at: string | null;
   updated_at: string;
+  /** 1: the digest has a "For you" section for the account user_id, while that account's address is this one. */
+  for_you: Generated<number>;
 }
 
 export interface DigestDeliveriesTable {

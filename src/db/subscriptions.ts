@@ -22,6 +22,8 @@ export interface Subscription {
   bounceCount: number;
   createdAt: string;
   confirmedAt: string | null;
+  /** The owner asked for a "For you" section (see forYouReaders for whose). */
+  forYou: boolean;
 }
 
 type SubscriptionRow = Selectable<SubscriptionsTable>;
@@ -47,6 +49,7 @@ function rowToSubscription(r: SubscriptionRow): Subscription {
     bounceCount: Number(r.bounce_count),
     createdAt: r.created_at,
     confirmedAt: r.confirmed_at,
+    forYou: Number(r.for_you) === 1,
   };
 }
 
@@ -206,6 +209,42 @@ export async function updatePreferences(database: Database, id: string, preferen
     .set({ ...preferenceColumns(preferences), pending_preferences: null, updated_at: now.toISOString() })
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * Turns the "For you" section on or off for the subscription of this account's address, and records the account
+ * as its reader. The account's address was proven when it signed up and the subscription's by its double opt-in,
+ * so the two are one person. False when the address has no subscription (or only an unsubscribed one).
+ */
+export async function setForYou(database: Database, account: { id: string; email: string }, on: boolean, now: Date): Promise<boolean> {
+  const result = await database.db
+    .updateTable('subscriptions')
+    .set({ for_you: on ? 1 : 0, user_id: account.id, updated_at: now.toISOString() })
+    .where('email_key', '=', account.email.toLowerCase())
+    .where('status', '!=', 'unsubscribed')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Whose "For you" section each of these subscriptions carries: subscription id → account id, for those with the
+ * section on whose account still has the subscription's address. A subscription whose recorded account has
+ * another address (or none any more) gets no section, so one person's recommendations never reach another's inbox.
+ */
+export async function forYouReaders(database: Database, subscriptionIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(subscriptionIds)];
+  for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+    const rows = await database.db
+      .selectFrom('subscriptions as s')
+      .innerJoin('users as u', (join) => join.onRef('u.id', '=', 's.user_id').onRef('u.email', '=', 's.email_key'))
+      .select(['s.id as subscriptionId', 'u.id as userId'])
+      .where('s.id', 'in', unique.slice(i, i + ROWS_PER_STATEMENT))
+      .where('s.for_you', '=', 1)
+      .execute();
+    for (const r of rows) out.set(r.subscriptionId, r.userId);
+  }
+  return out;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Services } from '../services.ts';
 import { parseScheduleOverrides } from './slots.ts';
 
 /** The services jobs run with. */
-export type JobServices = Pick<Services, 'config' | 'database' | 'logger' | 'clock' | 'http' | 'mail' | 'mailQueue' | 'search'>;
+export type JobServices = Pick<Services, 'config' | 'database' | 'logger' | 'clock' | 'http' | 'mail' | 'mailQueue' | 'search' | 'recommendations'>;
 
 /** What a job gets: the services, this run's stop signal and progress reporter, and `harvest --from`. */
 export interface JobContext extends JobServices {

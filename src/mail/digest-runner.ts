@@ -30,6 +30,7 @@ import {
   planDeliveries,
   recordBounce,
   recordHandOff,
+  forYouReaders,
   sendingHolders,
   subscriptionsByIds,
   type Delivery,
@@ -39,6 +40,7 @@ import {
 } from '../db/subscriptions.ts';
 import type { Services } from '../services.ts';
 import { loadPeriodPapers, type DigestPaper } from './digest-content.ts';
+import { forYouPicks, type ForYouPick, type PersonalRecommender } from './for-you.ts';
 import { HandOffJournal } from './handoff-journal.ts';
 import { deadLocalHolders, runnerId } from './local-holders.ts';
 import { mailLinks, mailLinkSigner } from './links.ts';
@@ -49,8 +51,11 @@ import { selectDigest } from './select.ts';
 import { TopicIndex } from './topics.ts';
 import { MailDeliveryError, messageIdHost, type MailTransport, type OutgoingMail } from './transport.ts';
 
-/** What a digest run uses: its settings (DIGEST_*), BASE_URL, the data dir and the secret come from the configuration. */
-export type DigestRunServices = Pick<Services, 'config' | 'database' | 'mail' | 'logger' | 'clock' | 'search'>;
+/**
+ * What a digest run uses: its settings (DIGEST_*), BASE_URL, the data dir and the secret come from the configuration;
+ * the recommendations fill the "For you" sections of those who asked for one.
+ */
+export type DigestRunServices = Pick<Services, 'config' | 'database' | 'mail' | 'logger' | 'clock' | 'search'> & { recommendations: PersonalRecommender };
 
 interface DigestRunSettings {
   /** Parallel sends (a little above the SMTP pool size keeps every connection busy). */
@@ -128,15 +133,19 @@ export function digestMessageId(subscriptionId: string, periodKey: string, host:
   return `<digest.${subscriptionId}.${periodKey}@${host}>`;
 }
 
-/** Composes a subscriber's digest for a period: selection, both parts and the list headers. */
+/**
+ * Composes a subscriber's digest for a period: selection, both parts and the list headers. `forYou`: the reader's
+ * picks among the period's papers (forYouPicks), for a subscription with a "For you" section.
+ */
 export function composeDigest(
   content: PeriodContent,
   subscription: Pick<Subscription, 'id' | 'email' | 'linkKey'> & { preferences: Preferences },
   links: ReturnType<typeof mailLinks>,
   baseUrl: string,
   host: string,
+  forYou: readonly ForYouPick[] = [],
 ): { mail: OutgoingMail; rendered: RenderedMail; paperIds: string[] } {
-  const sections = selectDigest(content.trending, content.index, subscription.preferences);
+  const sections = selectDigest(content.trending, content.index, subscription.preferences, forYou);
   const unsubscribe = links.unsubscribe(subscription.id, subscription.linkKey);
   const rendered = renderDigest(content.period, subscription.preferences, sections, {
     paper: (id) => `${baseUrl}/papers/${encodeURIComponent(id)}`,
@@ -227,11 +236,16 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
       ctx.database,
       planned.map((p) => p.subscriptionId),
     );
+    const readers = await forYouReaders(
+      ctx.database,
+      planned.map((p) => p.subscriptionId),
+    );
     for (const p of planned) {
       const sub = subs.get(p.subscriptionId)!;
       const content = await contentFor(p.period);
       await content.index.prepare(sub.preferences.interests);
-      const { rendered, paperIds } = composeDigest(content, sub, links, baseUrl, host);
+      const forYou = await picksFor(readers.get(sub.id), content);
+      const { rendered, paperIds } = composeDigest(content, sub, links, baseUrl, host, forYou);
       const row = existing.get(deliveryKey(p.subscriptionId, p.periodKey));
       summary.dryRun.push({
         email: sub.email,
@@ -305,11 +319,15 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
       ctx.database,
       claimed.map((d) => d.subscription_id),
     );
+    const readers = await forYouReaders(
+      ctx.database,
+      claimed.map((d) => d.subscription_id),
+    );
     let cursor = 0;
     const worker = async () => {
       while (cursor < claimed.length) {
         const row = claimed[cursor++];
-        await deliver(row, subs.get(row.subscription_id));
+        await deliver(row, subs.get(row.subscription_id), readers.get(row.subscription_id));
       }
     };
     await Promise.all(Array.from({ length: Math.min(settings.concurrency, claimed.length) }, worker));
@@ -321,7 +339,13 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
   summary.sendMs = Math.round(performance.now() - sendStarted);
   return summary;
 
-  async function deliver(row: Delivery, sub: Subscription | undefined): Promise<void> {
+  /** The "For you" picks of the reader (an account id from forYouReaders), none for a subscription without one. */
+  async function picksFor(reader: string | undefined, content: PeriodContent): Promise<ForYouPick[]> {
+    return reader ? forYouPicks(ctx, reader, content.trending) : [];
+  }
+
+  /** `reader`: the account whose "For you" section this subscription carries, if any. */
+  async function deliver(row: Delivery, sub: Subscription | undefined, reader: string | undefined): Promise<void> {
     const key = row.idempotency_key;
     if (!sub || sub.status !== 'active') {
       await markSkipped(ctx.database, key, holder, sub ? `subscription ${sub.status}` : 'subscription deleted');
@@ -332,7 +356,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
     try {
       const content = await contentFor(periodFromKey(row.frequency as Frequency, row.period_key));
       await content.index.prepare(sub.preferences.interests);
-      const { mail, paperIds } = composeDigest(content, sub, links, baseUrl, host);
+      const { mail, paperIds } = composeDigest(content, sub, links, baseUrl, host, await picksFor(reader, content));
       if (!paperIds.length) {
         await markSkipped(ctx.database, key, holder, NOTHING_TO_SEND);
         summary.empty++;

@@ -5,8 +5,10 @@
 // Layout is tables, 640 px wide at most. Titles and abstracts are read from their TeX as the site reads them
 // (src/domain/tex.ts; mail clients cannot typeset math, so it is spelled in Unicode), and all text from papers and
 // subscribers is escaped: abstracts carry `<` and `&`.
+import { BECAUSE_VERB } from '../domain/because.ts';
 import { shortenText, texToUnicodeLine } from '../domain/tex.ts';
 import type { DigestPaper } from './digest-content.ts';
+import type { Because } from './for-you.ts';
 import type { Preferences } from './preferences.ts';
 import type { DigestPeriod } from './schedule.ts';
 import type { DigestSection } from './select.ts';
@@ -54,13 +56,21 @@ ${inner}
 }
 
 // A period's papers appear in thousands of digests: each paper's HTML and text blocks are built once per link
-// and reused, which makes composing a digest mostly concatenation.
-const paperBlocks = new WeakMap<DigestPaper, { url: string; html: string; text: string }>();
+// and reused, which makes composing a digest mostly concatenation. `content` is the card's inside, for cards that
+// add a line of their own ("For you").
+interface PaperBlock {
+  url: string;
+  content: string;
+  html: string;
+  text: string;
+}
+const paperBlocks = new WeakMap<DigestPaper, PaperBlock>();
 
-function paperBlock(p: DigestPaper, paperUrl: string): { html: string; text: string } {
+function paperBlock(p: DigestPaper, paperUrl: string): PaperBlock {
   const cached = paperBlocks.get(p);
   if (cached && cached.url === paperUrl) return cached;
-  const block = { url: paperUrl, html: paperHtml(p, paperUrl), text: paperText(p, paperUrl) };
+  const content = cardContent(p, paperUrl);
+  const block = { url: paperUrl, content, html: card(content), text: paperText(p, paperUrl) };
   paperBlocks.set(p, block);
   return block;
 }
@@ -70,18 +80,42 @@ function paperText(p: DigestPaper, paperUrl: string): string {
   return `${texToUnicodeLine(p.title)}\n   ${authorLine(p.authors)}\n   ${stats}\n   ${shortAbstract(p.abstract)}\n   ${paperUrl}`;
 }
 
-function paperHtml(p: DigestPaper, paperUrl: string): string {
+function cardContent(p: DigestPaper, paperUrl: string): string {
   const stats = [
     `▲ ${p.upvotes} upvote${p.upvotes === 1 ? '' : 's'}`,
     p.stars !== null ? `★ ${p.stars.toLocaleString('en-US')} star${p.stars === 1 ? '' : 's'}` : null,
     p.categories.slice(0, 3).join(' · '),
   ].filter(Boolean);
-  return `<tr><td class="pf-card" style="background:${C.card};border:1px solid ${C.border};border-radius:8px;padding:16px;">
-<a class="pf-link" href="${escapeHtml(paperUrl)}" style="color:${C.link};font-size:17px;line-height:1.35;font-weight:600;text-decoration:none;">${escapeHtml(texToUnicodeLine(p.title))}</a>
+  return `<a class="pf-link" href="${escapeHtml(paperUrl)}" style="color:${C.link};font-size:17px;line-height:1.35;font-weight:600;text-decoration:none;">${escapeHtml(texToUnicodeLine(p.title))}</a>
 <div class="pf-muted" style="color:${C.muted};font-size:13px;line-height:1.4;margin-top:4px;">${escapeHtml(authorLine(p.authors))}</div>
 <div style="font-size:14px;line-height:1.5;margin-top:8px;">${escapeHtml(shortAbstract(p.abstract))}</div>
-<div class="pf-accent" style="color:${C.accent};font-size:13px;margin-top:8px;">${escapeHtml(stats.join('   '))}</div>
+<div class="pf-accent" style="color:${C.accent};font-size:13px;margin-top:8px;">${escapeHtml(stats.join('   '))}</div>`;
+}
+
+function card(content: string): string {
+  return `<tr><td class="pf-card" style="background:${C.card};border:1px solid ${C.border};border-radius:8px;padding:16px;">
+${content}
 </td></tr><tr><td style="height:12px;line-height:12px;font-size:0;">&nbsp;</td></tr>`;
+}
+
+// "For you" papers carry the reader's own reason: the shared block plus one line built per digest.
+function becauseHtml(because: Because, url: string): string {
+  return `
+<div class="pf-muted" style="color:${C.muted};font-size:13px;margin-top:8px;">Because you ${escapeHtml(BECAUSE_VERB[because.reason])} <a class="pf-link" href="${escapeHtml(url)}" style="color:${C.link};">${escapeHtml(shortenText(texToUnicodeLine(because.title), 90))}</a></div>`;
+}
+
+function becauseText(because: Because, url: string): string {
+  return `\n   Because you ${BECAUSE_VERB[because.reason]} “${shortenText(texToUnicodeLine(because.title), 90)}”: ${url}`;
+}
+
+/** A section's paper as HTML and text: the shared block, or for "For you" one with the reader's reason. */
+function sectionPaper(s: DigestSection, p: DigestPaper, links: DigestLinks): { html: string; text: string } {
+  const url = links.paper(p.id);
+  const because = s.because?.get(p.id);
+  const block = paperBlock(p, url);
+  if (!because) return block;
+  const becauseUrl = links.paper(because.paperId);
+  return { html: card(block.content + becauseHtml(because, becauseUrl)), text: block.text + becauseText(because, becauseUrl) };
 }
 
 export interface DigestLinks {
@@ -98,8 +132,22 @@ export interface RenderedMail {
 }
 
 function sectionHeading(s: DigestSection): string {
+  if (s.kind === 'for-you') return 'For you';
   if (s.kind === 'trending') return 'Trending';
   return s.kind === 'category' ? `In ${s.title}` : `About “${s.title}”`;
+}
+
+/** What the "For you" section says about itself: whose papers it learned from, and where to turn it off. */
+const FOR_YOU_INTRO = 'Picked from these papers by a model of your own, learned from the papers you saved, upvoted or claimed on Paperfeed.';
+const forYouSettings = (links: DigestLinks) => `${links.site}settings#digest`;
+
+function sectionIntroHtml(s: DigestSection, links: DigestLinks): string {
+  if (s.kind !== 'for-you') return '';
+  return `<tr><td class="pf-muted" style="color:${C.muted};padding:0 4px 12px 4px;font-size:13px;">${escapeHtml(FOR_YOU_INTRO)} <a class="pf-link" href="${escapeHtml(forYouSettings(links))}" style="color:${C.link};">Turn this section off</a></td></tr>\n`;
+}
+
+function sectionIntroText(s: DigestSection, links: DigestLinks): string {
+  return s.kind === 'for-you' ? `${FOR_YOU_INTRO}\nTurn this section off: ${forYouSettings(links)}\n\n` : '';
 }
 
 /** What an empty topic section says instead of papers. */
@@ -130,7 +178,7 @@ export function renderDigest(period: DigestPeriod, preferences: Preferences, sec
 ${sections
   .map(
     (s) => `<tr><td style="padding:8px 4px 8px 4px;"><h2 style="font-size:16px;margin:0;">${escapeHtml(sectionHeading(s))}</h2></td></tr>
-${s.papers.length ? s.papers.map((p) => paperBlock(p, links.paper(p.id)).html).join('\n') : `<tr><td class="pf-muted" style="color:${C.muted};padding:0 4px 12px 4px;font-size:14px;">${escapeHtml(noMatch(s))}</td></tr>`}`,
+${sectionIntroHtml(s, links)}${s.papers.length ? s.papers.map((p) => sectionPaper(s, p, links).html).join('\n') : `<tr><td class="pf-muted" style="color:${C.muted};padding:0 4px 12px 4px;font-size:14px;">${escapeHtml(noMatch(s))}</td></tr>`}`,
   )
   .join('\n')}
 ${total === 0 ? `<tr><td style="padding:8px 4px;font-size:14px;">No papers appeared in this period.</td></tr>` : ''}
@@ -143,8 +191,8 @@ You get this ${cadence} because you subscribed to Paperfeed digests.
   );
   const textSections = sections.map((s) => {
     const heading = sectionHeading(s);
-    const papers = s.papers.length ? s.papers.map((p, i) => `${i + 1}. ${paperBlock(p, links.paper(p.id)).text}`) : [noMatch(s)];
-    return `${heading}\n${'='.repeat(heading.length)}\n\n${papers.join('\n\n')}`;
+    const papers = s.papers.length ? s.papers.map((p, i) => `${i + 1}. ${sectionPaper(s, p, links).text}`) : [noMatch(s)];
+    return `${heading}\n${'='.repeat(heading.length)}\n\n${sectionIntroText(s, links)}${papers.join('\n\n')}`;
   });
   const text = [
     `${period.frequency === 'daily' ? 'Your daily papers' : 'Your weekly papers'} — ${period.label}`,

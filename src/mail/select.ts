@@ -1,15 +1,22 @@
 // Chooses the papers of one subscriber's digest: the period's trending papers plus the best matches for each
-// of their topics, each paper at most once, `paperCount` papers in all. Pure: no I/O.
+// of their topics, each paper at most once, `paperCount` papers in all, and first, when the subscriber has one, a
+// "For you" section on top of those. Pure: no I/O.
 import type { DigestPaper } from './digest-content.ts';
+import type { Because, ForYouPick } from './for-you.ts';
 import type { Preferences } from './preferences.ts';
 import type { TopicIndex } from './topics.ts';
 
-/** A topic's section is empty when no paper of the period matched it; trending is only present with papers. */
+/**
+ * A topic's section is empty when no paper of the period matched it; trending and "For you" are only present with
+ * papers.
+ */
 export interface DigestSection {
-  kind: 'trending' | 'category' | 'interest';
-  /** "Trending", "cs.CL", "diffusion models". */
+  kind: 'for-you' | 'trending' | 'category' | 'interest';
+  /** "For you", "Trending", "cs.CL", "diffusion models". */
   title: string;
   papers: DigestPaper[];
+  /** "For you" only: the reader's paper that explains each one, by paper id. */
+  because?: ReadonlyMap<string, Because>;
 }
 
 /** With topics, a third of the digest (at least 3 papers) is the overall trending list; the rest is shared by the topics. */
@@ -18,7 +25,11 @@ export function trendingShare(paperCount: number, topicCount: number): number {
   return Math.min(paperCount, Math.max(3, Math.round(paperCount / 3)));
 }
 
-export function selectDigest(trending: DigestPaper[], index: TopicIndex, preferences: Preferences): DigestSection[] {
+/**
+ * `forYou`: the reader's picks among the period's papers, best first (src/mail/for-you.ts). They come first and add
+ * to `paperCount`; the other sections skip them, so no paper appears twice.
+ */
+export function selectDigest(trending: DigestPaper[], index: TopicIndex, preferences: Preferences, forYou: readonly ForYouPick[] = []): DigestSection[] {
   const topics: { kind: 'category' | 'interest'; title: string; matches: DigestPaper[] }[] = [
     ...preferences.categories.map((c) => ({ kind: 'category' as const, title: c, matches: index.category(c) })),
     ...preferences.interests.map((i) => ({ kind: 'interest' as const, title: i, matches: index.interest(i) })),
@@ -34,6 +45,11 @@ export function selectDigest(trending: DigestPaper[], index: TopicIndex, prefere
     }
     return out;
   };
+  const picked = take(
+    forYou.map((f) => f.paper),
+    forYou.length,
+  );
+  const because = new Map(forYou.flatMap((f) => (f.because ? [[f.paper.id, f.because] as const] : [])));
   const trendingCount = trendingShare(preferences.paperCount, topics.length);
   const topicSlots = preferences.paperCount - trendingCount;
   // Topic sections are filled before trending so a paper that matches a topic appears under that topic.
@@ -49,6 +65,7 @@ export function selectDigest(trending: DigestPaper[], index: TopicIndex, prefere
   // Slots a topic could not fill go to the trending list.
   const trendingPapers = take(trending, trendingCount + remaining);
   if (trendingPapers.length) sections.unshift({ kind: 'trending', title: 'Trending', papers: trendingPapers });
+  if (picked.length) sections.unshift({ kind: 'for-you', title: 'For you', papers: picked, because });
   return sections;
 }
 

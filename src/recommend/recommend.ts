@@ -1,5 +1,6 @@
 // "For you": recommendations for one person from the papers they saved, upvoted or claimed. Pure over a
 // features snapshot; the service (service.ts) adds storage of each person's model and the search engine.
+import type { PositiveReason } from '../domain/because.ts';
 import type { PaperFeatures } from './features.ts';
 import {
   backgroundSample,
@@ -15,7 +16,7 @@ import type { StoredPersonModel } from './model-codec.ts';
 import { because, dayNumber, docsBetween, linearScorer, topDocs } from './rank.ts';
 
 /** Why a paper counts for a person: shown as "because you saved X". */
-export type PositiveReason = 'saved' | 'upvoted' | 'claimed' | 'submitted';
+export type { PositiveReason };
 
 export interface Positive {
   paperId: string;
@@ -39,6 +40,8 @@ export interface RecommendOptions {
   exclude?: Iterable<string>;
   /** Only papers dated on or after this day (YYYY-MM-DD): "For you" looks at recent papers. */
   since?: string;
+  /** Only these papers (a digest's period); ids the features do not know are ignored. */
+  among?: Iterable<string>;
   params?: ModelParams;
 }
 
@@ -97,6 +100,17 @@ export function currentModel(
   return { model, fit: stats, docs, reasons };
 }
 
+/** The documents of these paper ids (each once, known ones only) dated on or after `from`, not excluded. */
+function docsAmong(features: PaperFeatures, ids: Iterable<string>, from: number, excluded: ReadonlySet<number>): Int32Array {
+  const docs = new Set<number>();
+  for (const id of ids) {
+    const d = features.ids.doc(id);
+    if (d !== undefined && features.days[d] >= from && !excluded.has(d)) docs.add(d);
+  }
+  // In document order, as docsBetween gives them, so ties rank the same way.
+  return Int32Array.from(docs).sort();
+}
+
 /**
  * The person's top k papers with the positive that explains each, and their model (store it and pass it back as
  * `person.model` next time: it is reused while current, and warm-starts the refit otherwise). A person with no
@@ -116,7 +130,7 @@ export function recommendFor(
     if (d !== undefined) excluded.add(d);
   }
   const from = options.since ? dayNumber(options.since) : -Infinity;
-  const candidates = docsBetween(features, from, Infinity, excluded);
+  const candidates = options.among ? docsAmong(features, options.among, from, excluded) : docsBetween(features, from, Infinity, excluded);
   const top = topDocs(candidates, linearScorer(features, model.scorer), k);
   const positiveDocs = docs.map((d) => d.doc);
   const recommendations = top.map(({ doc, score }) => {

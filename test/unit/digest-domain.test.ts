@@ -7,6 +7,8 @@ import { LinkSigner, mailLinks } from '../../src/mail/links.ts';
 import { DEFAULT_PREFERENCES, parsePreferences, type Preferences } from '../../src/mail/preferences.ts';
 import { escapeHtml, renderConfirmation, renderDigest, shortAbstract } from '../../src/mail/render.ts';
 import { duePeriod, localTime, periodForDate, periodFromKey } from '../../src/mail/schedule.ts';
+import { selectDigest } from '../../src/mail/select.ts';
+import { TopicIndex } from '../../src/mail/topics.ts';
 
 const prefs = (p: Partial<Preferences> = {}): Preferences => ({ ...DEFAULT_PREFERENCES, ...p });
 
@@ -108,6 +110,57 @@ describe('rendering', () => {
     expect(mail.html).toContain('&lt;b&gt;bold&lt;/b&gt;');
     expect(mail.text).toContain('48 hours');
     expect(escapeHtml(`<'&">`)).toBe('&lt;&#39;&amp;&quot;&gt;');
+  });
+});
+
+describe('the "For you" section', () => {
+  const papers = Array.from({ length: 12 }, (_, i) => paper(`2506.${String(i).padStart(5, '0')}`, `Paper ${i}`, '', [i % 2 ? 'cs.CV' : 'cs.LG']));
+  const index = new TopicIndex(papers, null);
+  const links = {
+    paper: (id: string) => `https://papers.example.org/papers/${id}`,
+    unsubscribe: 'https://papers.example.org/unsubscribe?token=u',
+    manage: 'https://papers.example.org/subscription?token=m',
+    site: 'https://papers.example.org/',
+  };
+  const picks = [
+    { paper: papers[3], because: { paperId: '2401.00001', title: 'Saved <b>work</b> on $\\alpha$ & more', reason: 'saved' as const } },
+    { paper: papers[0], because: { paperId: '2401.00002', title: 'My own paper', reason: 'claimed' as const } },
+    { paper: papers[5], because: null },
+  ];
+
+  it('comes first, on top of the chosen number of papers, and no paper of it appears again', () => {
+    const sections = selectDigest(papers, index, prefs({ paperCount: 6, categories: ['cs.CV'] }), picks);
+    expect(sections.map((s) => s.kind)).toEqual(['for-you', 'trending', 'category']);
+    expect(sections[0].papers.map((p) => p.id)).toEqual([papers[3].id, papers[0].id, papers[5].id]);
+    expect(sections[0].because?.get(papers[0].id)?.reason).toBe('claimed');
+    const rest = sections.slice(1).flatMap((s) => s.papers.map((p) => p.id));
+    expect(rest).toHaveLength(6);
+    for (const pick of picks) expect(rest).not.toContain(pick.paper.id);
+    // Without picks there is no section at all, not an empty one.
+    expect(selectDigest(papers, index, prefs({ paperCount: 6 }), []).map((s) => s.kind)).toEqual(['trending']);
+  });
+
+  it('says in both parts which paper of the reader explains each pick, escaped, linked, and where to turn it off', () => {
+    const period = periodForDate('daily', '2025-06-04')!;
+    const mail = renderDigest(period, prefs({ paperCount: 3 }), selectDigest(papers, index, prefs({ paperCount: 3 }), picks), links);
+    const forYouHtml = mail.html.slice(mail.html.indexOf('>For you</h2>'), mail.html.indexOf('>Trending</h2>'));
+    expect(forYouHtml).toContain(
+      'Because you saved <a class="pf-link" href="https://papers.example.org/papers/2401.00001" style="color:#0b57d0;">Saved &lt;b&gt;work&lt;/b&gt; on α &amp; more</a>',
+    );
+    expect(forYouHtml).toContain('Because you are an author of <a class="pf-link" href="https://papers.example.org/papers/2401.00002"');
+    expect(forYouHtml.match(/Because you/g)).toHaveLength(2);
+    expect(forYouHtml).toContain('href="https://papers.example.org/settings#digest"');
+    for (const pick of picks) expect(forYouHtml).toContain(`href="https://papers.example.org/papers/${pick.paper.id}"`);
+    expect(mail.html).not.toContain('<b>work');
+
+    const forYouText = mail.text.slice(mail.text.indexOf('For you\n======='), mail.text.indexOf('Trending\n'));
+    expect(forYouText).toContain(
+      `1. Paper 3\n   A. Author\n   1 upvotes | cs.CV\n   \n   https://papers.example.org/papers/${papers[3].id}\n   Because you saved “Saved <b>work</b> on α & more”: https://papers.example.org/papers/2401.00001`,
+    );
+    expect(forYouText).toContain('Turn this section off: https://papers.example.org/settings#digest');
+    expect(forYouText.match(/Because you/g)).toHaveLength(2);
+    // The trending papers keep their shared blocks: no reason under them.
+    expect(mail.text.slice(mail.text.indexOf('Trending\n')).includes('Because you')).toBe(false);
   });
 });
 

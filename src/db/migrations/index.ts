@@ -15,6 +15,7 @@ import { migration as m013 } from './013_sitemap_indexes.ts';
 import { migration as m014 } from './014_recommendation_models.ts';
 import { migration as m015 } from './015_collections_and_library.ts';
 import { migration as m016 } from './016_change_counters.ts';
+import { migration as m017 } from './017_digest_for_you.ts';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,4 @@ export interface Migration {
   up(db: Kysely<any>, kind: DatabaseKind): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m010, m011, m013, m014, m015, m016];
+export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m010, m011, m013, m014, m015, m016, m017];

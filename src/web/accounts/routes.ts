@@ -26,6 +26,7 @@ export function accountRoutes(services: Services, limits: CommunityLimits): Rout
     post('/settings/tokens', settings.createToken),
     post('/settings/tokens/:id/revoke', settings.revokeToken),
     post('/settings/profile', settings.profile),
+    post('/settings/digest/for-you', settings.digestForYou),
 
     get('/u/:username', profileHandler(services)),
     get('/users/:username', (c) => c.redirect(`/u/${encodeURIComponent(c.req.param('username'))}`, 301)),

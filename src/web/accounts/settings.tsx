@@ -12,6 +12,7 @@ import {
   revokeSession,
   type SessionInfo,
 } from '../../db/sessions.ts';
+import { setForYou } from '../../db/subscriptions.ts';
 import { findUserById, passwordHashFor, setPasswordHash, setShowUpvotes } from '../../db/users.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
@@ -93,6 +94,22 @@ export function settingsHandlers(ctx: Services) {
       const parts = [`${signedOut} other ${signedOut === 1 ? 'browser was' : 'browsers were'} signed out`];
       if (tokens) parts.push(`${tokens} access ${tokens === 1 ? 'token was' : 'tokens were'} revoked`);
       return settings(c, { notice: `Password saved; ${parts.join(' and ')}.` });
+    },
+
+    /**
+     * The digest's "For you" section, on or off, for the subscription of this account's address (explicit, so a
+     * resubmitted form changes nothing). Applied at once, without a confirmation mail: signing in proved this
+     * person reads that address.
+     */
+    digestForYou: async (c: Context) => {
+      const user = sessionUser(c);
+      const on = formText((await readForm(c)).forYou) === 'on';
+      if (!(await setForYou(database, user, on, new Date()))) {
+        return settings(c, { error: `${user.email} has no digest subscription: subscribe first, then add the “For you” section.`, status: 400 });
+      }
+      return settings(c, {
+        notice: on ? 'Your digest now has a “For you” section, from the next one on.' : 'Your digest no longer has a “For you” section.',
+      });
     },
 
     /** Profile privacy: whether others see the papers this person upvoted. */

@@ -12,6 +12,7 @@ import { withTransaction } from '../../db/connect.ts';
 import { latestDayWithPapers } from '../../db/listings.ts';
 import {
   confirmSubscription,
+  forYouReaders,
   getSubscription,
   requestSubscription,
   unsubscribe as unsubscribeSubscription,
@@ -22,6 +23,7 @@ import { addDays, dayOf, type Period } from '../../domain/periods.ts';
 import { AppError, badRequest } from '../../errors.ts';
 import { composeDigest } from '../../mail/digest-runner.ts';
 import { loadPeriodPapers, type DigestPaper } from '../../mail/digest-content.ts';
+import { forYouPicks } from '../../mail/for-you.ts';
 import { normalizeAddress } from '../../mail/headers.ts';
 import { queueMail } from '../../mail/queue.ts';
 import { LinkSigner, mailLinks, mailLinkSigner, type MailLinks } from '../../mail/links.ts';
@@ -268,6 +270,10 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
           submitLabel="Save"
           token={token}
         />
+        <p class="muted">
+          {sub.forYou ? 'This digest has a “For you” section' : 'A “For you” section, picked from the papers you save and upvote, can be added'} in the{' '}
+          <a href="/settings#digest">settings of your Paperfeed account</a> at this address.
+        </p>
         <p>
           <a href={`/digest/preview?token=${encodeURIComponent(token)}`}>Preview your next digest</a> ·{' '}
           <a href={links.unsubscribe(sub.id, sub.linkKey)}>Unsubscribe</a>
@@ -332,7 +338,10 @@ export function digestHandlers(ctx: Services, shared: DigestShared, limits: Pick
     await content.index.prepare(preferences.interests);
     const links = await shared.links();
     const who = sub ?? { id: '0000000000000000', email: 'you@example.org', linkKey: '', preferences };
-    const { rendered } = composeDigest(content, { ...who, preferences }, links, config.baseUrl, messageIdHost(config.baseUrl));
+    // The subscriber's own "For you" section, as their mail would have it; an anonymous preview has none.
+    const reader = sub && (await forYouReaders(database, [sub.id])).get(sub.id);
+    const forYou = reader ? await forYouPicks(ctx, reader, content.trending) : [];
+    const { rendered } = composeDigest(content, { ...who, preferences }, links, config.baseUrl, messageIdHost(config.baseUrl), forYou);
     // An anonymous preview has no subscription to unsubscribe: its footer links lead to the sign-up page instead.
     const fix = (s: string) => (sub ? s : s.replace(/https?:\/\/[^"\s<>]*\/(unsubscribe|subscription)\?token=[^"\s<>]*/g, `${config.baseUrl}/subscribe`));
     const body = fix(format === 'text' ? rendered.text : rendered.html);

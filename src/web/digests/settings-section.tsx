@@ -1,6 +1,8 @@
-// The email digest section of the account settings page: the person's subscription, or an offer to subscribe.
+// The email digest section of the account settings page: the person's subscription, or an offer to subscribe, and
+// the switch for the digest's "For you" section.
 import type { Context } from 'hono';
-import { getSubscriptionByEmail } from '../../db/subscriptions.ts';
+import { getSubscriptionByEmail, type Subscription } from '../../db/subscriptions.ts';
+import { FOR_YOU_PAPERS } from '../../mail/for-you.ts';
 import { DEFAULT_PREFERENCES } from '../../mail/preferences.ts';
 import type { Services } from '../../services.ts';
 import { csrfField } from '../security/csrf.ts';
@@ -12,7 +14,7 @@ export async function DigestSettingsSection(props: { c: Context; ctx: Services; 
   const sub = email ? await getSubscriptionByEmail(ctx.database, email) : null;
   const active = sub?.status === 'active';
   return (
-    <section class="digest-settings">
+    <section class="digest-settings" id="digest">
       <h2>Email digest</h2>
       <p>
         {active
@@ -28,6 +30,29 @@ export async function DigestSettingsSection(props: { c: Context; ctx: Services; 
         suggestedCategories={ctx.config.ARXIV_CATEGORIES}
         submitLabel={active ? 'Update my digest' : 'Subscribe'}
       />
+      {sub && sub.status !== 'unsubscribed' ? <ForYouSwitch c={c} sub={sub} /> : null}
     </section>
+  );
+}
+
+/**
+ * On or off, applied at once: the digest goes to this account's own address, so only its owner's recommendations
+ * ever appear in it. Offered only once the address has a subscription.
+ */
+function ForYouSwitch(props: { c: Context; sub: Subscription }) {
+  return (
+    <form method="post" action="/settings/digest/for-you" class="digest-for-you">
+      {csrfField(props.c)}
+      <h3>“For you” in your digest</h3>
+      <label>
+        <input type="checkbox" name="forYou" checked={props.sub.forYou} /> Add a “For you” section to my digest: up to {FOR_YOU_PAPERS} of its papers picked for
+        me, each with the paper of mine that explains it
+      </label>
+      <p class="muted">
+        Picked by the same model as your <a href="/for-you">For you</a> tab, learned from the papers you save, upvote or claim; with none of those yet, the
+        section stays out of the mail. Its papers come on top of the number chosen above.
+      </p>
+      <button type="submit">Save</button>
+    </form>
   );
 }

@@ -1,6 +1,7 @@
 // "For you": papers of the last weeks ranked by the person's own model, each with the paper of theirs that
 // explains it ("because you saved X").
 import type { ListedPaper } from '../../db/listings.ts';
+import { BECAUSE_VERB, type PositiveReason } from '../../domain/because.ts';
 import { HomeTabs } from '../components/home-tabs.tsx';
 import { Layout } from '../components/layout.tsx';
 import { shortenText, texToUnicodeLine } from '../../domain/tex.ts';
@@ -9,10 +10,8 @@ import { PaperCard, paperPath } from '../components/paper-card.tsx';
 export interface Because {
   paperId: string;
   title: string;
-  reason: 'saved' | 'upvoted' | 'claimed' | 'submitted';
+  reason: PositiveReason;
 }
-
-const VERB = { saved: 'saved', upvoted: 'upvoted', claimed: 'are an author of', submitted: 'submitted' } as const;
 
 export function ForYouPage(props: {
   canonical: string;
@@ -46,7 +45,7 @@ export function ForYouPage(props: {
                 because={
                   because && (
                     <p class="because">
-                      Because you {VERB[because.reason]} <a href={paperPath(because.paperId)}>{shortenText(texToUnicodeLine(because.title), 90)}</a>
+                      Because you {BECAUSE_VERB[because.reason]} <a href={paperPath(because.paperId)}>{shortenText(texToUnicodeLine(because.title), 90)}</a>
                     </p>
                   )
                 }

@@ -111,6 +111,17 @@ describe('recommendFor', () => {
     expect(excluded.map((r) => r.paperId)).not.toContain(first[0].paperId);
     const recent = recommendFor(features, { positives }, 5, { since: '2025-02-15' }).recommendations;
     for (const r of recent) expect(corpus.docs[features.ids.doc(r.paperId)!].day! >= '2025-02-15').toBe(true);
+    // `among` limits the candidates to a given set (a digest's period), in the model's order, excluded ones and
+    // unknown ids left out.
+    const pool = corpus.docs.slice(300, 360).map((d) => d.id);
+    const among = recommendFor(features, { positives }, 8, { among: [...pool, '9999.99999', pool[0]], exclude: [pool[1]] }).recommendations;
+    expect(among).toHaveLength(8);
+    for (const r of among) expect(pool.filter((id) => id !== pool[1])).toContain(r.paperId);
+    const everyScore = recommendFor(features, { positives }, corpus.docs.length).recommendations.filter(
+      (r) => pool.includes(r.paperId) && r.paperId !== pool[1],
+    );
+    expect(among.map((r) => r.paperId)).toEqual(everyScore.slice(0, 8).map((r) => r.paperId));
+    expect(recommendFor(features, { positives }, 5, { among: pool, since: '2099-01-01' }).recommendations).toEqual([]);
     expect(recommendFor(features, { positives: [{ paperId: '9999.99999', reason: 'saved' }] }, 5)).toEqual({ recommendations: [], model: null, fit: null });
     expect(() => recommendFor(features, { positives: [{ ...positives[0], weight: -1 }] }, 5)).toThrow(/weight must be a positive number/);
   });
