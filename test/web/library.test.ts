@@ -9,6 +9,7 @@ import { upsertDailyEntries, upsertPapers } from '../../src/db/papers.ts';
 import { createApiToken, createSession } from '../../src/db/sessions.ts';
 import type { User } from '../../src/db/users.ts';
 import { countVotes } from '../../src/db/votes.ts';
+import { cardAnchor } from '../../src/web/components/card-actions.tsx';
 import { decodeModel } from '../../src/recommend/model-codec.ts';
 import { makeDailyEntry, makePaper, makeUser } from '../helpers/factory.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
@@ -39,6 +40,13 @@ describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {
   const tokenOn = async (client: WebClient, path = '/') => {
     const m = /name="_csrf" value="([^"]+)"/.exec(await (await client.get(path)).text());
     return m![1];
+  };
+  /** One search result's card: up to the next card (its keyphrase chips are list items too). */
+  const resultCard = (html: string, anchor: string) => {
+    const start = html.indexOf(`<li class="paper-card" id="${anchor}"`);
+    expect(start).toBeGreaterThan(0);
+    const end = html.indexOf('<li class="paper-card"', start + 1);
+    return html.slice(start, end > 0 ? end : html.indexOf('</ol>', start));
   };
   const saves = (userId: string) => database.db.selectFrom('library_items').select('paper_id').where('user_id', '=', userId).execute();
 
@@ -116,6 +124,28 @@ describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {
       expect(await res.json()).toMatchObject({ upvoted: true, upvotes: 11 });
     }
     expect((await script.postJson(`/api/papers/${target}/upvote`, {}, { authorization: `Bearer ${pat}` })).status).toBe(400);
+  });
+
+  it('gives search results the same controls, with the person’s state, coming back to the same results', async () => {
+    const target = LISTED[2];
+    const title = corpus.docs.find((d) => d.id === target)!.title;
+    const anchor = cardAnchor(target);
+    const results = `/search?q=${encodeURIComponent(title).replace(/%20/g, '+')}`;
+    const anonymous = await (await new WebClient(server.url).get(results)).text();
+    expect(anonymous).toContain(`href="/signin?next=${encodeURIComponent(`${results}#${anchor}`)}"`);
+
+    const client = await browser(ada);
+    const token = await tokenOn(client);
+    expect((await client.post(`/papers/${target}/save`, { _csrf: token, saved: 'true' })).status).toBe(303);
+    const html = await (await client.get(results)).text();
+    const card = resultCard(html, anchor);
+    expect(card).toMatch(/class="save saved" aria-pressed="true"/);
+    expect(card).toContain(`name="back" value="${results.replace(/&/g, '&amp;')}#${anchor}"`);
+    expect(card).toContain('class="upvote-form"');
+    // Someone else's results never show ada's save.
+    const other = await (await (await browser(eve)).get(results)).text();
+    expect(resultCard(other, anchor)).not.toContain('save saved');
+    expect((await client.post(`/papers/${target}/save`, { _csrf: token, saved: 'false' })).status).toBe(303);
   });
 
   it('puts the upvote, save and collect controls at the top of the paper page', async () => {

@@ -206,7 +206,8 @@ describe.each(databaseKinds)('search page over HTTP (%s)', (kind) => {
     const html = await page('consistency distillation few-step diffusion');
     const card = html.slice(html.indexOf('<li class="paper-card"'), html.indexOf('</li>', html.indexOf('<li class="paper-card"')));
     expect(card).toContain(`/papers/${HF_PAPER}`);
-    expect(card).toMatch(/<strong>57<\/strong><span>upvotes<\/span>/);
+    // As on the listings: the upvote control (a sign-in link here, anonymous) with the count, and a save.
+    expect(card).toContain('aria-label="Sign in to upvote (57 upvotes)">▲ <span class="count">57</span></a>');
     expect(card).toMatch(/6 on Hugging Face/); // imported comments, shown apart from the ones written here
     expect(card).toMatch(/code \(1\.2k ★\)/);
     const paper = (await getPaper(database, HF_PAPER))!;

@@ -13,6 +13,7 @@ import { htmlDocument } from '../components/layout.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import type { Services } from '../../services.ts';
 import { formProblem } from '../http/errors.tsx';
+import { cardState, pageBack, withCardState } from '../library/card-state.tsx';
 import { accountOf, jsonResponse } from '../http/responses.tsx';
 import { arxivIdInPath, categoryParam, formText, limitParam, parseFields, parseQuery, readForm, readJson, wholeNumber } from '../input.ts';
 import { currentUser, userOrFail } from '../security/auth.ts';
@@ -104,12 +105,16 @@ async function postedSearch(c: Context, schema: typeof searchQuerySchema | typeo
 }
 
 export function searchHandlers(ctx: Services) {
-  const render = (c: Context, view: Omit<SearchView, 'canonical' | 'account' | 'csrf'>, status = 200) => {
+  const render = async (c: Context, view: Omit<SearchView, 'canonical' | 'account' | 'csrf'>, status = 200) => {
     const { q } = view;
     const known = view.found?.result.knownItem;
     const csrf = known && !known.stored && currentUser(c) ? csrfToken(c) : null;
-    const canonical = `${ctx.config.baseUrl}${q.q ? searchHref(searchParams(q)) : '/search'}`;
-    const html = htmlDocument(<SearchPage {...view} canonical={canonical} account={accountOf(c)} csrf={csrf} />);
+    const href = q.q ? searchHref(searchParams(q)) : '/search';
+    const canonical = `${ctx.config.baseUrl}${href}`;
+    // The cards' upvote and save forms come back here: to this address, or for a POSTed query to its GET form
+    // (a query too long for that sends them to the paper instead, safeLocalPath's limit).
+    const state = await cardState(ctx, c, [...(view.found?.byId.keys() ?? [])], c.req.method === 'GET' ? pageBack(c) : href);
+    const html = htmlDocument(withCardState(state, <SearchPage {...view} canonical={canonical} account={accountOf(c)} csrf={csrf} />));
     c.header('Cache-Control', 'no-store');
     return c.html(html, status as 200);
   };
