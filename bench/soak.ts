@@ -351,114 +351,137 @@ async function waitForSearch(url: string): Promise<number> {
   }
 }
 
+interface Measured {
+  intervalMs: number;
+  intervals: Interval[];
+  actions: Map<string, { latencies: number[]; statuses: Map<string, number> }>;
+  /** The server's memory when the clock started. */
+  start: { rss: number; anon: number };
+  load: number[];
+}
+
+/** Sends the mix from `connections` clients for `minutes`, sampling the server's memory and the machine's load. */
+async function soak(url: string, pid: number, o: Options, chooseAction: () => Action, world: World): Promise<Measured> {
+  const durationMs = o.minutes * 60_000;
+  const intervalMs = Math.max(10_000, durationMs / 10);
+  const intervals: Interval[] = [];
+  const actions: Measured['actions'] = new Map();
+  const load: number[] = [];
+  const started = Date.now();
+  const intervalAt = (t: number) => {
+    const i = Math.min(Math.floor((t - started) / intervalMs), Math.ceil(durationMs / intervalMs) - 1);
+    return (intervals[i] ??= { latencies: [], statuses: new Map(), rss: [], anon: [] });
+  };
+  const sample = (interval: Interval) => {
+    const memory = residentMiB(pid);
+    interval.rss.push(memory.rss);
+    interval.anon.push(memory.anon);
+  };
+  const start = residentMiB(pid);
+  const sampler = setInterval(() => {
+    sample(intervalAt(Date.now()));
+    load.push(os.loadavg()[0]);
+  }, 5_000);
+  const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+
+  const client = async () => {
+    while (Date.now() - started < durationMs) {
+      const [name, , make] = chooseAction();
+      const req = make(world);
+      const headers = { 'x-forwarded-for': HOSTILE_FROM.has(name) ? attackerAddress() : visitorAddress(), ...req.init?.headers };
+      const t0 = performance.now();
+      let status: string;
+      try {
+        const res = await fetch(url + req.path, { ...req.init, headers, redirect: 'manual', signal: AbortSignal.timeout(60_000) });
+        await res.arrayBuffer();
+        status = String(res.status);
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string } }).cause;
+        status = `no answer (${cause?.code ?? (e as Error).name})`;
+      }
+      const ms = performance.now() - t0;
+      const interval = intervalAt(Date.now());
+      interval.latencies.push(ms);
+      count(interval.statuses, status);
+      const a = actions.get(name) ?? { latencies: [] as number[], statuses: new Map<string, number>() };
+      actions.set(name, a);
+      a.latencies.push(ms);
+      count(a.statuses, status);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: o.connections }, client));
+  } finally {
+    clearInterval(sampler);
+  }
+  sample(intervalAt(started + durationMs - 1));
+  return { intervalMs, intervals, actions, start, load };
+}
+
+function report(m: Measured, mix: Action[], args: string[]): void {
+  const { intervals, intervalMs, start, load } = m;
+  console.log('\n| interval | requests | 5xx or no answer | 429 | p50 ms | p99 ms | RSS MiB (median) | of it anonymous |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  intervals.forEach((iv, i) => {
+    console.log(
+      `| ${((i * intervalMs) / 1000).toFixed(0)}–${(((i + 1) * intervalMs) / 1000).toFixed(0)} s | ${iv.latencies.length} | ${failures(iv.statuses)} | ${iv.statuses.get('429') ?? 0} | ${median(iv.latencies).toFixed(0)} | ${percentile(iv.latencies, 99).toFixed(0)} | ${median(iv.rss).toFixed(0)} | ${median(iv.anon).toFixed(0)} |`,
+    );
+  });
+  const statuses = new Map<string, number>();
+  for (const iv of intervals) for (const [s, c] of iv.statuses) statuses.set(s, (statuses.get(s) ?? 0) + c);
+  console.log(`\nstatuses: ${listStatuses(statuses)}`);
+  console.log('\n| action | requests | p50 ms | p99 ms | statuses |');
+  console.log('| --- | ---: | ---: | ---: | --- |');
+  for (const [name] of mix) {
+    const a = m.actions.get(name);
+    if (a)
+      console.log(
+        `| ${name} | ${a.latencies.length} | ${median(a.latencies).toFixed(0)} | ${percentile(a.latencies, 99).toFixed(0)} | ${listStatuses(a.statuses)} |`,
+      );
+  }
+
+  const requests = intervals.reduce((n, iv) => n + iv.latencies.length, 0);
+  const samples = intervals.flatMap((iv) => iv.rss);
+  const half = intervals[Math.floor(intervals.length / 2) - 1];
+  const last = intervals.at(-1)!;
+  const [midRss, endRss] = [median(half.rss), median(last.rss)];
+  const [midAnon, endAnon] = [median(half.anon), median(last.anon)];
+  console.log(
+    `\nRSS: ${start.rss.toFixed(0)} MiB at the start, ${midRss.toFixed(0)} at half time, ${endRss.toFixed(0)} at the end (interval medians), peak ${Math.max(...samples).toFixed(0)}; growth ${(midRss - start.rss).toFixed(0)} MiB in the first half, ${(endRss - midRss).toFixed(0)} MiB in the second`,
+  );
+  console.log(
+    `of it anonymous (heaps): ${start.anon.toFixed(0)}, ${midAnon.toFixed(0)}, ${endAnon.toFixed(0)} MiB; growth ${(midAnon - start.anon).toFixed(0)} MiB in the first half, ${(endAnon - midAnon).toFixed(0)} MiB in the second`,
+  );
+  console.log(
+    `load average (1 min) during the run: ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}, median ${median(load).toFixed(1)}, on ${os.cpus().length} CPUs shared with other work`,
+  );
+  console.log(`\nreproduce: npm run bench -- soak ${args.join(' ')}`.trimEnd());
+  console.log(
+    `requests=${requests} 5xx=${failures(statuses)} p99_first_ms=${Math.round(percentile(intervals[0].latencies, 99))} p99_last_ms=${Math.round(percentile(last.latencies, 99))} rss_growth_mb=${Math.round(endRss - start.rss)}`,
+  );
+}
+
 export async function run(args: string[]): Promise<void> {
   const o = parseArgs(args);
   const mix = ACTIONS.filter(([name]) => !o.only.length || o.only.some((part) => name.includes(part)));
   if (!mix.length) throw new Error(`no action matches --only=${o.only.join(',')}`);
-  const chooseAction = actionChooser(mix);
   await copyRealStore(SOAK_DIR);
   const prepared = await prepareWorld();
   // Votes and comments are limited per person; the soak's 100 people post more than a person would.
   const { url, child } = await startServe(SOAK_DIR, { TRUST_PROXY: '1', VOTE_RATE_LIMIT_PER_MINUTE: '600', COMMENT_RATE_LIMIT_PER_HOUR: '6000' });
+  let measured: Measured;
   try {
     const world: World = { ...prepared, csrf: await anonymousCsrf(url) };
     console.log(
       `soak: ${o.minutes} min, ${o.connections} connections, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; waiting for the search index …`,
     );
     console.log(`soak: search answered (hybrid) after ${((await waitForSearch(url)) / 1000).toFixed(0)} s; clock starts`);
-    const durationMs = o.minutes * 60_000;
-    const intervalMs = Math.max(10_000, durationMs / 10);
-    const intervals: Interval[] = [];
-    const actions = new Map<string, { latencies: number[]; statuses: Map<string, number> }>();
-    const load: number[] = [];
-    const started = Date.now();
-    const intervalAt = (t: number) => {
-      const i = Math.min(Math.floor((t - started) / intervalMs), Math.ceil(durationMs / intervalMs) - 1);
-      return (intervals[i] ??= { latencies: [], statuses: new Map(), rss: [], anon: [] });
-    };
-    const sample = (interval: Interval) => {
-      const memory = residentMiB(child.pid!);
-      interval.rss.push(memory.rss);
-      interval.anon.push(memory.anon);
-    };
-    const start = residentMiB(child.pid!);
-    const sampler = setInterval(() => {
-      sample(intervalAt(Date.now()));
-      load.push(os.loadavg()[0]);
-    }, 5_000);
-    const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-
-    const worker = async () => {
-      while (Date.now() - started < durationMs) {
-        const [name, , make] = chooseAction();
-        const req = make(world);
-        const headers = { 'x-forwarded-for': HOSTILE_FROM.has(name) ? attackerAddress() : visitorAddress(), ...req.init?.headers };
-        const t0 = performance.now();
-        let status: string;
-        try {
-          const res = await fetch(url + req.path, { ...req.init, headers, redirect: 'manual', signal: AbortSignal.timeout(60_000) });
-          await res.arrayBuffer();
-          status = String(res.status);
-        } catch (e) {
-          const cause = (e as { cause?: { code?: string } }).cause;
-          status = `no answer (${cause?.code ?? (e as Error).name})`;
-        }
-        const ms = performance.now() - t0;
-        const interval = intervalAt(Date.now());
-        interval.latencies.push(ms);
-        count(interval.statuses, status);
-        const a = actions.get(name) ?? { latencies: [] as number[], statuses: new Map<string, number>() };
-        actions.set(name, a);
-        a.latencies.push(ms);
-        count(a.statuses, status);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    await Promise.all(Array.from({ length: o.connections }, worker));
-    clearInterval(sampler);
-    sample(intervalAt(started + durationMs - 1));
+    measured = await soak(url, child.pid!, o, actionChooser(mix), world);
     if (child.exitCode !== null) throw new Error(`paperfeed serve exited with ${child.exitCode} during the soak`);
-
-    console.log('\n| interval | requests | 5xx or no answer | 429 | p50 ms | p99 ms | RSS MiB (median) | of it anonymous |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    intervals.forEach((iv, i) => {
-      console.log(
-        `| ${((i * intervalMs) / 1000).toFixed(0)}–${(((i + 1) * intervalMs) / 1000).toFixed(0)} s | ${iv.latencies.length} | ${failures(iv.statuses)} | ${iv.statuses.get('429') ?? 0} | ${median(iv.latencies).toFixed(0)} | ${percentile(iv.latencies, 99).toFixed(0)} | ${median(iv.rss).toFixed(0)} | ${median(iv.anon).toFixed(0)} |`,
-      );
-    });
-    const statuses = new Map<string, number>();
-    for (const iv of intervals) for (const [s, c] of iv.statuses) statuses.set(s, (statuses.get(s) ?? 0) + c);
-    console.log(`\nstatuses: ${listStatuses(statuses)}`);
-    console.log('\n| action | requests | p50 ms | p99 ms | statuses |');
-    console.log('| --- | ---: | ---: | ---: | --- |');
-    for (const [name] of mix) {
-      const a = actions.get(name);
-      if (a)
-        console.log(
-          `| ${name} | ${a.latencies.length} | ${median(a.latencies).toFixed(0)} | ${percentile(a.latencies, 99).toFixed(0)} | ${listStatuses(a.statuses)} |`,
-        );
-    }
-
-    const requests = intervals.reduce((n, iv) => n + iv.latencies.length, 0);
-    const samples = intervals.flatMap((iv) => iv.rss);
-    const half = intervals[Math.floor(intervals.length / 2) - 1];
-    const last = intervals.at(-1)!;
-    const [midRss, endRss] = [median(half.rss), median(last.rss)];
-    const [midAnon, endAnon] = [median(half.anon), median(last.anon)];
-    console.log(
-      `\nRSS: ${start.rss.toFixed(0)} MiB at the start, ${midRss.toFixed(0)} at half time, ${endRss.toFixed(0)} at the end (interval medians), peak ${Math.max(...samples).toFixed(0)}; growth ${(midRss - start.rss).toFixed(0)} MiB in the first half, ${(endRss - midRss).toFixed(0)} MiB in the second`,
-    );
-    console.log(
-      `of it anonymous (heaps): ${start.anon.toFixed(0)}, ${midAnon.toFixed(0)}, ${endAnon.toFixed(0)} MiB; growth ${(midAnon - start.anon).toFixed(0)} MiB in the first half, ${(endAnon - midAnon).toFixed(0)} MiB in the second`,
-    );
-    console.log(
-      `load average (1 min) during the run: ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}, median ${median(load).toFixed(1)}, on ${os.cpus().length} CPUs shared with other work`,
-    );
-    console.log(`\nreproduce: npm run bench -- soak ${args.join(' ')}`.trimEnd());
-    console.log(
-      `requests=${requests} 5xx=${failures(statuses)} p99_first_ms=${Math.round(percentile(intervals[0].latencies, 99))} p99_last_ms=${Math.round(percentile(intervals.at(-1)!.latencies, 99))} rss_growth_mb=${Math.round(endRss - start.rss)}`,
-    );
   } finally {
+    // Stopped before the report, so whatever the server logs while shutting down comes before the last line.
     await stopServe(child);
   }
+  report(measured, mix, args);
 }
