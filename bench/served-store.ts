@@ -120,3 +120,10 @@ export function residentMiB(pid: number): { rss: number; anon: number; file: num
   const kB = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
   return { rss: kB('VmRSS'), anon: kB('RssAnon'), file: kB('RssFile') };
 }
+
+/** CPU time a process has used so far, user and system, in seconds (Linux /proc; clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  // The fields after the command name, which is in parentheses and may contain spaces: utime and stime are 12th and 13th.
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

@@ -25,7 +25,7 @@ import { connect } from '../src/db/connect.ts';
 import { createApiToken } from '../src/db/sessions.ts';
 import { createUser } from '../src/db/users.ts';
 import { hashPassword } from '../src/domain/credentials.ts';
-import { BENCH_DIR, copyRealStore, residentMiB, startServe, stopServe } from './served-store.ts';
+import { BENCH_DIR, copyRealStore, cpuSeconds, residentMiB, startServe, stopServe } from './served-store.ts';
 
 const SOAK_DIR = path.join(BENCH_DIR, 'paperfeed-bench-soak');
 /** soak0's password: sign-ins with the right password and a hostile `next`. */
@@ -309,6 +309,8 @@ interface Interval {
   rss: number[];
   /** The anonymous part of each RSS sample (heaps; the rest is mapped files). */
   anon: number[];
+  /** The server's CPU time used by the end of the interval (s). */
+  cpu: number;
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -355,8 +357,8 @@ interface Measured {
   intervalMs: number;
   intervals: Interval[];
   actions: Map<string, { latencies: number[]; statuses: Map<string, number> }>;
-  /** The server's memory when the clock started. */
-  start: { rss: number; anon: number };
+  /** The server's memory and CPU time when the clock started. */
+  start: { rss: number; anon: number; cpu: number };
   load: number[];
 }
 
@@ -370,14 +372,15 @@ async function soak(url: string, pid: number, o: Options, chooseAction: () => Ac
   const started = Date.now();
   const intervalAt = (t: number) => {
     const i = Math.min(Math.floor((t - started) / intervalMs), Math.ceil(durationMs / intervalMs) - 1);
-    return (intervals[i] ??= { latencies: [], statuses: new Map(), rss: [], anon: [] });
+    return (intervals[i] ??= { latencies: [], statuses: new Map(), rss: [], anon: [], cpu: Number.NaN });
   };
   const sample = (interval: Interval) => {
     const memory = residentMiB(pid);
     interval.rss.push(memory.rss);
     interval.anon.push(memory.anon);
+    interval.cpu = cpuSeconds(pid);
   };
-  const start = residentMiB(pid);
+  const start = { ...residentMiB(pid), cpu: cpuSeconds(pid) };
   const sampler = setInterval(() => {
     sample(intervalAt(Date.now()));
     load.push(os.loadavg()[0]);
@@ -421,11 +424,13 @@ async function soak(url: string, pid: number, o: Options, chooseAction: () => Ac
 
 function report(m: Measured, mix: Action[], args: string[]): void {
   const { intervals, intervalMs, start, load } = m;
-  console.log('\n| interval | requests | 5xx or no answer | 429 | p50 ms | p99 ms | RSS MiB (median) | of it anonymous |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  // The server's CPU time per request tells its own slowing down (it grows) from a busier machine (it stays).
+  console.log('\n| interval | requests | 5xx or no answer | 429 | p50 ms | p99 ms | server CPU ms per request | RSS MiB (median) | of it anonymous |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   intervals.forEach((iv, i) => {
+    const cpuMs = ((iv.cpu - (i ? intervals[i - 1].cpu : start.cpu)) * 1000) / iv.latencies.length;
     console.log(
-      `| ${((i * intervalMs) / 1000).toFixed(0)}–${(((i + 1) * intervalMs) / 1000).toFixed(0)} s | ${iv.latencies.length} | ${failures(iv.statuses)} | ${iv.statuses.get('429') ?? 0} | ${median(iv.latencies).toFixed(0)} | ${percentile(iv.latencies, 99).toFixed(0)} | ${median(iv.rss).toFixed(0)} | ${median(iv.anon).toFixed(0)} |`,
+      `| ${((i * intervalMs) / 1000).toFixed(0)}–${(((i + 1) * intervalMs) / 1000).toFixed(0)} s | ${iv.latencies.length} | ${failures(iv.statuses)} | ${iv.statuses.get('429') ?? 0} | ${median(iv.latencies).toFixed(0)} | ${percentile(iv.latencies, 99).toFixed(0)} | ${cpuMs.toFixed(0)} | ${median(iv.rss).toFixed(0)} | ${median(iv.anon).toFixed(0)} |`,
     );
   });
   const statuses = new Map<string, number>();
