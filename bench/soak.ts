@@ -1,4 +1,4 @@
-// `npm run bench -- soak [--minutes=10] [--connections=8]`: mixed traffic against a real `paperfeed serve` on a copy
+// `npm run bench -- soak [--minutes=10] [--connections=8] [--only=ACTION,…]`: mixed traffic against a real `paperfeed serve` on a copy
 // of the real store (../shared/data, 80k papers) for a while, to show the server stays healthy: no 5xx, memory that
 // does not grow, latency that does not creep up. The mix: pages (home, days, weeks, months, trending, papers, feeds),
 // the API, search (short queries, a pasted abstract by POST, similar papers), signed-in traffic (votes, comments,
@@ -11,8 +11,10 @@
 // per-address limits apply as they would in production; 429s are reported, not counted as errors.
 //
 // The search index is built completely (hybrid answers carry a semantic score) before the clock starts, so no build
-// runs during the soak. Prints requests, 5xx and p99 per interval, the server's RSS over time (read from the server
-// process's /proc status every 5 s), statuses and each action's p99, and last the line
+// runs during the soak. Prints per interval requests, 5xx, p50 and p99, the server's CPU time per request (it grows
+// when the server does more work per request; a busier machine lengthens latencies, not this) and its RSS (from the
+// server process's /proc status every 5 s: all of it and its anonymous part); then statuses and each action's p99;
+// and last the line
 //   requests=N 5xx=N p99_first_ms=N p99_last_ms=N rss_growth_mb=N
 // where 5xx counts 5xx answers and requests that got no answer at all (reset, timeout: the server failed them just
 // the same), the p99s are those of the first and last interval (a tenth of the run each), and the RSS growth is the
