@@ -134,8 +134,19 @@ export async function stopServe(child: ChildProcess): Promise<void> {
   });
 }
 
-/** The server process's resident set size in MiB (Linux /proc). */
-export function rssMiB(pid: number): number {
+/**
+ * A process's resident memory in MiB (Linux /proc): all of it, and its two parts: anonymous memory (the heaps, what a
+ * leak grows) and file pages (mapped files such as a search snapshot, counted as they are touched).
+ */
+export function residentMiB(pid: number): { rss: number; anon: number; file: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+  const kB = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { rss: kB('VmRSS'), anon: kB('RssAnon'), file: kB('RssFile') };
+}
+
+/** CPU time a process has used so far, user and system, in seconds (Linux /proc; clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  // The fields after the command name, which is in parentheses and may contain spaces: utime and stime are 12th and 13th.
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

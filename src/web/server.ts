@@ -1,8 +1,9 @@
 // The listening HTTP server around the app. Node's parser refuses requests whose address and headers together pass
 // `maxHeaderSize` before the app sees them, and by default answers with an empty body; here the answer says what
-// was too large and what to do instead (414 for an address that alone fills the limit, 431 otherwise).
+// was too large and what to do instead (414 for an address that alone fills the limit, 431 otherwise). An answer to
+// an upload that is not read to its end says it closes the connection (see closingUnreadUploads).
 import type { Duplex } from 'node:stream';
-import { serve, type ServerType } from '@hono/node-server';
+import { serve, type Http2Bindings, type HttpBindings, type ServerType } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -16,15 +17,33 @@ export interface ListenOptions {
   keepAliveSeconds?: number;
 }
 
-export function listen(
-  fetch: (request: Request) => Response | Promise<Response>,
-  options: ListenOptions,
-  onListening?: (info: AddressInfo) => void,
-): ServerType {
-  const server = serve({ fetch, hostname: options.hostname, port: options.port, serverOptions: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES } }, onListening);
+type Fetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
+
+export function listen(fetch: Fetch, options: ListenOptions, onListening?: (info: AddressInfo) => void): ServerType {
+  const server = serve(
+    { fetch: closingUnreadUploads(fetch), hostname: options.hostname, port: options.port, serverOptions: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES } },
+    onListening,
+  );
   server.on('clientError', answerClientError);
   if (options.keepAliveSeconds) (server as HttpServer).keepAliveTimeout = options.keepAliveSeconds * 1000;
   return server;
+}
+
+/**
+ * A request body that has not fully arrived when its answer is ready (an upload refused before it was read: over the
+ * body limit, say) is not waited for: @hono/node-server drops the connection right after the answer. The answer says
+ * so (`Connection: close`); otherwise the client sends its next request down that connection and has it reset. A
+ * body that is all there is drained by Node, and the connection stays open. The parser may not have reached the
+ * bytes already received when the app answers without reading them, so it gets one turn of the event loop first.
+ */
+function closingUnreadUploads(fetch: Fetch): Fetch {
+  return async (request, env) => {
+    const response = await fetch(request, env);
+    if (request.method === 'GET' || request.method === 'HEAD') return response;
+    if (!env.incoming.complete) await new Promise((resolve) => setImmediate(resolve));
+    if (!env.incoming.complete) response.headers.set('Connection', 'close');
+    return response;
+  };
 }
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' };

@@ -149,6 +149,24 @@ describe('HTTP headers, validators and caching', () => {
     expect(renders).toBe(3);
   });
 
+  it('keeps only entries still within their lifetime: expired ones are dropped as new ones come', async () => {
+    let now = 0;
+    const cache = createPageCache({ ttlMs: 5_000, maxEntries: 2_000, isPersonal: () => false, now: () => now });
+    const app = new Hono();
+    app.use('*', cache.middleware);
+    app.get('/p/:n', (c) => c.text(`page ${c.req.param('n')}`, 200, { ETag: '"p"' }));
+    for (let n = 0; n < 100; n++) await app.request(`/p/${n}`);
+    expect(cache.size()).toBe(100);
+    now = 4_000;
+    await app.request('/p/100');
+    expect(cache.size()).toBe(101);
+    // A soak over thousands of pages would otherwise hold up to maxEntries of them long after they can be served.
+    now = 5_000;
+    await app.request('/p/101');
+    expect(cache.size()).toBe(2);
+    expect(await (await app.request('/p/100')).text()).toBe('page 100');
+  });
+
   it('never stores responses that set cookies, are private, are errors or lack an ETag, and keys by full URL', async () => {
     let renders = 0;
     const cache = createPageCache({ ttlMs: 60_000, maxEntries: 10, isPersonal: (c) => c.req.header('x-personal') === '1' });

@@ -78,6 +78,36 @@ function rawRequest(url: string, head: string, body = '', options: { endBody?: b
   });
 }
 
+/** One kept-alive HTTP/1.1 connection, for checking what happens to it between requests. */
+function keptAliveConnection(url: string) {
+  const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+  let data = '';
+  let waiting: (() => void) | null = null;
+  const ended = new Promise<string>((resolve) => {
+    socket.on('data', (d) => {
+      data += d;
+      waiting?.();
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    socket.on('close', () => resolve('closed'));
+  }).finally(() => waiting?.());
+  let closed = false;
+  void ended.then(() => (closed = true));
+  /** Sends a request and reads its answer, or resolves null when the connection ends before one comes. */
+  const send = async (request: string): Promise<{ status: number; headers: string } | null> => {
+    data = '';
+    socket.write(request);
+    for (;;) {
+      const m = /^HTTP\/1\.1 (\d{3})[^\r]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(data);
+      const length = m && /content-length: *(\d+)/i.exec(m[2]);
+      if (m && length && Buffer.byteLength(m[3]) >= Number(length[1])) return { status: Number(m[1]), headers: m[2] };
+      if (closed) return null;
+      await new Promise<void>((resolve) => (waiting = resolve));
+    }
+  };
+  return { send, ended, close: () => socket.destroy() };
+}
+
 describe('on a listening server', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -253,6 +283,42 @@ describe('on a listening server', () => {
       const tooLarge = await rawRequest(server.url, head(1024 * 1024), 'email=a%40b.c&', { endBody: false });
       expect(tooLarge.status).toBe(413);
       expect(tooLarge.body).toMatch(/limited to \d+ bytes/);
+    });
+
+    it('closes a kept-alive connection only after an answer that says so, whatever happened to the body', async () => {
+      // A client sends its next request down the connection the last answer left open. A refused upload still on
+      // its way (over the body limit) is not read further and its connection is dropped right after the answer: that
+      // answer must say Connection: close, or the client's next request on it is reset (the soak bench saw this).
+      const csrfCookie = `Cookie: pf_csrf=${'c'.repeat(43)}`;
+      const post = (path: string, headers: string[], body: string) =>
+        [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...headers, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n');
+      const form = 'Content-Type: application/x-www-form-urlencoded';
+      const cases = [
+        { name: 'over the body limit', request: post('/signin/email', [form, csrfCookie], `email=${'a'.repeat(1 << 20)}`), status: 413, keptOpen: false },
+        { name: 'forged post', request: post('/subscribe', [form], 'email=victim%40example.org'), status: 403, keptOpen: true },
+        {
+          name: 'malformed multipart',
+          request: post('/signin/email', ['Content-Type: multipart/form-data; boundary=x', csrfCookie], '--x\r\nbroken'),
+          status: 400,
+          keptOpen: true,
+        },
+        { name: 'search by POST', request: post('/api/papers/search', ['Content-Type: application/json'], '{"q":"graph"}'), status: 200, keptOpen: true },
+      ];
+      for (const c of cases) {
+        const connection = keptAliveConnection(server.url);
+        const answer = await connection.send(c.request);
+        expect(answer?.status, c.name).toBe(c.status);
+        const saysClose = /^connection: *close/im.test(answer!.headers);
+        if (saysClose) {
+          expect(await connection.ended, c.name).toBe('closed');
+        } else {
+          // Later than the server's clean-up of an unread body (two timer turns), well inside its keep-alive time.
+          await new Promise((r) => setTimeout(r, 100));
+          expect((await connection.send(['GET /healthz HTTP/1.1', 'Host: 127.0.0.1', '', ''].join('\r\n')))?.status, c.name).toBe(200);
+          connection.close();
+        }
+        expect(!saysClose, c.name).toBe(c.keptOpen);
+      }
     });
 
     it('form bodies over the form limit are a 413 with a message', async () => {

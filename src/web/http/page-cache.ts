@@ -115,11 +115,24 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     }
   };
 
+  /**
+   * Entries past their lifetime are never served again, so they are let go rather than kept until maxEntries push
+   * them out. Each store re-inserts its key, so the map runs oldest first and the expired ones are at its head.
+   */
+  function dropExpired(): void {
+    const t = now();
+    for (const [key, entry] of entries) {
+      if (t - entry.storedAt < options.ttlMs) return;
+      entries.delete(key);
+    }
+  }
+
   async function store(c: Context, key: string): Promise<void> {
     // HEAD responses have no body to keep; conditional 304s say nothing about the full representation.
     if (c.req.method !== 'GET' || !storable(c.res)) return;
     const settled = await settleResponse(c);
     const headers = { ...extraHeaders, ...headerObject(settled.headers) };
+    dropExpired();
     if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
     entries.delete(key);
     const { 'content-type': _type, 'content-encoding': _coding, ...notModifiedHeaders } = headers;
