@@ -172,20 +172,6 @@ export async function pruneMailQueue(database: Database, olderThan: Date): Promi
   return Number(result.numDeletedRows);
 }
 
-/**
- * Messages back in the queue after a failed try, waiting for their retry. Not every pending row: one never tried
- * may be in another sender's claim at this moment, and counting it would report a retry where none is due.
- */
-export async function mailAwaitingRetry(database: Database): Promise<number> {
-  const row = await database.db
-    .selectFrom('mail_queue')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'pending')
-    .where('attempts', '>', 0)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /** Rows per status, for the run summary and the bench. */
 export async function mailQueueCounts(database: Database): Promise<Record<string, number>> {
   const rows = await database.db

@@ -542,20 +542,6 @@ export async function deliveryStatusCounts(database: Database, periodKey?: strin
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
-/**
- * Deliveries back to pending after a failed try, waiting for their retry. Fresh ones are left out: another
- * runner may be claiming them at this moment, and counting them would report a retry where none is due.
- */
-export async function deliveriesAwaitingRetry(database: Database): Promise<number> {
-  const row = await database.db
-    .selectFrom('digest_deliveries')
-    .select(sql<number>`COUNT(*)`.as('n'))
-    .where('status', '=', 'pending')
-    .where('attempts', '>', 0)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function getDelivery(database: Database, key: string): Promise<Delivery | null> {
   return (await database.db.selectFrom('digest_deliveries').selectAll().where('idempotency_key', '=', key).executeTakeFirst()) ?? null;
 }

@@ -17,7 +17,6 @@ import {
   claimDeliveries,
   deliveriesByKeys,
   deliveryKey,
-  deliveriesAwaitingRetry,
   dueDeliveries,
   expireUnconfirmed,
   listActiveSubscribers,
@@ -38,6 +37,7 @@ import {
   type SentRecord,
   type Subscription,
 } from '../db/subscriptions.ts';
+import { awaitingRetry } from '../db/retries.ts';
 import type { Services } from '../services.ts';
 import { loadPeriodPapers, type DigestPaper } from './digest-content.ts';
 import { forYouPicks, type ForYouPick, type PersonalRecommender } from './for-you.ts';
@@ -335,7 +335,7 @@ export async function runDigests(ctx: DigestRunServices, request: DigestRunReque
   }
   await flushSent();
   if (!journalNeeded) journal.close();
-  summary.waiting = await deliveriesAwaitingRetry(ctx.database);
+  summary.waiting = await awaitingRetry(ctx.database, 'digest_deliveries');
   summary.sendMs = Math.round(performance.now() - sendStarted);
   return summary;
 

@@ -13,17 +13,8 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
-import {
-  claimDueMail,
-  enqueueMail,
-  expireMail,
-  finishMail,
-  mailAwaitingRetry,
-  mailSendingHolders,
-  pruneMailQueue,
-  retryMailLater,
-  type QueuedMailRow,
-} from '../db/mail-queue.ts';
+import { claimDueMail, enqueueMail, expireMail, finishMail, mailSendingHolders, pruneMailQueue, retryMailLater, type QueuedMailRow } from '../db/mail-queue.ts';
+import { awaitingRetry } from '../db/retries.ts';
 import type { Logger } from '../log.ts';
 import { deadLocalHolders, runnerId } from './local-holders.ts';
 import { classifyFailure, messageIdHost, type MailTransport, type OutgoingMail } from './transport.ts';
@@ -106,7 +97,7 @@ export class MailQueue {
     const pass = this.tail.then(async () => {
       this.next = null;
       const run = await this.sendDue();
-      run.waiting = await mailAwaitingRetry(this.ctx.database);
+      run.waiting = await awaitingRetry(this.ctx.database, 'mail_queue');
       return run;
     });
     this.next = pass;
