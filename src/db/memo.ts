@@ -10,13 +10,18 @@ const MAX_ENTRIES = 5_000;
 /** Values computed for a key, reused while the store has not changed. */
 export interface Memo {
   get<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /**
+   * The listings change counter as read now, for callers that keep their own values under it (page templates);
+   * null when nothing read now may be kept.
+   */
+  version(): Promise<number | null>;
 }
 
 /** Computes every time: for reads inside a transaction, whose view of the store nobody else shares. */
-export const unmemoised: Memo = { get: (_key, compute) => compute() };
+export const unmemoised: Memo = { get: (_key, compute) => compute(), version: async () => null };
 
 export class StoreMemo implements Memo {
-  private version: number | null = null;
+  private keptVersion: number | null = null;
   private readonly values = new Map<string, Promise<unknown>>();
   private reading: Promise<number | null> | null = null;
   private nextRead: Promise<number | null> | null = null;
@@ -31,11 +36,11 @@ export class StoreMemo implements Memo {
   async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const version = await this.currentVersion();
     if (version === null) return compute();
-    if (version !== this.version) {
+    if (version !== this.keptVersion) {
       // A reader that saw an older counter than one already seen computes for itself and keeps nothing.
-      if (this.version !== null && version < this.version) return compute();
+      if (this.keptVersion !== null && version < this.keptVersion) return compute();
       this.values.clear();
-      this.version = version;
+      this.keptVersion = version;
     }
     const known = this.values.get(key);
     if (known) return known as Promise<T>;
@@ -46,6 +51,10 @@ export class StoreMemo implements Memo {
       if (this.values.get(key) === computed) this.values.delete(key);
     });
     return computed;
+  }
+
+  version(): Promise<number | null> {
+    return this.currentVersion();
   }
 
   /**

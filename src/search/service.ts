@@ -17,6 +17,7 @@ import { rankTrending } from '../db/trending.ts';
 import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
 import { buildSnapshot, readIndexablePapers } from './build.ts';
 import type { Collection } from './collection.ts';
+import { LruCache } from '../lru.ts';
 import { Delta } from './delta.ts';
 import { deriveMissingText } from './derive.ts';
 import { DEFAULT_HYBRID, SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
@@ -99,6 +100,8 @@ interface Live {
 
 export class DatabaseSearchService implements SearchService {
   private live: Live | null = null;
+  /** Similar papers by collection (one per index state), by limit and paper id. */
+  private readonly similarByCollection = new WeakMap<Collection, LruCache<string, SimilarHit[]>>();
   private updating: Promise<void> | null = null;
   private building: Promise<void> | null = null;
   private checkedAt = 0;
@@ -595,8 +598,24 @@ export class DatabaseSearchService implements SearchService {
   }
 
   async similar(id: string, k = 10): Promise<SimilarHit[]> {
-    const { segments } = await this.collection();
-    return similarInSegments(segments, String(id), clampInt(k, 1, MAX_LIMIT, 10)).map(({ doc, score }) => ({ id: paperIdOf(segments, doc), score }));
+    const collection = await this.collection();
+    const { segments } = collection;
+    const limit = clampInt(k, 1, MAX_LIMIT, 10);
+    // A collection object stands for one state of the index (the delta builds a new one on any change), so its
+    // answers are kept with it: a paper page asks for the same neighbours on every view.
+    let known = this.similarByCollection.get(collection);
+    if (!known) {
+      known = new LruCache({ maxEntries: 20_000 });
+      this.similarByCollection.set(collection, known);
+    }
+    const key = `${limit} ${id}`;
+    let hits = known.get(key);
+    if (!hits) {
+      hits = similarInSegments(segments, String(id), limit).map(({ doc, score }) => ({ id: paperIdOf(segments, doc), score }));
+      known.set(key, hits);
+    }
+    // A copy: callers may sort or cut what they get.
+    return [...hits];
   }
 }
 

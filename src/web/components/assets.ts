@@ -4,11 +4,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Handler } from 'hono';
+import { etagOf, represent } from '../http/conditional.ts';
 
 interface Asset {
-  body: Buffer;
+  body: Uint8Array<ArrayBuffer>;
   type: string;
   hashedName: string;
+  /** A strong validator: compressed variants are then made once per process (compression.ts), not per request. */
+  etag: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -23,9 +26,9 @@ function load(): Map<string, Asset> {
   for (const file of fs.readdirSync(ASSET_DIR)) {
     const ext = path.extname(file);
     if (!TYPES[ext]) continue;
-    const body = fs.readFileSync(path.join(ASSET_DIR, file));
+    const body = new Uint8Array(fs.readFileSync(path.join(ASSET_DIR, file)));
     const hash = crypto.createHash('sha256').update(body).digest('hex').slice(0, 12);
-    byName.set(file, { body, type: TYPES[ext], hashedName: `${path.basename(file, ext)}.${hash}${ext}` });
+    byName.set(file, { body, type: TYPES[ext], hashedName: `${path.basename(file, ext)}.${hash}${ext}`, etag: etagOf(body) });
   }
   return byName;
 }
@@ -48,9 +51,11 @@ export function javascriptBytes(): number {
 export const serveAsset: Handler = (c) => {
   const asset = byHashedName.get(c.req.param('file') ?? '');
   if (!asset) return c.text('no such asset', 404);
-  return c.body(new Uint8Array(asset.body), 200, {
-    'Content-Type': asset.type,
+  return represent(c, {
+    body: asset.body,
+    contentType: asset.type,
     // The name changes with the content, so the content under a name never does.
-    'Cache-Control': 'public, max-age=31536000, immutable',
+    cacheControl: 'public, max-age=31536000, immutable',
+    etag: asset.etag,
   });
 };

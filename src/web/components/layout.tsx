@@ -36,6 +36,8 @@ export interface LayoutProps {
   jsonLd?: unknown;
   /** The signed-in account, or null/undefined for anonymous visitors; moderators get a link to /mod. */
   account?: Account | null;
+  /** In place of the account links for `account`: a page template's hole, filled per viewer (page-template.ts). */
+  accountLinks?: Child;
   /** Pages that must not be indexed (errors). */
   noindex?: boolean;
   /** More elements for the head (a paper's citation_* meta); hono/jsx keeps only one meta per name outside it. */
@@ -64,6 +66,36 @@ export function jsonForScript(value: unknown): string {
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
+}
+
+/** The header's links that depend on who is asking: their library, moderation, and their name or "Sign in". */
+export function AccountLinks(props: { account: Account | null; current: NavKey }) {
+  const { account, current } = props;
+  return (
+    <>
+      {account && (
+        <li>
+          <a href="/library" aria-current={current === 'library' ? 'page' : undefined}>
+            Library
+          </a>
+        </li>
+      )}
+      {account?.moderator && (
+        <li>
+          <a href="/mod">Moderation</a>
+        </li>
+      )}
+      <li>
+        {account ? (
+          <a href="/settings">{account.username}</a>
+        ) : (
+          <a href="/signin" aria-current={current === 'signin' ? 'page' : undefined}>
+            Sign in
+          </a>
+        )}
+      </li>
+    </>
+  );
 }
 
 export function Layout(props: LayoutProps) {
@@ -126,27 +158,7 @@ export function Layout(props: LayoutProps) {
                     </a>
                   </li>
                 ))}
-                {props.account && (
-                  <li>
-                    <a href="/library" aria-current={props.current === 'library' ? 'page' : undefined}>
-                      Library
-                    </a>
-                  </li>
-                )}
-                {props.account?.moderator && (
-                  <li>
-                    <a href="/mod">Moderation</a>
-                  </li>
-                )}
-                <li>
-                  {props.account ? (
-                    <a href="/settings">{props.account.username}</a>
-                  ) : (
-                    <a href="/signin" aria-current={props.current === 'signin' ? 'page' : undefined}>
-                      Sign in
-                    </a>
-                  )}
-                </li>
+                {props.accountLinks ?? <AccountLinks account={props.account ?? null} current={props.current ?? null} />}
               </ul>
             </nav>
             {/* Shown by app.js, which applies and remembers the choice; without script the system's scheme applies. */}

@@ -1,5 +1,4 @@
 // One paper in a list: votes, title, authors, a short summary, links and — on trending lists — why it is there.
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { RankedPaper } from '../../db/trending.ts';
@@ -8,6 +7,7 @@ import { CommentCounts } from './comment-counts.tsx';
 import { cardAnchor, SaveButton, UpvoteButton, useCardState } from './card-actions.tsx';
 import { MathText } from './math-text.tsx';
 import { AuthorLink } from './people-links.tsx';
+import { renderedOnce } from './rendered-once.ts';
 
 const AUTHORS_SHOWN = 5;
 const SUMMARY_CHARS = 320;
@@ -45,22 +45,10 @@ export function TrendingExplanation(props: { t: TrendingScore; upvotes: number; 
 }
 
 // The parts of a card that depend only on its item (title with MathML, authors, summary, trending explanation) are
-// rendered once per item object and reused by every later request and every person: memoised listings
-// (src/db/memo.ts) hand out the same item objects until the store changes, so each part is rendered once per version.
-// Keyed by the object, so nothing outlives the listing it came from. Everything that depends on the person (their
-// upvote and save state) is rendered per request around these parts, never into them.
+// rendered once per item object (rendered-once.ts). Everything that depends on the person (their upvote and save
+// state) is rendered per request around these parts, never into them.
 const renderedHeads = new WeakMap<RankedPaper, HtmlEscapedString>();
 const renderedExplanations = new WeakMap<RankedPaper, HtmlEscapedString>();
-
-function renderedOnce(cache: WeakMap<RankedPaper, HtmlEscapedString>, item: RankedPaper, render: () => Child): HtmlEscapedString {
-  let html = cache.get(item);
-  if (!html) {
-    // The parts are synchronous components, so toString() gives the string itself.
-    html = raw(String(render()));
-    cache.set(item, html);
-  }
-  return html;
-}
 
 /**
  * One card. On pages that load the person's state (CardStateContext) the count is an upvote button and the card

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import opentype, { type Font } from 'opentype.js';
 import { texToUnicodeLine } from '../../domain/tex.ts';
+import { LruCache } from '../../lru.ts';
 
 export const SHARE_IMAGE_WIDTH = 1200;
 export const SHARE_IMAGE_HEIGHT = 630;
@@ -157,28 +158,9 @@ export function shareCardSvg(card: ShareCard): string {
   ].join('\n');
 }
 
-/** A small LRU of rendered cards, keyed by their SVG (so a changed title or count is a new entry). */
-class PngCache {
-  private readonly entries = new Map<string, Buffer>();
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): Buffer | undefined {
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return hit;
-  }
-
-  set(key: string, png: Buffer) {
-    this.entries.set(key, png);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-}
-
 const CACHED_CARDS = 256;
-const cache = new PngCache(CACHED_CARDS);
+/** Rendered cards, keyed by a hash of their SVG (so a changed title or count is a new entry). */
+const cache = new LruCache<string, Buffer>({ maxEntries: CACHED_CARDS });
 
 /** The card as a 1200×630 PNG. */
 export function shareCardPng(card: ShareCard): Buffer {

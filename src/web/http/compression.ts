@@ -9,10 +9,14 @@
 // Every compressible response says `Vary: Accept-Encoding`, whether or not this one was compressed.
 //
 // The page cache sits outside this middleware and keys its entries by the negotiated coding (codingOf),
-// so a cached page is compressed once per coding and lifetime, not once per request.
+// so a cached page is compressed once per coding and lifetime, not once per request. Responses it does not keep
+// (signed-in pages, PAGE_CACHE_SECONDS=0) still compress each distinct body once: compressed bytes are kept by the
+// body's strong ETag, a hash of exactly those bytes, so a body seen before (the same listing at the same store
+// version, the same person's page again) reuses them and a changed body can never be answered with stale ones.
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
+import { LruCache } from '../../lru.ts';
 import { memoized, negotiate } from './negotiation.ts';
 import { replaceResponse, settleResponse } from './settled-response.ts';
 
@@ -50,6 +54,14 @@ function compress(coding: ContentCoding, body: Uint8Array): Promise<Buffer> {
   return coding === 'br' ? brotli(body, BROTLI_OPTIONS) : gzip(body);
 }
 
+/**
+ * Compressed bodies by coding and strong ETag. 32 MiB holds about 4,000 compressed 30-paper pages (8 KB each in
+ * brotli) or 1,600 API lists (20 KB).
+ */
+export function compressedBodies() {
+  return new LruCache<string, Uint8Array<ArrayBuffer>>({ maxEntries: 10_000, maxSize: 32 * 1024 * 1024, sizeOf: (bytes) => bytes.byteLength });
+}
+
 /** Adds a field name to Vary unless it is there already. */
 function addVary(headers: Headers, name: string): void {
   const current = headers.get('vary');
@@ -61,7 +73,8 @@ function weakened(etag: string | null): string | null {
   return etag && !etag.startsWith('W/') ? `W/${etag}` : etag;
 }
 
-export function compression(): MiddlewareHandler {
+/** `compressed` is where compressed bodies are kept (a test passes its own to look inside). */
+export function compression(compressed = compressedBodies()): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const res = c.res;
@@ -75,14 +88,28 @@ export function compression(): MiddlewareHandler {
     if (!coding) return;
     // Weak for every response to a client that takes a coding, compressed or (under MIN_BYTES) not, so that a
     // 304 always names the variant the 200 did.
-    const etag = weakened(res.headers.get('etag'));
+    const strongEtag = res.headers.get('etag');
+    const etag = weakened(strongEtag);
     if (etag) res.headers.set('ETag', etag);
-    // Not `res.body`: reading it would drop the header edits above (settled-response.ts).
     if (res.status === 304 || c.req.method === 'HEAD') return;
+    // Only a strong tag names exact bytes; a weak one (set by a handler, or a proxy's) may not.
+    const key = strongEtag && !strongEtag.startsWith('W/') ? `${coding} ${strongEtag}` : null;
+    const known = key ? compressed.get(key) : undefined;
+    if (known) {
+      // Headers first: reading the body would drop the header edits above (settled-response.ts).
+      const headers = new Headers(res.headers);
+      headers.set('Content-Encoding', coding);
+      headers.delete('content-length');
+      replaceResponse(c, new Response(known, { status: res.status, headers }));
+      return;
+    }
+    // Not `res.body`: reading it would drop the header edits above (settled-response.ts).
     const { status, headers, body } = await settleResponse(c);
     if (body.byteLength < MIN_BYTES) return;
     headers.set('Content-Encoding', coding);
     headers.delete('content-length');
-    replaceResponse(c, new Response(new Uint8Array(await compress(coding, body)), { status, headers }));
+    const bytes = new Uint8Array(await compress(coding, body));
+    if (key) compressed.set(key, bytes);
+    replaceResponse(c, new Response(bytes, { status, headers }));
   };
 }

@@ -1,7 +1,7 @@
 // RSS 2.0, Atom 1.0 (RFC 4287) and JSON Feed 1.1 from one description of a feed. Item ids are the papers'
 // canonical URLs, so a reader never sees the same paper twice when it moves between days or pages.
 import type { Context } from 'hono';
-import { represent } from '../http/conditional.ts';
+import { etagOf, represent } from '../http/conditional.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -167,6 +167,38 @@ export function feedResponse(c: Context, format: FeedFormat, doc: FeedDocument, 
     contentType: FEED_CONTENT_TYPES[format],
     cacheControl,
     lastModified: feedUpdated(doc),
+  });
+}
+
+/** Rendered feeds by the record they were made from, then by format, address and document identity. */
+const keptFeeds = new WeakMap<object, Map<string, { body: string; etag: string; lastModified: string | null }>>();
+
+/**
+ * A feed made wholly from one memoised record (a listing, shared until the store changes; src/db/memo.ts) and
+ * `identity` (what else the document shows: its title and home page): rendered once per record, format and
+ * address, and kept with the record so it goes when the record does.
+ */
+export function keptFeedResponse(c: Context, format: FeedFormat, record: object, identity: string, doc: () => FeedDocument, baseUrl: string): Response {
+  const selfUrl = feedSelfUrl(c.req.url, baseUrl);
+  let kept = keptFeeds.get(record);
+  if (!kept) {
+    kept = new Map();
+    keptFeeds.set(record, kept);
+  }
+  const key = `${format}\n${selfUrl}\n${identity}`;
+  let feed = kept.get(key);
+  if (!feed) {
+    const document = doc();
+    const body = renderFeed(format, document, selfUrl);
+    feed = { body, etag: etagOf(body), lastModified: feedUpdated(document) };
+    kept.set(key, feed);
+  }
+  return represent(c, {
+    body: feed.body,
+    etag: feed.etag,
+    contentType: FEED_CONTENT_TYPES[format],
+    cacheControl: 'public, max-age=300',
+    lastModified: feed.lastModified,
   });
 }
 

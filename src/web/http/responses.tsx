@@ -28,10 +28,14 @@ export function newest(...stamps: (string | null | undefined)[]): string | null 
   return out;
 }
 
-/** A page; `vary` names the request headers besides Cookie that chose this representation (a paper's Accept). */
-export function htmlResponse(c: Context, html: string, lastModified: string | null, vary: string[] = []): Response {
+/**
+ * A page; `vary` names the request headers besides Cookie that chose this representation (a paper's Accept).
+ * `etag` is the body's strong validator when the caller knows it without hashing the body (page-template.ts).
+ */
+export function htmlResponse(c: Context, html: string, lastModified: string | null, vary: string[] = [], etag?: string): Response {
   return represent(c, {
     body: html,
+    etag,
     contentType: 'text/html; charset=utf-8',
     cacheControl: pageCacheControl(c),
     lastModified,

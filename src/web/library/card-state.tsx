@@ -5,7 +5,7 @@ import type { Child } from 'hono/jsx';
 import { savedAmong } from '../../db/library.ts';
 import { hasUpvoted } from '../../db/votes.ts';
 import type { Services } from '../../services.ts';
-import { CardStateContext, type CardState } from '../components/card-actions.tsx';
+import { CardStateContext, type CardState, type PersonCardState } from '../components/card-actions.tsx';
 import { currentUser } from '../security/auth.ts';
 
 /** The page's address (path and query) as forms' `back`. */
@@ -14,7 +14,7 @@ export function pageBack(c: Context): string {
   return url.pathname + url.search;
 }
 
-export async function cardState(ctx: Pick<Services, 'database'>, c: Context, paperIds: string[], back = pageBack(c)): Promise<CardState> {
+export async function cardState(ctx: Pick<Services, 'database'>, c: Context, paperIds: string[], back = pageBack(c)): Promise<PersonCardState> {
   const user = currentUser(c);
   if (!user) return { c, signedIn: false, back, upvoted: new Set(), saved: new Set() };
   const [upvoted, saved] = await Promise.all([hasUpvoted(ctx.database, user.id, paperIds), savedAmong(ctx.database, user.id, paperIds)]);

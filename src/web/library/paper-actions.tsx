@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { listCollections } from '../../db/collections.ts';
 import type { ListedPaper } from '../../db/listings.ts';
 import type { Services } from '../../services.ts';
-import { SaveButton, UpvoteButton, type CardState } from '../components/card-actions.tsx';
+import { SaveButton, UpvoteButton, type PersonCardState } from '../components/card-actions.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import { csrfField } from '../security/csrf.ts';
 import { currentUser } from '../security/auth.ts';
@@ -26,7 +26,7 @@ export function paperActions(ctx: Pick<Services, 'database'>) {
   };
 }
 
-function CollectForm(props: { state: CardState; paperId: string; collections: { id: string; title: string }[] }) {
+function CollectForm(props: { state: PersonCardState; paperId: string; collections: { id: string; title: string }[] }) {
   if (!props.collections.length) {
     return (
       <a class="button secondary" href={`/collections/new?paper=${encodeURIComponent(props.paperId)}`}>

@@ -20,12 +20,13 @@ import { harvestState } from '../../jobs/status.ts';
 import type { Services } from '../../services.ts';
 import { feedItem } from '../components/feed-item.ts';
 import { htmlDocument, type FeedLink } from '../components/layout.tsx';
-import { feedLinks, feedResponse, type FeedDocument, type FeedFormat } from '../http/feeds.ts';
 import { accountOf, htmlResponse } from '../http/responses.tsx';
+import { feedLinks, keptFeedResponse, type FeedDocument, type FeedFormat } from '../http/feeds.ts';
 import { categoryParam, dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseParam, parseQuery, weekParam } from '../input.ts';
-import { cardState, withCardState } from '../library/card-state.tsx';
+import { pageBack, withCardState } from '../library/card-state.tsx';
 import { FeedsPage } from './feeds-page.tsx';
-import { ListingPage, type Freshness, type PeriodLinks } from './listing-page.tsx';
+import { FreshnessNote, ListingPage, type Freshness, type PeriodLinks } from './listing-page.tsx';
+import { templatedListingPage } from './templated-page.ts';
 import { homeDay, latestDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from './loaders.ts';
 
 /**
@@ -90,46 +91,46 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
   const isHome = path === '/';
   const query = parseQuery(c, pageQuerySchema);
   const page = query.p ?? 0;
-  const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page, limit: PAGE_SIZE });
   const today = dayOf(ctx.clock());
-  const around = listing.total === 0 && !query.category && freshness?.latestDay !== null ? await daysWithPapersAround(ctx.database, period, today) : undefined;
-  const label = periodLabel(period);
-  const heading = isHome ? `Daily Papers · ${label}` : `${NOUN_OF[period.kind]} Papers · ${label}`;
-  const apiParam = { day: 'date', week: 'week', month: 'month' }[period.kind];
-  const state = await cardState(
-    ctx,
-    c,
-    listing.items.map((i) => i.paper.id),
-  );
-  const html = htmlDocument(
-    withCardState(
-      state,
-      <ListingPage
-        listing={listing}
-        title={isHome ? 'Daily Papers' : `${NOUN_OF[period.kind]} Papers · ${label}`}
-        heading={heading}
-        description={`Research papers ${listing.kind === 'submissions' ? 'picked by the community' : 'announced on arXiv'} for ${label}${query.category ? ` in ${query.category}` : ''}.`}
-        canonical={canonicalOf(ctx, path, query.category, page)}
-        path={path}
-        current={NAV_OF[period.kind]}
-        feeds={
-          // The home page follows the latest day, and so do its feeds; a dated page's feeds stay on its period.
-          isHome
-            ? feedsFor('/feeds/daily', `Daily Papers${query.category ? ` ${query.category}` : ''}`, query.category, {})
-            : feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, {
-                [apiParam]: period.key,
-              })
-        }
-        categories={await filterChips(ctx, listing)}
-        periodLinks={periodLinks(period, latest)}
-        around={around}
-        freshness={freshness}
-        account={accountOf(c)}
-        homeTabs={isHome && state.signedIn}
-      />,
-    ),
-  );
-  return htmlResponse(c, html, listing.lastModified);
+  // A stale home page says how old its papers are and when the next harvest is: that sentence is one of the inputs.
+  const note = freshness ? String(<FreshnessNote f={freshness} />) : '';
+  return templatedListingPage(c, ctx, `${today}\n${note}`, async (template) => {
+    const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page, limit: PAGE_SIZE });
+    const around =
+      listing.total === 0 && !query.category && freshness?.latestDay !== null ? await daysWithPapersAround(ctx.database, period, today) : undefined;
+    const label = periodLabel(period);
+    const heading = isHome ? `Daily Papers · ${label}` : `${NOUN_OF[period.kind]} Papers · ${label}`;
+    const apiParam = { day: 'date', week: 'week', month: 'month' }[period.kind];
+    const document = htmlDocument(
+      withCardState(
+        { template, back: pageBack(c) },
+        <ListingPage
+          listing={listing}
+          title={isHome ? 'Daily Papers' : `${NOUN_OF[period.kind]} Papers · ${label}`}
+          heading={heading}
+          description={`Research papers ${listing.kind === 'submissions' ? 'picked by the community' : 'announced on arXiv'} for ${label}${query.category ? ` in ${query.category}` : ''}.`}
+          canonical={canonicalOf(ctx, path, query.category, page)}
+          path={path}
+          current={NAV_OF[period.kind]}
+          feeds={
+            // The home page follows the latest day, and so do its feeds; a dated page's feeds stay on its period.
+            isHome
+              ? feedsFor('/feeds/daily', `Daily Papers${query.category ? ` ${query.category}` : ''}`, query.category, {})
+              : feedsFor(periodPath(period), `${NOUN_OF[period.kind]} Papers ${period.key}${query.category ? ` ${query.category}` : ''}`, query.category, {
+                  [apiParam]: period.key,
+                })
+          }
+          categories={await filterChips(ctx, listing)}
+          periodLinks={periodLinks(period, latest)}
+          around={around}
+          freshness={freshness}
+          template={template}
+          home={isHome}
+        />,
+      ),
+    );
+    return { document, paperIds: listing.items.map((i) => i.paper.id), lastModified: listing.lastModified };
+  });
 }
 
 export function listingHandlers(ctx: Services) {
@@ -149,7 +150,7 @@ export function listingHandlers(ctx: Services) {
     const title = rolling
       ? `Paperfeed · ${noun} Papers${query.category ? ` · ${query.category}` : ''}`
       : `Paperfeed · ${noun} Papers · ${periodLabel(period)}${query.category ? ` · ${query.category}` : ''}`;
-    return feedResponse(c, format, listingFeed(ctx, listing, title, ctx.config.baseUrl + periodPath(period)), ctx.config.baseUrl);
+    return listingFeedResponse(c, ctx, format, listing, title, ctx.config.baseUrl + periodPath(period));
   }
 
   return {
@@ -189,36 +190,33 @@ export function listingHandlers(ctx: Services) {
     trendingPage: async (c: Context) => {
       const query = parseQuery(c, pageQuerySchema);
       const page = query.p ?? 0;
-      const listing = await loadTrending(ctx.database, clock, { category: query.category, page, limit: PAGE_SIZE });
-      const state = await cardState(
-        ctx,
-        c,
-        listing.items.map((i) => i.paper.id),
-      );
-      const html = htmlDocument(
-        withCardState(
-          state,
-          <ListingPage
-            listing={listing}
-            title="Trending papers"
-            heading="Trending papers"
-            description="Research papers getting attention now: upvotes, comments and GitHub stars, discounted by age."
-            canonical={canonicalOf(ctx, '/papers/trending', query.category, page)}
-            path="/papers/trending"
-            current="trending"
-            feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, { sort: 'trending' })}
-            categories={await filterChips(ctx, listing)}
-            account={accountOf(c)}
-          />,
-        ),
-      );
-      return htmlResponse(c, html, listing.lastModified);
+      return templatedListingPage(c, ctx, dayOf(clock()), async (template) => {
+        const listing = await loadTrending(ctx.database, clock, { category: query.category, page, limit: PAGE_SIZE });
+        const document = htmlDocument(
+          withCardState(
+            { template, back: pageBack(c) },
+            <ListingPage
+              listing={listing}
+              title="Trending papers"
+              heading="Trending papers"
+              description="Research papers getting attention now: upvotes, comments and GitHub stars, discounted by age."
+              canonical={canonicalOf(ctx, '/papers/trending', query.category, page)}
+              path="/papers/trending"
+              current="trending"
+              feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, { sort: 'trending' })}
+              categories={await filterChips(ctx, listing)}
+              template={template}
+            />,
+          ),
+        );
+        return { document, paperIds: listing.items.map((i) => i.paper.id), lastModified: listing.lastModified };
+      });
     },
     trendingFeed: async (c: Context, format: FeedFormat) => {
       const query = parseQuery(c, pageQuerySchema);
       const listing = await loadTrending(ctx.database, clock, { category: query.category, page: query.p ?? 0, limit: PAGE_SIZE });
       const title = `Paperfeed · Trending${query.category ? ` · ${query.category}` : ''}`;
-      return feedResponse(c, format, listingFeed(ctx, listing, title, `${ctx.config.baseUrl}/papers/trending`), ctx.config.baseUrl);
+      return listingFeedResponse(c, ctx, format, listing, title, `${ctx.config.baseUrl}/papers/trending`);
     },
     /** /feeds: every feed, for readers that do not autodiscover. */
     feedsIndex: async (c: Context) => {
@@ -239,14 +237,21 @@ export function listingHandlers(ctx: Services) {
     categoryFeed: async (c: Context, format: FeedFormat) => {
       const category = parseParam('category', c.req.param('category'), categoryParam);
       const listing = await loadCategoryTrending(ctx.database, clock, category, PAGE_SIZE);
-      return feedResponse(
+      return listingFeedResponse(
         c,
+        ctx,
         format,
-        listingFeed(ctx, listing, `Paperfeed · ${category}`, `${ctx.config.baseUrl}/papers/trending?category=${encodeURIComponent(category)}`),
-        ctx.config.baseUrl,
+        listing,
+        `Paperfeed · ${category}`,
+        `${ctx.config.baseUrl}/papers/trending?category=${encodeURIComponent(category)}`,
       );
     },
   };
+}
+
+/** A listing's feed, rendered once per memoised listing, format and address (http/feeds.ts). */
+function listingFeedResponse(c: Context, ctx: Services, format: FeedFormat, listing: Listing, title: string, homePageUrl: string): Response {
+  return keptFeedResponse(c, format, listing, `${title}\n${homePageUrl}`, () => listingFeed(ctx, listing, title, homePageUrl), ctx.config.baseUrl);
 }
 
 /** A listing as a feed document. */

@@ -3,7 +3,8 @@
 import type { HarvestState } from '../../jobs/status.ts';
 import { daysBetween, parseDay, periodLabel, type Period, type PeriodKind } from '../../domain/periods.ts';
 import { AGE_OFFSET_HOURS, COMMENT_WEIGHT, GRAVITY, STAR_TOTAL_WEIGHT, STAR_VELOCITY_WEIGHT, WINDOW_DAYS } from '../../domain/trending.ts';
-import { Layout, type FeedLink, type NavKey } from '../components/layout.tsx';
+import { AccountLinks, Layout, type FeedLink, type NavKey } from '../components/layout.tsx';
+import type { TemplateBuilder } from '../components/page-template.ts';
 import { HomeTabs } from '../components/home-tabs.tsx';
 import { CategoryChips, Pager } from '../components/pager.tsx';
 import { PaperCard } from '../components/paper-card.tsx';
@@ -32,9 +33,13 @@ export interface ListingPageProps {
   around?: { previous: string | null; next: string | null };
   /** The home page's word on how fresh its papers are, when they are not today's (or there are none). */
   freshness?: Freshness;
-  account?: { username: string } | null;
+  /**
+   * The page is rendered once as a template and filled per viewer (page-template.ts): the header's account links,
+   * the home page's tabs and every card's controls are its holes.
+   */
+  template: TemplateBuilder;
   /** The home page shows signed-in people the tab to their "For you" list. */
-  homeTabs?: boolean;
+  home?: boolean;
 }
 
 export interface Freshness {
@@ -116,7 +121,7 @@ function harvestSentence(h: HarvestState, now: Date): string {
   }
 }
 
-function FreshnessNote(props: { f: Freshness }) {
+export function FreshnessNote(props: { f: Freshness }) {
   const { latestDay, today, harvest, now } = props.f;
   if (latestDay === null) {
     return (
@@ -164,13 +169,32 @@ function EmptyPeriod(props: { period: Period; around?: ListingPageProps['around'
   );
 }
 
+/** The header's account links as a hole: one variant for anonymous visitors, one per account. */
+function accountLinksHole(template: TemplateBuilder, current: NavKey) {
+  return template.hole(
+    (viewer) => (viewer.account ? `${viewer.account.moderator ? 'm' : 'u'}:${viewer.account.username}` : ''),
+    (key) => String(<AccountLinks account={key ? { username: key.slice(2), moderator: key[0] === 'm' } : null} current={current} />),
+  );
+}
+
 export function ListingPage(props: ListingPageProps) {
   const l = props.listing;
   const params = { category: l.category ?? undefined };
   return (
-    <Layout title={props.title} description={props.description} canonical={props.canonical} current={props.current} feeds={props.feeds} account={props.account}>
+    <Layout
+      title={props.title}
+      description={props.description}
+      canonical={props.canonical}
+      current={props.current}
+      feeds={props.feeds}
+      accountLinks={accountLinksHole(props.template, props.current)}
+    >
       <h1>{props.heading}</h1>
-      {props.homeTabs && <HomeTabs current="daily" />}
+      {props.home &&
+        props.template.hole(
+          (viewer) => (viewer.account ? 'tabs' : ''),
+          (key) => (key ? String(<HomeTabs current="daily" />) : ''),
+        )}
       {props.freshness && <FreshnessNote f={props.freshness} />}
       {(l.total > 0 || l.category) && (
         <p class="kind-line">

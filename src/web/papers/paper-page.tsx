@@ -1,13 +1,17 @@
 // A paper's page: everything we know about it, readable without JavaScript, with sharing metadata and a
 // schema.org ScholarlyArticle description for search engines.
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import { absUrl, pdfUrl } from '../../domain/arxiv-id.ts';
 import { publicationDate } from '../../domain/paper.ts';
 import type { ListedPaper } from '../../db/listings.ts';
+import type { StoredPaper } from '../../db/papers.ts';
 import type { PaperPeople } from '../../db/people.ts';
 import { bibtexFor } from '../../domain/bibtex.ts';
 import { CitationMeta } from '../components/citation-meta.tsx';
-import { Layout } from '../components/layout.tsx';
+import { jsonForScript, Layout } from '../components/layout.tsx';
+import { renderedOnce } from '../components/rendered-once.ts';
 import { MathText } from '../components/math-text.tsx';
 import { formatCount, PaperCard } from '../components/paper-card.tsx';
 import { CommentCounts } from '../components/comment-counts.tsx';
@@ -68,9 +72,121 @@ export function scholarlyArticle(item: ListedPaper, canonical: string, baseUrl: 
   };
 }
 
+// The parts that depend only on the paper record are rendered once per record (rendered-once.ts): its head (citation
+// tags, JSON-LD), title, abstract, facts and BibTeX. The record is shared until the store changes.
+const renderedHeads = new WeakMap<ListedPaper, { canonical: string; html: HtmlEscapedString }>();
+const renderedTitles = new WeakMap<StoredPaper, HtmlEscapedString>();
+const renderedAbstracts = new WeakMap<StoredPaper, HtmlEscapedString>();
+const renderedFacts = new WeakMap<StoredPaper, HtmlEscapedString>();
+
+/** Citation tags, alternate representations and JSON-LD; the canonical URL is part of them, so it is checked. */
+function paperHead(item: ListedPaper, canonical: string, baseUrl: string): HtmlEscapedString {
+  const known = renderedHeads.get(item);
+  if (known?.canonical === canonical) return known.html;
+  const { paper } = item;
+  // Rendered inside <head>, then unwrapped: outside it hono/jsx keeps only one meta per name (citation_author repeats).
+  const head = String(
+    <head>
+      <script type="application/ld+json">{raw(jsonForScript(scholarlyArticle(item, canonical, baseUrl)))}</script>
+      <CitationMeta paper={paper} />
+      <link rel="alternate" type="text/markdown" title="This paper as Markdown" href={`/papers/${paper.id}.md`} />
+      <link rel="alternate" type="application/x-bibtex" title="BibTeX" href={`/papers/${paper.id}.bib`} />
+    </head>,
+  );
+  const html = raw(head.slice('<head>'.length, -'</head>'.length));
+  renderedHeads.set(item, { canonical, html });
+  return html;
+}
+
+/** Dates, versions, journal, DOI, keywords, and the Cite box. */
+function PaperFacts(props: { paper: StoredPaper }) {
+  const { paper } = props;
+  const bibtex = bibtexFor(paper);
+  return (
+    <>
+      <dl class="facts">
+        {paper.submittedAt && (
+          <>
+            <dt>Submitted</dt>
+            <dd>{day(paper.submittedAt)}</dd>
+          </>
+        )}
+        {paper.announcedOn && (
+          <>
+            <dt>Announced</dt>
+            <dd>
+              <a href={`/papers/date/${paper.announcedOn}`}>{paper.announcedOn}</a>
+            </dd>
+          </>
+        )}
+        {paper.updatedAt && paper.updatedAt !== paper.submittedAt && (
+          <>
+            <dt>Updated</dt>
+            <dd>{day(paper.updatedAt)}</dd>
+          </>
+        )}
+        <dt>Versions</dt>
+        <dd>
+          {paper.versions.length
+            ? paper.versions.map((v, i) => (
+                <>
+                  {i > 0 && ', '}
+                  <a href={absUrl(paper.id, v.version)}>v{v.version}</a>
+                  {v.created && ` (${day(v.created)})`}
+                </>
+              ))
+            : `v${paper.version}`}
+        </dd>
+        {paper.comments && (
+          <>
+            <dt>Comments</dt>
+            <dd>{paper.comments}</dd>
+          </>
+        )}
+        {paper.journalRef && (
+          <>
+            <dt>Journal</dt>
+            <dd>{paper.journalRef}</dd>
+          </>
+        )}
+        {paper.doi && (
+          <>
+            <dt>DOI</dt>
+            <dd>
+              <a href={`https://doi.org/${paper.doi}`}>{paper.doi}</a>
+            </dd>
+          </>
+        )}
+        {paper.keywords.length > 0 && (
+          <>
+            <dt>Keywords</dt>
+            <dd>{paper.keywords.join(', ')}</dd>
+          </>
+        )}
+      </dl>
+      <section aria-labelledby="cite">
+        <h2 id="cite">Cite</h2>
+        <pre class="bibtex" id="bibtex" tabindex={0}>
+          {bibtex}
+        </pre>
+        <div class="actions">
+          <button type="button" data-copy="bibtex" hidden>
+            Copy BibTeX
+          </button>
+          <a class="button" href={`/papers/${paper.id}.bib`} download>
+            Download .bib
+          </a>
+          <a class="button" href={`/papers/${paper.id}.md`} type="text/markdown">
+            Markdown
+          </a>
+        </div>
+      </section>
+    </>
+  );
+}
+
 export function PaperPage(props: PaperPageProps) {
   const { paper, signals } = props.item;
-  const bibtex = bibtexFor(paper);
   return (
     <Layout
       title={texToUnicodeLine(paper.title)}
@@ -86,14 +202,7 @@ export function PaperPage(props: PaperPageProps) {
           alt: `${paper.title}, arXiv:${paper.id}`,
         },
       }}
-      jsonLd={scholarlyArticle(props.item, props.canonical, props.baseUrl)}
-      head={
-        <>
-          <CitationMeta paper={paper} />
-          <link rel="alternate" type="text/markdown" title="This paper as Markdown" href={`/papers/${paper.id}.md`} />
-          <link rel="alternate" type="application/x-bibtex" title="BibTeX" href={`/papers/${paper.id}.bib`} />
-        </>
-      }
+      head={paperHead(props.item, props.canonical, props.baseUrl)}
       account={props.account}
     >
       <article>
@@ -102,7 +211,9 @@ export function PaperPage(props: PaperPageProps) {
           {paper.categories.length > 0 && <> · {paper.categories.join(' · ')}</>}
         </p>
         <h1>
-          <MathText text={paper.title} />
+          {renderedOnce(renderedTitles, paper, () => (
+            <MathText text={paper.title} />
+          ))}
         </h1>
         <Organization people={props.people} />
         <PaperAuthors names={paper.authors} people={props.people} />
@@ -147,86 +258,14 @@ export function PaperPage(props: PaperPageProps) {
         <InShortSection paper={paper} />
         <h2>Abstract</h2>
         <p class="abstract">
-          <MathText text={paper.abstract} />
+          {renderedOnce(renderedAbstracts, paper, () => (
+            <MathText text={paper.abstract} />
+          ))}
         </p>
         <Media urls={props.people.mediaUrls} />
-        <dl class="facts">
-          {paper.submittedAt && (
-            <>
-              <dt>Submitted</dt>
-              <dd>{day(paper.submittedAt)}</dd>
-            </>
-          )}
-          {paper.announcedOn && (
-            <>
-              <dt>Announced</dt>
-              <dd>
-                <a href={`/papers/date/${paper.announcedOn}`}>{paper.announcedOn}</a>
-              </dd>
-            </>
-          )}
-          {paper.updatedAt && paper.updatedAt !== paper.submittedAt && (
-            <>
-              <dt>Updated</dt>
-              <dd>{day(paper.updatedAt)}</dd>
-            </>
-          )}
-          <dt>Versions</dt>
-          <dd>
-            {paper.versions.length
-              ? paper.versions.map((v, i) => (
-                  <>
-                    {i > 0 && ', '}
-                    <a href={absUrl(paper.id, v.version)}>v{v.version}</a>
-                    {v.created && ` (${day(v.created)})`}
-                  </>
-                ))
-              : `v${paper.version}`}
-          </dd>
-          {paper.comments && (
-            <>
-              <dt>Comments</dt>
-              <dd>{paper.comments}</dd>
-            </>
-          )}
-          {paper.journalRef && (
-            <>
-              <dt>Journal</dt>
-              <dd>{paper.journalRef}</dd>
-            </>
-          )}
-          {paper.doi && (
-            <>
-              <dt>DOI</dt>
-              <dd>
-                <a href={`https://doi.org/${paper.doi}`}>{paper.doi}</a>
-              </dd>
-            </>
-          )}
-          {paper.keywords.length > 0 && (
-            <>
-              <dt>Keywords</dt>
-              <dd>{paper.keywords.join(', ')}</dd>
-            </>
-          )}
-        </dl>
-        <section aria-labelledby="cite">
-          <h2 id="cite">Cite</h2>
-          <pre class="bibtex" id="bibtex" tabindex={0}>
-            {bibtex}
-          </pre>
-          <div class="actions">
-            <button type="button" data-copy="bibtex" hidden>
-              Copy BibTeX
-            </button>
-            <a class="button" href={`/papers/${paper.id}.bib`} download>
-              Download .bib
-            </a>
-            <a class="button" href={`/papers/${paper.id}.md`} type="text/markdown">
-              Markdown
-            </a>
-          </div>
-        </section>
+        {renderedOnce(renderedFacts, paper, () => (
+          <PaperFacts paper={paper} />
+        ))}
       </article>
       {props.community}
       <section aria-labelledby="similar">

@@ -132,5 +132,10 @@ export function csrfToken(c: Context): string {
 
 /** `<form method="post">{csrfField(c)}…</form>` */
 export function csrfField(c: Context) {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrfToken(c)}">`;
+  return csrfInput(csrfToken(c));
+}
+
+/** The hidden field for a token already issued (or a template's placeholder for it, page-template.ts). */
+export function csrfInput(token: string) {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
 }

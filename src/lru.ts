@@ -1,0 +1,51 @@
+// A least-recently-used cache, bounded by its number of entries and, when values have a size, by their total size.
+// One shape for every in-process cache of derived bytes (rendered share images, compressed response bodies), so
+// each is bounded the same way.
+
+export interface LruLimits<V> {
+  maxEntries: number;
+  /** The most the values may add up to, as measured by sizeOf; a value larger than this alone is not kept. */
+  maxSize?: number;
+  sizeOf?: (value: V) => number;
+}
+
+export class LruCache<K, V> {
+  private readonly entries = new Map<K, V>();
+  private size = 0;
+
+  constructor(private readonly limits: LruLimits<V>) {}
+
+  /** The value kept for `key`, which becomes the most recently used. */
+  get(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    const valueSize = this.limits.sizeOf?.(value) ?? 0;
+    this.delete(key);
+    if (valueSize > (this.limits.maxSize ?? Number.POSITIVE_INFINITY)) return;
+    this.entries.set(key, value);
+    this.size += valueSize;
+    // Map iterates in insertion order, and get() re-inserts, so the first key is the least recently used.
+    while (this.entries.size > this.limits.maxEntries || this.size > (this.limits.maxSize ?? Number.POSITIVE_INFINITY)) {
+      this.delete(this.entries.keys().next().value as K);
+    }
+  }
+
+  /** How many values are kept, and their total size. */
+  stats(): { entries: number; size: number } {
+    return { entries: this.entries.size, size: this.size };
+  }
+
+  private delete(key: K): void {
+    const value = this.entries.get(key);
+    if (value === undefined) return;
+    this.entries.delete(key);
+    this.size -= this.limits.sizeOf?.(value) ?? 0;
+  }
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { LruCache } from '../../src/lru.ts';
+
+describe('LruCache', () => {
+  it('evicts the least recently used entry past its entry count; a read makes an entry recent', () => {
+    const cache = new LruCache<string, number>({ maxEntries: 2 });
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    cache.set('c', 3);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('c')).toBe(3);
+  });
+
+  it('keeps the total size within its bound, counts a replaced value once, and refuses a value larger than the bound', () => {
+    const cache = new LruCache<string, string>({ maxEntries: 100, maxSize: 10, sizeOf: (v) => v.length });
+    cache.set('a', 'xxxx');
+    cache.set('b', 'yyyy');
+    cache.set('a', 'zzzz');
+    expect(cache.stats()).toEqual({ entries: 2, size: 8 });
+    cache.set('c', 'wwww');
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.stats()).toEqual({ entries: 2, size: 8 });
+    cache.set('big', 'x'.repeat(11));
+    expect(cache.get('big')).toBeUndefined();
+    expect(cache.stats()).toEqual({ entries: 2, size: 8 });
+  });
+});

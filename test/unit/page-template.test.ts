@@ -1,0 +1,57 @@
+// Templates (src/web/components/page-template.ts): a page rendered once, its holes filled per viewer.
+import { describe, expect, it } from 'vitest';
+import { CSRF_PLACEHOLDER, TemplateBuilder, type Viewer } from '../../src/web/components/page-template.ts';
+
+const anonymous: Viewer = { account: null, upvoted: new Set(), saved: new Set() };
+const ada: Viewer = { account: { username: 'ada' }, upvoted: new Set(['p1']), saved: new Set() };
+const bob: Viewer = { account: { username: 'bob' }, upvoted: new Set(), saved: new Set() };
+
+function votePage(title: string) {
+  const builder = new TemplateBuilder();
+  let renders = 0;
+  const hole = builder.hole(
+    (v) => (v.account ? (v.upvoted.has('p1') ? '1' : '0') : 'a'),
+    (key) => {
+      renders++;
+      return key === 'a'
+        ? '<a href="/signin">vote</a>'
+        : `<form><input name="csrf" value="${CSRF_PLACEHOLDER}"><button>${key === '1' ? 'unvote' : 'vote'}</button></form>`;
+    },
+  );
+  const template = builder.finish(`<h1>${title}</h1>${hole}<p>end</p>`);
+  return { template, renders: () => renders };
+}
+
+describe('page templates', () => {
+  it("fills each hole with the viewer's variant and their own CSRF token, rendering each variant once", () => {
+    const { template, renders } = votePage('Papers');
+    expect(template.fill(anonymous, () => 'never').body).toBe('<h1>Papers</h1><a href="/signin">vote</a><p>end</p>');
+    expect(template.fill(ada, () => 'ada-token').body).toBe(
+      '<h1>Papers</h1><form><input name="csrf" value="ada-token"><button>unvote</button></form><p>end</p>',
+    );
+    expect(template.fill(bob, () => 'bob-token').body).toContain('value="bob-token"><button>vote</button>');
+    expect(template.fill(bob, () => 'bob-token').body).toContain('value="bob-token"><button>vote</button>');
+    expect(renders()).toBe(3);
+  });
+
+  it('gives each distinct body its own ETag and the same body the same one', () => {
+    const { template } = votePage('Papers');
+    const tags = [
+      template.fill(anonymous, () => '').etag,
+      template.fill(ada, () => 't1').etag,
+      template.fill(ada, () => 't2').etag,
+      template.fill(bob, () => 't1').etag,
+      votePage('Other papers').template.fill(anonymous, () => '').etag,
+    ];
+    expect(new Set(tags).size).toBe(tags.length);
+    expect(template.fill(ada, () => 't1').etag).toBe(tags[1]);
+    expect(tags.every((t) => /^"[\w-]+"$/.test(t))).toBe(true);
+  });
+
+  it('treats text that looks like a hole marker as text: markers carry a per-process nonce', () => {
+    const builder = new TemplateBuilder();
+    const forged = '<!--hole x 0-->';
+    const template = builder.finish(`<p>${forged}</p>`);
+    expect(template.fill(ada, () => 't').body).toBe(`<p>${forged}</p>`);
+  });
+});
