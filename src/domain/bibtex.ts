@@ -82,7 +82,8 @@ export function escapeBibtex(text: string): string {
  * escaped so it cannot cut the entry. Math that would not typeset is not math to hand on: null.
  */
 function bibtexMath(tex: string, display: boolean): string | null {
-  const safe = tex.replace(/(?<!\\)([%&#])/g, '\\$1');
+  // citation-js reads `\_` in math as a command that takes an argument: `\_{}` typesets the same for both readers.
+  const safe = tex.replace(/(?<!\\)([%&#])/g, '\\$1').replace(/(?<!\\)\\_(?!\{)/g, '\\_{}');
   if (!isTypesettableMath(safe, display)) return null;
   return display ? `{$$${safe}$$}` : `{$${safe}$}`;
 }

@@ -52,6 +52,12 @@ describe('bibtexFor titles', () => {
     for (const entry of readBoth(bibtexFor(paper({ title: 'A \\foo bar \\\\ baz' })))) expect(entry.title).toBe('A foo bar baz');
   });
 
+  it('writes an escaped underscore in math so that both readers read the entry (a fuzz counterexample)', () => {
+    const bib = bibtexFor(paper({ title: 'Names like $a\\_b$ and $\\_$' }));
+    expect(bib).toContain('{$a\\_{}b$}');
+    expect(readBoth(bib)).toHaveLength(2);
+  });
+
   it('treats unbalanced math as text rather than break the entry', () => {
     const bib = bibtexFor(paper({ title: 'Odd $\\frac{a}{b$ case' }));
     for (const entry of readBoth(bib)) expect(entry.title).toBe('Odd $\\frac{a}{b$ case');
