@@ -10,6 +10,7 @@
 import crypto from 'node:crypto';
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { utf8 } from '../http/conditional.ts';
 import type { Account } from './layout.tsx';
 
 /** What the holes of a page may depend on: who is asking, and their votes and saves among its papers. */
@@ -23,11 +24,13 @@ interface Hole {
   /** The variant this viewer gets. The same key always renders the same HTML (up to the CSRF placeholder). */
   variantOf(viewer: Viewer): string;
   render(key: string): string;
-  rendered: Map<string, string>;
+  /** Each variant rendered so far, cut at its CSRF placeholders (one piece when it has none). */
+  rendered: Map<string, string[]>;
 }
 
 export interface FilledPage {
-  body: string;
+  /** UTF-8 bytes for the anonymous page, which is kept and sent many times; text for a person's. */
+  body: string | Uint8Array<ArrayBuffer>;
   etag: string;
 }
 
@@ -78,29 +81,31 @@ export class Template {
     const anonymous = viewer.account === null;
     if (anonymous && this.anonymous) return this.anonymous;
     const keys: string[] = [];
-    let body = this.texts[0];
+    const pieces: string[] = [this.texts[0]];
+    let token = '';
     for (let i = 0; i < this.placed.length; i++) {
       const hole = this.placed[i];
       const key = hole.variantOf(viewer);
-      let html = hole.rendered.get(key);
-      if (html === undefined) {
-        html = hole.render(key);
-        hole.rendered.set(key, html);
+      let parts = hole.rendered.get(key);
+      if (parts === undefined) {
+        parts = hole.render(key).split(CSRF_PLACEHOLDER);
+        hole.rendered.set(key, parts);
       }
       keys.push(key);
-      body += html + this.texts[i + 1];
-    }
-    let token = '';
-    if (body.includes(CSRF_PLACEHOLDER)) {
-      token = csrfToken();
-      body = body.replaceAll(CSRF_PLACEHOLDER, token);
+      pieces.push(parts[0]);
+      for (let j = 1; j < parts.length; j++) {
+        token ||= csrfToken();
+        pieces.push(token, parts[j]);
+      }
+      pieces.push(this.texts[i + 1]);
     }
     const etag = `"${crypto
       .createHash('sha1')
       .update(`${this.etag}\n${keys.join('\n')}\n${token}`)
       .digest('base64url')}"`;
-    const page = { body, etag };
-    if (anonymous) this.anonymous = page;
-    return page;
+    const body = pieces.join('');
+    if (!anonymous) return { body, etag };
+    this.anonymous = { body: utf8(body), etag };
+    return this.anonymous;
   }
 }

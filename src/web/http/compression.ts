@@ -55,11 +55,11 @@ function compress(coding: ContentCoding, body: Uint8Array): Promise<Buffer> {
 }
 
 /**
- * Compressed bodies by coding and strong ETag. 32 MiB holds about 4,000 compressed 30-paper pages (8 KB each in
- * brotli) or 1,600 API lists (20 KB).
+ * Compressed bodies by coding and strong ETag. 16 MiB holds about 2,000 compressed 30-paper pages (8 KB each in
+ * brotli) or 800 API lists (20 KB).
  */
 export function compressedBodies() {
-  return new LruCache<string, Uint8Array<ArrayBuffer>>({ maxEntries: 10_000, maxSize: 32 * 1024 * 1024, sizeOf: (bytes) => bytes.byteLength });
+  return new LruCache<string, Uint8Array<ArrayBuffer>>({ maxEntries: 10_000, maxSize: 16 * 1024 * 1024, sizeOf: (bytes) => bytes.byteLength });
 }
 
 /** Adds a field name to Vary unless it is there already. */

@@ -18,6 +18,13 @@ export interface Representation {
   etag?: string;
 }
 
+const encoder = new TextEncoder();
+
+/** A text's UTF-8 bytes: bodies kept for many responses are kept encoded, so no response encodes them again. */
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(text) as Uint8Array<ArrayBuffer>;
+}
+
 export function etagOf(body: string | Uint8Array): string {
   return `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
 }

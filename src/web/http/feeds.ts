@@ -1,7 +1,7 @@
 // RSS 2.0, Atom 1.0 (RFC 4287) and JSON Feed 1.1 from one description of a feed. Item ids are the papers'
 // canonical URLs, so a reader never sees the same paper twice when it moves between days or pages.
 import type { Context } from 'hono';
-import { etagOf, represent } from '../http/conditional.ts';
+import { etagOf, represent, utf8 } from '../http/conditional.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -171,7 +171,7 @@ export function feedResponse(c: Context, format: FeedFormat, doc: FeedDocument, 
 }
 
 /** Rendered feeds by the record they were made from, then by format, address and document identity. */
-const keptFeeds = new WeakMap<object, Map<string, { body: string; etag: string; lastModified: string | null }>>();
+const keptFeeds = new WeakMap<object, Map<string, { body: Uint8Array<ArrayBuffer>; etag: string; lastModified: string | null }>>();
 
 /**
  * A feed made wholly from one memoised record (a listing, shared until the store changes; src/db/memo.ts) and
@@ -189,7 +189,7 @@ export function keptFeedResponse(c: Context, format: FeedFormat, record: object,
   let feed = kept.get(key);
   if (!feed) {
     const document = doc();
-    const body = renderFeed(format, document, selfUrl);
+    const body = utf8(renderFeed(format, document, selfUrl));
     feed = { body, etag: etagOf(body), lastModified: feedUpdated(document) };
     kept.set(key, feed);
   }

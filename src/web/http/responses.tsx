@@ -32,7 +32,7 @@ export function newest(...stamps: (string | null | undefined)[]): string | null 
  * A page; `vary` names the request headers besides Cookie that chose this representation (a paper's Accept).
  * `etag` is the body's strong validator when the caller knows it without hashing the body (page-template.ts).
  */
-export function htmlResponse(c: Context, html: string, lastModified: string | null, vary: string[] = [], etag?: string): Response {
+export function htmlResponse(c: Context, html: string | Uint8Array<ArrayBuffer>, lastModified: string | null, vary: string[] = [], etag?: string): Response {
   return represent(c, {
     body: html,
     etag,
@@ -50,7 +50,7 @@ export function jsonResponse(c: Context, value: unknown, lastModified: string | 
 /** JSON already serialised (a memoised answer), with its ETag when known. */
 export function serialisedJsonResponse(
   c: Context,
-  json: { body: string; etag?: string },
+  json: { body: string | Uint8Array<ArrayBuffer>; etag?: string },
   lastModified: string | null,
   headers: Record<string, string> = {},
 ): Response {

@@ -6,7 +6,7 @@ import { peopleOfListed } from '../../db/people.ts';
 import { dayOf, parseDay, type Period } from '../../domain/periods.ts';
 import type { Services } from '../../services.ts';
 import { hfDailyItem } from '../api/shapes.ts';
-import { etagOf } from '../http/conditional.ts';
+import { etagOf, utf8 } from '../http/conditional.ts';
 import { newest, serialisedJsonResponse } from '../http/responses.tsx';
 import { categoryParam, dayParam, limitParam, monthParam, pageParam, parseQuery, weekParam } from '../input.ts';
 import { homeDay, loadPeriodListing, type ListingSort } from './loaders.ts';
@@ -51,7 +51,8 @@ export function dailyPapersHandler(ctx: Services) {
     const answer = await ctx.database.memo.get(key, async () => {
       const listing = await loadPeriodListing(ctx.database, listingQuery);
       const people = await peopleOfListed(ctx.database, listing.items);
-      const body = JSON.stringify(listing.items.map((i) => hfDailyItem(i, { people: people.get(i.paper.id), baseUrl: ctx.config.baseUrl })));
+      // Kept as UTF-8 bytes: a 150 KB string would be encoded again on every response.
+      const body = utf8(JSON.stringify(listing.items.map((i) => hfDailyItem(i, { people: people.get(i.paper.id), baseUrl: ctx.config.baseUrl }))));
       return {
         body,
         etag: etagOf(body),

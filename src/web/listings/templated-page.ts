@@ -28,15 +28,15 @@ interface Entry {
 
 /**
  * Templates by counter, URL and inputs, one cache per store connection (a counter value means something only in its
- * own store). 64 Mi characters hold about 1,400 listing pages of 45,000 characters; entries of older counter
- * values are never read again and leave as new ones come.
+ * own store). 8 Mi characters (16 MiB at most, two bytes a character) hold about 180 listing pages of 45,000
+ * characters, the hot ones; entries of older counter values are never read again and leave as new ones come.
  */
 const templatesByStore = new WeakMap<Memo, LruCache<string, Entry>>();
 
 function templatesOf(memo: Memo): LruCache<string, Entry> {
   let templates = templatesByStore.get(memo);
   if (!templates) {
-    templates = new LruCache<string, Entry>({ maxEntries: 5_000, maxSize: 64 * 1024 * 1024, sizeOf: (e) => e.template.size });
+    templates = new LruCache<string, Entry>({ maxEntries: 5_000, maxSize: 8 * 1024 * 1024, sizeOf: (e) => e.template.size });
     templatesByStore.set(memo, templates);
   }
   return templates;
