@@ -1,5 +1,6 @@
 // A person's library: the papers they saved, private to them. Saving is explicit and idempotent (set saved or
 // not saved), like votes, so a resubmitted form never undoes it.
+import { sql } from 'kysely';
 import { notFound } from '../errors.ts';
 import type { Database } from './connect.ts';
 
@@ -26,10 +27,29 @@ export async function setSaved(
 }
 
 /** Which of these papers the person has saved (for the marks on cards). */
-export async function savedAmong(database: Database, userId: string, paperIds: string[]): Promise<Set<string>> {
-  if (!paperIds.length) return new Set();
-  const rows = await database.db.selectFrom('library_items').select('paper_id').where('user_id', '=', userId).where('paper_id', 'in', paperIds).execute();
-  return new Set(rows.map((r) => r.paper_id));
+/**
+ * Which of these papers the person upvoted and which they saved: what their controls on a page of papers show.
+ * One statement for both, so a page costs one round trip to PostgreSQL rather than two.
+ */
+export async function votesAndSavesAmong(database: Database, userId: string, paperIds: string[]): Promise<{ upvoted: Set<string>; saved: Set<string> }> {
+  const upvoted = new Set<string>();
+  const saved = new Set<string>();
+  if (!paperIds.length) return { upvoted, saved };
+  const rows = await database.db
+    .selectFrom('votes')
+    .select(['paper_id', sql<string>`'upvoted'`.as('mark')])
+    .where('user_id', '=', userId)
+    .where('paper_id', 'in', paperIds)
+    .unionAll(
+      database.db
+        .selectFrom('library_items')
+        .select(['paper_id', sql<string>`'saved'`.as('mark')])
+        .where('user_id', '=', userId)
+        .where('paper_id', 'in', paperIds),
+    )
+    .execute();
+  for (const row of rows) (row.mark === 'upvoted' ? upvoted : saved).add(row.paper_id);
+  return { upvoted, saved };
 }
 
 export interface LibraryEntry {

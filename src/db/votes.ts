@@ -54,11 +54,6 @@ export async function setVote(database: Database, userId: string, paperId: strin
 }
 
 /** Which of these papers the person has upvoted (for "you voted" marks in listings). */
-export async function hasUpvoted(database: Database, userId: string, paperIds: string[]): Promise<Set<string>> {
-  if (!paperIds.length) return new Set();
-  const rows = await database.db.selectFrom('votes').select('paper_id').where('user_id', '=', userId).where('paper_id', 'in', paperIds).execute();
-  return new Set(rows.map((r) => r.paper_id));
-}
 
 /** The number of vote rows for a paper: the ground truth the counter must equal (tests and the load check use it). */
 export async function countVotes(database: Database, paperId: string): Promise<number> {

@@ -605,7 +605,7 @@ export class DatabaseSearchService implements SearchService {
     // answers are kept with it: a paper page asks for the same neighbours on every view.
     let known = this.similarByCollection.get(collection);
     if (!known) {
-      known = new LruCache({ maxEntries: 20_000 });
+      known = new LruCache({ maxEntries: 5_000 });
       this.similarByCollection.set(collection, known);
     }
     const key = `${limit} ${id}`;

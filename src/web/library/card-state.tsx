@@ -2,8 +2,7 @@
 // provides it to the cards below (components/card-actions.tsx).
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { savedAmong } from '../../db/library.ts';
-import { hasUpvoted } from '../../db/votes.ts';
+import { votesAndSavesAmong } from '../../db/library.ts';
 import type { Services } from '../../services.ts';
 import { CardStateContext, type CardState, type PersonCardState } from '../components/card-actions.tsx';
 import { currentUser } from '../security/auth.ts';
@@ -17,8 +16,7 @@ export function pageBack(c: Context): string {
 export async function cardState(ctx: Pick<Services, 'database'>, c: Context, paperIds: string[], back = pageBack(c)): Promise<PersonCardState> {
   const user = currentUser(c);
   if (!user) return { c, signedIn: false, back, upvoted: new Set(), saved: new Set() };
-  const [upvoted, saved] = await Promise.all([hasUpvoted(ctx.database, user.id, paperIds), savedAmong(ctx.database, user.id, paperIds)]);
-  return { c, signedIn: true, back, upvoted, saved };
+  return { c, signedIn: true, back, ...(await votesAndSavesAmong(ctx.database, user.id, paperIds)) };
 }
 
 /** `page` with the person's state available to every card in it. */

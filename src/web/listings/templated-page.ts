@@ -3,9 +3,8 @@
 // every change to what a listing shows moves, and the day it was rendered on, so it is exactly as current as a
 // fresh render; a request then costs its viewer's votes and saves among the page's papers and the fill.
 import type { Context } from 'hono';
-import { savedAmong } from '../../db/library.ts';
+import { votesAndSavesAmong } from '../../db/library.ts';
 import type { Memo } from '../../db/memo.ts';
-import { hasUpvoted } from '../../db/votes.ts';
 import { LruCache } from '../../lru.ts';
 import type { Services } from '../../services.ts';
 import { type Template, TemplateBuilder, type Viewer } from '../components/page-template.ts';
@@ -73,6 +72,5 @@ const nobody: Viewer = { account: null, upvoted: new Set(), saved: new Set() };
 async function viewerOf(ctx: Pick<Services, 'database'>, c: Context, paperIds: string[]): Promise<Viewer> {
   const user = currentUser(c);
   if (!user) return nobody;
-  const [upvoted, saved] = await Promise.all([hasUpvoted(ctx.database, user.id, paperIds), savedAmong(ctx.database, user.id, paperIds)]);
-  return { account: accountOf(c), upvoted, saved };
+  return { account: accountOf(c), ...(await votesAndSavesAmong(ctx.database, user.id, paperIds)) };
 }
