@@ -275,8 +275,10 @@ export function mathToUnicode(tex: string): string {
       if (withArgument !== null) out += withArgument;
       else if (MATH_STYLES.has(command)) out += mathToUnicode(inner);
       else out += (unicodeFor(`\\${command}`) ?? command) + (argument !== undefined ? mathToUnicode(inner) : '');
-    } else if (symbol !== undefined) out += unicodeFor(`\\${symbol}`) ?? symbol;
-    else if (script !== undefined) {
+    } else if (symbol !== undefined) {
+      // `\\` is a line break: a space, never a lone backslash that would run into the next word as a command.
+      out += symbol === '\\' ? ' ' : (unicodeFor(`\\${symbol}`) ?? symbol);
+    } else if (script !== undefined) {
       const body = scripted.startsWith('{') ? scripted.slice(1, -1) : scripted;
       const each = [...body].map((c) => unicodeFor(`${script}{${c}}`));
       out += each.every((c) => c !== null) ? each.join('') : `${script}(${mathToUnicode(body)})`;

@@ -73,6 +73,12 @@ describe('TeX in arXiv text, read for display', () => {
   );
   const texText = fc.array(piece, { maxLength: 40 }).map((parts) => parts.join(''));
 
+  it('reads a line break in math as a space, not a backslash that joins the next word (a fuzz counterexample)', () => {
+    const line = texToUnicodeLine('$\\\\textbf{$$\\sum_i a_i$$');
+    expect(line).not.toMatch(RAW_TEX);
+    expect(line).toContain('textbf');
+  });
+
   it('never shows raw formatting commands or escapes in plain text', () => {
     fc.assert(
       fc.property(texText, (text) => {
