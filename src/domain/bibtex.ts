@@ -130,7 +130,11 @@ const ORGANISATION =
  * (or any name with "and" in it) must be braced whole so it is never split.
  */
 export function bibtexName(name: string): BibtexName | null {
-  const plain = texToPlainText(name).trim().replace(/,\s*$/, '');
+  // Stray commas at either end or doubled would read as empty name parts (",,,a" is a four-part name to BibTeX).
+  const plain = texToPlainText(name)
+    .trim()
+    .replace(/^[\s,]+|[\s,]+$/g, '')
+    .replace(/,(\s*,)+/g, ',');
   // A name has a letter in it; crawl debris ("%", "2)") is left out rather than passed to BibTeX as a person.
   if (!/\p{L}/u.test(plain)) return null;
   const words = plain.split(' ');

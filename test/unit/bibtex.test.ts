@@ -58,6 +58,13 @@ describe('bibtexFor titles', () => {
     expect(readBoth(bib)).toHaveLength(2);
   });
 
+  it('drops stray commas around and between the parts of a name (a fuzz counterexample)', () => {
+    const bib = bibtexFor(paper({ authors: [',,,Ada', 'Lovelace,,Ada,'] }));
+    expect(bib).toContain('author = {Ada and Lovelace, Ada}');
+    const [retorquere] = readBoth(bib);
+    expect(retorquere.authors).toHaveLength(2);
+  });
+
   it('treats unbalanced math as text rather than break the entry', () => {
     const bib = bibtexFor(paper({ title: 'Odd $\\frac{a}{b$ case' }));
     for (const entry of readBoth(bib)) expect(entry.title).toBe('Odd $\\frac{a}{b$ case');
