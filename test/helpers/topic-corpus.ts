@@ -3,10 +3,13 @@
 // builders (so the tests exercise the real features, not a stand-in).
 import type { EngineDoc } from '../../src/search/engine.ts';
 import { SearchEngine } from '../../src/search/engine.ts';
+import type { Database } from '../../src/db/connect.ts';
+import { upsertPapers } from '../../src/db/papers.ts';
 import { seededRandom } from '../../src/domain/seeded-random.ts';
 import { CorpusEmbedder, trainCorpusModel } from '../../src/search/semantic/corpus-embedder.ts';
 import { paperText } from '../../src/search/semantic/embedder.ts';
 import { QuantizedVectors } from '../../src/search/semantic/quantized.ts';
+import { makePaper } from './factory.ts';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'pu', 'da', 'fe'];
 
@@ -65,4 +68,22 @@ export function topicCorpus(options: Partial<TopicCorpusOptions> = {}): TopicCor
     engine.vectors = QuantizedVectors.from(vectors, model.dimensions);
   }
   return { docs, engine };
+}
+
+/** The corpus's documents stored as papers, each announced and submitted on its day: for tests that need them in a store. */
+export async function storeTopicCorpus(database: Database, corpus: TopicCorpus): Promise<void> {
+  await upsertPapers(
+    database,
+    corpus.docs.map((d) =>
+      makePaper({
+        id: d.id,
+        title: d.title,
+        abstract: d.abstract,
+        authors: d.authors,
+        categories: d.categories,
+        announcedOn: d.day,
+        submittedAt: `${d.day}T00:00:00Z`,
+      }),
+    ),
+  );
 }

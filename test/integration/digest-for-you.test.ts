@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { interestsOf, setSaved } from '../../src/db/library.ts';
-import { upsertPapers } from '../../src/db/papers.ts';
 import { createApiToken, createSession } from '../../src/db/sessions.ts';
 import { getSubscription } from '../../src/db/subscriptions.ts';
 import type { User } from '../../src/db/users.ts';
@@ -19,10 +18,10 @@ import type { Services } from '../../src/services.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../helpers/db.ts';
 import { addSubscriber, BASE_URL, SECRET_KEY } from '../helpers/digest-world.ts';
-import { makePaper, makeUser } from '../helpers/factory.ts';
+import { makeUser } from '../helpers/factory.ts';
 import { testServices } from '../helpers/services.ts';
 import { startSmtpServer, type TestSmtpServer, type ReceivedMail } from '../helpers/smtp-server.ts';
-import { topicCorpus } from '../helpers/topic-corpus.ts';
+import { storeTopicCorpus, topicCorpus } from '../helpers/topic-corpus.ts';
 import { WebClient } from '../helpers/web-client.ts';
 
 const corpus = topicCorpus({ papers: 600, vectors: false });
@@ -85,20 +84,7 @@ describe.each(databaseKinds)('the digest’s "For you" section on %s', (kind) =>
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    await upsertPapers(
-      database,
-      corpus.docs.map((d) =>
-        makePaper({
-          id: d.id,
-          title: d.title,
-          abstract: d.abstract,
-          authors: d.authors,
-          categories: d.categories,
-          announcedOn: d.day,
-          submittedAt: `${d.day}T00:00:00Z`,
-        }),
-      ),
-    );
+    await storeTopicCorpus(database, corpus);
     smtp = await startSmtpServer();
     const config = loadConfig({
       PAPERFEED_DATA_DIR: tempDir(),

@@ -3,14 +3,13 @@
 // recommendation_models. The point: a new positive refits that person's model, and only theirs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRecommendationModel } from '../../src/db/recommendations.ts';
-import { upsertPapers } from '../../src/db/papers.ts';
 import { decodeModel } from '../../src/recommend/model-codec.ts';
 import type { Positive } from '../../src/recommend/recommend.ts';
 import { RecommendationService } from '../../src/recommend/service.ts';
 import { DatabaseSearchService } from '../../src/search/service.ts';
-import { makePaper, makeUser } from '../helpers/factory.ts';
+import { makeUser } from '../helpers/factory.ts';
 import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../helpers/db.ts';
-import { topicCorpus } from '../helpers/topic-corpus.ts';
+import { storeTopicCorpus, topicCorpus } from '../helpers/topic-corpus.ts';
 
 const corpus = topicCorpus({ papers: 300, vectors: false });
 const topicOf = new Map(corpus.docs.map((d) => [d.id, d.topic]));
@@ -28,20 +27,7 @@ for (const kind of databaseKinds) {
 
     beforeAll(async () => {
       database = await createTestDatabase(kind);
-      await upsertPapers(
-        database,
-        corpus.docs.map((d) =>
-          makePaper({
-            id: d.id,
-            title: d.title,
-            abstract: d.abstract,
-            authors: d.authors,
-            categories: d.categories,
-            announcedOn: d.day,
-            submittedAt: `${d.day}T00:00:00Z`,
-          }),
-        ),
-      );
+      await storeTopicCorpus(database, corpus);
       search = new DatabaseSearchService(database, {
         dataDir: tempDir(),
         embedder: 'corpus',

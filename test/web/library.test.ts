@@ -5,15 +5,15 @@
 // model in the background, and the tab explains each paper with one of theirs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRecommendationModel } from '../../src/db/recommendations.ts';
-import { upsertDailyEntries, upsertPapers } from '../../src/db/papers.ts';
+import { upsertDailyEntries } from '../../src/db/papers.ts';
 import { createApiToken, createSession } from '../../src/db/sessions.ts';
 import type { User } from '../../src/db/users.ts';
 import { countVotes } from '../../src/db/votes.ts';
 import { cardAnchor } from '../../src/web/components/card-actions.tsx';
 import { decodeModel } from '../../src/recommend/model-codec.ts';
-import { makeDailyEntry, makePaper, makeUser } from '../helpers/factory.ts';
+import { makeDailyEntry, makeUser } from '../helpers/factory.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
-import { topicCorpus } from '../helpers/topic-corpus.ts';
+import { storeTopicCorpus, topicCorpus } from '../helpers/topic-corpus.ts';
 import { WebClient } from '../helpers/web-client.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
@@ -52,20 +52,7 @@ describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    await upsertPapers(
-      database,
-      corpus.docs.map((d) =>
-        makePaper({
-          id: d.id,
-          title: d.title,
-          abstract: d.abstract,
-          authors: d.authors,
-          categories: d.categories,
-          announcedOn: d.day,
-          submittedAt: `${d.day}T00:00:00Z`,
-        }),
-      ),
-    );
+    await storeTopicCorpus(database, corpus);
     // The home page lists the last day's community picks.
     await upsertDailyEntries(
       database,
