@@ -60,6 +60,8 @@ export class Template {
   private readonly texts: string[] = [];
   private readonly placed: Hole[] = [];
   private readonly etag: string;
+  /** Characters held, for bounding a cache of templates. */
+  readonly size: number;
   private anonymous: FilledPage | null = null;
 
   constructor(document: string, holes: Hole[]) {
@@ -69,11 +71,7 @@ export class Template {
       else this.placed.push(holes[Number(pieces[i])]);
     }
     this.etag = crypto.createHash('sha1').update(document).digest('base64url');
-  }
-
-  /** Characters held, for bounding a cache of templates. */
-  get size(): number {
-    return this.texts.reduce((n, t) => n + t.length, 0);
+    this.size = this.texts.reduce((n, t) => n + t.length, 0);
   }
 
   /** The page for this viewer; `csrfToken` is called only when a filled variant holds a form. */

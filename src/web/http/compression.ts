@@ -94,22 +94,21 @@ export function compression(compressed = compressedBodies()): MiddlewareHandler 
     if (res.status === 304 || c.req.method === 'HEAD') return;
     // Only a strong tag names exact bytes; a weak one (set by a handler, or a proxy's) may not.
     const key = strongEtag && !strongEtag.startsWith('W/') ? `${coding} ${strongEtag}` : null;
-    const known = key ? compressed.get(key) : undefined;
-    if (known) {
-      // Headers first: reading the body would drop the header edits above (settled-response.ts).
-      const headers = new Headers(res.headers);
-      headers.set('Content-Encoding', coding);
-      headers.delete('content-length');
-      replaceResponse(c, new Response(known, { status: res.status, headers }));
-      return;
+    let bytes = key ? compressed.get(key) : undefined;
+    let status = res.status;
+    let headers: Headers;
+    // A kept body needs only the headers; never `res.body`: reading it would drop the header edits above
+    // (settled-response.ts).
+    if (bytes) headers = new Headers(res.headers);
+    else {
+      const settled = await settleResponse(c);
+      if (settled.body.byteLength < MIN_BYTES) return;
+      ({ status, headers } = settled);
+      bytes = new Uint8Array(await compress(coding, settled.body));
+      if (key) compressed.set(key, bytes);
     }
-    // Not `res.body`: reading it would drop the header edits above (settled-response.ts).
-    const { status, headers, body } = await settleResponse(c);
-    if (body.byteLength < MIN_BYTES) return;
     headers.set('Content-Encoding', coding);
     headers.delete('content-length');
-    const bytes = new Uint8Array(await compress(coding, body));
-    if (key) compressed.set(key, bytes);
     replaceResponse(c, new Response(bytes, { status, headers }));
   };
 }
