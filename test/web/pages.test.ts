@@ -1,11 +1,11 @@
 // Server-rendered pages without a browser: escaping (titles with <script>, abstracts with < & and LaTeX,
 // JSON-LD that must not end its <script> early), sharing metadata, routes for old-style ids, redirects,
 // hidden papers, HTML errors, and the announcement fallback being labelled.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/db.ts';
 import { FIXED_NOW, HIDDEN_ID, OLD_STYLE_ID, seedFixtures, XSS_ID } from './fixtures.ts';
-import { acquireLease } from '../../src/db/jobs.ts';
+import { acquireLease, releaseLease } from '../../src/db/jobs.ts';
 import { testApp, type TestApp } from './server.ts';
 
 for (const kind of databaseKinds)
@@ -216,5 +216,25 @@ describe('the home page of an empty store', () => {
     expect(await home({ SCHEDULER: 'false' })).toContain('This server schedules no harvests (SCHEDULER=false)');
     await acquireLease(db, { name: 'arxiv', holder: 'worker', job: 'harvest-oai', ttlMs: 60_000 });
     expect(await home()).toMatch(/Harvesting arXiv now \(started \d\d:\d\d UTC\)\./);
+  });
+
+  it('reads the harvest state again once its few seconds of reuse have passed', async () => {
+    await releaseLease(db, 'arxiv', 'worker');
+    vi.useFakeTimers({ toFake: ['performance'] });
+    // Without the page cache, so that only the harvest state's reuse can hold the old sentence.
+    const { app, services } = await testApp(db, { env: { PAGE_CACHE_SECONDS: '0' } });
+    try {
+      const home = async () => (await app.request('/')).text();
+      expect(await home()).toContain('No harvest has run yet');
+      await acquireLease(db, { name: 'arxiv', holder: 'worker', job: 'harvest-oai', ttlMs: 60_000 });
+      // Within the reuse window the page may lag, as an anonymous reader's page cache does.
+      vi.advanceTimersByTime(4_000);
+      expect(await home()).toContain('No harvest has run yet');
+      vi.advanceTimersByTime(1_000);
+      expect(await home()).toMatch(/Harvesting arXiv now/);
+    } finally {
+      vi.useRealTimers();
+      await services.close();
+    }
   });
 });

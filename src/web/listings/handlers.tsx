@@ -16,7 +16,7 @@ import {
   type PeriodKind,
 } from '../../domain/periods.ts';
 import { notFound } from '../../errors.ts';
-import { harvestState } from '../../jobs/status.ts';
+import { type HarvestState, harvestState } from '../../jobs/status.ts';
 import type { Services } from '../../services.ts';
 import { feedItem } from '../components/feed-item.ts';
 import { htmlDocument, type FeedLink } from '../components/layout.tsx';
@@ -34,6 +34,13 @@ import { homeDay, latestDay, loadCategoryTrending, loadPeriodListing, loadTrendi
  * its announcement the latest day is Friday (3 days); beyond that the harvest has fallen behind or stopped.
  */
 const STALE_AFTER_DAYS = 3;
+
+/**
+ * How long a process reuses the harvest state it read for a stale home page: the same few seconds an anonymous
+ * reader's page cache already lags by. Reading it costs three queries, more than the rest of the page once its
+ * template is kept, and it changes at most a few times a day.
+ */
+const HARVEST_STATE_REUSE_MS = 5_000;
 
 const PATH_OF: Record<PeriodKind, string> = { day: '/papers/date', week: '/papers/week', month: '/papers/month' };
 const PARAM_OF: Record<PeriodKind, typeof dayParam> = { day: dayParam, week: weekParam, month: monthParam };
@@ -135,6 +142,20 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
 
 export function listingHandlers(ctx: Services) {
   const { clock } = ctx;
+  let harvestRead: { state: Promise<HarvestState>; at: number } | null = null;
+
+  /** The harvest's state, read again once HARVEST_STATE_REUSE_MS have passed (and after a failed read). */
+  function recentHarvestState(now: Date): Promise<HarvestState> {
+    const at = performance.now();
+    if (!harvestRead || at - harvestRead.at >= HARVEST_STATE_REUSE_MS) {
+      const read = { state: harvestState(ctx.database, ctx.config, now), at };
+      read.state.catch(() => {
+        if (harvestRead === read) harvestRead = null;
+      });
+      harvestRead = read;
+    }
+    return harvestRead.state;
+  }
 
   /** The period a path names; one that starts after today has no papers yet and no page (404). */
   function periodFrom(c: Context, kind: PeriodKind): Period {
@@ -160,7 +181,7 @@ export function listingHandlers(ctx: Services) {
       const today = dayOf(now);
       const latest = await latestDay(ctx.database, today);
       const stale = latest === null || daysBetween(latest, today) > STALE_AFTER_DAYS;
-      const freshness = stale ? { latestDay: latest, today, now, harvest: await harvestState(ctx.database, ctx.config, now) } : undefined;
+      const freshness = stale ? { latestDay: latest, today, now, harvest: await recentHarvestState(now) } : undefined;
       return renderPeriodPage(c, ctx, parseDay(latest ?? today), '/', latest ?? today, freshness);
     },
     period: (kind: PeriodKind) => async (c: Context) => {
