@@ -59,7 +59,7 @@ const NOT_READ_BY_MEMOISED_READS: Record<string, string> = {
   digest_deliveries: 'digests',
   mail_queue: 'outgoing mail',
   job_leases: 'scheduler',
-  job_runs: 'scheduler (the home page reads harvest state per request)',
+  job_runs: 'scheduler (a stale home page rereads the harvest state every 5 s)',
   harvest_cursors: 'harvest state',
   service_pacing: 'harvest state',
   index_requests: 'index queue',
@@ -75,6 +75,8 @@ interface Seen {
   total: number;
   dayPage: string;
   trending: string;
+  /** Anonymous paper pages, by id (page templates, components/templated-page.ts). */
+  paperPages: Record<string, string>;
 }
 
 async function look(app: TestApp): Promise<Seen> {
@@ -84,7 +86,9 @@ async function look(app: TestApp): Promise<Seen> {
   const api = new Map(items.map((i) => [i.paper.id as string, { ...i, upvotes: i.paper.upvotes, comments: i.numComments }]));
   const dayPage = await (await app.app.request(`/papers/date/${DAY}`)).text();
   const trending = await (await app.app.request('/papers/trending')).text();
-  return { api, total: Number(res.headers.get('x-total-count')), dayPage, trending };
+  const paperPages: Record<string, string> = {};
+  for (const id of [P2, P3]) paperPages[id] = await (await app.app.request(`/papers/${id}`)).text();
+  return { api, total: Number(res.headers.get('x-total-count')), dayPage, trending, paperPages };
 }
 
 /** The count on a category's filter chip. */
@@ -162,12 +166,14 @@ for (const kind of databaseKinds) {
         expect([...s.api.keys()]).toEqual([P3, P1, P2]);
         expect(cardOf(s.trending, P3)).toContain('10 upvotes');
         expect(cardOf(s.dayPage, P3)).toContain('>10<');
+        expect(s.paperPages[P3]).toContain('<strong>10</strong> upvotes');
       });
 
       await addComment(db, { paperId: P2, userId: reader.id, body: 'A question about the bound.' });
       await everywhere((s) => {
         expect(s.api.get(P2)!.comments).toBe(1);
         expect(cardOf(s.dayPage, P2)).toContain('1 comment');
+        expect(s.paperPages[P2]).toContain('A question about the bound.');
       });
 
       await recordSubmission(db, { userId: reader.id, username: reader.username, paperId: P4, day: DAY, maxPerDay: 5 }, NOW);

@@ -50,6 +50,30 @@ describe('page templates', () => {
     expect(tags.every((t) => /^"[\w-]+"$/.test(t))).toBe(true);
   });
 
+  it("gives anonymous viewers a live hole's one rendering and each signed-in viewer the part their request rendered", () => {
+    const builder = new TemplateBuilder();
+    const comments = builder.live('comments', '<p>Sign in to comment</p>');
+    const template = builder.finish(`<h1>Paper</h1>${comments}<p>end</p>`);
+    expect(text(template.fill(anonymous, () => 'never', { comments: '<form>never shown</form>' }))).toBe('<h1>Paper</h1><p>Sign in to comment</p><p>end</p>');
+    const adaPage = template.fill(ada, () => 't', { comments: '<form>ada</form>' });
+    expect(text(adaPage)).toBe('<h1>Paper</h1><form>ada</form><p>end</p>');
+    const bobPage = template.fill(bob, () => 't', { comments: '<form>bob</form>' });
+    expect(text(bobPage)).toBe('<h1>Paper</h1><form>bob</form><p>end</p>');
+    // The ETag covers the live part: a new comment changes it, the same part keeps it.
+    expect(bobPage.etag).not.toBe(adaPage.etag);
+    expect(template.fill(ada, () => 't', { comments: '<form>ada</form>' }).etag).toBe(adaPage.etag);
+    expect(template.fill(ada, () => 't', { comments: '<form>ada</form><p>new</p>' }).etag).not.toBe(adaPage.etag);
+  });
+
+  it('keeps the ETags of two live holes apart however their parts split the same text', () => {
+    const builder = new TemplateBuilder();
+    const template = builder.finish(`${builder.live('a', '')}${builder.live('b', '')}`);
+    const one = template.fill(ada, () => 't', { a: 'x\ny', b: 'z' });
+    const two = template.fill(ada, () => 't', { a: 'x', b: 'y\nz' });
+    expect(text(one)).not.toBe(text(two));
+    expect(one.etag).not.toBe(two.etag);
+  });
+
   it('treats text that looks like a hole marker as text: markers carry a per-process nonce', () => {
     const builder = new TemplateBuilder();
     const forged = '<!--hole x 0-->';

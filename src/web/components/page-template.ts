@@ -26,7 +26,12 @@ interface Hole {
   render(key: string): string;
   /** Each variant rendered so far, cut at its CSRF placeholders (one piece when it has none). */
   rendered: Map<string, string[]>;
+  /** A live hole's name: signed-in viewers get the HTML the request rendered for it (`fill`'s `live`). */
+  live?: string;
 }
+
+/** HTML a request rendered for the live holes of its page, by name, with the viewer's real CSRF token in its forms. */
+export type LiveParts = Readonly<Record<string, string>>;
 
 export interface FilledPage {
   /** UTF-8 bytes for the anonymous page, which is kept and sent many times; text for a person's. */
@@ -47,6 +52,15 @@ export class TemplateBuilder {
   /** A hole: `variantOf` picks the viewer's variant, `render` gives that variant's HTML. */
   hole(variantOf: (viewer: Viewer) => string, render: (key: string) => string): HtmlEscapedString {
     const index = this.holes.push({ variantOf, render, rendered: new Map() }) - 1;
+    return raw(`<!--hole ${NONCE} ${index}-->`);
+  }
+
+  /**
+   * A live hole: a part too personal to have a few variants (a person's own comments and claims), rendered by
+   * each signed-in request and passed to `fill`; anonymous viewers get `anonymous`, rendered once with the page.
+   */
+  live(name: string, anonymous: string): HtmlEscapedString {
+    const index = this.holes.push({ variantOf: () => '', render: () => anonymous, rendered: new Map(), live: name }) - 1;
     return raw(`<!--hole ${NONCE} ${index}-->`);
   }
 
@@ -74,8 +88,11 @@ export class Template {
     this.size = this.texts.reduce((n, t) => n + t.length, 0);
   }
 
-  /** The page for this viewer; `csrfToken` is called only when a filled variant holds a form. */
-  fill(viewer: Viewer, csrfToken: () => string): FilledPage {
+  /**
+   * The page for this viewer; `csrfToken` is called only when a filled variant holds a form. A signed-in viewer's
+   * live holes take their HTML from `live`, which the ETag then covers as it is.
+   */
+  fill(viewer: Viewer, csrfToken: () => string, live: LiveParts = {}): FilledPage {
     const anonymous = viewer.account === null;
     if (anonymous && this.anonymous) return this.anonymous;
     const keys: string[] = [];
@@ -83,6 +100,13 @@ export class Template {
     let token = '';
     for (let i = 0; i < this.placed.length; i++) {
       const hole = this.placed[i];
+      if (hole.live && !anonymous) {
+        const part = live[hole.live] ?? '';
+        // Length first, so that no two sets of parts join to the same text.
+        keys.push(`${part.length}:${part}`);
+        pieces.push(part, this.texts[i + 1]);
+        continue;
+      }
       const key = hole.variantOf(viewer);
       let parts = hole.rendered.get(key);
       if (parts === undefined) {

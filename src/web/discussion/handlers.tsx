@@ -10,7 +10,7 @@ import { privatePage } from '../http/responses.tsx';
 import { wantsJson } from '../http/errors.tsx';
 import { arxivIdInPath, formBoolean, formText, queryText, readForm, safeLocalPath } from '../input.ts';
 import type { InterestRefresher } from '../library/interests.ts';
-import { currentUser, userOrFail } from '../security/auth.ts';
+import { type CurrentUser, currentUser, userOrFail } from '../security/auth.ts';
 import { EditCommentPage, PaperCommunity } from './paper-community.tsx';
 
 /** Where to return after a comment action: the page it came from, at the comment. */
@@ -77,7 +77,7 @@ export function discussionHandlers(ctx: Services, interests: InterestRefresher) 
  */
 export function discussionPanel(ctx: Services) {
   const editWindowMs = ctx.config.COMMENT_EDIT_WINDOW_MINUTES * 60_000;
-  return async (c: Context, paperId: string) => {
+  return async (c: Context, paperId: string, user: CurrentUser | null) => {
     const counts = await paperCounts(ctx.database, paperId);
     if (!counts || counts.hidden) return null;
     const comments = await listPaperComments(ctx.database, paperId);
@@ -87,7 +87,7 @@ export function discussionPanel(ctx: Services) {
         paperId={paperId}
         comments={comments}
         sourceComments={counts.sourceComments}
-        user={currentUser(c)}
+        user={user}
         editWindowMs={editWindowMs}
         back={paperPath(paperId)}
       />

@@ -13,8 +13,13 @@ export function pageBack(c: Context): string {
   return url.pathname + url.search;
 }
 
-export async function cardState(ctx: Pick<Services, 'database'>, c: Context, paperIds: string[], back = pageBack(c)): Promise<PersonCardState> {
-  const user = currentUser(c);
+export async function cardState(
+  ctx: Pick<Services, 'database'>,
+  c: Context,
+  paperIds: string[],
+  back = pageBack(c),
+  user = currentUser(c),
+): Promise<PersonCardState> {
   if (!user) return { c, signedIn: false, back, upvoted: new Set(), saved: new Set() };
   return { c, signedIn: true, back, ...(await votesAndSavesAmong(ctx.database, user.id, paperIds)) };
 }

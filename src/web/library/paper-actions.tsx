@@ -7,14 +7,13 @@ import type { Services } from '../../services.ts';
 import { SaveButton, UpvoteButton, type PersonCardState } from '../components/card-actions.tsx';
 import { paperPath } from '../components/paper-card.tsx';
 import { csrfField } from '../security/csrf.ts';
-import { currentUser } from '../security/auth.ts';
+import type { CurrentUser } from '../security/auth.ts';
 import { cardState } from './card-state.tsx';
 
 export function paperActions(ctx: Pick<Services, 'database'>) {
-  return async (c: Context, item: ListedPaper) => {
+  return async (c: Context, item: ListedPaper, user: CurrentUser | null) => {
     const id = item.paper.id;
-    const state = await cardState(ctx, c, [id], paperPath(id));
-    const user = currentUser(c);
+    const state = await cardState(ctx, c, [id], paperPath(id), user);
     const collections = user ? await listCollections(ctx.database, { ownerId: user.id, viewerId: user.id, sort: 'lastModified', limit: 200 }) : [];
     return (
       <>

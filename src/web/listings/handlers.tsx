@@ -26,7 +26,7 @@ import { categoryParam, dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseP
 import { pageBack, withCardState } from '../library/card-state.tsx';
 import { FeedsPage } from './feeds-page.tsx';
 import { FreshnessNote, ListingPage, type Freshness, type PeriodLinks } from './listing-page.tsx';
-import { templatedListingPage } from './templated-page.ts';
+import { templatedPage } from '../components/templated-page.ts';
 import { homeDay, latestDay, loadCategoryTrending, loadPeriodListing, loadTrending, type Listing } from './loaders.ts';
 
 /**
@@ -101,7 +101,7 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
   const today = dayOf(ctx.clock());
   // A stale home page says how old its papers are and when the next harvest is: that sentence is one of the inputs.
   const note = freshness ? String(<FreshnessNote f={freshness} />) : '';
-  return templatedListingPage(c, ctx, `${today}\n${note}`, async (template) => {
+  return templatedPage(c, ctx, { inputs: `${today}\n${note}` }, async (template) => {
     const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page, limit: PAGE_SIZE });
     const around =
       listing.total === 0 && !query.category && freshness?.latestDay !== null ? await daysWithPapersAround(ctx.database, period, today) : undefined;
@@ -211,7 +211,7 @@ export function listingHandlers(ctx: Services) {
     trendingPage: async (c: Context) => {
       const query = parseQuery(c, pageQuerySchema);
       const page = query.p ?? 0;
-      return templatedListingPage(c, ctx, dayOf(clock()), async (template) => {
+      return templatedPage(c, ctx, { inputs: dayOf(clock()) }, async (template) => {
         const listing = await loadTrending(ctx.database, clock, { category: query.category, page, limit: PAGE_SIZE });
         const document = htmlDocument(
           withCardState(

@@ -3,7 +3,8 @@
 import type { HarvestState } from '../../jobs/status.ts';
 import { daysBetween, parseDay, periodLabel, type Period, type PeriodKind } from '../../domain/periods.ts';
 import { AGE_OFFSET_HOURS, COMMENT_WEIGHT, GRAVITY, STAR_TOTAL_WEIGHT, STAR_VELOCITY_WEIGHT, WINDOW_DAYS } from '../../domain/trending.ts';
-import { AccountLinks, Layout, type FeedLink, type NavKey } from '../components/layout.tsx';
+import { accountLinksHole } from '../components/account-links-hole.tsx';
+import { Layout, type FeedLink, type NavKey } from '../components/layout.tsx';
 import type { TemplateBuilder } from '../components/page-template.ts';
 import { HomeTabs } from '../components/home-tabs.tsx';
 import { CategoryChips, Pager } from '../components/pager.tsx';
@@ -170,13 +171,6 @@ function EmptyPeriod(props: { period: Period; around?: ListingPageProps['around'
 }
 
 /** The header's account links as a hole: one variant for anonymous visitors, one per account. */
-function accountLinksHole(template: TemplateBuilder, current: NavKey) {
-  return template.hole(
-    (viewer) => (viewer.account ? `${viewer.account.moderator ? 'm' : 'u'}:${viewer.account.username}` : ''),
-    (key) => String(<AccountLinks account={key ? { username: key.slice(2), moderator: key[0] === 'm' } : null} current={current} />),
-  );
-}
-
 export function ListingPage(props: ListingPageProps) {
   const l = props.listing;
   const params = { category: l.category ?? undefined };

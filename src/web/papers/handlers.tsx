@@ -17,21 +17,28 @@ import { paperPath } from '../components/paper-card.tsx';
 import { represent } from '../http/conditional.ts';
 import { xmlEscape } from '../http/feeds.ts';
 import { prefersMarkdown } from '../http/negotiation.ts';
-import { accountOf, htmlResponse, jsonResponse, newest } from '../http/responses.tsx';
+import { jsonResponse, newest } from '../http/responses.tsx';
 import { arxivIdInPath, paperIdInPath } from '../input.ts';
-import { cardState, withCardState } from '../library/card-state.tsx';
+import { pageBack, withCardState } from '../library/card-state.tsx';
+import { currentUser, type CurrentUser } from '../security/auth.ts';
+import { accountLinksHole } from '../components/account-links-hole.tsx';
+import { templatedPage } from '../components/templated-page.ts';
 import { PaperPage } from './paper-page.tsx';
 
-/** What the paper page needs from other parts of the product; each is optional so the page works alone. */
+/**
+ * What the paper page needs from other parts of the product; each is optional so the page works alone. Each part
+ * for a person is rendered for the viewer it is given: the page renders it once for anonymous readers (null) and
+ * again on every request of a signed-in one.
+ */
 export interface PaperPageExtensions {
   /** Ids of similar papers, best first (search). Null when search cannot answer. */
   similarIds?: (id: string, k: number) => Promise<string[] | null>;
   /** The person's controls at the top: upvote, save, add to a collection (library/). */
-  actions?: (c: Context, item: ListedPaper) => Child | Promise<Child>;
+  actions?: (c: Context, item: ListedPaper, viewer: CurrentUser | null) => Child | Promise<Child>;
   /** The community panel (the comment thread). */
-  community?: (c: Context, paperId: string) => Child | Promise<Child>;
+  community?: (c: Context, paperId: string, viewer: CurrentUser | null) => Child | Promise<Child>;
   /** The claim-authorship form and the visitor's own claim (people/). */
-  claims?: (c: Context, item: ListedPaper, people: PaperPeople) => Child | Promise<Child>;
+  claims?: (c: Context, item: ListedPaper, people: PaperPeople, viewer: CurrentUser | null) => Child | Promise<Child>;
 }
 
 const SIMILAR_SHOWN = 6;
@@ -97,30 +104,57 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
       // huggingface_hub and LLM tools ask for the paper as Markdown at the page's own address.
       if (prefersMarkdown(c.req.header('accept') ?? '')) return markdown(c, item, { Vary: 'Accept' });
       if (paperIdInPath(c) !== canonicalId) return c.redirect(paperPath(canonicalId), 301);
-      let similar: ListedPaper[] | null = null;
-      if (extensions.similarIds) {
-        const ids = await withDeadline(extensions.similarIds(canonicalId, SIMILAR_SHOWN + 1), SIMILAR_WAIT_MS, null);
-        similar = ids === null ? null : await listedPapersByIds(ctx.database, ids.filter((id) => id !== canonicalId).slice(0, SIMILAR_SHOWN));
-      }
-      const people = await peopleOf(ctx, item);
-      const state = await cardState(ctx, c, similar?.map((s) => s.paper.id) ?? []);
-      const html = htmlDocument(
-        withCardState(
-          state,
-          <PaperPage
-            item={item}
-            canonical={pageUrl(canonicalId)}
-            baseUrl={ctx.config.baseUrl}
-            similar={similar}
-            people={people}
-            claims={extensions.claims ? await extensions.claims(c, item, people) : undefined}
-            actions={extensions.actions ? await extensions.actions(c, item) : undefined}
-            community={extensions.community ? await extensions.community(c, canonicalId) : undefined}
-            account={accountOf(c)}
-          />,
-        ),
+      const similarIds = extensions.similarIds ? await withDeadline(extensions.similarIds(canonicalId, SIMILAR_SHOWN + 1), SIMILAR_WAIT_MS, null) : null;
+      const shownIds = similarIds?.filter((id) => id !== canonicalId).slice(0, SIMILAR_SHOWN) ?? null;
+      // The parts a signed-in person sees as their own, rendered for each of their requests.
+      const personal = async (item: ListedPaper, people: PaperPeople, viewer: CurrentUser | null) => ({
+        claims: extensions.claims ? String(await extensions.claims(c, item, people, viewer)) : '',
+        actions: extensions.actions ? String(await extensions.actions(c, item, viewer)) : '',
+        community: extensions.community ? String(await extensions.community(c, canonicalId, viewer)) : '',
+      });
+      return templatedPage(
+        c,
+        ctx,
+        {
+          // What search said is the page's one input besides the store (similar papers are kept per index state).
+          inputs: shownIds === null ? 'no similar papers' : shownIds.join(' '),
+          vary: ['Accept'],
+          live: async () => {
+            const fresh = await getListedPaper(ctx.database, canonicalId);
+            if (!fresh) throw notFound(`no paper ${canonicalId} here`);
+            return personal(fresh, await peopleOf(ctx, fresh), currentUser(c));
+          },
+        },
+        async (template) => {
+          // Read again under the template's key: the store may have changed since the lookup above.
+          const fresh = await getListedPaper(ctx.database, canonicalId);
+          if (!fresh) throw notFound(`no paper ${canonicalId} here`);
+          const people = await peopleOf(ctx, fresh);
+          const similar = shownIds === null ? null : await listedPapersByIds(ctx.database, shownIds);
+          const anonymous = await personal(fresh, people, null);
+          const document = htmlDocument(
+            withCardState(
+              { template, back: pageBack(c) },
+              <PaperPage
+                item={fresh}
+                canonical={pageUrl(canonicalId)}
+                baseUrl={ctx.config.baseUrl}
+                similar={similar}
+                people={people}
+                claims={template.live('claims', anonymous.claims)}
+                actions={template.live('actions', anonymous.actions)}
+                community={template.live('community', anonymous.community)}
+                accountLinks={accountLinksHole(template, null)}
+              />,
+            ),
+          );
+          return {
+            document,
+            paperIds: similar?.map((s) => s.paper.id) ?? [],
+            lastModified: newest(fresh.paper.modifiedAt, people.modifiedAt),
+          };
+        },
       );
-      return htmlResponse(c, html, newest(item.paper.modifiedAt, people.modifiedAt), ['Accept']);
     },
     /** /papers/{id}.md: title, authors, links, abstract and BibTeX (domain/paper-markdown.ts). */
     markdown: async (c: Context) => markdown(c, (await loadPaperOr404(ctx, c)).item),

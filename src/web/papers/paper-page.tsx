@@ -36,6 +36,8 @@ export interface PaperPageProps {
   /** The community panel (comments) when that part of the product provides one. */
   community?: Child;
   account?: { username: string } | null;
+  /** In place of the account links: a page template's hole (components/page-template.ts). */
+  accountLinks?: Child;
 }
 
 function day(iso: string | null): string | null {
@@ -204,6 +206,7 @@ export function PaperPage(props: PaperPageProps) {
       }}
       head={paperHead(props.item, props.canonical, props.baseUrl)}
       account={props.account}
+      accountLinks={props.accountLinks}
     >
       <article>
         <p class="muted">

@@ -16,7 +16,7 @@ import { orgPath } from '../components/people-links.tsx';
 import { feedLinks, feedResponse, type FeedFormat } from '../http/feeds.ts';
 import { accountOf, htmlResponse, newest } from '../http/responses.tsx';
 import { arxivIdInPath, formText, PAGE_SIZE, pageParam, parseQuery, readForm, safeLocalPath } from '../input.ts';
-import { currentUser, userOrFail } from '../security/auth.ts';
+import { type CurrentUser, currentUser, userOrFail } from '../security/auth.ts';
 import { AuthorPage } from './author-page.tsx';
 import { ClaimPanel } from './claim-panel.tsx';
 import { OrganizationPage } from './organization-page.tsx';
@@ -165,8 +165,7 @@ export function peopleHandlers(ctx: Services) {
  * a sign-in link and no form, so their copy of the page stays cacheable.
  */
 export function claimPanel(ctx: Services) {
-  return async (c: Context, item: ListedPaper, people: PaperPeople) => {
-    const user = currentUser(c);
+  return async (c: Context, item: ListedPaper, people: PaperPeople, user: CurrentUser | null) => {
     const own = user ? await openClaimOnPaper(ctx.database, user.id, item.paper.id) : null;
     return <ClaimPanel c={c} paperId={item.paper.id} authors={item.paper.authors} people={people} own={own} signedIn={!!user} />;
   };

@@ -1,5 +1,5 @@
-// Listing pages (daily, weekly, monthly, home, trending) rendered once per store version and completed per viewer
-// (components/page-template.ts). A template is kept under the listings change counter (src/db/memo.ts), which
+// Pages rendered once per store version and completed per viewer (page-template.ts): the listings (daily, weekly,
+// monthly, home, trending) and paper pages. A template is kept under the listings change counter (src/db/memo.ts), which
 // every change to what a listing shows moves, and the day it was rendered on, so it is exactly as current as a
 // fresh render; a request then costs its viewer's votes and saves among the page's papers and the fill.
 import type { Context } from 'hono';
@@ -7,12 +7,12 @@ import { votesAndSavesAmong } from '../../db/library.ts';
 import type { Memo } from '../../db/memo.ts';
 import { LruCache } from '../../lru.ts';
 import type { Services } from '../../services.ts';
-import { type Template, TemplateBuilder, type Viewer } from '../components/page-template.ts';
+import { type LiveParts, type Template, TemplateBuilder, type Viewer } from './page-template.ts';
 import { accountOf, htmlResponse } from '../http/responses.tsx';
 import { csrfToken } from '../security/csrf.ts';
 import { currentUser } from '../security/auth.ts';
 
-export interface RenderedListing {
+export interface RenderedPage {
   document: string;
   /** The papers on the page, whose votes and saves the viewer's controls show. */
   paperIds: string[];
@@ -28,7 +28,7 @@ interface Entry {
 /**
  * Templates by counter, URL and inputs, one cache per store connection (a counter value means something only in its
  * own store). 8 Mi characters (16 MiB at most, two bytes a character) hold about 180 listing pages of 45,000
- * characters, the hot ones; entries of older counter values are never read again and leave as new ones come.
+ * characters or 350 paper pages, the hot ones; entries of older counter values are never read again and leave as new ones come.
  */
 const templatesByStore = new WeakMap<Memo, LruCache<string, Entry>>();
 
@@ -41,20 +41,31 @@ function templatesOf(memo: Memo): LruCache<string, Entry> {
   return templates;
 }
 
+export interface PageInputs {
+  /**
+   * Everything besides the URL and the store that the page shows: the day it is rendered for, any text that
+   * follows the clock, what search said.
+   */
+  inputs: string;
+  /** Request headers the response varies on, besides the cookie. */
+  vary?: string[];
+  /** Renders the live holes for a signed-in viewer (page-template.ts). */
+  live?: () => Promise<LiveParts>;
+}
+
 /**
- * The page for this request: from the kept template when there is one for this URL, counter and `inputs`, else
- * rendered by `render` and kept. `inputs` names everything besides the URL and the store that the page shows:
- * the day it is rendered for, and any text that follows the clock.
+ * The page for this request: from the kept template when there is one for this URL, counter and inputs, else
+ * rendered by `render` and kept.
  */
-export async function templatedListingPage(
+export async function templatedPage(
   c: Context,
   ctx: Pick<Services, 'database'>,
-  inputs: string,
-  render: (template: TemplateBuilder) => Promise<RenderedListing>,
+  page: PageInputs,
+  render: (template: TemplateBuilder) => Promise<RenderedPage>,
 ): Promise<Response> {
   const { memo } = ctx.database;
   const version = await memo.version();
-  const key = version === null ? null : `${version}\n${c.req.url}\n${inputs}`;
+  const key = version === null ? null : `${version}\n${c.req.url}\n${page.inputs}`;
   const templates = templatesOf(memo);
   let entry = key ? templates.get(key) : undefined;
   if (!entry) {
@@ -63,8 +74,10 @@ export async function templatedListingPage(
     entry = { template: builder.finish(rendered.document), paperIds: rendered.paperIds, lastModified: rendered.lastModified };
     if (key) templates.set(key, entry);
   }
-  const { body, etag } = entry.template.fill(await viewerOf(ctx, c, entry.paperIds), () => csrfToken(c));
-  return htmlResponse(c, body, entry.lastModified, [], etag);
+  const viewer = await viewerOf(ctx, c, entry.paperIds);
+  const live = viewer.account && page.live ? await page.live() : undefined;
+  const { body, etag } = entry.template.fill(viewer, () => csrfToken(c), live);
+  return htmlResponse(c, body, entry.lastModified, page.vary ?? [], etag);
 }
 
 const nobody: Viewer = { account: null, upvoted: new Set(), saved: new Set() };
