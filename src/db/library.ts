@@ -35,7 +35,15 @@ export async function votesAndSavesAmong(database: Database, userId: string, pap
   const upvoted = new Set<string>();
   const saved = new Set<string>();
   if (!paperIds.length) return { upvoted, saved };
-  const rows = await database.db
+  // Memoised under the listings change counter: a vote moves it through the paper's total, a save through its own
+  // trigger (migration 18).
+  const rows = await database.memo.get(`marks ${userId} ${paperIds.join(' ')}`, () => readMarks(database, userId, paperIds));
+  for (const row of rows) (row.mark === 'upvoted' ? upvoted : saved).add(row.paper_id);
+  return { upvoted, saved };
+}
+
+function readMarks(database: Database, userId: string, paperIds: string[]) {
+  return database.db
     .selectFrom('votes')
     .select(['paper_id', sql<string>`'upvoted'`.as('mark')])
     .where('user_id', '=', userId)
@@ -48,8 +56,6 @@ export async function votesAndSavesAmong(database: Database, userId: string, pap
         .where('paper_id', 'in', paperIds),
     )
     .execute();
-  for (const row of rows) (row.mark === 'upvoted' ? upvoted : saved).add(row.paper_id);
-  return { upvoted, saved };
 }
 
 export interface LibraryEntry {

@@ -9,7 +9,8 @@ const MAX_ENTRIES = 5_000;
 
 /** Values computed for a key, reused while the store has not changed. */
 export interface Memo {
-  get<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** The value for `key` at the current version; `keep` may refuse to keep one (an unknown session token). */
+  get<T>(key: string, compute: () => Promise<T>, keep?: (value: T) => boolean): Promise<T>;
   /**
    * The listings change counter as read now, for callers that keep their own values under it (page templates);
    * null when nothing read now may be kept.
@@ -33,7 +34,7 @@ export class StoreMemo implements Memo {
   constructor(private readonly readVersion: () => Promise<number | null>) {}
 
   /** The value computed for `key` at the current version, computing it (once, however many ask at once) if needed. */
-  async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  async get<T>(key: string, compute: () => Promise<T>, keep?: (value: T) => boolean): Promise<T> {
     const version = await this.currentVersion();
     if (version === null) return compute();
     if (version !== this.keptVersion) {
@@ -47,9 +48,10 @@ export class StoreMemo implements Memo {
     const computed = compute();
     this.values.set(key, computed);
     if (this.values.size > MAX_ENTRIES) this.values.delete(this.values.keys().next().value!);
-    computed.catch(() => {
+    const forget = () => {
       if (this.values.get(key) === computed) this.values.delete(key);
-    });
+    };
+    computed.then((value) => keep && !keep(value) && forget(), forget);
     return computed;
   }
 

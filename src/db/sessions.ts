@@ -2,6 +2,7 @@
 // looked up by their SHA-256; the clear value exists only in the person's browser or script.
 import crypto from 'node:crypto';
 import { hashToken, newId, newToken } from '../domain/credentials.ts';
+import { LruCache } from '../lru.ts';
 import type { Database } from './connect.ts';
 import { rowToUser, type User } from './users.ts';
 
@@ -43,18 +44,37 @@ export async function createSession(
 // for "last seen" in the sessions list.
 const TOUCH_EVERY_MS = 5 * 60_000;
 
-/** The signed-in person for a session cookie, or null when it is unknown, expired, or the account is banned. */
+/**
+ * When this process last moved each session's last_seen_at. A memoised row keeps the time it was read with, so
+ * without this every request past the interval would write it again until the counter moved.
+ */
+const touchedAt = new LruCache<string, number>({ maxEntries: 10_000 });
+
+/**
+ * The signed-in person for a session cookie, or null when it is unknown, expired, or the account is banned. The
+ * row is memoised under the listings change counter, which an ended session and any change to a user move
+ * (migrations 16 and 18), so a sign-out or ban in any process holds for the next request here. Unknown tokens are
+ * not kept: junk cookies cannot crowd the memo.
+ */
 export async function findSessionUser(database: Database, token: string, now = new Date()): Promise<{ user: User; sessionId: string } | null> {
-  const row = await database.db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
-    .select(['sessions.id as session_id', 'sessions.expires_at', 'sessions.last_seen_at'])
-    .where('sessions.token_hash', '=', hashToken(token))
-    .executeTakeFirst();
+  const hash = hashToken(token);
+  const row = await database.memo.get(
+    `session ${hash}`,
+    () =>
+      database.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('users')
+        .select(['sessions.id as session_id', 'sessions.expires_at', 'sessions.last_seen_at'])
+        .where('sessions.token_hash', '=', hash)
+        .executeTakeFirst(),
+    (found) => found !== undefined,
+  );
   if (!row || row.expires_at <= now.toISOString() || row.banned_at) return null;
-  if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) {
+  const lastSeen = Math.max(Date.parse(row.last_seen_at), touchedAt.get(row.session_id) ?? 0);
+  if (now.getTime() - lastSeen > TOUCH_EVERY_MS) {
     await database.db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', row.session_id).execute();
+    touchedAt.set(row.session_id, now.getTime());
   }
   return { user: rowToUser(row), sessionId: row.session_id };
 }

@@ -16,10 +16,11 @@ import { recordStarObservation } from '../../src/db/harvest.ts';
 import { setSaved } from '../../src/db/library.ts';
 import { listedPapersByIds } from '../../src/db/listings.ts';
 import { LISTING_TABLES } from '../../src/db/migrations/016_change_counters.ts';
+import { VIEWER_TABLE_EVENTS } from '../../src/db/migrations/018_viewer_state_counter.ts';
 import { decideClaim, moderateComment, setPaperHidden } from '../../src/db/moderation.ts';
 import { storeImportBatch } from '../../src/db/papers.ts';
 import { saveDerivedText } from '../../src/db/search.ts';
-import { createSession } from '../../src/db/sessions.ts';
+import { createSession, revokeSessionByToken } from '../../src/db/sessions.ts';
 import { recordSubmission } from '../../src/db/submissions.ts';
 import { setRole, type User } from '../../src/db/users.ts';
 import { setVote } from '../../src/db/votes.ts';
@@ -36,20 +37,19 @@ const [P1, P2, P3, P4, P5] = ['2506.07001', '2506.07002', '2506.07003', '2506.07
 
 /**
  * The tables no memoised read uses, and why: a write to one of them must not need to invalidate anything (and does
- * not, since they carry no trigger). A new table must be added here or to LISTING_TABLES with its triggers.
+ * not, since they carry no trigger). A new table must be added here, or to LISTING_TABLES or VIEWER_TABLE_EVENTS with
+ * its triggers.
  */
 const NOT_READ_BY_MEMOISED_READS: Record<string, string> = {
   schema_migrations: 'the schema version',
   change_counters: 'the counter itself',
   paper_authors: 'author pages, read per request',
   author_names: 'author pages, read per request',
-  votes: "a person's own votes, read per request for their cards; totals are papers.community_upvotes",
-  library_items: "a person's saves, read per request for their cards and library",
+  votes: "a person's own votes, memoised under the counter that their totals (papers.community_upvotes) move",
   collections: 'collection pages, read per request',
   collection_items: 'collection pages, read per request',
   submissions: 'the submission log; a submission also writes daily_entries',
   github_repos: "the star refresh job's repository state; counts are papers.github_stars and star snapshots",
-  sessions: 'sign-in state',
   login_tokens: 'sign-in state',
   api_tokens: 'sign-in state',
   app_secrets: 'keys',
@@ -210,7 +210,7 @@ for (const kind of databaseKinds) {
       await everywhere((s) => expect(s.api.get(P1)!.upvotes).toBe(11));
     });
 
-    it('change after a claim is approved, a comment is hidden, derived text is stored and stars are observed; saves and collections leave them be', async () => {
+    it('change after a claim is approved, a comment is hidden, derived text is stored, stars are observed and a paper is saved; collections leave them be', async () => {
       db = await createTestDatabase(kind);
       other = secondConnection(db);
       await storeImportBatch(
@@ -248,12 +248,15 @@ for (const kind of databaseKinds) {
         expect(cardOf(s.trending, P1)).toContain('1.2k GitHub stars');
       });
 
-      // A save and a collection change nobody's listing: they leave the counter, and everyone's memo, where it was.
+      // A save moves the counter (a person's saves are memoised under it, migration 18); a collection changes
+      // nobody's listing and leaves the counter, and everyone's memo, where it was.
       const before = await listingsVersion(db);
       await setSaved(db, reader.id, P1, true);
+      const saved = await listingsVersion(db);
+      expect(saved).toBeGreaterThan(before);
       const collection = await createCollection(db, reader.id, { title: 'Bounds' });
       await addCollectionItem(db, collection, P2, 'the tight one');
-      expect(await listingsVersion(db)).toBe(before);
+      expect(await listingsVersion(db)).toBe(saved);
     });
 
     it('puts every table under the change counter or among those no memoised read uses', async () => {
@@ -262,17 +265,20 @@ for (const kind of databaseKinds) {
         // On PostgreSQL, only this store's schema (other tests' schemas sit beside it).
         .filter((t) => (kind === 'sqlite' || t.schema === db.location) && !t.name.startsWith('kysely_'))
         .map((t) => t.name);
-      expect(tables.sort()).toEqual([...LISTING_TABLES, ...Object.keys(NOT_READ_BY_MEMOISED_READS)].sort());
+      const viewerTables = VIEWER_TABLE_EVENTS.map(([table]) => table);
+      expect(tables.sort()).toEqual([...LISTING_TABLES, ...viewerTables, ...Object.keys(NOT_READ_BY_MEMOISED_READS)].sort());
       const triggers =
         kind === 'sqlite'
           ? await sql<{ table: string }>`SELECT tbl_name AS "table" FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'bump_listings_%'`.execute(db.db)
           : await sql<{ table: string }>`SELECT event_object_table AS "table" FROM information_schema.triggers
               WHERE trigger_schema = current_schema() AND trigger_name LIKE 'bump_listings_%'`.execute(db.db);
-      // Each table: three row triggers on SQLite (insert, update, delete), one trigger for all three on PostgreSQL.
+      // Each listing table: three row triggers on SQLite (insert, update, delete), one trigger for all three on
+      // PostgreSQL, which lists it once per event; each viewer table, one per event it watches.
       const perTable = new Map<string, number>();
       for (const { table } of triggers.rows) perTable.set(table, (perTable.get(table) ?? 0) + 1);
-      expect([...perTable.keys()].sort()).toEqual([...LISTING_TABLES].sort());
-      for (const count of perTable.values()) expect(count).toBe(3);
+      expect(Object.fromEntries([...perTable].sort())).toEqual(
+        Object.fromEntries([...LISTING_TABLES.map((t) => [t, 3] as const), ...VIEWER_TABLE_EVENTS.map(([t, events]) => [t, events.length] as const)].sort()),
+      );
     });
 
     it('lays each person’s own upvotes and saves over the shared cards, through the memo and the page cache', async () => {
@@ -334,12 +340,17 @@ for (const kind of databaseKinds) {
         expect([...seenByBob.tokens].some((t) => seenByAlice.tokens.has(t))).toBe(false);
         expectEverywhere((await statesOf(anonymous)).states, { [P1]: [null, null], [P2]: [null, null], [P3]: [null, null] });
 
-        // Bob saves the second paper (no listing changes, so every memoised card part stays as it was): his cards
-        // show it, Alice's and the anonymous ones do not.
+        // Bob saves the second paper: his cards show it, Alice's and the anonymous ones do not. His session and
+        // his marks were memoised; the save's trigger (migration 18) retires them.
         await setSaved(db, bob.id, P2, true);
         expectEverywhere((await statesOf(asBob)).states, { [P1]: ['false', 'false'], [P2]: ['false', 'true'], [P3]: ['false', 'false'] });
         expectEverywhere((await statesOf(asAlice)).states, { [P1]: ['true', 'true'], [P2]: ['false', 'false'], [P3]: ['false', 'false'] });
         expectEverywhere((await statesOf(anonymous)).states, { [P1]: [null, null], [P2]: [null, null], [P3]: [null, null] });
+
+        // Alice's session ends elsewhere (a sign-out in another process deletes its row): her memoised session is
+        // retired with it, and her next request here is anonymous.
+        await revokeSessionByToken(db, asAlice.cookies.get('pf_session')!);
+        expectEverywhere((await statesOf(asAlice)).states, { [P1]: [null, null], [P2]: [null, null], [P3]: [null, null] });
       } finally {
         await server.close();
       }
