@@ -18,6 +18,7 @@ import type { Services } from '../../services.ts';
 import { formText, readForm } from '../input.ts';
 import { currentUser } from './auth.ts';
 import { secureCookies } from './session.ts';
+import { LruCache } from '../../lru.ts';
 
 export const CSRF_COOKIE = 'pf_csrf';
 export const CSRF_FIELD = '_csrf';
@@ -39,11 +40,21 @@ export const MAX_BODY_BYTES = 256 * 1024;
 const READ_ONLY_POSTS = new Set(['/search', '/api/papers/search']);
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * Tokens signed lately, by secret, cookie and session: a signed-in page needs its reader's token on every request,
+ * and an HMAC costs more than the rest of filling a kept page's forms.
+ */
+const signed = new LruCache<string, string>({ maxEntries: 10_000 });
+
 function sign(secret: string, cookie: string, sessionId: string | null): string {
-  return crypto
-    .createHmac('sha256', secret)
-    .update(`csrf:${cookie}:${sessionId ?? ''}`)
-    .digest('base64url');
+  const message = `csrf:${cookie}:${sessionId ?? ''}`;
+  const key = `${secret}\n${message}`;
+  let token = signed.get(key);
+  if (token === undefined) {
+    token = crypto.createHmac('sha256', secret).update(message).digest('base64url');
+    signed.set(key, token);
+  }
+  return token;
 }
 
 /** app.use('*', csrfProtection(ctx)) after sessionMiddleware. Refuses unsafe requests without a valid token (403). */
