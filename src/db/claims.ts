@@ -237,7 +237,12 @@ export async function listUserClaims(database: Database, userId: string, statuse
 }
 
 /** A person's open (pending or approved) claim on a paper, if any. */
-export async function openClaimOnPaper(database: Database, userId: string, paperId: string): Promise<Claim | null> {
+export function openClaimOnPaper(database: Database, userId: string, paperId: string): Promise<Claim | null> {
+  // Claims, users and papers are under the listings counter (migration 16).
+  return database.memo.get(`open-claim ${userId} ${paperId}`, () => readOpenClaim(database, userId, paperId));
+}
+
+async function readOpenClaim(database: Database, userId: string, paperId: string): Promise<Claim | null> {
   const r = await claimsQuery(database.db)
     .where('c.user_id', '=', userId)
     .where('c.paper_id', '=', paperId)

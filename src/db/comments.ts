@@ -137,6 +137,11 @@ export async function getComment(database: Database, id: string): Promise<Stored
 
 /** Every comment on a paper, oldest first (the caller builds the thread). */
 export async function listPaperComments(database: Database, paperId: string): Promise<StoredComment[]> {
+  // Comments and users are under the listings counter (migration 16); callers get their own list of shared comments.
+  return [...(await database.memo.get(`comments ${paperId}`, () => readPaperComments(database, paperId)))];
+}
+
+async function readPaperComments(database: Database, paperId: string): Promise<StoredComment[]> {
   const rows = await baseQuery(database).where('comments.paper_id', '=', paperId).orderBy('comments.created_at').orderBy('comments.id').execute();
   return rows.map(toComment);
 }

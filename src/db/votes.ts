@@ -76,7 +76,12 @@ export interface PaperCounts {
 }
 
 /** The counts shown for one paper, or null when it is unknown. */
-export async function paperCounts(database: Database, paperId: string): Promise<PaperCounts | null> {
+export function paperCounts(database: Database, paperId: string): Promise<PaperCounts | null> {
+  // Papers and daily entries are under the listings counter (migration 16).
+  return database.memo.get(`counts ${paperId}`, () => readPaperCounts(database, paperId));
+}
+
+async function readPaperCounts(database: Database, paperId: string): Promise<PaperCounts | null> {
   const row = await database.db
     .selectFrom('papers')
     .leftJoin('daily_entries', 'daily_entries.paper_id', 'papers.id')
