@@ -1,7 +1,7 @@
 // Highlights and snippets: the words of a field whose terms the query asked for, as Hugging Face's
 // `highlightedTitle` / `highlightedSummary` arrays. Works on the raw text (no offsets to map back): each word
 // is analysed like the index analyses it and marked when one of its terms is wanted.
-import { normalizeText, WORD_PATTERN, wordTerms, type WordTerms } from './text/analyze.ts';
+import { detached, normalizeText, WORD_PATTERN, wordTerms, type WordTerms } from './text/analyze.ts';
 import type { HighlightPart } from './types.ts';
 
 /**
@@ -13,7 +13,7 @@ function rawWordTerms(word: string): WordTerms {
   if (terms === undefined) {
     terms = wordTerms(normalizeText(word));
     if (rawWordCache.size >= RAW_WORD_CACHE_LIMIT) rawWordCache.clear();
-    rawWordCache.set(word, terms);
+    rawWordCache.set(detached(word), terms);
   }
   return terms;
 }

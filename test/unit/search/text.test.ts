@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { porterStem } from '../../../src/search/text/porter.ts';
 import { analyze, normalizeText, terms } from '../../../src/search/text/analyze.ts';
 import { parseQuery } from '../../../src/search/query.ts';
@@ -195,5 +197,22 @@ describe('highlight and snippet', () => {
     expect(s).toContain('graph networks');
     expect(s.startsWith('…')).toBe(true);
     expect(s.length).toBeLessThanOrEqual(103);
+  });
+});
+
+describe('the word memos', () => {
+  it('keep no text that a memoised word was cut from alive', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // 80 texts of about 400 KB, each with a long word of its own: 32 MB if the memos kept the texts.
+    for (let i = 0; i < 80; i++) {
+      const text = `interferometrically${i}x ${'ordinary words of an abstract '.repeat(13_000)}`;
+      analyze(text);
+      highlight(text, new Set(['interferometr']));
+    }
+    gc();
+    expect((process.memoryUsage().heapUsed - before) / 2 ** 20).toBeLessThan(8);
   });
 });
