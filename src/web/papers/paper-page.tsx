@@ -35,9 +35,8 @@ export interface PaperPageProps {
   actions?: Child;
   /** The community panel (comments) when that part of the product provides one. */
   community?: Child;
-  account?: { username: string } | null;
-  /** In place of the account links: a page template's hole (components/page-template.ts). */
-  accountLinks?: Child;
+  /** The header's account links: a page template's hole (components/page-template.ts). */
+  accountLinks: Child;
 }
 
 function day(iso: string | null): string | null {
@@ -205,7 +204,6 @@ export function PaperPage(props: PaperPageProps) {
         },
       }}
       head={paperHead(props.item, props.canonical, props.baseUrl)}
-      account={props.account}
       accountLinks={props.accountLinks}
     >
       <article>
