@@ -1,4 +1,4 @@
-// `npm run bench -- soak [--minutes=10] [--connections=8] [--only=ACTION,…]`: mixed traffic against a real `paperfeed serve` on a copy
+// `npm run bench -- soak [--minutes=10] [--warmup=1] [--connections=8] [--only=ACTION,…]`: mixed traffic against a real `paperfeed serve` on a copy
 // of the real store (../shared/data, 80k papers) for a while, to show the server stays healthy: no 5xx, memory that
 // does not grow, latency that does not creep up. The mix: pages (home, days, weeks, months, trending, papers, feeds),
 // the API, search (short queries, a pasted abstract by POST, similar papers), signed-in traffic (votes, comments,
@@ -11,7 +11,10 @@
 // per-address limits apply as they would in production; 429s are reported, not counted as errors.
 //
 // The search index is built completely (hybrid answers carry a semantic score) before the clock starts, so no build
-// runs during the soak. Prints per interval requests, 5xx, p50 and p99, the server's CPU time per request (it grows
+// runs during the soak; then the same mix runs for a warm-up (one minute unless --warmup says otherwise), unrecorded
+// but for its RSS: a cold process fills its bounded caches, loads the search snapshot's sections it reads lazily,
+// builds the "For you" features and compiles its hot code in that time, about 200 MiB on the real store, which is not
+// growth over time. The RSS before the warm-up is printed with the rest. Prints per interval requests, 5xx, p50 and p99, the server's CPU time per request (it grows
 // when the server does more work per request; a busier machine lengthens latencies, not this) and its RSS (from the
 // server process's /proc status every 5 s: all of it and its anonymous part); then statuses and each action's p99;
 // and last the line
@@ -35,19 +38,22 @@ const PASSWORD = 'soak password zero';
 
 interface Options {
   minutes: number;
+  /** Minutes of the same mix before the clock starts. */
+  warmup: number;
   connections: number;
   /** Only the actions whose names contain one of these (to find what a problem comes from); all when empty. */
   only: string[];
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { minutes: 10, connections: 8, only: [] };
+  const o: Options = { minutes: 10, warmup: 1, connections: 8, only: [] };
   for (const a of args) {
     const [k, v] = a.replace(/^--/, '').split('=');
     if (k === 'minutes' && Number(v) > 0) o.minutes = Number(v);
+    else if (k === 'warmup' && Number(v) >= 0) o.warmup = Number(v);
     else if (k === 'connections' && Number(v) > 0) o.connections = Number(v);
     else if (k === 'only' && v) o.only = v.split(',');
-    else throw new Error(`unknown option ${a} (use --minutes=N --connections=N --only=ACTION,…)`);
+    else throw new Error(`unknown option ${a} (use --minutes=N --warmup=N --connections=N --only=ACTION,…)`);
   }
   return o;
 }
@@ -361,6 +367,10 @@ interface Measured {
   actions: Map<string, { latencies: number[]; statuses: Map<string, number> }>;
   /** The server's memory and CPU time when the clock started. */
   start: { rss: number; anon: number; cpu: number };
+  /** Its RSS before the warm-up, once the search index answered. */
+  coldRss?: number;
+  /** Answers of the warm-up, by status: its failures count with the rest. */
+  warmStatuses?: Map<string, number>;
   load: number[];
 }
 
@@ -438,6 +448,8 @@ function report(m: Measured, mix: Action[], args: string[]): void {
   const statuses = new Map<string, number>();
   for (const iv of intervals) for (const [s, c] of iv.statuses) statuses.set(s, (statuses.get(s) ?? 0) + c);
   console.log(`\nstatuses: ${listStatuses(statuses)}`);
+  // 5xx in the warm-up are failures just the same.
+  for (const [s, c] of m.warmStatuses ?? []) statuses.set(s, (statuses.get(s) ?? 0) + c);
   console.log('\n| action | requests | p50 ms | p99 ms | statuses |');
   console.log('| --- | ---: | ---: | ---: | --- |');
   for (const [name] of mix) {
@@ -455,7 +467,7 @@ function report(m: Measured, mix: Action[], args: string[]): void {
   const [midRss, endRss] = [median(half.rss), median(last.rss)];
   const [midAnon, endAnon] = [median(half.anon), median(last.anon)];
   console.log(
-    `\nRSS: ${start.rss.toFixed(0)} MiB at the start, ${midRss.toFixed(0)} at half time, ${endRss.toFixed(0)} at the end (interval medians), peak ${Math.max(...samples).toFixed(0)}; growth ${(midRss - start.rss).toFixed(0)} MiB in the first half, ${(endRss - midRss).toFixed(0)} MiB in the second`,
+    `\nRSS: ${m.coldRss === undefined ? '' : `${m.coldRss.toFixed(0)} MiB cold (before the warm-up), `}${start.rss.toFixed(0)} MiB at the start, ${midRss.toFixed(0)} at half time, ${endRss.toFixed(0)} at the end (interval medians), peak ${Math.max(...samples).toFixed(0)}; growth ${(midRss - start.rss).toFixed(0)} MiB in the first half, ${(endRss - midRss).toFixed(0)} MiB in the second`,
   );
   console.log(
     `of it anonymous (heaps): ${start.anon.toFixed(0)}, ${midAnon.toFixed(0)}, ${endAnon.toFixed(0)} MiB; growth ${(midAnon - start.anon).toFixed(0)} MiB in the first half, ${(endAnon - midAnon).toFixed(0)} MiB in the second`,
@@ -483,8 +495,22 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `soak: ${o.minutes} min, ${o.connections} connections, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; waiting for the search index …`,
     );
-    console.log(`soak: search answered (hybrid) after ${((await waitForSearch(url)) / 1000).toFixed(0)} s; clock starts`);
+    console.log(`soak: search answered (hybrid) after ${((await waitForSearch(url)) / 1000).toFixed(0)} s`);
+    const cold = residentMiB(child.pid!).rss;
+    let warmStatuses: Map<string, number> | undefined;
+    if (o.warmup > 0) {
+      const warm = await soak(url, child.pid!, { ...o, minutes: o.warmup }, actionChooser(mix), world);
+      const requests = warm.intervals.reduce((n, iv) => n + iv.latencies.length, 0);
+      warmStatuses = new Map();
+      for (const iv of warm.intervals) for (const [s, c] of iv.statuses) warmStatuses.set(s, (warmStatuses.get(s) ?? 0) + c);
+      console.log(
+        `soak: warm-up ${o.warmup} min, ${requests} requests (${listStatuses(warmStatuses)}), RSS ${cold.toFixed(0)} → ${residentMiB(child.pid!).rss.toFixed(0)} MiB`,
+      );
+    }
+    console.log('soak: clock starts');
     measured = await soak(url, child.pid!, o, actionChooser(mix), world);
+    measured.coldRss = cold;
+    measured.warmStatuses = warmStatuses;
     if (child.exitCode !== null) throw new Error(`paperfeed serve exited with ${child.exitCode} during the soak`);
   } finally {
     // Stopped before the report, so whatever the server logs while shutting down comes before the last line.
