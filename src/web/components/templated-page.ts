@@ -1,7 +1,8 @@
 // Pages rendered once per store version and completed per viewer (page-template.ts): the listings (daily, weekly,
-// monthly, home, trending) and paper pages. A template is kept under the listings change counter (src/db/memo.ts), which
-// every change to what a listing shows moves, and the day it was rendered on, so it is exactly as current as a
-// fresh render; a request then costs its viewer's votes and saves among the page's papers and the fill.
+// monthly, home, trending) and paper pages. A template is kept under the listings change counter (src/db/memo.ts),
+// which every change to what a listing shows moves, and the day it was rendered on, so it is exactly as current as
+// a fresh render; a request then costs its viewer's votes and saves among the page's papers (memoised under the same
+// counter), its live parts if it has any, and the fill.
 import type { Context } from 'hono';
 import { votesAndSavesAmong } from '../../db/library.ts';
 import type { Memo } from '../../db/memo.ts';
@@ -28,7 +29,8 @@ interface Entry {
 /**
  * Templates by counter, URL and inputs, one cache per store connection (a counter value means something only in its
  * own store). 8 Mi characters (16 MiB at most, two bytes a character) hold about 180 listing pages of 45,000
- * characters or 350 paper pages, the hot ones; entries of older counter values are never read again and leave as new ones come.
+ * characters or 350 paper pages, the hot ones; entries of older counter values are never read again and leave as
+ * new ones come.
  */
 const templatesByStore = new WeakMap<Memo, LruCache<string, Entry>>();
 

@@ -119,11 +119,8 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
           // What search said is the page's one input besides the store (similar papers are kept per index state).
           inputs: shownIds === null ? 'no similar papers' : shownIds.join(' '),
           vary: ['Accept'],
-          live: async () => {
-            const fresh = await getListedPaper(ctx.database, canonicalId);
-            if (!fresh) throw notFound(`no paper ${canonicalId} here`);
-            return personal(fresh, await peopleOf(ctx, fresh), currentUser(c));
-          },
+          // Rendered for this request only, so the record this request read is the one to show.
+          live: async () => personal(item, await peopleOf(ctx, item), currentUser(c)),
         },
         async (template) => {
           // Read again under the template's key: the store may have changed since the lookup above.
