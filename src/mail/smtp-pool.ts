@@ -6,7 +6,7 @@
 // released only after the caller's `onHandOff` has durably recorded "handed off" (src/mail/digest-runner.ts).
 // nodemailer's pool buffers the message into an intermediate stream before the server has even accepted the
 // recipient, so a hook there would fire too early; SMTPConnection.send pipes our stream only after DATA.
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 
 export interface PoolSend {
@@ -27,12 +27,21 @@ export interface PoolResult {
 class HoldingStream extends Readable {
   private state: 'body' | 'hook' | 'done' = 'body';
   handedOff = false;
+  private abandoned = false;
+  /** nodemailer's dot-escaping stream, which this one is piped into; it pipes on into the socket. */
+  private escaper: (NodeJS.ReadWriteStream & { writableLength?: number; readableLength?: number }) | null = null;
 
   constructor(
     private readonly raw: Buffer,
+    private readonly socket: () => Writable | undefined,
     private readonly hook?: () => void,
   ) {
     super();
+  }
+
+  override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
+    this.escaper = destination as never;
+    return super.pipe(destination, options);
   }
 
   /**
@@ -46,7 +55,18 @@ class HoldingStream extends Readable {
     this.abandoned = true;
   }
 
-  private abandoned = false;
+  /**
+   * True once every byte of the body is in the kernel. Only then does the marker, written next, reach the
+   * kernel in the same macrotask: behind a body still queued in Node's stream buffers (a slow server fills
+   * the socket), it would wait for later event-loop turns and die with a killed process after the hand-off
+   * was recorded. The kernel sends what it holds even after the process is gone.
+   */
+  private flushed(): boolean {
+    const socket = this.socket();
+    return (
+      this.readableLength === 0 && (this.escaper?.writableLength ?? 0) === 0 && (this.escaper?.readableLength ?? 0) === 0 && (socket?.writableLength ?? 0) === 0
+    );
+  }
 
   override _read(): void {
     if (this.state === 'body') {
@@ -60,11 +80,17 @@ class HoldingStream extends Readable {
       this.push(null);
       return;
     }
-    // setImmediate lets the body already pushed flow through to the socket first. Inside this macrotask nothing
-    // else can run between the hook's record and the marker: push(null) ends the stream on the next tick, and
-    // nodemailer's data stream then writes the marker synchronously.
-    setImmediate(() => {
+    // Inside the macrotask that finds the body flushed, nothing else can run between the hook's record and the
+    // marker: push(null) ends the stream on the next tick, and nodemailer's data stream then writes the marker
+    // synchronously. Until then, wait: setImmediate first (the body usually flows out in one turn), then every
+    // millisecond while a slow server drains it.
+    const release = (waited: boolean) => {
       if (this.abandoned) return;
+      if (!this.flushed()) {
+        if (waited) setTimeout(release, 1, true);
+        else setImmediate(release, true);
+        return;
+      }
       try {
         this.hook!();
       } catch (e) {
@@ -73,7 +99,8 @@ class HoldingStream extends Readable {
       }
       this.handedOff = true;
       this.push(null);
-    });
+    };
+    setImmediate(release, false);
   }
 }
 
@@ -97,7 +124,8 @@ export class SmtpPool {
 
   async send(message: PoolSend): Promise<PoolResult> {
     const pooled = await this.acquire();
-    const body = new HoldingStream(message.raw, message.onHandOff);
+    // SMTPConnection keeps its socket private; the hold-back needs to see what is still queued on it.
+    const body = new HoldingStream(message.raw, () => (pooled.conn as unknown as { _socket?: Writable })._socket, message.onHandOff);
     try {
       const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => {
         pooled.conn.send({ from: message.from, to: [message.to] }, body as never, (err, info) => {
