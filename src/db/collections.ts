@@ -179,6 +179,17 @@ export async function listCollections(database: Database, q: CollectionListing):
   return rows.map(toCollection);
 }
 
+/**
+ * A person's own collections, newest change first, as the paper page's "Add to collection" offers them. Memoised under
+ * the listings change counter, which every change to a collection moves (migration 19), since a signed-in paper page
+ * asks on every request.
+ */
+export function collectionChoices(database: Database, ownerId: string): Promise<{ id: string; title: string }[]> {
+  return database.memo.get(`collections of ${ownerId}`, async () =>
+    (await listCollections(database, { ownerId, viewerId: ownerId, sort: 'lastModified', limit: 200 })).map((col) => ({ id: col.id, title: col.title })),
+  );
+}
+
 /** The items in order. Items whose paper a moderator hid are left out. */
 export async function listCollectionItems(database: Database, collectionId: string): Promise<StoredCollectionItem[]> {
   const rows = await database.db

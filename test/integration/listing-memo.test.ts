@@ -17,6 +17,7 @@ import { setSaved } from '../../src/db/library.ts';
 import { listedPapersByIds } from '../../src/db/listings.ts';
 import { LISTING_TABLES } from '../../src/db/migrations/016_change_counters.ts';
 import { VIEWER_TABLE_EVENTS } from '../../src/db/migrations/018_viewer_state_counter.ts';
+import { COLLECTION_TABLE_EVENTS } from '../../src/db/migrations/019_collections_counter.ts';
 import { decideClaim, moderateComment, setPaperHidden } from '../../src/db/moderation.ts';
 import { storeImportBatch } from '../../src/db/papers.ts';
 import { saveDerivedText } from '../../src/db/search.ts';
@@ -46,7 +47,6 @@ const NOT_READ_BY_MEMOISED_READS: Record<string, string> = {
   paper_authors: 'author pages, read per request',
   author_names: 'author pages, read per request',
   votes: "a person's own votes, memoised under the counter that their totals (papers.community_upvotes) move",
-  collections: 'collection pages, read per request',
   collection_items: 'collection pages, read per request',
   submissions: 'the submission log; a submission also writes daily_entries',
   github_repos: "the star refresh job's repository state; counts are papers.github_stars and star snapshots",
@@ -210,7 +210,7 @@ for (const kind of databaseKinds) {
       await everywhere((s) => expect(s.api.get(P1)!.upvotes).toBe(11));
     });
 
-    it('change after a claim is approved, a comment is hidden, derived text is stored, stars are observed and a paper is saved; collections leave them be', async () => {
+    it('change after a claim is approved, a comment is hidden, derived text is stored, stars are observed, a paper is saved and a collection changes', async () => {
       db = await createTestDatabase(kind);
       other = secondConnection(db);
       await storeImportBatch(
@@ -248,15 +248,17 @@ for (const kind of databaseKinds) {
         expect(cardOf(s.trending, P1)).toContain('1.2k GitHub stars');
       });
 
-      // A save moves the counter (a person's saves are memoised under it, migration 18); a collection changes
-      // nobody's listing and leaves the counter, and everyone's memo, where it was.
+      // A save moves the counter (a person's saves are memoised under it, migration 18), and so does each change
+      // to a collection (a person's collections are, migration 19): making one, and adding a paper to it.
       const before = await listingsVersion(db);
       await setSaved(db, reader.id, P1, true);
       const saved = await listingsVersion(db);
       expect(saved).toBeGreaterThan(before);
       const collection = await createCollection(db, reader.id, { title: 'Bounds' });
+      const made = await listingsVersion(db);
+      expect(made).toBeGreaterThan(saved);
       await addCollectionItem(db, collection, P2, 'the tight one');
-      expect(await listingsVersion(db)).toBe(saved);
+      expect(await listingsVersion(db)).toBeGreaterThan(made);
     });
 
     it('puts every table under the change counter or among those no memoised read uses', async () => {
@@ -265,7 +267,7 @@ for (const kind of databaseKinds) {
         // On PostgreSQL, only this store's schema (other tests' schemas sit beside it).
         .filter((t) => (kind === 'sqlite' || t.schema === db.location) && !t.name.startsWith('kysely_'))
         .map((t) => t.name);
-      const viewerTables = VIEWER_TABLE_EVENTS.map(([table]) => table);
+      const viewerTables = [...VIEWER_TABLE_EVENTS, ...COLLECTION_TABLE_EVENTS].map(([table]) => table);
       expect(tables.sort()).toEqual([...LISTING_TABLES, ...viewerTables, ...Object.keys(NOT_READ_BY_MEMOISED_READS)].sort());
       const triggers =
         kind === 'sqlite'
@@ -277,7 +279,12 @@ for (const kind of databaseKinds) {
       const perTable = new Map<string, number>();
       for (const { table } of triggers.rows) perTable.set(table, (perTable.get(table) ?? 0) + 1);
       expect(Object.fromEntries([...perTable].sort())).toEqual(
-        Object.fromEntries([...LISTING_TABLES.map((t) => [t, 3] as const), ...VIEWER_TABLE_EVENTS.map(([t, events]) => [t, events.length] as const)].sort()),
+        Object.fromEntries(
+          [
+            ...LISTING_TABLES.map((t) => [t, 3] as const),
+            ...[...VIEWER_TABLE_EVENTS, ...COLLECTION_TABLE_EVENTS].map(([t, events]) => [t, events.length] as const),
+          ].sort(),
+        ),
       );
     });
 
@@ -346,6 +353,18 @@ for (const kind of databaseKinds) {
         expectEverywhere((await statesOf(asBob)).states, { [P1]: ['false', 'false'], [P2]: ['false', 'true'], [P3]: ['false', 'false'] });
         expectEverywhere((await statesOf(asAlice)).states, { [P1]: ['true', 'true'], [P2]: ['false', 'false'], [P3]: ['false', 'false'] });
         expectEverywhere((await statesOf(anonymous)).states, { [P1]: [null, null], [P2]: [null, null], [P3]: [null, null] });
+
+        // Alice makes a second collection elsewhere: the paper page offers it at once (her collections are
+        // memoised; the collection's trigger, migration 19, retires them).
+        const collectOptions = async (client: WebClient) =>
+          [
+            ...(/<select id="collect-into"[^>]*>(.*?)<\/select>/s.exec(await (await client.get(`/papers/${P1}`)).text())?.[1] ?? '').matchAll(
+              />([^<]+)<\/option>/g,
+            ),
+          ].map((m) => m[1]);
+        expect(await collectOptions(asAlice)).toEqual(['Read next']);
+        await createCollection(db, alice.id, { title: 'Later' });
+        expect(await collectOptions(asAlice)).toEqual(['Later', 'Read next']);
 
         // Alice's session ends elsewhere (a sign-out in another process deletes its row): her memoised session is
         // retired with it, and her next request here is anonymous.

@@ -18,26 +18,29 @@ export const VIEWER_TABLE_EVENTS: [table: string, events: ('INSERT' | 'UPDATE' |
 export const migration: Migration = {
   version: 18,
   name: 'viewer_state_counter',
-  async up(db: Kysely<any>, kind: DatabaseKind) {
-    for (const [table, events] of VIEWER_TABLE_EVENTS) {
-      if (kind === 'sqlite') {
-        for (const event of events) {
-          await sql
-            .raw(
-              `CREATE TRIGGER bump_listings_${table}_${event.toLowerCase()} AFTER ${event} ON ${table}
-               BEGIN UPDATE change_counters SET version = version + 1 WHERE name = 'listings'; END`,
-            )
-            .execute(db);
-        }
-      } else {
-        // The function migration 16 made: deferred to commit, once per transaction.
+  up: (db: Kysely<any>, kind: DatabaseKind) => createCounterTriggers(db, kind, VIEWER_TABLE_EVENTS),
+};
+
+/** Triggers that move the listings counter on the given row events (used again by later migrations). */
+export async function createCounterTriggers(db: Kysely<any>, kind: DatabaseKind, tableEvents: typeof VIEWER_TABLE_EVENTS): Promise<void> {
+  for (const [table, events] of tableEvents) {
+    if (kind === 'sqlite') {
+      for (const event of events) {
         await sql
           .raw(
-            `CREATE CONSTRAINT TRIGGER bump_listings_${table} AFTER ${events.join(' OR ')} ON ${table}
-             DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_listings_version()`,
+            `CREATE TRIGGER bump_listings_${table}_${event.toLowerCase()} AFTER ${event} ON ${table}
+             BEGIN UPDATE change_counters SET version = version + 1 WHERE name = 'listings'; END`,
           )
           .execute(db);
       }
+    } else {
+      // The function migration 16 made: deferred to commit, once per transaction.
+      await sql
+        .raw(
+          `CREATE CONSTRAINT TRIGGER bump_listings_${table} AFTER ${events.join(' OR ')} ON ${table}
+           DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_listings_version()`,
+        )
+        .execute(db);
     }
-  },
-};
+  }
+}

@@ -1,7 +1,7 @@
 // The person's controls at the top of a paper page (its `actions` extension): upvote, save, and add to one of their
 // collections. Anonymous visitors get sign-in links and no token, so their copy of the page stays cacheable.
 import type { Context } from 'hono';
-import { listCollections } from '../../db/collections.ts';
+import { collectionChoices } from '../../db/collections.ts';
 import type { ListedPaper } from '../../db/listings.ts';
 import type { Services } from '../../services.ts';
 import { SaveButton, UpvoteButton, type PersonCardState } from '../components/card-actions.tsx';
@@ -14,12 +14,12 @@ export function paperActions(ctx: Pick<Services, 'database'>) {
   return async (c: Context, item: ListedPaper, user: CurrentUser | null) => {
     const id = item.paper.id;
     const state = await cardState(ctx, c, [id], paperPath(id), user);
-    const collections = user ? await listCollections(ctx.database, { ownerId: user.id, viewerId: user.id, sort: 'lastModified', limit: 200 }) : [];
+    const collections = user ? await collectionChoices(ctx.database, user.id) : [];
     return (
       <>
         <UpvoteButton state={state} paperId={id} upvotes={item.signals.upvotes} />
         <SaveButton state={state} paperId={id} />
-        {user && <CollectForm state={state} paperId={id} collections={collections.map((col) => ({ id: col.id, title: col.title }))} />}
+        {user && <CollectForm state={state} paperId={id} collections={collections} />}
       </>
     );
   };
