@@ -28,7 +28,7 @@ interface Entry {
 
 /**
  * Templates by counter, URL and inputs, one cache per store connection (a counter value means something only in its
- * own store). 16 MiB of UTF-8 hold about 270 listing pages of 60 KB or 500 paper pages, the hot ones; entries of
+ * own store). 8 MiB of UTF-8 hold about 140 listing pages of 60 KB or 250 paper pages, the hot ones; entries of
  * older counter values are never read again and leave as new ones come.
  */
 const templatesByStore = new WeakMap<Memo, LruCache<string, Entry>>();
@@ -36,7 +36,7 @@ const templatesByStore = new WeakMap<Memo, LruCache<string, Entry>>();
 function templatesOf(memo: Memo): LruCache<string, Entry> {
   let templates = templatesByStore.get(memo);
   if (!templates) {
-    templates = new LruCache<string, Entry>({ maxEntries: 5_000, maxSize: 16 * 1024 * 1024, sizeOf: (e) => e.template.size });
+    templates = new LruCache<string, Entry>({ maxEntries: 5_000, maxSize: 8 * 1024 * 1024, sizeOf: (e) => e.template.size });
     templatesByStore.set(memo, templates);
   }
   return templates;
