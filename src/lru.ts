@@ -7,17 +7,25 @@ export interface LruLimits<V> {
   /** The most the values may add up to, as measured by sizeOf; a value larger than this alone is not kept. */
   maxSize?: number;
   sizeOf?: (value: V) => number;
+  /** How long a value is served after it was set; an older one is dropped when read. */
+  maxAgeMs?: number;
 }
 
 export class LruCache<K, V> {
   private readonly entries = new Map<K, V>();
+  /** When each value was set, kept only when values expire. */
+  private readonly setAt = new Map<K, number>();
   private size = 0;
 
   constructor(private readonly limits: LruLimits<V>) {}
 
-  /** The value kept for `key`, which becomes the most recently used. */
+  /** The value kept for `key`, which becomes the most recently used; undefined once it is older than maxAgeMs. */
   get(key: K): V | undefined {
     const value = this.entries.get(key);
+    if (value !== undefined && this.limits.maxAgeMs !== undefined && Date.now() - this.setAt.get(key)! >= this.limits.maxAgeMs) {
+      this.delete(key);
+      return undefined;
+    }
     if (value !== undefined) {
       this.entries.delete(key);
       this.entries.set(key, value);
@@ -30,6 +38,7 @@ export class LruCache<K, V> {
     this.delete(key);
     if (valueSize > (this.limits.maxSize ?? Number.POSITIVE_INFINITY)) return;
     this.entries.set(key, value);
+    if (this.limits.maxAgeMs !== undefined) this.setAt.set(key, Date.now());
     this.size += valueSize;
     // Map iterates in insertion order, and get() re-inserts, so the first key is the least recently used.
     while (this.entries.size > this.limits.maxEntries || this.size > (this.limits.maxSize ?? Number.POSITIVE_INFINITY)) {
@@ -42,10 +51,11 @@ export class LruCache<K, V> {
     return { entries: this.entries.size, size: this.size };
   }
 
-  private delete(key: K): void {
+  delete(key: K): void {
     const value = this.entries.get(key);
     if (value === undefined) return;
     this.entries.delete(key);
+    this.setAt.delete(key);
     this.size -= this.limits.sizeOf?.(value) ?? 0;
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LruCache } from '../../src/lru.ts';
 
 describe('LruCache', () => {
@@ -25,5 +25,25 @@ describe('LruCache', () => {
     cache.set('big', 'x'.repeat(11));
     expect(cache.get('big')).toBeUndefined();
     expect(cache.stats()).toEqual({ entries: 2, size: 8 });
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  it('stops serving a value maxAgeMs after it was set, however often it was read, and frees its room', () => {
+    vi.useFakeTimers({ now: 0 });
+    const cache = new LruCache<string, string>({ maxEntries: 10, maxSize: 100, sizeOf: (v) => v.length, maxAgeMs: 60_000 });
+    cache.set('a', 'xxxx');
+    vi.setSystemTime(30_000);
+    cache.set('b', 'yyyy');
+    vi.setSystemTime(59_999);
+    expect(cache.get('a')).toBe('xxxx');
+    vi.setSystemTime(60_000);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toBe('yyyy');
+    expect(cache.stats()).toEqual({ entries: 1, size: 4 });
+    // Setting again starts the clock again.
+    cache.set('b', 'zzzz');
+    vi.setSystemTime(119_999);
+    expect(cache.get('b')).toBe('zzzz');
   });
 });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Child } from 'hono/jsx';
 import { withTransaction } from '../../db/connect.ts';
 import { latestDayWithPapers } from '../../db/listings.ts';
+import { LruCache } from '../../lru.ts';
 import {
   confirmSubscription,
   forYouReaders,
@@ -53,28 +54,7 @@ export interface DigestShared {
   /** A period's papers and topic index, kept for a minute: previews are public and a period takes a few hundred ms to load. */
   periodContent(period: DigestPeriod): Promise<{ period: DigestPeriod; trending: DigestPaper[]; index: TopicIndex }>;
   /** Anonymous previews as rendered, by their normalised parameters, kept for a minute. */
-  previews: RecentlyRendered;
-}
-
-/** A small map of rendered previews that forgets entries after a minute and keeps at most `max` of them. */
-class RecentlyRendered {
-  private readonly entries = new Map<string, { at: number; body: string }>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly max: number,
-  ) {}
-
-  get(key: string): string | null {
-    const hit = this.entries.get(key);
-    if (!hit || Date.now() - hit.at >= this.ttlMs) return null;
-    return hit.body;
-  }
-
-  set(key: string, body: string): void {
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.delete(key);
-    this.entries.set(key, { at: Date.now(), body });
-  }
+  previews: LruCache<string, string>;
 }
 
 /**
@@ -92,8 +72,14 @@ const previewQuerySchema = z.object({
 });
 
 const PERIOD_CACHE_MS = 60_000;
-const PERIOD_CACHE_ENTRIES = 16;
+/**
+ * A period's papers with their topic index take a few MB each. Previews and digests ask for the current day and
+ * week, and their successors around midnight and Monday; older dates are rare enough to load again.
+ */
+const PERIOD_CACHE_ENTRIES = 4;
+/** Rendered previews: 256 at most, and 4 Mi characters of HTML between them. */
 const PREVIEW_CACHE_ENTRIES = 256;
+const PREVIEW_CACHE_CHARACTERS = 4 * 1024 * 1024;
 
 export function digestShared(ctx: Services): DigestShared {
   let signer: Promise<LinkSigner> | null = null;
@@ -102,20 +88,24 @@ export function digestShared(ctx: Services): DigestShared {
       signer = null; // a failed first read (database briefly down) is retried by the next request
       throw e;
     }));
-  const periods = new Map<string, { at: number; content: ReturnType<DigestShared['periodContent']> }>();
+  const periods = new LruCache<string, ReturnType<DigestShared['periodContent']>>({ maxEntries: PERIOD_CACHE_ENTRIES, maxAgeMs: PERIOD_CACHE_MS });
   return {
     signer: getSigner,
-    previews: new RecentlyRendered(PERIOD_CACHE_MS, PREVIEW_CACHE_ENTRIES),
+    previews: new LruCache<string, string>({
+      maxEntries: PREVIEW_CACHE_ENTRIES,
+      maxSize: PREVIEW_CACHE_CHARACTERS,
+      sizeOf: (body) => body.length,
+      maxAgeMs: PERIOD_CACHE_MS,
+    }),
     links: async () => mailLinks(ctx.config.baseUrl, await getSigner()),
     periodContent(period) {
       const key = `${period.frequency}/${period.key}`;
       const hit = periods.get(key);
-      if (hit && Date.now() - hit.at < PERIOD_CACHE_MS) return hit.content;
-      if (periods.size >= PERIOD_CACHE_ENTRIES) periods.delete(periods.keys().next().value!);
+      if (hit) return hit;
       const content = loadPeriodPapers(ctx.database, period).then((trending) => ({ period, trending, index: new TopicIndex(trending, ctx.search) }));
       // A failed load is not kept.
-      content.catch(() => periods.delete(key));
-      periods.set(key, { at: Date.now(), content });
+      content.catch(() => periods.get(key) === content && periods.delete(key));
+      periods.set(key, content);
       return content;
     },
   };
