@@ -16,10 +16,17 @@ export interface Memo {
    * null when nothing read now may be kept.
    */
   version(): Promise<number | null>;
+  /**
+   * A view for one request's reads: it reads the counter once, at its first use, and answers every later `get` and
+   * `version` from that read, so the request sees the store as of one moment after it arrived and pays for one
+   * counter read instead of one per memoised value (each a round trip on PostgreSQL). For reads only: a write made
+   * meanwhile is not seen through the view.
+   */
+  once(): Memo;
 }
 
 /** Computes every time: for reads inside a transaction, whose view of the store nobody else shares. */
-export const unmemoised: Memo = { get: (_key, compute) => compute(), version: async () => null };
+export const unmemoised: Memo = { get: (_key, compute) => compute(), version: async () => null, once: () => unmemoised };
 
 export class StoreMemo implements Memo {
   private keptVersion: number | null = null;
@@ -35,7 +42,26 @@ export class StoreMemo implements Memo {
 
   /** The value computed for `key` at the current version, computing it (once, however many ask at once) if needed. */
   async get<T>(key: string, compute: () => Promise<T>, keep?: (value: T) => boolean): Promise<T> {
-    const version = await this.currentVersion();
+    return this.getAt(await this.currentVersion(), key, compute, keep);
+  }
+
+  version(): Promise<number | null> {
+    return this.currentVersion();
+  }
+
+  once(): Memo {
+    let read: Promise<number | null> | null = null;
+    const version = () => (read ??= this.currentVersion());
+    const view: Memo = {
+      get: async (key, compute, keep) => this.getAt(await version(), key, compute, keep),
+      version,
+      once: () => view,
+    };
+    return view;
+  }
+
+  /** The value for `key` at a counter value read for this caller. */
+  private getAt<T>(version: number | null, key: string, compute: () => Promise<T>, keep?: (value: T) => boolean): Promise<T> {
     if (version === null) return compute();
     if (version !== this.keptVersion) {
       // A reader that saw an older counter than one already seen computes for itself and keeps nothing.
@@ -53,10 +79,6 @@ export class StoreMemo implements Memo {
     };
     computed.then((value) => keep && !keep(value) && forget(), forget);
     return computed;
-  }
-
-  version(): Promise<number | null> {
-    return this.currentVersion();
   }
 
   /**

@@ -63,7 +63,7 @@ export function trendingScore(s: TrendingSignals, referenceDay: string): Trendin
   const attention = parts.upvotes + parts.comments + parts.starVelocity + parts.stars;
   // A paper counts as seen at the end of its day's announcement; age never goes negative.
   const ageHours = Math.max(0, daysBetween(s.firstSeen, referenceDay) * 24);
-  const decay = Math.pow(ageHours + AGE_OFFSET_HOURS, GRAVITY);
+  const decay = (ageHours + AGE_OFFSET_HOURS) ** GRAVITY;
   return { score: attention / decay, parts, attention, ageHours, decay };
 }
 

@@ -21,7 +21,7 @@ import { docMask, nameDocs } from './names/query-names.ts';
 import { PaperIds } from './paper-ids.ts';
 import { buildSpellingData, SpellingDictionary, spellingMinDf, type SpellingData } from './spelling/dictionary.ts';
 import { SurfaceWordCounter } from './spelling/surface-words.ts';
-import { type ParsedQuery } from './query.ts';
+import type { ParsedQuery } from './query.ts';
 import { ANN_MIN_DOCS } from './semantic/prepare.ts';
 import type { QuantizedVectors } from './semantic/quantized.ts';
 import type { VectorIndex } from './semantic/vector-index.ts';

@@ -78,4 +78,28 @@ describe('StoreMemo', () => {
     await expect(memo.get('k', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await memo.get('k', async () => 'ok')).toBe('ok');
   });
+
+  it('reads the counter once per view (one request), and a later view sees a change the earlier one did not', async () => {
+    let counter = 0;
+    let reads = 0;
+    const memo = new StoreMemo(async () => {
+      reads++;
+      return counter;
+    });
+    const request = memo.once();
+    expect(await request.get('a', async () => `a${counter}`)).toBe('a0');
+    counter++;
+    // The same request goes on at the value it read first: one reading of the store.
+    expect(await request.get('b', async () => `b${counter}`)).toBe('b1');
+    expect(await request.version()).toBe(0);
+    expect(reads).toBe(1);
+    // A later view reads again and computes afresh at the new value.
+    const next = memo.once();
+    expect(await next.get('b', async () => `b${counter} again`)).toBe('b1 again');
+    expect(await next.get('a', async () => `a${counter}`)).toBe('a1');
+    expect(reads).toBe(2);
+    // A view asked before any read shares nothing with a view made later.
+    expect(await memo.get('a', async () => 'recomputed')).toBe('a1');
+    expect(reads).toBe(3);
+  });
 });

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../connect.ts';
 import type { Migration } from './index.ts';
-import { createCounterTriggers, VIEWER_TABLE_EVENTS } from './018_viewer_state_counter.ts';
+import { createCounterTriggers, type VIEWER_TABLE_EVENTS } from './018_viewer_state_counter.ts';
 
 export const COLLECTION_TABLE_EVENTS: typeof VIEWER_TABLE_EVENTS = [['collections', ['INSERT', 'UPDATE', 'DELETE']]];
 

@@ -113,7 +113,7 @@ export function trainCorpusModel(texts: string[], options: Partial<CorpusModelOp
   const wordVectors = new Float32Array(vocabulary.length * dims);
   for (let w = 0; w < vocabulary.length; w++) {
     for (let c = 0; c < dims; c++) {
-      wordVectors[w * dims + c] = svd.rightVectors[w * dims + c] * Math.pow(svd.singularValues[c], o.alpha);
+      wordVectors[w * dims + c] = svd.rightVectors[w * dims + c] * svd.singularValues[c] ** o.alpha;
     }
   }
   if (o.contrastiveEpochs > 0) {

@@ -4,11 +4,13 @@
 // a fresh render; a request then costs its viewer's votes and saves among the page's papers (memoised under the same
 // counter), its live parts if it has any, and the fill.
 import type { Context } from 'hono';
+import type { Database } from '../../db/connect.ts';
 import { votesAndSavesAmong } from '../../db/library.ts';
 import type { Memo } from '../../db/memo.ts';
 import { LruCache } from '../../lru.ts';
 import type { Services } from '../../services.ts';
 import { type LiveParts, type Template, TemplateBuilder, type Viewer } from './page-template.ts';
+import { readsOf } from '../http/request-reads.ts';
 import { accountOf, htmlResponse } from '../http/responses.tsx';
 import { csrfToken } from '../security/csrf.ts';
 import { currentUser } from '../security/auth.ts';
@@ -64,10 +66,11 @@ export async function templatedPage(
   page: PageInputs,
   render: (template: TemplateBuilder) => Promise<RenderedPage>,
 ): Promise<Response> {
-  const { memo } = ctx.database;
-  const version = await memo.version();
+  const reads = readsOf(c, ctx.database);
+  const version = await reads.memo.version();
   const key = version === null ? null : `${version}\n${c.req.url}\n${page.inputs}`;
-  const templates = templatesOf(memo);
+  // Kept per store connection: the request's view of the memo is its own, the store's is shared.
+  const templates = templatesOf(ctx.database.memo);
   let entry = key ? templates.get(key) : undefined;
   if (!entry) {
     const builder = new TemplateBuilder();
@@ -75,7 +78,7 @@ export async function templatedPage(
     entry = { template: builder.finish(rendered.document), paperIds: rendered.paperIds, lastModified: rendered.lastModified };
     if (key) templates.set(key, entry);
   }
-  const viewer = await viewerOf(ctx, c, entry.paperIds);
+  const viewer = await viewerOf(reads, c, entry.paperIds);
   const live = viewer.account && page.live ? await page.live() : undefined;
   const { body, etag } = entry.template.fill(viewer, () => csrfToken(c), live);
   return htmlResponse(c, body, entry.lastModified, page.vary ?? [], etag);
@@ -83,8 +86,8 @@ export async function templatedPage(
 
 const nobody: Viewer = { account: null, upvoted: new Set(), saved: new Set() };
 
-async function viewerOf(ctx: Pick<Services, 'database'>, c: Context, paperIds: string[]): Promise<Viewer> {
+async function viewerOf(database: Database, c: Context, paperIds: string[]): Promise<Viewer> {
   const user = currentUser(c);
   if (!user) return nobody;
-  return { account: accountOf(c), ...(await votesAndSavesAmong(ctx.database, user.id, paperIds)) };
+  return { account: accountOf(c), ...(await votesAndSavesAmong(database, user.id, paperIds)) };
 }

@@ -12,6 +12,7 @@ import { arxivIdInPath, formBoolean, formText, queryText, readForm, safeLocalPat
 import type { InterestRefresher } from '../library/interests.ts';
 import { type CurrentUser, currentUser, userOrFail } from '../security/auth.ts';
 import { EditCommentPage, PaperCommunity } from './paper-community.tsx';
+import { readsOf } from '../http/request-reads.ts';
 
 /** Where to return after a comment action: the page it came from, at the comment. */
 const atComment = (back: unknown, paperId: string, commentId: string) => `${safeLocalPath(back, paperPath(paperId)).split('#')[0]}#comment-${commentId}`;
@@ -78,9 +79,9 @@ export function discussionHandlers(ctx: Services, interests: InterestRefresher) 
 export function discussionPanel(ctx: Services) {
   const editWindowMs = ctx.config.COMMENT_EDIT_WINDOW_MINUTES * 60_000;
   return async (c: Context, paperId: string, user: CurrentUser | null) => {
-    const counts = await paperCounts(ctx.database, paperId);
+    const counts = await paperCounts(readsOf(c, ctx.database), paperId);
     if (!counts || counts.hidden) return null;
-    const comments = await listPaperComments(ctx.database, paperId);
+    const comments = await listPaperComments(readsOf(c, ctx.database), paperId);
     return (
       <PaperCommunity
         c={c}

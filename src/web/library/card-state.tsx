@@ -6,6 +6,7 @@ import { votesAndSavesAmong } from '../../db/library.ts';
 import type { Services } from '../../services.ts';
 import { CardStateContext, type CardState, type PersonCardState } from '../components/card-actions.tsx';
 import { currentUser } from '../security/auth.ts';
+import { readsOf } from '../http/request-reads.ts';
 
 /** The page's address (path and query) as forms' `back`. */
 export function pageBack(c: Context): string {
@@ -21,7 +22,7 @@ export async function cardState(
   user = currentUser(c),
 ): Promise<PersonCardState> {
   if (!user) return { c, signedIn: false, back, upvoted: new Set(), saved: new Set() };
-  return { c, signedIn: true, back, ...(await votesAndSavesAmong(ctx.database, user.id, paperIds)) };
+  return { c, signedIn: true, back, ...(await votesAndSavesAmong(readsOf(c, ctx.database), user.id, paperIds)) };
 }
 
 /** `page` with the person's state available to every card in it. */

@@ -9,12 +9,13 @@ import { paperPath } from '../components/paper-card.tsx';
 import { csrfField } from '../security/csrf.ts';
 import type { CurrentUser } from '../security/auth.ts';
 import { cardState } from './card-state.tsx';
+import { readsOf } from '../http/request-reads.ts';
 
 export function paperActions(ctx: Pick<Services, 'database'>) {
   return async (c: Context, item: ListedPaper, user: CurrentUser | null) => {
     const id = item.paper.id;
     const state = await cardState(ctx, c, [id], paperPath(id), user);
-    const collections = user ? await collectionChoices(ctx.database, user.id) : [];
+    const collections = user ? await collectionChoices(readsOf(c, ctx.database), user.id) : [];
     return (
       <>
         <UpvoteButton state={state} paperId={id} upvotes={item.signals.upvotes} />

@@ -2,6 +2,7 @@
 // and the RSS/Atom/JSON feeds. Each parses and validates its input, calls one loader, and renders.
 import type { Context } from 'hono';
 import { z } from 'zod';
+import type { Database } from '../../db/connect.ts';
 import { categoryCounts, daysWithPapersAround } from '../../db/listings.ts';
 import {
   addDays,
@@ -20,6 +21,7 @@ import { type HarvestState, harvestState } from '../../jobs/status.ts';
 import type { Services } from '../../services.ts';
 import { feedItem } from '../components/feed-item.ts';
 import { htmlDocument, type FeedLink } from '../components/layout.tsx';
+import { readsOf } from '../http/request-reads.ts';
 import { accountOf, htmlResponse } from '../http/responses.tsx';
 import { feedLinks, keptFeedResponse, type FeedDocument, type FeedFormat } from '../http/feeds.ts';
 import { categoryParam, dayParam, monthParam, PAGE_SIZE, pageQuerySchema, parseParam, parseQuery, weekParam } from '../input.ts';
@@ -68,10 +70,10 @@ function periodLinks(p: Period, latestDay: string): PeriodLinks {
   };
 }
 
-async function filterChips(ctx: Services, l: Listing) {
+async function filterChips(database: Database, l: Listing) {
   if (!l.period) return [];
   const source = l.kind === 'announcements' ? 'announcements' : 'submissions';
-  const chips = await categoryCounts(ctx.database, { start: l.period.start, end: l.period.end }, source);
+  const chips = await categoryCounts(database, { start: l.period.start, end: l.period.end }, source);
   if (l.category && !chips.some((c) => c.category === l.category)) chips.push({ category: l.category, count: l.total });
   return chips;
 }
@@ -101,10 +103,10 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
   const today = dayOf(ctx.clock());
   // A stale home page says how old its papers are and when the next harvest is: that sentence is one of the inputs.
   const note = freshness ? String(<FreshnessNote f={freshness} />) : '';
+  const reads = readsOf(c, ctx.database);
   return templatedPage(c, ctx, { inputs: `${today}\n${note}` }, async (template) => {
-    const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page, limit: PAGE_SIZE });
-    const around =
-      listing.total === 0 && !query.category && freshness?.latestDay !== null ? await daysWithPapersAround(ctx.database, period, today) : undefined;
+    const listing = await loadPeriodListing(reads, { period, category: query.category, page, limit: PAGE_SIZE });
+    const around = listing.total === 0 && !query.category && freshness?.latestDay !== null ? await daysWithPapersAround(reads, period, today) : undefined;
     const label = periodLabel(period);
     const heading = isHome ? `Daily Papers · ${label}` : `${NOUN_OF[period.kind]} Papers · ${label}`;
     const apiParam = { day: 'date', week: 'week', month: 'month' }[period.kind];
@@ -127,7 +129,7 @@ async function renderPeriodPage(c: Context, ctx: Services, period: Period, path:
                   [apiParam]: period.key,
                 })
           }
-          categories={await filterChips(ctx, listing)}
+          categories={await filterChips(reads, listing)}
           periodLinks={periodLinks(period, latest)}
           around={around}
           freshness={freshness}
@@ -179,14 +181,14 @@ export function listingHandlers(ctx: Services) {
     home: async (c: Context) => {
       const now = clock();
       const today = dayOf(now);
-      const latest = await latestDay(ctx.database, today);
+      const latest = await latestDay(readsOf(c, ctx.database), today);
       const stale = latest === null || daysBetween(latest, today) > STALE_AFTER_DAYS;
       const freshness = stale ? { latestDay: latest, today, now, harvest: await recentHarvestState(now) } : undefined;
       return renderPeriodPage(c, ctx, parseDay(latest ?? today), '/', latest ?? today, freshness);
     },
     period: (kind: PeriodKind) => async (c: Context) => {
       const p = periodFrom(c, kind);
-      return renderPeriodPage(c, ctx, p, periodPath(p), await homeDay(ctx.database, clock));
+      return renderPeriodPage(c, ctx, p, periodPath(p), await homeDay(readsOf(c, ctx.database), clock));
     },
     /**
      * /papers/date?date=…, /papers/week?week=… and /papers/month?month=…: the picker's plain GET form, and the
@@ -211,8 +213,9 @@ export function listingHandlers(ctx: Services) {
     trendingPage: async (c: Context) => {
       const query = parseQuery(c, pageQuerySchema);
       const page = query.p ?? 0;
+      const reads = readsOf(c, ctx.database);
       return templatedPage(c, ctx, { inputs: dayOf(clock()) }, async (template) => {
-        const listing = await loadTrending(ctx.database, clock, { category: query.category, page, limit: PAGE_SIZE });
+        const listing = await loadTrending(reads, clock, { category: query.category, page, limit: PAGE_SIZE });
         const document = htmlDocument(
           withCardState(
             { template, back: pageBack(c) },
@@ -225,7 +228,7 @@ export function listingHandlers(ctx: Services) {
               path="/papers/trending"
               current="trending"
               feeds={feedsFor('/papers/trending', `Trending papers${query.category ? ` ${query.category}` : ''}`, query.category, { sort: 'trending' })}
-              categories={await filterChips(ctx, listing)}
+              categories={await filterChips(reads, listing)}
               template={template}
             />,
           ),

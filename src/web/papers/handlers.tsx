@@ -24,6 +24,8 @@ import { currentUser, type CurrentUser } from '../security/auth.ts';
 import { accountLinksHole } from '../components/account-links-hole.tsx';
 import { templatedPage } from '../components/templated-page.ts';
 import { PaperPage } from './paper-page.tsx';
+import { readsOf } from '../http/request-reads.ts';
+import type { Database } from '../../db/connect.ts';
 
 /**
  * What the paper page needs from other parts of the product; each is optional so the page works alone. Each part
@@ -61,13 +63,13 @@ async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promi
 /** The paper a route names, or a 404 for a malformed, unknown or hidden one. */
 async function loadPaperOr404(ctx: Services, c: Context): Promise<{ item: ListedPaper; canonicalId: string }> {
   const { id } = arxivIdInPath(c);
-  const item = await getListedPaper(ctx.database, id);
+  const item = await getListedPaper(readsOf(c, ctx.database), id);
   if (!item) throw notFound(`no paper ${id} here`);
   return { item, canonicalId: id };
 }
 
-async function peopleOf(ctx: Services, item: ListedPaper): Promise<PaperPeople> {
-  return (await peopleOfListed(ctx.database, [item])).get(item.paper.id) ?? NO_PEOPLE;
+async function peopleOf(database: Database, item: ListedPaper): Promise<PaperPeople> {
+  return (await peopleOfListed(database, [item])).get(item.paper.id) ?? NO_PEOPLE;
 }
 
 /** Paper metadata changes rarely (a new version, a corrected title); readers of these files may keep them a while. */
@@ -120,20 +122,19 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
           inputs: shownIds === null ? 'no similar papers' : shownIds.join(' '),
           vary: ['Accept'],
           // Rendered for this request only, so the record this request read is the one to show.
-          live: async () => personal(item, await peopleOf(ctx, item), currentUser(c)),
+          live: async () => personal(item, await peopleOf(readsOf(c, ctx.database), item), currentUser(c)),
         },
         async (template) => {
-          // Read again under the template's key: the store may have changed since the lookup above.
-          const fresh = await getListedPaper(ctx.database, canonicalId);
-          if (!fresh) throw notFound(`no paper ${canonicalId} here`);
-          const people = await peopleOf(ctx, fresh);
-          const similar = shownIds === null ? null : await listedPapersByIds(ctx.database, shownIds);
-          const anonymous = await personal(fresh, people, null);
+          // The record was read in this request's one reading of the store, the one the template's key names.
+          const reads = readsOf(c, ctx.database);
+          const people = await peopleOf(reads, item);
+          const similar = shownIds === null ? null : await listedPapersByIds(reads, shownIds);
+          const anonymous = await personal(item, people, null);
           const document = htmlDocument(
             withCardState(
               { template, back: pageBack(c) },
               <PaperPage
-                item={fresh}
+                item={item}
                 canonical={pageUrl(canonicalId)}
                 baseUrl={ctx.config.baseUrl}
                 similar={similar}
@@ -148,7 +149,7 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
           return {
             document,
             paperIds: similar?.map((s) => s.paper.id) ?? [],
-            lastModified: newest(fresh.paper.modifiedAt, people.modifiedAt),
+            lastModified: newest(item.paper.modifiedAt, people.modifiedAt),
           };
         },
       );
@@ -188,7 +189,7 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
     },
     api: async (c: Context) => {
       const { item } = await loadPaperOr404(ctx, c);
-      const people = await peopleOf(ctx, item);
+      const people = await peopleOf(readsOf(c, ctx.database), item);
       return jsonResponse(c, hfPaper(item, { people, baseUrl: ctx.config.baseUrl }), newest(item.paper.modifiedAt, people.modifiedAt));
     },
   };

@@ -21,6 +21,7 @@ import { AuthorPage } from './author-page.tsx';
 import { ClaimPanel } from './claim-panel.tsx';
 import { OrganizationPage } from './organization-page.tsx';
 import { cardState, withCardState } from '../library/card-state.tsx';
+import { readsOf } from '../http/request-reads.ts';
 
 const pageQuery = z.object({ p: pageParam.optional() });
 
@@ -166,7 +167,7 @@ export function peopleHandlers(ctx: Services) {
  */
 export function claimPanel(ctx: Services) {
   return async (c: Context, item: ListedPaper, people: PaperPeople, user: CurrentUser | null) => {
-    const own = user ? await openClaimOnPaper(ctx.database, user.id, item.paper.id) : null;
+    const own = user ? await openClaimOnPaper(readsOf(c, ctx.database), user.id, item.paper.id) : null;
     return <ClaimPanel c={c} paperId={item.paper.id} authors={item.paper.authors} people={people} own={own} signedIn={!!user} />;
   };
 }

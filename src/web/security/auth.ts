@@ -3,6 +3,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { roleAllows, type Role } from '../../domain/accounts.ts';
 import { findApiTokenUser, findSessionUser } from '../../db/sessions.ts';
+import { readsOf } from '../http/request-reads.ts';
 import { AppError, forbidden, unauthorized } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { clearSessionCookie, readSessionCookie, SESSION_COOKIE } from './session.ts';
@@ -76,7 +77,7 @@ export function sessionMiddleware(ctx: Services): MiddlewareHandler {
       c.set('currentUser', { id: user.id, username: user.username, email: user.email, role: user.role, via: 'token', sessionId: null });
     } else {
       const token = readSessionCookie(c);
-      const found = token && !isUnknown(token) ? await findSessionUser(ctx.database, token) : null;
+      const found = token && !isUnknown(token) ? await findSessionUser(readsOf(c, ctx.database), token) : null;
       if (found) {
         const { user, sessionId } = found;
         c.set('currentUser', { id: user.id, username: user.username, email: user.email, role: user.role, via: 'session', sessionId });
