@@ -18,7 +18,7 @@ import { createUser, findUserByUsername } from '../src/db/users.ts';
 import { setSaved } from '../src/db/library.ts';
 import { setVote } from '../src/db/votes.ts';
 import { periodContaining } from '../src/domain/periods.ts';
-import { prepareRealPgStore, prepareRealStore, REAL_STORE_DIR, startServe, stopServe, type Served } from './served-store.ts';
+import { prepareRealPgStore, prepareRealStore, REAL_STORE_DIR, startServe, stopServe, waitForSearch, type Served } from './served-store.ts';
 
 type Kind = 'sqlite' | 'postgres';
 
@@ -74,9 +74,17 @@ async function prepareStore(kind: Kind): Promise<Store> {
   return { kind, dataDir: `${REAL_STORE_DIR}-pg`, env, open: () => connect({ databaseUrl: env.DATABASE_URL }) };
 }
 
-function startServer(store: Store, cacheSeconds: number): Promise<Served> {
+/**
+ * A server on the store, measured only once its search index is complete: on a first run it builds the index (and
+ * saves the snapshot later starts load), which would take a core from the pages and leave paper pages without
+ * similar papers.
+ */
+async function startServer(store: Store, cacheSeconds: number): Promise<Served> {
   // One client address sends everything here; the per-address API quota would otherwise answer 429.
-  return startServe(store.dataDir, { ...store.env, PAGE_CACHE_SECONDS: String(cacheSeconds), API_RATE_LIMIT_PER_MINUTE: '100000000' });
+  const served = await startServe(store.dataDir, { ...store.env, PAGE_CACHE_SECONDS: String(cacheSeconds), API_RATE_LIMIT_PER_MINUTE: '100000000' });
+  const waited = await waitForSearch(served.url);
+  if (waited > 10_000) console.log(`search index built in ${(waited / 1000).toFixed(0)} s (kept for later runs)`);
+  return served;
 }
 
 interface Route {

@@ -150,3 +150,28 @@ export function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/**
+ * Waits until search answers with the complete index: a hybrid hit with a semantic score. On a first run the server
+ * builds the index (lexical part first, then the embedder and vectors, minutes to an hour on a loaded machine); the
+ * snapshot it saves under the store's data dir is loaded by later runs in seconds. Returns the wait in ms.
+ */
+export async function waitForSearch(url: string): Promise<number> {
+  const started = Date.now();
+  let reported = started;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/papers/search?q=transformer&limit=1`, { signal: AbortSignal.timeout(600_000) });
+      const hits = res.ok ? ((await res.json()) as { scoreParts?: { semantic?: number } }[]) : [];
+      if (hits[0]?.scoreParts?.semantic !== undefined) return Date.now() - started;
+    } catch {
+      // the index is still being built
+    }
+    if (Date.now() - started > 7_200_000) throw new Error('the search index was not complete after 2 hours');
+    if (Date.now() - reported > 60_000) {
+      reported = Date.now();
+      console.log(`index still building after ${Math.round((reported - started) / 60_000)} min …`);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}

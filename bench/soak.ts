@@ -30,7 +30,7 @@ import { connect } from '../src/db/connect.ts';
 import { createApiToken } from '../src/db/sessions.ts';
 import { createUser } from '../src/db/users.ts';
 import { hashPassword } from '../src/domain/credentials.ts';
-import { BENCH_DIR, copyRealStore, cpuSeconds, residentMiB, startServe, stopServe } from './served-store.ts';
+import { BENCH_DIR, copyRealStore, cpuSeconds, residentMiB, startServe, stopServe, waitForSearch } from './served-store.ts';
 
 const SOAK_DIR = path.join(BENCH_DIR, 'paperfeed-bench-soak');
 /** soak0's password: sign-ins with the right password and a hostile `next`. */
@@ -335,31 +335,6 @@ const listStatuses = (statuses: Map<string, number>) =>
     .sort()
     .map(([s, c]) => `${s}×${c}`)
     .join(' ');
-
-/**
- * Waits until search answers with the complete index: a hybrid hit with a semantic score. On a first run the server
- * builds the index (lexical part first, then the embedder and vectors, minutes to an hour on a loaded machine); the
- * snapshot it saves under the soak directory is loaded by later runs in seconds.
- */
-async function waitForSearch(url: string): Promise<number> {
-  const started = Date.now();
-  let reported = started;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/api/papers/search?q=transformer&limit=1`, { signal: AbortSignal.timeout(600_000) });
-      const hits = res.ok ? ((await res.json()) as { scoreParts?: { semantic?: number } }[]) : [];
-      if (hits[0]?.scoreParts?.semantic !== undefined) return Date.now() - started;
-    } catch {
-      // the index is still being built
-    }
-    if (Date.now() - started > 7_200_000) throw new Error('the search index was not complete after 2 hours');
-    if (Date.now() - reported > 60_000) {
-      reported = Date.now();
-      console.log(`soak: index still building after ${Math.round((reported - started) / 60_000)} min …`);
-    }
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
 
 interface Measured {
   intervalMs: number;

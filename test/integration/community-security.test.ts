@@ -8,7 +8,7 @@ import { createLoginToken, findUserByEmail, type User } from '../../src/db/users
 import { countVotes } from '../../src/db/votes.ts';
 import { upsertPapers } from '../../src/db/papers.ts';
 import type { Services } from '../../src/services.ts';
-import { createApp } from '../../src/web/app.tsx';
+import { type AppOptions, createApp } from '../../src/web/app.tsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { atomFor, freePort, seedPapers, startArxivServer } from '../helpers/community.ts';
 import { daysAgo, makePaper, makeUser } from '../helpers/factory.ts';
@@ -29,7 +29,7 @@ const opened: Services[] = [];
 const FRESH_ID = '2601.07777';
 const STALE_ID = '2601.08888';
 
-async function appWith(env: Record<string, string>) {
+async function appWith(env: Record<string, string>, options: AppOptions = {}) {
   const config = loadConfig({
     ...database.env,
     SMTP_URL: smtp.url,
@@ -43,7 +43,7 @@ async function appWith(env: Record<string, string>) {
   });
   const services = await testServices(config, database);
   opened.push(services);
-  return createApp(services);
+  return createApp(services, options);
 }
 
 async function signedIn(user: User, target = app): Promise<WebClient> {
@@ -172,6 +172,28 @@ describe('authorisation', () => {
     const row = await database.db.selectFrom('comments').select(['body', 'edited_at']).where('id', '=', comment.id).executeTakeFirstOrThrow();
     expect(row.body).toBe('fixed');
     expect(row.edited_at).not.toBeNull();
+  });
+
+  it('takes the Edit button off the paper page when the edit window closes, with nothing changed in the store', async () => {
+    // The page keeps each person's discussion panel while the store is unchanged (templated-page.ts); the clock
+    // alone must still end the Edit link on time.
+    // Similar papers are fixed, so that only the clock differs between the requests.
+    const windowed = await appWith({ COMMENT_EDIT_WINDOW_MINUTES: '1' }, { paper: { similarIds: async () => null } });
+    const comment = await addComment(database, { paperId: '2601.00001', userId: alice.id, body: 'closing soon' });
+    const closesIn = 1500;
+    await database.db
+      .updateTable('comments')
+      .set({ created_at: new Date(Date.now() - 60_000 + closesIn).toISOString() })
+      .where('id', '=', comment.id)
+      .execute();
+    const client = await signedIn(alice, windowed);
+    const editLink = `/comments/${comment.id}/edit`;
+    expect(await (await client.get('/papers/2601.00001')).text()).toContain(editLink);
+    expect(await (await client.get('/papers/2601.00001')).text()).toContain(editLink);
+    await new Promise((r) => setTimeout(r, closesIn + 100));
+    const later = await (await client.get('/papers/2601.00001')).text();
+    expect(later).toContain('closing soon');
+    expect(later).not.toContain(editLink);
   });
 
   it("refuses to edit or delete another person's comment (403)", async () => {

@@ -28,20 +28,36 @@ interface Entry {
   lastModified: string | null;
 }
 
+/** A signed-in viewer's live parts of one template, and when the clock alone would change them (null: never). */
+interface KeptLive {
+  parts: LiveParts;
+  changesAt: number | null;
+  size: number;
+}
+
+interface StoreCaches {
+  templates: LruCache<string, Entry>;
+  live: LruCache<string, KeptLive>;
+}
+
 /**
  * Templates by counter, URL and inputs, one cache per store connection (a counter value means something only in its
  * own store). 8 MiB of UTF-8 hold about 140 listing pages of 60 KB or 250 paper pages, the hot ones; entries of
- * older counter values are never read again and leave as new ones come.
+ * older counter values are never read again and leave as new ones come. Beside them, signed-in viewers' live parts
+ * (a paper page's discussion, claim form and controls, a few KB each), 4 Mi characters of them.
  */
-const templatesByStore = new WeakMap<Memo, LruCache<string, Entry>>();
+const cachesByStore = new WeakMap<Memo, StoreCaches>();
 
-function templatesOf(memo: Memo): LruCache<string, Entry> {
-  let templates = templatesByStore.get(memo);
-  if (!templates) {
-    templates = new LruCache<string, Entry>({ maxEntries: 5_000, maxSize: 8 * 1024 * 1024, sizeOf: (e) => e.template.size });
-    templatesByStore.set(memo, templates);
+function cachesOf(memo: Memo): StoreCaches {
+  let caches = cachesByStore.get(memo);
+  if (!caches) {
+    caches = {
+      templates: new LruCache<string, Entry>({ maxEntries: 5_000, maxSize: 8 * 1024 * 1024, sizeOf: (e) => e.template.size }),
+      live: new LruCache<string, KeptLive>({ maxEntries: 5_000, maxSize: 4 * 1024 * 1024, sizeOf: (kept) => kept.size }),
+    };
+    cachesByStore.set(memo, caches);
   }
-  return templates;
+  return caches;
 }
 
 export interface PageInputs {
@@ -53,7 +69,13 @@ export interface PageInputs {
   /** Request headers the response varies on, besides the cookie. */
   vary?: string[];
   /** Renders the live holes for a signed-in viewer (page-template.ts). */
-  live?: () => Promise<LiveParts>;
+  live?: () => Promise<RenderedLive>;
+}
+
+export interface RenderedLive {
+  parts: LiveParts;
+  /** When the parts would first read differently by the clock alone (an Edit button's window closing); null: never. */
+  changesAt: number | null;
 }
 
 /**
@@ -70,7 +92,8 @@ export async function templatedPage(
   const version = await reads.memo.version();
   const key = version === null ? null : `${version}\n${c.req.url}\n${page.inputs}`;
   // Kept per store connection: the request's view of the memo is its own, the store's is shared.
-  const templates = templatesOf(ctx.database.memo);
+  const caches = cachesOf(ctx.database.memo);
+  const { templates } = caches;
   let entry = key ? templates.get(key) : undefined;
   if (!entry) {
     const builder = new TemplateBuilder();
@@ -79,9 +102,25 @@ export async function templatedPage(
     if (key) templates.set(key, entry);
   }
   const viewer = await viewerOf(reads, c, entry.paperIds);
-  const live = viewer.account && page.live ? await page.live() : undefined;
+  const live = viewer.account && page.live ? await livePartsOf(caches.live, key, c, page.live) : undefined;
   const { body, etag } = entry.template.fill(viewer, () => csrfToken(c), live);
   return htmlResponse(c, body, entry.lastModified, page.vary ?? [], etag);
+}
+
+/**
+ * The live parts for this request's signed-in viewer: kept per template key, person and CSRF token, since within one
+ * reading of the store (the template key's counter value) everything they show is fixed except what follows the
+ * clock, which the parts say. Any change to what they read (a comment, a claim, a vote, a collection, the person's
+ * role) moves the counter and so the key.
+ */
+async function livePartsOf(kept: LruCache<string, KeptLive>, templateKey: string | null, c: Context, render: () => Promise<RenderedLive>): Promise<LiveParts> {
+  const user = currentUser(c)!;
+  const key = templateKey === null ? null : `${templateKey}\n${user.id}\n${user.role}\n${csrfToken(c)}`;
+  const known = key === null ? undefined : kept.get(key);
+  if (known && (known.changesAt === null || Date.now() < known.changesAt)) return known.parts;
+  const { parts, changesAt } = await render();
+  if (key !== null) kept.set(key, { parts, changesAt, size: Object.values(parts).reduce((n, part) => n + part.length, key.length) });
+  return parts;
 }
 
 const nobody: Viewer = { account: null, upvoted: new Set(), saved: new Set() };

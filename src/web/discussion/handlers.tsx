@@ -1,6 +1,7 @@
 // Upvotes and comments from the paper page, and the discussion panel on it. Every mutation is a POST that passed
 // csrfProtection and names the person it acts for; the script API for the same actions is in api/community.ts.
 import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import { addComment, deleteComment, editComment, getComment, listPaperComments, reportComment } from '../../db/comments.ts';
 import { paperCounts, setVote } from '../../db/votes.ts';
 import { forbidden, notFound } from '../../errors.ts';
@@ -11,7 +12,7 @@ import { wantsJson } from '../http/errors.tsx';
 import { arxivIdInPath, formBoolean, formText, queryText, readForm, safeLocalPath } from '../input.ts';
 import type { InterestRefresher } from '../library/interests.ts';
 import { type CurrentUser, currentUser, userOrFail } from '../security/auth.ts';
-import { EditCommentPage, PaperCommunity } from './paper-community.tsx';
+import { EditCommentPage, PaperCommunity, panelChangesAt } from './paper-community.tsx';
 import { readsOf } from '../http/request-reads.ts';
 
 /** Where to return after a comment action: the page it came from, at the comment. */
@@ -74,24 +75,30 @@ export function discussionHandlers(ctx: Services, interests: InterestRefresher) 
 
 /**
  * The discussion for the paper page (its `community` extension); the upvote button is at the top of the page. Anonymous visitors get
- * no forms and so no token: their copy of the page stays cacheable.
+ * no forms and so no token: their copy of the page stays cacheable. Says when the panel changes by the clock alone
+ * (an Edit button's window closing), so a page that keeps it knows until when.
  */
 export function discussionPanel(ctx: Services) {
   const editWindowMs = ctx.config.COMMENT_EDIT_WINDOW_MINUTES * 60_000;
-  return async (c: Context, paperId: string, user: CurrentUser | null) => {
+  return async (c: Context, paperId: string, user: CurrentUser | null): Promise<{ panel: Child; changesAt: number | null }> => {
     const counts = await paperCounts(readsOf(c, ctx.database), paperId);
-    if (!counts || counts.hidden) return null;
+    if (!counts || counts.hidden) return { panel: null, changesAt: null };
     const comments = await listPaperComments(readsOf(c, ctx.database), paperId);
-    return (
-      <PaperCommunity
-        c={c}
-        paperId={paperId}
-        comments={comments}
-        sourceComments={counts.sourceComments}
-        user={user}
-        editWindowMs={editWindowMs}
-        back={paperPath(paperId)}
-      />
-    );
+    const now = Date.now();
+    return {
+      panel: (
+        <PaperCommunity
+          c={c}
+          paperId={paperId}
+          comments={comments}
+          sourceComments={counts.sourceComments}
+          user={user}
+          editWindowMs={editWindowMs}
+          now={now}
+          back={paperPath(paperId)}
+        />
+      ),
+      changesAt: panelChangesAt(comments, user, editWindowMs, now),
+    };
   };
 }

@@ -16,8 +16,29 @@ export interface PaperCommunityProps {
   sourceComments?: number;
   user: CurrentUser | null;
   editWindowMs: number;
+  /** The time the panel is rendered for: which of the person's comments still have an Edit button. */
+  now: number;
   /** The page the forms return to. */
   back: string;
+}
+
+/** The last moment `user` may still edit `cm` (its edit window closing), or null when they may not edit it at all. */
+function editableUntil(cm: StoredComment, user: CurrentUser | null, editWindowMs: number): number | null {
+  if (!user || user.id !== cm.userId || cm.deleted || cm.hidden) return null;
+  return Date.parse(cm.createdAt) + editWindowMs;
+}
+
+/**
+ * When the panel rendered at `now` would first read differently by the clock alone, the earliest of the person's Edit
+ * buttons going away; null when none is showing.
+ */
+export function panelChangesAt(comments: StoredComment[], user: CurrentUser | null, editWindowMs: number, now: number): number | null {
+  let first: number | null = null;
+  for (const cm of comments) {
+    const until = editableUntil(cm, user, editWindowMs);
+    if (until !== null && until >= now && (first === null || until + 1 < first)) first = until + 1;
+  }
+  return first;
 }
 
 /** Replies deeper than this are shown at this depth, so a long exchange stays readable on a phone. */
@@ -100,7 +121,8 @@ function Comment(props: PaperCommunityProps & { comment: StoredComment }) {
   const { c, comment: cm, user } = props;
   const isModerator = !!user && roleAllows(user.role, 'moderator');
   const isAuthor = !!user && user.id === cm.userId;
-  const editable = isAuthor && !cm.deleted && !cm.hidden && Date.now() - Date.parse(cm.createdAt) <= props.editWindowMs;
+  const until = editableUntil(cm, user, props.editWindowMs);
+  const editable = until !== null && props.now <= until;
   // Moderators also see what a hidden comment said, and a deleted one whose text was kept because it was hidden or reported.
   const showBody = isModerator ? cm.body !== '' : !cm.deleted && !cm.hidden;
   return (

@@ -22,7 +22,7 @@ import { arxivIdInPath, paperIdInPath } from '../input.ts';
 import { pageBack, withCardState } from '../library/card-state.tsx';
 import { currentUser, type CurrentUser } from '../security/auth.ts';
 import { accountLinksHole } from '../components/account-links-hole.tsx';
-import { templatedPage } from '../components/templated-page.ts';
+import { type RenderedLive, templatedPage } from '../components/templated-page.ts';
 import { PaperPage } from './paper-page.tsx';
 import { readsOf } from '../http/request-reads.ts';
 import type { Database } from '../../db/connect.ts';
@@ -37,8 +37,11 @@ export interface PaperPageExtensions {
   similarIds?: (id: string, k: number) => Promise<string[] | null>;
   /** The person's controls at the top: upvote, save, add to a collection (library/). */
   actions?: (c: Context, item: ListedPaper, viewer: CurrentUser | null) => Child | Promise<Child>;
-  /** The community panel (the comment thread). */
-  community?: (c: Context, paperId: string, viewer: CurrentUser | null) => Child | Promise<Child>;
+  /**
+   * The community panel (the comment thread), and when it would first read differently by the clock alone (null:
+   * never), so that a signed-in viewer's copy is kept exactly as long as it is current.
+   */
+  community?: (c: Context, paperId: string, viewer: CurrentUser | null) => Promise<{ panel: Child; changesAt: number | null }>;
   /** The claim-authorship form and the visitor's own claim (people/). */
   claims?: (c: Context, item: ListedPaper, people: PaperPeople, viewer: CurrentUser | null) => Child | Promise<Child>;
 }
@@ -108,12 +111,18 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
       if (paperIdInPath(c) !== canonicalId) return c.redirect(paperPath(canonicalId), 301);
       const similarIds = extensions.similarIds ? await withDeadline(extensions.similarIds(canonicalId, SIMILAR_SHOWN + 1), SIMILAR_WAIT_MS, null) : null;
       const shownIds = similarIds?.filter((id) => id !== canonicalId).slice(0, SIMILAR_SHOWN) ?? null;
-      // The parts a signed-in person sees as their own, rendered for each of their requests.
-      const personal = async (item: ListedPaper, people: PaperPeople, viewer: CurrentUser | null) => ({
-        claims: extensions.claims ? String(await extensions.claims(c, item, people, viewer)) : '',
-        actions: extensions.actions ? String(await extensions.actions(c, item, viewer)) : '',
-        community: extensions.community ? String(await extensions.community(c, canonicalId, viewer)) : '',
-      });
+      // The parts a signed-in person sees as their own, rendered for them (templated-page.ts keeps them per person).
+      const personal = async (item: ListedPaper, people: PaperPeople, viewer: CurrentUser | null): Promise<RenderedLive> => {
+        const community = extensions.community ? await extensions.community(c, canonicalId, viewer) : { panel: '', changesAt: null };
+        return {
+          parts: {
+            claims: extensions.claims ? String(await extensions.claims(c, item, people, viewer)) : '',
+            actions: extensions.actions ? String(await extensions.actions(c, item, viewer)) : '',
+            community: String(community.panel ?? ''),
+          },
+          changesAt: community.changesAt,
+        };
+      };
       return templatedPage(
         c,
         ctx,
@@ -129,7 +138,7 @@ export function paperHandlers(ctx: Services, extensions: PaperPageExtensions = {
           const reads = readsOf(c, ctx.database);
           const people = await peopleOf(reads, item);
           const similar = shownIds === null ? null : await listedPapersByIds(reads, shownIds);
-          const anonymous = await personal(item, people, null);
+          const anonymous = (await personal(item, people, null)).parts;
           const document = htmlDocument(
             withCardState(
               { template, back: pageBack(c) },
