@@ -345,6 +345,12 @@ for (const kind of databaseKinds) {
         // Bob's forms carry his own CSRF token, never one rendered for Alice.
         expect(seenByBob.tokens.size).toBe(1);
         expect([...seenByBob.tokens].some((t) => seenByAlice.tokens.has(t))).toBe(false);
+        // Alice in a second browser (another session and CSRF cookie): her own states, with that browser's token,
+        // never one from the pages kept for her first browser.
+        const aliceElsewhere = await statesOf(await visitor(alice));
+        expectEverywhere(aliceElsewhere.states, { [P1]: ['true', 'true'], [P2]: ['false', 'false'], [P3]: ['false', 'false'] });
+        expect(aliceElsewhere.tokens.size).toBe(1);
+        expect([...aliceElsewhere.tokens].some((t) => seenByAlice.tokens.has(t))).toBe(false);
         expectEverywhere((await statesOf(anonymous)).states, { [P1]: [null, null], [P2]: [null, null], [P3]: [null, null] });
 
         // Bob saves the second paper: his cards show it, Alice's and the anonymous ones do not. His session and

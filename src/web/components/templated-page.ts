@@ -2,14 +2,15 @@
 // monthly, home, trending) and paper pages. A template is kept under the listings change counter (src/db/memo.ts),
 // which every change to what a listing shows moves, and the day it was rendered on, so it is exactly as current as
 // a fresh render; a request then costs its viewer's votes and saves among the page's papers (memoised under the same
-// counter), its live parts if it has any, and the fill.
+// counter), its live parts if it has any, and the fill. A signed-in viewer's filled page is kept the same way, so
+// their next view of it, until something it shows changes, costs a lookup as an anonymous one does.
 import type { Context } from 'hono';
 import type { Database } from '../../db/connect.ts';
 import { votesAndSavesAmong } from '../../db/library.ts';
 import type { Memo } from '../../db/memo.ts';
 import { LruCache } from '../../lru.ts';
 import type { Services } from '../../services.ts';
-import { type LiveParts, type Template, TemplateBuilder, type Viewer } from './page-template.ts';
+import { type FilledPage, type LiveParts, type Template, TemplateBuilder, type Viewer } from './page-template.ts';
 import { readsOf } from '../http/request-reads.ts';
 import { accountOf, htmlResponse } from '../http/responses.tsx';
 import { csrfToken } from '../security/csrf.ts';
@@ -28,23 +29,22 @@ interface Entry {
   lastModified: string | null;
 }
 
-/** A signed-in viewer's live parts of one template, and when the clock alone would change them (null: never). */
-interface KeptLive {
-  parts: LiveParts;
+/** A signed-in viewer's copy of one template, and when the clock alone would change it (null: never). */
+interface KeptPage {
+  page: FilledPage;
   changesAt: number | null;
-  size: number;
 }
 
 interface StoreCaches {
   templates: LruCache<string, Entry>;
-  live: LruCache<string, KeptLive>;
+  personal: LruCache<string, KeptPage>;
 }
 
 /**
  * Templates by counter, URL and inputs, one cache per store connection (a counter value means something only in its
  * own store). 8 MiB of UTF-8 hold about 140 listing pages of 60 KB or 250 paper pages, the hot ones; entries of
- * older counter values are never read again and leave as new ones come. Beside them, signed-in viewers' live parts
- * (a paper page's discussion, claim form and controls, a few KB each), 4 Mi characters of them.
+ * older counter values are never read again and leave as new ones come. Beside them, the same for signed-in
+ * viewers' filled pages: 8 MiB more, about 140 views.
  */
 const cachesByStore = new WeakMap<Memo, StoreCaches>();
 
@@ -53,7 +53,7 @@ function cachesOf(memo: Memo): StoreCaches {
   if (!caches) {
     caches = {
       templates: new LruCache<string, Entry>({ maxEntries: 5_000, maxSize: 8 * 1024 * 1024, sizeOf: (e) => e.template.size }),
-      live: new LruCache<string, KeptLive>({ maxEntries: 5_000, maxSize: 4 * 1024 * 1024, sizeOf: (kept) => kept.size }),
+      personal: new LruCache<string, KeptPage>({ maxEntries: 5_000, maxSize: 8 * 1024 * 1024, sizeOf: (kept) => kept.page.body.length }),
     };
     cachesByStore.set(memo, caches);
   }
@@ -101,26 +101,32 @@ export async function templatedPage(
     entry = { template: builder.finish(rendered.document), paperIds: rendered.paperIds, lastModified: rendered.lastModified };
     if (key) templates.set(key, entry);
   }
+  const kept = key === null ? null : personalKey(c, key);
+  const known = kept === null ? undefined : caches.personal.get(kept);
+  if (known && (known.changesAt === null || Date.now() < known.changesAt)) {
+    return htmlResponse(c, known.page.body, entry.lastModified, page.vary ?? [], known.page.etag);
+  }
   const viewer = await viewerOf(reads, c, entry.paperIds);
-  const live = viewer.account && page.live ? await livePartsOf(caches.live, key, c, page.live) : undefined;
-  const { body, etag } = entry.template.fill(viewer, () => csrfToken(c), live);
-  return htmlResponse(c, body, entry.lastModified, page.vary ?? [], etag);
+  const live = viewer.account && page.live ? await page.live() : undefined;
+  const filled = entry.template.fill(viewer, () => csrfToken(c), live?.parts);
+  if (kept !== null) caches.personal.set(kept, { page: filled, changesAt: live?.changesAt ?? null });
+  return htmlResponse(c, filled.body, entry.lastModified, page.vary ?? [], filled.etag);
 }
 
 /**
- * The live parts for this request's signed-in viewer: kept per template key, person and CSRF token, since within one
- * reading of the store (the template key's counter value) everything they show is fixed except what follows the
- * clock, which the parts say. Any change to what they read (a comment, a claim, a vote, a collection, the person's
- * role) moves the counter and so the key.
+ * What a signed-in viewer's copy of the template under `templateKey` is kept by; null for anonymous viewers (the
+ * template keeps theirs) and for a browser that has no CSRF cookie yet (its token is new on every request). Within
+ * one reading of the store (the key's counter value) everything the copy shows is fixed but the viewer (their
+ * account, as the header shows it), the CSRF token in its forms, and what follows the clock, which the live parts
+ * say. Any change to what it shows (a vote, a save, a comment, a claim, a collection, the account) moves the counter
+ * and so the key.
  */
-async function livePartsOf(kept: LruCache<string, KeptLive>, templateKey: string | null, c: Context, render: () => Promise<RenderedLive>): Promise<LiveParts> {
-  const user = currentUser(c)!;
-  const key = templateKey === null ? null : `${templateKey}\n${user.id}\n${user.role}\n${csrfToken(c)}`;
-  const known = key === null ? undefined : kept.get(key);
-  if (known && (known.changesAt === null || Date.now() < known.changesAt)) return known.parts;
-  const { parts, changesAt } = await render();
-  if (key !== null) kept.set(key, { parts, changesAt, size: Object.values(parts).reduce((n, part) => n + part.length, key.length) });
-  return parts;
+function personalKey(c: Context, templateKey: string): string | null {
+  const user = currentUser(c);
+  if (!user) return null;
+  const token = csrfToken(c);
+  if (c.get('csrf').issuedCookie) return null;
+  return `${templateKey}\n${user.id}\n${user.username}\n${user.role}\n${token}`;
 }
 
 const nobody: Viewer = { account: null, upvoted: new Set(), saved: new Set() };
