@@ -3,6 +3,7 @@
 // is analysed like the index analyses it and marked when one of its terms is wanted.
 import { detached, normalizeText, WORD_PATTERN, wordTerms, type WordTerms } from './text/analyze.ts';
 import type { HighlightPart } from './types.ts';
+import { WordMemo } from './text/word-memo.ts';
 
 /**
  * Terms of a word as it appears in the text. Memoised by the raw word: results show the same words over and over,
@@ -12,14 +13,13 @@ function rawWordTerms(word: string): WordTerms {
   let terms = rawWordCache.get(word);
   if (terms === undefined) {
     terms = wordTerms(normalizeText(word));
-    if (rawWordCache.size >= RAW_WORD_CACHE_LIMIT) rawWordCache.clear();
     rawWordCache.set(detached(word), terms);
   }
   return terms;
 }
 
-const RAW_WORD_CACHE_LIMIT = 200_000;
-const rawWordCache = new Map<string, WordTerms>();
+/** Raw words (as written, capitals and all) per generation (word-memo.ts). */
+const rawWordCache = new WordMemo<WordTerms>(50_000);
 
 function isWanted(word: string, wanted: ReadonlySet<string>): boolean {
   const { parts, glued } = rawWordTerms(word);

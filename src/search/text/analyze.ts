@@ -6,6 +6,7 @@
 // A joined word yields its parts, plus the glued form when it names a thing (has a digit or a one-letter part:
 // GPT-4 → gpt, 4, gpt4; X-ray → x, ray, xray) so "GPT4" and "GPT-4" meet. Alphabetic parts are Porter-stemmed,
 // stopwords dropped.
+import { WordMemo } from './word-memo.ts';
 import { porterStem } from './porter.ts';
 import { americanSpelling } from './spelling.ts';
 import { STOPWORDS } from './stopwords.ts';
@@ -53,11 +54,10 @@ function termOf(part: string): string | null {
 export function wordTerms(word: string): WordTerms {
   let cached = wordCache.get(word);
   if (cached === undefined) {
-    // Bounded memo: a corpus has a few hundred thousand distinct words; analysis is dominated by repeats. The key
-    // and the terms cut from it are cut from a copy, so the memo keeps no text the word came from alive.
+    // Analysis is dominated by repeats (word-memo.ts). The key and the terms cut from it are cut from a copy, so the
+    // memo keeps no text the word came from alive.
     const own = detached(word);
     cached = computeWordTerms(own);
-    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
     wordCache.set(own, cached);
   }
   return cached;
@@ -78,8 +78,8 @@ export interface WordTerms {
   readonly glued: string | null;
 }
 
-const WORD_CACHE_LIMIT = 500_000;
-const wordCache = new Map<string, WordTerms>();
+/** Words per generation: the frequent words of any corpus, at most about 12 MiB with the previous generation. */
+const wordCache = new WordMemo<WordTerms>(50_000);
 
 function computeWordTerms(word: string): WordTerms {
   const w = word.replace(/['’]s$/, '');

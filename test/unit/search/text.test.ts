@@ -3,6 +3,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { porterStem } from '../../../src/search/text/porter.ts';
 import { analyze, normalizeText, terms } from '../../../src/search/text/analyze.ts';
+import { WordMemo } from '../../../src/search/text/word-memo.ts';
 import { parseQuery } from '../../../src/search/query.ts';
 import { highlight, snippet } from '../../../src/search/highlight.ts';
 
@@ -214,5 +215,25 @@ describe('the word memos', () => {
     }
     gc();
     expect((process.memoryUsage().heapUsed - before) / 2 ** 20).toBeLessThan(8);
+  });
+});
+
+describe('WordMemo', () => {
+  it('holds at most two generations of words, however many words it sees', () => {
+    const memo = new WordMemo<number>(1000);
+    for (let i = 0; i < 50_000; i++) if (memo.get(`w${i}`) === undefined) memo.set(`w${i}`, i);
+    expect(memo.size).toBeLessThanOrEqual(2000);
+  });
+
+  it('keeps a word used in every generation while rare words pass through', () => {
+    const memo = new WordMemo<string>(1000);
+    memo.set('the', 'the');
+    for (let i = 0; i < 50_000; i++) {
+      memo.set(`rare${i}`, 'x');
+      // The frequent word comes back every few hundred words, as "the" does in any text.
+      if (i % 500 === 0) expect(memo.get('the')).toBe('the');
+    }
+    expect(memo.get('the')).toBe('the');
+    expect(memo.get('rare10')).toBeUndefined();
   });
 });
