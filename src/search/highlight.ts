@@ -19,7 +19,7 @@ function rawWordTerms(word: string): WordTerms {
 }
 
 /** Raw words (as written, capitals and all) per generation (word-memo.ts). */
-const rawWordCache = new WordMemo<WordTerms>(50_000);
+const rawWordCache = new WordMemo<WordTerms>(10_000);
 
 function isWanted(word: string, wanted: ReadonlySet<string>): boolean {
   const { parts, glued } = rawWordTerms(word);

@@ -78,8 +78,11 @@ export interface WordTerms {
   readonly glued: string | null;
 }
 
-/** Words per generation: the frequent words of any corpus, at most about 12 MiB with the previous generation. */
-const wordCache = new WordMemo<WordTerms>(50_000);
+/**
+ * Words per generation: the frequent words of any text (the 10,000 commonest make up most of an abstract's words),
+ * about 4 MiB with the previous generation.
+ */
+const wordCache = new WordMemo<WordTerms>(10_000);
 
 function computeWordTerms(word: string): WordTerms {
   const w = word.replace(/['’]s$/, '');
