@@ -55,8 +55,9 @@ export class TemplateBuilder {
   }
 
   /**
-   * A live hole: a part too personal to have a few variants (a person's own comments and claims), rendered by
-   * each signed-in request and passed to `fill`; anonymous viewers get `anonymous`, rendered once with the page.
+   * A live hole: a part too personal to have a few variants (a person's own comments and claims), rendered for
+   * a signed-in viewer whose filled page is not kept (templated-page.ts) and passed to `fill`; anonymous viewers
+   * get `anonymous`, rendered once with the page.
    */
   live(name: string, anonymous: string): HtmlEscapedString {
     const index = this.holes.push({ variantOf: () => '', render: () => anonymous, rendered: new Map(), live: name }) - 1;
