@@ -5,8 +5,11 @@
 // (SQLite under the system temp dir; PostgreSQL in the schema bench_http of PAPERFEED_TEST_PG_URL's database).
 // The server runs in its own process (`paperfeed serve`) so the load generator does not share its event loop.
 // Tables: the page cache on (anonymous); the page cache off, anonymous and signed in (a session cookie: per-person
-// upvote and save state on every card), with each route's latency one request at a time. Routes are measured in
-// interleaved rounds and medians reported, because the machine may be shared.
+// upvote and save state on every card), with each route's latency one request at a time, and the latency of 60
+// signed-in readers' first view of each page (the server keeps each reader's filled page, so the signed-in runs
+// measure repeat views). Routes are measured in interleaved rounds and medians reported, because the machine may be
+// shared.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,30 +133,67 @@ async function measureAll(url: string, routes: Route[], o: Options): Promise<Map
  * server's compression is included; the body is read, not decompressed (the reader's work, not the server's). fetch
  * would add about half a millisecond of its own per request and decompress every body.
  */
+/** One GET timed to its last byte, asking for brotli or gzip as a browser does; the body is not decompressed. */
+function timedGet(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<number> {
+  const started = performance.now();
+  return new Promise<number>((resolve, reject) => {
+    http
+      .get(url, { agent, headers: { 'accept-encoding': 'br, gzip', ...headers } }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}`));
+        res.on('data', () => {});
+        res.on('end', () => resolve(performance.now() - started));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** Median latency of `n` requests of one route, one at a time on a kept-alive connection. */
 async function oneAtATime(url: string, r: Route, n: number): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const get = () =>
-    new Promise<void>((resolve, reject) => {
-      http
-        .get(url + r.path, { agent, headers: { 'accept-encoding': 'br, gzip', ...r.headers } }, (res) => {
-          if (res.statusCode !== 200) reject(new Error(`${r.path}: HTTP ${res.statusCode}`));
-          res.on('data', () => {});
-          res.on('end', resolve);
-          res.on('error', reject);
-        })
-        .on('error', reject);
-    });
   const times: number[] = [];
   try {
-    for (let i = 0; i < n; i++) {
-      const started = performance.now();
-      await get();
-      times.push(performance.now() - started);
-    }
+    for (let i = 0; i < n; i++) times.push(await timedGet(agent, url + r.path, r.headers));
   } finally {
     agent.destroy();
   }
   return median(times);
+}
+
+/**
+ * Median latency of each reader's first view of a route, one at a time: the server keeps a signed-in reader's
+ * filled page, so repeated requests by one reader (the runs above) measure that; a reader's first view of a page
+ * measures the fill (their votes and saves, a paper page's live parts) on a template already kept.
+ */
+async function firstViews(url: string, r: Route, readers: string[]): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  try {
+    for (const cookie of readers) times.push(await timedGet(agent, url + r.path, { cookie }));
+  } finally {
+    agent.destroy();
+  }
+  return median(times);
+}
+
+/**
+ * Readers for first views: accounts with a session each and a CSRF cookie of their own (a returning browser; a
+ * browser without one gets a new token on every request, so its pages are never kept).
+ */
+async function firstViewReaders(store: Store, n: number): Promise<string[]> {
+  const database = store.open();
+  try {
+    const cookies: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const username = `bench-first-${i}`;
+      const user = (await findUserByUsername(database, username)) ?? (await createUser(database, { username, email: `${username}@example.org` }));
+      const { token } = await createSession(database, user.id, { ttlMs: 86_400_000 });
+      cookies.push(`pf_session=${token}; pf_csrf=${crypto.randomBytes(32).toString('base64url')}`);
+    }
+    return cookies;
+  } finally {
+    await database.close();
+  }
 }
 
 async function json(url: string): Promise<{ body: any; total: number }> {
@@ -222,6 +262,9 @@ async function signedInCookie(store: Store, url: string, day: string): Promise<s
   }
 }
 
+/** Readers whose first view of each page is timed. */
+const FIRST_VIEW_READERS = 60;
+
 const pct = (x: number, of: number) => `${((x / of) * 100).toFixed(0)}%`;
 
 function reportCached(title: string, measured: Map<Route, Sample>): void {
@@ -233,18 +276,28 @@ function reportCached(title: string, measured: Map<Route, Sample>): void {
   for (const [r, s] of rows) console.log(`| ${r.name} | \`${r.path}\` | ${Math.round(s.rps)} | ${s.p99} | ${pct(s.rps, bare)} | ${s.non2xx} |`);
 }
 
-function reportUncached(title: string, anonymous: Route[], signedIn: Route[], measured: Map<Route, Sample>, sequential: Map<Route, number>): void {
+function reportUncached(
+  title: string,
+  anonymous: Route[],
+  signedIn: Route[],
+  measured: Map<Route, Sample>,
+  sequential: Map<Route, number>,
+  first: Map<Route, number>,
+): void {
   const bare = measured.get(anonymous[0])!.rps;
   console.log(`\n${title}`);
-  console.log('| route | anonymous req/s | p99 ms | vs bare | signed in req/s | p99 ms | vs anonymous | one at a time: anonymous / signed in, ms | non-2xx |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    '| route | anonymous req/s | p99 ms | vs bare | signed in req/s | p99 ms | vs anonymous | one at a time: anonymous / signed in, ms | signed in, first view, ms | non-2xx |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   anonymous.forEach((r, i) => {
     const a = measured.get(r)!;
     const s = signedIn[i] ? measured.get(signedIn[i]) : undefined;
     const seqA = sequential.get(r)!.toFixed(2);
     const seqS = signedIn[i] ? sequential.get(signedIn[i])!.toFixed(2) : '–';
+    const firstS = first.has(r) ? first.get(r)!.toFixed(2) : '–';
     console.log(
-      `| ${r.name} \`${r.path}\` | ${Math.round(a.rps)} | ${a.p99} | ${pct(a.rps, bare)} | ${s ? Math.round(s.rps) : '–'} | ${s ? s.p99 : '–'} | ${s ? pct(s.rps, a.rps) : '–'} | ${seqA} / ${seqS} | ${a.non2xx + (s?.non2xx ?? 0)} |`,
+      `| ${r.name} \`${r.path}\` | ${Math.round(a.rps)} | ${a.p99} | ${pct(a.rps, bare)} | ${s ? Math.round(s.rps) : '–'} | ${s ? s.p99 : '–'} | ${s ? pct(s.rps, a.rps) : '–'} | ${seqA} / ${seqS} | ${firstS} | ${a.non2xx + (s?.non2xx ?? 0)} |`,
     );
   });
 }
@@ -269,12 +322,16 @@ async function runOn(kind: Kind, o: Options): Promise<void> {
     const measured = await measureAll(url, all, o);
     const sequential = new Map<Route, number>();
     for (const r of all) sequential.set(r, await oneAtATime(url, r, o.sequential));
+    const readers = await firstViewReaders(store, FIRST_VIEW_READERS);
+    const first = new Map<Route, number>();
+    for (const r of anonymous.slice(1)) first.set(r, await firstViews(url, r, readers));
     reportUncached(
       `${kind}: page cache off (PAGE_CACHE_SECONDS=0): anonymous, and signed in (session cookie, own upvote and save state on every card)`,
       anonymous,
       signedIn,
       measured,
       sequential,
+      first,
     );
   } finally {
     await stopServe(child);
