@@ -11,6 +11,7 @@ function appServing(body: () => string, etag?: () => string) {
   const app = new Hono();
   app.use('*', compression(cache));
   app.get('/page', (c) => represent(c, { body: body(), contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' }));
+  app.get('/private', (c) => represent(c, { body: body(), contentType: 'text/html; charset=utf-8', cacheControl: 'private, no-cache' }));
   app.get('/weak', (c) => c.body(body(), 200, { 'Content-Type': 'text/html', ETag: etag?.() ?? 'W/"x"' }));
   return { app, cache };
 }
@@ -44,5 +45,22 @@ describe('compressed bodies kept by ETag', () => {
     body = `<p>${'b'.repeat(5000)}</p>`;
     expect((await fetchDecoded(app, '/weak', 'br')).text).toBe(body);
     expect(cache.stats().entries).toBe(0);
+  });
+
+  it('compresses a body for one reader (Cache-Control: private) with the fastest settings, a shared one with the shared settings', async () => {
+    // Varied text, so that the settings give different bytes.
+    const body = Array.from({ length: 400 }, (_, i) => `<li data-i="${i}">paper ${(i * 7919) % 1009} by author ${(i * 104729) % 613}</li>`).join('');
+    // A fresh app per request: one body under one ETag is compressed once, whichever route asked first.
+    const raw = async (path: string, coding: string) =>
+      Buffer.from(await (await appServing(() => body).app.request(path, { headers: { 'accept-encoding': coding } })).arrayBuffer());
+    const brotliAt = (quality: number) =>
+      zlib.brotliCompressSync(body, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT },
+      });
+    expect(brotliAt(1).equals(brotliAt(5))).toBe(false);
+    expect((await raw('/private', 'br')).equals(brotliAt(1))).toBe(true);
+    expect((await raw('/page', 'br')).equals(brotliAt(5))).toBe(true);
+    expect(zlib.gunzipSync(await raw('/private', 'gzip')).toString()).toBe(body);
+    expect((await raw('/private', 'gzip')).length).toBeGreaterThan((await raw('/page', 'gzip')).length);
   });
 });
