@@ -128,36 +128,43 @@ async function measureAll(url: string, routes: Route[], o: Options): Promise<Map
 }
 
 /**
- * Median latency in ms of `n` requests sent one after another on a kept-alive connection, from sending the request
- * to the last byte of the answer. Sent with node:http and `Accept-Encoding: br, gzip` as a browser asks, so the
- * server's compression is included; the body is read, not decompressed (the reader's work, not the server's). fetch
- * would add about half a millisecond of its own per request and decompress every body.
+ * Median latency in ms of requests to `url` sent one after another on a kept-alive connection, one per header set,
+ * from sending the request to the last byte of the answer. Sent with node:http and `Accept-Encoding: br, gzip` as a
+ * browser asks, so the server's compression is included; the body is read, not decompressed (the reader's work, not
+ * the server's). fetch would add about half a millisecond of its own per request and decompress every body.
  */
-/** One GET timed to its last byte, asking for brotli or gzip as a browser does; the body is not decompressed. */
-function timedGet(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<number> {
-  const started = performance.now();
-  return new Promise<number>((resolve, reject) => {
-    http
-      .get(url, { agent, headers: { 'accept-encoding': 'br, gzip', ...headers } }, (res) => {
-        if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}`));
-        res.on('data', () => {});
-        res.on('end', () => resolve(performance.now() - started));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
-
-/** Median latency of `n` requests of one route, one at a time on a kept-alive connection. */
-async function oneAtATime(url: string, r: Route, n: number): Promise<number> {
+async function medianInSequence(url: string, headerSets: Record<string, string>[]): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (headers: Record<string, string>) =>
+    new Promise<void>((resolve, reject) => {
+      http
+        .get(url, { agent, headers: { 'accept-encoding': 'br, gzip', ...headers } }, (res) => {
+          if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}`));
+          res.on('data', () => {});
+          res.on('end', resolve);
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
   const times: number[] = [];
   try {
-    for (let i = 0; i < n; i++) times.push(await timedGet(agent, url + r.path, r.headers));
+    for (const headers of headerSets) {
+      const started = performance.now();
+      await get(headers);
+      times.push(performance.now() - started);
+    }
   } finally {
     agent.destroy();
   }
   return median(times);
+}
+
+/** Median latency of `n` requests of one route, one at a time. */
+function oneAtATime(url: string, r: Route, n: number): Promise<number> {
+  return medianInSequence(
+    url + r.path,
+    Array.from({ length: n }, () => r.headers ?? {}),
+  );
 }
 
 /**
@@ -165,15 +172,11 @@ async function oneAtATime(url: string, r: Route, n: number): Promise<number> {
  * filled page, so repeated requests by one reader (the runs above) measure that; a reader's first view of a page
  * measures the fill (their votes and saves, a paper page's live parts) on a template already kept.
  */
-async function firstViews(url: string, r: Route, readers: string[]): Promise<number> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const times: number[] = [];
-  try {
-    for (const cookie of readers) times.push(await timedGet(agent, url + r.path, { cookie }));
-  } finally {
-    agent.destroy();
-  }
-  return median(times);
+function firstViews(url: string, r: Route, readers: string[]): Promise<number> {
+  return medianInSequence(
+    url + r.path,
+    readers.map((cookie) => ({ cookie })),
+  );
 }
 
 /**

@@ -1,11 +1,11 @@
 // A memo of per-word results (a word's terms), bounded by its number of words and keeping the words in use. Words
 // follow Zipf's law: a few thousand make up most of any text, and the rest (names, numbers, typos) come once. A
 // memo that is emptied when it fills forgets the frequent words with the rest; one that grows to every word seen
-// holds a whole corpus's vocabulary (about 90 MiB for the 80k real abstracts, growing with every new search
-// result the server highlights: a slow climb in the soak's RSS). Here the words are kept in two generations: when the current one fills it becomes
-// the previous one and the one before is dropped, and a word found only in the previous one moves back into the
-// current one. A word used at least once per generation is never computed again, and the memo holds at most two
-// generations.
+// holds a whole corpus's vocabulary (about 90 MiB for the 80k real abstracts, growing with every new search result
+// the server highlights: a slow climb in the soak's RSS). Here the words are kept in two generations: when the
+// current one fills it becomes the previous one and the one before is dropped, and a word found only in the
+// previous one moves back into the current one. A word used at least once per generation is never computed again,
+// and the memo holds at most two generations.
 export class WordMemo<V> {
   private current = new Map<string, V>();
   private previous = new Map<string, V>();

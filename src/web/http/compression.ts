@@ -29,7 +29,9 @@ const CODINGS: readonly ContentCoding[] = ['br', 'gzip'];
 const MIN_BYTES = 1024;
 
 const COMPRESSIBLE = /^(?:text\/|application\/(?:json|xml|javascript|x-bibtex|[\w.-]+\+(?:json|xml))|image\/svg\+xml)/i;
-const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i;
+/** Matches a Cache-Control value that holds the directive `name`. */
+const cacheDirective = (name: string) => new RegExp(`(?:^|,)\\s*${name}\\s*(?:,|$)`, 'i');
+const NO_TRANSFORM = cacheDirective('no-transform');
 
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
@@ -59,7 +61,7 @@ export function codingOf(request: Request): ContentCoding | null {
 const FAST_BROTLI_OPTIONS: zlib.BrotliOptions = {
   params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT },
 };
-const PRIVATE = /(?:^|,)\s*private\s*(?:,|$)/i;
+const PRIVATE = cacheDirective('private');
 
 function compress(coding: ContentCoding, body: Uint8Array, forOneReader: boolean): Promise<Buffer> {
   if (coding === 'br') return brotli(body, forOneReader ? FAST_BROTLI_OPTIONS : BROTLI_OPTIONS);
