@@ -15,6 +15,11 @@ export class LruCache<K, V> {
   private readonly entries = new Map<K, V>();
   /** When each value was set, kept only when values expire. */
   private readonly setAt = new Map<K, number>();
+  /**
+   * The size each value was counted at, kept only when values have one: a value that has grown since (a page
+   * template that rendered more variants) is counted again by setting it again, and leaves with what it added.
+   */
+  private readonly sizes = new Map<K, number>();
   private size = 0;
 
   constructor(private readonly limits: LruLimits<V>) {}
@@ -39,6 +44,7 @@ export class LruCache<K, V> {
     if (valueSize > (this.limits.maxSize ?? Number.POSITIVE_INFINITY)) return;
     this.entries.set(key, value);
     if (this.limits.maxAgeMs !== undefined) this.setAt.set(key, Date.now());
+    if (this.limits.sizeOf) this.sizes.set(key, valueSize);
     this.size += valueSize;
     // Map iterates in insertion order, and get() re-inserts, so the first key is the least recently used.
     while (this.entries.size > this.limits.maxEntries || this.size > (this.limits.maxSize ?? Number.POSITIVE_INFINITY)) {
@@ -56,6 +62,7 @@ export class LruCache<K, V> {
     if (value === undefined) return;
     this.entries.delete(key);
     this.setAt.delete(key);
-    this.size -= this.limits.sizeOf?.(value) ?? 0;
+    this.size -= this.sizes.get(key) ?? 0;
+    this.sizes.delete(key);
   }
 }

@@ -27,6 +27,24 @@ describe('LruCache', () => {
     expect(cache.stats()).toEqual({ entries: 2, size: 8 });
   });
 
+  it('counts a value that grew once it is set again, and frees what it was counted at when it leaves', () => {
+    const cache = new LruCache<string, { bytes: number }>({ maxEntries: 100, maxSize: 12, sizeOf: (v) => v.bytes });
+    const growing = { bytes: 2 };
+    cache.set('a', growing);
+    cache.set('b', { bytes: 2 });
+    growing.bytes = 6;
+    // Not yet set again: still counted at 2.
+    expect(cache.stats()).toEqual({ entries: 2, size: 4 });
+    cache.set('a', growing);
+    expect(cache.stats()).toEqual({ entries: 2, size: 8 });
+    growing.bytes = 9;
+    expect(cache.get('b')).toEqual({ bytes: 2 });
+    // Evicted as the least recently used: it takes away the 6 it was counted at, not its 9 of now.
+    cache.set('c', { bytes: 5 });
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.stats()).toEqual({ entries: 2, size: 7 });
+  });
+
   afterEach(() => vi.useRealTimers());
 
   it('stops serving a value maxAgeMs after it was set, however often it was read, and frees its room', () => {

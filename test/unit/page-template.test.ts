@@ -74,6 +74,30 @@ describe('page templates', () => {
     expect(one.etag).not.toBe(two.etag);
   });
 
+  it('counts the bytes it holds: the anonymous page, in a buffer of its own, and each signed-in variant once rendered', () => {
+    const { template } = votePage('Pâpers');
+    const page = template.fill(anonymous, () => 'never');
+    // Its own memory, not a slice of Node's shared pool that would keep 8 KB alive for a few bytes.
+    expect(page.body.buffer.byteLength).toBe(page.body.byteLength);
+    expect(template.size).toBe(page.body.byteLength);
+    template.fill(ada, () => 't');
+    const withVote = template.size;
+    // The variant without its CSRF placeholder, which the fill replaces.
+    const variant = Buffer.byteLength('<form><input name="csrf" value=""><button>unvote</button></form>');
+    expect(withVote).toBe(page.body.byteLength + variant);
+    template.fill(ada, () => 'other token');
+    expect(template.size).toBe(withVote);
+  });
+
+  it('refuses a page whose anonymous variant holds a form: the anonymous page is shared, so no token may be in it', () => {
+    const builder = new TemplateBuilder();
+    const hole = builder.hole(
+      () => 'a',
+      () => `<form><input name="csrf" value="${CSRF_PLACEHOLDER}"></form>`,
+    );
+    expect(() => builder.finish(`<p>${hole}</p>`)).toThrow(/anonymous variant holds a form/);
+  });
+
   it('treats text that looks like a hole marker as text: markers carry a per-process nonce', () => {
     const builder = new TemplateBuilder();
     const forged = '<!--hole x 0-->';

@@ -69,27 +69,69 @@ export class TemplateBuilder {
   }
 }
 
+/** Who nobody signed in is: the variants shared by every anonymous reader. */
+const ANONYMOUS: Viewer = { account: null, upvoted: new Set(), saved: new Set() };
+
+/**
+ * The UTF-8 of `pieces` in one buffer of its own, as one view per piece. Buffer.from on a short text returns a
+ * slice of Node's shared 8 KB pool, which a kept slice holds whole: templates kept that way held about four times
+ * the bytes they counted (a heap snapshot of the soak run, docs/performance.md).
+ */
+function ownUtf8(pieces: readonly string[]): { bytes: Buffer; views: Buffer[] } {
+  const lengths = pieces.map((piece) => Buffer.byteLength(piece));
+  const bytes = Buffer.allocUnsafeSlow(lengths.reduce((n, length) => n + length, 0));
+  let offset = 0;
+  const views = pieces.map((piece, i) => {
+    bytes.write(piece, offset);
+    offset += lengths[i];
+    return bytes.subarray(offset - lengths[i], offset);
+  });
+  return { bytes, views };
+}
+
 export class Template {
   /**
    * Text before the first hole, between holes and after the last (one more than there are holes placed), as UTF-8:
    * a filled page is then one copy of bytes into a buffer the socket takes as it is. Joined as text instead, every
    * signed-in response was encoded again while being written, which took a quarter of its time (docs/performance.md).
+   * They are views of the anonymous page, which holds them between its holes' anonymous variants.
    */
   private readonly texts: Buffer[] = [];
   private readonly placed: Hole[] = [];
   private readonly etag: string;
-  /** Bytes held, for bounding a cache of templates. */
-  readonly size: number;
-  private anonymous: FilledPage | null = null;
+  /** The page every anonymous reader gets, made with the template: it costs no more than the text alone. */
+  private readonly anonymous: FilledPage;
+  /** Bytes of the signed-in variants rendered so far. */
+  private variantBytes = 0;
 
   constructor(document: string, holes: Hole[]) {
     const pieces = document.split(MARKER);
+    const keys: string[] = [];
+    // Text and anonymous variants in page order: even places are text, odd ones the holes'.
+    const html: string[] = [];
     for (let i = 0; i < pieces.length; i++) {
-      if (i % 2 === 0) this.texts.push(Buffer.from(pieces[i]));
-      else this.placed.push(holes[Number(pieces[i])]);
+      if (i % 2 === 0) {
+        html.push(pieces[i]);
+        continue;
+      }
+      const hole = holes[Number(pieces[i])];
+      this.placed.push(hole);
+      const key = hole.variantOf(ANONYMOUS);
+      const variant = hole.render(key);
+      // The anonymous page is shared by every anonymous reader, so it can carry nobody's CSRF token.
+      if (variant.includes(CSRF_PLACEHOLDER)) throw new Error('an anonymous variant holds a form');
+      keys.push(key);
+      html.push(variant);
     }
+    const { bytes, views } = ownUtf8(html);
+    for (let i = 0; i < views.length; i += 2) this.texts.push(views[i]);
     this.etag = crypto.createHash('sha1').update(document).digest('base64url');
-    this.size = this.texts.reduce((n, t) => n + t.length, 0);
+    this.anonymous = { body: bytes as Uint8Array as Uint8Array<ArrayBuffer>, etag: this.etagOf(keys, '') };
+  }
+
+  /** Bytes held (the anonymous page, which holds the text, and every variant rendered), for bounding a cache. */
+  get size(): number {
+    return this.anonymous.body.byteLength + this.variantBytes;
   }
 
   /**
@@ -97,15 +139,14 @@ export class Template {
    * live holes take their HTML from `live`, which the ETag then covers as it is.
    */
   fill(viewer: Viewer, csrfToken: () => string, live: LiveParts = {}): FilledPage {
-    const anonymous = viewer.account === null;
-    if (anonymous && this.anonymous) return this.anonymous;
+    if (viewer.account === null) return this.anonymous;
     const keys: string[] = [];
     const pieces: Buffer[] = [this.texts[0]];
     let token: Buffer | null = null;
     let tokenText = '';
     for (let i = 0; i < this.placed.length; i++) {
       const hole = this.placed[i];
-      if (hole.live && !anonymous) {
+      if (hole.live) {
         const part = live[hole.live] ?? '';
         // Length first, so that no two sets of parts join to the same text.
         keys.push(`${part.length}:${part}`);
@@ -115,11 +156,10 @@ export class Template {
       const key = hole.variantOf(viewer);
       let parts = hole.rendered.get(key);
       if (parts === undefined) {
-        parts = hole
-          .render(key)
-          .split(CSRF_PLACEHOLDER)
-          .map((part) => Buffer.from(part));
+        const rendered = ownUtf8(hole.render(key).split(CSRF_PLACEHOLDER));
+        parts = rendered.views;
         hole.rendered.set(key, parts);
+        this.variantBytes += rendered.bytes.byteLength;
       }
       keys.push(key);
       pieces.push(parts[0]);
@@ -132,13 +172,14 @@ export class Template {
       }
       pieces.push(this.texts[i + 1]);
     }
-    const etag = `"${crypto
+    return { body: Buffer.concat(pieces) as Uint8Array as Uint8Array<ArrayBuffer>, etag: this.etagOf(keys, tokenText) };
+  }
+
+  /** A hash of what chose the filled page (the template, each hole's variant, the token): it fixes the body. */
+  private etagOf(keys: string[], token: string): string {
+    return `"${crypto
       .createHash('sha1')
-      .update(`${this.etag}\n${keys.join('\n')}\n${tokenText}`)
+      .update(`${this.etag}\n${keys.join('\n')}\n${token}`)
       .digest('base64url')}"`;
-    const body = Buffer.concat(pieces) as Uint8Array as Uint8Array<ArrayBuffer>;
-    if (!anonymous) return { body, etag };
-    this.anonymous = { body, etag };
-    return this.anonymous;
   }
 }

@@ -42,9 +42,10 @@ interface StoreCaches {
 
 /**
  * Templates by counter, URL and inputs, one cache per store connection (a counter value means something only in its
- * own store). 8 MiB of UTF-8 hold about 140 listing pages of 60 KB or 250 paper pages, the hot ones; entries of
- * older counter values are never read again and leave as new ones come. Beside them, the same for signed-in
- * viewers' filled pages: 8 MiB more, about 140 views.
+ * own store). Each is counted at what it holds, its anonymous page and the signed-in variants rendered so far:
+ * 8 MiB hold about 140 listing pages of 60 KB or 250 paper pages, the hot ones; entries of older counter values are
+ * never read again and leave as new ones come. Beside them, the same for signed-in viewers' filled pages: 8 MiB
+ * more, about 140 views.
  */
 const cachesByStore = new WeakMap<Memo, StoreCaches>();
 
@@ -108,7 +109,10 @@ export async function templatedPage(
   }
   const viewer = await viewerOf(reads, c, entry.paperIds);
   const live = viewer.account && page.live ? await page.live() : undefined;
+  const size = entry.template.size;
   const filled = entry.template.fill(viewer, () => csrfToken(c), live?.parts);
+  // A variant rendered for this viewer is kept with the template: counted again, so the bound holds.
+  if (key && entry.template.size !== size && templates.get(key) === entry) templates.set(key, entry);
   if (kept !== null) caches.personal.set(kept, { page: filled, changesAt: live?.changesAt ?? null });
   return htmlResponse(c, filled.body, entry.lastModified, page.vary ?? [], filled.etag);
 }

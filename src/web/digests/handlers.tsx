@@ -77,9 +77,12 @@ const PERIOD_CACHE_MS = 60_000;
  * week, and their successors around midnight and Monday; older dates are rare enough to load again.
  */
 const PERIOD_CACHE_ENTRIES = 4;
-/** Rendered previews: 256 at most, and 4 Mi characters of HTML between them. */
+/**
+ * Rendered previews: 256 at most, and 2 Mi characters of HTML between them (about 40 fifty-paper previews; a soak
+ * run's cycling through dates filled 4 Mi characters, 6.7 MB of heap, within minutes).
+ */
 const PREVIEW_CACHE_ENTRIES = 256;
-const PREVIEW_CACHE_CHARACTERS = 4 * 1024 * 1024;
+const PREVIEW_CACHE_CHARACTERS = 2 * 1024 * 1024;
 
 export function digestShared(ctx: Services): DigestShared {
   let signer: Promise<LinkSigner> | null = null;

@@ -69,11 +69,12 @@ function compress(coding: ContentCoding, body: Uint8Array, forOneReader: boolean
 }
 
 /**
- * Compressed bodies by coding and strong ETag. 16 MiB holds about 2,000 compressed 30-paper pages (8 KB each in
- * brotli) or 800 API lists (20 KB).
+ * Compressed bodies by coding and strong ETag. 8 MiB holds about 1,000 compressed 30-paper pages (8 KB each in
+ * brotli) or 400 API lists (20 KB): the pages in demand, which is what saves compressing. At 16 MiB it filled to its
+ * bound in a soak run, a quarter of the process's growth over the run (docs/performance.md).
  */
 export function compressedBodies() {
-  return new LruCache<string, Uint8Array<ArrayBuffer>>({ maxEntries: 10_000, maxSize: 16 * 1024 * 1024, sizeOf: (bytes) => bytes.byteLength });
+  return new LruCache<string, Uint8Array<ArrayBuffer>>({ maxEntries: 10_000, maxSize: 8 * 1024 * 1024, sizeOf: (bytes) => bytes.byteLength });
 }
 
 /** Adds a field name to Vary unless it is there already. */
