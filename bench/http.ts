@@ -8,7 +8,10 @@
 // upvote and save state on every card), with each route's latency one request at a time, and the latency of 60
 // signed-in readers' first view of each page (the server keeps each reader's filled page, so the signed-in runs
 // measure repeat views). Routes are measured in interleaved rounds and medians reported, because the machine may be
-// shared.
+// shared. Each run also records CPU time per request, of the server (from /proc) and of the load generator (this
+// process): on two cores the load generator and the server share the machine, and a route with a large body (the
+// API list's 190 KB) can keep autocannon busy on a whole core while the server idles, so its requests/s then
+// measure the client; the server's CPU per request is the route's cost whichever side sets the pace.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
@@ -21,7 +24,7 @@ import { createUser, findUserByUsername } from '../src/db/users.ts';
 import { setSaved } from '../src/db/library.ts';
 import { setVote } from '../src/db/votes.ts';
 import { periodContaining } from '../src/domain/periods.ts';
-import { prepareRealPgStore, prepareRealStore, REAL_STORE_DIR, startServe, stopServe, waitForSearch, type Served } from './served-store.ts';
+import { cpuSeconds, prepareRealPgStore, prepareRealStore, REAL_STORE_DIR, startServe, stopServe, waitForSearch, type Served } from './served-store.ts';
 
 type Kind = 'sqlite' | 'postgres';
 
@@ -101,28 +104,43 @@ interface Sample {
   rps: number;
   p99: number;
   non2xx: number;
+  /** The server's CPU time per request, µs: what the route costs it, whoever is the bottleneck. */
+  serverUs: number;
+  /** The load generator's (this process's) CPU time per request, µs: near a whole core, it sets the pace. */
+  clientUs: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function sample(url: string, r: Route, o: Options, duration = o.duration): Promise<Sample> {
-  const res = await autocannon({ url: url + r.path, connections: o.connections, duration, headers: r.headers ?? {} });
-  return { rps: res.requests.average, p99: res.latency.p99, non2xx: res.non2xx + res.errors };
+async function sample(server: Served, r: Route, o: Options, duration = o.duration): Promise<Sample> {
+  const serverBefore = cpuSeconds(server.child.pid!);
+  const clientBefore = process.cpuUsage();
+  const res = await autocannon({ url: server.url + r.path, connections: o.connections, duration, headers: r.headers ?? {} });
+  const client = process.cpuUsage(clientBefore);
+  const perRequest = (us: number) => us / Math.max(1, res.requests.total);
+  return {
+    rps: res.requests.average,
+    p99: res.latency.p99,
+    non2xx: res.non2xx + res.errors,
+    serverUs: perRequest((cpuSeconds(server.child.pid!) - serverBefore) * 1e6),
+    clientUs: perRequest(client.user + client.system),
+  };
 }
 
 /**
  * Measures every route `rounds` times, interleaved (bare, home, day, …, bare, home, …), so that load from
  * elsewhere on the machine falls on all routes alike; reports the median of each.
  */
-async function measureAll(url: string, routes: Route[], o: Options): Promise<Map<Route, Sample>> {
+async function measureAll(server: Served, routes: Route[], o: Options): Promise<Map<Route, Sample>> {
   // A short warm-up per route fills caches (the page cache, the memo, the database's pages, V8's JIT) first.
-  for (const r of routes) await sample(url, r, o, 1);
+  for (const r of routes) await sample(server, r, o, 1);
   const samples = new Map<Route, Sample[]>(routes.map((r) => [r, []]));
-  for (let round = 0; round < o.rounds; round++) for (const r of routes) samples.get(r)!.push(await sample(url, r, o));
+  for (let round = 0; round < o.rounds; round++) for (const r of routes) samples.get(r)!.push(await sample(server, r, o));
   return new Map(
     routes.map((r) => {
       const s = samples.get(r)!;
-      return [r, { rps: median(s.map((x) => x.rps)), p99: median(s.map((x) => x.p99)), non2xx: s.reduce((n, x) => n + x.non2xx, 0) }];
+      const of = (field: 'rps' | 'p99' | 'serverUs' | 'clientUs') => median(s.map((x) => x[field]));
+      return [r, { rps: of('rps'), p99: of('p99'), non2xx: s.reduce((n, x) => n + x.non2xx, 0), serverUs: of('serverUs'), clientUs: of('clientUs') }];
     }),
   );
 }
@@ -274,9 +292,12 @@ function reportCached(title: string, measured: Map<Route, Sample>): void {
   const rows = [...measured];
   const bare = rows[0][1].rps;
   console.log(`\n${title}`);
-  console.log('| route | path | requests/s | p99 ms | vs bare | non-2xx |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: |');
-  for (const [r, s] of rows) console.log(`| ${r.name} | \`${r.path}\` | ${Math.round(s.rps)} | ${s.p99} | ${pct(s.rps, bare)} | ${s.non2xx} |`);
+  console.log('| route | path | requests/s | p99 ms | vs bare | server µs per request | load generator µs per request | non-2xx |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [r, s] of rows)
+    console.log(
+      `| ${r.name} | \`${r.path}\` | ${Math.round(s.rps)} | ${s.p99} | ${pct(s.rps, bare)} | ${Math.round(s.serverUs)} | ${Math.round(s.clientUs)} | ${s.non2xx} |`,
+    );
 }
 
 function reportUncached(
@@ -290,9 +311,9 @@ function reportUncached(
   const bare = measured.get(anonymous[0])!.rps;
   console.log(`\n${title}`);
   console.log(
-    '| route | anonymous req/s | p99 ms | vs bare | signed in req/s | p99 ms | vs anonymous | one at a time: anonymous / signed in, ms | signed in, first view, ms | non-2xx |',
+    '| route | anonymous req/s | p99 ms | vs bare | signed in req/s | p99 ms | vs anonymous | server µs per request: anonymous / signed in | load generator µs per request: anonymous / signed in | one at a time: anonymous / signed in, ms | signed in, first view, ms | non-2xx |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   anonymous.forEach((r, i) => {
     const a = measured.get(r)!;
     const s = signedIn[i] ? measured.get(signedIn[i]) : undefined;
@@ -300,7 +321,7 @@ function reportUncached(
     const seqS = signedIn[i] ? sequential.get(signedIn[i])!.toFixed(2) : '–';
     const firstS = first.has(r) ? first.get(r)!.toFixed(2) : '–';
     console.log(
-      `| ${r.name} \`${r.path}\` | ${Math.round(a.rps)} | ${a.p99} | ${pct(a.rps, bare)} | ${s ? Math.round(s.rps) : '–'} | ${s ? s.p99 : '–'} | ${s ? pct(s.rps, a.rps) : '–'} | ${seqA} / ${seqS} | ${firstS} | ${a.non2xx + (s?.non2xx ?? 0)} |`,
+      `| ${r.name} \`${r.path}\` | ${Math.round(a.rps)} | ${a.p99} | ${pct(a.rps, bare)} | ${s ? Math.round(s.rps) : '–'} | ${s ? s.p99 : '–'} | ${s ? pct(s.rps, a.rps) : '–'} | ${Math.round(a.serverUs)} / ${s ? Math.round(s.serverUs) : '–'} | ${Math.round(a.clientUs)} / ${s ? Math.round(s.clientUs) : '–'} | ${seqA} / ${seqS} | ${firstS} | ${a.non2xx + (s?.non2xx ?? 0)} |`,
     );
   });
 }
@@ -310,19 +331,20 @@ async function runOn(kind: Kind, o: Options): Promise<void> {
   console.log(`\n## ${kind}`);
   const cached = await startServer(store, 5);
   try {
-    reportCached(`${kind}: page cache on (PAGE_CACHE_SECONDS=5), anonymous`, await measureAll(cached.url, (await pickRoutes(cached.url, o.skip)).routes, o));
+    reportCached(`${kind}: page cache on (PAGE_CACHE_SECONDS=5), anonymous`, await measureAll(cached, (await pickRoutes(cached.url, o.skip)).routes, o));
   } finally {
     await stopServe(cached.child);
   }
   if (o.cachedOnly) return;
-  const { url, child } = await startServer(store, 0);
+  const uncached = await startServer(store, 0);
+  const { url, child } = uncached;
   try {
     const { routes: anonymous, day } = await pickRoutes(url, o.skip);
     const cookie = await signedInCookie(store, url, day);
     // The same pages for a signed-in reader; the bare route is not repeated.
     const signedIn = [undefined, ...anonymous.slice(1).map((r) => ({ ...r, name: `${r.name} (signed in)`, headers: { cookie } }))] as Route[];
     const all = [...anonymous, ...signedIn.slice(1)];
-    const measured = await measureAll(url, all, o);
+    const measured = await measureAll(uncached, all, o);
     const sequential = new Map<Route, number>();
     for (const r of all) sequential.set(r, await oneAtATime(url, r, o.sequential));
     const readers = await firstViewReaders(store, FIRST_VIEW_READERS);
