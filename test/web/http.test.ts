@@ -7,7 +7,8 @@ import { createPageCache } from '../../src/web/http/page-cache.ts';
 import { createSession } from '../../src/db/sessions.ts';
 import { makeUser } from '../helpers/factory.ts';
 import { FIXED_NOW, seedFixtures } from './fixtures.ts';
-import { testApp } from './server.ts';
+import { startTestServer, testApp } from './server.ts';
+import { StoreMemo } from '../../src/db/memo.ts';
 
 const URLS = {
   page: '/papers/date/2025-06-06',
@@ -24,6 +25,42 @@ describe('HTTP headers, validators and caching', () => {
     await seedFixtures(db);
   });
   afterAll(() => db.drop());
+
+  it('reads the store change counter once per GET request on every listing page, feed and API list, anonymous and signed in', async () => {
+    // Each counter read is a statement (a round trip on PostgreSQL); a route that read it for each memoised part
+    // paid two or three (docs/performance.md).
+    let reads = 0;
+    const counted = { ...db, memo: new StoreMemo(() => (reads++, db.memo.version())) };
+    const server = await startTestServer(counted, { now: FIXED_NOW, env: { PAGE_CACHE_SECONDS: '0' } });
+    try {
+      const { token } = await createSession(db, (await makeUser(db)).id, { ttlMs: 60_000 });
+      const routes = [
+        '/',
+        URLS.page,
+        '/papers/week/2025-W23',
+        '/papers/trending',
+        URLS.paper,
+        URLS.api,
+        '/api/daily_papers',
+        URLS.feed,
+        '/feeds/daily/rss.xml',
+        '/papers/trending/atom.xml',
+        '/feeds/category/cs.CV/rss.xml',
+        '/feeds',
+      ];
+      for (const cookie of [undefined, `pf_session=${token}`]) {
+        for (const route of routes) {
+          reads = 0;
+          const res = await fetch(server.url + route, { headers: cookie ? { cookie } : {} });
+          expect(res.status, route).toBe(200);
+          await res.arrayBuffer();
+          expect(reads, `${route}${cookie ? ', signed in' : ''}`).toBe(1);
+        }
+      }
+    } finally {
+      await server.close();
+    }
+  });
 
   it('sends security headers and a strict CSP on every kind of response', async () => {
     const { app } = await testApp(db, { now: FIXED_NOW });

@@ -1,6 +1,7 @@
 // The "For you" tab: the person's saved, upvoted and claimed papers train their model (src/recommend); the page
 // shows its top papers of the last weeks.
 import type { Context } from 'hono';
+import { readsOf } from '../http/request-reads.ts';
 import { interestsOf } from '../../db/library.ts';
 import { listedPapersByIds } from '../../db/listings.ts';
 import { addDays } from '../../domain/periods.ts';
@@ -19,10 +20,11 @@ export function forYouHandlers(ctx: Services) {
   return {
     page: async (c: Context) => {
       const user = userOrFail(c);
-      const since = addDays(await homeDay(ctx.database, ctx.clock), -FOR_YOU_DAYS);
+      const reads = readsOf(c, ctx.database);
+      const since = addDays(await homeDay(reads, ctx.clock), -FOR_YOU_DAYS);
       const positives = await interestsOf(ctx.database, user.id);
       const recommended = positives.length ? await ctx.recommendations.recommendFor(user.id, positives, SHOWN, { since }) : [];
-      const papers = await listedPapersByIds(ctx.database, [...recommended.map((r) => r.paperId), ...recommended.map((r) => r.because)]);
+      const papers = await listedPapersByIds(reads, [...recommended.map((r) => r.paperId), ...recommended.map((r) => r.because)]);
       const byId = new Map(papers.map((p) => [p.paper.id, p]));
       const items = recommended
         .filter((r) => byId.has(r.paperId))

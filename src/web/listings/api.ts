@@ -8,6 +8,7 @@ import type { Services } from '../../services.ts';
 import { hfDailyItem } from '../api/shapes.ts';
 import { etagOf, utf8 } from '../http/conditional.ts';
 import { newest, serialisedJsonResponse } from '../http/responses.tsx';
+import { readsOf } from '../http/request-reads.ts';
 import { categoryParam, dayParam, limitParam, monthParam, pageParam, parseQuery, weekParam } from '../input.ts';
 import { homeDay, loadPeriodListing, type ListingSort } from './loaders.ts';
 
@@ -38,19 +39,20 @@ const dailyPapersQuery = z
 export function dailyPapersHandler(ctx: Services) {
   return async (c: Context) => {
     const q = parseQuery(c, dailyPapersQuery);
+    const reads = readsOf(c, ctx.database);
     let period: Period | undefined = q.date ?? q.week ?? q.month;
     if (!period && q.submitter) {
       // Everything a submitter ever submitted, as Hugging Face answers ?submitter= alone.
       period = { kind: 'day', key: 'all', start: FIRST_ARXIV_DAY, end: dayOf(ctx.clock()) };
     }
-    period ??= parseDay(await homeDay(ctx.database, ctx.clock));
+    period ??= parseDay(await homeDay(reads, ctx.clock));
     const sort: ListingSort = q.sort === 'trending' ? 'trending' : q.sort === 'publishedAt' ? 'publishedAt' : 'upvotes';
     const listingQuery = { period, category: q.category, submitter: q.submitter, page: q.p ?? 0, limit: q.limit ?? API_DEFAULT_LIMIT, sort };
     const key = `api daily ${ctx.config.baseUrl} ${period.start} ${period.end} ${q.category ?? ''} ${q.submitter ?? ''} ${listingQuery.page} ${listingQuery.limit} ${sort}`;
     // The serialised answer is memoised with the listing (the same for every caller until the store changes).
-    const answer = await ctx.database.memo.get(key, async () => {
-      const listing = await loadPeriodListing(ctx.database, listingQuery);
-      const people = await peopleOfListed(ctx.database, listing.items);
+    const answer = await reads.memo.get(key, async () => {
+      const listing = await loadPeriodListing(reads, listingQuery);
+      const people = await peopleOfListed(reads, listing.items);
       // Kept as UTF-8 bytes: a 150 KB string would be encoded again on every response.
       const body = utf8(JSON.stringify(listing.items.map((i) => hfDailyItem(i, { people: people.get(i.paper.id), baseUrl: ctx.config.baseUrl }))));
       return {

@@ -168,7 +168,7 @@ export function listingHandlers(ctx: Services) {
 
   async function periodFeed(c: Context, format: FeedFormat, period: Period, rolling: boolean): Promise<Response> {
     const query = parseQuery(c, pageQuerySchema);
-    const listing = await loadPeriodListing(ctx.database, { period, category: query.category, page: query.p ?? 0, limit: PAGE_SIZE });
+    const listing = await loadPeriodListing(readsOf(c, ctx.database), { period, category: query.category, page: query.p ?? 0, limit: PAGE_SIZE });
     const noun = NOUN_OF[period.kind];
     const title = rolling
       ? `Paperfeed · ${noun} Papers${query.category ? ` · ${query.category}` : ''}`
@@ -202,13 +202,13 @@ export function listingHandlers(ctx: Services) {
       const query: Record<string, Period | undefined> = parseQuery(c, z.object({ [name]: PARAM_OF[kind].optional(), date: dayParam.optional() }));
       const day = query.date?.key;
       const asked = query[name] ?? (day ? periodContaining(kind, day) : undefined);
-      const period = asked ?? periodContaining(kind, await homeDay(ctx.database, clock));
+      const period = asked ?? periodContaining(kind, await homeDay(readsOf(c, ctx.database), clock));
       return c.redirect(periodPath(period), asked ? 303 : 302);
     },
     periodFeed: (kind: PeriodKind) => (c: Context, format: FeedFormat) => periodFeed(c, format, periodFrom(c, kind), false),
     /** /feeds/daily, /feeds/weekly, /feeds/monthly: always the latest period. */
     rollingFeed: (kind: PeriodKind) => async (c: Context, format: FeedFormat) =>
-      periodFeed(c, format, periodContaining(kind, await homeDay(ctx.database, clock)), true),
+      periodFeed(c, format, periodContaining(kind, await homeDay(readsOf(c, ctx.database), clock)), true),
 
     trendingPage: async (c: Context) => {
       const query = parseQuery(c, pageQuerySchema);
@@ -238,14 +238,15 @@ export function listingHandlers(ctx: Services) {
     },
     trendingFeed: async (c: Context, format: FeedFormat) => {
       const query = parseQuery(c, pageQuerySchema);
-      const listing = await loadTrending(ctx.database, clock, { category: query.category, page: query.p ?? 0, limit: PAGE_SIZE });
+      const listing = await loadTrending(readsOf(c, ctx.database), clock, { category: query.category, page: query.p ?? 0, limit: PAGE_SIZE });
       const title = `Paperfeed · Trending${query.category ? ` · ${query.category}` : ''}`;
       return listingFeedResponse(c, ctx, format, listing, title, `${ctx.config.baseUrl}/papers/trending`);
     },
     /** /feeds: every feed, for readers that do not autodiscover. */
     feedsIndex: async (c: Context) => {
-      const latest = await homeDay(ctx.database, clock);
-      const categories = await categoryCounts(ctx.database, { start: addDays(latest, -30), end: latest }, 'announcements', 40);
+      const reads = readsOf(c, ctx.database);
+      const latest = await homeDay(reads, clock);
+      const categories = await categoryCounts(reads, { start: addDays(latest, -30), end: latest }, 'announcements', 40);
       const groups = [
         { title: 'Daily Papers (latest day)', path: '/feeds/daily' },
         { title: 'Weekly Papers (latest week)', path: '/feeds/weekly' },
@@ -260,7 +261,7 @@ export function listingHandlers(ctx: Services) {
     /** /feeds/category/:category/…: the category's papers of its latest week, trending first. */
     categoryFeed: async (c: Context, format: FeedFormat) => {
       const category = parseParam('category', c.req.param('category'), categoryParam);
-      const listing = await loadCategoryTrending(ctx.database, clock, category, PAGE_SIZE);
+      const listing = await loadCategoryTrending(readsOf(c, ctx.database), clock, category, PAGE_SIZE);
       return listingFeedResponse(
         c,
         ctx,

@@ -2,6 +2,7 @@
 // / highlightedSummary), GET /api/papers/{id}/similar, and asking for a paper to be indexed (the page's form and
 // POST /api/papers/index). Parse and validate here; ranking lives in src/search, the queue in src/jobs.
 import type { Context } from 'hono';
+import { readsOf } from '../http/request-reads.ts';
 import { z } from 'zod';
 import { listedPapersByIds, type ListedPaper } from '../../db/listings.ts';
 import { peopleOfListed } from '../../db/people.ts';
@@ -175,9 +176,10 @@ export function searchHandlers(ctx: Services) {
       const parsed = arxivIdInPath(c);
       const k = parseQuery(c, similarQuerySchema).limit ?? 10;
       const hits = await ctx.search.similar(parsed.id, k);
-      if (!hits.length && !(await listedPapersByIds(ctx.database, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
+      const reads = readsOf(c, ctx.database);
+      if (!hits.length && !(await listedPapersByIds(reads, [parsed.id])).length) throw notFound(`no paper ${parsed.id} here`);
       const listed = await listedPapersByIds(
-        ctx.database,
+        reads,
         hits.map((h) => h.id),
       );
       const byId = new Map(listed.map((l) => [l.paper.id, l]));
