@@ -105,6 +105,31 @@ export async function mailSendingHolders(database: Database): Promise<string[]> 
 }
 
 /** Leaves the queue: sent (with the server's reply), or given up. Only the row's current holder can do it. */
+/**
+ * Records a message that a sender now dead handed to the mail server (its journal says the end-of-data marker was
+ * being written for this attempt) as sent, so that it is never sent again; false when the row has moved on since.
+ */
+export async function recordMailHandOff(database: Database, id: string, holder: string, attempt: number, now: Date): Promise<boolean> {
+  const result = await database.db
+    .updateTable('mail_queue')
+    .set({
+      status: 'sent',
+      sent_at: now.toISOString(),
+      smtp_response: 'handed off; its sender stopped before the reply',
+      text_body: null,
+      html_body: null,
+      claimed_by: null,
+      lease_expires_at: null,
+      updated_at: now.toISOString(),
+    })
+    .where('id', '=', id)
+    .where('claimed_by', '=', holder)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', attempt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function finishMail(
   database: Database,
   id: string,

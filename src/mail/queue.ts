@@ -3,19 +3,34 @@
 // queue in its own transaction (src/db/mail-queue.ts) and kicks this process's sender; the scheduler's
 // `mail-queue` job (and `paperfeed mail`, from cron) sends whatever the kicks could not, with backoff.
 //
-// Guarantee: at least once while the link inside still works. A message is claimed by one sender at a time
-// (a compare-and-set on PostgreSQL with FOR UPDATE SKIP LOCKED, one writer on SQLite), so several processes
-// draining one queue never send a row twice. A message is sent again only if its sender dies (or its lease of
-// MAIL_LEASE_MS runs out) between the mail server's acceptance and the commit that records it: milliseconds
-// per message. The copy carries the same Message-ID, so a mail system can drop it. Temporary failures (server
-// down, 4xx) are retried with doubling delays; a permanent refusal of the address (5xx) gives the message up;
-// a message whose link expired is never sent.
+// Guarantee: once while the link inside still works, as digests (decision 0005). A message is claimed by one
+// sender at a time (a compare-and-set on PostgreSQL with FOR UPDATE SKIP LOCKED, one writer on SQLite), so several
+// processes draining one queue never send a row twice. A sender that dies between handing a message to the mail
+// server and the commit that records it would leave it to be sent again; so, as the digest runner does, it writes
+// the hand-off to a local journal (src/mail/handoff-journal.ts) in the tick that releases the end-of-data marker,
+// and the next sender on this host records every journaled hand-off of a dead sender as sent before it takes over
+// that sender's messages. A message is sent twice only when its sender's host is lost for good with the journal,
+// or when its lease of MAIL_LEASE_MS runs out mid-send; the copy carries the same Message-ID, so a mail system can
+// drop it. Temporary failures (server down, 4xx) are retried with doubling delays; a permanent refusal of the
+// address (5xx) gives the message up; a message whose link expired is never sent.
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
-import { claimDueMail, enqueueMail, expireMail, finishMail, mailSendingHolders, pruneMailQueue, retryMailLater, type QueuedMailRow } from '../db/mail-queue.ts';
+import {
+  claimDueMail,
+  enqueueMail,
+  expireMail,
+  finishMail,
+  mailSendingHolders,
+  pruneMailQueue,
+  recordMailHandOff,
+  retryMailLater,
+  type QueuedMailRow,
+} from '../db/mail-queue.ts';
 import { awaitingRetry } from '../db/retries.ts';
 import type { Logger } from '../log.ts';
+import { HandOffJournal } from './handoff-journal.ts';
 import { deadLocalHolders, runnerId } from './local-holders.ts';
 import { classifyFailure, messageIdHost, type MailTransport, type OutgoingMail } from './transport.ts';
 
@@ -52,12 +67,14 @@ export interface MailQueueRun {
   retried: number;
   failed: number;
   expired: number;
+  /** Messages that dead senders on this host had handed over (their journals), now recorded as sent. */
+  journaled: number;
   /** Messages still waiting for a retry when the run ended. */
   waiting: number;
 }
 
 export interface MailQueueServices {
-  config: Pick<Config, 'MAIL_LEASE_MS' | 'MAIL_RETRY_BASE_MS'>;
+  config: Pick<Config, 'MAIL_LEASE_MS' | 'MAIL_RETRY_BASE_MS' | 'dataDir'>;
   database: Database;
   mail: MailTransport;
   logger: Logger;
@@ -77,13 +94,18 @@ const KEEP_DAYS = 30;
  */
 export class MailQueue {
   private readonly holder = runnerId();
+  private readonly journalDir: string;
+  private readonly journal: HandOffJournal;
   /** The pass running now, or the last one. */
   private tail: Promise<unknown> = Promise.resolve();
   /** A pass waiting for the running one to finish, shared by everyone who asks meanwhile. */
   private next: Promise<MailQueueRun> | null = null;
   private closed = false;
 
-  constructor(private readonly ctx: MailQueueServices) {}
+  constructor(private readonly ctx: MailQueueServices) {
+    this.journalDir = path.join(ctx.config.dataDir, 'mail-journal');
+    this.journal = new HandOffJournal(this.journalDir, this.holder);
+  }
 
   /** Sends what is due, in the background (a request just queued a message). Never throws. */
   kick(): void {
@@ -119,9 +141,15 @@ export class MailQueue {
   /** One pass: every message due when it starts, each tried once (a retry that comes due meanwhile waits for the next pass). */
   private async sendDue(): Promise<MailQueueRun> {
     const { config, database } = this.ctx;
-    const total: MailQueueRun = { sent: 0, retried: 0, failed: 0, expired: 0, waiting: 0 };
+    const total: MailQueueRun = { sent: 0, retried: 0, failed: 0, expired: 0, journaled: 0, waiting: 0 };
     const passStart = this.ctx.clock();
     total.expired += await expireMail(database, passStart);
+    // Before taking over a dead sender's messages: those it handed over are sent, whatever the database says.
+    for (const other of HandOffJournal.others(this.journalDir, this.holder)) {
+      if (!deadLocalHolders([other.holder], this.holder, false).length) continue;
+      for (const e of other.entries) if (await recordMailHandOff(database, e.key, other.holder, e.attempt, this.ctx.clock())) total.journaled++;
+      other.discard();
+    }
     for (;;) {
       const dead = deadLocalHolders(await mailSendingHolders(database), this.holder, false);
       const rows = await claimDueMail(database, {
@@ -132,7 +160,12 @@ export class MailQueue {
         limit: CLAIM_BATCH,
         deadHolders: dead,
       });
-      if (!rows.length) return total;
+      if (!rows.length) {
+        // Every hand-off of this pass is recorded (a failed record would have ended the pass with an error, and
+        // kept the journal for the next sender on this host).
+        this.journal.close();
+        return total;
+      }
       await Promise.all(rows.map((row) => this.send(row, total)));
     }
   }
@@ -141,18 +174,27 @@ export class MailQueue {
     const { database, logger } = this.ctx;
     const now = this.ctx.clock;
     try {
-      const result = await this.ctx.mail.send({
-        to: row.recipient,
-        subject: row.subject,
-        text: row.text_body ?? '',
-        html: row.html_body ?? undefined,
-        headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : undefined,
-        messageId: row.message_id,
-      });
+      const result = await this.ctx.mail.send(
+        {
+          to: row.recipient,
+          subject: row.subject,
+          text: row.text_body ?? '',
+          html: row.html_body ?? undefined,
+          headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : undefined,
+          messageId: row.message_id,
+        },
+        { onHandOff: () => this.journal.record({ key: row.id, attempt: Number(row.attempts) }) },
+      );
       // False when this sender's lease ran out mid-send and another took the row: it sends its own copy.
       if (await finishMail(database, row.id, this.holder, { status: 'sent', response: result.response }, now())) total.sent++;
     } catch (e) {
       const err = classifyFailure(e);
+      if (err.handedOff && err.responseCode === null) {
+        // The connection died after the message was complete: the server may well have it. Never sent again.
+        if (await finishMail(database, row.id, this.holder, { status: 'sent', response: 'handed off; no reply from the server' }, now())) total.sent++;
+        logger.warn({ mail: row.id, err: err.message }, 'queued mail handed off but not confirmed by the mail server');
+        return;
+      }
       if (!err.temporary && err.bounce) {
         await finishMail(database, row.id, this.holder, { status: 'failed', error: err.message }, now());
         total.failed++;
