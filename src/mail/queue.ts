@@ -144,14 +144,11 @@ export class MailQueue {
     const total: MailQueueRun = { sent: 0, retried: 0, failed: 0, expired: 0, journaled: 0, waiting: 0 };
     const passStart = this.ctx.clock();
     total.expired += await expireMail(database, passStart);
-    // Before taking over a dead sender's messages: those it handed over are sent, whatever the database says.
-    for (const other of HandOffJournal.others(this.journalDir, this.holder)) {
-      if (!deadLocalHolders([other.holder], this.holder, false).length) continue;
-      for (const e of other.entries) if (await recordMailHandOff(database, e.key, other.holder, e.attempt, this.ctx.clock())) total.journaled++;
-      other.discard();
-    }
     for (;;) {
       const dead = deadLocalHolders(await mailSendingHolders(database), this.holder, false);
+      // Before taking over a dead sender's messages (at every claim: a sender may die while this pass runs),
+      // those it handed over are recorded as sent, whatever the database says.
+      total.journaled += await this.foldJournalsOfDeadSenders();
       const rows = await claimDueMail(database, {
         holder: this.holder,
         now: this.ctx.clock(),
@@ -168,6 +165,17 @@ export class MailQueue {
       }
       await Promise.all(rows.map((row) => this.send(row, total)));
     }
+  }
+
+  /** Records the journaled hand-offs of senders on this host that no longer exist, then drops their journals. */
+  private async foldJournalsOfDeadSenders(): Promise<number> {
+    let recorded = 0;
+    for (const other of HandOffJournal.others(this.journalDir, this.holder)) {
+      if (!deadLocalHolders([other.holder], this.holder, false).length) continue;
+      for (const e of other.entries) if (await recordMailHandOff(this.ctx.database, e.key, other.holder, e.attempt, this.ctx.clock())) recorded++;
+      other.discard();
+    }
+    return recorded;
   }
 
   private async send(row: QueuedMailRow, total: MailQueueRun): Promise<void> {
