@@ -59,6 +59,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiToken, createSession } from '../src/db/sessions.ts';
+import { JOURNALED_HAND_OFF } from '../src/db/mail-queue.ts';
 import { isoWeekKey } from '../src/domain/periods.ts';
 import { cronFor } from '../src/jobs/slots.ts';
 import { createTestDatabase, PG_URL, type TestDatabase } from '../test/helpers/db.ts';
@@ -593,6 +594,11 @@ export async function run(args: string[]): Promise<void> {
       .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
       .groupBy('status')
       .execute();
+    const journaled = await store.db
+      .selectFrom('mail_queue')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('smtp_response', '=', JOURNALED_HAND_OFF)
+      .executeTakeFirstOrThrow();
     const messageIds = smtp.received.map((m) => m.parsed.messageId);
     const mailsTo = new Map<string, number>();
     for (const m of smtp.received) for (const to of m.envelopeTo) mailsTo.set(to, (mailsTo.get(to) ?? 0) + 1);
@@ -640,7 +646,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`counters off their rows on ${drift.length} of ${hot.length} papers`);
     for (const line of jobLines) console.log(line);
     console.log(
-      `mail queue: ${queue.map((q) => `${q.status} ${q.n}`).join(', ')}; confirmation mails received ${messageIds.length} (distinct Message-IDs ${new Set(messageIds).size}) for ${signedUp.length} stored sign-ups; every sign-up got exactly one: ${mailExactlyOnce}`,
+      `mail queue: ${queue.map((q) => `${q.status} ${q.n}`).join(', ')} (${Number(journaled.n)} of them recorded from a killed sender's hand-off journal); confirmation mails received ${messageIds.length} (distinct Message-IDs ${new Set(messageIds).size}) for ${signedUp.length} stored sign-ups; every sign-up got exactly one: ${mailExactlyOnce}`,
     );
     console.log(
       `machine: ${os.cpus().length} cores, load average ${os

@@ -105,6 +105,9 @@ export async function mailSendingHolders(database: Database): Promise<string[]> 
 }
 
 /** Leaves the queue: sent (with the server's reply), or given up. Only the row's current holder can do it. */
+/** The reply recorded for a message a dead sender's journal showed handed over (its own reply never came). */
+export const JOURNALED_HAND_OFF = 'handed off; its sender stopped before the reply';
+
 /**
  * Records a message that a sender now dead handed to the mail server (its journal says the end-of-data marker was
  * being written for this attempt) as sent, so that it is never sent again; false when the row has moved on since.
@@ -115,7 +118,7 @@ export async function recordMailHandOff(database: Database, id: string, holder: 
     .set({
       status: 'sent',
       sent_at: now.toISOString(),
-      smtp_response: 'handed off; its sender stopped before the reply',
+      smtp_response: JOURNALED_HAND_OFF,
       text_body: null,
       html_body: null,
       claimed_by: null,
