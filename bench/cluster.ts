@@ -22,8 +22,9 @@
 // Definitions.
 // - error: a request answered with a status of 400 or more, or not answered at all. errors_outside_killed: the
 //   errors that HAProxy's log does not attribute to the killed process. A request with no log line counts here,
-//   except one sent before the kill whose connection HAProxy closed without an answer within 5 s after it (HAProxy
-//   does that, unlogged, when the process a request went to dies before answering on a reused connection).
+//   except one sent before the killed process was gone (its exit seen) whose connection HAProxy closed without an
+//   answer within 5 s after the kill (HAProxy does that, unlogged, when the process a request went to dies before
+//   answering).
 // - write: a vote (POST /api/papers/{id}/upvote {"upvoted": true|false}), a comment (half through the API, half
 //   through the paper page's form) or a digest subscription (the /subscribe form). Acknowledged: answered with a
 //   2xx, or the 303 that ends a form post.
@@ -353,14 +354,21 @@ export async function run(args: string[]): Promise<void> {
     const loadStart = Date.now();
     const end = loadStart + seconds * 1000;
     let killedAt = Infinity;
+    /** When the kernel had ended the killed process (its exit seen): its sockets were open until then. */
+    let goneAt = Infinity;
     let restartedAt = Infinity;
     let killedPid = '';
     const killer = (async () => {
       await sleep(killAt);
       killedPid = String(processes[1].child.pid);
-      processes[1].child.kill('SIGKILL');
+      const killed = processes[1];
+      killed.child.kill('SIGKILL');
       killedAt = Date.now() - loadStart;
-      log(`SIGKILL app2 (pid ${processes[1].child.pid})`);
+      log(`SIGKILL app2 (pid ${killed.child.pid})`);
+      void killed.exited.then(() => {
+        goneAt = Date.now() - loadStart;
+        log(`app2's exit seen ${goneAt - killedAt} ms after the SIGKILL`);
+      });
       await sleep(Math.max(0, restartAt - (Date.now() - loadStart)));
       processes[1] = startPaperfeed(['serve'], appEnv(appPorts[1]));
       restartedAt = Date.now() - loadStart;
@@ -499,8 +507,11 @@ export async function run(args: string[]): Promise<void> {
     // when a request it sent on a reused connection gets the connection closed before any answer: it closes the
     // client's connection instead (HTTP/1.1's signal that the request may be retried). The live processes keep idle
     // connections open longer than the run (HTTP_KEEP_ALIVE_SECONDS), so such a close, of a request sent before the
-    // kill and cut off within 5 s after it, comes from the killed process.
-    const cutOffByKill = (o: Outcome) => o.status === null && !upstream.has(o.id) && o.sentAt < killedAt && o.at >= killedAt && o.at < killedAt + 5000;
+    // killed process was gone and cut off within 5 s after the kill, comes from the killed process. Gone, not
+    // killed: until the kernel has torn a killed process down, its listening socket still completes connections,
+    // which it then resets.
+    const goneBy = Number.isFinite(goneAt) ? goneAt : killedAt;
+    const cutOffByKill = (o: Outcome) => o.status === null && !upstream.has(o.id) && o.sentAt < goneBy && o.at >= killedAt && o.at < killedAt + 5000;
     const onKilled = (o: Outcome) => (upstream.get(o.id)?.server === 'app2' && o.at >= killedAt && o.sentAt < restartedAt) || cutOffByKill(o);
     const errorsOutside = errors.filter((o) => !onKilled(o));
     const storedMarkers = new Map<string, number>();
