@@ -1,4 +1,5 @@
-// A local, append-only record of hand-offs: "this digest's end-of-data marker is being written now".
+// A local, append-only record of hand-offs: "this message's end-of-data marker is being written now". The digest
+// runner (digest-runner.ts) and the mail queue's senders (queue.ts) each keep one per runner, in folders of their own.
 //
 // The runner must record a hand-off durably before releasing the end-of-data marker, and the gap between the
 // two must be as short as possible (docs/digests.md). A database commit cannot close that gap on PostgreSQL:
@@ -6,7 +7,7 @@
 // "handed off" for a message whose marker was never written. A synchronous write() to a local file can: it
 // returns only once the kernel holds the line (a killed process cannot take it back), and the marker follows
 // in the same tick of the event loop. After a crash, the next runner on this host folds the journal of the
-// dead process into the database before it takes over that process's digests.
+// dead process into the database before it takes over that process's digests or queued mail.
 import fs from 'node:fs';
 import path from 'node:path';
 
