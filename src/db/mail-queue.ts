@@ -112,33 +112,18 @@ export const JOURNALED_HAND_OFF = 'handed off; its sender stopped before the rep
  * Records a message that a sender now dead handed to the mail server (its journal says the end-of-data marker was
  * being written for this attempt) as sent, so that it is never sent again; false when the row has moved on since.
  */
-export async function recordMailHandOff(database: Database, id: string, holder: string, attempt: number, now: Date): Promise<boolean> {
-  const result = await database.db
-    .updateTable('mail_queue')
-    .set({
-      status: 'sent',
-      sent_at: now.toISOString(),
-      smtp_response: JOURNALED_HAND_OFF,
-      text_body: null,
-      html_body: null,
-      claimed_by: null,
-      lease_expires_at: null,
-      updated_at: now.toISOString(),
-    })
-    .where('id', '=', id)
-    .where('claimed_by', '=', holder)
-    .where('status', '=', 'sending')
-    .where('attempts', '=', attempt)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+export function recordMailHandOff(database: Database, id: string, holder: string, attempt: number, now: Date): Promise<boolean> {
+  return finishMail(database, id, holder, { status: 'sent', response: JOURNALED_HAND_OFF }, now, attempt);
 }
 
+/** Ends a claimed message; with `attempt`, only while the row is still at that attempt. */
 export async function finishMail(
   database: Database,
   id: string,
   holder: string,
   outcome: { status: 'sent'; response: string } | { status: 'failed'; error: string },
   now: Date,
+  attempt?: number,
 ): Promise<boolean> {
   const result = await database.db
     .updateTable('mail_queue')
@@ -156,6 +141,7 @@ export async function finishMail(
     .where('id', '=', id)
     .where('claimed_by', '=', holder)
     .where('status', '=', 'sending')
+    .$if(attempt !== undefined, (qb) => qb.where('attempts', '=', attempt!))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
