@@ -153,9 +153,9 @@ describe.skipIf(!hasChromium)('community in Chromium', () => {
     await page.goto(`/papers/${PAPER_ID}`);
 
     // Upvote (at the top of the page; app.js sends the form in the background and updates the button).
-    await page.click('form.upvote-form button');
-    await expect.poll(() => page.locator('form.upvote-form button').getAttribute('aria-pressed')).toBe('true');
-    expect(await page.locator('form.upvote-form .count').textContent()).toBe('1');
+    await page.click('button.upvote');
+    await expect.poll(() => page.locator('button.upvote').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('button.upvote .count').textContent()).toBe('1');
 
     // Comment with Markdown and an injection attempt, then reply to it.
     await page.fill('section.community > form.comment-form textarea', 'Great **result**. <script>alert("comment")</script>');

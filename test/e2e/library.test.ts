@@ -75,28 +75,38 @@ describe.skipIf(!hasChromium)('library, votes and collections in Chromium', () =
     await page.goto('/');
     await page.evaluate(() => ((window as any).notReloaded = true));
     const target = card(page, IDS[1]);
-    await target.locator('form.upvote-form button').click();
-    await expect.poll(() => target.locator('form.upvote-form button').getAttribute('aria-pressed')).toBe('true');
-    expect(await target.locator('form.upvote-form .count').textContent()).toBe('20');
-    await target.locator('form.save-form button').click();
-    await expect.poll(() => target.locator('form.save-form button').textContent()).toBe('Saved');
+    await target.locator('button.upvote').click();
+    await expect.poll(() => target.locator('button.upvote').getAttribute('aria-pressed')).toBe('true');
+    expect(await target.locator('button.upvote .count').textContent()).toBe('20');
+    await target.locator('button.save').click();
+    await expect.poll(() => target.locator('button.save').textContent()).toBe('Saved');
     expect(await page.evaluate(() => (window as any).notReloaded)).toBe(true);
     expect(await votes(IDS[1])).toHaveLength(1);
     expect((await saves()).map((r) => r.paper_id)).toEqual([IDS[1]]);
     // Clicking again sets the opposite state, explicitly.
-    await target.locator('form.upvote-form button').click();
-    await expect.poll(() => target.locator('form.upvote-form button').getAttribute('aria-pressed')).toBe('false');
+    await target.locator('button.upvote').click();
+    await expect.poll(() => target.locator('button.upvote').getAttribute('aria-pressed')).toBe('false');
     expect(await votes(IDS[1])).toHaveLength(0);
     expect(await axeViolations(page)).toEqual([]);
 
     const plain = await signedIn({ javaScriptEnabled: false });
     await plain.goto('/');
     const other = card(plain, IDS[2]);
-    await Promise.all([plain.waitForURL(`**/#card-${IDS[2].replace('.', '-')}`), other.locator('form.upvote-form button').click()]);
-    expect(await card(plain, IDS[2]).locator('form.upvote-form button').getAttribute('aria-pressed')).toBe('true');
-    await Promise.all([plain.waitForURL(`**/#card-${IDS[2].replace('.', '-')}`), card(plain, IDS[2]).locator('form.save-form button').click()]);
-    expect(await card(plain, IDS[2]).locator('form.save-form button').textContent()).toBe('Saved');
+    await Promise.all([plain.waitForURL(`**/#card-${IDS[2].replace('.', '-')}`), other.locator('button.upvote').click()]);
+    expect(await card(plain, IDS[2]).locator('button.upvote').getAttribute('aria-pressed')).toBe('true');
+    await Promise.all([plain.waitForURL(`**/#card-${IDS[2].replace('.', '-')}`), card(plain, IDS[2]).locator('button.save').click()]);
+    expect(await card(plain, IDS[2]).locator('button.save').textContent()).toBe('Saved');
     expect(await votes(IDS[2])).toHaveLength(1);
+
+    // When the background request fails, the script submits the form as usual and the server's answer shows.
+    const failing = await signedIn();
+    await failing.route('**/upvote', (route) =>
+      route.request().headers().accept === 'application/json' ? route.fulfill({ status: 503, body: 'down' }) : route.continue(),
+    );
+    await failing.goto('/');
+    await Promise.all([failing.waitForURL(`**/#card-${IDS[3].replace('.', '-')}`), card(failing, IDS[3]).locator('button.upvote').click()]);
+    expect(await card(failing, IDS[3]).locator('button.upvote').getAttribute('aria-pressed')).toBe('true');
+    expect(await votes(IDS[3])).toHaveLength(1);
 
     await page.goto('/library');
     expect(await page.locator('main').textContent()).toContain('2 saved papers');

@@ -404,7 +404,7 @@ describe('paper page panel', () => {
     const before = await countVotes(database, '2601.00001');
     const vote = await client.post('/papers/2601.00001/upvote', { _csrf: token, back: '/papers/2601.00001', upvoted: 'true' });
     expect(vote.status).toBe(303);
-    expect(vote.headers.get('location')).toBe('/papers/2601.00001');
+    expect(vote.headers.get('location')).toBe('/papers/2601.00001#card-2601-00001');
     expect(await countVotes(database, '2601.00001')).toBe(before + 1);
     expect((await client.get('/papers/2601.00001/discussion')).headers.get('location')).toBe('/papers/2601.00001#discussion');
   });
@@ -468,7 +468,7 @@ describe('old-style arXiv ids', () => {
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
     const vote = await client.post('/papers/hep-th/9901001/upvote', { _csrf: token, upvoted: 'true' });
     expect(vote.status).toBe(303);
-    expect(vote.headers.get('location')).toBe('/papers/hep-th/9901001');
+    expect(vote.headers.get('location')).toBe('/papers/hep-th/9901001#card-hep-th-9901001');
     const posted = await client.postJson('/api/papers/hep-th/9901001/comment', { comment: 'old but gold' }, { 'X-CSRF-Token': token });
     expect(posted.status).toBe(201);
     const thread = await (await client.get('/api/papers/hep-th/9901001/comments')).json();

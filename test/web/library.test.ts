@@ -127,8 +127,12 @@ describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {
     const html = await (await client.get(results)).text();
     const card = resultCard(html, anchor);
     expect(card).toMatch(/class="save saved" aria-pressed="true"/);
-    expect(card).toContain(`name="back" value="${results.replace(/&/g, '&amp;')}#${anchor}"`);
-    expect(card).toContain('class="upvote-form"');
+    expect(card).toContain(`form="card-form" formaction="/papers/${target}/upvote"`);
+    // The page's one form comes back to the results; the server adds the card.
+    expect(html).toContain(`name="back" value="${results.replace(/&/g, '&amp;')}"`);
+    const back = /<form id="card-form"[^>]*>.*?name="back" value="([^"]*)"/.exec(html)![1].replace(/&amp;/g, '&');
+    const res = await client.post(`/papers/${target}/upvote`, { _csrf: token, upvoted: 'false', back });
+    expect(res.headers.get('location')).toBe(`${results}#${anchor}`);
     // Someone else's results never show ada's save.
     const other = await (await (await browser(eve)).get(results)).text();
     expect(resultCard(other, anchor)).not.toContain('save saved');
@@ -138,13 +142,19 @@ describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {
   it('puts the upvote, save and collect controls at the top of the paper page', async () => {
     const client = await browser(ada);
     const html = await (await client.get(`/papers/${LISTED[1]}`)).text();
-    const top = html.indexOf('class="upvote-form"');
+    const top = html.indexOf(`formaction="/papers/${LISTED[1]}/upvote"`);
     expect(top).toBeGreaterThan(0);
     expect(top).toBeLessThan(html.indexOf('<h2>Abstract</h2>'));
-    expect(html.indexOf('class="save-form"')).toBeLessThan(html.indexOf('<h2>Abstract</h2>'));
+    expect(html.indexOf(`formaction="/papers/${LISTED[1]}/save"`)).toBeLessThan(html.indexOf('<h2>Abstract</h2>'));
     expect(html).toContain('New collection with this paper');
     // One upvote control on the page: the discussion panel no longer has its own.
-    expect(html.match(/class="upvote-form"/g)).toHaveLength(1);
+    expect(html.match(/formaction="[^"]*\/upvote"/g)).toHaveLength(1);
+    // The buttons submit the page's one form, which holds the token and the way back.
+    expect(
+      html.match(
+        /<form id="card-form" method="post" data-enhance="card" hidden><input type="hidden" name="_csrf" value="[\w-]+"><input type="hidden" name="back" value="\/papers\/[\d.]+">/g,
+      ),
+    ).toHaveLength(1);
   });
 
   it('saves explicitly and idempotently, keeps the library to its owner, and gives the owner a private feed', async () => {
@@ -163,7 +173,7 @@ describe.each(databaseKinds)('library, votes and For you on %s', (kind) => {
     expect((await saves(eve.id)).map((r) => r.paper_id).sort()).toEqual([a, b].sort());
     // Off-site "back" addresses are ignored; unknown papers are a 404; a missing state a 400.
     expect((await client.post(`/papers/${a}/save`, { _csrf: token, saved: 'true', back: 'https://evil.example/' })).headers.get('location')).toBe(
-      `/papers/${a}`,
+      `/papers/${a}#card-${a.replace('.', '-')}`,
     );
     expect((await client.post('/papers/2101.99999/save', { _csrf: token, saved: 'true' })).status).toBe(404);
     expect((await client.post(`/papers/${a}/save`, { _csrf: token })).status).toBe(400);

@@ -1,6 +1,6 @@
 // The person's controls on a paper, wherever it appears: the upvote button with their vote, and "save" with their
-// library's state. Every control is a small POST form (CSRF token, explicit target state, the page to come back to
-// at this card), so it works without JavaScript; app.js submits the same forms in the background when it can.
+// library's state. Every control is a submit button of the page's one POST form (CARD_FORM_ID) with its explicit
+// target state, so it works without JavaScript; app.js sends the same submission in the background when it can.
 // Pages that list papers load the person's state once (web/library/card-state.ts) and hand it down through
 // CardStateContext, so no list component has to thread it through.
 import type { Context } from 'hono';
@@ -14,7 +14,7 @@ export interface PersonCardState {
   c: Context;
   /** Null for anonymous visitors: their controls are sign-in links, so their copy of the page stays cacheable. */
   signedIn: boolean;
-  /** The page (path and query) the forms come back to; each form adds its card's anchor. */
+  /** The page (path and query) the controls come back to, at the card (see atCard). */
   back: string;
   upvoted: ReadonlySet<string>;
   saved: ReadonlySet<string>;
@@ -41,13 +41,40 @@ export function cardAnchor(paperId: string): string {
 
 const signInHref = (back: string) => `/signin?next=${encodeURIComponent(back)}`;
 
+/**
+ * The id of the page's one form that every control submits (their buttons name it with `form=`): it holds the CSRF
+ * token and the page to come back to once, where a form per control repeated both on every card (a signed-in day
+ * page of 30 cards was 40 % larger than the anonymous one; now the two are about the same size). Each button adds its
+ * own target (`formaction`) and target state (its name and value); the server returns to the page at the card.
+ */
+export const CARD_FORM_ID = 'card-form';
+
+function cardForm(csrf: string, back: string): string {
+  return String(
+    html`<form id="${CARD_FORM_ID}" method="post" data-enhance="card" hidden>${csrfInput(csrf)}<input type="hidden" name="back" value="${back}"></form>`,
+  );
+}
+
+/** The page's control form, for signed-in viewers of a page that has card state (nothing otherwise); Layout renders it. */
+export function CardForm() {
+  const state = useCardState();
+  if (state === null) return null;
+  if ('template' in state) {
+    return state.template.hole(
+      (viewer) => (viewer.account === null ? 'a' : 's'),
+      (key) => (key === 'a' ? '' : cardForm(CSRF_PLACEHOLDER, state.back)),
+    );
+  }
+  return state.signedIn ? raw(cardForm(csrfToken(state.c), state.back)) : null;
+}
+
 // The controls are templates rather than JSX: a list page renders two per card for every request (signed-in pages
 // are never cached), and a template renders in about half the time (60 forms: 0.6 ms against 1.4 ms).
 
 /** Who a control is for: an anonymous visitor, or a signed-in person whose state is on (voted, saved) or off. */
-type ControlViewer = { signedIn: false } | { signedIn: true; on: boolean; csrf: string };
+type ControlViewer = { signedIn: false } | { signedIn: true; on: boolean };
 
-/** The upvote control: a sign-in link, or the form whose button shows whether this person upvoted. */
+/** The upvote control: a sign-in link, or the button that shows whether this person upvoted and sets the other state. */
 function upvoteControl(p: { paperId: string; upvotes: number; back: string }, viewer: ControlViewer): string {
   const count = `${p.upvotes} upvote${p.upvotes === 1 ? '' : 's'}`;
   if (!viewer.signedIn) {
@@ -55,16 +82,16 @@ function upvoteControl(p: { paperId: string; upvotes: number; back: string }, vi
   }
   const upvoted = viewer.on;
   return String(
-    html`<form method="post" action="/papers/${p.paperId}/upvote" class="upvote-form" data-enhance="vote">${csrfInput(viewer.csrf)}<input type="hidden" name="back" value="${p.back}"><input type="hidden" name="upvoted" value="${upvoted ? 'false' : 'true'}"><button type="submit" class="${upvoted ? 'upvote upvoted' : 'upvote'}" aria-pressed="${upvoted ? 'true' : 'false'}" aria-label="Upvote (${count})">▲ <span class="count">${p.upvotes}</span></button></form>`,
+    html`<button form="${CARD_FORM_ID}" formaction="/papers/${p.paperId}/upvote" name="upvoted" value="${upvoted ? 'false' : 'true'}" class="${upvoted ? 'upvote upvoted' : 'upvote'}" aria-pressed="${upvoted ? 'true' : 'false'}" aria-label="Upvote (${count})">▲ <span class="count">${p.upvotes}</span></button>`,
   );
 }
 
-/** The save control: a sign-in link, or the form whose button shows whether this person saved the paper. */
+/** The save control: a sign-in link, or the button that shows whether this person saved the paper. */
 function saveControl(p: { paperId: string; back: string }, viewer: ControlViewer): string {
   if (!viewer.signedIn) return String(html`<a class="save" href="${signInHref(p.back)}">Save</a>`);
   const saved = viewer.on;
   return String(
-    html`<form method="post" action="/papers/${p.paperId}/save" class="save-form" data-enhance="save">${csrfInput(viewer.csrf)}<input type="hidden" name="back" value="${p.back}"><input type="hidden" name="saved" value="${saved ? 'false' : 'true'}"><button type="submit" class="${saved ? 'save saved' : 'save'}" aria-pressed="${saved ? 'true' : 'false'}">${saved ? 'Saved' : 'Save'}</button></form>`,
+    html`<button form="${CARD_FORM_ID}" formaction="/papers/${p.paperId}/save" name="saved" value="${saved ? 'false' : 'true'}" class="${saved ? 'save saved' : 'save'}" aria-pressed="${saved ? 'true' : 'false'}">${saved ? 'Saved' : 'Save'}</button>`,
   );
 }
 
@@ -80,17 +107,18 @@ function personalControl(
   if ('template' in state) {
     return state.template.hole(
       (viewer) => (viewer.account === null ? 'a' : isOn(viewer) ? '1' : '0'),
-      (key) => render(key === 'a' ? { signedIn: false } : { signedIn: true, on: key === '1', csrf: CSRF_PLACEHOLDER }),
+      (key) => render(key === 'a' ? { signedIn: false } : { signedIn: true, on: key === '1' }),
     );
   }
-  return raw(render(state.signedIn ? { signedIn: true, on: isOn(state), csrf: csrfToken(state.c) } : { signedIn: false }));
+  return raw(render(state.signedIn ? { signedIn: true, on: isOn(state) } : { signedIn: false }));
 }
 
-const backTo = (state: CardState, anchor?: string) => (anchor ? `${state.back}#${anchor}` : state.back);
+/** Where a control returns to: the page, at the paper's card (sign-in links carry it; the server adds it to forms'). */
+const atCardOf = (state: CardState, paperId: string) => `${state.back}#${cardAnchor(paperId)}`;
 
-export function UpvoteButton(props: { state: CardState; paperId: string; upvotes: number; anchor?: string }) {
+export function UpvoteButton(props: { state: CardState; paperId: string; upvotes: number }) {
   const { state, paperId, upvotes } = props;
-  const control = { paperId, upvotes, back: backTo(state, props.anchor) };
+  const control = { paperId, upvotes, back: atCardOf(state, paperId) };
   return personalControl(
     state,
     (person) => person.upvoted.has(paperId),
@@ -98,9 +126,9 @@ export function UpvoteButton(props: { state: CardState; paperId: string; upvotes
   );
 }
 
-export function SaveButton(props: { state: CardState; paperId: string; anchor?: string }) {
+export function SaveButton(props: { state: CardState; paperId: string }) {
   const { state, paperId } = props;
-  const control = { paperId, back: backTo(state, props.anchor) };
+  const control = { paperId, back: atCardOf(state, paperId) };
   return personalControl(
     state,
     (person) => person.saved.has(paperId),

@@ -3,6 +3,7 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { assetUrl } from './assets.ts';
+import { CardForm } from './card-actions.tsx';
 import { SubscribeSlot } from './subscribe-slot.tsx';
 
 export type NavKey = 'daily' | 'weekly' | 'monthly' | 'trending' | 'collections' | 'search' | 'submit' | 'signin' | 'library' | null;
@@ -141,6 +142,7 @@ export function Layout(props: LayoutProps) {
         {props.head}
       </head>
       <body>
+        <CardForm />
         <a class="skip" href="#content">
           Skip to content
         </a>

@@ -66,7 +66,7 @@ export function PaperCard(props: { item: RankedPaper; title?: Child; summary?: C
     <li class="paper-card" id={anchor} aria-labelledby={titleIdOf(paper.id)}>
       {state ? (
         <div class="votes">
-          <UpvoteButton state={state} paperId={paper.id} upvotes={signals.upvotes} anchor={anchor} />
+          <UpvoteButton state={state} paperId={paper.id} upvotes={signals.upvotes} />
         </div>
       ) : (
         <div class="votes" title="upvotes">
@@ -85,7 +85,7 @@ export function PaperCard(props: { item: RankedPaper; title?: Child; summary?: C
         {props.extra}
         {state && (
           <div class="card-actions">
-            <SaveButton state={state} paperId={paper.id} anchor={anchor} />
+            <SaveButton state={state} paperId={paper.id} />
           </div>
         )}
       </div>

@@ -10,8 +10,9 @@ import { paperPath } from '../components/paper-card.tsx';
 import { privatePage } from '../http/responses.tsx';
 import { wantsJson } from '../http/errors.tsx';
 import { arxivIdInPath, formBoolean, formText, queryText, readForm, safeLocalPath } from '../input.ts';
+import { atCard } from '../library/card-state.tsx';
 import type { InterestRefresher } from '../library/interests.ts';
-import { type CurrentUser, currentUser, userOrFail } from '../security/auth.ts';
+import { type CurrentUser, userOrFail } from '../security/auth.ts';
 import { EditCommentPage, PaperCommunity, panelChangesAt } from './paper-community.tsx';
 import { readsOf } from '../http/request-reads.ts';
 
@@ -31,7 +32,7 @@ export function discussionHandlers(ctx: Services, interests: InterestRefresher) 
       const result = await setVote(database, user.id, id, formBoolean(form, 'upvoted'));
       interests.refresh(user.id);
       if (wantsJson(c)) return c.json({ paperId: id, upvoted: result.upvoted, upvotes: result.upvotes });
-      return c.redirect(safeLocalPath(form.back, paperPath(id)), 303);
+      return c.redirect(atCard(form.back, id), 303);
     },
 
     comment: async (c: Context) => {

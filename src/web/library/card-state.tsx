@@ -4,7 +4,9 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { votesAndSavesAmong } from '../../db/library.ts';
 import type { Services } from '../../services.ts';
-import { CardStateContext, type CardState, type PersonCardState } from '../components/card-actions.tsx';
+import { cardAnchor, CardStateContext, type CardState, type PersonCardState } from '../components/card-actions.tsx';
+import { paperPath } from '../components/paper-card.tsx';
+import { safeLocalPath } from '../input.ts';
 import { currentUser } from '../security/auth.ts';
 import { readsOf } from '../http/request-reads.ts';
 
@@ -23,6 +25,11 @@ export async function cardState(
 ): Promise<PersonCardState> {
   if (!user) return { c, signedIn: false, back, upvoted: new Set(), saved: new Set() };
   return { c, signedIn: true, back, ...(await votesAndSavesAmong(readsOf(c, ctx.database), user.id, paperIds)) };
+}
+
+/** Where a control's form returns: the page it came from (a local path), at the paper's card. */
+export function atCard(back: unknown, paperId: string): string {
+  return `${safeLocalPath(back, paperPath(paperId)).split('#')[0]}#${cardAnchor(paperId)}`;
 }
 
 /** `page` with the person's state available to every card in it. */

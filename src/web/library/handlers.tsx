@@ -10,13 +10,12 @@ import { notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { feedItem } from '../components/feed-item.ts';
 import { htmlDocument } from '../components/layout.tsx';
-import { paperPath } from '../components/paper-card.tsx';
 import { wantsJson } from '../http/errors.tsx';
 import { feedLinks, feedResponse, type FeedFormat } from '../http/feeds.ts';
 import { htmlResponse } from '../http/responses.tsx';
-import { arxivIdInPath, formBoolean, PAGE_SIZE, pageQuerySchema, parseQuery, readForm, readJson, safeLocalPath } from '../input.ts';
+import { arxivIdInPath, formBoolean, PAGE_SIZE, pageQuerySchema, parseQuery, readForm, readJson } from '../input.ts';
 import { userOrFail } from '../security/auth.ts';
-import { cardState, withCardState } from './card-state.tsx';
+import { atCard, cardState, withCardState } from './card-state.tsx';
 import { libraryFeedKeys } from './feed-key.ts';
 import type { InterestRefresher } from './interests.ts';
 import { LibraryPage } from './library-page.tsx';
@@ -40,7 +39,7 @@ export function libraryHandlers(ctx: Services, interests: InterestRefresher) {
       const { id } = arxivIdInPath(c);
       const form = await readForm(c);
       const state = await save(c, id, formBoolean(form, 'saved'));
-      return wantsJson(c) ? c.json(state) : c.redirect(safeLocalPath(form.back, paperPath(id)), 303);
+      return wantsJson(c) ? c.json(state) : c.redirect(atCard(form.back, id), 303);
     },
 
     /** POST /api/papers/:id/save {"saved": true|false}. */

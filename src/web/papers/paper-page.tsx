@@ -9,6 +9,7 @@ import type { ListedPaper } from '../../db/listings.ts';
 import type { StoredPaper } from '../../db/papers.ts';
 import type { PaperPeople } from '../../db/people.ts';
 import { bibtexFor } from '../../domain/bibtex.ts';
+import { cardAnchor } from '../components/card-actions.tsx';
 import { CitationMeta } from '../components/citation-meta.tsx';
 import { jsonForScript, Layout } from '../components/layout.tsx';
 import { renderedOnce } from '../components/rendered-once.ts';
@@ -234,7 +235,8 @@ export function PaperPage(props: PaperPageProps) {
             </>
           )}
         </p>
-        <div class="actions">
+        {/* The card anchor: the upvote and save buttons come back here. */}
+        <div class="actions" id={cardAnchor(paper.id)}>
           {props.actions}
           <a class="button" href="#discussion">
             Discuss

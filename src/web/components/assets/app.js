@@ -5,8 +5,9 @@
 // 2. Period pickers navigate as soon as a date is chosen (the form's Go button still works without it).
 // 3. Search forms whose query would make the address too long post it instead (data-post-over=N characters), and
 //    Enter in their query box searches (Shift+Enter adds a line), as in a one-line box.
-// 4. Upvote and save forms (data-enhance) are sent in the background and the button shows the new state, without
-//    a reload; when that fails the form is submitted as usual, so the person sees the server's answer.
+// 4. Upvote and save buttons (of the page's one card form, data-enhance="card") are sent in the background and the
+//    button shows the new state, without a reload; when that fails the form is submitted as usual, so the person
+//    sees the server's answer.
 const THEMES = ['system', 'light', 'dark'];
 const THEME_LABEL = { system: '◐ Auto', light: '☀ Light', dark: '☾ Dark' };
 function storedTheme() {
@@ -85,41 +86,45 @@ for (const form of document.querySelectorAll('form[data-post-over]')) {
   });
 }
 
+// What each button's answer shows: a button is an upvote or a save by the field it sets.
 const showState = {
-  vote(form, state) {
-    const button = form.querySelector('button');
+  upvoted(button, state) {
     button.classList.toggle('upvoted', state.upvoted);
     button.setAttribute('aria-pressed', String(state.upvoted));
     button.setAttribute('aria-label', `Upvote (${state.upvotes} upvote${state.upvotes === 1 ? '' : 's'})`);
     button.querySelector('.count').textContent = state.upvotes;
-    form.elements.upvoted.value = String(!state.upvoted);
+    button.value = String(!state.upvoted);
   },
-  save(form, state) {
-    const button = form.querySelector('button');
+  saved(button, state) {
     button.classList.toggle('saved', state.saved);
     button.setAttribute('aria-pressed', String(state.saved));
     button.textContent = state.saved ? 'Saved' : 'Save';
-    form.elements.saved.value = String(!state.saved);
+    button.value = String(!state.saved);
   },
 };
-for (const form of document.querySelectorAll('form[data-enhance]')) {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.dataset.busy) return;
-    form.dataset.busy = '1';
-    try {
-      const response = await fetch(form.action, {
-        method: 'POST',
-        body: new URLSearchParams(new FormData(form)),
-        headers: { Accept: 'application/json' },
-        credentials: 'same-origin',
-      });
-      if (!response.ok) throw new Error(String(response.status));
-      showState[form.dataset.enhance](form, await response.json());
-    } catch {
-      form.submit();
-    } finally {
-      delete form.dataset.busy;
-    }
-  });
-}
+const cardForm = document.querySelector('form[data-enhance="card"]');
+cardForm?.addEventListener('submit', async (event) => {
+  const button = event.submitter;
+  // A plain submission: the fallback below, or a button this script does not know.
+  if (cardForm.dataset.plain || !button || !showState[button.name]) return;
+  event.preventDefault();
+  if (button.dataset.busy) return;
+  button.dataset.busy = '1';
+  try {
+    const body = new URLSearchParams(new FormData(cardForm));
+    body.set(button.name, button.value);
+    const response = await fetch(button.formAction, {
+      method: 'POST',
+      body,
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    showState[button.name](button, await response.json());
+  } catch {
+    cardForm.dataset.plain = '1';
+    cardForm.requestSubmit(button);
+  } finally {
+    delete button.dataset.busy;
+  }
+});
