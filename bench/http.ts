@@ -1,4 +1,5 @@
-// `npm run bench -- http [--db=sqlite|postgres|both]`: requests/s and p99 latency at 50 connections (autocannon) for
+// `npm run bench -- http [--db=sqlite|postgres|both] [--client=autocannon|wrk]`: requests/s and p99 latency at 50
+// connections (autocannon, or wrk with --client=wrk) for
 // the home page, a day page of 30+ papers, its week and month, trending, a paper page, the API list and a feed, next
 // to a bare route returning a constant string (/healthz) measured in the same run against the same server. The
 // store holds the real data in ../shared/data (74,728 arXiv papers and the Hugging Face daily entries), imported once
@@ -8,14 +9,17 @@
 // upvote and save state on every card), with each route's latency one request at a time, and the latency of 60
 // signed-in readers' first view of each page (the server keeps each reader's filled page, so the signed-in runs
 // measure repeat views). Routes are measured in interleaved rounds and medians reported, because the machine may be
-// shared. Each run also records CPU time per request, of the server (from /proc) and of the load generator (this
-// process): on two cores the load generator and the server share the machine, and a route with a large body (the
-// API list's 190 KB) can keep autocannon busy on a whole core while the server idles, so its requests/s then
-// measure the client; the server's CPU per request is the route's cost whichever side sets the pace.
+// shared. Each run also records CPU time per request, of the server (from /proc) and of the load generator: on two
+// cores the load generator and the server share the machine, and a route with a large body (the API list's 190 KB)
+// can keep autocannon busy on a whole core while the server idles, so its requests/s then measure the client; the
+// server's CPU per request is the route's cost whichever side sets the pace. wrk, written in C, reads the same
+// answers for a fraction of autocannon's CPU and leaves more of the two cores to the server.
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
 import { connect, type Database } from '../src/db/connect.ts';
@@ -27,6 +31,8 @@ import { periodContaining } from '../src/domain/periods.ts';
 import { cpuSeconds, prepareRealPgStore, prepareRealStore, REAL_STORE_DIR, startServe, stopServe, waitForSearch, type Served } from './served-store.ts';
 
 type Kind = 'sqlite' | 'postgres';
+
+const execFileAsync = promisify(execFile);
 
 interface Options {
   /** Seconds per measurement. */
@@ -40,10 +46,12 @@ interface Options {
   db: Kind | 'both';
   /** Requests per route for the one-at-a-time latency. */
   sequential: number;
+  /** The load generator: autocannon (npm) or wrk (Debian's package). */
+  client: 'autocannon' | 'wrk';
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { duration: 4, rounds: 3, connections: 50, cachedOnly: false, skip: [], db: 'sqlite', sequential: 200 };
+  const o: Options = { duration: 4, rounds: 3, connections: 50, cachedOnly: false, skip: [], db: 'sqlite', sequential: 200, client: 'autocannon' };
   for (const a of args) {
     const [k, v] = a.replace(/^--/, '').split('=');
     if (k === 'duration') o.duration = Number(v);
@@ -53,9 +61,10 @@ function parseArgs(args: string[]): Options {
     else if (k === 'cached-only') o.cachedOnly = true;
     else if (k === 'skip') o.skip = (v ?? '').split(',');
     else if (k === 'db' && (v === 'sqlite' || v === 'postgres' || v === 'both')) o.db = v;
+    else if (k === 'client' && (v === 'autocannon' || v === 'wrk')) o.client = v;
     else
       throw new Error(
-        `unknown option ${a} (use --db=sqlite|postgres|both --duration=SECONDS --rounds=N --connections=N --sequential=N --cached-only --skip=paper,feed)`,
+        `unknown option ${a} (use --db=sqlite|postgres|both --duration=SECONDS --rounds=N --connections=N --sequential=N --cached-only --skip=paper,feed --client=autocannon|wrk)`,
       );
   }
   return o;
@@ -106,24 +115,76 @@ interface Sample {
   non2xx: number;
   /** The server's CPU time per request, µs: what the route costs it, whoever is the bottleneck. */
   serverUs: number;
-  /** The load generator's (this process's) CPU time per request, µs: near a whole core, it sets the pace. */
+  /** The load generator's CPU time per request, µs: near a whole core, it sets the pace. */
   clientUs: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** What one load generator run measured: its own CPU time in µs, and the server's comes from /proc. */
+interface LoadRun {
+  requests: number;
+  rps: number;
+  p99: number;
+  failed: number;
+  clientUs: number;
+}
+
 async function sample(server: Served, r: Route, o: Options, duration = o.duration): Promise<Sample> {
   const serverBefore = cpuSeconds(server.child.pid!);
-  const clientBefore = process.cpuUsage();
-  const res = await autocannon({ url: server.url + r.path, connections: o.connections, duration, headers: r.headers ?? {} });
-  const client = process.cpuUsage(clientBefore);
-  const perRequest = (us: number) => us / Math.max(1, res.requests.total);
+  const run =
+    o.client === 'wrk'
+      ? await wrk(server.url + r.path, o.connections, duration, r.headers ?? {})
+      : await cannon(server.url + r.path, o.connections, duration, r.headers ?? {});
+  const perRequest = (us: number) => us / Math.max(1, run.requests);
   return {
-    rps: res.requests.average,
-    p99: res.latency.p99,
-    non2xx: res.non2xx + res.errors,
+    rps: run.rps,
+    p99: run.p99,
+    non2xx: run.failed,
     serverUs: perRequest((cpuSeconds(server.child.pid!) - serverBefore) * 1e6),
-    clientUs: perRequest(client.user + client.system),
+    clientUs: perRequest(run.clientUs),
+  };
+}
+
+/** autocannon in this process (installed by npm ci): its HTTP parser is JavaScript, so large bodies cost it most. */
+async function cannon(url: string, connections: number, duration: number, headers: Record<string, string>): Promise<LoadRun> {
+  const before = process.cpuUsage();
+  const res = await autocannon({ url, connections, duration, headers });
+  const cpu = process.cpuUsage(before);
+  return { requests: res.requests.total, rps: res.requests.average, p99: res.latency.p99, failed: res.non2xx + res.errors, clientUs: cpu.user + cpu.system };
+}
+
+/**
+ * wrk (Debian's `wrk` package, written in C) as a child process, with `times` after it for its CPU time. It reads a
+ * response for a fraction of autocannon's CPU, so on two shared cores more of them go to the server. One thread
+ * drives the 50 connections (about 25 µs of CPU per 45 KB page, so it keeps up with 40,000 requests/s): with a
+ * thread per core, wrk's threads and the server's one event loop contend for the two cores and the server's p99
+ * doubled (26–72 ms against 16–33 ms for the uncached week page, the same requests/s).
+ */
+async function wrk(url: string, connections: number, duration: number, headers: Record<string, string>): Promise<LoadRun> {
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const headerArgs = Object.entries(headers).map(([k, v]) => `-H ${quote(`${k}: ${v}`)}`);
+  const command = `wrk -t 1 -c ${connections} -d ${duration}s --latency ${headerArgs.join(' ')} ${quote(url)}; times`;
+  const { stdout } = await execFileAsync('bash', ['-c', command], { maxBuffer: 1 << 20 });
+  const number = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? Number.NaN);
+  const ms = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
+  const p99 = /^\s+99%\s+([\d.]+)(us|ms|s)$/m.exec(stdout);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  // `times` prints the shell's user and system time, then its children's (wrk's): "0m1.234s 0m0.567s".
+  const children = stdout
+    .trim()
+    .split('\n')
+    .at(-1)!
+    .match(/(\d+)m([\d.]+)s/g)!;
+  const seconds = (t: string) => Number(t.split('m')[0]) * 60 + Number(t.split('m')[1].slice(0, -1));
+  const requests = number(/(\d+) requests in/);
+  if (!Number.isFinite(requests) || !p99) throw new Error(`could not read wrk's output:\n${stdout}`);
+  return {
+    requests,
+    rps: number(/Requests\/sec:\s+([\d.]+)/),
+    p99: ms(p99[1], p99[2]),
+    failed: (number(/Non-2xx or 3xx responses: (\d+)/) || 0) + (socketErrors ? socketErrors.slice(1).reduce((n, x) => n + Number(x), 0) : 0),
+    clientUs: (seconds(children[0]) + seconds(children[1])) * 1e6,
   };
 }
 
@@ -366,7 +427,7 @@ async function runOn(kind: Kind, o: Options): Promise<void> {
 export async function run(args: string[]): Promise<void> {
   const o = parseArgs(args);
   console.log(
-    `autocannon: ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.duration} s per route (medians); one at a time: median of ${o.sequential}; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`,
+    `${o.client}: ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.duration} s per route (medians); one at a time: median of ${o.sequential}; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`,
   );
   for (const kind of o.db === 'both' ? (['sqlite', 'postgres'] as const) : [o.db]) await runOn(kind, o);
   console.log(`\nload average at the end ${os.loadavg()[0].toFixed(1)}`);
