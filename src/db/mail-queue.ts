@@ -104,7 +104,6 @@ export async function mailSendingHolders(database: Database): Promise<string[]> 
   return rows.map((r) => r.claimed_by).filter((h): h is string => !!h);
 }
 
-/** Leaves the queue: sent (with the server's reply), or given up. Only the row's current holder can do it. */
 /** The reply recorded for a message a dead sender's journal showed handed over (its own reply never came). */
 export const JOURNALED_HAND_OFF = 'handed off; its sender stopped before the reply';
 
@@ -116,7 +115,10 @@ export function recordMailHandOff(database: Database, id: string, holder: string
   return finishMail(database, id, holder, { status: 'sent', response: JOURNALED_HAND_OFF }, now, attempt);
 }
 
-/** Ends a claimed message; with `attempt`, only while the row is still at that attempt. */
+/**
+ * Leaves the queue: sent (with the server's reply), or given up. Only the row's current holder can do it, and with
+ * `attempt` only while the row is still at that attempt.
+ */
 export async function finishMail(
   database: Database,
   id: string,

@@ -243,6 +243,11 @@ export const formText = (v: unknown): string => (typeof v === 'string' ? v : '')
  * A local path to return to; anything else (other hosts, `//evil`, `/\evil`, control characters or spaces that
  * cannot go into a Location header) falls back. Letters beyond ASCII are percent-encoded.
  */
+/** safeLocalPath, pointing at `fragment` in place of any fragment the address had: back to the item acted on. */
+export function safeLocalPathAt(value: unknown, fallback: string, fragment: string): string {
+  return `${safeLocalPath(value, fallback).split('#')[0]}#${fragment}`;
+}
+
 export function safeLocalPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || value.length > 500 || !/^\/(?![/\\])[^\s\x00-\x1f\x7f]*$/u.test(value)) return fallback;
   try {

@@ -9,7 +9,7 @@ import type { Services } from '../../services.ts';
 import { paperPath } from '../components/paper-card.tsx';
 import { privatePage } from '../http/responses.tsx';
 import { wantsJson } from '../http/errors.tsx';
-import { arxivIdInPath, formBoolean, formText, queryText, readForm, safeLocalPath } from '../input.ts';
+import { arxivIdInPath, formBoolean, formText, queryText, readForm, safeLocalPath, safeLocalPathAt } from '../input.ts';
 import { atCard } from '../library/card-state.tsx';
 import type { InterestRefresher } from '../library/interests.ts';
 import { type CurrentUser, userOrFail } from '../security/auth.ts';
@@ -17,7 +17,7 @@ import { EditCommentPage, PaperCommunity, panelChangesAt } from './paper-communi
 import { readsOf } from '../http/request-reads.ts';
 
 /** Where to return after a comment action: the page it came from, at the comment. */
-const atComment = (back: unknown, paperId: string, commentId: string) => `${safeLocalPath(back, paperPath(paperId)).split('#')[0]}#comment-${commentId}`;
+const atComment = (back: unknown, paperId: string, commentId: string) => safeLocalPathAt(back, paperPath(paperId), `comment-${commentId}`);
 
 export function discussionHandlers(ctx: Services, interests: InterestRefresher) {
   const { config, database } = ctx;

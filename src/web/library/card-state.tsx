@@ -6,7 +6,7 @@ import { votesAndSavesAmong } from '../../db/library.ts';
 import type { Services } from '../../services.ts';
 import { cardAnchor, CardStateContext, type CardState, type PersonCardState } from '../components/card-actions.tsx';
 import { paperPath } from '../components/paper-card.tsx';
-import { safeLocalPath } from '../input.ts';
+import { safeLocalPathAt } from '../input.ts';
 import { currentUser } from '../security/auth.ts';
 import { readsOf } from '../http/request-reads.ts';
 
@@ -29,7 +29,7 @@ export async function cardState(
 
 /** Where a control's form returns: the page it came from (a local path), at the paper's card. */
 export function atCard(back: unknown, paperId: string): string {
-  return `${safeLocalPath(back, paperPath(paperId)).split('#')[0]}#${cardAnchor(paperId)}`;
+  return safeLocalPathAt(back, paperPath(paperId), cardAnchor(paperId));
 }
 
 /** `page` with the person's state available to every card in it. */
