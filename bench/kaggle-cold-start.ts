@@ -18,6 +18,8 @@ import { importPaths } from '../src/ingest/import.ts';
 import { DatabaseSearchService } from '../src/search/service.ts';
 import { sharedPath } from '../test/helpers/shared-data.ts';
 
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
 const SAMPLE = 'arxiv-kaggle-snapshot-sample/arxiv-metadata-oai-snapshot.sample-200.jsonl';
 
 /** New-style ids, 99,999 per month from 2015-01 on: distinct for any N the bench can hold. */
@@ -108,7 +110,12 @@ export async function run(args: string[]): Promise<void> {
       refreshIntervalMs: Number.MAX_SAFE_INTEGER,
       minRebuildIntervalMs: 0,
       trainIfMissing: true,
-      log: (m) => console.log(`  ${m}`),
+      // Each build line with its time since the import started and the memory then: the heap must stay far below
+      // V8's limit, since a build streams its papers rather than holding them.
+      log: (m) => {
+        const { heapUsed, rss } = process.memoryUsage();
+        console.log(`  [${((performance.now() - started) / 1000).toFixed(0)} s, heap ${mb(heapUsed)} MB, rss ${mb(rss)} MB] ${m}`);
+      },
     });
     const indexing = performance.now();
     await service.rebuild();

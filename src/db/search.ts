@@ -41,6 +41,16 @@ function indexable(r: {
   };
 }
 
+/** How many papers are visible (what a full search build indexes). */
+export async function countVisiblePapers(database: Database): Promise<number> {
+  const row = await database.db
+    .selectFrom('papers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('hidden', '=', 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Papers changed after `since` (all when null), in a stable order, streamed in pages to bound memory. */
 export async function* streamIndexablePapers(database: Database, since: string | null, pageSize = 5_000): AsyncGenerator<IndexablePaper[]> {
   let afterId = '';

@@ -89,11 +89,16 @@ export interface DocTable {
   years: Int16Array;
 }
 
+/** The year of a YYYY… day string, or 0. */
+function yearOf(day: string | null): number {
+  return day && /^\d{4}/.test(day) ? Number(day.slice(0, 4)) : 0;
+}
+
 export function docTable(docs: readonly { id: string; day: string | null }[]): DocTable {
   return {
     ids: PaperIds.from(docs.map((d) => d.id)),
     days: Int32Array.from(docs, (d) => dayNumber(d.day)),
-    years: Int16Array.from(docs, (d) => (d.day && /^\d{4}/.test(d.day) ? Number(d.day.slice(0, 4)) : 0)),
+    years: Int16Array.from(docs, (d) => yearOf(d.day)),
   };
 }
 
@@ -107,17 +112,55 @@ export interface Vocabulary {
   authorNames: AuthorIndexData;
 }
 
-/** The lexical index and the vocabulary of the same documents, each analysed once. */
-export function buildIndexes(docs: Iterable<EngineDoc>, params: Bm25Params = DEFAULT_BM25): { lexical: LexicalIndex; vocabulary: Vocabulary } {
-  const builder = new LexicalIndexBuilder(params);
-  const words = new SurfaceWordCounter();
-  const names = new AuthorIndexBuilder();
-  for (const doc of docs) {
-    names.add(builder.add(doc, words.add), doc.authors);
-    words.nextPaper();
+export interface BuiltIndexes {
+  lexical: LexicalIndex;
+  vocabulary: Vocabulary;
+  table: DocTable;
+}
+
+/**
+ * The lexical index, the vocabulary and the document table of the same documents, each document analysed once.
+ * Documents are added one at a time and need not be kept, so a build can stream its papers from the store
+ * rather than hold all their text (gigabytes at 2.8M papers).
+ */
+export class IndexesBuilder {
+  private readonly lexical: LexicalIndexBuilder;
+  private readonly words = new SurfaceWordCounter();
+  private readonly names = new AuthorIndexBuilder();
+  private readonly ids: string[] = [];
+  private readonly days: number[] = [];
+  private readonly years: number[] = [];
+
+  constructor(params: Bm25Params = DEFAULT_BM25) {
+    this.lexical = new LexicalIndexBuilder(params);
   }
-  const lexical = builder.build();
-  return { lexical, vocabulary: { spelling: buildSpellingData(words.entries(spellingMinDf(lexical.docCount))), authorNames: names.build() } };
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  add(doc: EngineDoc): void {
+    this.names.add(this.lexical.add(doc, this.words.add), doc.authors);
+    this.words.nextPaper();
+    this.ids.push(doc.id);
+    this.days.push(dayNumber(doc.day));
+    this.years.push(yearOf(doc.day));
+  }
+
+  build(): BuiltIndexes {
+    const lexical = this.lexical.build();
+    return {
+      lexical,
+      vocabulary: { spelling: buildSpellingData(this.words.entries(spellingMinDf(lexical.docCount))), authorNames: this.names.build() },
+      table: { ids: PaperIds.from(this.ids), days: Int32Array.from(this.days), years: Int16Array.from(this.years) },
+    };
+  }
+}
+
+export function buildIndexes(docs: Iterable<EngineDoc>, params: Bm25Params = DEFAULT_BM25): BuiltIndexes {
+  const builder = new IndexesBuilder(params);
+  for (const doc of docs) builder.add(doc);
+  return builder.build();
 }
 
 const EMPTY_VOCABULARY: Vocabulary = {
@@ -157,9 +200,12 @@ export class SearchEngine {
     this.spelling = new SpellingDictionary(vocabulary.spelling);
   }
 
-  static build(docs: EngineDoc[], params: Bm25Params = DEFAULT_BM25, hybrid: HybridParams = DEFAULT_HYBRID): SearchEngine {
-    const { lexical, vocabulary } = buildIndexes(docs, params);
-    return new SearchEngine(lexical, docs, null, null, hybrid, vocabulary);
+  static build(docs: Iterable<EngineDoc>, params: Bm25Params = DEFAULT_BM25, hybrid: HybridParams = DEFAULT_HYBRID): SearchEngine {
+    return SearchEngine.from(buildIndexes(docs, params), hybrid);
+  }
+
+  static from(built: BuiltIndexes, hybrid: HybridParams = DEFAULT_HYBRID): SearchEngine {
+    return new SearchEngine(built.lexical, built.table, null, null, hybrid, built.vocabulary);
   }
 
   get docCount(): number {

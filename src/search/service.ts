@@ -15,7 +15,7 @@ import { rankingRowsByIds } from '../db/listings.ts';
 import { indexablePapersByIds, paperStampsSince, papersByIds } from '../db/search.ts';
 import { rankTrending } from '../db/trending.ts';
 import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
-import { buildSnapshot, readIndexablePapers } from './build.ts';
+import { buildSnapshot, databasePapers } from './build.ts';
 import type { Collection } from './collection.ts';
 import { LruCache } from '../lru.ts';
 import { Delta } from './delta.ts';
@@ -380,10 +380,8 @@ export class DatabaseSearchService implements SearchService {
     }
     if (opts.buildWorker && opts.embedder === 'onnx')
       this.log('search: EMBEDDER=onnx builds the index in the app thread (onnxruntime-node loads in one thread per process only)');
-    const { papers, highWater } = await readIndexablePapers(this.database);
     const built = await buildSnapshot(
-      papers,
-      highWater,
+      databasePapers(this.database),
       { ...choice, log: opts.log },
       {
         log: opts.log,

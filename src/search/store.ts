@@ -87,7 +87,14 @@ export interface StoredVectors {
   vectors: Float32Array;
 }
 
-export function saveVectors(dir: string, embedderId: string, dimensions: number, ids: string[], modified: string[], vectors: Float32Array): void {
+export function saveVectors(
+  dir: string,
+  embedderId: string,
+  dimensions: number,
+  ids: readonly string[],
+  modified: readonly string[],
+  vectors: Float32Array,
+): void {
   writeBlob(path.join(dir, 'vectors.bin'), { embedderId, dimensions, ids, modified }, [vectors]);
 }
 

@@ -1,14 +1,13 @@
 // The search build worker's body (see worker-build.ts for the app side): its own connection to the store, then
 // the full build (build.ts), which writes the snapshot generations; each is announced to the app thread, which
-// loads it from disk. All the transient build memory (the papers, the build's scratch arrays, the trainer's
+// loads it from disk. All the transient build memory (the index builders, the training sample, the trainer's
 // matrices) goes when the thread ends.
 import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '../db/connect.ts';
-import { buildSnapshot, readIndexablePapers } from './build.ts';
+import { buildSnapshot, databasePapers } from './build.ts';
 import type { WorkerBuildRequest, WorkerMessage } from './worker-build.ts';
 import { deriveMissingText } from './derive.ts';
 import { indexStatistics } from './keyphrases.ts';
-import type { LexicalIndex } from './lexical/index.ts';
 
 function post(message: WorkerMessage): void {
   parentPort!.postMessage(message);
@@ -17,31 +16,19 @@ function post(message: WorkerMessage): void {
 const log = (message: string) => post({ type: 'log', message });
 
 async function build(request: WorkerBuildRequest): Promise<void> {
-  const database = connect({ ...request.connection, poolSize: 1 });
-  let read: Awaited<ReturnType<typeof readIndexablePapers>>;
-  try {
-    read = await readIndexablePapers(database);
-  } finally {
-    await database.close();
-  }
-  await buildSnapshot(
-    read.papers,
-    read.highWater,
-    { ...request.embedder, log },
-    {
-      log,
-      lexicalFirst: request.lexicalFirst,
-      onSnapshot: (generation, complete) => post({ type: 'snapshot', generation, complete }),
-      deriveText: request.deriveText ? (lexical) => deriveWith(request, lexical) : undefined,
-    },
-  );
-}
-
-/** Keyphrases and TL;DRs for new or changed papers, over a connection of its own (the reading one is closed). */
-async function deriveWith(request: WorkerBuildRequest, lexical: LexicalIndex): Promise<void> {
+  // One connection for the whole build: it reads the papers twice (build.ts) and stores keyphrases and TL;DRs.
   const database = connect({ ...request.connection, poolSize: 1 });
   try {
-    await deriveMissingText(database, indexStatistics(lexical), log);
+    await buildSnapshot(
+      databasePapers(database),
+      { ...request.embedder, log },
+      {
+        log,
+        lexicalFirst: request.lexicalFirst,
+        onSnapshot: (generation, complete) => post({ type: 'snapshot', generation, complete }),
+        deriveText: request.deriveText ? (lexical) => deriveMissingText(database, indexStatistics(lexical), log).then(() => undefined) : undefined,
+      },
+    );
   } finally {
     await database.close();
   }

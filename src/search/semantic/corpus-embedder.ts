@@ -64,7 +64,11 @@ export interface CorpusModel {
   fingerprint: string;
 }
 
-export function trainCorpusModel(texts: string[], options: Partial<CorpusModelOptions> = {}): CorpusModel {
+/**
+ * Trains on `texts`: a corpus of `corpusSize` papers, or an even sample of it (a build streams its papers and
+ * keeps only the sample's text). More than `maxDocs` texts are thinned to an even sample here.
+ */
+export function trainCorpusModel(texts: string[], options: Partial<CorpusModelOptions> = {}, corpusSize = texts.length): CorpusModel {
   const o = { ...DEFAULT_CORPUS_MODEL, ...options };
   const step = Math.max(1, Math.ceil(texts.length / o.maxDocs));
   const sample: string[][] = [];
@@ -126,7 +130,7 @@ export function trainCorpusModel(texts: string[], options: Partial<CorpusModelOp
     const epochs = Math.max(1, Math.min(o.contrastiveEpochs, Math.round(o.maxPairVisits / Math.max(1, pairs.length))));
     if (pairs.length >= 2) trainContrastive(wordVectors, dims, pairs, { ...o.contrastive, epochs });
   }
-  return finishModel(vocabulary, idf, wordVectors, dims, texts.length);
+  return finishModel(vocabulary, idf, wordVectors, dims, corpusSize);
 }
 
 /** Splits a paper's embedding text ("title. abstract") back into its two parts. */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import type { SearchEngine } from '../engine.ts';
 import { annFile, loadCorpusModel, loadVectors, saveCorpusModel, saveVectors, searchDir } from '../store.ts';
 import { CorpusEmbedder, trainCorpusModel, type CorpusModelOptions } from './corpus-embedder.ts';
-import { paperText, type Embedder } from './embedder.ts';
+import type { Embedder } from './embedder.ts';
 import { QuantizedVectors } from './quantized.ts';
 import { HnswIndex } from './vector-index.ts';
 
@@ -31,7 +31,11 @@ export interface EmbedderChoice {
   log?: (message: string) => void;
 }
 
-export async function loadEmbedder(choice: EmbedderChoice, texts: string[]): Promise<Embedder | null> {
+/**
+ * The embedder for a build of `corpusSize` papers. `texts` are the papers' texts to train on when training is
+ * needed: all of them, or an even sample when the corpus is larger than the trainer looks at.
+ */
+export async function loadEmbedder(choice: EmbedderChoice, texts: string[], corpusSize = texts.length): Promise<Embedder | null> {
   if (choice.embedder === 'none') return null;
   if (choice.embedder === 'onnx') {
     if (!choice.onnxModelDir) throw new Error('EMBEDDER=onnx needs ONNX_MODEL_DIR');
@@ -40,65 +44,86 @@ export async function loadEmbedder(choice: EmbedderChoice, texts: string[]): Pro
   }
   const dir = searchDir(choice.dataDir);
   const saved = choice.retrain ? null : loadCorpusModel(dir);
-  const drifted = saved !== null && texts.length > saved.trainedOnDocs * DRIFT_GROWTH;
+  const drifted = saved !== null && corpusSize > saved.trainedOnDocs * DRIFT_GROWTH;
   if (saved && !drifted) return new CorpusEmbedder(saved);
-  if (!choice.trainIfMissing || texts.length < MIN_TRAINING_DOCS) return saved ? new CorpusEmbedder(saved) : null;
+  if (!choice.trainIfMissing || corpusSize < MIN_TRAINING_DOCS) return saved ? new CorpusEmbedder(saved) : null;
   const started = Date.now();
-  const model = trainCorpusModel(texts, choice.corpusModel);
+  const model = trainCorpusModel(texts, choice.corpusModel, corpusSize);
   saveCorpusModel(dir, model);
   choice.log?.(
-    `search: corpus embedder trained on ${texts.length} papers (${model.vocabulary.length} words × ${model.dimensions}) in ${Date.now() - started} ms`,
+    `search: corpus embedder trained on ${corpusSize} papers (${model.vocabulary.length} words × ${model.dimensions}) in ${Date.now() - started} ms`,
   );
   return new CorpusEmbedder(model);
 }
 
-export interface EmbeddablePaper {
-  id: string;
-  title: string;
-  abstract: string;
-  modifiedAt: string;
+/** A document's number in the engine being built and the text to embed for it. */
+export interface DocText {
+  doc: number;
+  text: string;
 }
 
-/** Fills engine.vectors (reusing cached vectors of unchanged papers) and its ANN index. */
+/** Papers embedded per call to the embedder. */
+const EMBED_BATCH = 256;
+
+/**
+ * Fills engine.vectors (reusing cached vectors of unchanged papers: `modifiedAt` is each document's stamp) and its
+ * ANN index. `textsOf` yields the text of the documents flagged in the array it is given, in any order, in pages:
+ * only those without a usable cached vector are asked for.
+ */
 export async function attachVectors(
   engine: SearchEngine,
   embedder: Embedder,
-  papers: EmbeddablePaper[],
+  modifiedAt: readonly string[],
+  textsOf: (wanted: Uint8Array) => AsyncIterable<DocText[]>,
   dataDir: string,
   log?: (m: string) => void,
 ): Promise<void> {
   const dir = searchDir(dataDir);
   const dims = embedder.dimensions;
+  const count = engine.docCount;
   const stored = loadVectors(dir);
   const usable = stored && stored.embedderId === embedder.id && stored.dimensions === dims ? stored : null;
-  const vectors = new Float32Array(papers.length * dims);
-  const missing: number[] = [];
-  papers.forEach((p, i) => {
-    const hit = usable?.rows.get(p.id);
-    if (hit && hit[0] === p.modifiedAt) vectors.set(usable!.vectors.subarray(hit[1] * dims, (hit[1] + 1) * dims), i * dims);
-    else missing.push(i);
-  });
-  const started = Date.now();
-  for (let i = 0; i < missing.length; i += 256) {
-    const batch = missing.slice(i, i + 256);
-    const out = await embedder.embed(batch.map((j) => paperText(papers[j].title, papers[j].abstract)));
-    batch.forEach((j, n) => {
-      vectors.set(out[n], j * dims);
-    });
+  const vectors = new Float32Array(count * dims);
+  const wanted = new Uint8Array(count);
+  let missing = 0;
+  for (let d = 0; d < count; d++) {
+    const hit = usable?.rows.get(engine.ids.id(d));
+    if (hit && hit[0] === modifiedAt[d]) vectors.set(usable!.vectors.subarray(hit[1] * dims, (hit[1] + 1) * dims), d * dims);
+    else {
+      wanted[d] = 1;
+      missing++;
+    }
   }
-  if (missing.length) {
+  const started = Date.now();
+  let embedded = 0;
+  let reported = started;
+  if (missing) {
+    for await (const page of textsOf(wanted)) {
+      for (let i = 0; i < page.length; i += EMBED_BATCH) {
+        const batch = page.slice(i, i + EMBED_BATCH);
+        const out = await embedder.embed(batch.map((t) => t.text));
+        batch.forEach((t, n) => {
+          vectors.set(out[n], t.doc * dims);
+        });
+      }
+      embedded += page.length;
+      if (log && Date.now() - reported > 10_000) {
+        reported = Date.now();
+        log(`search: embedded ${embedded} of ${missing} papers so far`);
+      }
+    }
     saveVectors(
       dir,
       embedder.id,
       dims,
-      papers.map((p) => p.id),
-      papers.map((p) => p.modifiedAt),
+      Array.from({ length: count }, (_, d) => engine.ids.id(d)),
+      modifiedAt,
       vectors,
     );
-    log?.(`search: embedded ${missing.length} papers in ${Date.now() - started} ms`);
+    log?.(`search: embedded ${embedded} papers in ${Date.now() - started} ms`);
   }
   engine.vectors = QuantizedVectors.from(vectors, dims);
-  engine.vectorIndex = papers.length >= ANN_MIN_DOCS ? loadOrBuildAnn(dir, embedder.id, vectors, dims, missing.length > 0, log) : null;
+  engine.vectorIndex = count >= ANN_MIN_DOCS ? loadOrBuildAnn(dir, embedder.id, vectors, dims, missing > 0, log) : null;
 }
 
 function loadOrBuildAnn(dir: string, embedderId: string, vectors: Float32Array, dims: number, changed: boolean, log?: (m: string) => void): HnswIndex {
