@@ -1,9 +1,10 @@
 // Top-k retrieval over the inverted index without scoring every match: MaxScore (Turtle & Flood 1995) with
-// the essential/non-essential split of Jia et al. Terms are ordered by their upper bound (query weight × the
-// term's largest impact). Once the k-th best score θ exceeds the summed bounds of the weakest terms, those
-// terms can no longer bring a document into the top k on their own: they stop driving the traversal and are
-// only probed (by galloping search) for documents the strong terms propose, and a probe sequence stops as soon
-// as the remaining bounds cannot lift the document above θ. docs/decisions/0004-search-topk.md says why.
+// the essential/non-essential split of Jia et al. Each term has an upper bound (query weight × the term's largest
+// impact). Once the k-th best score θ exceeds the summed bounds of a set of terms, those terms can no longer bring a
+// document into the top k on their own: they stop driving the traversal and are only probed (by galloping search)
+// for documents the other terms propose, and a probe sequence stops as soon as the remaining bounds cannot lift the
+// document above θ. Which terms to probe: the weakest (the classic choice) or the longest lists that fit, whichever
+// leaves fewer postings to walk (EssentialSplit). docs/decisions/0004-search-topk.md says why.
 //
 // Ties are broken by lower document number, in this and in the brute-force reference, so both agree exactly.
 import type { LexicalIndex } from './index.ts';
@@ -94,30 +95,30 @@ export class TopKHeap {
 /** The k best documents for a weighted OR of terms, by MaxScore. */
 export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
   const heap = new TopKHeap(Math.max(1, k));
-  const terms = scoringTerms(index, query)
-    .map((q) => ({ ...q, bound: q.weight * index.maxImpact[q.term] }))
-    .sort((a, b) => a.bound - b.bound || a.term - b.term);
+  const terms = scoringTerms(index, query).map((q) => ({ ...q, bound: q.weight * index.maxImpact[q.term] }));
   const n = terms.length;
   if (!n || k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
   const impacts = index.impacts;
   const levels = index.impactLevels;
   const cursors = terms.map((q) => new DocCursor(index).open(q.term));
-  const weight = new Float64Array(n);
-  // prefix[i] = bound of terms 0..i together
-  const prefix = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    weight[i] = terms[i].weight;
-    prefix[i] = (i ? prefix[i - 1] : 0) + terms[i].bound;
-  }
-  let firstEssential = 0;
+  const weight = Float64Array.from(terms, (q) => q.weight);
+  const split = new EssentialSplit(
+    terms.map((q) => q.bound),
+    cursors.map((c) => c.remaining),
+  );
   let threshold = -Infinity;
   for (;;) {
     // Next candidate: the smallest current doc among the essential lists.
+    const { essential, probed, rest } = split;
     let doc = END_OF_LIST;
-    for (let i = firstEssential; i < n; i++) if (cursors[i].doc < doc) doc = cursors[i].doc;
+    for (let j = 0; j < split.essentialCount; j++) {
+      const d = cursors[essential[j]].doc;
+      if (d < doc) doc = d;
+    }
     if (doc === END_OF_LIST) break;
     let score = 0;
-    for (let i = firstEssential; i < n; i++) {
+    for (let j = 0; j < split.essentialCount; j++) {
+      const i = essential[j];
       const c = cursors[i];
       if (c.doc === doc) {
         score += weight[i] * levels[impacts[c.pos]];
@@ -125,21 +126,108 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
       }
     }
     if (allowed !== null && allowed[doc] === 0) continue;
-    for (let i = firstEssential - 1; i >= 0; i--) {
-      if (score + prefix[i] <= threshold) break;
+    for (let j = 0; j < split.probedCount; j++) {
+      if (score + rest[j] <= threshold) break;
+      const i = probed[j];
       const c = cursors[i];
       c.seek(doc);
       if (c.doc === doc) score += weight[i] * levels[impacts[c.pos]];
     }
     if (score > threshold || !heap.full) {
       heap.offer(doc, score);
-      if (heap.full) {
+      if (heap.full && heap.threshold > threshold) {
         threshold = heap.threshold;
-        while (firstEssential < n && prefix[firstEssential] <= threshold) firstEssential++;
+        // A list that becomes essential again resumes after this document, like the others.
+        for (const i of split.update(threshold)) cursors[i].seek(doc + 1);
       }
     }
   }
   return heap.sorted(index.impactScale);
+}
+
+/**
+ * MaxScore's split of the query's lists into essential ones, which propose the candidate documents, and probed
+ * ones, looked up only for those candidates. Any lists whose bounds sum to at most θ may be probed: a document in
+ * none of the others scores at most θ and cannot enter the top k. The classic split probes the lists with the
+ * smallest bounds; that walks a long list with a high bound (a common word typed twice) even when a short list
+ * with a higher bound (the query's rare word pair) could drive instead. Both are tried and the split that leaves
+ * fewer postings to walk wins: the classic one, or the longest lists first while their bounds fit under θ.
+ */
+export class EssentialSplit {
+  /** Term indexes that drive the traversal: essential[0 .. essentialCount). */
+  readonly essential: Int32Array;
+  essentialCount: number;
+  /** Term indexes probed for candidates, highest bound first: probed[0 .. probedCount). */
+  readonly probed: Int32Array;
+  probedCount = 0;
+  /** rest[j]: the summed bounds of probed[j ..]: what probing can still add to a candidate's score. */
+  readonly rest: Float64Array;
+  private readonly byBound: number[];
+  private readonly byLength: number[];
+  private readonly isProbed: Uint8Array;
+  /** Scratch: the split being weighed, and the classic one while the other is. */
+  private readonly next: Uint8Array;
+  private readonly classic: Uint8Array;
+
+  constructor(
+    private readonly bounds: readonly number[],
+    private readonly lengths: readonly number[],
+  ) {
+    const n = bounds.length;
+    this.essential = Int32Array.from({ length: n }, (_, i) => i);
+    this.essentialCount = n;
+    this.probed = new Int32Array(n);
+    this.rest = new Float64Array(n);
+    this.byBound = Array.from({ length: n }, (_, i) => i).sort((a, b) => bounds[a] - bounds[b] || a - b);
+    this.byLength = Array.from({ length: n }, (_, i) => i).sort((a, b) => lengths[b] - lengths[a] || a - b);
+    this.isProbed = new Uint8Array(n);
+    this.next = new Uint8Array(n);
+    this.classic = new Uint8Array(n);
+  }
+
+  /** Re-splits for the new θ; returns the lists that were probed and are essential again. */
+  update(threshold: number): number[] {
+    const n = this.bounds.length;
+    this.choose(this.byBound, threshold, true);
+    const classicWalked = this.walked();
+    this.classic.set(this.next);
+    this.choose(this.byLength, threshold, false);
+    if (classicWalked <= this.walked()) this.next.set(this.classic);
+    const resumed: number[] = [];
+    for (let i = 0; i < n; i++) if (this.isProbed[i] && !this.next[i]) resumed.push(i);
+    this.isProbed.set(this.next);
+    this.essentialCount = 0;
+    this.probedCount = 0;
+    for (let i = 0; i < n; i++) if (!this.isProbed[i]) this.essential[this.essentialCount++] = i;
+    for (let r = n - 1; r >= 0; r--) {
+      const i = this.byBound[r];
+      if (this.isProbed[i]) this.probed[this.probedCount++] = i;
+    }
+    let sum = 0;
+    for (let j = this.probedCount - 1; j >= 0; j--) this.rest[j] = sum += this.bounds[this.probed[j]];
+    return resumed;
+  }
+
+  /** Marks in `next` the lists taken in `order` while their bounds fit under θ (stopping at the first misfit when `prefix`). */
+  private choose(order: readonly number[], threshold: number, prefix: boolean): void {
+    this.next.fill(0);
+    let sum = 0;
+    for (const i of order) {
+      if (sum + this.bounds[i] > threshold) {
+        if (prefix) return;
+        continue;
+      }
+      sum += this.bounds[i];
+      this.next[i] = 1;
+    }
+  }
+
+  /** Postings of the lists `next` leaves essential. */
+  private walked(): number {
+    let total = 0;
+    for (let i = 0; i < this.bounds.length; i++) if (!this.next[i]) total += this.lengths[i];
+    return total;
+  }
 }
 
 /** Up to this many postings in all, accumulating every posting beats MaxScore's per-document bookkeeping. */

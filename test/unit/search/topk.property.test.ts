@@ -11,6 +11,7 @@ import {
   topKCandidates,
   topKExhaustive,
   topKMaxScore,
+  EssentialSplit,
   type QueryTerm,
 } from '../../../src/search/lexical/topk.ts';
 import { termDocs } from '../../../src/search/lexical/postings.ts';
@@ -85,6 +86,45 @@ describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
     );
   });
 
+  it('on larger corpora with a few weighted words, where the essential split changes as θ rises', () => {
+    // Long lists of common words and short ones of rare words, weighted unevenly: MaxScore re-splits its lists as
+    // the k-th score rises, and a list it probed may come to drive the traversal again.
+    const common = fc.constantFrom('graph', 'neural', 'network', 'model');
+    const rare = fc.constantFrom('diffusion', 'sparse', 'token', 'robot', 'gpt-4', '3d');
+    const words = fc.array(fc.oneof({ arbitrary: common, weight: 6 }, { arbitrary: rare, weight: 1 }), { minLength: 1, maxLength: 12 });
+    const paper: fc.Arbitrary<IndexDoc> = fc.record({
+      title: words.map((w) => w.join(' ')),
+      abstract: words.map((w) => w.join(' ')),
+      authors: fc.constant<string[]>([]),
+      categories: fc.constant<string[]>([]),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(paper, { minLength: 50, maxLength: 300 }),
+        fc.array(
+          fc.record({
+            word: fc.constantFrom('graph', 'neural', 'network', 'model', 'diffusion', 'sparse', 'token', 'robot'),
+            weight: fc.integer({ min: 1, max: 4 }),
+          }),
+          {
+            minLength: 2,
+            maxLength: 5,
+          },
+        ),
+        fc.integer({ min: 1, max: 8 }),
+        (docs, words, k) => {
+          const index = buildLexicalIndex(docs, DEFAULT_BM25);
+          const query = words.flatMap((w) => {
+            const term = index.termIds.get(w.word);
+            return term === undefined ? [] : [{ term, weight: w.weight }];
+          });
+          expectSameTopK(index, query, k, null);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('with many tied scores (identical documents)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 10 }), (copies, k) => {
@@ -152,5 +192,32 @@ describe('MaxScore and accumulation top-k equal brute-force BM25F', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe("MaxScore's essential split", () => {
+  const probed = (split: EssentialSplit) => [...split.probed.subarray(0, split.probedCount)];
+  const essential = (split: EssentialSplit) => [...split.essential.subarray(0, split.essentialCount)];
+
+  it('lets a short list with a high bound drive when that leaves fewer postings to walk', () => {
+    // "proposing proposed languages" at 2.8M papers: two common words (one typed twice) and two rare word pairs.
+    const split = new EssentialSplit([2722, 5227, 5444, 6576], [1_452_681, 2137, 1_397_644, 2372]);
+    expect(split.update(-Infinity)).toEqual([]);
+    expect(essential(split)).toEqual([0, 1, 2, 3]);
+    split.update(10_660);
+    // The classic split (smallest bounds probed) would walk the 1.4M postings of the word typed twice.
+    expect(probed(split)).toEqual([2, 0]);
+    expect(essential(split)).toEqual([1, 3]);
+    expect([...split.rest.subarray(0, 2)]).toEqual([5444 + 2722, 2722]);
+  });
+
+  it('keeps the classic split when it walks less, and reports a probed list that drives again', () => {
+    const split = new EssentialSplit([6, 3, 4], [100, 90, 10]);
+    split.update(5);
+    expect(probed(split)).toEqual([1]);
+    // At θ = 6 the longest list fits alone and walks less (100 postings left) than the classic split (110).
+    expect(split.update(6)).toEqual([1]);
+    expect(probed(split)).toEqual([0]);
+    expect(essential(split)).toEqual([1, 2]);
   });
 });
