@@ -9,6 +9,7 @@
 // Ties are broken by lower document number, in this and in the brute-force reference, so both agree exactly.
 import type { LexicalIndex } from './index.ts';
 import { DocCursor, END_OF_LIST } from './postings.ts';
+import { TIER_MIN_POSTINGS, tierOf } from './tiers.ts';
 
 export interface QueryTerm {
   term: number;
@@ -92,43 +93,120 @@ export class TopKHeap {
   }
 }
 
-/** The k best documents for a weighted OR of terms, by MaxScore. */
-export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null): TopK {
+/**
+ * The k best documents for a weighted OR of terms, by MaxScore. A long list with a high-impact tier (tiers.ts) counts
+ * as two lists for the split, its tier and its rest: when θ allows probing the rest (bounded by its lower impact),
+ * the tier alone drives. `tierMinPostings` lets tests split the short lists of small corpora.
+ */
+export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number, allowed: DocFilter = null, tierMinPostings = TIER_MIN_POSTINGS): TopK {
   const heap = new TopKHeap(Math.max(1, k));
-  const terms = scoringTerms(index, query).map((q) => ({ ...q, bound: q.weight * index.maxImpact[q.term] }));
+  const terms = scoringTerms(index, query);
   const n = terms.length;
   if (!n || k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
   const impacts = index.impacts;
   const levels = index.impactLevels;
   const cursors = terms.map((q) => new DocCursor(index).open(q.term));
   const weight = Float64Array.from(terms, (q) => q.weight);
-  const split = new EssentialSplit(
-    terms.map((q) => q.bound),
-    cursors.map((c) => c.remaining),
-  );
+  const bound = Float64Array.from(terms, (q) => q.weight * index.maxImpact[q.term]);
+  const tiers = terms.map((q) => tierOf(index, q.term, tierMinPostings));
+  // The lists the split weighs: each term's whole list, or its rest and then its tier.
+  const listTerm: number[] = [];
+  const listBounds: number[] = [];
+  const listLengths: number[] = [];
+  terms.forEach((_, i) => {
+    const tier = tiers[i];
+    const length = cursors[i].remaining;
+    if (tier) {
+      listTerm.push(i, i);
+      listBounds.push(weight[i] * tier.low, bound[i]);
+      listLengths.push(length - tier.docs.length, tier.docs.length);
+    } else {
+      listTerm.push(i);
+      listBounds.push(bound[i]);
+      listLengths.push(length);
+    }
+  });
+  const split = new EssentialSplit(listBounds, listLengths);
+  // Per term, after each split: its whole list drives (WHOLE), its tier drives and the rest is probed (TIER), or
+  // its whole list is probed (PROBED).
+  const WHOLE = 0;
+  const TIER = 1;
+  const PROBED = 2;
+  const mode = new Uint8Array(n);
+  const wholeDrivers = new Int32Array(n);
+  const tierDrivers = new Int32Array(n);
+  const probes = new Int32Array(n);
+  const rest = new Float64Array(n);
+  let wholeCount = n;
+  let tierCount = 0;
+  let probeCount = 0;
+  for (let i = 0; i < n; i++) wholeDrivers[i] = i;
+  const tierAt = new Int32Array(n);
+  const countedAt = new Int32Array(n).fill(-1);
+  const tierDoc = (i: number) => (tierAt[i] < tiers[i]!.docs.length ? tiers[i]!.docs[tierAt[i]] : END_OF_LIST);
+  const resplit = (threshold: number, doc: number) => {
+    split.update(threshold);
+    mode.fill(WHOLE);
+    for (let v = 0, i = 0; v < listTerm.length; v++) {
+      i = listTerm[v];
+      if (!split.probed[v]) continue;
+      // A rest is listed before its tier, so the tier's flag decides between TIER and PROBED.
+      mode[i] = tiers[i] && v + 1 < listTerm.length && listTerm[v + 1] === i && !split.probed[v + 1] ? TIER : PROBED;
+      if (mode[i] === TIER) v++;
+    }
+    wholeCount = tierCount = probeCount = 0;
+    for (let i = 0; i < n; i++) {
+      if (mode[i] === WHOLE) {
+        wholeDrivers[wholeCount++] = i;
+        cursors[i].seek(doc + 1);
+      } else {
+        probes[probeCount++] = i;
+        if (mode[i] === TIER) {
+          tierDrivers[tierCount++] = i;
+          tierAt[i] = firstAfter(tiers[i]!.docs, doc, tierAt[i]);
+        }
+      }
+    }
+    const probeBound = (i: number) => (mode[i] === TIER ? weight[i] * tiers[i]!.low : bound[i]);
+    probes.subarray(0, probeCount).sort((a, b) => probeBound(b) - probeBound(a) || a - b);
+    let sum = 0;
+    for (let j = probeCount - 1; j >= 0; j--) rest[j] = sum += probeBound(probes[j]);
+  };
   let threshold = -Infinity;
   for (;;) {
-    // Next candidate: the smallest current doc among the essential lists.
-    const { essential, probed, rest } = split;
+    // Next candidate: the smallest current doc among the lists and tiers that drive.
     let doc = END_OF_LIST;
-    for (let j = 0; j < split.essentialCount; j++) {
-      const d = cursors[essential[j]].doc;
+    for (let j = 0; j < wholeCount; j++) {
+      const d = cursors[wholeDrivers[j]].doc;
+      if (d < doc) doc = d;
+    }
+    for (let j = 0; j < tierCount; j++) {
+      const d = tierDoc(tierDrivers[j]);
       if (d < doc) doc = d;
     }
     if (doc === END_OF_LIST) break;
     let score = 0;
-    for (let j = 0; j < split.essentialCount; j++) {
-      const i = essential[j];
+    for (let j = 0; j < wholeCount; j++) {
+      const i = wholeDrivers[j];
       const c = cursors[i];
       if (c.doc === doc) {
         score += weight[i] * levels[impacts[c.pos]];
         c.next();
       }
     }
+    for (let j = 0; j < tierCount; j++) {
+      const i = tierDrivers[j];
+      if (tierDoc(i) === doc) {
+        score += weight[i] * tiers[i]!.levels[tierAt[i]++];
+        countedAt[i] = doc;
+      }
+    }
     if (allowed !== null && allowed[doc] === 0) continue;
-    for (let j = 0; j < split.probedCount; j++) {
+    for (let j = 0; j < probeCount; j++) {
       if (score + rest[j] <= threshold) break;
-      const i = probed[j];
+      const i = probes[j];
+      // A document in the term's tier was counted from it: the rest of the list does not hold it.
+      if (countedAt[i] === doc) continue;
       const c = cursors[i];
       c.seek(doc);
       if (c.doc === doc) score += weight[i] * levels[impacts[c.pos]];
@@ -137,36 +215,44 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
       heap.offer(doc, score);
       if (heap.full && heap.threshold > threshold) {
         threshold = heap.threshold;
-        // A list that becomes essential again resumes after this document, like the others.
-        for (const i of split.update(threshold)) cursors[i].seek(doc + 1);
+        resplit(threshold, doc);
       }
     }
   }
   return heap.sorted(index.impactScale);
 }
 
+/** The first index at or after `from` whose document is after `doc` (by galloping, then binary search). */
+function firstAfter(docs: Int32Array, doc: number, from: number): number {
+  let lo = from;
+  let step = 1;
+  while (lo + step < docs.length && docs[lo + step] <= doc) {
+    lo += step;
+    step <<= 1;
+  }
+  let hi = Math.min(docs.length, lo + step);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid] <= doc) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * MaxScore's split of the query's lists into essential ones, which propose the candidate documents, and probed
- * ones, looked up only for those candidates. Any lists whose bounds sum to at most θ may be probed: a document in
- * none of the others scores at most θ and cannot enter the top k. The classic split probes the lists with the
- * smallest bounds; that walks a long list with a high bound (a common word typed twice) even when a short list
- * with a higher bound (the query's rare word pair) could drive instead. Both are tried and the split that leaves
- * fewer postings to walk wins: the classic one, or the longest lists first while their bounds fit under θ.
+ * MaxScore's split of the query's lists into those that drive the traversal, proposing candidate documents, and those
+ * only probed for the candidates. Any lists whose bounds sum to at most θ may be probed: a document in none of the
+ * others scores at most θ and cannot enter the top k. The classic split probes the lists with the smallest bounds;
+ * that walks a long list with a high bound (a common word typed twice) even when a short list with a higher bound
+ * (the query's rare word pair) could drive instead. Both are tried and the split that leaves fewer postings to walk
+ * wins: the classic one, or the longest lists first while their bounds fit under θ.
  */
 export class EssentialSplit {
-  /** Term indexes that drive the traversal: essential[0 .. essentialCount). */
-  readonly essential: Int32Array;
-  essentialCount: number;
-  /** Term indexes probed for candidates, highest bound first: probed[0 .. probedCount). */
-  readonly probed: Int32Array;
-  probedCount = 0;
-  /** rest[j]: the summed bounds of probed[j ..]: what probing can still add to a candidate's score. */
-  readonly rest: Float64Array;
+  /** probed[v] is 1 when list v is probed under the last θ, 0 when it drives. */
+  readonly probed: Uint8Array;
   private readonly byBound: number[];
   private readonly byLength: number[];
-  private readonly isProbed: Uint8Array;
-  /** Scratch: the split being weighed, and the classic one while the other is. */
-  private readonly next: Uint8Array;
+  /** Scratch: the classic split while the other is weighed. */
   private readonly classic: Uint8Array;
 
   constructor(
@@ -174,58 +260,38 @@ export class EssentialSplit {
     private readonly lengths: readonly number[],
   ) {
     const n = bounds.length;
-    this.essential = Int32Array.from({ length: n }, (_, i) => i);
-    this.essentialCount = n;
-    this.probed = new Int32Array(n);
-    this.rest = new Float64Array(n);
+    this.probed = new Uint8Array(n);
+    this.classic = new Uint8Array(n);
     this.byBound = Array.from({ length: n }, (_, i) => i).sort((a, b) => bounds[a] - bounds[b] || a - b);
     this.byLength = Array.from({ length: n }, (_, i) => i).sort((a, b) => lengths[b] - lengths[a] || a - b);
-    this.isProbed = new Uint8Array(n);
-    this.next = new Uint8Array(n);
-    this.classic = new Uint8Array(n);
   }
 
-  /** Re-splits for the new θ; returns the lists that were probed and are essential again. */
-  update(threshold: number): number[] {
-    const n = this.bounds.length;
+  update(threshold: number): void {
     this.choose(this.byBound, threshold, true);
     const classicWalked = this.walked();
-    this.classic.set(this.next);
+    this.classic.set(this.probed);
     this.choose(this.byLength, threshold, false);
-    if (classicWalked <= this.walked()) this.next.set(this.classic);
-    const resumed: number[] = [];
-    for (let i = 0; i < n; i++) if (this.isProbed[i] && !this.next[i]) resumed.push(i);
-    this.isProbed.set(this.next);
-    this.essentialCount = 0;
-    this.probedCount = 0;
-    for (let i = 0; i < n; i++) if (!this.isProbed[i]) this.essential[this.essentialCount++] = i;
-    for (let r = n - 1; r >= 0; r--) {
-      const i = this.byBound[r];
-      if (this.isProbed[i]) this.probed[this.probedCount++] = i;
-    }
-    let sum = 0;
-    for (let j = this.probedCount - 1; j >= 0; j--) this.rest[j] = sum += this.bounds[this.probed[j]];
-    return resumed;
+    if (classicWalked <= this.walked()) this.probed.set(this.classic);
   }
 
-  /** Marks in `next` the lists taken in `order` while their bounds fit under θ (stopping at the first misfit when `prefix`). */
+  /** Marks as probed the lists taken in `order` while their bounds fit under θ (stopping at the first misfit when `prefix`). */
   private choose(order: readonly number[], threshold: number, prefix: boolean): void {
-    this.next.fill(0);
+    this.probed.fill(0);
     let sum = 0;
-    for (const i of order) {
-      if (sum + this.bounds[i] > threshold) {
+    for (const v of order) {
+      if (sum + this.bounds[v] > threshold) {
         if (prefix) return;
         continue;
       }
-      sum += this.bounds[i];
-      this.next[i] = 1;
+      sum += this.bounds[v];
+      this.probed[v] = 1;
     }
   }
 
-  /** Postings of the lists `next` leaves essential. */
+  /** Postings of the lists that drive. */
   private walked(): number {
     let total = 0;
-    for (let i = 0; i < this.bounds.length; i++) if (!this.next[i]) total += this.lengths[i];
+    for (let v = 0; v < this.bounds.length; v++) if (!this.probed[v]) total += this.lengths[v];
     return total;
   }
 }
