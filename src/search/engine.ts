@@ -15,7 +15,7 @@ import {
 import { rankSegments, similarInSegments } from './segments.ts';
 import { DocCursor } from './lexical/postings.ts';
 import type { RelatedTerm } from './semantic/embedder.ts';
-import { allowedCount, conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
+import { allowedCount, allowedList, conjunction, countMatches, disjunction, topK, TopKHeap, type QueryTerm, type TopK } from './lexical/topk.ts';
 import { AuthorIndex, AuthorIndexBuilder, type AuthorIndexData } from './names/author-index.ts';
 import { docMask, nameDocs } from './names/query-names.ts';
 import { PaperIds } from './paper-ids.ts';
@@ -352,10 +352,9 @@ export class SearchEngine {
 
   /** Filter-only queries (author:…, category:…): the allowed papers, newest first, at most k. */
   newestAllowed(allowed: Uint8Array, k: number): { docs: number[]; total: number } {
-    const docs: number[] = [];
-    for (let d = 0; d < allowed.length; d++) if (allowed[d]) docs.push(d);
+    const docs = allowedList(allowed)!;
     docs.sort((a, b) => this.days[b] - this.days[a] || b - a);
-    return { docs: docs.slice(0, k), total: docs.length };
+    return { docs: [...docs.subarray(0, k)], total: docs.length };
   }
 
   /**

@@ -10,6 +10,7 @@
 import { liveDocumentFrequency, type Collection } from './collection.ts';
 import type { RankedDocs, RelatedTerms } from './engine.ts';
 import { DocCursor, END_OF_LIST } from './lexical/postings.ts';
+import { complementMask } from './lexical/topk.ts';
 import { findAuthorNames, type NameMatch } from './names/query-names.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
 import { documentSpace, rankSegments } from './segments.ts';
@@ -126,7 +127,7 @@ export function rankPlan(
   const tail = rank(bare, Math.max(0, k - (matched?.docs.length ?? 0)), null, unmatched);
   // Tier 2: every other paper, ranked by the whole query.
   const others = named;
-  for (let d = 0; d < others.length; d++) others[d] = (within ? within[d] : 1) & (others[d] ^ 1);
+  complementMask(others, within);
   const rest = rank(plan.parsed, Math.max(0, k - (matched?.docs.length ?? 0) - tail.docs.length), vector, others);
   const parts = matched ? [matched, tail, rest] : [tail, rest];
   return {

@@ -148,6 +148,32 @@ export class DocCursor {
     }
   }
 
+  /**
+   * Adds weight × impact of every posting before document `limit` into acc[doc - base] and stops at the first posting
+   * at or past it: accumulation's inner loop, run over the decoded block without a call per posting.
+   */
+  addUntil(limit: number, acc: Float64Array, base: number, weight: number, impacts: Uint8Array, levels: Float64Array): void {
+    const buffer = this.buffer;
+    while (this.doc < limit) {
+      const start = this.blockStart;
+      const length = this.length;
+      let at = this.at;
+      let doc = buffer[at];
+      while (doc < limit) {
+        acc[doc - base] += weight * levels[impacts[start + at]];
+        if (++at === length) break;
+        doc = buffer[at];
+      }
+      if (at < length) {
+        this.at = at;
+        this.doc = doc;
+        return;
+      }
+      this.at = length - 1;
+      this.nextBlock();
+    }
+  }
+
   private nextBlock(): void {
     if (++this.block < this.lastBlock) {
       this.blockStart += BLOCK_POSTINGS;

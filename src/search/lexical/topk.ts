@@ -341,11 +341,26 @@ export function allowedCount(allowed: Uint8Array): number {
 }
 
 /**
+ * Makes `mask` (0/1 bytes) its complement within `within` (every document when null): 1 where `within` allows and
+ * `mask` was 0. Four bytes at a time where both are aligned: at 2.8M papers a byte-by-byte pass cost 3 ms a query.
+ */
+export function complementMask(mask: Uint8Array, within: Uint8Array | null): void {
+  let d = 0;
+  if (mask.byteOffset % 4 === 0 && (within === null || within.byteOffset % 4 === 0)) {
+    const words = new Uint32Array(mask.buffer, mask.byteOffset, mask.length >>> 2);
+    const allowed = within && new Uint32Array(within.buffer, within.byteOffset, mask.length >>> 2);
+    for (let w = 0; w < words.length; w++) words[w] = ~words[w] & (allowed ? allowed[w] : 0x01010101) & 0x01010101;
+    d = words.length * 4;
+  }
+  for (; d < mask.length; d++) mask[d] = (within ? within[d] : 1) & (mask[d] ^ 1);
+}
+
+/**
  * The allowed documents in ascending order, or null when there are more than `max`. Skips four filter bytes at a
  * time where the filter is aligned: a narrow filter (a phrase) is mostly zero, and at 1M papers a byte-by-byte
  * pass cost a millisecond.
  */
-function allowedList(allowed: Uint8Array, max: number): Int32Array | null {
+export function allowedList(allowed: Uint8Array, max = Number.POSITIVE_INFINITY): Int32Array | null {
   const out: number[] = [];
   let d = 0;
   if (allowed.byteOffset % 4 === 0) {
@@ -437,7 +452,7 @@ export function topKAccumulate(index: LexicalIndex, query: QueryTerm[], k: numbe
       const w = weight[i];
       const c = cursors[i];
       if (sweep) {
-        for (; c.doc < limit; c.next()) acc[c.doc - base] += w * levels[impacts[c.pos]];
+        c.addUntil(limit, acc, base, w, impacts, levels);
       } else {
         for (; c.doc < limit; c.next()) {
           const o = c.doc - base;

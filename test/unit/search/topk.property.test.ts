@@ -12,6 +12,8 @@ import {
   topKExhaustive,
   topKMaxScore,
   EssentialSplit,
+  complementMask,
+  allowedList,
   type QueryTerm,
 } from '../../../src/search/lexical/topk.ts';
 import { termDocs } from '../../../src/search/lexical/postings.ts';
@@ -220,5 +222,31 @@ describe("MaxScore's essential split", () => {
     expect(probed(split)).toEqual([0]);
     split.update(7);
     expect(probed(split)).toEqual([1, 2]);
+  });
+});
+
+describe('document masks', () => {
+  it('complementMask and allowedList agree with byte-by-byte passes, aligned or not', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.boolean(), { minLength: 0, maxLength: 70 }),
+        fc.option(fc.array(fc.boolean(), { minLength: 71, maxLength: 71 }), { nil: null }),
+        fc.integer({ min: 0, max: 1 }),
+        (bits, withinBits, shift) => {
+          // A shift of one byte makes the views unaligned, as a segment's slice of a larger mask can be.
+          const view = (b: boolean[]) =>
+            new Uint8Array(b.length + shift)
+              .fill(0)
+              .map((_, i) => (i >= shift && b[i - shift] ? 1 : 0))
+              .subarray(shift);
+          const mask = view(bits);
+          const within = withinBits ? view(withinBits.slice(0, bits.length)) : null;
+          const expected = bits.map((b, d) => ((within ? within[d] : 1) && !b ? 1 : 0));
+          complementMask(mask, within);
+          expect([...mask]).toEqual(expected);
+          expect([...allowedList(mask)!]).toEqual(expected.flatMap((b, d) => (b ? [d] : [])));
+        },
+      ),
+    );
   });
 });
