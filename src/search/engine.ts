@@ -74,6 +74,8 @@ export interface RankedDocs {
 
 /** Up to this many candidate documents, an exact scan (about 2 ms per 10,000 papers) replaces the ANN graph. */
 const EXACT_SCAN_MAX = ANN_MIN_DOCS;
+/** A filtered graph search asks for k × 4 neighbours, then k × 32, before scanning exactly. */
+const GRAPH_OVERFETCH = [4, 32] as const;
 
 /** Days since 1970-01-01 for a YYYY-MM-DD string, or -1. */
 function dayNumber(day: string | null): number {
@@ -326,8 +328,11 @@ export class SearchEngine {
   nearest(query: Float32Array, k: number, allowed: Uint8Array | null, exclude = -1): { docs: number[]; scores: number[] } {
     if (!this.vectors || k <= 0) return { docs: [], scores: [] };
     const allowedTotal = allowed ? allowedCount(allowed) : this.docCount;
-    if (this.vectorIndex && this.vectorIndex.size() === this.docCount && allowedTotal > EXACT_SCAN_MAX) {
-      for (const factor of [4, 32]) {
+    // The graph's nearest k × 32 hold about k allowed papers when the filter lets a 32nd of them through; a
+    // narrower filter would only be scanned after two wasted graph searches.
+    const graphPays = allowedTotal > EXACT_SCAN_MAX && allowedTotal * GRAPH_OVERFETCH[1] >= this.docCount;
+    if (this.vectorIndex && this.vectorIndex.size() === this.docCount && graphPays) {
+      for (const factor of GRAPH_OVERFETCH) {
         const found = this.vectorIndex.search(query, Math.min(this.docCount, k * factor + 1));
         const docs: number[] = [];
         const scores: number[] = [];
@@ -340,11 +345,14 @@ export class SearchEngine {
         if (docs.length === k || found.length >= this.docCount) return sortBy(docs, scores);
       }
     }
-    // Exact: every allowed document, best k kept in a heap (ties: lower document first).
+    // Exact: every allowed document, best k kept in a heap (ties: lower document first). The allowed ones are
+    // listed first: at 2.8M papers, passing over every document for a filter of 181 took 12 ms.
     const heap = new TopKHeap(k);
-    for (let d = 0; d < this.docCount; d++) {
-      if (d === exclude || (allowed && !allowed[d])) continue;
-      heap.offer(d, this.cosine(query, d));
+    const docs = allowed ? allowedList(allowed)! : null;
+    const count = docs ? docs.length : this.docCount;
+    for (let i = 0; i < count; i++) {
+      const d = docs ? docs[i] : i;
+      if (d !== exclude) heap.offer(d, this.cosine(query, d));
     }
     const top = heap.sorted(1);
     return { docs: Array.from(top.docs), scores: Array.from(top.scores) };

@@ -48,10 +48,23 @@ export class QuantizedVectors {
   /** Dot product of a float query with stored vector `v`. */
   dot(query: Float32Array, v: number): number {
     const codes = this.codes;
-    const at = v * this.dimensions;
-    let s = 0;
-    for (let i = 0; i < this.dimensions; i++) s += query[i] * codes[at + i];
-    return s * this.scales[v];
+    const n = this.dimensions;
+    const at = v * n;
+    // Four running sums: one chain of dependent additions made an exact scan of 63,000 filtered papers (a quoted
+    // phrase at 2.8M) 1.6 times slower.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += query[i] * codes[at + i];
+      s1 += query[i + 1] * codes[at + i + 1];
+      s2 += query[i + 2] * codes[at + i + 2];
+      s3 += query[i + 3] * codes[at + i + 3];
+    }
+    for (; i < n; i++) s0 += query[i] * codes[at + i];
+    return (s0 + s1 + (s2 + s3)) * this.scales[v];
   }
 
   /** Stored vector `v`, decoded. */
