@@ -241,16 +241,8 @@ export class SearchEngine {
             allowed,
           );
     });
-    for (const phrase of parsed.phrases) {
-      // A pair without postings (a large corpus drops pairs seen once) is checked as its two words instead.
-      const need = phrase.flatMap((pair) => {
-        const p = id(pair);
-        const known = pairKnown ? pairKnown(pair) : p >= 0 && ix.offsets[p + 1] > ix.offsets[p];
-        return known ? [p] : pair.split(' ').map(id);
-      });
-      allowed = conjunction(ix, need, allowed);
-    }
-    if (parsed.required.length) allowed = conjunction(ix, parsed.required.map(id), allowed);
+    const conjoined = this.conjoinedTerms(parsed, pairKnown);
+    if (conjoined.length) allowed = conjunction(ix, conjoined, allowed);
     if (f.yearFrom !== undefined || f.yearTo !== undefined) {
       const from = f.yearFrom ?? 0;
       const to = f.yearTo ?? 9999;
@@ -258,6 +250,36 @@ export class SearchEngine {
       for (let d = 0; d < this.docCount; d++) if (allowed[d] && (this.years[d] < from || this.years[d] > to)) allowed[d] = 0;
     }
     return allowed;
+  }
+
+  /**
+   * The terms whose lists hold every document allowedDocs allows: each quoted phrase's word pairs (a pair without
+   * postings, which a large corpus drops when seen once, stands as its two words) and the required words. -1 for a
+   * term this index does not know (then nothing is allowed).
+   */
+  private conjoinedTerms(parsed: ParsedQuery, pairKnown?: (pair: string) => boolean): number[] {
+    const ix = this.lexical;
+    const id = (t: string) => lookupTerm(ix, t) ?? -1;
+    const phraseTerms = parsed.phrases.flat().flatMap((pair) => {
+      const p = id(pair);
+      const known = pairKnown ? pairKnown(pair) : p >= 0 && ix.offsets[p + 1] > ix.offsets[p];
+      return known ? [p] : pair.split(' ').map(id);
+    });
+    return [...phraseTerms, ...parsed.required.map(id)];
+  }
+
+  /**
+   * The shortest list that holds every allowed document (see conjoinedTerms), for the ranking to walk instead of the
+   * query words' lists; undefined when the query has no phrase or required word.
+   */
+  coveringTerm(parsed: ParsedQuery, pairKnown?: (pair: string) => boolean): number | undefined {
+    const ix = this.lexical;
+    let best: number | undefined;
+    for (const t of this.conjoinedTerms(parsed, pairKnown)) {
+      if (t < 0) return undefined;
+      if (best === undefined || ix.offsets[t + 1] - ix.offsets[t] < ix.offsets[best + 1] - ix.offsets[best]) best = t;
+    }
+    return best;
   }
 
   /** The query's words and word pairs that this index knows, with their weights, unpruned. */
@@ -295,8 +317,8 @@ export class SearchEngine {
   }
 
   /** The k best for the query's terms (from queryTerms), with the number of papers matching any of its words. */
-  lexicalTopK(parsed: ParsedQuery, q: QueryTerm[], k: number, allowed: Uint8Array | null): TopK & { total: number } {
-    const top = topK(this.lexical, q, k, allowed);
+  lexicalTopK(parsed: ParsedQuery, q: QueryTerm[], k: number, allowed: Uint8Array | null, covering?: number): TopK & { total: number } {
+    const top = topK(this.lexical, q, k, allowed, covering);
     // A quoted word that is also a query word is in every paper the filter allows: they all match, no need to look.
     if (allowed !== null && parsed.phraseTerms.some((words) => words.some((w) => parsed.terms.has(w)))) return { ...top, total: allowedCount(allowed) };
     const unigramIds = [...parsed.terms.keys()].map((t) => this.lexical.termIds.get(t)).filter((x): x is number => x !== undefined);

@@ -214,7 +214,15 @@ export function rankSegments(
   const hybrid = segments[0].engine.hybrid;
   const useSemantic = mode === 'hybrid' && queryVector !== null && segments.some((s) => s.engine.vectors !== null);
   const depth = useSemantic ? Math.max(k, hybrid.poolSize) : k;
-  const tops = segments.map((s, i) => s.engine.lexicalTopK(parsed, terms.perSegment[i], depth, allowed[i]));
+  const tops = segments.map((s, i) =>
+    s.engine.lexicalTopK(
+      parsed,
+      terms.perSegment[i],
+      depth,
+      allowed[i],
+      s.engine.coveringTerm(parsed, (pair) => pairs.has(pair)),
+    ),
+  );
   const lexical = { ...mergeSorted(tops, offsets, depth), total: tops.reduce((n, t) => n + t.total, 0) };
   if (!useSemantic) {
     const docs = lexical.docs.slice(0, k);

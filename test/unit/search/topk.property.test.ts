@@ -9,6 +9,7 @@ import {
   topK,
   topKAccumulate,
   topKCandidates,
+  topKCovered,
   topKExhaustive,
   topKMaxScore,
   EssentialSplit,
@@ -62,6 +63,16 @@ function expectSameTopK(index: ReturnType<typeof buildLexicalIndex>, query: Quer
   expect([...probed.scores]).toEqual([...slow.scores]);
   const chosen = topK(index, query, k, allowed);
   expect([...chosen.docs]).toEqual([...slow.docs]);
+  // Each query term's list as the one that holds every allowed document (as a quoted phrase's pair does).
+  for (const { term } of query.slice(0, 3)) {
+    const within = Uint8Array.from({ length: index.docCount }, (_, d) => (allowed === null ? 1 : allowed[d]));
+    const covered = conjunction(index, [term], within);
+    const expected = topKExhaustive(index, query, k, covered);
+    for (const got of [topKCovered(index, query, k, covered, term), topK(index, query, k, covered, term)]) {
+      expect([...got.docs]).toEqual([...expected.docs]);
+      expect([...got.scores]).toEqual([...expected.scores]);
+    }
+  }
   for (const block of [undefined, 1, 7]) {
     const acc = topKAccumulate(index, query, k, allowed, block);
     expect([...acc.docs]).toEqual([...slow.docs]);
