@@ -278,9 +278,9 @@ export async function run(args: string[]): Promise<void> {
     for (let i = 0; i < corpusSize; i++) yield paperAt(i);
   }
   const coldStart = performance.now();
-  const [{ lexical, vocabulary }, buildMs] = time(() => buildIndexes(docs(), DEFAULT_BM25));
-  const table = synthetic ? Array.from({ length: corpusSize }, (_, i) => ({ id: `syn.${i}`, day: real[i % real.length].day })) : real;
-  const engine = new SearchEngine(lexical, table, null, null, DEFAULT_HYBRID, vocabulary);
+  const [built, buildMs] = time(() => buildIndexes(docs(), DEFAULT_BM25));
+  const { lexical } = built;
+  const engine = SearchEngine.from(built, DEFAULT_HYBRID);
   const lexicalMemory = indexMemory(lexical);
   console.log(
     `lexical index with spelling words and author names: ${Math.round(buildMs)} ms, ${lexical.termIds.size.toLocaleString('en-US')} words + ${lexical.bigramKeys.length.toLocaleString('en-US')} word pairs, ${postingCount(lexical).toLocaleString('en-US')} postings ` +

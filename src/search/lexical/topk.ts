@@ -147,8 +147,8 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
   const resplit = (threshold: number, doc: number) => {
     split.update(threshold);
     mode.fill(WHOLE);
-    for (let v = 0, i = 0; v < listTerm.length; v++) {
-      i = listTerm[v];
+    for (let v = 0; v < listTerm.length; v++) {
+      const i = listTerm[v];
       if (!split.probed[v]) continue;
       // A rest is listed before its tier, so the tier's flag decides between TIER and PROBED.
       mode[i] = tiers[i] && v + 1 < listTerm.length && listTerm[v + 1] === i && !split.probed[v + 1] ? TIER : PROBED;
