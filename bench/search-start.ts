@@ -30,7 +30,8 @@ export async function run(args: string[]): Promise<void> {
   };
   const loaded = await step('read snapshot sections', () => readSnapshot(dir));
   if (!loaded) throw new Error(`no snapshot under ${dir}`);
-  const { content } = loaded;
+  // The bench writes a full build's generation: one segment.
+  const { content } = loaded.segments[0];
   const dims = content.vectors?.dimensions ?? 0;
   const graph = await step('map HNSW graph', () => (content.annFile ? HnswIndex.view(content.annFile, dims, content.docs.ids.count) : null));
   const engine = new SearchEngine(content.lexical, content.docs, content.vectors, graph, DEFAULT_HYBRID, content.vocabulary);

@@ -12,7 +12,7 @@ import { DEFAULT_CORPUS_MODEL } from './semantic/corpus-embedder.ts';
 import { paperText, type Embedder } from './semantic/embedder.ts';
 import { attachVectors, loadEmbedder, type DocText, type EmbedderChoice } from './semantic/prepare.ts';
 import { HnswIndex } from './semantic/vector-index.ts';
-import { writeSnapshot, type SnapshotContent } from './snapshot.ts';
+import { segmentOf, writeSnapshot, type SnapshotContent } from './snapshot.ts';
 
 export interface BuildHooks {
   log?: (message: string) => void;
@@ -105,18 +105,11 @@ export async function buildSnapshot(source: PaperSource, choice: EmbedderChoice,
   const count = engine.docCount;
   log?.(`search: lexical index over ${count} papers in ${Date.now() - started} ms`);
   const content: SnapshotContent = {
-    lexical: engine.lexical,
-    vocabulary: engine.vocabulary,
-    docs: {
-      ids: engine.ids,
-      days: engine.days,
-      years: engine.years,
-      modified: Float64Array.from(modifiedAt, (m) => Date.parse(m)),
+    ...segmentOf(
+      engine,
+      Float64Array.from(modifiedAt, (m) => Date.parse(m)),
       hashes,
-    },
-    vectors: null,
-    ann: null,
-    annFile: null,
+    ),
     papers: { count, highWater },
     embedder: null,
   };

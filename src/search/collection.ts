@@ -1,11 +1,12 @@
-// What a query runs over: the segments (the base snapshot and its delta: segments.ts, delta.ts) and the vocabulary
+// What a query runs over: the segments (the stored ones and the delta: segments.ts, delta.ts) and the vocabulary
 // of their live papers, author names as units and the spelling dictionary, as one collection. A single engine is a
 // collection of one segment (benchmarks, tests); the service's is the delta's (Delta.collection).
 //
 // Names are exact: each segment has its own author index, and a key's papers are its live papers in every segment.
-// Spelling counts are the base dictionary's, plus the words of the delta's live papers, minus the words of base
-// papers the delta hides (a hidden paper's text is the text the base indexed). A base paper superseded by a changed
-// version keeps its old words counted until the merge, as BM25's document frequencies do (docs/search.md).
+// Spelling counts are the sum of every segment's dictionary (the delta's counts its live papers), minus the words of
+// stored papers since hidden (a hidden paper's text is the text its segment indexed). A stored paper superseded by
+// a changed version keeps its old words counted until a full build, as BM25's document frequencies do
+// (docs/search.md).
 import type { SearchEngine } from './engine.ts';
 import { DocCursor, END_OF_LIST } from './lexical/postings.ts';
 import type { NameLookup } from './names/author-index.ts';
@@ -49,25 +50,25 @@ export class SegmentNames implements NameLookup {
 }
 
 /**
- * A base dictionary with changes: `added` holds the words of papers added since (with their paper counts),
- * `removed` how many papers that no longer count used each word. A word is offered when its resulting count
- * reaches `minDf`, as a fresh build keeps it.
+ * Dictionaries of disjoint sets of papers taken together (each segment's, and the delta's), less `removed`: how
+ * many papers that no longer count used each word. A word is offered when its resulting count reaches `minDf`, as
+ * a fresh build keeps it.
  */
 export class AdjustedSpelling implements SpellingLookup {
   constructor(
-    private readonly base: SpellingLookup,
-    private readonly added: SpellingLookup,
+    private readonly dictionaries: readonly SpellingLookup[],
     private readonly removed: ReadonlyMap<string, number>,
     private readonly minDf: number,
   ) {}
 
   suggestions(word: string, maxDistance = MAX_DISTANCE): Suggestion[] {
     const found = new Map<string, Suggestion>();
-    for (const s of this.base.suggestions(word, maxDistance)) found.set(s.word, { ...s });
-    for (const s of this.added.suggestions(word, maxDistance)) {
-      const known = found.get(s.word);
-      if (known) known.df += s.df;
-      else found.set(s.word, { ...s });
+    for (const dictionary of this.dictionaries) {
+      for (const s of dictionary.suggestions(word, maxDistance)) {
+        const known = found.get(s.word);
+        if (known) known.df += s.df;
+        else found.set(s.word, { ...s });
+      }
     }
     const out: Suggestion[] = [];
     for (const s of found.values()) {

@@ -1,19 +1,23 @@
-// The papers added, changed or hidden since the base snapshot was built, searched together with it. New and
-// changed papers become documents of a small delta segment (analysed once, as they arrive); the base documents
-// they replace, and hidden papers, are tombstoned (a live mask over the base). Both are scored with the
-// collection's statistics: N and df are the base's plus the delta's (tombstoned base documents keep counting until
-// the next merge), the delta's impacts are computed with them, and the base's (made with its own build's idf) are
-// rescaled per query term; average field lengths stay the base's. The delta's papers have their own author index
-// and spelling words, and the collection (collection.ts) answers names and corrections over base and delta alike.
-// docs/search.md ("Persistence and incremental updates") states what is exact and what is approximate.
+// The papers added, changed or hidden since the stored segments were written, searched together with them. New
+// and changed papers become documents of a small delta segment (analysed once, as they arrive); the stored
+// documents they replace, and hidden papers, are tombstoned (a live mask over each stored segment). All are scored
+// with the collection's statistics: N and df are the stored segments' plus the delta's (tombstoned documents keep
+// counting until a full build), the delta's impacts are computed with them, and each stored segment's (made with
+// the statistics of its own time) are rescaled per query term; average field lengths stay the first segment's. The
+// delta's papers have their own author index and spelling words, and the collection (collection.ts) answers names
+// and corrections over every segment alike. A merge writes the delta as one more stored segment as it is (flush):
+// nothing is analysed or embedded again. docs/search.md ("Persistence and incremental updates") states what is
+// exact and what is approximate.
 import zlib from 'node:zlib';
 import type { IndexablePaper } from '../db/search.ts';
 import { AdjustedSpelling, SegmentNames, type Collection } from './collection.ts';
 import { docTable, SearchEngine } from './engine.ts';
-import { baseStatistics, bm25Idf, documentFrequency, LexicalIndexBuilder, lookupTerm, type BaseStatistics } from './lexical/index.ts';
+import { bm25Idf, documentFrequency, LexicalIndexBuilder, lookupTerm, type BaseStatistics } from './lexical/index.ts';
+import { allowedCount } from './lexical/topk.ts';
 import { AuthorIndexBuilder } from './names/author-index.ts';
 import type { Segment } from './segments.ts';
 import { QuantizedVectors } from './semantic/quantized.ts';
+import { segmentOf, type HiddenWords, type SegmentContent } from './snapshot.ts';
 import { buildSpellingData, SpellingDictionary, spellingMinDf } from './spelling/dictionary.ts';
 import { SurfaceWordSets } from './spelling/surface-words.ts';
 import { analyze } from './text/analyze.ts';
@@ -23,11 +27,15 @@ export function contentHash(p: Pick<IndexablePaper, 'title' | 'abstract' | 'auth
   return zlib.crc32(JSON.stringify([p.title, p.abstract, p.authors, p.categories, p.day]));
 }
 
-/** What the base snapshot knows of each of its documents, for change detection. */
-export interface BaseDocs {
+/** A stored segment as the delta sees it: its engine, what change detection compares, and its live mask. */
+export interface BaseSegment {
+  /** The segment's id in the snapshot (snapshot.ts). */
+  id: string;
   engine: SearchEngine;
   modified: Float64Array;
   hashes: Uint32Array;
+  /** 0 for documents superseded or hidden before the generation was written; null when all are live. */
+  live: Uint8Array | null;
 }
 
 export interface ApplyCounts {
@@ -37,13 +45,49 @@ export interface ApplyCounts {
   unchanged: number;
 }
 
+/** Where a paper's stored version is: the live one, else the newest. */
+interface Located {
+  segment: number;
+  doc: number;
+  live: boolean;
+}
+
+/** What a new generation needs from a delta (see Delta.flush). */
+export interface Flushed {
+  /** Each base segment's live mask, with the delta's tombstones. */
+  keep: { id: string; live: Uint8Array | null }[];
+  /** The delta's documents as a segment of their own (null when it has none), with its live mask. */
+  add: { content: SegmentContent; live: Uint8Array | null } | null;
+  hiddenWords: HiddenWords[];
+}
+
+/**
+ * The statistics of stored segments taken together: N is what each indexed, df the sum of their own postings
+ * counts (tombstoned documents included), lengths are normalised by the first segment's averages.
+ */
+function segmentsStatistics(bases: readonly BaseSegment[]): BaseStatistics {
+  return {
+    docCount: bases.reduce((n, b) => n + b.engine.lexical.indexedDocs, 0),
+    fieldAverages: bases[0].engine.lexical.fieldAverages,
+    documentFrequency: (term) => {
+      let n: number | undefined;
+      for (const { engine } of bases) {
+        const id = lookupTerm(engine.lexical, term);
+        if (id !== undefined) n = (n ?? 0) + documentFrequency(engine.lexical, id);
+      }
+      return n;
+    },
+  };
+}
+
 export class Delta {
   private readonly builder: LexicalIndexBuilder;
   private readonly names = new AuthorIndexBuilder();
-  /** The surface words of each delta document, and of each hidden base document (its words stop counting). */
+  /** The surface words of each delta document, and of each hidden stored document (its words stop counting). */
   private readonly words = new SurfaceWordSets();
   private readonly docWords: Uint32Array[] = [];
-  private readonly hiddenWords = new Map<number, Uint32Array>();
+  /** Hidden stored documents whose words are known, by `segment:doc`. */
+  private readonly hiddenWords = new Map<string, Uint32Array>();
   private readonly statistics: BaseStatistics;
   private readonly ids: string[] = [];
   private readonly days: (string | null)[] = [];
@@ -52,39 +96,67 @@ export class Delta {
   private dead = new Uint8Array(64);
   /** The live delta document of each paper id. */
   private readonly byId = new Map<string, number>();
-  /** Base documents: 1 live, 0 tombstoned. Allocated at the first tombstone. */
-  private baseLive: Uint8Array | null = null;
-  private tombstoneCount = 0;
+  /** Each stored segment's documents: 1 live, 0 tombstoned (null: all live until the first tombstone). */
+  private readonly baseLive: (Uint8Array | null)[];
+  /** Live stored documents. */
+  private storedLive = 0;
+  /** Stored documents tombstoned or shown again by this delta. */
+  private storedChanges = 0;
   private cached: Collection | null = null;
 
   constructor(
-    readonly base: BaseDocs,
+    readonly bases: readonly BaseSegment[],
     /** Dimensions of the vectors given to apply (0: no vectors). */
     readonly dimensions: number,
+    hidden: readonly HiddenWords[] = [],
   ) {
-    this.builder = new LexicalIndexBuilder(base.engine.lexical.params);
-    this.statistics = baseStatistics(base.engine.lexical);
+    this.builder = new LexicalIndexBuilder(bases[0].engine.lexical.params);
+    this.statistics = segmentsStatistics(bases);
+    this.baseLive = bases.map((b) => b.live?.slice() ?? null);
+    for (const [k, b] of bases.entries()) this.storedLive += b.live ? allowedCount(this.baseLive[k]!) : b.engine.docCount;
+    for (const h of hidden) {
+      const k = bases.findIndex((b) => b.id === h.segment);
+      if (k < 0) continue;
+      for (const w of h.words) this.words.add(w);
+      this.hiddenWords.set(`${k}:${h.doc}`, this.words.take());
+    }
   }
 
-  /** Delta documents (superseded ones included) plus tombstoned base documents: what the merge threshold counts. */
+  /** The first stored segment: a full build's (its statistics derive keyphrases, its size sets the merge threshold). */
+  get base(): BaseSegment {
+    return this.bases[0];
+  }
+
+  /** Delta documents (superseded ones included) plus stored documents tombstoned or shown again: what the merge threshold counts. */
   get size(): number {
-    return this.ids.length + this.tombstoneCount;
+    return this.ids.length + this.storedChanges;
   }
 
   get liveCount(): number {
-    return this.base.engine.docCount - this.tombstoneCount + this.byId.size;
+    return this.storedLive + this.byId.size;
   }
 
   /**
-   * The modification time the index holds for a paper (epoch ms): its delta version's, else its base version's
+   * The modification time the index holds for a paper (epoch ms): its delta version's, else its stored version's
    * (tombstoned or not), else undefined. Change detection skips rows whose time it already holds.
    */
   private readonly modified = new Map<string, number>();
   knownModified(id: string): number | undefined {
     const m = this.modified.get(id);
     if (m !== undefined) return m;
-    const doc = this.base.engine.ids.doc(id);
-    return doc === undefined ? undefined : this.base.modified[doc];
+    const at = this.locate(id);
+    return at && this.bases[at.segment].modified[at.doc];
+  }
+
+  private locate(id: string): Located | undefined {
+    let found: Located | undefined;
+    for (let k = this.bases.length - 1; k >= 0; k--) {
+      const doc = this.bases[k].engine.ids.doc(id);
+      if (doc === undefined) continue;
+      if (this.isBaseLive(k, doc)) return { segment: k, doc, live: true };
+      if (!found || this.bases[k].modified[doc] > this.bases[found.segment].modified[found.doc]) found = { segment: k, doc, live: false };
+    }
+    return found;
   }
 
   /**
@@ -97,38 +169,39 @@ export class Delta {
       this.modified.set(p.id, Date.parse(p.modifiedAt));
       const hash = contentHash(p);
       const inDelta = this.byId.get(p.id);
-      const baseDoc = this.base.engine.ids.doc(p.id);
-      const baseLive = baseDoc !== undefined && this.isBaseLive(baseDoc);
+      const at = this.locate(p.id);
+      const storedHash = at && this.bases[at.segment].hashes[at.doc];
       if (p.hidden) {
-        if (inDelta === undefined && !baseLive) {
+        if (inDelta === undefined && !at?.live) {
           counts.unchanged++;
           continue;
         }
         if (inDelta !== undefined) this.kill(inDelta);
-        if (baseLive) {
-          this.tombstone(baseDoc);
-          // Hidden as the base indexed it: its words are known and stop counting for spelling.
-          if (this.base.hashes[baseDoc] === hash) this.hiddenWords.set(baseDoc, this.wordsOf(p));
+        if (at?.live) {
+          this.tombstone(at);
+          // Hidden as the segment indexed it: its words are known and stop counting for spelling.
+          if (storedHash === hash) this.hiddenWords.set(`${at.segment}:${at.doc}`, this.wordsOf(p));
         }
         counts.removed++;
         continue;
       }
-      if (inDelta !== undefined ? this.hashes[inDelta] === hash : baseLive && this.base.hashes[baseDoc] === hash) {
+      if (inDelta !== undefined ? this.hashes[inDelta] === hash : at?.live && storedHash === hash) {
         counts.unchanged++;
         continue;
       }
-      if (inDelta === undefined && baseDoc !== undefined && !baseLive && this.base.hashes[baseDoc] === hash) {
-        // Shown again, unchanged since the base was built: the base document serves again.
-        this.baseLive![baseDoc] = 1;
-        this.tombstoneCount--;
-        this.hiddenWords.delete(baseDoc);
+      if (inDelta === undefined && at && !at.live && storedHash === hash) {
+        // Shown again, unchanged since it was stored: the stored document serves again.
+        this.baseLive[at.segment]![at.doc] = 1;
+        this.storedLive++;
+        this.storedChanges++;
+        this.hiddenWords.delete(`${at.segment}:${at.doc}`);
         this.cached = null;
         counts.added++;
         continue;
       }
       if (inDelta !== undefined) this.kill(inDelta);
-      if (baseLive) this.tombstone(baseDoc);
-      if (inDelta !== undefined || baseDoc !== undefined) counts.changed++;
+      if (at?.live) this.tombstone(at);
+      if (inDelta !== undefined || at !== undefined) counts.changed++;
       else counts.added++;
       const doc = this.builder.add(p, this.words.add);
       this.docWords.push(this.words.take());
@@ -150,14 +223,17 @@ export class Delta {
     return this.words.take();
   }
 
-  private isBaseLive(doc: number): boolean {
-    return this.baseLive === null || this.baseLive[doc] === 1;
+  private isBaseLive(segment: number, doc: number): boolean {
+    const live = this.baseLive[segment];
+    return live === null || live[doc] === 1;
   }
 
-  private tombstone(doc: number): void {
-    if (!this.baseLive) this.baseLive = new Uint8Array(this.base.engine.docCount).fill(1);
-    this.baseLive[doc] = 0;
-    this.tombstoneCount++;
+  private tombstone({ segment, doc }: Located): void {
+    let live = this.baseLive[segment];
+    if (!live) live = this.baseLive[segment] = new Uint8Array(this.bases[segment].engine.docCount).fill(1);
+    live[doc] = 0;
+    this.storedLive--;
+    this.storedChanges++;
     this.cached = null;
   }
 
@@ -172,7 +248,7 @@ export class Delta {
     this.cached = null;
   }
 
-  /** The base and the delta as segments to rank over (the delta's index is rebuilt when it changed). */
+  /** The stored segments and the delta as segments to rank over (the delta's index is rebuilt when it changed). */
   segments(): Segment[] {
     return this.collection().segments;
   }
@@ -180,64 +256,88 @@ export class Delta {
   /** The segments with the live papers' names and spelling words (rebuilt when the delta changed). */
   collection(): Collection {
     if (this.cached) return this.cached;
-    const baseEngine = this.base.engine;
-    const base: Segment = { engine: baseEngine, offset: 0, live: this.baseLive };
     const docCount = this.liveCount;
     const n = this.ids.length;
     const dead = new Uint8Array(n);
     dead.set(this.dead.subarray(0, Math.min(n, this.dead.length)));
-    if (!n) {
-      const segments = [base];
-      const spelling = this.hiddenWords.size ? this.spelling(dead, docCount).lookup : baseEngine.spelling;
+    if (!n && this.bases.length === 1) {
+      // The base alone, as a single engine ranks it (its own statistics are the collection's).
+      const segments = [{ engine: this.base.engine, offset: 0, live: this.baseLive[0] }];
+      const spelling = this.hiddenWords.size ? this.spelling(dead, docCount).lookup : this.base.engine.spelling;
       return (this.cached = { segments, docCount, names: new SegmentNames(segments), spelling });
     }
     const spelling = this.spelling(dead, docCount);
-    const lexical = this.builder.build({ statistics: this.statistics, dead });
-    // A superseded document keeps its number but not its id, so looking the id up finds the live version.
-    const table = docTable(this.ids.map((id, d) => ({ id: dead[d] ? '' : id, day: this.days[d] })));
-    const vectors = this.dimensions ? QuantizedVectors.from(concat(this.vectors, this.dimensions), this.dimensions) : null;
-    const vocabulary = { spelling: spelling.added, authorNames: this.names.build(dead) };
-    const engine = new SearchEngine(lexical, table, vectors, null, baseEngine.hybrid, vocabulary);
-    const live = dead.map((x) => 1 - x);
-    // The collection's statistics: base plus delta (tombstoned base documents keep counting until the merge).
-    const statsDocs = baseEngine.lexical.docCount + this.byId.size;
-    const df = (index: typeof lexical, term: string) => {
-      const id = lookupTerm(index, term);
-      return id === undefined ? 0 : documentFrequency(index, id);
-    };
+    const lexical = n ? this.builder.build({ statistics: this.statistics, dead }) : null;
+    // The collection's statistics: the stored segments' plus the delta's (tombstoned documents keep counting).
+    const statsDocs = this.statistics.docCount + this.byId.size;
     const idf = (term: string) => {
-      const n = df(baseEngine.lexical, term) + df(lexical, term);
-      return n ? bm25Idf(statsDocs, n) : undefined;
+      let df = this.statistics.documentFrequency(term) ?? 0;
+      const id = lexical && lookupTerm(lexical, term);
+      if (id !== undefined && id !== null) df += documentFrequency(lexical!, id);
+      return df ? bm25Idf(statsDocs, df) : undefined;
     };
-    const weightScale = (term: string) => {
-      const own = baseEngine.idf(term);
-      return own ? idf(term)! / own : 1;
-    };
-    const segments = [
-      { ...base, idf, weightScale },
-      { engine, offset: baseEngine.docCount, live, idf },
-    ];
+    const segments: Segment[] = [];
+    let offset = 0;
+    this.bases.forEach(({ engine }, k) => {
+      const weightScale = (term: string) => {
+        const own = engine.idf(term);
+        return own ? idf(term)! / own : 1;
+      };
+      segments.push({ engine, offset, live: this.baseLive[k], idf, weightScale });
+      offset += engine.docCount;
+    });
+    if (lexical) {
+      // A superseded document keeps its number but not its id, so looking the id up finds the live version.
+      const table = docTable(this.ids.map((id, d) => ({ id: dead[d] ? '' : id, day: this.days[d] })));
+      const vectors = this.dimensions ? QuantizedVectors.from(concat(this.vectors, this.dimensions), this.dimensions) : null;
+      const vocabulary = { spelling: spelling.added, authorNames: this.names.build(dead) };
+      const engine = new SearchEngine(lexical, table, vectors, null, this.base.engine.hybrid, vocabulary);
+      segments.push({ engine, offset, live: dead.map((x) => 1 - x), idf });
+    }
     return (this.cached = { segments, docCount, names: new SegmentNames(segments), spelling: spelling.lookup });
   }
 
   /**
-   * The live papers' spelling dictionary: the base's, plus the words of live delta papers (their own small
-   * dictionary, also the delta engine's), minus the words of hidden base papers.
+   * What a new generation needs to hold the delta: the stored segments with the delta's tombstones, the delta's
+   * documents as one more segment (analysed already: nothing is read or built again), and the hidden papers whose
+   * words no longer count.
+   */
+  flush(): Flushed {
+    const collection = this.collection();
+    const keep = this.bases.map((b, k) => ({ id: b.id, live: this.baseLive[k] }));
+    const hiddenWords = [...this.hiddenWords].map(([key, words]) => {
+      const [k, doc] = key.split(':').map(Number);
+      return { segment: this.bases[k].id, doc, words: Array.from(words, (w) => this.words.word(w)) };
+    });
+    if (!this.ids.length) return { keep, add: null, hiddenWords };
+    const { engine, live } = collection.segments[this.bases.length];
+    const content = segmentOf(
+      engine,
+      Float64Array.from(this.ids, (id) => this.modified.get(id) ?? 0),
+      Uint32Array.from(this.hashes),
+    );
+    return { keep, add: { content, live: live!.every((x) => x === 1) ? null : live }, hiddenWords };
+  }
+
+  /**
+   * The live papers' spelling dictionary: every stored segment's, plus the words of live delta papers (their own
+   * small dictionary, also the delta engine's), minus the words of hidden stored papers.
    */
   private spelling(dead: Uint8Array, docCount: number) {
+    // The delta's own dictionary counts its live papers only: it becomes a stored segment's as it is.
     const counts = new Int32Array(this.words.size);
     this.docWords.forEach((words, d) => {
       if (!dead[d]) for (const w of words) counts[w]++;
     });
-    for (const words of this.hiddenWords.values()) for (const w of words) counts[w]--;
     const entries: { word: string; df: number }[] = [];
-    const removed = new Map<string, number>();
     counts.forEach((c, w) => {
       if (c > 0) entries.push({ word: this.words.word(w), df: c });
-      else if (c < 0) removed.set(this.words.word(w), -c);
     });
+    const removed = new Map<string, number>();
+    for (const words of this.hiddenWords.values()) for (const w of words) removed.set(this.words.word(w), (removed.get(this.words.word(w)) ?? 0) + 1);
     const added = buildSpellingData(entries);
-    return { added, lookup: new AdjustedSpelling(this.base.engine.spelling, new SpellingDictionary(added), removed, spellingMinDf(docCount)) };
+    const dictionaries = [...this.bases.map((b) => b.engine.spelling), new SpellingDictionary(added)];
+    return { added, lookup: new AdjustedSpelling(dictionaries, removed, spellingMinDf(docCount)) };
   }
 }
 

@@ -2,13 +2,12 @@
 // nearest neighbours, hybrid rerank), no I/O. The service builds one from the database; eval and the benchmark
 // build one from files.
 import {
-  bm25Idf,
   DEFAULT_BM25,
   AUTHOR_PREFIX,
   CATEGORY_PREFIX,
-  documentFrequency,
   LexicalIndexBuilder,
   lookupTerm,
+  scoringIdf,
   type Bm25Params,
   type LexicalIndex,
 } from './lexical/index.ts';
@@ -310,10 +309,10 @@ export class SearchEngine {
     return strip(pruneLongQuery(this.lexical, words, max, budget)).concat(strip(pruneLongQuery(this.lexical, pairs, Math.ceil(max / 2), budget)));
   }
 
-  /** BM25's idf of a word or pair in this index (undefined when it has no postings here). */
+  /** The idf this index's impacts carry for a word or pair (undefined when it has no postings here). */
   idf(term: string): number | undefined {
     const id = lookupTerm(this.lexical, term);
-    return id === undefined ? undefined : bm25Idf(this.lexical.docCount, documentFrequency(this.lexical, id));
+    return id === undefined ? undefined : scoringIdf(this.lexical, id);
   }
 
   /** The k best for the query's terms (from queryTerms), with the number of papers matching any of its words. */

@@ -1,13 +1,14 @@
-// Ranking over several index segments as one collection: the base snapshot and the small delta of papers added,
-// changed or hidden since it was built (see delta.ts). Each segment numbers its documents from 0; globally a
+// Ranking over several index segments as one collection: the stored segments of the snapshot and the small delta
+// of papers added, changed or hidden since it was written (see delta.ts). Each segment numbers its documents from 0; globally a
 // segment's documents come after the previous segment's (offset). A segment's `live` mask removes superseded and
 // hidden documents (tombstones). Every query step that one engine does (filters and phrases, query terms and
 // long-query pruning, lexical top-k and match counts, nearest neighbours, the hybrid pool and rerank, the
 // related-word credit, filter-only listings, similar papers) is done here per segment and combined, so the delta's
 // papers are found exactly as the base's are, and a tombstoned document never comes back.
 //
-// Scores of different segments are comparable because a delta is built with its base's statistics (N, df, average
-// field lengths: lexical/index.ts, BuildOptions.statistics); docs/search.md ("Persistence and incremental
+// Scores of different segments are comparable because a delta is built with the stored segments' statistics (N,
+// df, average field lengths: lexical/index.ts, BuildOptions.statistics) and each stored segment's impacts are
+// rescaled to the collection's current idf (weightScale); docs/search.md ("Persistence and incremental
 // updates") states what that makes exact and what approximate. With one segment and no tombstones this is exactly
 // the single-engine ranking it replaced.
 import type { QueryTerm } from './lexical/topk.ts';

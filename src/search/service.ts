@@ -1,10 +1,12 @@
-// SearchService over the system of record (SQLite or PostgreSQL alike): a base index loaded from the snapshot
-// under <data dir>/search/index (snapshot.ts), plus a small delta of the papers added, changed or hidden since it
-// was built (delta.ts), kept current by polling papers.modified_at. A full build runs only when there is no
-// usable snapshot, when the delta has grown past its merge threshold, or on `paperfeed index`; one process per
-// snapshot directory builds it (under a database lease) and every process sharing the directory loads what it
-// wrote. With `buildWorker` set (serve), builds run in a worker thread (worker-build.ts) so the app keeps
-// answering. src/services.ts creates one per process. docs/search.md ("Persistence and incremental updates") has the whole design.
+// SearchService over the system of record (SQLite or PostgreSQL alike): the index's stored segments, loaded from
+// the snapshot under <data dir>/search/index (snapshot.ts), plus a small delta of the papers added, changed or
+// hidden since (delta.ts), kept current by polling papers.modified_at. Past the merge threshold the delta is
+// written as one more stored segment (a flush: no build); a full build runs only when there is no usable snapshot,
+// when the papers have grown by half since the last one, or on `paperfeed index`. One process per snapshot
+// directory writes (under a database lease) and every process sharing the directory loads what it wrote, keeping
+// the segments it holds already. With `buildWorker` set (serve), builds run in a worker thread (worker-build.ts)
+// so the app keeps answering. src/services.ts creates one per process. docs/search.md ("Persistence and
+// incremental updates") has the whole design.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +20,7 @@ import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
 import { buildSnapshot, databasePapers } from './build.ts';
 import type { Collection } from './collection.ts';
 import { LruCache } from '../lru.ts';
-import { Delta } from './delta.ts';
+import { Delta, type BaseSegment } from './delta.ts';
 import { deriveMissingText } from './derive.ts';
 import { DEFAULT_HYBRID, SearchEngine, type RankedDocs, type RelatedTerms } from './engine.ts';
 import { indexStatistics } from './keyphrases.ts';
@@ -28,9 +30,19 @@ import { signsAs } from './names/query-names.ts';
 import { mostWordsMask, planQuery, rankPlan, type QueryPlan } from './pipeline.ts';
 import { countAllowed, documentSpace, similarInSegments, type Segment } from './segments.ts';
 import { type Embedder, embedQueries, paperText } from './semantic/embedder.ts';
-import { loadEmbedder } from './semantic/prepare.ts';
+import { DRIFT_GROWTH, loadEmbedder } from './semantic/prepare.ts';
 import { HnswIndex } from './semantic/vector-index.ts';
-import { currentGeneration, indexDir, readSnapshot, SnapshotError, type LoadedSnapshot, type SnapshotContent } from './snapshot.ts';
+import {
+  currentGeneration,
+  indexDir,
+  readManifest,
+  readSnapshot,
+  SnapshotError,
+  writeGeneration,
+  type LoadedSnapshot,
+  type SegmentContent,
+  type SnapshotManifest,
+} from './snapshot.ts';
 import { startWorkerBuild, type WorkerBuild } from './worker-build.ts';
 import type { AuthorMatch, KnownItem, SearchHit, SearchOptions, SearchResult, SearchService, SimilarHit } from './types.ts';
 
@@ -87,9 +99,17 @@ export function mergeThreshold(baseDocs: number, floor = MERGE_MIN): number {
   return Math.max(floor, Math.ceil(MERGE_SHARE * baseDocs));
 }
 
-/** The base snapshot in use and its delta. */
+/** A segment this thread has just written, by its position in the generation's list (negative: from the end). */
+interface HandedOver {
+  segment: number;
+  content: SegmentContent;
+}
+
+/** The generation in use and its delta. */
 interface Live {
   generation: string;
+  /** The embedder the generation's vectors come from (its manifest's). */
+  stamp: SnapshotManifest['embedder'];
   /** The snapshot has vectors but the embedder to query them is not loaded: semantic search is off. */
   embedder: Embedder | null;
   complete: boolean;
@@ -153,13 +173,16 @@ export class DatabaseSearchService implements SearchService {
     return mergeThreshold(live.delta.base.engine.docCount, this.options.mergeMinDocs);
   }
 
-  /** What is loaded: the snapshot generation, its papers, and the delta (null before the first load). */
-  status(): { generation: string; baseDocs: number; deltaSize: number; liveDocs: number; semantic: boolean } | null {
+  /** What is loaded: the snapshot generation, its segments and papers, and the delta (null before the first load). */
+  status(): { generation: string; segments: number; baseDocs: number; storedDocs: number; deltaSize: number; liveDocs: number; semantic: boolean } | null {
     const live = this.live;
     if (!live) return null;
+    const { bases } = live.delta;
     return {
       generation: live.generation,
-      baseDocs: live.delta.base.engine.docCount,
+      segments: bases.length,
+      baseDocs: bases[0].engine.docCount,
+      storedDocs: bases.reduce((n, b) => n + b.engine.docCount, 0),
       deltaSize: live.delta.size,
       liveDocs: live.delta.liveCount,
       semantic: live.embedder !== null,
@@ -207,7 +230,7 @@ export class DatabaseSearchService implements SearchService {
     const started = Date.now();
     let loaded: LoadedSnapshot | null;
     try {
-      loaded = await readSnapshot(this.options.dataDir, generation);
+      loaded = await this.read(generation);
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
       this.log(`search: snapshot ${generation} is unusable (${e.message}); rebuilding it`);
@@ -216,35 +239,60 @@ export class DatabaseSearchService implements SearchService {
       return;
     }
     if (!loaded) return;
-    await this.install(generation, loaded.content);
-    this.log(`search: snapshot ${generation} loaded in ${Date.now() - started} ms (${loaded.content.papers.count} papers)`);
+    await this.install(generation, loaded);
+    this.log(
+      `search: snapshot ${generation} loaded in ${Date.now() - started} ms (${loaded.manifest.papers.count} papers in ${loaded.segments.length} segment${loaded.segments.length === 1 ? '' : 's'})`,
+    );
   }
 
   private needsBuild = false;
   /** A generation that failed to load: not read again (a build replaces it). */
   private unusable: string | null = null;
 
-  /** Makes a snapshot (loaded or just built) the base, with a delta caught up to the papers table. */
-  private async install(generation: string, content: SnapshotContent): Promise<void> {
-    const count = content.docs.ids.count;
-    const dims = content.vectors?.dimensions ?? 0;
-    const graph = content.annFile ? HnswIndex.view(content.annFile, dims, count) : content.ann instanceof HnswIndex ? content.ann : null;
-    if (content.annFile && !graph) this.log("search: the snapshot's ANN graph could not be mapped; nearest papers come from an exact scan");
-    const engine = new SearchEngine(content.lexical, content.docs, content.vectors, graph, DEFAULT_HYBRID, content.vocabulary);
-    const embedder = content.embedder ? await this.queryEmbedder(content.embedder.id) : null;
-    if (!embedder) engine.vectors = null;
+  /** The segments of the generation in use, by id: a later generation that keeps one reuses it as it is. */
+  private stored = new Map<string, { content: SegmentContent; engine: SearchEngine }>();
+
+  /** Makes a generation (loaded or just built) the index in use, with a delta caught up to the papers table. */
+  private async install(generation: string, loaded: LoadedSnapshot): Promise<void> {
+    const { manifest } = loaded;
+    const embedder = manifest.embedder ? await this.queryEmbedder(manifest.embedder.id) : null;
+    const stored = new Map<string, { content: SegmentContent; engine: SearchEngine }>();
+    const bases: BaseSegment[] = loaded.segments.map(({ id, content, live }) => {
+      const engine = this.stored.get(id)?.engine ?? this.engineOf(content);
+      engine.vectors = embedder ? content.vectors : null;
+      stored.set(id, { content, engine });
+      return { id, engine, modified: content.docs.modified, hashes: content.docs.hashes, live };
+    });
     const live: Live = {
       generation,
+      stamp: manifest.embedder,
       embedder,
-      complete: content.embedder !== null || this.options.embedder === 'none',
-      delta: new Delta({ engine, modified: content.docs.modified, hashes: content.docs.hashes }, embedder ? dims : 0),
-      highWater: content.papers.highWater ? Date.parse(content.papers.highWater) : 0,
+      complete: manifest.embedder !== null || this.options.embedder === 'none',
+      delta: new Delta(bases, embedder ? (manifest.embedder?.dimensions ?? 0) : 0, manifest.hiddenWords),
+      highWater: manifest.papers.highWater ? Date.parse(manifest.papers.highWater) : 0,
     };
     await this.poll(live);
     if (this.closed) return;
     this.live = live;
+    this.stored = stored;
     this.embedder = embedder;
     if (!live.complete) this.needsBuild = true;
+  }
+
+  private engineOf(content: SegmentContent): SearchEngine {
+    const dims = content.vectors?.dimensions ?? 0;
+    const count = content.docs.ids.count;
+    const graph = content.annFile ? HnswIndex.view(content.annFile, dims, count) : content.ann instanceof HnswIndex ? content.ann : null;
+    if (content.annFile && !graph) this.log("search: the snapshot's ANN graph could not be mapped; nearest papers come from an exact scan");
+    return new SearchEngine(content.lexical, content.docs, content.vectors, graph, DEFAULT_HYBRID, content.vocabulary);
+  }
+
+  /** Reads a generation, reusing the segments in use that it keeps. */
+  private read(generation: string, built?: HandedOver): Promise<LoadedSnapshot | null> {
+    const loaded = new Map([...this.stored].map(([id, { content }]) => [id, content]));
+    // What this thread wrote is handed over: that segment need not be read back.
+    if (built) loaded.set(readManifest(this.options.dataDir, generation).segments.at(built.segment)!.id, built.content);
+    return readSnapshot(this.options.dataDir, generation, loaded);
   }
 
   /** Applies the papers changed since the newest change applied (looking back CHANGE_LOOKBACK_MS). */
@@ -281,14 +329,19 @@ export class DatabaseSearchService implements SearchService {
     await Promise.race([build, loaded]);
   }
 
-  /** Folds the delta into a new base once it is past the threshold (or the base lacks vectors), in the background. */
+  /**
+   * Folds the delta into the stored index once it is past the threshold, by writing it as one more segment; a full
+   * build replaces them all when the base lacks vectors or the papers have grown by half since it was built (the
+   * corpus embedder is then retrained too: DRIFT_GROWTH). In the background either way.
+   */
   private maybeMerge(): void {
     const live = this.live;
     if (!live || this.building || this.closed) return;
     // At most one build per minRebuildIntervalMs, also when the snapshot lacks vectors (too few papers to train on).
     if (Date.now() - this.builtAt < this.options.minRebuildIntervalMs) return;
-    if (live.delta.size < this.threshold(live) && !this.needsBuild) return;
-    void this.startBuild({ lexicalFirst: false }).catch(() => undefined);
+    const stored = live.delta.bases.reduce((n, b) => n + b.engine.docCount, 0);
+    if (this.needsBuild || stored > DRIFT_GROWTH * live.delta.base.engine.docCount) void this.startBuild({ lexicalFirst: false }).catch(() => undefined);
+    else if (live.delta.size >= this.threshold(live)) void this.startBuild({ lexicalFirst: false, flush: true }).catch(() => undefined);
   }
 
   /** A full build now (CLI `index`), retraining the corpus embedder when asked. */
@@ -301,7 +354,7 @@ export class DatabaseSearchService implements SearchService {
    * Builds a snapshot under the directory's lease, or, when another process holds it, waits for the generation
    * that process writes. Each generation written is loaded as it appears (`onLoaded` after the first).
    */
-  private startBuild(o: { lexicalFirst: boolean; retrain?: boolean; alwaysBuild?: boolean; onLoaded?: () => void }): Promise<void> {
+  private startBuild(o: { lexicalFirst: boolean; retrain?: boolean; alwaysBuild?: boolean; flush?: boolean; onLoaded?: () => void }): Promise<void> {
     if (this.building) return this.building;
     this.building = (async () => {
       const lease = `search-index:${directoryId(this.options.dataDir)}`;
@@ -333,8 +386,11 @@ export class DatabaseSearchService implements SearchService {
               return;
             }
           }
-          await this.build(o);
-          this.needsBuild = false;
+          if (o.flush) await this.flush();
+          else {
+            await this.build(o);
+            this.needsBuild = false;
+          }
           this.builtAt = Date.now();
         } finally {
           clearInterval(renew);
@@ -348,6 +404,26 @@ export class DatabaseSearchService implements SearchService {
       }
     })();
     return this.building;
+  }
+
+  /**
+   * Writes the delta as one more segment of a new generation (nothing is read or built: its papers are analysed
+   * and embedded already; the stored segments' files are linked, not copied) and loads that generation, which
+   * keeps the segments in use as they are.
+   */
+  private async flush(): Promise<void> {
+    const live = this.live!;
+    const started = Date.now();
+    const { keep, add, hiddenWords } = live.delta.flush();
+    const generation = writeGeneration(this.options.dataDir, {
+      papers: { count: live.delta.liveCount, highWater: live.highWater ? new Date(live.highWater).toISOString() : null },
+      embedder: live.stamp,
+      from: { generation: live.generation, keep },
+      add: add ? [add] : [],
+      hiddenWords,
+    });
+    await this.loadCurrentGeneration(generation, add ? { segment: -1, content: add.content } : undefined);
+    this.log(`search: delta of ${add?.content.docs.ids.count ?? 0} papers written as a segment of ${generation} in ${Date.now() - started} ms`);
   }
 
   private async build(o: { lexicalFirst: boolean; retrain?: boolean; onLoaded?: () => void }): Promise<void> {
@@ -391,14 +467,14 @@ export class DatabaseSearchService implements SearchService {
       },
     );
     if (built.embedder) this.embedder = built.embedder;
-    await this.install(built.generation, built.content);
+    await this.loadCurrentGeneration(built.generation, { segment: 0, content: built.content });
     o.onLoaded?.();
   }
 
-  /** Loads a generation our build just wrote (whether or not another writer has made a newer one current). */
-  private async loadCurrentGeneration(generation: string): Promise<void> {
-    const loaded = await readSnapshot(this.options.dataDir, generation);
-    if (loaded) await this.install(generation, loaded.content);
+  /** Loads a generation this process just wrote (whether or not another writer has made a newer one current). */
+  private async loadCurrentGeneration(generation: string, built?: HandedOver): Promise<void> {
+    const loaded = await this.read(generation, built);
+    if (loaded) await this.install(generation, loaded);
   }
 
   /** The embedder for queries, matching the one the snapshot's papers were embedded with (loaded from what was saved). */

@@ -1,34 +1,42 @@
-// The search index on disk: one generation directory per build under <data dir>/search/index/, holding a
-// manifest and one file per named section (a typed array or a string, stored as its bytes), plus a CURRENT file
-// naming the generation to load. A generation is written in a temporary directory (every file fsynced), renamed
-// into place, and only then named in CURRENT (itself replaced by rename), so a reader sees a whole generation or
-// the previous one, never half of one. The manifest carries the format version, the papers it covers (count and
-// modification high-water mark), the embedder, and each section's type, length, byte size and CRC-32; a section
-// that is missing, truncated, corrupt or of another format version makes the snapshot unusable, and the service
-// rebuilds it (derived data is a cache).
+// The search index on disk: one generation directory per state under <data dir>/search/index/, holding a manifest
+// and, for each segment of the index, one file per named section (a typed array or a string, stored as its bytes),
+// plus a CURRENT file naming the generation to load. A full build writes a generation of one segment; a merge
+// writes the next generation as the previous one's segments, carried over by hard link (no copy) with new live
+// masks, plus the delta as one more segment (service.ts). A generation is written in a temporary directory (every
+// file fsynced), renamed into place, and only then named in CURRENT (itself replaced by rename), so a reader sees
+// a whole generation or the previous one, never half of one. The manifest carries the format version, the papers
+// it covers (count and modification high-water mark), the embedder, the words of hidden papers that no longer
+// count for spelling, and for each segment its sections' type, length, byte size and CRC-32; a section that is
+// missing, truncated, corrupt or of another format version makes the snapshot unusable, and the service rebuilds
+// it (derived data is a cache). A version-2 snapshot (written before segments) loads as one segment.
 //
 // Loading does no per-posting or per-term work: each section is read in bulk into one ArrayBuffer and viewed as
-// its typed array; the term dictionary and paper ids are stored with their hash tables (string-table.ts).
+// its typed array; the term dictionary and paper ids are stored with their hash tables (string-table.ts). A
+// reader that holds some segments already (the previous generation's) reads only the new ones and the live masks.
 //
-// What goes in is a list of parts (SNAPSHOT_PARTS), each turning one component into named sections and small JSON
-// values and back; a component is added to the format with one entry there. Typed-array and string-table fields
-// of the lexical index are stored field by field, so a new field of the index needs no change here. The vocabulary
-// part holds the spelling dictionary (one string, five typed arrays) and the author-name index (three typed
-// arrays), loaded as they were written: no word or name is hashed or parsed at load.
+// What goes in a segment is a list of parts (SNAPSHOT_PARTS), each turning one component into named sections and
+// small JSON values and back; a component is added to the format with one entry there. Typed-array and
+// string-table fields of the lexical index are stored field by field, so a new field of the index needs no change
+// here. The vocabulary part holds the spelling dictionary (one string, five typed arrays) and the author-name index
+// (three typed arrays), loaded as they were written: no word or name is hashed or parsed at load.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Vocabulary } from './engine.ts';
+import type { SearchEngine, Vocabulary } from './engine.ts';
 import type { LexicalIndex } from './lexical/index.ts';
 import type { AuthorIndexData } from './names/author-index.ts';
 import { PaperIds } from './paper-ids.ts';
 import { QuantizedVectors } from './semantic/quantized.ts';
+import { HnswIndex } from './semantic/vector-index.ts';
 import type { SpellingData } from './spelling/dictionary.ts';
 import { StringTable } from './string-table.ts';
 
 export const SNAPSHOT_FORMAT = 'paperfeed-search-snapshot';
-/** Bumped whenever what a section means changes: a snapshot of another version is rebuilt, never misread. */
-export const SNAPSHOT_VERSION = 2;
+/**
+ * Bumped whenever what a section means changes: a snapshot of another version is rebuilt, never misread (version 2,
+ * the same sections as one segment, is read as such).
+ */
+export const SNAPSHOT_VERSION = 3;
 
 const TYPES = {
   Uint8Array,
@@ -53,6 +61,23 @@ interface SectionEntry {
   crc32: number;
 }
 
+/** One segment of a generation: its parts' values and sections, and its live mask in this generation. */
+export interface SegmentManifest {
+  id: string;
+  /** Small JSON values of the parts (scalars, parameters). */
+  values: Record<string, unknown>;
+  sections: Record<string, SectionEntry>;
+  /** Documents superseded or hidden since the segment was written are 0 here; null when all are live. */
+  live: SectionEntry | null;
+}
+
+/** A hidden paper whose words no longer count for spelling: its segment, document and words. */
+export interface HiddenWords {
+  segment: string;
+  doc: number;
+  words: string[];
+}
+
 export interface SnapshotManifest {
   format: typeof SNAPSHOT_FORMAT;
   version: number;
@@ -61,13 +86,13 @@ export interface SnapshotManifest {
   /** The papers the snapshot covers: how many, and the newest modification stamp among them. */
   papers: { count: number; highWater: string | null };
   embedder: { id: string; dimensions: number } | null;
-  /** Small JSON values of the parts (scalars, parameters). */
-  values: Record<string, unknown>;
-  sections: Record<string, SectionEntry>;
+  /** Oldest first: a full build's, then each flushed delta's. */
+  segments: SegmentManifest[];
+  hiddenWords: HiddenWords[];
 }
 
-/** Everything a snapshot holds, in memory. */
-export interface SnapshotContent {
+/** One segment in memory: what a build or a flushed delta makes. */
+export interface SegmentContent {
   lexical: LexicalIndex;
   /** The spelling dictionary and the author-name index of the same papers. */
   vocabulary: Vocabulary;
@@ -76,6 +101,17 @@ export interface SnapshotContent {
   /** The ANN graph: written into the generation by `save`; after loading, the file to map. */
   ann: { save(file: string): void } | null;
   annFile: string | null;
+}
+
+/** An engine's index as a segment to store, with each document's modification stamp and content hash. */
+export function segmentOf(engine: SearchEngine, modified: Float64Array, hashes: Uint32Array): SegmentContent {
+  const { lexical, vocabulary, ids, days, years, vectors } = engine;
+  const ann = engine.vectorIndex instanceof HnswIndex ? engine.vectorIndex : null;
+  return { lexical, vocabulary, docs: { ids, days, years, modified, hashes }, vectors, ann, annFile: null };
+}
+
+/** What a full build writes: one segment, the papers it covers and the embedder it was embedded with. */
+export interface SnapshotContent extends SegmentContent {
   papers: SnapshotManifest['papers'];
   embedder: SnapshotManifest['embedder'];
 }
@@ -95,8 +131,8 @@ export class SnapshotError extends Error {}
 
 interface Part {
   name: string;
-  save(content: SnapshotContent): { sections: Record<string, SectionValue>; values?: unknown } | null;
-  load(sections: Record<string, SectionValue>, values: unknown, content: Partial<SnapshotContent>): void;
+  save(content: SegmentContent): { sections: Record<string, SectionValue>; values?: unknown } | null;
+  load(sections: Record<string, SectionValue>, values: unknown, content: Partial<SegmentContent>): void;
 }
 
 const TABLE = '$table';
@@ -123,6 +159,10 @@ const lexicalPart: Part = {
       out[key] = value === TABLE ? StringTable.fromParts(tableParts(sections, key)) : value;
     }
     for (const [key, value] of Object.entries(sections)) if (!key.includes('.')) out[key] = value;
+    // Version 2 (one segment, built from its own statistics) did not store these.
+    out.indexedDocs ??= out.docCount;
+    out.scoringDocs ??= out.docCount;
+    out.scoringDf ??= null;
     content.lexical = out as unknown as LexicalIndex;
   },
 };
@@ -315,14 +355,66 @@ function* fileChunks(file: string): Generator<Uint8Array> {
   }
 }
 
-/**
- * Writes a new generation and makes it current; returns its name. Older generations beyond the previous one are
- * removed (a process still reading the previous one finishes; one that loaded it holds it in memory).
- */
+/** What a new generation holds. */
+export interface GenerationSpec {
+  papers: SnapshotManifest['papers'];
+  embedder: SnapshotManifest['embedder'];
+  /** Segments of the generation `from` carried over (their files linked, not copied), with their live masks now. */
+  from?: { generation: string; keep: { id: string; live: Uint8Array | null }[] };
+  /** New segments, written after the kept ones, with their live masks (a flushed delta's superseded documents). */
+  add: { content: SegmentContent; live?: Uint8Array | null }[];
+  hiddenWords?: HiddenWords[];
+}
+
+function newName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Writes a segment's parts as files named after the segment; returns its manifest entry (no live mask). */
+function writeSegment(dir: string, content: SegmentContent): SegmentManifest {
+  const id = newName('s');
+  const segment: SegmentManifest = { id, values: {}, sections: {}, live: null };
+  for (const part of SNAPSHOT_PARTS) {
+    const saved = part.save(content);
+    if (!saved) continue;
+    segment.values[part.name] = saved.values ?? null;
+    for (const [key, value] of Object.entries(saved.sections)) {
+      const name = `${part.name}.${key}`;
+      const file = `${id}.${name}.bin`;
+      const bytes = bytesOf(value);
+      const crc32 = writeFile(path.join(dir, file), [bytes]);
+      segment.sections[name] = { file, type: typeOf(value), length: value.length, bytes: bytes.byteLength, crc32 };
+    }
+  }
+  if (content.ann) {
+    const file = `${id}.ann.usearch`;
+    content.ann.save(path.join(dir, file));
+    const crc32 = syncAndChecksum(path.join(dir, file));
+    const bytes = fs.statSync(path.join(dir, file)).size;
+    segment.sections[ANN_SECTION] = { file, type: 'file', length: bytes, bytes, crc32 };
+  }
+  return segment;
+}
+
+function writeLive(dir: string, id: string, live: Uint8Array): SectionEntry {
+  const file = `live.${id}.bin`;
+  return { file, type: 'Uint8Array', length: live.length, bytes: live.length, crc32: writeFile(path.join(dir, file), [live]) };
+}
+
+/** A full build's generation: one segment. */
 export function writeSnapshot(dataDir: string, content: SnapshotContent): string {
+  return writeGeneration(dataDir, { papers: content.papers, embedder: content.embedder, add: [{ content }] });
+}
+
+/**
+ * Writes a new generation and makes it current; returns its name. Kept segments' files are hard links to the
+ * previous generation's, so carrying a segment over costs neither time nor space. Older generations beyond the
+ * previous one are removed (a process still reading the previous one finishes; one that loaded it holds it in memory).
+ */
+export function writeGeneration(dataDir: string, spec: GenerationSpec): string {
   const dir = indexDir(dataDir);
   fs.mkdirSync(dir, { recursive: true });
-  const generation = `g${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const generation = newName('g');
   const tmp = path.join(dir, `.tmp-${generation}`);
   fs.mkdirSync(tmp);
   try {
@@ -331,29 +423,24 @@ export function writeSnapshot(dataDir: string, content: SnapshotContent): string
       version: SNAPSHOT_VERSION,
       generation,
       createdAt: new Date().toISOString(),
-      papers: content.papers,
-      embedder: content.embedder,
-      values: {},
-      sections: {},
+      papers: spec.papers,
+      embedder: spec.embedder,
+      segments: [],
+      hiddenWords: spec.hiddenWords ?? [],
     };
-    for (const part of SNAPSHOT_PARTS) {
-      const saved = part.save(content);
-      if (!saved) continue;
-      manifest.values[part.name] = saved.values ?? null;
-      for (const [key, value] of Object.entries(saved.sections)) {
-        const name = `${part.name}.${key}`;
-        const file = `${name}.bin`;
-        const bytes = bytesOf(value);
-        const crc32 = writeFile(path.join(tmp, file), [bytes]);
-        manifest.sections[name] = { file, type: typeOf(value), length: value.length, bytes: bytes.byteLength, crc32 };
+    if (spec.from) {
+      const previous = readManifest(dataDir, spec.from.generation);
+      const fromDir = path.join(dir, spec.from.generation);
+      for (const { id, live } of spec.from.keep) {
+        const segment = previous.segments.find((s) => s.id === id);
+        if (!segment) throw new Error(`segment ${id} is not in generation ${spec.from.generation}`);
+        for (const entry of Object.values(segment.sections)) fs.linkSync(path.join(fromDir, entry.file), path.join(tmp, entry.file));
+        manifest.segments.push({ ...segment, live: live ? writeLive(tmp, id, live) : null });
       }
     }
-    if (content.ann) {
-      const file = 'ann.usearch';
-      content.ann.save(path.join(tmp, file));
-      const crc32 = syncAndChecksum(path.join(tmp, file));
-      const bytes = fs.statSync(path.join(tmp, file)).size;
-      manifest.sections[ANN_SECTION] = { file, type: 'file', length: bytes, bytes, crc32 };
+    for (const { content, live } of spec.add) {
+      const segment = writeSegment(tmp, content);
+      manifest.segments.push({ ...segment, live: live ? writeLive(tmp, segment.id, live) : null });
     }
     writeFile(path.join(tmp, 'manifest.json'), [Buffer.from(JSON.stringify(manifest, null, 1))]);
     fsyncDir(tmp);
@@ -377,9 +464,15 @@ export function writeSnapshot(dataDir: string, content: SnapshotContent): string
   return generation;
 }
 
+export interface LoadedSegment {
+  id: string;
+  content: SegmentContent;
+  live: Uint8Array | null;
+}
+
 export interface LoadedSnapshot {
   manifest: SnapshotManifest;
-  content: SnapshotContent;
+  segments: LoadedSegment[];
 }
 
 /** Reads a section in bulk into its own ArrayBuffer (off the event loop), checking its size and CRC-32. */
@@ -421,50 +514,78 @@ async function readSection(dir: string, name: string, entry: SectionEntry): Prom
   return new TYPES[type as keyof typeof TYPES](buffer);
 }
 
-/** Reads the manifest of a generation, checking that it is a snapshot of this format version. */
+/** Reads the manifest of a generation, checking that it is a snapshot of a format version this code reads. */
 export function readManifest(dataDir: string, generation: string): SnapshotManifest {
-  let manifest: SnapshotManifest;
+  let manifest: SnapshotManifest & { values?: Record<string, unknown>; sections?: Record<string, SectionEntry> };
   try {
     manifest = JSON.parse(fs.readFileSync(path.join(indexDir(dataDir), generation, 'manifest.json'), 'utf8'));
   } catch (e) {
     throw new SnapshotError(`manifest unreadable (${(e as Error).message})`);
   }
   if (manifest?.format !== SNAPSHOT_FORMAT) throw new SnapshotError('not a search snapshot');
+  if (manifest.generation !== generation) throw new SnapshotError('manifest incomplete');
+  if (manifest.version === 2) {
+    // Written before segments: its one segment's parts are the manifest's own, named after the generation.
+    if (typeof manifest.sections !== 'object' || typeof manifest.values !== 'object') throw new SnapshotError('manifest incomplete');
+    const { values, sections, ...rest } = manifest;
+    return { ...rest, segments: [{ id: generation, values, sections, live: null }], hiddenWords: [] };
+  }
   if (manifest.version !== SNAPSHOT_VERSION) throw new SnapshotError(`format version ${manifest.version}, this code reads ${SNAPSHOT_VERSION}`);
-  if (manifest.generation !== generation || typeof manifest.sections !== 'object' || typeof manifest.values !== 'object')
-    throw new SnapshotError('manifest incomplete');
+  if (!Array.isArray(manifest.segments) || !manifest.segments.length || !Array.isArray(manifest.hiddenWords)) throw new SnapshotError('manifest incomplete');
+  for (const segment of manifest.segments) {
+    if (typeof segment?.id !== 'string' || typeof segment.sections !== 'object' || typeof segment.values !== 'object')
+      throw new SnapshotError('manifest incomplete');
+  }
   return manifest;
 }
 
-/**
- * Loads the current generation, or returns null when there is none. Throws SnapshotError (with the reason) when
- * one exists but cannot be used.
- */
-export async function readSnapshot(dataDir: string, generation = currentGeneration(indexDir(dataDir))): Promise<LoadedSnapshot | null> {
-  if (!generation) return null;
-  const manifest = readManifest(dataDir, generation);
-  const dir = path.join(indexDir(dataDir), generation);
-  const content: Partial<SnapshotContent> = { papers: manifest.papers, embedder: manifest.embedder, vectors: null, ann: null, annFile: null };
+/** Reads one segment's parts. */
+async function readSegment(dir: string, segment: SegmentManifest): Promise<SegmentContent> {
+  const content: Partial<SegmentContent> = { vectors: null, ann: null, annFile: null };
   for (const part of SNAPSHOT_PARTS) {
-    if (!(part.name in manifest.values)) {
+    if (!(part.name in segment.values)) {
       if (part === vectorsPart) continue;
       throw new SnapshotError(`part ${part.name} missing`);
     }
     const sections: Record<string, SectionValue> = {};
-    for (const [name, entry] of Object.entries(manifest.sections)) {
+    for (const [name, entry] of Object.entries(segment.sections)) {
       if (name.startsWith(`${part.name}.`)) sections[name.slice(part.name.length + 1)] = await readSection(dir, name, entry);
     }
     try {
-      part.load(sections, manifest.values[part.name], content);
+      part.load(sections, segment.values[part.name], content);
     } catch (e) {
       throw e instanceof SnapshotError ? e : new SnapshotError(`${part.name}: ${(e as Error).message}`);
     }
   }
-  const ann = manifest.sections[ANN_SECTION];
+  const ann = segment.sections[ANN_SECTION];
   if (ann) content.annFile = (await readSection(dir, ANN_SECTION, ann)) as string;
-  const full = content as SnapshotContent;
+  const full = content as SegmentContent;
   if (full.lexical.docCount !== full.docs.ids.count)
     throw new SnapshotError(`lexical index has ${full.lexical.docCount} documents, the document table ${full.docs.ids.count}`);
   if (full.vectors && full.vectors.count !== full.docs.ids.count) throw new SnapshotError(`${full.vectors.count} vectors for ${full.docs.ids.count} papers`);
-  return { manifest, content: full };
+  return full;
+}
+
+/**
+ * Loads a generation (by default the current one), or returns null when there is none. Segments in `loaded` (by
+ * id, as an earlier generation brought them) are taken from there: only new segments and the live masks are read.
+ * Throws SnapshotError (with the reason) when the generation exists but cannot be used.
+ */
+export async function readSnapshot(
+  dataDir: string,
+  generation = currentGeneration(indexDir(dataDir)),
+  loaded: ReadonlyMap<string, SegmentContent> = new Map(),
+): Promise<LoadedSnapshot | null> {
+  if (!generation) return null;
+  const manifest = readManifest(dataDir, generation);
+  const dir = path.join(indexDir(dataDir), generation);
+  const segments: LoadedSegment[] = [];
+  for (const segment of manifest.segments) {
+    const content = loaded.get(segment.id) ?? (await readSegment(dir, segment));
+    const live = segment.live ? ((await readSection(dir, `live.${segment.id}`, segment.live)) as Uint8Array) : null;
+    if (live && (!(live instanceof Uint8Array) || live.length !== content.docs.ids.count))
+      throw new SnapshotError(`segment ${segment.id}: the live mask does not fit its ${content.docs.ids.count} documents`);
+    segments.push({ id: segment.id, content, live });
+  }
+  return { manifest, segments };
 }

@@ -83,6 +83,20 @@ export interface LexicalIndex extends PackedDocs {
   /** Average title, abstract, authors and word-pair lengths the impacts were normalised with. */
   fieldAverages: Float64Array;
   params: Bm25Params;
+  /** Documents given postings (those live when it was built): what the index adds to a collection's N. */
+  indexedDocs: number;
+  /**
+   * The statistics the impacts' idf came from: N, and each term's df when they are not its own postings counts
+   * (null: its own), as for a delta scored with its base's (BuildOptions.statistics). A segment's scores are
+   * rescaled from these to the collection's current idf (segments.ts).
+   */
+  scoringDocs: number;
+  scoringDf: Uint32Array | null;
+}
+
+/** The idf a term's impacts in this index were computed with. */
+export function scoringIdf(index: LexicalIndex, term: number): number {
+  return bm25Idf(index.scoringDocs, index.scoringDf ? index.scoringDf[term] : documentFrequency(index, term));
 }
 
 const BIGRAM_SHIFT = 2 ** 26;
@@ -428,6 +442,11 @@ export class LexicalIndexBuilder {
     for (let t = 0; t < kept; t++) {
       for (let p = offsets[t]; p < offsets[t + 1]; p++) if (levels[codes[p]] > maxImpact[t]) maxImpact[t] = levels[codes[p]];
     }
+    let ownScoringDf: Uint32Array | null = null;
+    if (stats) {
+      ownScoringDf = new Uint32Array(kept);
+      for (let t = 0; t < termCount; t++) if (newId[t] >= 0) ownScoringDf[newId[t]] = scoringDf[t];
+    }
     return {
       docCount: n,
       termIds,
@@ -441,6 +460,9 @@ export class LexicalIndexBuilder {
       maxImpact,
       fieldAverages,
       params,
+      indexedDocs: liveDocs,
+      scoringDocs: docCount,
+      scoringDf: ownScoringDf,
     };
   }
 }

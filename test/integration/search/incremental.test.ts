@@ -126,7 +126,7 @@ describe.each(databaseKinds)('incremental search index (%s)', (kind) => {
     logs.length = 0;
     const second = new DatabaseSearchService(database, options());
     await second.refresh();
-    expect(logs.join('\n')).toMatch(/search: snapshot \S+ loaded in \d+ ms \(40 papers\)/);
+    expect(logs.join('\n')).toMatch(/search: snapshot \S+ loaded in \d+ ms \(40 papers in 1 segment\)/);
     expect(logs.join('\n')).not.toMatch(/lexical index over/);
     expect(second.status()!.generation).toBe(service.status()!.generation);
     for (const q of ['axolotl', 'quokka', 'speculative decoding', 'diffusion models', 'molecules']) {
@@ -137,30 +137,58 @@ describe.each(databaseKinds)('incremental search index (%s)', (kind) => {
     await second.close();
   });
 
-  it('folds the delta into a new snapshot past the merge threshold, and other services load it', async () => {
+  it('folds the delta into a stored segment past the merge threshold, with no build, and other services load it', async () => {
     const merging = new DatabaseSearchService(database, options({ mergeMinDocs: 5 }));
     await merging.refresh();
     const before = merging.status()!;
+    const baseEngine = await merging.engine();
+    expect(before).toMatchObject({ segments: 1, baseDocs: 40, deltaSize: 3 });
     await upsertPapers(
       database,
       Array.from({ length: 5 }, (_, i) => paper(`2503.1000${i}`, `Narwhal tusk sensing ${i}`, 'Narwhal tusks sense salinity.')),
     );
-    await merging.refresh(); // applies the delta, starts the merge and waits for it
+    logs.length = 0;
+    await merging.refresh(); // applies the delta, writes it as a segment and loads the new generation
     const after = merging.status()!;
     expect(after.generation).not.toBe(before.generation);
-    expect(after).toMatchObject({ baseDocs: 46, deltaSize: 0, liveDocs: 46 });
+    // The base stays as it was (one changed paper tombstoned in it); the delta's 7 documents are a segment of their own.
+    expect(after).toMatchObject({ segments: 2, baseDocs: 40, storedDocs: 47, deltaSize: 0, liveDocs: 46 });
+    expect(logs.join('\n')).toMatch(/search: delta of 7 papers written as a segment of \S+ in \d+ ms/);
+    expect(logs.join('\n')).not.toMatch(/lexical index over/);
+    // Nothing was built, copied or read again: the base's files are links to the previous generation's, and the
+    // base in memory is the one loaded before.
+    const filesOf = (g: string) => fs.readdirSync(path.join(indexDir(dataDir), g)).filter((f) => f.endsWith('.lexical.impacts.bin'));
+    const baseFile = filesOf(before.generation)[0];
+    expect(filesOf(after.generation)).toContain(baseFile);
+    const inode = (g: string) => fs.statSync(path.join(indexDir(dataDir), g, baseFile)).ino;
+    expect(inode(after.generation)).toBe(inode(before.generation));
+    expect(await merging.engine()).toBe(baseEngine);
     expect(await ids(merging, 'narwhal')).toHaveLength(5);
     expect(await ids(merging, 'axolotl')).toEqual(['2503.00001']);
+    expect(await ids(merging, 'quokka')).toEqual(['2502.10001']);
+    expect(await ids(merging, 'molecules')).not.toContain('2502.10001');
+    expect(await ids(merging, 'narwhal', 'hybrid')).toHaveLength(5);
     // The first service sees the new generation at its next check and loads it.
     await service.refresh();
-    expect(service.status()).toMatchObject({ generation: after.generation, baseDocs: 46, deltaSize: 0 });
+    expect(service.status()).toMatchObject({ generation: after.generation, segments: 2, deltaSize: 0, liveDocs: 46 });
     expect(await ids(service, 'narwhal')).toHaveLength(5);
+    // So does a new process, from disk alone, and it answers as the others do.
+    const fresh = new DatabaseSearchService(database, options());
+    await fresh.refresh();
+    expect(fresh.status()).toMatchObject({ generation: after.generation, segments: 2, deltaSize: 0, liveDocs: 46 });
+    for (const q of ['axolotl', 'quokka', 'narwhal tusk', 'diffusion models', 'molecules']) {
+      for (const mode of ['lexical', 'hybrid'] as const) {
+        expect((await fresh.search(q, { mode })).hits, `${mode} ${q}`).toEqual((await merging.search(q, { mode })).hits);
+      }
+    }
+    await fresh.close();
     await merging.close();
   });
 
   it('rebuilds an unusable snapshot with a log line', async () => {
     const generation = service.status()!.generation;
-    const section = path.join(indexDir(dataDir), generation, 'lexical.impacts.bin');
+    const dir = path.join(indexDir(dataDir), generation);
+    const section = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.lexical.impacts.bin'))!);
     fs.truncateSync(section, 3);
     logs.length = 0;
     const next = new DatabaseSearchService(database, options());

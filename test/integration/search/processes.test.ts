@@ -72,7 +72,7 @@ describe.each(databaseKinds)('search across two serve processes (%s)', (kind) =>
     await first.waitFor(/search: snapshot \S+ written/, 120_000);
     const second = startPaperfeed(['serve'], env);
     processes.push(second);
-    await second.waitFor(/search: snapshot \S+ loaded in \d+ ms \(30 papers\)/, 60_000);
+    await second.waitFor(/search: snapshot \S+ loaded in \d+ ms \(30 papers in 1 segment\)/, 60_000);
     expect(second.output().stderr).not.toMatch(/lexical index over/);
     expect(await searchIds(second, 'molecules')).toHaveLength(20);
 

@@ -1,9 +1,10 @@
-// A base snapshot plus its delta must answer as a fresh build of the final papers does. On random corpora and random
-// edit sequences (papers added, changed, hidden, shown again):
+// Stored segments plus a delta must answer as a fresh build of the final papers does. On random corpora and random
+// edit sequences (papers added, changed, hidden, shown again, and the delta flushed into a stored segment of its
+// own at random points, as a merge does):
 // - exactly: which papers match (totals, filters, phrases), that no hidden or superseded version is ever returned,
 //   the semantic side (nearest papers and their cosines, similar papers), the papers each author name signs;
-// - the spelling dictionary's paper counts exactly, unless a base paper was replaced by a changed version (its old
-//   words count until the merge) or a word the base counted too rarely to keep (under spellingMinDf) is involved
+// - the spelling dictionary's paper counts exactly, unless a stored paper was replaced by a changed version (its old
+//   words keep counting, as its document frequencies do) or a word the base counted too rarely to keep (under spellingMinDf) is involved
 //   (the delta's papers then count alone: never more than a fresh build);
 // - within the stated tolerance: lexical scores. The delta is scored with the base's statistics, so a paper's
 //   BM25F differs from the fresh build's by at most the idf ratio of its query terms times the ratio of the average
@@ -14,8 +15,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IndexablePaper } from '../../../src/db/search.ts';
 import { engineCollection } from '../../../src/search/collection.ts';
-import { contentHash, Delta } from '../../../src/search/delta.ts';
-import { SearchEngine } from '../../../src/search/engine.ts';
+import { contentHash, Delta, type BaseSegment } from '../../../src/search/delta.ts';
+import { DEFAULT_HYBRID, SearchEngine } from '../../../src/search/engine.ts';
 import { bm25Idf, documentFrequency, lookupTerm } from '../../../src/search/lexical/index.ts';
 import { findAuthorNames } from '../../../src/search/names/query-names.ts';
 import { parseQuery } from '../../../src/search/query.ts';
@@ -39,13 +40,29 @@ const content = fc.record({
 });
 type Content = typeof content extends fc.Arbitrary<infer T> ? T : never;
 
-/** An edit: a paper added (new id), changed (new content for an existing id), hidden, or shown again. */
+/**
+ * An edit: a paper added (new id), changed (new content for an existing id), hidden, or shown again; or the delta
+ * flushed into a stored segment of its own (a merge), after which a new delta goes on over all the segments.
+ */
 const edit = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), content }),
   fc.record({ kind: fc.constant('change' as const), pick: fc.nat(), content }),
   fc.record({ kind: fc.constant('hide' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('show' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('flush' as const) }),
 );
+
+/** The delta written as a segment (in memory, as the snapshot stores it) and a new delta over every segment. */
+function flushed(delta: Delta, n: number): Delta {
+  const f = delta.flush();
+  const bases: BaseSegment[] = delta.bases.map((b, k) => ({ ...b, live: f.keep[k].live }));
+  if (f.add) {
+    const c = f.add.content;
+    const engine = new SearchEngine(c.lexical, c.docs, c.vectors, null, DEFAULT_HYBRID, c.vocabulary);
+    bases.push({ id: `s${n}`, engine, modified: c.docs.modified, hashes: c.docs.hashes, live: f.add.live });
+  }
+  return new Delta(bases, 8, f.hiddenWords);
+}
 
 const query = fc.oneof(
   words(1, 3),
@@ -79,7 +96,7 @@ function engineOf(papers: { id: string; c: Content }[]): SearchEngine {
   return engine;
 }
 
-describe('base + delta rank as a fresh build does', () => {
+describe('stored segments + delta rank as a fresh build does', () => {
   it('on random corpora and edits', () => {
     fc.assert(
       fc.property(
@@ -90,20 +107,31 @@ describe('base + delta rank as a fresh build does', () => {
           // The store: id → current content and visibility.
           const store = new Map(initial.map((c, i) => [`p${i}`, { c, hidden: false }]));
           const base = engineOf(initial.map((c, i) => ({ id: `p${i}`, c })));
-          const delta = new Delta({ engine: base, modified: new Float64Array(initial.length), hashes: Uint32Array.from(initial, (c) => contentHash(c)) }, 8);
-          // Base papers whose base document serves, and whether one was replaced by a changed version while it did.
-          const baseLive = new Set(store.keys());
+          const hashes = Uint32Array.from(initial, (c) => contentHash(c));
+          let delta = new Delta([{ id: 'base', engine: base, modified: new Float64Array(initial.length), hashes, live: null }], 8);
+          // Papers whose stored document (base or flushed) serves, with its content hash; the hash of each paper's
+          // newest stored version; and whether a stored paper was replaced by a changed version while it served.
+          const storedLive = new Map(initial.map((c, i) => [`p${i}`, hashes[i]]));
+          const storedNewest = new Map(storedLive);
           let oldWordsCount = false;
           edits.forEach((e, n) => {
+            if (e.kind === 'flush') {
+              delta = flushed(delta, n);
+              for (const [id, v] of store) {
+                if (v.hidden || storedLive.has(id)) continue;
+                storedLive.set(id, contentHash(v.c));
+                storedNewest.set(id, contentHash(v.c));
+              }
+              return;
+            }
             const ids = [...store.keys()];
             const id = e.kind === 'add' ? `n${n}` : ids[e.pick % ids.length];
             const now = store.get(id);
-            const baseHash = id.startsWith('p') ? contentHash(initial[Number(id.slice(1))]) : null;
-            if (e.kind === 'change' && baseLive.has(id) && contentHash(e.content) !== baseHash) {
-              baseLive.delete(id);
+            if (e.kind === 'change' && storedLive.has(id) && contentHash(e.content) !== storedLive.get(id)) {
+              storedLive.delete(id);
               oldWordsCount = true;
-            } else if (e.kind === 'hide') baseLive.delete(id);
-            else if (e.kind === 'show' && baseHash === contentHash(now!.c)) baseLive.add(id);
+            } else if (e.kind === 'hide') storedLive.delete(id);
+            else if (e.kind === 'show' && now!.hidden && storedNewest.get(id) === contentHash(now!.c)) storedLive.set(id, contentHash(now!.c));
             if (e.kind === 'add' || e.kind === 'change') store.set(id, { c: e.content, hidden: now?.hidden ?? false });
             else store.set(id, { c: now!.c, hidden: e.kind === 'hide' });
             const { c, hidden } = store.get(id)!;
@@ -113,7 +141,10 @@ describe('base + delta rank as a fresh build does', () => {
           const visible = [...store].filter(([, v]) => !v.hidden).map(([id, v]) => ({ id, c: v.c }));
           const fresh = engineOf(visible);
           const segments = delta.segments();
-          const idOf = (doc: number) => (doc < base.docCount ? base.ids.id(doc) : segments[1].engine.ids.id(doc - base.docCount));
+          const idOf = (doc: number) => {
+            const s = segments.findLast((x) => x.offset <= doc)!;
+            return s.engine.ids.id(doc - s.offset);
+          };
           expect(delta.liveCount).toBe(visible.length);
 
           for (const q of queries) {

@@ -1,6 +1,8 @@
 // The snapshot on disk: a loaded snapshot is the index that was saved (every array, the same rankings in every mode,
-// the same author names and spelling corrections), and a snapshot that is corrupt, truncated, incomplete or of
-// another format version is refused with the reason (the service then rebuilds it), never misread.
+// the same author names and spelling corrections); a later generation carries segments over by hard link with new
+// live masks, and a reader reuses the segments it has; a version-2 snapshot loads as one segment; and a snapshot
+// that is corrupt, truncated, incomplete or of another format version is refused with the reason (the service then
+// rebuilds it), never misread.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -11,7 +13,16 @@ import { planQuery, rankPlan } from '../../../src/search/pipeline.ts';
 import { parseQuery } from '../../../src/search/query.ts';
 import { QuantizedVectors } from '../../../src/search/semantic/quantized.ts';
 import { HnswIndex } from '../../../src/search/semantic/vector-index.ts';
-import { currentGeneration, indexDir, readSnapshot, SnapshotError, writeSnapshot, type SnapshotContent } from '../../../src/search/snapshot.ts';
+import {
+  currentGeneration,
+  indexDir,
+  readSnapshot,
+  SnapshotError,
+  segmentOf,
+  writeGeneration,
+  writeSnapshot,
+  type SnapshotContent,
+} from '../../../src/search/snapshot.ts';
 import { seededRandom } from '../../../src/domain/seeded-random.ts';
 import { tempDir } from '../../helpers/db.ts';
 
@@ -38,18 +49,11 @@ function built(): { engine: SearchEngine; content: SnapshotContent } {
   const graph = HnswIndex.build(floats, DIMS);
   engine.vectorIndex = graph;
   const content: SnapshotContent = {
-    lexical: engine.lexical,
-    vocabulary: engine.vocabulary,
-    docs: {
-      ids: engine.ids,
-      days: engine.days,
-      years: engine.years,
-      modified: Float64Array.from(papers, (_, i) => 1.7e12 + i),
-      hashes: Uint32Array.from(papers, (_, i) => i * 7),
-    },
-    vectors: engine.vectors,
-    ann: graph,
-    annFile: null,
+    ...segmentOf(
+      engine,
+      Float64Array.from(papers, (_, i) => 1.7e12 + i),
+      Uint32Array.from(papers, (_, i) => i * 7),
+    ),
     papers: { count: papers.length, highWater: '2026-01-01T00:00:00.000Z' },
     embedder: { id: 'test-embedder', dimensions: DIMS },
   };
@@ -64,7 +68,8 @@ describe('search snapshot', () => {
     expect(currentGeneration(indexDir(dir))).toBe(generation);
     const loaded = await readSnapshot(dir);
     expect(loaded!.manifest.papers).toEqual(content.papers);
-    const c = loaded!.content;
+    expect(loaded!.segments.length).toBe(1);
+    const c = loaded!.segments[0].content;
     for (const [key, value] of Object.entries(engine.lexical)) {
       if (key === 'termIds') expect(c.lexical.termIds.parts()).toEqual(value.parts());
       else expect((c.lexical as unknown as Record<string, unknown>)[key], key).toEqual(value);
@@ -89,7 +94,7 @@ describe('search snapshot', () => {
     const dir = tempDir();
     const { engine, content } = built();
     writeSnapshot(dir, content);
-    const c = (await readSnapshot(dir))!.content;
+    const c = (await readSnapshot(dir))!.segments[0].content;
     expect(c.vocabulary).toEqual(engine.vocabulary);
     expect(engine.spelling.size).toBeGreaterThan(10);
     const again = new SearchEngine(c.lexical, c.docs, c.vectors, null, DEFAULT_HYBRID, c.vocabulary);
@@ -116,6 +121,72 @@ describe('search snapshot', () => {
     expect(left).not.toContain(first);
   });
 
+  it('carries segments over by link, with new live masks, and reuses the ones already loaded', async () => {
+    const dir = tempDir();
+    const { content } = built();
+    const first = writeSnapshot(dir, content);
+    const [base] = (await readSnapshot(dir))!.segments;
+    const small = built().content;
+    const live = new Uint8Array(papers.length).fill(1);
+    live[3] = 0;
+    const second = writeGeneration(dir, {
+      papers: { count: 2 * papers.length - 1, highWater: '2026-02-01T00:00:00.000Z' },
+      embedder: content.embedder,
+      from: { generation: first, keep: [{ id: base.id, live }] },
+      add: [{ content: small, live: null }],
+      hiddenWords: [{ segment: base.id, doc: 3, words: ['graph'] }],
+    });
+    expect(currentGeneration(indexDir(dir))).toBe(second);
+    const ino = (g: string, f: string) => fs.statSync(path.join(indexDir(dir), g, f)).ino;
+    const baseFiles = fs.readdirSync(path.join(indexDir(dir), first)).filter((f) => f.startsWith(base.id));
+    expect(baseFiles.length).toBeGreaterThan(10);
+    for (const f of baseFiles) expect(ino(second, f), f).toBe(ino(first, f));
+    // Given what is loaded, only the new segment and the live masks are read; from disk alone, everything is.
+    const reused = (await readSnapshot(dir, second, new Map([[base.id, base.content]])))!;
+    expect(reused.segments.map((s) => s.id)[0]).toBe(base.id);
+    expect(reused.segments[0].content).toBe(base.content);
+    expect(reused.segments[0].live).toEqual(live);
+    expect(reused.segments[1].live).toBeNull();
+    expect(reused.manifest.hiddenWords).toEqual([{ segment: base.id, doc: 3, words: ['graph'] }]);
+    const cold = (await readSnapshot(dir, second))!;
+    expect(cold.segments[0].content).not.toBe(base.content);
+    expect(cold.segments[0].content.lexical.impacts).toEqual(base.content.lexical.impacts);
+    expect(cold.segments[1].content.docs.ids.parts()).toEqual(small.docs.ids.parts());
+    expect(cold.segments[1].content.annFile).not.toBeNull();
+    // The first generation is still whole (the previous one is kept), and a third write removes it.
+    expect((await readSnapshot(dir, first))!.segments[0].live).toBeNull();
+    writeSnapshot(dir, content);
+    expect(fs.existsSync(path.join(indexDir(dir), first))).toBe(false);
+    expect((await readSnapshot(dir, second))!.segments[0].content.lexical.impacts).toEqual(base.content.lexical.impacts);
+  });
+
+  it('loads a snapshot of version 2 (one segment, written before segments) as one segment', async () => {
+    const dir = tempDir();
+    const { engine, content } = built();
+    const generation = writeSnapshot(dir, content);
+    // Rewrite it as version 2 wrote it: the parts' entries in the manifest itself, files named without a segment,
+    // and no segment statistics in the lexical values.
+    const gdir = path.join(indexDir(dir), generation);
+    const m = JSON.parse(fs.readFileSync(path.join(gdir, 'manifest.json'), 'utf8'));
+    const [segment] = m.segments;
+    for (const entry of Object.values(segment.sections) as { file: string }[]) {
+      const old = entry.file.slice(segment.id.length + 1);
+      fs.renameSync(path.join(gdir, entry.file), path.join(gdir, old));
+      entry.file = old;
+    }
+    for (const key of ['indexedDocs', 'scoringDocs', 'scoringDf']) delete segment.values.lexical[key];
+    const v2 = { ...m, version: 2, values: segment.values, sections: segment.sections };
+    delete v2.segments;
+    delete v2.hiddenWords;
+    fs.writeFileSync(path.join(gdir, 'manifest.json'), JSON.stringify(v2));
+    const loaded = (await readSnapshot(dir))!;
+    expect(loaded.segments.map((s) => s.id)).toEqual([generation]);
+    const c = loaded.segments[0].content;
+    expect(c.lexical).toMatchObject({ indexedDocs: papers.length, scoringDocs: papers.length, scoringDf: null });
+    const again = new SearchEngine(c.lexical, c.docs, c.vectors, null);
+    for (const q of QUERIES) expect(again.rank(parseQuery(q), 'lexical', 20, null), q).toEqual(engine.rank(parseQuery(q), 'lexical', 20, null));
+  });
+
   const damage: [string, (gen: string) => void, RegExp][] = [
     ['a flipped byte', (gen) => flip(gen, 'lexical.impacts.bin'), /lexical.impacts: checksum mismatch/],
     ['a truncated section', (gen) => truncate(gen, 'lexical.offsets.bin'), /lexical.offsets: .*has \d+ bytes, the manifest says \d+ \(truncated\?\)/],
@@ -124,14 +195,28 @@ describe('search snapshot', () => {
     ['another format version', (gen) => editManifest(gen, (m) => (m.version = 99)), /format version 99/],
     ['a foreign manifest', (gen) => editManifest(gen, (m) => (m.format = 'something-else')), /not a search snapshot/],
     ['an unreadable manifest', (gen) => fs.writeFileSync(file(gen, 'manifest.json'), '{"format": "paperfe'), /manifest unreadable/],
-    ['a wrong element type', (gen) => editManifest(gen, (m) => (m.sections['lexical.offsets'].type = 'Float64Array')), /lexical.offsets: bad section entry/],
-    ['ids that do not fit their table', (gen) => editManifest(gen, (m) => (m.sections['docs.ids.text'].length -= 1)), /docs.ids.text/],
+    [
+      'a wrong element type',
+      (gen) => editManifest(gen, (m) => (m.segments[0].sections['lexical.offsets'].type = 'Float64Array')),
+      /lexical.offsets: bad section entry/,
+    ],
+    ['ids that do not fit their table', (gen) => editManifest(gen, (m) => (m.segments[0].sections['docs.ids.text'].length -= 1)), /docs.ids.text/],
     ['a missing author-name section', (gen) => fs.rmSync(file(gen, 'vocabulary.authorNames.docs.bin')), /vocabulary.authorNames.docs: .* is missing/],
     ['a damaged spelling dictionary', (gen) => flip(gen, 'vocabulary.spelling.wordIds.bin'), /vocabulary.spelling.wordIds: checksum mismatch/],
     [
       'an author-name section left out of the manifest',
-      (gen) => editManifest(gen, (m) => delete m.sections['vocabulary.authorNames.offsets']),
+      (gen) => editManifest(gen, (m) => delete m.segments[0].sections['vocabulary.authorNames.offsets']),
       /authorNames.offsets missing/,
+    ],
+    [
+      'a live mask that does not fit its segment',
+      (gen) =>
+        editManifest(gen, (m) => {
+          const bytes = Buffer.alloc(5, 1);
+          fs.writeFileSync(path.join(indexDir(root), gen, 'live.bin'), bytes);
+          m.segments[0].live = { file: 'live.bin', type: 'Uint8Array', length: 5, bytes: 5, crc32: zlib.crc32(bytes) };
+        }),
+      /the live mask does not fit its 400 documents/,
     ],
     [
       'author-name arrays that do not fit together',
@@ -140,7 +225,14 @@ describe('search snapshot', () => {
     ],
   ];
   let root = '';
-  const file = (gen: string, name: string) => path.join(indexDir(root), gen, name);
+  /** A file of the generation: the manifest, or its one segment's file for a section (named after the segment). */
+  const file = (gen: string, name: string) => {
+    const dir = path.join(indexDir(root), gen);
+    if (name === 'manifest.json') return path.join(dir, name);
+    const found = fs.readdirSync(dir).find((f) => f.endsWith(`.${name}`));
+    if (!found) throw new Error(`no ${name} in ${gen}`);
+    return path.join(dir, found);
+  };
   const flip = (gen: string, name: string) => {
     const bytes = fs.readFileSync(file(gen, name));
     bytes[bytes.length >> 1] ^= 0xff;
@@ -157,7 +249,7 @@ describe('search snapshot', () => {
     const bytes = change(fs.readFileSync(file(gen, `${section}.bin`)));
     fs.writeFileSync(file(gen, `${section}.bin`), bytes);
     editManifest(gen, (m) => {
-      const entry = m.sections[section];
+      const entry = m.segments[0].sections[section];
       entry.length = bytes.length / (entry.bytes / entry.length);
       entry.bytes = bytes.length;
       entry.crc32 = zlib.crc32(bytes);
