@@ -11,7 +11,8 @@ const benches: Record<string, { summary: string; load: () => Promise<{ run(args:
     load: () => import('./kaggle-cold-start.ts'),
   },
   'search-merge': {
-    summary: 'resident memory of a serving process during a merge (worker build + swap) against its steady state',
+    summary:
+      'resident memory of a serving process through a merge (papers changed, polled, the delta written as a segment; --full: a full rebuild) against its steady state',
     load: () => import('./search-merge.ts'),
   },
   'search-start': {

@@ -132,7 +132,11 @@ export class IndexesBuilder {
   private readonly days: number[] = [];
   private readonly years: number[] = [];
 
-  constructor(params: Bm25Params = DEFAULT_BM25) {
+  constructor(
+    params: Bm25Params = DEFAULT_BM25,
+    /** Papers a word needs to enter the spelling dictionary (default: spellingMinDf of the build's size; 1 for a segment whose counts add up with others'). */
+    private readonly options: { minWordDf?: number } = {},
+  ) {
     this.lexical = new LexicalIndexBuilder(params);
   }
 
@@ -152,7 +156,10 @@ export class IndexesBuilder {
     const lexical = this.lexical.build();
     return {
       lexical,
-      vocabulary: { spelling: buildSpellingData(this.words.entries(spellingMinDf(lexical.docCount))), authorNames: this.names.build() },
+      vocabulary: {
+        spelling: buildSpellingData(this.words.entries(this.options.minWordDf ?? spellingMinDf(lexical.docCount))),
+        authorNames: this.names.build(),
+      },
       table: { ids: PaperIds.from(this.ids), days: Int32Array.from(this.days), years: Int16Array.from(this.years) },
     };
   }

@@ -18,6 +18,7 @@ import { indexablePapersByIds, paperStampsSince, papersByIds } from '../db/searc
 import { rankTrending } from '../db/trending.ts';
 import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
 import { buildSnapshot, databasePapers } from './build.ts';
+import { compactSegments } from './compact.ts';
 import type { Collection } from './collection.ts';
 import { LruCache } from '../lru.ts';
 import { Delta, type BaseSegment } from './delta.ts';
@@ -72,6 +73,8 @@ export interface SearchServiceOptions {
   buildWorker?: ConnectOptions;
   /** The merge threshold's floor (default MERGE_MIN; tests lower it). */
   mergeMinDocs?: number;
+  /** The share of the stored papers a compaction may join (default JOIN_MAX_SHARE; tests raise it). */
+  joinMaxShare?: number;
 }
 
 /** Starts a build worker; tests inject one whose worker fails on purpose. */
@@ -89,14 +92,35 @@ const RESORT_POOL = 1_000;
  * rows earlier but committed later (or a host whose clock is behind by up to this much) is still seen.
  */
 export const CHANGE_LOOKBACK_MS = 5 * 60_000;
-/** The delta is folded into a new base once it holds this many documents and tombstones (see mergeThreshold). */
+/** The delta is written as a stored segment once it holds this many documents and changes to stored ones (mergeThreshold). */
 export const MERGE_MIN = 2_000;
 export const MERGE_SHARE = 0.01;
 /** The build lease: held while building, renewed a third of the way through, taken over once it expires. */
 const LEASE_MS = 60_000;
 
-export function mergeThreshold(baseDocs: number, floor = MERGE_MIN): number {
-  return Math.max(floor, Math.ceil(MERGE_SHARE * baseDocs));
+export function mergeThreshold(papers: number, floor = MERGE_MIN): number {
+  return Math.max(floor, Math.ceil(MERGE_SHARE * papers));
+}
+
+/** Stored segments of one level joined at a time: a flushed delta is 1 % of the papers, so four make 4 %. */
+export const JOIN_COUNT = 4;
+/** No compaction joins more than this share of the stored papers: its memory is a build's over them. */
+export const JOIN_MAX_SHARE = 0.1;
+
+/**
+ * The segments a compaction joins, or null: the lowest level (flushed deltas are level 0) with JOIN_COUNT
+ * segments, all of that level, when they hold at most JOIN_MAX_SHARE of the stored papers. A full build's segment
+ * (no level) is never joined. Levels grow by one per join, so a query visits a few segments per level.
+ */
+export function segmentsToJoin(segments: readonly { id: string; level?: number; docs: number }[], maxShare = JOIN_MAX_SHARE): string[] | null {
+  const total = segments.reduce((n, s) => n + s.docs, 0);
+  const byLevel = new Map<number, { id: string; docs: number }[]>();
+  for (const s of segments) if (s.level !== undefined) byLevel.set(s.level, [...(byLevel.get(s.level) ?? []), s]);
+  for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
+    const group = byLevel.get(level)!;
+    if (group.length >= JOIN_COUNT && group.reduce((n, s) => n + s.docs, 0) <= maxShare * total) return group.map((s) => s.id);
+  }
+  return null;
 }
 
 /** A segment this thread has just written, by its position in the generation's list (negative: from the end). */
@@ -108,8 +132,8 @@ interface HandedOver {
 /** The generation in use and its delta. */
 interface Live {
   generation: string;
-  /** The embedder the generation's vectors come from (its manifest's). */
-  stamp: SnapshotManifest['embedder'];
+  /** The generation's manifest (its segments' levels, the embedder its vectors come from). */
+  manifest: SnapshotManifest;
   /** The snapshot has vectors but the embedder to query them is not loaded: semantic search is off. */
   embedder: Embedder | null;
   complete: boolean;
@@ -170,7 +194,7 @@ export class DatabaseSearchService implements SearchService {
   }
 
   private threshold(live: Live): number {
-    return mergeThreshold(live.delta.base.engine.docCount, this.options.mergeMinDocs);
+    return mergeThreshold(live.delta.liveCount, this.options.mergeMinDocs);
   }
 
   /** What is loaded: the snapshot generation, its segments and papers, and the delta (null before the first load). */
@@ -265,7 +289,7 @@ export class DatabaseSearchService implements SearchService {
     });
     const live: Live = {
       generation,
-      stamp: manifest.embedder,
+      manifest,
       embedder,
       complete: manifest.embedder !== null || this.options.embedder === 'none',
       delta: new Delta(bases, embedder ? (manifest.embedder?.dimensions ?? 0) : 0, manifest.hiddenWords),
@@ -330,18 +354,28 @@ export class DatabaseSearchService implements SearchService {
   }
 
   /**
-   * Folds the delta into the stored index once it is past the threshold, by writing it as one more segment; a full
-   * build replaces them all when the base lacks vectors or the papers have grown by half since it was built (the
-   * corpus embedder is then retrained too: DRIFT_GROWTH). In the background either way.
+   * Keeps the index in shape, in the background: past the threshold the delta is written as one more stored segment
+   * (a flush); small segments are then joined (segmentsToJoin); a full build replaces everything when the base lacks
+   * vectors or the papers have grown by half since it was built (the corpus embedder is then retrained too:
+   * DRIFT_GROWTH).
    */
   private maybeMerge(): void {
     const live = this.live;
     if (!live || this.building || this.closed) return;
     // At most one build per minRebuildIntervalMs, also when the snapshot lacks vectors (too few papers to train on).
     if (Date.now() - this.builtAt < this.options.minRebuildIntervalMs) return;
-    const stored = live.delta.bases.reduce((n, b) => n + b.engine.docCount, 0);
-    if (this.needsBuild || stored > DRIFT_GROWTH * live.delta.base.engine.docCount) void this.startBuild({ lexicalFirst: false }).catch(() => undefined);
-    else if (live.delta.size >= this.threshold(live)) void this.startBuild({ lexicalFirst: false, flush: true }).catch(() => undefined);
+    const { bases } = live.delta;
+    const stored = bases.reduce((n, b) => n + b.engine.docCount, 0);
+    const levels = new Map(live.manifest.segments.map((s) => [s.id, s.level]));
+    const join = segmentsToJoin(
+      bases.map((b) => ({ id: b.id, level: levels.get(b.id), docs: b.engine.docCount })),
+      this.options.joinMaxShare,
+    );
+    let next: Parameters<DatabaseSearchService['startBuild']>[0] | null = null;
+    if (this.needsBuild || stored > DRIFT_GROWTH * bases[0].engine.docCount) next = { lexicalFirst: false };
+    else if (live.delta.size >= this.threshold(live)) next = { lexicalFirst: false, flush: true };
+    else if (join) next = { lexicalFirst: false, compact: join };
+    if (next) void this.startBuild(next).catch(() => undefined);
   }
 
   /** A full build now (CLI `index`), retraining the corpus embedder when asked. */
@@ -354,7 +388,14 @@ export class DatabaseSearchService implements SearchService {
    * Builds a snapshot under the directory's lease, or, when another process holds it, waits for the generation
    * that process writes. Each generation written is loaded as it appears (`onLoaded` after the first).
    */
-  private startBuild(o: { lexicalFirst: boolean; retrain?: boolean; alwaysBuild?: boolean; flush?: boolean; onLoaded?: () => void }): Promise<void> {
+  private startBuild(o: {
+    lexicalFirst: boolean;
+    retrain?: boolean;
+    alwaysBuild?: boolean;
+    flush?: boolean;
+    compact?: string[];
+    onLoaded?: () => void;
+  }): Promise<void> {
     if (this.building) return this.building;
     this.building = (async () => {
       const lease = `search-index:${directoryId(this.options.dataDir)}`;
@@ -387,6 +428,7 @@ export class DatabaseSearchService implements SearchService {
             }
           }
           if (o.flush) await this.flush();
+          else if (o.compact) await this.build(o);
           else {
             await this.build(o);
             this.needsBuild = false;
@@ -417,16 +459,20 @@ export class DatabaseSearchService implements SearchService {
     const { keep, add, hiddenWords } = live.delta.flush();
     const generation = writeGeneration(this.options.dataDir, {
       papers: { count: live.delta.liveCount, highWater: live.highWater ? new Date(live.highWater).toISOString() : null },
-      embedder: live.stamp,
+      embedder: live.manifest.embedder,
       from: { generation: live.generation, keep },
-      add: add ? [add] : [],
+      add: add ? [{ ...add, level: 0 }] : [],
       hiddenWords,
     });
     await this.loadCurrentGeneration(generation, add ? { segment: -1, content: add.content } : undefined);
     this.log(`search: delta of ${add?.content.docs.ids.count ?? 0} papers written as a segment of ${generation} in ${Date.now() - started} ms`);
   }
 
-  private async build(o: { lexicalFirst: boolean; retrain?: boolean; onLoaded?: () => void }): Promise<void> {
+  /**
+   * A full build, or with `compact` the compaction of those segments of the generation in use (compact.ts), in the
+   * worker thread when there is one; the generation written is loaded.
+   */
+  private async build(o: { lexicalFirst: boolean; retrain?: boolean; compact?: string[]; onLoaded?: () => void }): Promise<void> {
     if (this.closed) throw new Error('search service is closed');
     const opts = this.options;
     const choice = {
@@ -441,9 +487,11 @@ export class DatabaseSearchService implements SearchService {
       await this.loadCurrentGeneration(generation);
       o.onLoaded?.();
     };
-    if (opts.buildWorker && opts.embedder !== 'onnx') {
+    const compact = o.compact && { generation: this.live!.generation, segments: o.compact };
+    // A compaction embeds nothing, so it runs in the worker whatever the embedder.
+    if (opts.buildWorker && (compact || opts.embedder !== 'onnx')) {
       const build = this.startWorker(
-        { connection: opts.buildWorker, embedder: choice, lexicalFirst: o.lexicalFirst, deriveText: opts.deriveText },
+        { connection: opts.buildWorker, embedder: choice, lexicalFirst: o.lexicalFirst, deriveText: opts.deriveText, compact },
         { log: opts.log, onSnapshot: load },
       );
       this.worker = build;
@@ -452,6 +500,10 @@ export class DatabaseSearchService implements SearchService {
       } finally {
         this.worker = null;
       }
+      return;
+    }
+    if (compact) {
+      await load(await compactSegments(this.database, { dataDir: opts.dataDir, ...compact, log: opts.log }));
       return;
     }
     if (opts.buildWorker && opts.embedder === 'onnx')

@@ -64,6 +64,8 @@ interface SectionEntry {
 /** One segment of a generation: its parts' values and sections, and its live mask in this generation. */
 export interface SegmentManifest {
   id: string;
+  /** 0 for a flushed delta, one more than the highest of those it joins for a compaction; absent for a full build's. */
+  level?: number;
   /** Small JSON values of the parts (scalars, parameters). */
   values: Record<string, unknown>;
   sections: Record<string, SectionEntry>;
@@ -362,7 +364,7 @@ export interface GenerationSpec {
   /** Segments of the generation `from` carried over (their files linked, not copied), with their live masks now. */
   from?: { generation: string; keep: { id: string; live: Uint8Array | null }[] };
   /** New segments, written after the kept ones, with their live masks (a flushed delta's superseded documents). */
-  add: { content: SegmentContent; live?: Uint8Array | null }[];
+  add: { content: SegmentContent; live?: Uint8Array | null; level?: number }[];
   hiddenWords?: HiddenWords[];
 }
 
@@ -438,9 +440,9 @@ export function writeGeneration(dataDir: string, spec: GenerationSpec): string {
         manifest.segments.push({ ...segment, live: live ? writeLive(tmp, id, live) : null });
       }
     }
-    for (const { content, live } of spec.add) {
+    for (const { content, live, level } of spec.add) {
       const segment = writeSegment(tmp, content);
-      manifest.segments.push({ ...segment, live: live ? writeLive(tmp, segment.id, live) : null });
+      manifest.segments.push({ ...segment, level, live: live ? writeLive(tmp, segment.id, live) : null });
     }
     writeFile(path.join(tmp, 'manifest.json'), [Buffer.from(JSON.stringify(manifest, null, 1))]);
     fsyncDir(tmp);
@@ -578,14 +580,25 @@ export async function readSnapshot(
 ): Promise<LoadedSnapshot | null> {
   if (!generation) return null;
   const manifest = readManifest(dataDir, generation);
-  const dir = path.join(indexDir(dataDir), generation);
   const segments: LoadedSegment[] = [];
-  for (const segment of manifest.segments) {
-    const content = loaded.get(segment.id) ?? (await readSegment(dir, segment));
-    const live = segment.live ? ((await readSection(dir, `live.${segment.id}`, segment.live)) as Uint8Array) : null;
-    if (live && (!(live instanceof Uint8Array) || live.length !== content.docs.ids.count))
-      throw new SnapshotError(`segment ${segment.id}: the live mask does not fit its ${content.docs.ids.count} documents`);
-    segments.push({ id: segment.id, content, live });
-  }
+  for (const segment of manifest.segments) segments.push(await readStoredSegment(dataDir, generation, segment, loaded.get(segment.id)));
   return { manifest, segments };
+}
+
+/** One segment of a generation with its live mask there (its content taken from `loaded` when given). */
+export async function readStoredSegment(dataDir: string, generation: string, segment: SegmentManifest, loaded?: SegmentContent): Promise<LoadedSegment> {
+  const dir = path.join(indexDir(dataDir), generation);
+  const content = loaded ?? (await readSegment(dir, segment));
+  const live = await readLiveMask(dataDir, generation, segment);
+  if (live && live.length !== content.docs.ids.count)
+    throw new SnapshotError(`segment ${segment.id}: the live mask does not fit its ${content.docs.ids.count} documents`);
+  return { id: segment.id, content, live };
+}
+
+/** A segment's live mask in a generation (null: every document is live). */
+export async function readLiveMask(dataDir: string, generation: string, segment: SegmentManifest): Promise<Uint8Array | null> {
+  if (!segment.live) return null;
+  const live = await readSection(path.join(indexDir(dataDir), generation), `live.${segment.id}`, segment.live);
+  if (!(live instanceof Uint8Array)) throw new SnapshotError(`segment ${segment.id}: the live mask is not bytes`);
+  return live;
 }

@@ -12,7 +12,8 @@ import { createUser } from '../../../src/db/users.ts';
 import type { Paper } from '../../../src/domain/paper.ts';
 import { DatabaseSearchService, type SearchServiceOptions } from '../../../src/search/service.ts';
 import { indexDir } from '../../../src/search/snapshot.ts';
-import { createTestDatabase, databaseKinds, tempDir, type TestDatabase } from '../../helpers/db.ts';
+import type { ConnectOptions } from '../../../src/db/connect.ts';
+import { createTestDatabase, databaseKinds, PG_URL, tempDir, type TestDatabase } from '../../helpers/db.ts';
 
 const TOPICS = [
   ['Diffusion models for image synthesis', 'Score-based diffusion models synthesise images; guidance trades diversity for fidelity.'],
@@ -182,6 +183,59 @@ describe.each(databaseKinds)('incremental search index (%s)', (kind) => {
       }
     }
     await fresh.close();
+    await merging.close();
+  });
+
+  it('joins four flushed segments into one in the worker thread, and every process answers as before', async () => {
+    const connection: ConnectOptions = kind === 'sqlite' ? { sqlitePath: database.location } : { databaseUrl: PG_URL!, pgSchema: database.location };
+    const merging = new DatabaseSearchService(database, options({ mergeMinDocs: 2, joinMaxShare: 1, buildWorker: connection }));
+    await merging.refresh();
+    const flushes = merging.status()!.segments - 1;
+    // Flushed deltas up to four level-0 segments, each written at a refresh (a new paper and a new version each time).
+    for (let round = flushes; round < 4; round++) {
+      await upsertPapers(database, [
+        paper(`2504.0000${round}`, `Pangolin scale armour ${round}`, 'Pangolin scales resist bites.'),
+        { ...seed[20 + round], version: 2, title: `Okapi stripes ${round}`, abstract: 'Okapi stripe patterns camouflage calves.' },
+      ]);
+      await merging.refresh();
+    }
+    const flushed = merging.status()!;
+    expect(flushed.segments).toBe(5);
+    const want = new Map<string, unknown>();
+    const queries = ['pangolin', 'okapi stripes', 'narwhal tusk', 'diffusion models', 'molecules', 'axolotl'];
+    for (const q of queries)
+      for (const mode of ['lexical', 'hybrid'] as const)
+        want.set(
+          `${mode} ${q}`,
+          (await merging.search(q, { mode })).hits.map((h) => h.id),
+        );
+    logs.length = 0;
+    await merging.refresh(); // nothing new: the four level-0 segments are joined
+    const joined = merging.status()!;
+    expect(logs.join('\n')).toMatch(/search: 4 segments joined into one of \d+ papers \(\S+\) in \d+ ms/);
+    expect(joined).toMatchObject({ segments: 2, liveDocs: flushed.liveDocs, deltaSize: 0 });
+    expect(joined.generation).not.toBe(flushed.generation);
+    for (const q of queries) {
+      for (const mode of ['lexical', 'hybrid'] as const) {
+        expect(new Set((await merging.search(q, { mode })).hits.map((h) => h.id)), `${mode} ${q}`).toEqual(new Set(want.get(`${mode} ${q}`) as string[]));
+      }
+    }
+    const rounds = 4 - flushes;
+    expect(await ids(merging, 'pangolin')).toHaveLength(rounds);
+    expect(await ids(merging, 'okapi')).toHaveLength(rounds);
+    // A paper changed after the join is found in its new version only.
+    const changed = `2504.0000${flushes}`;
+    await upsertPapers(database, [{ ...paper(changed, 'Tapir snorkel trunks', 'Tapirs use their trunks as snorkels.'), version: 2 }]);
+    await merging.refresh();
+    expect(await ids(merging, 'tapir')).toEqual([changed]);
+    expect(await ids(merging, 'pangolin')).toHaveLength(rounds - 1);
+    // Another process loads the generation in use (the change was flushed too: two changes pass this threshold).
+    await service.refresh();
+    const now = merging.status()!;
+    expect(now.segments).toBe(3);
+    expect(service.status()).toMatchObject({ generation: now.generation, segments: 3, liveDocs: now.liveDocs });
+    expect(await ids(service, 'tapir')).toEqual([changed]);
+    expect(await ids(service, 'okapi')).toEqual(await ids(merging, 'okapi'));
     await merging.close();
   });
 

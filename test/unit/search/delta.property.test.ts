@@ -15,7 +15,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IndexablePaper } from '../../../src/db/search.ts';
 import { engineCollection } from '../../../src/search/collection.ts';
+import { SegmentJoiner } from '../../../src/search/compact.ts';
 import { contentHash, Delta, type BaseSegment } from '../../../src/search/delta.ts';
+import { segmentOf } from '../../../src/search/snapshot.ts';
 import { DEFAULT_HYBRID, SearchEngine } from '../../../src/search/engine.ts';
 import { bm25Idf, documentFrequency, lookupTerm } from '../../../src/search/lexical/index.ts';
 import { findAuthorNames } from '../../../src/search/names/query-names.ts';
@@ -42,7 +44,8 @@ type Content = typeof content extends fc.Arbitrary<infer T> ? T : never;
 
 /**
  * An edit: a paper added (new id), changed (new content for an existing id), hidden, or shown again; or the delta
- * flushed into a stored segment of its own (a merge), after which a new delta goes on over all the segments.
+ * flushed into a stored segment of its own (a merge), after which a new delta goes on over all the segments; or,
+ * after such a flush, every stored segment but the base joined into one (a compaction).
  */
 const edit = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), content }),
@@ -50,6 +53,7 @@ const edit = fc.oneof(
   fc.record({ kind: fc.constant('hide' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('show' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('flush' as const) }),
+  fc.record({ kind: fc.constant('compact' as const) }),
 );
 
 /** The delta written as a segment (in memory, as the snapshot stores it) and a new delta over every segment. */
@@ -62,6 +66,25 @@ function flushed(delta: Delta, n: number): Delta {
     bases.push({ id: `s${n}`, engine, modified: c.docs.modified, hashes: c.docs.hashes, live: f.add.live });
   }
   return new Delta(bases, 8, f.hiddenWords);
+}
+
+/** Flushes, then joins every stored segment but the first into one, from the store's current rows (compact.ts). */
+function compacted(delta: Delta, n: number, rows: (ids: string[]) => IndexablePaper[]): Delta {
+  const after = flushed(delta, n);
+  const [base, ...rest] = after.bases;
+  if (rest.length < 2) return after;
+  const f = after.flush();
+  const sources = rest.map((b, k) => ({ id: b.id, content: segmentOf(b.engine, b.modified, b.hashes), live: f.keep[k + 1].live }));
+  const joiner = new SegmentJoiner(sources, 8);
+  joiner.add(rows(joiner.ids));
+  const c = joiner.build();
+  const engine = new SearchEngine(c.lexical, c.docs, c.vectors, null, DEFAULT_HYBRID, c.vocabulary);
+  const joined: BaseSegment = { id: `j${n}`, engine, modified: c.docs.modified, hashes: c.docs.hashes, live: null };
+  return new Delta(
+    [{ ...base, live: f.keep[0].live }, joined],
+    8,
+    f.hiddenWords.filter((h) => h.segment === base.id),
+  );
 }
 
 const query = fc.oneof(
@@ -114,9 +137,22 @@ describe('stored segments + delta rank as a fresh build does', () => {
           const storedLive = new Map(initial.map((c, i) => [`p${i}`, hashes[i]]));
           const storedNewest = new Map(storedLive);
           let oldWordsCount = false;
+          const rowOf = (id: string, n: number): IndexablePaper => {
+            const { c, hidden } = store.get(id)!;
+            return { id, ...c, hidden, modifiedAt: new Date(1_000_000 + n).toISOString() };
+          };
           edits.forEach((e, n) => {
-            if (e.kind === 'flush') {
-              delta = flushed(delta, n);
+            if (e.kind === 'flush' || e.kind === 'compact') {
+              if (e.kind === 'flush') delta = flushed(delta, n);
+              else {
+                delta = compacted(delta, n, (ids) => ids.map((id) => rowOf(id, n)));
+                // Stored copies that were not live went with the joined segments: a base copy is the newest left.
+                for (const id of storedNewest.keys()) {
+                  if (storedLive.has(id)) continue;
+                  if (id.startsWith('p')) storedNewest.set(id, hashes[Number(id.slice(1))]);
+                  else storedNewest.delete(id);
+                }
+              }
               for (const [id, v] of store) {
                 if (v.hidden || storedLive.has(id)) continue;
                 storedLive.set(id, contentHash(v.c));
@@ -134,9 +170,8 @@ describe('stored segments + delta rank as a fresh build does', () => {
             else if (e.kind === 'show' && now!.hidden && storedNewest.get(id) === contentHash(now!.c)) storedLive.set(id, contentHash(now!.c));
             if (e.kind === 'add' || e.kind === 'change') store.set(id, { c: e.content, hidden: now?.hidden ?? false });
             else store.set(id, { c: now!.c, hidden: e.kind === 'hide' });
-            const { c, hidden } = store.get(id)!;
-            const row: IndexablePaper = { id, ...c, hidden, modifiedAt: new Date(1_000_000 + n).toISOString() };
-            delta.apply([row], [hidden ? null : embed(paperText(c))]);
+            const row = rowOf(id, n);
+            delta.apply([row], [row.hidden ? null : embed(`${row.title}. ${row.abstract}`)]);
           });
           const visible = [...store].filter(([, v]) => !v.hidden).map(([id, v]) => ({ id, c: v.c }));
           const fresh = engineOf(visible);
@@ -168,7 +203,8 @@ describe('stored segments + delta rank as a fresh build does', () => {
               }
               if (!parsed.terms.size) continue;
               // Lexical: each paper's score within the statistics drift and quantisation of the fresh build's.
-              const { low, high } = driftBounds(q, segments[0].idf ?? ((t) => base.idf(t)), base, fresh);
+              const averages = segments.map((x) => x.engine.lexical.fieldAverages);
+              const { low, high } = driftBounds(q, segments[0].idf ?? ((t) => base.idf(t)), averages, fresh);
               const unit = fresh.lexical.impactScale * [...parsed.terms.values(), ...parsed.bigrams.values()].reduce((a, b) => a + b, 0);
               gotIds.forEach((id, i) => {
                 const s = wantScore.get(id)!;
@@ -223,7 +259,7 @@ describe('stored segments + delta rank as a fresh build does', () => {
  * lengths (a BM25F impact moves by at most that factor when the averages do: the saturation is monotone and
  * concave in the normalised frequency).
  */
-function driftBounds(q: string, idf: (t: string) => number | undefined, base: SearchEngine, fresh: SearchEngine): { low: number; high: number } {
+function driftBounds(q: string, idf: (t: string) => number | undefined, averages: Float64Array[], fresh: SearchEngine): { low: number; high: number } {
   const parsed = parseQuery(q);
   let low = 1;
   let high = 1;
@@ -236,8 +272,10 @@ function driftBounds(q: string, idf: (t: string) => number | undefined, base: Se
     high = Math.max(high, ratio);
   }
   let lengths = 1;
-  fresh.lexical.fieldAverages.forEach((avg, f) => {
-    lengths = Math.max(lengths, base.lexical.fieldAverages[f] / avg, avg / base.lexical.fieldAverages[f]);
-  });
+  for (const segment of averages) {
+    fresh.lexical.fieldAverages.forEach((avg, f) => {
+      lengths = Math.max(lengths, segment[f] / avg, avg / segment[f]);
+    });
+  }
   return { low: low / lengths, high: high * lengths };
 }
