@@ -9,6 +9,8 @@
 //
 // Its memory is that of a build over the joined papers only (the policy in service.ts keeps them to a tenth of the
 // collection), never the whole index's.
+//
+// Also here: giving a flushed delta its ANN graph, built later in the worker from the vectors it stored.
 import type { Database } from '../db/connect.ts';
 import { indexablePapersByIds, type IndexablePaper } from '../db/search.ts';
 import { contentHash } from './delta.ts';
@@ -18,8 +20,8 @@ import { ANN_MIN_DOCS } from './semantic/prepare.ts';
 import { HnswIndex } from './semantic/vector-index.ts';
 import { readLiveMask, readManifest, readStoredSegment, segmentOf, writeGeneration, type LoadedSegment, type SegmentContent } from './snapshot.ts';
 
-/** Papers read from the store per query. */
-const PAGE = 2_000;
+/** Papers read from the store per query; the event loop is yielded between pages (a compaction in the app thread). */
+const PAGE = 500;
 
 /**
  * Builds the joined segment: `ids` are the live papers of the sources; `add` takes their current rows (in pages,
@@ -86,27 +88,32 @@ export class SegmentJoiner {
   }
 }
 
-export interface CompactRequest {
+export interface UpkeepRequest {
   dataDir: string;
-  /** The generation whose segments are joined: the current one. */
+  /** The generation whose segments are joined or given a graph: the current one. */
   generation: string;
-  /** The ids of the segments to join. */
+  /** The ids of the segments to join, or to give a graph. */
   segments: string[];
   log?: (message: string) => void;
+  /** Segments this thread holds already (by id): not read again. */
+  loaded?: ReadonlyMap<string, SegmentContent>;
 }
 
 /** Joins the segments into one and writes the generation that holds it; returns the generation's name. */
-export async function compactSegments(database: Database, request: CompactRequest): Promise<string> {
+export async function compactSegments(database: Database, request: UpkeepRequest): Promise<string> {
   const { dataDir, generation, log } = request;
   const started = Date.now();
   const manifest = readManifest(dataDir, generation);
   const joined = manifest.segments.filter((s) => request.segments.includes(s.id));
   if (joined.length !== request.segments.length) throw new Error(`generation ${generation} does not hold every segment of ${request.segments.join(', ')}`);
   const sources = [];
-  for (const segment of joined) sources.push(await readStoredSegment(dataDir, generation, segment));
+  for (const segment of joined) sources.push(await readStoredSegment(dataDir, generation, segment, request.loaded?.get(segment.id)));
   const joiner = new SegmentJoiner(sources, manifest.embedder?.dimensions ?? 0);
   const ids = joiner.ids;
-  for (let i = 0; i < ids.length; i += PAGE) joiner.add(await indexablePapersByIds(database, ids.slice(i, i + PAGE)));
+  for (let i = 0; i < ids.length; i += PAGE) {
+    joiner.add(await indexablePapersByIds(database, ids.slice(i, i + PAGE)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const content = joiner.build();
   const keep = [];
   for (const segment of manifest.segments) {
@@ -120,5 +127,37 @@ export async function compactSegments(database: Database, request: CompactReques
     hiddenWords: manifest.hiddenWords.filter((h) => !request.segments.includes(h.segment)),
   });
   log?.(`search: ${joined.length} segments joined into one of ${content.docs.ids.count} papers (${written}) in ${Date.now() - started} ms`);
+  return written;
+}
+
+/**
+ * Builds the ANN graph of segments written without one (a flushed delta of ANN_MIN_DOCS papers or more: the flush
+ * itself must not stall the app thread for it) from their stored vectors, and writes the generation that holds
+ * them, every segment otherwise as it was. Returns the generation's name.
+ */
+export async function addGraphs(request: UpkeepRequest): Promise<string> {
+  const { dataDir, generation, log } = request;
+  const started = Date.now();
+  const manifest = readManifest(dataDir, generation);
+  const keep = [];
+  for (const segment of manifest.segments) {
+    let graph: HnswIndex | undefined;
+    if (request.segments.includes(segment.id)) {
+      const { vectors } = (await readStoredSegment(dataDir, generation, segment, request.loaded?.get(segment.id))).content;
+      if (!vectors) throw new Error(`segment ${segment.id} has no vectors to build a graph of`);
+      const floats = new Float32Array(vectors.count * vectors.dimensions);
+      for (let d = 0; d < vectors.count; d++) floats.set(vectors.vector(d), d * vectors.dimensions);
+      graph = HnswIndex.build(floats, vectors.dimensions);
+    }
+    keep.push({ id: segment.id, live: await readLiveMask(dataDir, generation, segment), graph });
+  }
+  const written = writeGeneration(dataDir, {
+    papers: manifest.papers,
+    embedder: manifest.embedder,
+    from: { generation, keep },
+    add: [],
+    hiddenWords: manifest.hiddenWords,
+  });
+  log?.(`search: ANN graph built for ${request.segments.length} segment${request.segments.length === 1 ? '' : 's'} (${written}) in ${Date.now() - started} ms`);
   return written;
 }

@@ -18,7 +18,7 @@ import { indexablePapersByIds, paperStampsSince, papersByIds } from '../db/searc
 import { rankTrending } from '../db/trending.ts';
 import { storedIdForms, tryParseArxivId } from '../domain/arxiv-id.ts';
 import { buildSnapshot, databasePapers } from './build.ts';
-import { compactSegments } from './compact.ts';
+import { addGraphs, compactSegments } from './compact.ts';
 import type { Collection } from './collection.ts';
 import { LruCache } from '../lru.ts';
 import { Delta, type BaseSegment } from './delta.ts';
@@ -31,7 +31,7 @@ import { signsAs } from './names/query-names.ts';
 import { mostWordsMask, planQuery, rankPlan, type QueryPlan } from './pipeline.ts';
 import { countAllowed, documentSpace, similarInSegments, type Segment } from './segments.ts';
 import { type Embedder, embedQueries, paperText } from './semantic/embedder.ts';
-import { DRIFT_GROWTH, loadEmbedder } from './semantic/prepare.ts';
+import { ANN_MIN_DOCS, DRIFT_GROWTH, loadEmbedder } from './semantic/prepare.ts';
 import { HnswIndex } from './semantic/vector-index.ts';
 import {
   currentGeneration,
@@ -121,6 +121,12 @@ export function segmentsToJoin(segments: readonly { id: string; level?: number; 
     if (group.length >= JOIN_COUNT && group.reduce((n, s) => n + s.docs, 0) <= maxShare * total) return group.map((s) => s.id);
   }
   return null;
+}
+
+/** Work on stored segments: joining some (compactSegments) or building their graphs (addGraphs). */
+interface Upkeep {
+  kind: 'join' | 'graph';
+  segments: string[];
 }
 
 /** A segment this thread has just written, by its position in the generation's list (negative: from the end). */
@@ -282,7 +288,10 @@ export class DatabaseSearchService implements SearchService {
     const embedder = manifest.embedder ? await this.queryEmbedder(manifest.embedder.id) : null;
     const stored = new Map<string, { content: SegmentContent; engine: SearchEngine }>();
     const bases: BaseSegment[] = loaded.segments.map(({ id, content, live }) => {
-      const engine = this.stored.get(id)?.engine ?? this.engineOf(content);
+      const held = this.stored.get(id)?.engine;
+      const engine = held ?? this.engineOf(content);
+      // A segment in use that has gained its graph since it was loaded (the graph is added once, later).
+      if (held && content.annFile && !held.vectorIndex) held.vectorIndex = this.graphOf(content);
       engine.vectors = embedder ? content.vectors : null;
       stored.set(id, { content, engine });
       return { id, engine, modified: content.docs.modified, hashes: content.docs.hashes, live };
@@ -304,11 +313,14 @@ export class DatabaseSearchService implements SearchService {
   }
 
   private engineOf(content: SegmentContent): SearchEngine {
+    return new SearchEngine(content.lexical, content.docs, content.vectors, this.graphOf(content), DEFAULT_HYBRID, content.vocabulary);
+  }
+
+  private graphOf(content: SegmentContent): HnswIndex | null {
     const dims = content.vectors?.dimensions ?? 0;
-    const count = content.docs.ids.count;
-    const graph = content.annFile ? HnswIndex.view(content.annFile, dims, count) : content.ann instanceof HnswIndex ? content.ann : null;
+    const graph = content.annFile ? HnswIndex.view(content.annFile, dims, content.docs.ids.count) : content.ann instanceof HnswIndex ? content.ann : null;
     if (content.annFile && !graph) this.log("search: the snapshot's ANN graph could not be mapped; nearest papers come from an exact scan");
-    return new SearchEngine(content.lexical, content.docs, content.vectors, graph, DEFAULT_HYBRID, content.vocabulary);
+    return graph;
   }
 
   /** Reads a generation, reusing the segments in use that it keeps. */
@@ -354,10 +366,10 @@ export class DatabaseSearchService implements SearchService {
   }
 
   /**
-   * Keeps the index in shape, in the background: past the threshold the delta is written as one more stored segment
-   * (a flush); small segments are then joined (segmentsToJoin); a full build replaces everything when the base lacks
-   * vectors or the papers have grown by half since it was built (the corpus embedder is then retrained too:
-   * DRIFT_GROWTH).
+   * Keeps the index in shape, in the background, one step at a time: past the threshold the delta is written as one
+   * more stored segment (a flush); a flushed segment large enough for a graph then gets one, built in the worker;
+   * small segments are joined (segmentsToJoin); a full build replaces everything when the base lacks vectors or the
+   * papers have grown by half since it was built (the corpus embedder is then retrained too: DRIFT_GROWTH).
    */
   private maybeMerge(): void {
     const live = this.live;
@@ -371,10 +383,13 @@ export class DatabaseSearchService implements SearchService {
       bases.map((b) => ({ id: b.id, level: levels.get(b.id), docs: b.engine.docCount })),
       this.options.joinMaxShare,
     );
+    // A flushed delta large enough for a graph gets one (built in the worker) before anything is joined.
+    const graphless = bases.filter((b, k) => k > 0 && b.engine.vectors && !b.engine.vectorIndex && b.engine.docCount >= ANN_MIN_DOCS).map((b) => b.id);
     let next: Parameters<DatabaseSearchService['startBuild']>[0] | null = null;
     if (this.needsBuild || stored > DRIFT_GROWTH * bases[0].engine.docCount) next = { lexicalFirst: false };
     else if (live.delta.size >= this.threshold(live)) next = { lexicalFirst: false, flush: true };
-    else if (join) next = { lexicalFirst: false, compact: join };
+    else if (graphless.length) next = { lexicalFirst: false, upkeep: { kind: 'graph', segments: graphless } };
+    else if (join) next = { lexicalFirst: false, upkeep: { kind: 'join', segments: join } };
     if (next) void this.startBuild(next).catch(() => undefined);
   }
 
@@ -393,7 +408,7 @@ export class DatabaseSearchService implements SearchService {
     retrain?: boolean;
     alwaysBuild?: boolean;
     flush?: boolean;
-    compact?: string[];
+    upkeep?: Upkeep;
     onLoaded?: () => void;
   }): Promise<void> {
     if (this.building) return this.building;
@@ -428,7 +443,7 @@ export class DatabaseSearchService implements SearchService {
             }
           }
           if (o.flush) await this.flush();
-          else if (o.compact) await this.build(o);
+          else if (o.upkeep) await this.build(o);
           else {
             await this.build(o);
             this.needsBuild = false;
@@ -469,10 +484,10 @@ export class DatabaseSearchService implements SearchService {
   }
 
   /**
-   * A full build, or with `compact` the compaction of those segments of the generation in use (compact.ts), in the
-   * worker thread when there is one; the generation written is loaded.
+   * A full build, or with `upkeep` a join of segments of the generation in use or their graphs (compact.ts), in
+   * the worker thread when there is one; the generation written is loaded.
    */
-  private async build(o: { lexicalFirst: boolean; retrain?: boolean; compact?: string[]; onLoaded?: () => void }): Promise<void> {
+  private async build(o: { lexicalFirst: boolean; retrain?: boolean; upkeep?: Upkeep; onLoaded?: () => void }): Promise<void> {
     if (this.closed) throw new Error('search service is closed');
     const opts = this.options;
     const choice = {
@@ -487,11 +502,14 @@ export class DatabaseSearchService implements SearchService {
       await this.loadCurrentGeneration(generation);
       o.onLoaded?.();
     };
-    const compact = o.compact && { generation: this.live!.generation, segments: o.compact };
-    // A compaction embeds nothing, so it runs in the worker whatever the embedder.
-    if (opts.buildWorker && (compact || opts.embedder !== 'onnx')) {
+    const upkeep = o.upkeep && this.live ? { ...o.upkeep, generation: this.live.generation } : undefined;
+    // Upkeep embeds nothing, so it runs in the worker whatever the embedder; a join too small for a graph runs here,
+    // a page of papers at a time, sparing the worker thread's own memory (a V8 isolate and the sources).
+    const joining = upkeep ? this.live!.delta.bases.filter((b) => upkeep.segments.includes(b.id)).reduce((n, b) => n + b.engine.docCount, 0) : 0;
+    const inThread = upkeep?.kind === 'join' && joining < ANN_MIN_DOCS;
+    if (opts.buildWorker && !inThread && (upkeep || opts.embedder !== 'onnx')) {
       const build = this.startWorker(
-        { connection: opts.buildWorker, embedder: choice, lexicalFirst: o.lexicalFirst, deriveText: opts.deriveText, compact },
+        { connection: opts.buildWorker, embedder: choice, lexicalFirst: o.lexicalFirst, deriveText: opts.deriveText, upkeep },
         { log: opts.log, onSnapshot: load },
       );
       this.worker = build;
@@ -502,8 +520,10 @@ export class DatabaseSearchService implements SearchService {
       }
       return;
     }
-    if (compact) {
-      await load(await compactSegments(this.database, { dataDir: opts.dataDir, ...compact, log: opts.log }));
+    if (upkeep) {
+      const { kind, ...rest } = upkeep;
+      const job = { dataDir: opts.dataDir, ...rest, log: opts.log, loaded: new Map([...this.stored].map(([id, { content }]) => [id, content])) };
+      await load(kind === 'join' ? await compactSegments(this.database, job) : await addGraphs(job));
       return;
     }
     if (opts.buildWorker && opts.embedder === 'onnx')

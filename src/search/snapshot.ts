@@ -361,8 +361,11 @@ function* fileChunks(file: string): Generator<Uint8Array> {
 export interface GenerationSpec {
   papers: SnapshotManifest['papers'];
   embedder: SnapshotManifest['embedder'];
-  /** Segments of the generation `from` carried over (their files linked, not copied), with their live masks now. */
-  from?: { generation: string; keep: { id: string; live: Uint8Array | null }[] };
+  /**
+   * Segments of the generation `from` carried over (their files linked, not copied), with their live masks now and,
+   * for one written without an ANN graph, the graph built for it since.
+   */
+  from?: { generation: string; keep: { id: string; live: Uint8Array | null; graph?: { save(file: string): void } }[] };
   /** New segments, written after the kept ones, with their live masks (a flushed delta's superseded documents). */
   add: { content: SegmentContent; live?: Uint8Array | null; level?: number }[];
   hiddenWords?: HiddenWords[];
@@ -388,14 +391,16 @@ function writeSegment(dir: string, content: SegmentContent): SegmentManifest {
       segment.sections[name] = { file, type: typeOf(value), length: value.length, bytes: bytes.byteLength, crc32 };
     }
   }
-  if (content.ann) {
-    const file = `${id}.ann.usearch`;
-    content.ann.save(path.join(dir, file));
-    const crc32 = syncAndChecksum(path.join(dir, file));
-    const bytes = fs.statSync(path.join(dir, file)).size;
-    segment.sections[ANN_SECTION] = { file, type: 'file', length: bytes, bytes, crc32 };
-  }
+  if (content.ann) segment.sections[ANN_SECTION] = writeGraph(dir, id, content.ann);
   return segment;
+}
+
+function writeGraph(dir: string, id: string, graph: { save(file: string): void }): SectionEntry {
+  const file = `${id}.ann.usearch`;
+  graph.save(path.join(dir, file));
+  const crc32 = syncAndChecksum(path.join(dir, file));
+  const bytes = fs.statSync(path.join(dir, file)).size;
+  return { file, type: 'file', length: bytes, bytes, crc32 };
 }
 
 function writeLive(dir: string, id: string, live: Uint8Array): SectionEntry {
@@ -433,11 +438,13 @@ export function writeGeneration(dataDir: string, spec: GenerationSpec): string {
     if (spec.from) {
       const previous = readManifest(dataDir, spec.from.generation);
       const fromDir = path.join(dir, spec.from.generation);
-      for (const { id, live } of spec.from.keep) {
+      for (const { id, live, graph } of spec.from.keep) {
         const segment = previous.segments.find((s) => s.id === id);
         if (!segment) throw new Error(`segment ${id} is not in generation ${spec.from.generation}`);
         for (const entry of Object.values(segment.sections)) fs.linkSync(path.join(fromDir, entry.file), path.join(tmp, entry.file));
-        manifest.segments.push({ ...segment, live: live ? writeLive(tmp, id, live) : null });
+        const sections = { ...segment.sections };
+        if (graph && !sections[ANN_SECTION]) sections[ANN_SECTION] = writeGraph(tmp, id, graph);
+        manifest.segments.push({ ...segment, sections, live: live ? writeLive(tmp, id, live) : null });
       }
     }
     for (const { content, live, level } of spec.add) {
@@ -588,7 +595,10 @@ export async function readSnapshot(
 /** One segment of a generation with its live mask there (its content taken from `loaded` when given). */
 export async function readStoredSegment(dataDir: string, generation: string, segment: SegmentManifest, loaded?: SegmentContent): Promise<LoadedSegment> {
   const dir = path.join(indexDir(dataDir), generation);
-  const content = loaded ?? (await readSegment(dir, segment));
+  let content = loaded ?? (await readSegment(dir, segment));
+  // A segment written without a graph may have gained one since.
+  const ann = segment.sections[ANN_SECTION];
+  if (loaded && ann && !loaded.annFile) content = { ...loaded, annFile: (await readSection(dir, ANN_SECTION, ann)) as string };
   const live = await readLiveMask(dataDir, generation, segment);
   if (live && live.length !== content.docs.ids.count)
     throw new SnapshotError(`segment ${segment.id}: the live mask does not fit its ${content.docs.ids.count} documents`);

@@ -1,11 +1,11 @@
 // The search build worker's body (see worker-build.ts for the app side): its own connection to the store, then
-// the full build (build.ts) or a compaction (compact.ts), which writes the snapshot generations; each is announced to the app thread, which
+// the full build (build.ts), a join or a segment's graph (compact.ts), which writes the snapshot generations; each is announced to the app thread, which
 // loads it from disk. All the transient build memory (the index builders, the training sample, the trainer's
 // matrices) goes when the thread ends.
 import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '../db/connect.ts';
 import { buildSnapshot, databasePapers } from './build.ts';
-import { compactSegments } from './compact.ts';
+import { addGraphs, compactSegments } from './compact.ts';
 import type { WorkerBuildRequest, WorkerMessage } from './worker-build.ts';
 import { deriveMissingText } from './derive.ts';
 import { indexStatistics } from './keyphrases.ts';
@@ -20,8 +20,10 @@ async function build(request: WorkerBuildRequest): Promise<void> {
   // One connection for the whole build: it reads the papers twice (build.ts) and stores keyphrases and TL;DRs.
   const database = connect({ ...request.connection, poolSize: 1 });
   try {
-    if (request.compact) {
-      const generation = await compactSegments(database, { dataDir: request.embedder.dataDir, ...request.compact, log });
+    if (request.upkeep) {
+      const { kind, ...upkeep } = request.upkeep;
+      const job = { dataDir: request.embedder.dataDir, ...upkeep, log };
+      const generation = kind === 'join' ? await compactSegments(database, job) : await addGraphs(job);
       post({ type: 'snapshot', generation, complete: true });
       return;
     }

@@ -21,8 +21,8 @@ export interface WorkerBuildRequest {
   lexicalFirst: boolean;
   /** Derive missing keyphrases and TL;DRs (derive.ts) after the lexical index, before the embedder. */
   deriveText?: boolean;
-  /** Instead of a full build, join these segments of that generation (compact.ts). */
-  compact?: { generation: string; segments: string[] };
+  /** Instead of a full build, join these segments of that generation, or give them their graphs (compact.ts). */
+  upkeep?: { kind: 'join' | 'graph'; generation: string; segments: string[] };
 }
 
 export type WorkerMessage =
