@@ -6,9 +6,13 @@
 //
 // Pure: no imports. Search has its own view of names (src/search/); the two are meant to converge on one module.
 
-/** Letters that Unicode does not decompose into a base letter plus an accent, written as their usual Latin stand-ins. */
-const LETTER_FOLDS: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ð: 'd', ħ: 'h', ı: 'i', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th' };
-const UNFOLDED_LETTERS = /[øłđðħıßæœþ]/g;
+/**
+ * Letters that Unicode does not decompose into a base letter plus an accent, written as their usual Latin
+ * stand-ins; and final sigma as sigma: lower-casing makes Σ one or the other by what surrounds it, so without the
+ * fold a key computed again from itself could change ("в﮲Σ" → "в ς", then "в σ").
+ */
+const LETTER_FOLDS: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ð: 'd', ħ: 'h', ı: 'i', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th', ς: 'σ' };
+const UNFOLDED_LETTERS = /[øłđðħıßæœþς]/g;
 /** Combining diacritical marks (U+0300–U+036F): the accents of Latin, Greek and Cyrillic. Marks of other scripts (Devanagari vowel signs) are letters' parts and stay. */
 const ACCENTS = /[\u0300-\u036f]/g;
 /** Apostrophes join a name's parts (O'Brien, N’Diaye): dropped, not turned into a break. */

@@ -1,6 +1,7 @@
 // People in the store, on every database kind: what a Hugging Face import keeps about people (and that importing
 // again changes nothing), author pages' queries with the merge rules, claims and their permissions with the audit
-// log, upvote listings, and migration 006 filing the names of papers stored before it.
+// log, upvote listings, migration 006 filing the names of papers stored before it, and migration 020 keying names
+// with a sigma again.
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authorCategories, authorClaimants, authorPaperIds, coAuthors, getAuthor } from '../../src/db/authors.ts';
@@ -292,6 +293,45 @@ describe.each(databaseKinds)('migration 006 on %s', (kind) => {
         { name: 'José Pérez', author_key: 'jose perez' },
       ]);
       expect(await getAuthor(database, 'jose perez')).toMatchObject({ papers: 1 });
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe.each(databaseKinds)('migration 020 on %s', (kind) => {
+  it('computes again the keys of names holding a sigma, and no other', async () => {
+    const database = await createTestDatabase(kind);
+    try {
+      const user = await makeUser(database, { username: 'sigma' });
+      await upsertPapers(database, [makePaper({ id: '2601.00002', authors: ['Νικόλαος Παπαδόπουλος', 'Ada Lovelace'] })]);
+      // As the keys were before: final sigma kept as ς. An unrelated key stays as stored, even a wrong one.
+      await database.db.updateTable('author_names').set({ author_key: 'νικολαος παπαδοπουλος' }).where('name', '=', 'Νικόλαος Παπαδόπουλος').execute();
+      await database.db.updateTable('author_names').set({ author_key: 'ada lovelace (as stored)' }).where('name', '=', 'Ada Lovelace').execute();
+      await database.db
+        .insertInto('author_claims')
+        .values({
+          id: 'c1',
+          paper_id: '2601.00002',
+          position: 0,
+          author_name: 'Νικόλαος Παπαδόπουλος',
+          author_key: 'νικολαος παπαδοπουλος',
+          user_id: user.id,
+          status: 'pending',
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      await database.db.deleteFrom('schema_migrations').where('version', '=', 20).execute();
+      expect((await migrate(database)).applied.map((m) => m.version)).toEqual([20]);
+      const names = await database.db.selectFrom('author_names').selectAll().orderBy('name').execute();
+      expect(names).toEqual([
+        { name: 'Ada Lovelace', author_key: 'ada lovelace (as stored)' },
+        { name: 'Νικόλαος Παπαδόπουλος', author_key: 'νικολαοσ παπαδοπουλοσ' },
+      ]);
+      expect(authorKey('Νικόλαος Παπαδόπουλος')).toBe('νικολαοσ παπαδοπουλοσ');
+      const claim = await database.db.selectFrom('author_claims').select('author_key').where('id', '=', 'c1').executeTakeFirstOrThrow();
+      expect(claim.author_key).toBe('νικολαοσ παπαδοπουλοσ');
+      expect(await getAuthor(database, 'νικολαοσ παπαδοπουλοσ')).toMatchObject({ papers: 1 });
     } finally {
       await database.drop();
     }

@@ -18,6 +18,7 @@ import { migration as m016 } from './016_change_counters.ts';
 import { migration as m017 } from './017_digest_for_you.ts';
 import { migration as m018 } from './018_viewer_state_counter.ts';
 import { migration as m019 } from './019_collections_counter.ts';
+import { migration as m020 } from './020_author_key_sigma.ts';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,4 @@ export interface Migration {
   up(db: Kysely<any>, kind: DatabaseKind): Promise<void>;
 }
 
-export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m010, m011, m013, m014, m015, m016, m017, m018, m019];
+export const migrations: Migration[] = [m001, m002, m004, m005, m006, m008, m009, m010, m011, m013, m014, m015, m016, m017, m018, m019, m020];
