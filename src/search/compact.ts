@@ -23,6 +23,13 @@ import { readLiveMask, readManifest, readStoredSegment, segmentOf, writeGenerati
 /** Papers read from the store per query; the event loop is yielded between pages (a compaction in the app thread). */
 const PAGE = 500;
 
+/** An HNSW graph over stored vectors, decoded from their int8 codes (the vectors the segment ranks with). */
+function buildGraph(vectors: QuantizedVectors): HnswIndex {
+  const floats = new Float32Array(vectors.count * vectors.dimensions);
+  for (let d = 0; d < vectors.count; d++) floats.set(vectors.vector(d), d * vectors.dimensions);
+  return HnswIndex.build(floats, vectors.dimensions);
+}
+
 /**
  * Builds the joined segment: `ids` are the live papers of the sources; `add` takes their current rows (in pages,
  * in any order) and keeps those unchanged since stored; `build` makes the segment.
@@ -78,11 +85,7 @@ export class SegmentJoiner {
         scales[d] = parts.scales[doc];
       });
       engine.vectors = QuantizedVectors.fromParts(dims, { codes, scales });
-      if (n >= ANN_MIN_DOCS) {
-        const floats = new Float32Array(n * dims);
-        for (let d = 0; d < n; d++) floats.set(engine.vectors.vector(d), d * dims);
-        engine.vectorIndex = HnswIndex.build(floats, dims);
-      }
+      if (n >= ANN_MIN_DOCS) engine.vectorIndex = buildGraph(engine.vectors);
     }
     return segmentOf(engine, Float64Array.from(this.modified), Uint32Array.from(this.hashes));
   }
@@ -145,9 +148,7 @@ export async function addGraphs(request: UpkeepRequest): Promise<string> {
     if (request.segments.includes(segment.id)) {
       const { vectors } = (await readStoredSegment(dataDir, generation, segment, request.loaded?.get(segment.id))).content;
       if (!vectors) throw new Error(`segment ${segment.id} has no vectors to build a graph of`);
-      const floats = new Float32Array(vectors.count * vectors.dimensions);
-      for (let d = 0; d < vectors.count; d++) floats.set(vectors.vector(d), d * vectors.dimensions);
-      graph = HnswIndex.build(floats, vectors.dimensions);
+      graph = buildGraph(vectors);
     }
     keep.push({ id: segment.id, live: await readLiveMask(dataDir, generation, segment), graph });
   }

@@ -122,7 +122,7 @@ export class Delta {
     }
   }
 
-  /** The first stored segment: a full build's (its statistics derive keyphrases, its size sets the merge threshold). */
+  /** The first stored segment: a full build's (its statistics derive keyphrases; its averages normalise lengths). */
   get base(): BaseSegment {
     return this.bases[0];
   }

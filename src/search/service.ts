@@ -323,9 +323,14 @@ export class DatabaseSearchService implements SearchService {
     return graph;
   }
 
+  /** The contents of the segments in use, by id: what a read or a job need not read again. */
+  private heldContents(): Map<string, SegmentContent> {
+    return new Map([...this.stored].map(([id, { content }]) => [id, content]));
+  }
+
   /** Reads a generation, reusing the segments in use that it keeps. */
   private read(generation: string, built?: HandedOver): Promise<LoadedSnapshot | null> {
-    const loaded = new Map([...this.stored].map(([id, { content }]) => [id, content]));
+    const loaded = this.heldContents();
     // What this thread wrote is handed over: that segment need not be read back.
     if (built) loaded.set(readManifest(this.options.dataDir, generation).segments.at(built.segment)!.id, built.content);
     return readSnapshot(this.options.dataDir, generation, loaded);
@@ -522,7 +527,7 @@ export class DatabaseSearchService implements SearchService {
     }
     if (upkeep) {
       const { kind, ...rest } = upkeep;
-      const job = { dataDir: opts.dataDir, ...rest, log: opts.log, loaded: new Map([...this.stored].map(([id, { content }]) => [id, content])) };
+      const job = { dataDir: opts.dataDir, ...rest, log: opts.log, loaded: this.heldContents() };
       await load(kind === 'join' ? await compactSegments(this.database, job) : await addGraphs(job));
       return;
     }

@@ -172,9 +172,9 @@ export function buildLexicalIndex(docs: Iterable<IndexDoc>, params: Bm25Params =
 }
 
 /**
- * Another index's statistics (a base segment), for building a small index (a delta) scored as one collection with
- * it: N and every document frequency are the base's plus the delta's own, and lengths are normalised by the base's
- * averages.
+ * Other indexes' statistics (the stored segments: delta.ts), for building a small index (a delta) scored as one
+ * collection with them: N and every document frequency are theirs plus the delta's own, and lengths are
+ * normalised by their averages.
  */
 export interface BaseStatistics {
   docCount: number;
@@ -182,17 +182,6 @@ export interface BaseStatistics {
   fieldAverages: Float64Array;
   /** Papers containing a word or filter term, or a word pair; undefined when the base never saw it. */
   documentFrequency(term: string): number | undefined;
-}
-
-export function baseStatistics(index: LexicalIndex): BaseStatistics {
-  return {
-    docCount: index.docCount,
-    fieldAverages: index.fieldAverages,
-    documentFrequency: (term) => {
-      const id = lookupTerm(index, term);
-      return id === undefined ? undefined : documentFrequency(index, id);
-    },
-  };
 }
 
 export interface BuildOptions {
