@@ -34,9 +34,16 @@ import { StringTable } from './string-table.ts';
 export const SNAPSHOT_FORMAT = 'paperfeed-search-snapshot';
 /**
  * Bumped whenever what a section means changes: a snapshot of another version is rebuilt, never misread (version 2,
- * the same sections as one segment, is read as such).
+ * the same sections as one segment, is read as such). Version 4 marks postings packed past their 2^27th word
+ * correctly: versions 2 and 3 are read unless a segment's packed gaps reach that far (PACKED_GAPS_FAULT_WORDS).
  */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
+
+/**
+ * Before version 4, gaps packed from word 2^27 on (2^32 bits, from about 1.3M papers in one segment) were written
+ * over the first words (postings.ts, packGaps): such a segment's lists are wrong and it is rebuilt.
+ */
+const PACKED_GAPS_FAULT_WORDS = 2 ** 27;
 
 const TYPES = {
   Uint8Array,
@@ -537,13 +544,24 @@ export function readManifest(dataDir: string, generation: string): SnapshotManif
     // Written before segments: its one segment's parts are the manifest's own, named after the generation.
     if (typeof manifest.sections !== 'object' || typeof manifest.values !== 'object') throw new SnapshotError('manifest incomplete');
     const { values, sections, ...rest } = manifest;
-    return { ...rest, segments: [{ id: generation, values, sections, live: null }], hiddenWords: [] };
+    return refuseFaultyPacking({ ...rest, segments: [{ id: generation, values, sections, live: null }], hiddenWords: [] });
   }
-  if (manifest.version !== SNAPSHOT_VERSION) throw new SnapshotError(`format version ${manifest.version}, this code reads ${SNAPSHOT_VERSION}`);
+  if (manifest.version !== SNAPSHOT_VERSION && manifest.version !== 3)
+    throw new SnapshotError(`format version ${manifest.version}, this code reads ${SNAPSHOT_VERSION}`);
   if (!Array.isArray(manifest.segments) || !manifest.segments.length || !Array.isArray(manifest.hiddenWords)) throw new SnapshotError('manifest incomplete');
   for (const segment of manifest.segments) {
     if (typeof segment?.id !== 'string' || typeof segment.sections !== 'object' || typeof segment.values !== 'object')
       throw new SnapshotError('manifest incomplete');
+  }
+  return manifest.version === 3 ? refuseFaultyPacking(manifest) : manifest;
+}
+
+/** An older manifest whose segments' packed gaps stop short of the fault (PACKED_GAPS_FAULT_WORDS); throws otherwise. */
+function refuseFaultyPacking(manifest: SnapshotManifest): SnapshotManifest {
+  for (const segment of manifest.segments) {
+    const words = segment.sections['lexical.packedGaps']?.length ?? 0;
+    if (words > PACKED_GAPS_FAULT_WORDS)
+      throw new SnapshotError(`segment ${segment.id}: format version ${manifest.version} packed its ${words} words of postings wrongly past word 2^27`);
   }
   return manifest;
 }

@@ -51,20 +51,32 @@ export function packDocs(docs: Int32Array, offsets: Uint32Array): Omit<PackedDoc
   const packedGaps = new Uint32Array(words);
   for (let t = 0; t < terms; t++) {
     for (let b = termBlocks[t], start = offsets[t]; b < termBlocks[t + 1]; b++, start += BLOCK_POSTINGS) {
-      const end = Math.min(start + BLOCK_POSTINGS, offsets[t + 1]);
-      const bits = blockBits[b];
-      if (bits === 0) continue;
-      let bit = blockWords[b] * 32;
-      for (let p = start + 1; p < end; p++, bit += bits) {
-        const gap = docs[p] - docs[p - 1] - 1;
-        const word = bit >>> 5;
-        const shift = bit & 31;
-        packedGaps[word] |= gap << shift;
-        if (shift + bits > 32) packedGaps[word + 1] |= gap >>> (32 - shift);
-      }
+      packGaps(packedGaps, blockWords[b], blockBits[b], docs, start, Math.min(start + BLOCK_POSTINGS, offsets[t + 1]));
     }
   }
   return { termBlocks, blockFirst, blockWords, blockBits, packedGaps };
+}
+
+/**
+ * Writes the gaps (minus one) of docs[start + 1 .. end) at `bits` bits each into `packedGaps` from word `wordAt`,
+ * lowest bits first. The position is kept as a word and a shift: a bit count (wordAt × 32) passes 2^32 from word
+ * 2^27 on (512 MB of gaps, reached at 2.8M papers), where 32-bit shifts wrapped it and the gaps overwrote the
+ * first words.
+ */
+export function packGaps(packedGaps: Uint32Array, wordAt: number, bits: number, docs: Int32Array, start: number, end: number): void {
+  if (bits === 0) return;
+  let word = wordAt;
+  let shift = 0;
+  for (let p = start + 1; p < end; p++) {
+    const gap = docs[p] - docs[p - 1] - 1;
+    packedGaps[word] |= gap << shift;
+    if (shift + bits > 32) packedGaps[word + 1] |= gap >>> (32 - shift);
+    shift += bits;
+    if (shift >= 32) {
+      word++;
+      shift -= 32;
+    }
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // search of the plain list would: lists long enough to span many 128-posting blocks, gaps from 1 to near 2^31.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_POSTINGS, DocCursor, END_OF_LIST, packDocs, termDocs, type PackedDocs } from '../../../src/search/lexical/postings.ts';
+import { BLOCK_POSTINGS, DocCursor, END_OF_LIST, packDocs, packGaps, termDocs, type PackedDocs } from '../../../src/search/lexical/postings.ts';
 
 /** Ascending lists from gaps: mostly small (dense terms), some up to a billion (rare terms in a huge corpus). */
 const gap = fc.oneof(
@@ -80,5 +80,25 @@ describe('packed postings', () => {
     const packed = pack([docs]);
     expect(packed.packedGaps.byteLength).toBeLessThanOrEqual(docs.length);
     expect(Array.from(termDocs(packed, 0))).toEqual(docs);
+  });
+
+  it('are written past the 2^27th word (2^32 bits) where they belong, not over the first words', () => {
+    // At 2.8M papers the gaps fill 268M words; a bit position counted in 32 bits wrapped there and the gaps of
+    // the later half were written over the first lists. Only the pages written are committed, not 512 MB.
+    const wordAt = 2 ** 27 + 3;
+    const packedGaps = new Uint32Array(wordAt + 64);
+    const docs = Int32Array.from({ length: BLOCK_POSTINGS }, (_, i) => i * 700 + (i % 3));
+    const bits = 10;
+    packGaps(packedGaps, wordAt, bits, docs, 0, docs.length);
+    expect(packedGaps.subarray(0, 64).every((w) => w === 0)).toBe(true);
+    const packed: PackedDocs = {
+      offsets: Uint32Array.of(0, docs.length),
+      termBlocks: Uint32Array.of(0, 1),
+      blockFirst: Int32Array.of(docs[0]),
+      blockWords: Uint32Array.of(wordAt),
+      blockBits: Uint8Array.of(bits),
+      packedGaps,
+    };
+    expect(Array.from(termDocs(packed, 0))).toEqual(Array.from(docs));
   });
 });

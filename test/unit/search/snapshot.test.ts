@@ -160,6 +160,17 @@ describe('search snapshot', () => {
     expect((await readSnapshot(dir, second))!.segments[0].content.lexical.impacts).toEqual(base.content.lexical.impacts);
   });
 
+  it('loads a snapshot of version 3 whose postings stop short of the packing fault', async () => {
+    const dir = tempDir();
+    const { engine, content } = built();
+    const generation = writeSnapshot(dir, content);
+    const manifestFile = path.join(indexDir(dir), generation, 'manifest.json');
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifestFile, 'utf8')), version: 3 }));
+    const c = (await readSnapshot(dir))!.segments[0].content;
+    const again = new SearchEngine(c.lexical, c.docs, c.vectors, null);
+    for (const q of QUERIES) expect(again.rank(parseQuery(q), 'lexical', 20, null), q).toEqual(engine.rank(parseQuery(q), 'lexical', 20, null));
+  });
+
   it('loads a snapshot of version 2 (one segment, written before segments) as one segment', async () => {
     const dir = tempDir();
     const { engine, content } = built();
@@ -193,6 +204,15 @@ describe('search snapshot', () => {
     ['a missing section', (gen) => fs.rmSync(file(gen, 'docs.ids.table.bin')), /docs.ids.table: .* is missing/],
     ['a damaged graph', (gen) => flip(gen, 'ann.usearch'), /ann.graph: checksum mismatch/],
     ['another format version', (gen) => editManifest(gen, (m) => (m.version = 99)), /format version 99/],
+    [
+      'postings that version 3 packed past word 2^27 (where it wrote them over the first words)',
+      (gen) =>
+        editManifest(gen, (m) => {
+          m.version = 3;
+          m.segments[0].sections['lexical.packedGaps'].length = 2 ** 27 + 1;
+        }),
+      /format version 3 packed its 134217729 words of postings wrongly past word 2\^27/,
+    ],
     ['a foreign manifest', (gen) => editManifest(gen, (m) => (m.format = 'something-else')), /not a search snapshot/],
     ['an unreadable manifest', (gen) => fs.writeFileSync(file(gen, 'manifest.json'), '{"format": "paperfe'), /manifest unreadable/],
     [
