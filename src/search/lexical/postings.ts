@@ -8,6 +8,9 @@
 
 export const BLOCK_POSTINGS = 128;
 
+/** Lists shorter than this are walked and probed as they are: a high-impact tier or a bitmap would save little. */
+export const LONG_LIST_POSTINGS = 50_000;
+
 /** Past the last posting of a list: larger than any document number. */
 export const END_OF_LIST = 0x7fffffff;
 

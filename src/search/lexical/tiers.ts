@@ -4,7 +4,8 @@
 // the rest of the list, bounded by that lower impact. Tiers are cut from the loaded index on first use (a pass over
 // the list: about 10 ms for a million postings) and kept per index, within a bound on their total size.
 import type { LexicalIndex } from './index.ts';
-import { DocCursor, END_OF_LIST } from './postings.ts';
+import { DocCursor, END_OF_LIST, LONG_LIST_POSTINGS } from './postings.ts';
+import { TermCache } from './term-cache.ts';
 
 export interface Tier {
   /** Documents of the tier's postings, ascending, and each one's impact level. */
@@ -14,31 +15,17 @@ export interface Tier {
   low: number;
 }
 
-/** Lists shorter than this are walked whole: a tier would save little. */
-export const TIER_MIN_POSTINGS = 50_000;
 /** A tier holds at most this share of its list. */
 export const TIER_SHARE = 1 / 32;
 /** Cached tiers of one index hold at most this many postings in all (12 bytes each); the oldest are dropped. */
 const CACHE_MAX_POSTINGS = 4_000_000;
 
-const caches = new WeakMap<LexicalIndex, { tiers: Map<number, Tier | null>; postings: number }>();
+const cache = new TermCache<Tier | null>(CACHE_MAX_POSTINGS, (tier) => tier?.docs.length ?? 0);
 
 /** The tier of `term`, cut now or taken from the cache; null when the list is short or has no tier worth the name. */
-export function tierOf(index: LexicalIndex, term: number, minPostings = TIER_MIN_POSTINGS): Tier | null {
+export function tierOf(index: LexicalIndex, term: number, minPostings = LONG_LIST_POSTINGS): Tier | null {
   if (index.offsets[term + 1] - index.offsets[term] < minPostings) return null;
-  let cache = caches.get(index);
-  if (!cache) caches.set(index, (cache = { tiers: new Map(), postings: 0 }));
-  const cached = cache.tiers.get(term);
-  if (cached !== undefined) return cached;
-  const tier = cutTier(index, term);
-  cache.tiers.set(term, tier);
-  cache.postings += tier?.docs.length ?? 0;
-  for (const [t, old] of cache.tiers) {
-    if (cache.postings <= CACHE_MAX_POSTINGS || t === term) break;
-    cache.tiers.delete(t);
-    cache.postings -= old?.docs.length ?? 0;
-  }
-  return tier;
+  return cache.get(index, term, () => cutTier(index, term));
 }
 
 /**

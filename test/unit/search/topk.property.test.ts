@@ -50,17 +50,18 @@ const doc: fc.Arbitrary<IndexDoc> = fc.record({
 function expectSameTopK(index: ReturnType<typeof buildLexicalIndex>, query: QueryTerm[], k: number, allowed: Uint8Array | null) {
   const slow = topKExhaustive(index, query, k, allowed);
   // Impacts are 16-bit integers and weights small integers, so sums are exact in any order: the two must agree
-  // exactly, ties included (lower document first). MaxScore runs as it does on these small lists (no tiers) and
-  // with every list of 32 postings or more split into its high-impact tier and the rest.
-  for (const tierMinPostings of [undefined, 32]) {
-    const fast = topKMaxScore(index, query, k, allowed, tierMinPostings);
+  // exactly, ties included (lower document first). MaxScore and the probing paths run as they do on these small
+  // lists (no tiers, no bitmaps) and with every list of 32 postings or more long: split into its high-impact tier
+  // and the rest, and probed by its bitmap when it holds a 16th of the documents.
+  const candidates = Int32Array.from({ length: index.docCount }, (_, d) => d).filter((d) => allowed === null || allowed[d] !== 0);
+  for (const longList of [undefined, 32]) {
+    const fast = topKMaxScore(index, query, k, allowed, longList);
     expect([...fast.docs]).toEqual([...slow.docs]);
     expect([...fast.scores]).toEqual([...slow.scores]);
+    const probed = topKCandidates(index, query, k, candidates, longList);
+    expect([...probed.docs]).toEqual([...slow.docs]);
+    expect([...probed.scores]).toEqual([...slow.scores]);
   }
-  const candidates = Int32Array.from({ length: index.docCount }, (_, d) => d).filter((d) => allowed === null || allowed[d] !== 0);
-  const probed = topKCandidates(index, query, k, candidates);
-  expect([...probed.docs]).toEqual([...slow.docs]);
-  expect([...probed.scores]).toEqual([...slow.scores]);
   const chosen = topK(index, query, k, allowed);
   expect([...chosen.docs]).toEqual([...slow.docs]);
   // Each query term's list as the one that holds every allowed document (as a quoted phrase's pair does).
@@ -68,7 +69,7 @@ function expectSameTopK(index: ReturnType<typeof buildLexicalIndex>, query: Quer
     const within = Uint8Array.from({ length: index.docCount }, (_, d) => (allowed === null ? 1 : allowed[d]));
     const covered = conjunction(index, [term], within);
     const expected = topKExhaustive(index, query, k, covered);
-    for (const got of [topKCovered(index, query, k, covered, term), topK(index, query, k, covered, term)]) {
+    for (const got of [topKCovered(index, query, k, covered, term), topKCovered(index, query, k, covered, term, 32), topK(index, query, k, covered, term)]) {
       expect([...got.docs]).toEqual([...expected.docs]);
       expect([...got.scores]).toEqual([...expected.scores]);
     }
