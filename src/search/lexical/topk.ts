@@ -390,18 +390,29 @@ function maxProbed(postings: number, terms: number): number {
   return postings / (5 * Math.max(1, terms));
 }
 
-/** How many documents the filter allows (its bytes are 0 or 1: four are summed at once by one multiplication). */
-export function allowedCount(allowed: Uint8Array): number {
+/**
+ * How many documents the filter allows (its bytes are 0 or 1: four are summed at once by one multiplication). Past
+ * `limit` the count may stop early, at some number above it: a caller that only asks whether a filter is narrow
+ * (allowedList) does not pay for passing over a broad one in full.
+ */
+export function allowedCount(allowed: Uint8Array, limit = Number.POSITIVE_INFINITY): number {
   let count = 0;
   let d = 0;
   if (allowed.byteOffset % 4 === 0) {
     const words = new Uint32Array(allowed.buffer, allowed.byteOffset, allowed.length >>> 2);
-    for (let w = 0; w < words.length; w++) count += Math.imul(words[w], 0x01010101) >>> 24;
+    for (let from = 0; from < words.length && count <= limit; from += COUNT_CHUNK) {
+      const to = Math.min(words.length, from + COUNT_CHUNK);
+      for (let w = from; w < to; w++) count += Math.imul(words[w], 0x01010101) >>> 24;
+    }
+    if (count > limit) return count;
     d = words.length * 4;
   }
   for (; d < allowed.length; d++) count += allowed[d];
   return count;
 }
+
+/** Words counted between checks against allowedCount's limit. */
+const COUNT_CHUNK = 4096;
 
 /**
  * Makes `mask` (0/1 bytes) its complement within `within` (every document when null): 1 where `within` allows and
@@ -425,7 +436,7 @@ export function complementMask(mask: Uint8Array, within: Uint8Array | null): voi
  * growing array only to find them over the limit cost 9 ms a query.
  */
 export function allowedList(allowed: Uint8Array, max = Number.POSITIVE_INFINITY): Int32Array | null {
-  const count = allowedCount(allowed);
+  const count = allowedCount(allowed, max);
   if (count > max) return null;
   const out = new Int32Array(count);
   let n = 0;

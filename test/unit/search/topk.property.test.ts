@@ -14,6 +14,7 @@ import {
   topKMaxScore,
   EssentialSplit,
   complementMask,
+  allowedCount,
   allowedList,
   type QueryTerm,
 } from '../../../src/search/lexical/topk.ts';
@@ -259,6 +260,27 @@ describe('document masks', () => {
           expect([...allowedList(mask)!]).toEqual(expected.flatMap((b, d) => (b ? [d] : [])));
         },
       ),
+    );
+  });
+
+  it('allowedList is null exactly when a filter allows more than its limit, however far the count has to go', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 70_000 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), fc.nat(70_000), (length, share, seed, max) => {
+        // Masks long enough to span several of allowedCount's chunks (4,096 words), so that its early stop is reached.
+        let state = seed || 1;
+        const mask = Uint8Array.from({ length }, () => {
+          state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+          return state / 2 ** 32 < share ? 1 : 0;
+        });
+        const expected: number[] = [];
+        mask.forEach((b, d) => b && expected.push(d));
+        const list = allowedList(mask, max);
+        if (expected.length > max) expect(list).toBeNull();
+        else expect([...list!]).toEqual(expected);
+        expect(allowedCount(mask)).toBe(expected.length);
+        expect(allowedCount(mask, max) > max).toBe(expected.length > max);
+      }),
+      { numRuns: 60 },
     );
   });
 });
