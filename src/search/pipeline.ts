@@ -122,9 +122,11 @@ export function rankPlan(
   // Tier 1: the named papers matching the rest of the query, best first; then the other named papers, newest first.
   const bare = { ...plan.rest, text: '', terms: new Map(), bigrams: new Map(), phrases: [], required: [], phraseTerms: [] };
   const matched = hasWords(plan.rest) ? rank(plan.rest, k, vector, named) : null;
-  const unmatched = named.slice();
-  for (const d of matched?.docs ?? []) unmatched[d] = 0;
-  const tail = rank(bare, Math.max(0, k - (matched?.docs.length ?? 0)), null, unmatched);
+  // The other named papers: the mask itself with the matched ones cleared while the tail is ranked (ranking only
+  // reads it; a copy would be a byte per paper), then set back so that tier 2 leaves them out too.
+  for (const d of matched?.docs ?? []) named[d] = 0;
+  const tail = rank(bare, Math.max(0, k - (matched?.docs.length ?? 0)), null, named);
+  for (const d of matched?.docs ?? []) named[d] = 1;
   // Tier 2: every other paper, ranked by the whole query.
   const others = named;
   complementMask(others, within);

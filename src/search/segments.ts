@@ -37,16 +37,20 @@ export interface Segment {
 
 const EMPTY: RankedDocs = { docs: [], scores: [], lexical: [], semantic: [], total: 0 };
 
-/** The filter with tombstones removed (in place: filters are made per query), or the live mask alone. */
-function restrict(filter: Uint8Array | null, live: Uint8Array | null): Uint8Array | null {
+/**
+ * The filter with tombstones removed, or the live mask alone. A filter made for this query is narrowed in place; the
+ * caller's own mask (`shared`, which allowedDocs hands back when nothing narrows it) is copied first.
+ */
+function restrict(filter: Uint8Array | null, live: Uint8Array | null, shared: Uint8Array | null): Uint8Array | null {
   if (!live) return filter;
   if (!filter) return live;
-  const words = filter.length >>> 2;
-  const a = new Uint32Array(filter.buffer, filter.byteOffset, words);
+  const out = filter === shared ? filter.slice() : filter;
+  const words = out.length >>> 2;
+  const a = new Uint32Array(out.buffer, out.byteOffset, words);
   const b = new Uint32Array(live.buffer, live.byteOffset, words);
   for (let i = 0; i < words; i++) a[i] &= b[i];
-  for (let d = words * 4; d < filter.length; d++) filter[d] &= live[d];
-  return filter;
+  for (let d = words * 4; d < out.length; d++) out[d] &= live[d];
+  return out;
 }
 
 function liveCount(segment: Segment, allowed: Uint8Array | null): number {
@@ -184,11 +188,10 @@ export function rankSegments(
       }),
     ),
   );
-  const filters = segments.map((s) =>
-    s.engine.allowedDocs(parsed, (pair) => pairs.has(pair), within && within.subarray(s.offset, s.offset + s.engine.docCount)),
-  );
+  const views = segments.map((s) => within && within.subarray(s.offset, s.offset + s.engine.docCount));
+  const filters = segments.map((s, i) => s.engine.allowedDocs(parsed, (pair) => pairs.has(pair), views[i]));
   const filtered = filters[0] !== null;
-  const allowed = filters.map((f, i) => restrict(f, segments[i].live));
+  const allowed = filters.map((f, i) => restrict(f, segments[i].live, views[i]));
   const offsets = segments.map((s) => s.offset);
   const terms = queryTerms(segments, parsed);
   if (!terms.any || (mode === 'semantic' && queryVector)) {
@@ -288,7 +291,7 @@ export function countAllowed(segments: Segment[], parsed: ParsedQuery, within: U
   let n = 0;
   for (const s of segments) {
     const own = within.subarray(s.offset, s.offset + s.engine.docCount);
-    const allowed = restrict(s.engine.allowedDocs(parsed, undefined, own), s.live);
+    const allowed = restrict(s.engine.allowedDocs(parsed, undefined, own), s.live, own);
     n += allowed ? allowedCount(allowed) : s.engine.docCount;
   }
   return n;

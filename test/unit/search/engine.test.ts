@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pruneLongQuery, SearchEngine } from '../../../src/search/engine.ts';
 import { DEFAULT_BM25 } from '../../../src/search/lexical/index.ts';
 import { parseQuery } from '../../../src/search/query.ts';
+import { rankSegments } from '../../../src/search/segments.ts';
 import { seededRandom } from '../../../src/domain/seeded-random.ts';
 import { QuantizedVectors } from '../../../src/search/semantic/quantized.ts';
 
@@ -138,5 +139,24 @@ describe('related words in the hybrid rerank', () => {
     const ids = (r: { docs: number[] }) => r.docs.map((d) => engine.ids.id(d));
     expect(ids(engine.rank(parsed, 'hybrid', 3, Float32Array.from([1, 0])))).toEqual(['p1', 'p2', 'p3']);
     expect(ids(engine.rank(parsed, 'hybrid', 3, Float32Array.from([1, 0]), related))).toEqual(['p1', 'p3', 'p2']);
+  });
+});
+
+describe('ranking within a set of papers', () => {
+  it("leaves the caller's mask as it was, with or without filters and tombstones", () => {
+    const first = SearchEngine.build(docs);
+    const second = SearchEngine.build(docs.map((d) => ({ ...d, id: `${d.id}2` })));
+    // The first segment's paper b is superseded; the second segment is whole.
+    const segments = [
+      { engine: first, offset: 0, live: Uint8Array.of(1, 0, 1) },
+      { engine: second, offset: 3, live: null },
+    ];
+    for (const q of ['decoding', 'decoding year:2025', '"speculative decoding"', 'year:2023-2024']) {
+      const within = Uint8Array.of(1, 1, 0, 1, 1, 0);
+      const ranked = rankSegments(segments, parseQuery(q), 'lexical', 10, null, undefined, within);
+      expect([...within], q).toEqual([1, 1, 0, 1, 1, 0]);
+      // Only papers within the mask and live: never b (superseded), c or c2 (outside).
+      for (const d of ranked.docs) expect([0, 3, 4], q).toContain(d);
+    }
   });
 });
