@@ -273,7 +273,7 @@ describe('document masks', () => {
           return state / 2 ** 32 < share ? 1 : 0;
         });
         const expected: number[] = [];
-        mask.forEach((b, d) => b && expected.push(d));
+        for (let d = 0; d < length; d++) if (mask[d]) expected.push(d);
         const list = allowedList(mask, max);
         if (expected.length > max) expect(list).toBeNull();
         else expect([...list!]).toEqual(expected);
