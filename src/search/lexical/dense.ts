@@ -15,10 +15,7 @@ export interface DenseList {
   before: Uint32Array;
 }
 
-/**
- * What a list without a bitmap is given, so that a query's lists are all of one shape: with null beside bitmaps, V8
- * dropped the optimised top-k code when a query's lists changed from one kind to the other.
- */
+/** What a list without a bitmap is given: every slot holds a bitmap-shaped object, so the probe sees one shape. */
 export const NO_BITMAP: DenseList = { bits: new Uint32Array(0), before: new Uint32Array(0) };
 
 /** A long list holding at least this share of the documents gets a bitmap (2 bits a document with the counts). */

@@ -107,12 +107,12 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
   if (!n || k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
   const impacts = index.impacts;
   const levels = index.impactLevels;
-  const cursors = terms.map((q) => new DocCursor(index).open(q.term));
+  const cursors = perTerm(terms, (q) => new DocCursor(index).open(q.term));
   const weight = Float64Array.from(terms, (q) => q.weight);
   const bound = Float64Array.from(terms, (q) => q.weight * index.maxImpact[q.term]);
-  const tiers = terms.map((q) => tierOf(index, q.term, longList));
+  const tiers = perTerm(terms, (q) => tierOf(index, q.term, longList));
   // A dense list is probed by its bitmap, without moving its cursor (which seeks when the list drives again).
-  const dense = terms.map((q) => denseOf(index, q.term, longList));
+  const dense = perTerm(terms, (q) => denseOf(index, q.term, longList));
   // The lists the split weighs: each term's whole list, or its rest and then its tier.
   const listTerm: number[] = [];
   const listBounds: number[] = [];
@@ -225,6 +225,17 @@ export function topKMaxScore(index: LexicalIndex, query: QueryTerm[], k: number,
   return heap.sorted(index.impactScale);
 }
 
+/**
+ * One value per item, in an array built by push. V8's optimised Array.prototype.map makes holey arrays where the
+ * builtin makes packed ones, so the top-k loops, compiled for one kind, were thrown away on meeting the other (a
+ * "wrong map" deopt in the middle of a timed query: name and phrase queries at 2.8M took 20–25 ms instead of 5).
+ */
+function perTerm<T, U>(items: ArrayLike<T>, make: (item: T, i: number) => U): U[] {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i++) out.push(make(items[i], i));
+  return out;
+}
+
 /** The position of `doc`'s posting in a list, or -1: by the list's bitmap when it has one, else by moving its cursor. */
 function probe(cursor: DocCursor, bitmap: DenseList, doc: number): number {
   if (bitmap !== NO_BITMAP) return densePosition(bitmap, doc);
@@ -272,8 +283,8 @@ export class EssentialSplit {
     const n = bounds.length;
     this.probed = new Uint8Array(n);
     this.classic = new Uint8Array(n);
-    this.byBound = Array.from({ length: n }, (_, i) => i).sort((a, b) => bounds[a] - bounds[b] || a - b);
-    this.byLength = Array.from({ length: n }, (_, i) => i).sort((a, b) => lengths[b] - lengths[a] || a - b);
+    this.byBound = perTerm(bounds, (_, i) => i).sort((a, b) => bounds[a] - bounds[b] || a - b);
+    this.byLength = perTerm(bounds, (_, i) => i).sort((a, b) => lengths[b] - lengths[a] || a - b);
   }
 
   update(threshold: number): void {
@@ -325,13 +336,13 @@ export function topKCovered(index: LexicalIndex, query: QueryTerm[], k: number, 
   // before any probe, and with the other terms' bounds it often shows that a document cannot enter the top k.
   let ownWeight = 0;
   for (const q of scoring) if (q.term === covering) ownWeight += q.weight;
-  const terms = scoring
-    .filter((q) => q.term !== covering)
-    .map((q) => ({ term: q.term, weight: q.weight, bound: q.weight * index.maxImpact[q.term] }))
-    .sort((a, b) => b.bound - a.bound || a.term - b.term);
+  const terms = perTerm(
+    scoring.filter((q) => q.term !== covering),
+    (q) => ({ term: q.term, weight: q.weight, bound: q.weight * index.maxImpact[q.term] }),
+  ).sort((a, b) => b.bound - a.bound || a.term - b.term);
   const n = terms.length;
-  const cursors = terms.map((q) => new DocCursor(index).open(q.term));
-  const dense = terms.map((q) => denseOf(index, q.term, longList));
+  const cursors = perTerm(terms, (q) => new DocCursor(index).open(q.term));
+  const dense = perTerm(terms, (q) => denseOf(index, q.term, longList));
   const rest = new Float64Array(n + 1);
   for (let j = n - 1; j >= 0; j--) rest[j] = rest[j + 1] + terms[j].bound;
   const impacts = index.impacts;
@@ -462,8 +473,8 @@ export function topKCandidates(index: LexicalIndex, query: QueryTerm[], k: numbe
   if (k <= 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
   const terms = scoringTerms(index, query);
   const n = terms.length;
-  const cursors = terms.map((q) => new DocCursor(index).open(q.term));
-  const dense = terms.map((q) => denseOf(index, q.term, longList));
+  const cursors = perTerm(terms, (q) => new DocCursor(index).open(q.term));
+  const dense = perTerm(terms, (q) => denseOf(index, q.term, longList));
   const impacts = index.impacts;
   const levels = index.impactLevels;
   const heap = new TopKHeap(k);
@@ -506,7 +517,7 @@ export function topKAccumulate(index: LexicalIndex, query: QueryTerm[], k: numbe
   if (block > BLOCK) throw new RangeError(`block ${block} is larger than the scratch (${BLOCK})`);
   const terms = scoringTerms(index, query);
   const n = terms.length;
-  const cursors = terms.map((q) => new DocCursor(index).open(q.term));
+  const cursors = perTerm(terms, (q) => new DocCursor(index).open(q.term));
   const weight = Float64Array.from(terms, (q) => q.weight);
   let postings = 0;
   for (let i = 0; i < n; i++) postings += cursors[i].remaining;
@@ -593,7 +604,7 @@ export function conjunction(index: LexicalIndex, termIdsList: number[], into: Ui
   if (!termIdsList.length || termIdsList.some((t) => t < 0)) return out;
   const df = (t: number) => index.offsets[t + 1] - index.offsets[t];
   const [first, ...rest] = [...termIdsList].sort((a, b) => df(a) - df(b));
-  const others = rest.map((t) => new DocCursor(index).open(t));
+  const others = perTerm(rest, (t) => new DocCursor(index).open(t));
   for (const c = new DocCursor(index).open(first); c.doc !== END_OF_LIST; c.next()) {
     const d = c.doc;
     if (into !== null && into[d] === 0) continue;
@@ -634,7 +645,7 @@ export function countMatches(index: LexicalIndex, termIdsList: number[], allowed
   const candidates = allowed === null ? null : allowedList(allowed, maxProbed(total, termIdsList.length));
   if (candidates !== null) {
     // A narrow filter: probe each allowed document instead of walking the terms' postings.
-    const cursors = termIdsList.map((t) => new DocCursor(index).open(t));
+    const cursors = perTerm(termIdsList, (t) => new DocCursor(index).open(t));
     let c = 0;
     for (let j = 0; j < candidates.length; j++) {
       const d = candidates[j];
